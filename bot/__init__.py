@@ -1,0 +1,1 @@
+"""peercircle: a Telegram bot for peer support in recovery."""

@@ -1,0 +1,90 @@
+"""The composition root: builds the Application the CLI, tests, sandbox and benchmarks run."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.ext import ApplicationBuilder, ContextTypes
+
+from bot import texts
+from bot.clock import Clock, SystemClock
+from bot.config import Settings, require_token
+from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
+from bot.logging_setup import quiet_noisy_loggers
+from bot.services import Services
+from handlers import account, fallback, onboarding
+from handlers.errors import on_error
+
+log = logging.getLogger("peercircle.app")
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, rng: random.Random | None = None
+) -> PeerApplication:
+    """Wire settings and every handler into a python-telegram-bot Application."""
+    token = require_token(settings)
+    quiet_noisy_loggers()
+    app: PeerApplication = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram.api_base_url)
+        .base_file_url(settings.telegram.api_base_file_url)
+        .context_types(ContextTypes(context=PeerContext, bot_data=BotData))
+        .get_updates_read_timeout(settings.telegram.poll_timeout + 10)
+        .build()
+    )
+    app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
+
+    # Order matters: commands and feature buttons first, then the catch-alls in fallback,
+    # which answer whatever no feature claimed.
+    for module in (onboarding, account, fallback):
+        for handler in module.handlers():
+            app.add_handler(handler)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def start_services(app: PeerApplication) -> Services:
+    """Open the database (migrating it) and register the command menu."""
+    startup = app.bot_data.startup
+    if startup is None:
+        raise RuntimeError("build the application with build_application()")
+    services = await Services.open(startup.settings, startup.clock, startup.rng)
+    app.bot_data.running_services = services
+    commands = [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
+    await app.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    return services
+
+
+async def stop_services(app: PeerApplication) -> None:
+    services, app.bot_data.running_services = app.bot_data.running_services, None
+    if services is not None:
+        await services.close()
+
+
+@asynccontextmanager
+async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
+    """Run the bot (polling) for the duration of the block, then stop it cleanly."""
+    await app.initialize()
+    try:
+        services = await start_services(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            timeout=services.settings.telegram.poll_timeout, drop_pending_updates=False
+        )
+        log.info("polling started as @%s", app.bot.username)
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await stop_services(app)
+        await app.shutdown()

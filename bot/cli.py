@@ -1,0 +1,106 @@
+"""The `peercircle` command: run, check-config, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import build_application, running_bot
+from bot.config import ConfigError, Settings, load_settings, require_token
+from bot.logging_setup import configure_logging
+from storage.db import Database
+
+log = logging.getLogger("peercircle")
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peercircle", description="A Telegram bot for peer support in recovery."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_text in (
+        ("run", "run the bot"),
+        ("check-config", "check the configuration and exit"),
+        ("migrate", "bring the database schema up to date and exit"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument(
+            "--config",
+            type=Path,
+            default=None,
+            help="TOML config file (default: $PEERCIRCLE_CONFIG, else ./config.toml)",
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings))
+        token = require_token(settings)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    if args.command == "check-config":
+        print(
+            f"configuration OK: database {settings.storage.path}, "
+            f"Bot API {settings.telegram.api_base_url}, "
+            f"{len(settings.moderation.operators)} operator(s)"
+        )
+        return 0
+    configure_logging(settings.logging, secrets=[token])
+    try:
+        return asyncio.run(_run(settings))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    db = await Database.open(settings.storage.path, migrate=False)
+    try:
+        applied = await db.migrate()
+        version = await db.schema_version()
+    finally:
+        await db.close()
+    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+    print(f"database {settings.storage.path} is at schema version {version} ({done})")
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    app = build_application(settings)
+    try:
+        async with running_bot(app):
+            await stop.wait()
+            log.info("stopping: signal received")
+    except InvalidToken:
+        print(
+            "Telegram rejected telegram.token (Unauthorized): copy the token again from "
+            "@BotFather, or send /revoke there for a new one",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except NetworkError as error:
+        print(
+            f"cannot reach the Bot API at {settings.telegram.api_base_url} "
+            f"({type(error).__name__}); check the network or telegram.api_base_url",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    return 0

@@ -1,0 +1,200 @@
+"""Settings: defaults < TOML file < PEERCIRCLE_<SECTION>__<KEY> environment variables."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bot.timeparse import parse_hhmm
+from bot.timezones import normalise_timezone
+
+DEFAULT_CONFIG_FILE = Path("config.toml")
+_TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+
+DEFAULT_CRISIS_RESOURCES = (
+    "If you are in danger or thinking about ending your life, please reach out now:\n"
+    "• Call your local emergency number (112 in Europe, 911 in the US and Canada, "
+    "999 in the UK).\n"
+    "• Find a free, confidential helpline in your country: https://findahelpline.com\n"
+    "• US: call or text 988. UK and Ireland: Samaritans, 116 123.\n"
+    "You matter, and you do not have to go through this alone."
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the operator: the key and the fix, in one line."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TelegramSettings(_Section):
+    token: SecretStr = SecretStr("")
+    api_base_url: str = "https://api.telegram.org/bot"
+    poll_timeout: int = Field(default=10, ge=0, le=50)
+
+    @property
+    def api_base_file_url(self) -> str:
+        base = self.api_base_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file"
+
+
+class StorageSettings(_Section):
+    path: Path = Path("data/peercircle.db")
+
+
+class ModerationSettings(_Section):
+    operators: list[int] = Field(default_factory=list)
+    moderator_chat_id: int = 0
+
+
+class SafetySettings(_Section):
+    crisis_resources: str = Field(default=DEFAULT_CRISIS_RESOURCES, min_length=1, max_length=3000)
+
+
+class MemberSettings(_Section):
+    default_timezone: str = "UTC"
+    default_checkin_time: str = "20:00"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone = normalise_timezone(value)
+        if zone is None:
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin "
+                "or an offset such as UTC+5:30"
+            )
+        return zone
+
+    @field_validator("default_checkin_time")
+    @classmethod
+    def _valid_time(cls, value: str) -> str:
+        parsed = parse_hhmm(value)
+        if parsed is None:
+            raise ValueError(f"{value!r} is not a time; write it as HH:MM, e.g. 20:00")
+        return parsed.strftime("%H:%M")
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+
+
+_toml_file: ContextVar[Path | None] = ContextVar("peercircle_toml_file", default=None)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PEERCIRCLE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    telegram: TelegramSettings = TelegramSettings()
+    storage: StorageSettings = StorageSettings()
+    moderation: ModerationSettings = ModerationSettings()
+    safety: SafetySettings = SafetySettings()
+    members: MemberSettings = MemberSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Earlier sources win: explicit arguments (tests), then the environment, then TOML.
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=_toml_file.get()),
+        )
+
+
+def config_path(explicit: Path | None, environ: Mapping[str, str] = os.environ) -> Path | None:
+    """--config, else $PEERCIRCLE_CONFIG, else ./config.toml if it exists."""
+    if explicit is not None:
+        return explicit
+    if environ.get("PEERCIRCLE_CONFIG"):
+        return Path(environ["PEERCIRCLE_CONFIG"])
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.exists() else None
+
+
+def load_settings(explicit: Path | None = None) -> Settings:
+    """Read the configuration, or raise ConfigError with one line naming the key and the fix."""
+    path = config_path(explicit)
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"config file {path} not found; copy config.example.toml there")
+        try:
+            with path.open("rb") as handle:
+                tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path} is not valid TOML ({exc}); fix that line") from None
+    token = _toml_file.set(path)
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, path)) from None
+    finally:
+        _toml_file.reset(token)
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+    where = f" in {path}" if path else ""
+    problems: list[str] = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            problems.append(
+                f"unknown key '{key}'{where}; remove it or check its spelling "
+                "against config.example.toml"
+            )
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            env = "PEERCIRCLE_" + "__".join(str(p).upper() for p in error["loc"])
+            problems.append(f"'{key}'{where} (or {env}): {message}")
+    return "configuration error: " + "; ".join(problems)
+
+
+def require_token(settings: Settings) -> str:
+    """The bot token, or a ConfigError explaining how to get one."""
+    token = settings.telegram.token.get_secret_value().strip()
+    if not token:
+        raise ConfigError(NO_TOKEN_HELP)
+    if not _TOKEN_SHAPE.match(token):
+        raise ConfigError(
+            "configuration error: 'telegram.token' does not look like a bot token "
+            "(it should look like 123456789:AAH...); copy it again from @BotFather"
+        )
+    return token
+
+
+NO_TOKEN_HELP = """\
+peercircle needs a Telegram bot token, and none is configured.
+  1. In Telegram, open a chat with @BotFather and send /newbot; follow its two questions.
+  2. It answers with a token like 123456789:AAH...; keep it secret.
+  3. Put it in the environment:  export PEERCIRCLE_TELEGRAM__TOKEN='123456789:AAH...'
+     or in config.toml under [telegram] as token = "..." (see config.example.toml).
+Then run it again."""

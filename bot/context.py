@@ -1,0 +1,50 @@
+"""The typed CallbackContext handlers receive, and the bot_data object behind it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services import Services
+
+
+@dataclass(frozen=True)
+class StartupConfig:
+    """What the services are built from when the bot starts."""
+
+    settings: Settings
+    clock: Clock
+    rng: random.Random
+
+
+class BotData:
+    """bot_data: PTB builds it with no arguments; build_application and start-up fill it."""
+
+    def __init__(self) -> None:
+        self.startup: StartupConfig | None = None
+        self.running_services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self.running_services is None:
+            raise RuntimeError("services are not started; use bot.app.running_bot")
+        return self.running_services
+
+
+class PeerContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Handlers read `context.services` without casts."""
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+
+# Generic order: bot, context, user_data, chat_data, bot_data, job queue.
+PeerApplication = Application[
+    ExtBot[None], PeerContext, dict[Any, Any], dict[Any, Any], BotData, Any
+]

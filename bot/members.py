@@ -1,0 +1,211 @@
+"""Member rules: consent, onboarding steps, settings, pause, export and forgetting."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import MemberSettings
+from bot.pseudonyms import draw_pseudonym
+from bot.timeparse import parse_hhmm
+from bot.timezones import normalise_timezone
+from storage import members as member_rows
+from storage.db import Database
+from storage.members import MemberRow
+
+# Bump when the consent notice changes in substance; members are asked again then.
+CONSENT_VERSION = 1
+MAX_PAUSE_DAYS = 365
+_INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
+
+
+class Awaiting(StrEnum):
+    """What the member's next free text answers."""
+
+    PSEUDONYM = "pseudonym"
+    TIMEZONE = "timezone"
+    CHECKIN_TIME = "checkin_time"
+
+
+class NotAMember(Exception):
+    """The user has not agreed to the notice (or has been forgotten)."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member as the rest of the bot sees them."""
+
+    user_id: int
+    pseudonym: str
+    timezone: str
+    checkin_time: str
+    consent_at: datetime
+    onboarding: bool
+    awaiting: Awaiting | None
+    paused: bool
+    paused_until: datetime | None
+    pending_invite: str | None
+
+    @classmethod
+    def from_row(cls, row: MemberRow, now: datetime) -> Member:
+        paused = row.paused and (row.paused_until is None or row.paused_until > now)
+        return cls(
+            user_id=row.user_id,
+            pseudonym=row.pseudonym,
+            timezone=row.timezone,
+            checkin_time=row.checkin_time,
+            consent_at=row.consent_at,
+            onboarding=row.onboarded_at is None,
+            awaiting=Awaiting(row.awaiting) if row.awaiting else None,
+            paused=paused,
+            paused_until=row.paused_until if paused else None,
+            pending_invite=row.pending_invite,
+        )
+
+
+def valid_invite_code(code: str | None) -> str | None:
+    """The invite code from /start <code>, or None when there is none or it is malformed."""
+    if code and _INVITE_CODE.match(code):
+        return code
+    return None
+
+
+class MemberService:
+    """Everything that changes a member, each change one short transaction."""
+
+    def __init__(
+        self, db: Database, clock: Clock, rng: random.Random, defaults: MemberSettings
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._rng = rng
+        self._defaults = defaults
+
+    async def get(self, user_id: int) -> Member | None:
+        async with self._db.read() as session:
+            row = await member_rows.get(session, user_id)
+        return Member.from_row(row, self._clock.now()) if row else None
+
+    async def require(self, user_id: int) -> Member:
+        member = await self.get(user_id)
+        if member is None:
+            raise NotAMember(user_id)
+        return member
+
+    async def agree(self, user_id: int, invite_code: str | None) -> tuple[Member, bool]:
+        """Record consent and start onboarding; (member, False) if they had agreed already."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            existing = await member_rows.get(session, user_id)
+            if existing is not None:
+                return Member.from_row(existing, now), False
+            await member_rows.create(
+                session,
+                user_id=user_id,
+                pseudonym=draw_pseudonym(self._rng),
+                timezone=self._defaults.default_timezone,
+                checkin_time=self._defaults.default_checkin_time,
+                consent_version=CONSENT_VERSION,
+                pending_invite=valid_invite_code(invite_code),
+                awaiting=Awaiting.PSEUDONYM,
+                now=now,
+            )
+            row = await member_rows.get(session, user_id)
+        assert row is not None
+        return Member.from_row(row, now), True
+
+    async def _change(self, user_id: int, **fields: Any) -> Member:
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            if await member_rows.get(session, user_id) is None:
+                raise NotAMember(user_id)
+            if fields:
+                await member_rows.update(session, user_id, **fields)
+            row = await member_rows.get(session, user_id)
+        assert row is not None
+        return Member.from_row(row, now)
+
+    async def redraw_pseudonym(self, user_id: int) -> Member:
+        member = await self.require(user_id)
+        return await self._change(
+            user_id, pseudonym=draw_pseudonym(self._rng, avoid=member.pseudonym)
+        )
+
+    async def keep_pseudonym(self, user_id: int) -> Member | None:
+        """Confirm the pseudonym during onboarding; None when that step is already past."""
+        member = await self.require(user_id)
+        if not member.onboarding or member.awaiting is not Awaiting.PSEUDONYM:
+            return None
+        return await self._change(user_id, awaiting=Awaiting.TIMEZONE.value)
+
+    async def set_timezone(self, user_id: int, text: str) -> Member | None:
+        """Set the zone from a name or offset; None (nothing changed) when it is not one."""
+        zone = normalise_timezone(text)
+        if zone is None:
+            return None
+        member = await self.require(user_id)
+        if member.onboarding:
+            return await self._change(
+                user_id, timezone=zone, awaiting=Awaiting.CHECKIN_TIME.value
+            )
+        return await self._change(user_id, timezone=zone, awaiting=None)
+
+    async def set_checkin_time(self, user_id: int, text: str) -> Member | None:
+        """Set the daily check-in time; finishes onboarding. None when `text` is not a time."""
+        parsed = parse_hhmm(text)
+        if parsed is None:
+            return None
+        member = await self.require(user_id)
+        fields: dict[str, Any] = {"checkin_time": parsed.strftime("%H:%M"), "awaiting": None}
+        if member.onboarding:
+            if member.awaiting is Awaiting.PSEUDONYM:
+                return None  # out of order: the pseudonym step comes first
+            fields["onboarded_at"] = self._clock.now()
+        return await self._change(user_id, **fields)
+
+    async def expect(self, user_id: int, awaiting: Awaiting | None) -> Member:
+        """Remember what the member's next free text answers."""
+        return await self._change(user_id, awaiting=awaiting.value if awaiting else None)
+
+    async def pause(self, user_id: int, days: int | None) -> Member:
+        """Stop prompts and nudges, for `days` days or until /resume."""
+        until = self._clock.now() + timedelta(days=days) if days else None
+        return await self._change(user_id, paused=1, paused_until=until)
+
+    async def resume(self, user_id: int) -> Member:
+        return await self._change(user_id, paused=0, paused_until=None)
+
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the member, table by table."""
+        async with self._db.read() as session:
+            member = await member_rows.export(session, user_id)
+        if not member:
+            raise NotAMember(user_id)
+        return {
+            "exported_at": self._clock.now().isoformat(timespec="seconds"),
+            "consent_version_current": CONSENT_VERSION,
+            "member": member,
+        }
+
+    async def forget(self, user_id: int) -> bool:
+        """Delete everything about the member; False when there was nothing."""
+        async with self._db.transaction() as session:
+            if await member_rows.get(session, user_id) is None:
+                return False
+            await member_rows.delete(session, user_id)
+        return True
+
+
+def parse_pause_days(argument: str | None) -> int | None:
+    """The days in `/pause <days>`: None for no argument; ValueError when it is not 1..365."""
+    if argument is None or not argument.strip():
+        return None
+    text = argument.strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAUSE_DAYS:
+        raise ValueError(text)
+    return int(text)

@@ -1,0 +1,222 @@
+"""Every text the bot sends, in one place to review and translate. HTML parse mode."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from bot.members import Member
+
+BUTTON_AGREE = "✅ I agree"
+BUTTON_NOT_NOW = "Not now"
+BUTTON_KEEP_PSEUDONYM = "Keep “{pseudonym}”"
+BUTTON_REDRAW = "🎲 Draw another"
+BUTTON_OTHER_ZONE = "Another zone: I'll type it"
+BUTTON_SETTINGS_PSEUDONYM = "New pseudonym"
+BUTTON_SETTINGS_TIMEZONE = "Time zone"
+BUTTON_SETTINGS_TIME = "Check-in time"
+BUTTON_PAUSE = "⏸ Pause"
+BUTTON_RESUME = "▶️ Resume"
+BUTTON_FORGET_YES = "Yes, delete everything"
+BUTTON_FORGET_NO = "No, keep my data"
+
+
+def welcome(crisis_resources: str) -> str:
+    return (
+        "<b>Welcome to peercircle.</b> 🌱\n\n"
+        "This is peer support among people in recovery from mental-health or substance-use "
+        "problems: a daily check-in of your mood and confidence, your own progress over "
+        "time, personal goals, and anonymous encouragement in a small circle of peers.\n\n"
+        "<b>What it is not:</b> peercircle is not a medical, therapy or crisis service, and "
+        "nobody here is a professional.\n\n"
+        f"<b>If you need urgent help:</b>\n{escape(crisis_resources)}\n\n"
+        "<b>What is stored:</b> your Telegram user id (so the bot can write to you), a "
+        "pseudonym, your time zone and check-in time, and what you choose to give "
+        "(check-ins, notes, goals). Other members only ever see your pseudonym, never your "
+        "name, username or id. Your notes are seen by nobody but you. You can download "
+        "everything with /mydata and delete it for good with /forget.\n\n"
+        "Nothing about you is stored until you agree."
+    )
+
+
+NOT_NOW = (
+    "That's completely fine. Nothing about you has been stored. "
+    "Whenever you feel ready, send /start."
+)
+AGREED_STAMP = "\n\n<i>You agreed on {date}.</i>"
+
+
+def pseudonym_offer(pseudonym: str) -> str:
+    return (
+        "Thank you for joining. 💚\n\n"
+        f"In peercircle you will be <b>{escape(pseudonym)}</b>. Other members see only this "
+        "name. Keep it, or draw another."
+    )
+
+
+def pseudonym_redrawn(pseudonym: str) -> str:
+    return f"How about <b>{escape(pseudonym)}</b>? Keep it, or draw another."
+
+
+PSEUDONYM_USE_BUTTONS = "Please use the buttons above to keep your pseudonym or draw another."
+ASK_TIMEZONE = (
+    "Which time zone are you in? It lets me ask about your day at a time that suits you.\n\n"
+    "Tap one below, or type its name (like <code>Europe/Berlin</code>) "
+    "or an offset (like <code>UTC+5:30</code>)."
+)
+TYPE_TIMEZONE = (
+    "Type your time zone: a name like <code>Europe/Berlin</code> or "
+    "<code>America/Denver</code>, or an offset like <code>UTC+5:30</code>."
+)
+BAD_TIMEZONE = (
+    "I don't know that time zone, and nothing was changed. Try a name like "
+    "<code>Europe/Berlin</code> or <code>Asia/Kolkata</code>, or an offset like "
+    "<code>UTC-3</code> or <code>UTC+5:30</code>."
+)
+ASK_CHECKIN_TIME = (
+    "When would you like your daily check-in? Two quick taps: your mood and your "
+    "confidence.\n\nTap a time, or type one as HH:MM (like <code>21:30</code>)."
+)
+BAD_CHECKIN_TIME = (
+    "That doesn't look like a time, and nothing was changed. Please write it as HH:MM, "
+    "for example <code>07:30</code> or <code>20:00</code>."
+)
+
+
+def onboarding_done(member: Member) -> str:
+    return (
+        "You're all set, <b>{pseudonym}</b>. 🌿\n\n"
+        "I'll check in with you every day at <b>{time}</b> ({zone}). "
+        "/checkin works any time, /settings changes things, /help shows everything, "
+        "and /crisis has urgent-help resources."
+    ).format(
+        pseudonym=escape(member.pseudonym),
+        time=escape(member.checkin_time),
+        zone=escape(member.timezone),
+    )
+
+
+INVITE_KEPT = (
+    "You came with an invitation to a peer circle. I've kept it, and you'll be able to "
+    "join as soon as circles are open."
+)
+
+
+def welcome_back(member: Member) -> str:
+    return f"Welcome back, <b>{escape(member.pseudonym)}</b>. 💚\n\n" + settings_summary(member)
+
+
+def settings_summary(member: Member) -> str:
+    if member.paused and member.paused_until:
+        status = f"paused until {member.paused_until:%Y-%m-%d %H:%M} UTC"
+    elif member.paused:
+        status = "paused until you /resume"
+    else:
+        status = "active"
+    return (
+        f"Pseudonym: <b>{escape(member.pseudonym)}</b>\n"
+        f"Time zone: {escape(member.timezone)}\n"
+        f"Daily check-in: {escape(member.checkin_time)}\n"
+        f"Check-ins and nudges: {status}"
+    )
+
+
+SETTINGS_HEADER = "<b>Your settings</b>\n\n"
+CONTINUE_ONBOARDING = "Let's finish setting up first. "
+TIMEZONE_SET = "Time zone set to <b>{zone}</b>."
+CHECKIN_TIME_SET = "Your daily check-in is now at <b>{time}</b> ({zone})."
+TIMEZONE_USAGE = (
+    "Tell me the zone after the command, like <code>/timezone Europe/Berlin</code> or "
+    "<code>/timezone UTC+5:30</code>."
+)
+CHECKIN_TIME_USAGE = "Tell me the time after the command, like <code>/checkintime 20:30</code>."
+PSEUDONYM_CHANGED = "Your pseudonym is now <b>{pseudonym}</b>."
+
+
+def paused(member: Member) -> str:
+    if member.paused_until:
+        return (
+            f"Paused until {member.paused_until:%Y-%m-%d %H:%M} UTC. No check-ins or nudges "
+            "until then. Rest is part of recovery too. /resume starts them again sooner."
+        )
+    return (
+        "Paused. No check-ins or nudges until you send /resume. Take the time you need; "
+        "you're still part of peercircle."
+    )
+
+
+BAD_PAUSE = "Pause for how many days? Use a number from 1 to 365, like <code>/pause 7</code>."
+RESUMED = "Welcome back. Check-ins and nudges are on again. 🌱"
+NOT_PAUSED = "You weren't paused, so nothing changed: check-ins and nudges are on."
+MYDATA_CAPTION = (
+    "Everything peercircle stores about you, as JSON. Keep it somewhere safe: it is "
+    "personal health information."
+)
+FORGET_CONFIRM = (
+    "This deletes <b>everything</b> peercircle stores about you, for good: your settings, "
+    "check-ins, notes and goals. It cannot be undone. Are you sure?"
+)
+FORGOTTEN = (
+    "Done. Everything about you has been deleted. If you ever want to come back, "
+    "send /start and you'll begin fresh. Take care of yourself. 💚"
+)
+FORGET_CANCELLED = "Nothing was deleted. I'm glad you're staying."
+NOT_A_MEMBER = "You haven't joined yet. Send /start to begin; it takes a minute."
+BUTTON_EXPIRED = "This button has expired. Nothing was changed."
+UNKNOWN_COMMAND = "I don't know that command. /help lists everything I can do."
+DIDNT_UNDERSTAND = (
+    "I'm not sure what to do with that message. /help lists what I can do, "
+    "and /crisis has urgent-help resources."
+)
+CANCELLED = "Okay, cancelled. Nothing was changed."
+NOTHING_TO_CANCEL = "There's nothing to cancel right now."
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. Nothing was lost; please try again in a moment."
+)
+
+
+def crisis(resources: str) -> str:
+    return (
+        "<b>If you need help right now</b>\n\n"
+        f"{escape(resources)}\n\n"
+        "peercircle is peer support, not a crisis service. Reaching out is a strong thing "
+        "to do."
+    )
+
+
+HELP = (
+    "<b>peercircle</b> is peer support for recovery: a daily check-in, your own progress, "
+    "and encouragement from peers who know the road.\n\n"
+    "<b>Your commands</b>\n"
+    "/start: join, or see your settings\n"
+    "/help: this message\n"
+    "/crisis: urgent-help resources\n"
+    "/settings: pseudonym, time zone, check-in time, pause\n"
+    "/timezone &lt;zone&gt;: set your time zone, e.g. <code>/timezone Europe/Berlin</code>\n"
+    "/checkintime &lt;HH:MM&gt;: set your daily check-in time\n"
+    "/pause [days]: pause check-ins and nudges\n"
+    "/resume: start them again\n"
+    "/mydata: download everything stored about you\n"
+    "/forget: delete everything about you\n"
+    "/cancel: stop what you were typing\n\n"
+    "peercircle is not a medical or crisis service. If you are in danger, send /crisis."
+)
+
+# The command menu registered with set_my_commands (name, description).
+MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Join, or see your settings"),
+    ("help", "What I can do"),
+    ("crisis", "Urgent-help resources"),
+    ("settings", "Pseudonym, time zone, check-in time, pause"),
+    ("timezone", "Set your time zone"),
+    ("checkintime", "Set your daily check-in time"),
+    ("pause", "Pause check-ins and nudges"),
+    ("resume", "Start them again"),
+    ("mydata", "Download your data"),
+    ("forget", "Delete everything about you"),
+    ("cancel", "Stop what you were typing"),
+)
+
+
+def agreed_stamp(moment: datetime) -> str:
+    return AGREED_STAMP.format(date=f"{moment:%Y-%m-%d %H:%M} UTC")

@@ -1,0 +1,314 @@
+"""Account commands: help, crisis, settings and their shortcuts, pause, data export, forget."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import texts
+from bot.context import PeerContext
+from bot.members import Awaiting, Member, parse_pause_days
+from handlers import keyboards
+from handlers.common import (
+    button_expired,
+    close_buttons,
+    command_argument,
+    current_member,
+    reply,
+)
+from handlers.onboarding import prompt_next_step
+
+
+async def show_help(update: Update, context: PeerContext) -> None:
+    """List what the bot does and every member command."""
+    await reply(update, texts.HELP)
+
+
+async def show_crisis(update: Update, context: PeerContext) -> None:
+    """Send the configured crisis resources; works for everyone, member or not."""
+    await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
+
+
+async def show_settings(update: Update, context: PeerContext) -> None:
+    """Show the member's settings with buttons to change them."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    await reply(
+        update, texts.SETTINGS_HEADER + texts.settings_summary(member), keyboards.settings(member)
+    )
+
+
+async def timezone_command(update: Update, context: PeerContext) -> None:
+    """Set the time zone in one step: /timezone Europe/Berlin."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    argument = command_argument(context)
+    if argument is None:
+        await context.services.members.expect(member.user_id, Awaiting.TIMEZONE)
+        await reply(update, texts.ASK_TIMEZONE, keyboards.timezone_picker())
+        return
+    await apply_timezone(update, context, member, argument)
+
+
+async def checkin_time_command(update: Update, context: PeerContext) -> None:
+    """Set the daily check-in time in one step: /checkintime 20:30."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    argument = command_argument(context)
+    if argument is None:
+        await context.services.members.expect(member.user_id, Awaiting.CHECKIN_TIME)
+        await reply(update, texts.ASK_CHECKIN_TIME, keyboards.checkin_time_picker())
+        return
+    await apply_checkin_time(update, context, member, argument)
+
+
+async def apply_timezone(update: Update, context: PeerContext, member: Member, text: str) -> None:
+    updated = await context.services.members.set_timezone(member.user_id, text)
+    if updated is None:
+        await reply(update, texts.BAD_TIMEZONE)
+        return
+    await reply(update, texts.TIMEZONE_SET.format(zone=updated.timezone))
+    if updated.onboarding:
+        await prompt_next_step(update, updated)
+
+
+async def apply_checkin_time(
+    update: Update, context: PeerContext, member: Member, text: str
+) -> None:
+    updated = await context.services.members.set_checkin_time(member.user_id, text)
+    if updated is None:
+        if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
+            await prompt_next_step(update, member)
+        else:
+            await reply(update, texts.BAD_CHECKIN_TIME)
+        return
+    if member.onboarding:
+        await finish_onboarding(update, updated)
+        return
+    await reply(
+        update, texts.CHECKIN_TIME_SET.format(time=updated.checkin_time, zone=updated.timezone)
+    )
+
+
+async def finish_onboarding(update: Update, member: Member) -> None:
+    await reply(update, texts.onboarding_done(member))
+    if member.pending_invite:
+        await reply(update, texts.INVITE_KEPT)
+
+
+async def timezone_button(update: Update, context: PeerContext) -> None:
+    """A zone from the picker, or 'I'll type it'."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    member = await current_member(update, context)
+    if member is None:
+        return
+    if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
+        await button_expired(query)
+        return
+    if query.data == "tz:type":
+        await context.services.members.expect(member.user_id, Awaiting.TIMEZONE)
+        await query.answer()
+        await close_buttons(query, texts.TYPE_TIMEZONE)
+        return
+    updated = await context.services.members.set_timezone(
+        member.user_id, query.data.removeprefix("tz:set:")
+    )
+    if updated is None:
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(query, texts.TIMEZONE_SET.format(zone=updated.timezone))
+    if updated.onboarding:
+        await prompt_next_step(update, updated)
+
+
+async def checkin_time_button(update: Update, context: PeerContext) -> None:
+    """A time from the picker."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    member = await current_member(update, context)
+    if member is None:
+        return
+    updated = await context.services.members.set_checkin_time(
+        member.user_id, query.data.removeprefix("time:set:")
+    )
+    if updated is None:
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(
+        query, texts.CHECKIN_TIME_SET.format(time=updated.checkin_time, zone=updated.timezone)
+    )
+    if member.onboarding:
+        await finish_onboarding(update, updated)
+
+
+async def settings_button(update: Update, context: PeerContext) -> None:
+    """The buttons under /settings."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    member = await current_member(update, context)
+    if member is None:
+        return
+    members = context.services.members
+    action = query.data.removeprefix("set:")
+    if member.onboarding:
+        await button_expired(query)
+        return
+    if action == "pseudo":
+        member = await members.redraw_pseudonym(member.user_id)
+    elif action == "pause":
+        member = await members.pause(member.user_id, None)
+    elif action == "resume":
+        member = await members.resume(member.user_id)
+    elif action == "tz":
+        await members.expect(member.user_id, Awaiting.TIMEZONE)
+        await query.answer()
+        await reply(update, texts.ASK_TIMEZONE, keyboards.timezone_picker())
+        return
+    elif action == "time":
+        await members.expect(member.user_id, Awaiting.CHECKIN_TIME)
+        await query.answer()
+        await reply(update, texts.ASK_CHECKIN_TIME, keyboards.checkin_time_picker())
+        return
+    else:
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(
+        query, texts.SETTINGS_HEADER + texts.settings_summary(member), keyboards.settings(member)
+    )
+
+
+async def pause_command(update: Update, context: PeerContext) -> None:
+    """Pause every prompt and nudge: /pause, or /pause <days>."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    try:
+        days = parse_pause_days(command_argument(context))
+    except ValueError:
+        await reply(update, texts.BAD_PAUSE)
+        return
+    member = await context.services.members.pause(member.user_id, days)
+    await reply(update, texts.paused(member))
+
+
+async def resume_command(update: Update, context: PeerContext) -> None:
+    """Start prompts and nudges again."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    if not member.paused:
+        await context.services.members.resume(member.user_id)
+        await reply(update, texts.NOT_PAUSED)
+        return
+    await context.services.members.resume(member.user_id)
+    await reply(update, texts.RESUMED)
+
+
+async def mydata_command(update: Update, context: PeerContext) -> None:
+    """Send everything stored about the member as a JSON document."""
+    member = await current_member(update, context)
+    if member is None or update.effective_chat is None:
+        return
+    export = await context.services.members.export(member.user_id)
+    payload = json.dumps(export, indent=2, ensure_ascii=False).encode("utf-8")
+    await update.effective_chat.send_document(
+        InputFile(payload, filename="peercircle-my-data.json"),
+        caption=texts.MYDATA_CAPTION,
+        protect_content=True,
+    )
+
+
+async def forget_command(update: Update, context: PeerContext) -> None:
+    """Ask before deleting everything about the member."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    await reply(update, texts.FORGET_CONFIRM, keyboards.forget_confirm())
+
+
+async def forget_button(update: Update, context: PeerContext) -> None:
+    """Delete everything on "Yes"; keep it on "No"."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    if query.data == "forget:no":
+        await query.answer()
+        await close_buttons(query, texts.FORGET_CANCELLED)
+        return
+    if query.data != "forget:yes" or not await context.services.members.forget(
+        query.from_user.id
+    ):
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(query, texts.FORGOTTEN)
+
+
+async def cancel_command(update: Update, context: PeerContext) -> None:
+    """Stop waiting for typed input."""
+    user = update.effective_user
+    if user is None:
+        return
+    member = await context.services.members.get(user.id)
+    if member is None or member.awaiting is None:
+        await reply(update, texts.NOTHING_TO_CANCEL)
+        return
+    if member.onboarding:
+        # Onboarding cannot be skipped; there is always a sensible default to pick.
+        await prompt_next_step(update, member)
+        return
+    await context.services.members.expect(member.user_id, None)
+    await reply(update, texts.CANCELLED)
+
+
+async def typed_text(update: Update, context: PeerContext) -> bool:
+    """Treat free text as the answer the member's pending question waits for.
+
+    Returns False when nothing was waiting, so the caller can reply to it otherwise.
+    """
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or message.text is None:
+        return False
+    member = await context.services.members.get(user.id)
+    if member is None or member.awaiting is None:
+        return False
+    if member.awaiting is Awaiting.PSEUDONYM:
+        await reply(update, texts.PSEUDONYM_USE_BUTTONS)
+    elif member.awaiting is Awaiting.TIMEZONE:
+        await apply_timezone(update, context, member, message.text)
+    else:
+        await apply_checkin_time(update, context, member, message.text)
+    return True
+
+
+def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("help", show_help, filters=private),
+        CommandHandler("crisis", show_crisis, filters=private),
+        CommandHandler("settings", show_settings, filters=private),
+        CommandHandler("timezone", timezone_command, filters=private),
+        CommandHandler("checkintime", checkin_time_command, filters=private),
+        CommandHandler("pause", pause_command, filters=private),
+        CommandHandler("resume", resume_command, filters=private),
+        CommandHandler("mydata", mydata_command, filters=private),
+        CommandHandler("forget", forget_command, filters=private),
+        CommandHandler("cancel", cancel_command, filters=private),
+        CallbackQueryHandler(timezone_button, pattern=r"^tz:"),
+        CallbackQueryHandler(checkin_time_button, pattern=r"^time:set:"),
+        CallbackQueryHandler(settings_button, pattern=r"^set:"),
+        CallbackQueryHandler(forget_button, pattern=r"^forget:"),
+    ]

@@ -1,0 +1,40 @@
+"""What nothing else handled: free text, unknown commands, media, stale or forged buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot import texts
+from bot.context import PeerContext
+from handlers.account import typed_text
+from handlers.common import button_expired, reply
+
+
+async def free_text(update: Update, context: PeerContext) -> None:
+    """Answer a pending question, or point to /help."""
+    if not await typed_text(update, context):
+        await reply(update, texts.DIDNT_UNDERSTAND)
+
+
+async def unknown_command(update: Update, context: PeerContext) -> None:
+    """Say the command is unknown and where the list is."""
+    await reply(update, texts.UNKNOWN_COMMAND)
+
+
+async def unknown_button(update: Update, context: PeerContext) -> None:
+    """A button no feature recognises: expired or forged."""
+    if update.callback_query is not None:
+        await button_expired(update.callback_query)
+
+
+def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.COMMAND, unknown_command),
+        MessageHandler(private & filters.TEXT, free_text),
+        MessageHandler(private & ~filters.StatusUpdate.ALL, free_text),
+        CallbackQueryHandler(unknown_button),
+    ]

@@ -1,0 +1,74 @@
+"""Inline keyboards, as pure functions of what they offer. Callback data: feature:action[:arg]."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.members import Member
+from bot.timezones import COMMON_ZONES
+
+CHECKIN_TIMES: tuple[str, ...] = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def consent(invite_code: str | None) -> InlineKeyboardMarkup:
+    agree = "onb:agree" + (f":{invite_code}" if invite_code else "")
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.BUTTON_AGREE, callback_data=agree)],
+            [InlineKeyboardButton(texts.BUTTON_NOT_NOW, callback_data="onb:later")],
+        ]
+    )
+
+
+def pseudonym_choice(pseudonym: str) -> InlineKeyboardMarkup:
+    keep = texts.BUTTON_KEEP_PSEUDONYM.format(pseudonym=pseudonym)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(keep, callback_data="onb:keep")],
+            [InlineKeyboardButton(texts.BUTTON_REDRAW, callback_data="onb:redraw")],
+        ]
+    )
+
+
+def timezone_picker() -> InlineKeyboardMarkup:
+    zones = [InlineKeyboardButton(zone, callback_data=f"tz:set:{zone}") for zone in COMMON_ZONES]
+    rows = _rows(zones, 2)
+    rows.append([InlineKeyboardButton(texts.BUTTON_OTHER_ZONE, callback_data="tz:type")])
+    return InlineKeyboardMarkup(rows)
+
+
+def checkin_time_picker() -> InlineKeyboardMarkup:
+    times = [InlineKeyboardButton(t, callback_data=f"time:set:{t}") for t in CHECKIN_TIMES]
+    return InlineKeyboardMarkup(_rows(times, 4))
+
+
+def settings(member: Member) -> InlineKeyboardMarkup:
+    pause = (
+        InlineKeyboardButton(texts.BUTTON_RESUME, callback_data="set:resume")
+        if member.paused
+        else InlineKeyboardButton(texts.BUTTON_PAUSE, callback_data="set:pause")
+    )
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.BUTTON_SETTINGS_PSEUDONYM, callback_data="set:pseudo")],
+            [
+                InlineKeyboardButton(texts.BUTTON_SETTINGS_TIMEZONE, callback_data="set:tz"),
+                InlineKeyboardButton(texts.BUTTON_SETTINGS_TIME, callback_data="set:time"),
+            ],
+            [pause],
+        ]
+    )
+
+
+def forget_confirm() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.BUTTON_FORGET_YES, callback_data="forget:yes")],
+            [InlineKeyboardButton(texts.BUTTON_FORGET_NO, callback_data="forget:no")],
+        ]
+    )

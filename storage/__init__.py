@@ -1,0 +1,1 @@
+"""SQLite storage: the database handle, migrations and repositories. All SQL lives here."""

@@ -1,0 +1,123 @@
+"""Members repository: named SQL over the members table, returning frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.db import Session
+from storage.timestamps import from_db, to_db
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    user_id: int
+    pseudonym: str
+    timezone: str
+    checkin_time: str
+    consent_at: datetime
+    consent_version: int
+    onboarded_at: datetime | None
+    awaiting: str | None
+    paused: bool
+    paused_until: datetime | None
+    blocked_at: datetime | None
+    pending_invite: str | None
+    created_at: datetime
+
+
+def _member(row: aiosqlite.Row) -> MemberRow:
+    return MemberRow(
+        user_id=row["user_id"],
+        pseudonym=row["pseudonym"],
+        timezone=row["timezone"],
+        checkin_time=row["checkin_time"],
+        consent_at=from_db(row["consent_at"]),
+        consent_version=row["consent_version"],
+        onboarded_at=from_db(row["onboarded_at"]) if row["onboarded_at"] else None,
+        awaiting=row["awaiting"],
+        paused=bool(row["paused"]),
+        paused_until=from_db(row["paused_until"]) if row["paused_until"] else None,
+        blocked_at=from_db(row["blocked_at"]) if row["blocked_at"] else None,
+        pending_invite=row["pending_invite"],
+        created_at=from_db(row["created_at"]),
+    )
+
+
+async def get(session: Session, user_id: int) -> MemberRow | None:
+    row = await session.fetch_one("SELECT * FROM members WHERE user_id = ?", (user_id,))
+    return _member(row) if row else None
+
+
+async def create(
+    session: Session,
+    *,
+    user_id: int,
+    pseudonym: str,
+    timezone: str,
+    checkin_time: str,
+    consent_version: int,
+    pending_invite: str | None,
+    awaiting: str,
+    now: datetime,
+) -> None:
+    await session.execute(
+        """
+        INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at,
+                             consent_version, awaiting, pending_invite, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            user_id,
+            pseudonym,
+            timezone,
+            checkin_time,
+            to_db(now),
+            consent_version,
+            awaiting,
+            pending_invite,
+            to_db(now),
+        ),
+    )
+
+
+_UPDATABLE = frozenset(
+    {
+        "pseudonym",
+        "timezone",
+        "checkin_time",
+        "onboarded_at",
+        "awaiting",
+        "paused",
+        "paused_until",
+        "blocked_at",
+        "pending_invite",
+    }
+)
+
+
+async def update(session: Session, user_id: int, **fields: Any) -> None:
+    """Set the named columns; datetimes are stored as ISO-8601 UTC."""
+    unknown = set(fields) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not an updatable member column: {sorted(unknown)}")
+    values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    await session.execute(
+        f"UPDATE members SET {assignments} WHERE user_id = ?",  # noqa: S608 - names are vetted
+        (*values, user_id),
+    )
+
+
+async def delete(session: Session, user_id: int) -> None:
+    """Delete the member; tables that refer to members cascade."""
+    await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
+
+
+async def export(session: Session, user_id: int) -> dict[str, Any]:
+    """Every stored column of the member, as stored."""
+    row = await session.fetch_one("SELECT * FROM members WHERE user_id = ?", (user_id,))
+    return dict(row) if row else {}

@@ -1,0 +1,58 @@
+"""Fixtures: an emulator on 127.0.0.1, settings pointing at it, and the real bot running."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import build_application, running_bot
+from bot.clock import ManualClock
+from bot.config import Settings, StorageSettings, TelegramSettings
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator() as emu:
+        yield emu
+
+
+def make_settings(emulator: BotApiEmulator, db_path: Path, **sections: Any) -> Settings:
+    return Settings(
+        telegram=TelegramSettings(
+            token=SecretStr(emulator.token), api_base_url=emulator.base_url, poll_timeout=1
+        ),
+        storage=StorageSettings(path=db_path),
+        **sections,
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "peercircle.db"
+
+
+@pytest.fixture
+def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+    return make_settings(emulator, db_path)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: ManualClock) -> AsyncIterator[PeerApplication]:
+    app = build_application(settings, clock=clock, rng=random.Random(7))
+    async with running_bot(app):
+        yield app
