@@ -1,0 +1,40 @@
+"""Shared scenario steps and database probes for tests."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.emulator import EmulatedUser
+
+
+async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20:00") -> None:
+    """Take a new user through /start, consent, pseudonym, time zone and check-in time."""
+    await user.ask("/start")
+    await user.tap("I agree")
+    offer = await user.next_message()
+    assert "pseudonym" not in offer.shown_text.lower() or offer.buttons
+    await user.tap("Keep")
+    await user.next_message()  # the time-zone question
+    await user.tap(zone)
+    await user.next_message()  # the check-in time question
+    await user.tap(at)
+    done = await user.next_message()
+    assert "all set" in done.shown_text
+
+
+def rows_holding(db_path: Path, value: int) -> list[tuple[str, str]]:
+    """(table, column) pairs where any row holds `value`, across every table."""
+    found: list[tuple[str, str]] = []
+    with sqlite3.connect(db_path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            for column in columns:
+                hit = conn.execute(
+                    f"SELECT 1 FROM {table} WHERE {column} = ? OR CAST({column} AS TEXT) LIKE ?",
+                    (value, f"%{value}%"),
+                ).fetchone()
+                if hit:
+                    found.append((table, column))
+    return found
