@@ -10,8 +10,11 @@ from typing import TextIO
 from bot.config import LoggingSettings
 
 REDACTED = "<token>"
+_HANDLER_NAME = "peercircle"
 # httpx logs every request URL at INFO, and Bot API URLs contain the token.
 _NOISY = ("httpx", "httpcore", "apscheduler", "aiohttp.access")
+# python-telegram-bot logs whole updates, message texts included, at DEBUG.
+_CHATTY_AT_DEBUG = ("telegram",)
 
 
 class _JsonFormatter(logging.Formatter):
@@ -52,10 +55,12 @@ def configure_logging(
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     handler = logging.StreamHandler(stream or sys.stderr)
+    handler.set_name(_HANDLER_NAME)
     handler.setFormatter(RedactingFormatter(inner, secrets))
     root = logging.getLogger()
     for existing in list(root.handlers):
-        root.removeHandler(existing)
+        if existing.get_name() == _HANDLER_NAME:
+            root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(settings.level)
     quiet_noisy_loggers()
@@ -64,3 +69,7 @@ def configure_logging(
 def quiet_noisy_loggers() -> None:
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in _CHATTY_AT_DEBUG:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)

@@ -150,9 +150,7 @@ class MemberService:
             return None
         member = await self.require(user_id)
         if member.onboarding:
-            return await self._change(
-                user_id, timezone=zone, awaiting=Awaiting.CHECKIN_TIME.value
-            )
+            return await self._change(user_id, timezone=zone, awaiting=Awaiting.CHECKIN_TIME.value)
         return await self._change(user_id, timezone=zone, awaiting=None)
 
     async def set_checkin_time(self, user_id: int, text: str) -> Member | None:

@@ -85,14 +85,11 @@ BAD_CHECKIN_TIME = (
 
 def onboarding_done(member: Member) -> str:
     return (
-        "You're all set, <b>{pseudonym}</b>. 🌿\n\n"
-        "I'll check in with you every day at <b>{time}</b> ({zone}). "
+        f"You're all set, <b>{escape(member.pseudonym)}</b>. 🌿\n\n"
+        f"I'll check in with you every day at <b>{escape(member.checkin_time)}</b> "
+        f"({escape(member.timezone)}). "
         "/checkin works any time, /settings changes things, /help shows everything, "
         "and /crisis has urgent-help resources."
-    ).format(
-        pseudonym=escape(member.pseudonym),
-        time=escape(member.checkin_time),
-        zone=escape(member.timezone),
     )
 
 

@@ -248,9 +248,7 @@ async def forget_button(update: Update, context: PeerContext) -> None:
         await query.answer()
         await close_buttons(query, texts.FORGET_CANCELLED)
         return
-    if query.data != "forget:yes" or not await context.services.members.forget(
-        query.from_user.id
-    ):
+    if query.data != "forget:yes" or not await context.services.members.forget(query.from_user.id):
         await button_expired(query)
         return
     await query.answer()

@@ -18,10 +18,13 @@ def describe(update: object) -> str:
     if not isinstance(update, Update):
         return f"non-update {type(update).__name__}"
     kind = next(
-        (name for name in ("message", "callback_query", "edited_message", "my_chat_member")
-         if getattr(update, name, None) is not None),
+        (
+            name
+            for name in ("message", "callback_query", "edited_message", "my_chat_member")
+            if getattr(update, name, None) is not None
+        ),
         "other",
-    )  # fmt: skip
+    )
     user = update.effective_user.id if update.effective_user else None
     chat = update.effective_chat.id if update.effective_chat else None
     return f"update_id={update.update_id} kind={kind} user_id={user} chat_id={chat}"

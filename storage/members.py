@@ -107,7 +107,7 @@ async def update(session: Session, user_id: int, **fields: Any) -> None:
     values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
     assignments = ", ".join(f"{name} = ?" for name in fields)
     await session.execute(
-        f"UPDATE members SET {assignments} WHERE user_id = ?",  # noqa: S608 - names are vetted
+        f"UPDATE members SET {assignments} WHERE user_id = ?",
         (*values, user_id),
     )
 

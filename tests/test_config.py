@@ -64,7 +64,7 @@ def test_config_file_is_found_by_env_then_cwd(
     [
         ("[telegram\n", "is not valid TOML"),
         ('[telegram]\ntokn = "x"\n', "unknown key 'telegram.tokn'"),
-        ('[colour]\nx = 1\n', "unknown key 'colour'"),
+        ("[colour]\nx = 1\n", "unknown key 'colour'"),
         ('[moderation]\nmoderator_chat_id = "lots"\n', "'moderation.moderator_chat_id'"),
         ('[members]\ndefault_timezone = "Mars/Base"\n', "unknown time zone 'Mars/Base'"),
         ('[members]\ndefault_checkin_time = "25:00"\n', "write it as HH:MM"),

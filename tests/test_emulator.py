@@ -13,8 +13,9 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 from bot.emulator import BotApiEmulator
 
 
-async def call(emulator: BotApiEmulator, method: str, token: str | None = None,
-               **params: Any) -> tuple[int, dict[str, Any]]:  # fmt: skip
+async def call(
+    emulator: BotApiEmulator, method: str, token: str | None = None, **params: Any
+) -> tuple[int, dict[str, Any]]:
     url = f"{emulator.base_url}{token or emulator.token}/{method}"
     async with aiohttp.ClientSession() as http, http.post(url, json=params) as response:
         return response.status, await response.json()
@@ -41,8 +42,10 @@ async def test_send_message_errors_have_telegram_shapes(emulator: BotApiEmulator
     user = emulator.user()
     status, body = await call(emulator, "sendMessage", chat_id=user.chat_id, text="")
     assert status == 400 and body == {
-        "ok": False, "error_code": 400, "description": "Bad Request: message text is empty",
-    }  # fmt: skip
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: message text is empty",
+    }
     status, body = await call(emulator, "sendMessage", chat_id=user.chat_id, text="x" * 4097)
     assert status == 400 and "too long" in body["description"]
     status, _ = await call(emulator, "sendMessage", chat_id=user.chat_id, text="x" * 4096)
@@ -53,11 +56,12 @@ async def test_send_message_errors_have_telegram_shapes(emulator: BotApiEmulator
     assert status == 404
 
 
-async def test_callback_data_over_64_bytes_is_refused(ptb_bot: Bot, emulator: BotApiEmulator
-                                                      ) -> None:  # fmt: skip
+async def test_callback_data_over_64_bytes_is_refused(
+    ptb_bot: Bot, emulator: BotApiEmulator
+) -> None:
     user = emulator.user()
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="é" * 33)]])
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await ptb_bot.send_message(user.chat_id, "hi", reply_markup=too_long)
     fits = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="a" * 64)]])
     await ptb_bot.send_message(user.chat_id, "hi", reply_markup=fits)
@@ -65,9 +69,9 @@ async def test_callback_data_over_64_bytes_is_refused(ptb_bot: Bot, emulator: Bo
 
 async def test_html_is_checked_and_rendered(ptb_bot: Bot, emulator: BotApiEmulator) -> None:
     user = emulator.user()
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await ptb_bot.send_message(user.chat_id, "a <b>b", parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await ptb_bot.send_message(user.chat_id, "x < y & z", parse_mode="HTML")
     await ptb_bot.send_message(user.chat_id, "<b>Hi</b> &lt;3", parse_mode="HTML")
     assert user.last_message.text == "Hi <3"
@@ -76,7 +80,7 @@ async def test_html_is_checked_and_rendered(ptb_bot: Bot, emulator: BotApiEmulat
 async def test_blocked_user_gets_403(ptb_bot: Bot, emulator: BotApiEmulator) -> None:
     user = emulator.user()
     emulator.block(user.user_id)
-    with pytest.raises(Forbidden, match="(?i)blocked"):
+    with pytest.raises(Forbidden, match=r"(?i)blocked"):
         await ptb_bot.send_message(user.chat_id, "hello")
     assert emulator.calls_of("sendMessage")[-1].status == 403
 
@@ -116,8 +120,12 @@ async def test_get_updates_confirms_by_offset_and_long_polls(emulator: BotApiEmu
     assert [u["update_id"] for u in updates] == [first, second]
     message = updates[0]["message"]
     assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
-    assert message["chat"] == {"id": user.user_id, "type": "private",
-                               "first_name": user.first_name, "username": user.username}  # fmt: skip
+    assert message["chat"] == {
+        "id": user.user_id,
+        "type": "private",
+        "first_name": user.first_name,
+        "username": user.username,
+    }
     _, body = await call(emulator, "getUpdates", offset=second)
     assert [u["update_id"] for u in body["result"]] == [second]
     _, body = await call(emulator, "getUpdates", offset=second + 1, timeout=1)
@@ -128,24 +136,26 @@ async def test_edits_deletes_and_callback_answers(ptb_bot: Bot, emulator: BotApi
     user = emulator.user()
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Tap me", callback_data="t:1")]])
     sent = await ptb_bot.send_message(user.chat_id, "question", reply_markup=markup)
-    with pytest.raises(BadRequest, match="(?i)not modified"):
-        await ptb_bot.edit_message_text("question", user.chat_id, sent.message_id,
-                                        reply_markup=markup)  # fmt: skip
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
+        await ptb_bot.edit_message_text(
+            "question", user.chat_id, sent.message_id, reply_markup=markup
+        )
     await ptb_bot.edit_message_text("answered", user.chat_id, sent.message_id)
     assert user.last_message.text == "answered" and user.last_message.buttons == []
     query_id = user.press_data("t:1")
     assert await ptb_bot.answer_callback_query(query_id, text="thanks")
     assert (await user.callback_answer(query_id)).text == "thanks"
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await ptb_bot.answer_callback_query(query_id)
     assert await ptb_bot.delete_message(user.chat_id, sent.message_id)
     assert user.messages == []
-    with pytest.raises(BadRequest, match="(?i)not found"):
+    with pytest.raises(BadRequest, match=r"(?i)not found"):
         await ptb_bot.delete_message(user.chat_id, sent.message_id)
 
 
-async def test_documents_and_photos_keep_their_bytes(ptb_bot: Bot, emulator: BotApiEmulator
-                                                     ) -> None:  # fmt: skip
+async def test_documents_and_photos_keep_their_bytes(
+    ptb_bot: Bot, emulator: BotApiEmulator
+) -> None:
     user = emulator.user()
     await ptb_bot.send_document(user.chat_id, json.dumps({"a": 1}).encode(), filename="d.json")
     assert user.last_message.document == b'{"a": 1}'

@@ -55,10 +55,16 @@ async def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         async with db.transaction() as session:
             await members.create(
-                session, user_id=1, pseudonym="Calm Otter", timezone="UTC",
-                checkin_time="20:00", consent_version=1, pending_invite=None,
-                awaiting="pseudonym", now=now,
-            )  # fmt: skip
+                session,
+                user_id=1,
+                pseudonym="Calm Otter",
+                timezone="UTC",
+                checkin_time="20:00",
+                consent_version=1,
+                pending_invite=None,
+                awaiting="pseudonym",
+                now=now,
+            )
             raise RuntimeError("boom")
     async with db.read() as session:
         assert await members.get(session, 1) is None
@@ -70,17 +76,26 @@ async def test_member_round_trip_and_delete(tmp_path: Path) -> None:
     now = datetime(2026, 1, 1, 12, tzinfo=UTC)
     async with db.transaction() as session:
         await members.create(
-            session, user_id=5, pseudonym="Calm Otter", timezone="Asia/Tokyo",
-            checkin_time="08:00", consent_version=1, pending_invite="abc",
-            awaiting="pseudonym", now=now,
-        )  # fmt: skip
+            session,
+            user_id=5,
+            pseudonym="Calm Otter",
+            timezone="Asia/Tokyo",
+            checkin_time="08:00",
+            consent_version=1,
+            pending_invite="abc",
+            awaiting="pseudonym",
+            now=now,
+        )
         await members.update(session, 5, paused=1, paused_until=now)
     async with db.read() as session:
         row = await members.get(session, 5)
     assert row is not None
     assert (row.pseudonym, row.timezone, row.paused, row.paused_until) == (
-        "Calm Otter", "Asia/Tokyo", True, now,
-    )  # fmt: skip
+        "Calm Otter",
+        "Asia/Tokyo",
+        True,
+        now,
+    )
     with pytest.raises(ValueError):
         async with db.transaction() as session:
             await members.update(session, 5, created_at=now)

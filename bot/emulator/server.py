@@ -27,15 +27,35 @@ from bot.emulator.state import (
 
 DEFAULT_TOKEN = "123456789:EMULATOR-token-for-local-tests-only"
 BOT_USER_ID = 7_000_001
-SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage",
-                          "forwardMessage"})  # fmt: skip
+SEND_METHODS = frozenset(
+    {"sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"}
+)
 # Form-encoded parameters arrive as strings; these carry JSON (numbers, booleans, objects).
 _JSON_PARAMS = frozenset(
-    {"chat_id", "message_id", "offset", "limit", "timeout", "allowed_updates", "reply_markup",
-     "entities", "caption_entities", "protect_content", "disable_notification", "show_alert",
-     "cache_time", "commands", "scope", "link_preview_options", "reply_parameters",
-     "drop_pending_updates", "from_chat_id", "message_thread_id", "max_connections"}
-)  # fmt: skip
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "allowed_updates",
+        "reply_markup",
+        "entities",
+        "caption_entities",
+        "protect_content",
+        "disable_notification",
+        "show_alert",
+        "cache_time",
+        "commands",
+        "scope",
+        "link_preview_options",
+        "reply_parameters",
+        "drop_pending_updates",
+        "from_chat_id",
+        "message_thread_id",
+        "max_connections",
+    }
+)
 
 
 class ApiError(Exception):
@@ -304,10 +324,11 @@ class BotApiEmulator:
         return web.json_response({"ok": True, "result": result})
 
     def _record(self, method: str, params: dict[str, Any], status: int, result: Any) -> None:
-        shown = {k: (f"<{len(v)} bytes>" if isinstance(v, bytes) else v) for k, v in params.items()}
+        shown = {
+            k: (f"<{len(v)} bytes>" if isinstance(v, bytes) else v) for k, v in params.items()
+        }
         self.calls.append(RecordedCall(method, shown, status, time.monotonic(), result))
-        if method != "getUpdates" or status != 200:
-            self._notify()
+        self._notify()
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -410,8 +431,9 @@ class BotApiEmulator:
 
     def _new_message(self, chat: ChatInfo, **fields: Any) -> SentMessage:
         ids = self._message_ids.setdefault(chat.chat_id, count(1))
-        message = SentMessage(chat_id=chat.chat_id, message_id=next(ids), date=int(time.time()),
-                              **fields)  # fmt: skip
+        message = SentMessage(
+            chat_id=chat.chat_id, message_id=next(ids), date=int(time.time()), **fields
+        )
         chat.messages.append(message)
         return message
 
@@ -445,9 +467,14 @@ class BotApiEmulator:
         if message.photo is not None:
             unique = f"photo-{message.chat_id}-{message.message_id}"
             payload["photo"] = [
-                {"file_id": unique, "file_unique_id": unique, "width": 800, "height": 500,
-                 "file_size": len(message.photo)}
-            ]  # fmt: skip
+                {
+                    "file_id": unique,
+                    "file_unique_id": unique,
+                    "width": 800,
+                    "height": 500,
+                    "file_size": len(message.photo),
+                }
+            ]
         if message.document is not None:
             unique = f"doc-{message.chat_id}-{message.message_id}"
             payload["document"] = {
@@ -512,8 +539,11 @@ class BotApiEmulator:
         return True
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> Any:
-        return {"url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}  # fmt: skip
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     @staticmethod
     def _scope_key(params: dict[str, Any]) -> str:
@@ -527,8 +557,9 @@ class BotApiEmulator:
         for command in commands:
             name = str(command.get("command", ""))
             description = str(command.get("description", ""))
-            valid_name = 1 <= len(name) <= 32 and all(c.islower() or c.isdigit() or c == "_"
-                                                       for c in name)  # fmt: skip
+            valid_name = 1 <= len(name) <= 32 and all(
+                c.islower() or c.isdigit() or c == "_" for c in name
+            )
             if not valid_name or not 1 <= len(description) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         self.commands[self._scope_key(params)] = commands
@@ -543,8 +574,9 @@ class BotApiEmulator:
 
     async def _send_message(self, params: dict[str, Any]) -> Any:
         chat = self._chat_for_send(params)
-        raw, shown = self._render(params.get("text"), params.get("parse_mode"), MAX_TEXT,
-                                  "message text")  # fmt: skip
+        raw, shown = self._render(
+            params.get("text"), params.get("parse_mode"), MAX_TEXT, "message text"
+        )
         message = self._new_message(
             chat,
             text=shown,
@@ -559,8 +591,9 @@ class BotApiEmulator:
     def _caption(self, params: dict[str, Any]) -> str | None:
         if not params.get("caption"):
             return None
-        return self._render(params["caption"], params.get("parse_mode"), MAX_CAPTION,
-                            "message caption")[1]  # fmt: skip
+        return self._render(
+            params["caption"], params.get("parse_mode"), MAX_CAPTION, "message caption"
+        )[1]
 
     async def _send_photo(self, params: dict[str, Any]) -> Any:
         chat = self._chat_for_send(params)
@@ -593,13 +626,17 @@ class BotApiEmulator:
         message = self._find_message(params, "edit")
         if message.text is None:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        raw, shown = self._render(params.get("text"), params.get("parse_mode"), MAX_TEXT,
-                                  "message text")  # fmt: skip
+        raw, shown = self._render(
+            params.get("text"), params.get("parse_mode"), MAX_TEXT, "message text"
+        )
         markup = self._check_markup(params.get("reply_markup"))
         if shown == message.text and markup == message.reply_markup:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                                "content and reply markup are exactly the same as a current "
-                                "content and reply markup of the message")  # fmt: skip
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
         message.text, message.raw_text, message.reply_markup = shown, raw, markup
         message.parse_mode = params.get("parse_mode")
         message.edits += 1
@@ -632,8 +669,11 @@ class BotApiEmulator:
     async def _answer_callback_query(self, params: dict[str, Any]) -> Any:
         query_id = str(params.get("callback_query_id") or "")
         if query_id not in self._open_queries:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired "
-                                "or query ID is invalid")  # fmt: skip
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired "
+                "or query ID is invalid",
+            )
         self._open_queries.discard(query_id)
         text = params.get("text")
         self.callback_answers[query_id] = CallbackAnswer(

@@ -1,0 +1,131 @@
+"""The `peercircle` command as a separate process: run against the emulator, bad configs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import BotApiEmulator
+from tests.helpers import onboard
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERCIRCLE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+async def peercircle(*args: str, cwd: Path) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def write_config(path: Path, token: str, base_url: str, extra: str = "") -> Path:
+    path.write_text(
+        f'[telegram]\ntoken = "{token}"\napi_base_url = "{base_url}"\npoll_timeout = 1\n'
+        f'[storage]\npath = "{path.parent / "bot.db"}"\n[logging]\nlevel = "DEBUG"\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+async def test_run_serves_onboarding_as_a_separate_process(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "config.toml", emulator.token, emulator.base_url)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=tmp_path,
+        env=clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await emulator.wait_until(lambda: bool(emulator.calls_of("getUpdates")), timeout=30)
+        user = emulator.user()
+        await onboard(user, zone="America/New_York", at="21:00")
+        user.send("please keep this private text")
+        await user.next_message()
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=10)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    log = err.decode()
+    assert "polling started" in log
+    assert emulator.token not in log
+    assert emulator.token.split(":")[1] not in log
+    assert "private text" not in log
+
+
+async def test_a_token_telegram_rejects_gives_one_clear_line(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    wrong = "987654321:AAThisTokenIsWellFormedButUnknownXYZ"
+    config = write_config(tmp_path / "config.toml", wrong, emulator.base_url)
+    code, _, err = await peercircle("run", "--config", str(config), cwd=tmp_path)
+    assert code != 0
+    assert "Telegram rejected telegram.token" in err
+    assert wrong not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[telegram]\ntoken = \n", "is not valid TOML"),
+        ('[telegram]\ntoken = "1:x"\nwebhok = "x"\n', "unknown key 'telegram.webhok'"),
+        ('[storage]\npath = ["a"]\n', "'storage.path'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "check-config"])
+async def test_bad_config_exits_non_zero_with_one_line(
+    tmp_path: Path, content: str, expected: str, command: str
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text(content, encoding="utf-8")
+    code, _, err = await peercircle(command, "--config", str(config), cwd=tmp_path)
+    assert code != 0
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+async def test_no_token_explains_how_to_get_one(tmp_path: Path) -> None:
+    code, _, err = await peercircle("run", cwd=tmp_path)
+    assert code != 0
+    assert "@BotFather" in err and "PEERCIRCLE_TELEGRAM__TOKEN" in err
+    assert "Traceback" not in err
+
+
+async def test_check_config_and_migrate(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "config.toml", emulator.token, emulator.base_url)
+    code, out, _ = await peercircle("check-config", "--config", str(config), cwd=tmp_path)
+    assert code == 0 and "configuration OK" in out
+    code, out, _ = await peercircle("migrate", "--config", str(config), cwd=tmp_path)
+    assert code == 0 and "schema version 1 (applied 1)" in out
+    code, out, _ = await peercircle("migrate", "--config", str(config), cwd=tmp_path)
+    assert code == 0 and "nothing to apply" in out
