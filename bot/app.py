@@ -14,9 +14,10 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
+from bot.delivery import OutboxWorker
 from bot.logging_setup import quiet_noisy_loggers
 from bot.services import Services
-from handlers import account, fallback, onboarding
+from handlers import account, checkins, fallback, onboarding, trends
 from handlers.errors import on_error
 
 log = logging.getLogger("peercircle.app")
@@ -41,7 +42,7 @@ def build_application(
 
     # Order matters: commands and feature buttons first, then the catch-alls in fallback,
     # which answer whatever no feature claimed.
-    for module in (onboarding, account, fallback):
+    for module in (onboarding, account, checkins, trends, fallback):
         for handler in module.handlers():
             app.add_handler(handler)
     app.add_error_handler(on_error)
@@ -57,10 +58,38 @@ async def start_services(app: PeerApplication) -> Services:
     app.bot_data.running_services = services
     commands = [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
     await app.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    worker = OutboxWorker(
+        app.bot, services.db, startup.clock, startup.settings.delivery, services.outbox_ready
+    )
+    app.bot_data.delivery = worker
+    worker.start()
     return services
 
 
+def schedule_sweeps(app: PeerApplication, services: Services) -> None:
+    """One repeating job sweeps every due row (check-ins, reflections)."""
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        sweep_due_rows,
+        interval=services.settings.scheduler.sweep_interval_seconds,
+        first=0.0,
+        name="due-sweep",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+
+
+async def sweep_due_rows(context: PeerContext) -> None:
+    """Turn due rows into outbox messages."""
+    try:
+        await context.services.sweeper.sweep()
+    except Exception:
+        log.exception("due sweep failed; the next one retries")
+
+
 async def stop_services(app: PeerApplication) -> None:
+    worker, app.bot_data.delivery = app.bot_data.delivery, None
+    if worker is not None:
+        await worker.stop()
     services, app.bot_data.running_services = app.bot_data.running_services, None
     if services is not None:
         await services.close()
@@ -73,6 +102,7 @@ async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
     try:
         services = await start_services(app)
         await app.start()
+        schedule_sweeps(app, services)
         assert app.updater is not None
         await app.updater.start_polling(
             timeout=services.settings.telegram.poll_timeout, drop_pending_updates=False

@@ -92,6 +92,37 @@ class MemberSettings(_Section):
         return parsed.strftime("%H:%M")
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class CheckinSettings(_Section):
+    weekly_reflection_day: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "sunday"
+    weekly_reflection_time: str = "19:00"
+
+    @field_validator("weekly_reflection_time")
+    @classmethod
+    def _valid_time(cls, value: str) -> str:
+        return MemberSettings._valid_time(value)
+
+    @property
+    def weekly_weekday(self) -> int:
+        return WEEKDAYS.index(self.weekly_reflection_day)
+
+
+class SchedulerSettings(_Section):
+    sweep_interval_seconds: float = Field(default=5.0, gt=0, le=60)
+    grace_hours: float = Field(default=3.0, ge=0, le=24)
+    batch_size: int = Field(default=500, ge=1, le=10_000)
+
+
+class DeliverySettings(_Section):
+    messages_per_second: float = Field(default=25.0, gt=0, le=1000)
+    per_chat_per_second: float = Field(default=1.0, gt=0, le=100)
+    max_attempts: int = Field(default=20, ge=1, le=1000)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -113,6 +144,9 @@ class Settings(BaseSettings):
     moderation: ModerationSettings = ModerationSettings()
     safety: SafetySettings = SafetySettings()
     members: MemberSettings = MemberSettings()
+    checkins: CheckinSettings = CheckinSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    delivery: DeliverySettings = DeliverySettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod

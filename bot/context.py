@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import OutboxWorker
 from bot.services import Services
 
 
@@ -28,6 +29,7 @@ class BotData:
     def __init__(self) -> None:
         self.startup: StartupConfig | None = None
         self.running_services: Services | None = None
+        self.delivery: OutboxWorker | None = None
 
     @property
     def services(self) -> Services:

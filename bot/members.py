@@ -10,18 +10,24 @@ from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
-from bot.config import MemberSettings
+from bot.config import CheckinSettings, MemberSettings
 from bot.pseudonyms import draw_pseudonym
+from bot.schedule import next_daily, next_weekly
 from bot.timeparse import parse_hhmm
-from bot.timezones import normalise_timezone
+from bot.timezones import normalise_timezone, zone_of
+from storage import checkins as checkin_rows
 from storage import members as member_rows
-from storage.db import Database
+from storage.db import Database, Session
 from storage.members import MemberRow
 
 # Bump when the consent notice changes in substance; members are asked again then.
 CONSENT_VERSION = 1
 MAX_PAUSE_DAYS = 365
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
+# Changing any of these moves the member's due rows.
+_SCHEDULE_FIELDS = frozenset(
+    {"timezone", "checkin_time", "onboarded_at", "paused", "weekly_reflection", "blocked_at"}
+)
 
 
 class Awaiting(StrEnum):
@@ -30,6 +36,7 @@ class Awaiting(StrEnum):
     PSEUDONYM = "pseudonym"
     TIMEZONE = "timezone"
     CHECKIN_TIME = "checkin_time"
+    NOTE = "note"  # stored as note:<YYYY-MM-DD>, the day the note belongs to
 
 
 class NotAMember(Exception):
@@ -47,13 +54,17 @@ class Member:
     consent_at: datetime
     onboarding: bool
     awaiting: Awaiting | None
+    awaiting_arg: str | None
     paused: bool
     paused_until: datetime | None
     pending_invite: str | None
+    weekly_reflection: bool
+    blocked: bool
 
     @classmethod
     def from_row(cls, row: MemberRow, now: datetime) -> Member:
         paused = row.paused and (row.paused_until is None or row.paused_until > now)
+        awaiting, _, awaiting_arg = (row.awaiting or "").partition(":")
         return cls(
             user_id=row.user_id,
             pseudonym=row.pseudonym,
@@ -61,10 +72,13 @@ class Member:
             checkin_time=row.checkin_time,
             consent_at=row.consent_at,
             onboarding=row.onboarded_at is None,
-            awaiting=Awaiting(row.awaiting) if row.awaiting else None,
+            awaiting=Awaiting(awaiting) if awaiting else None,
+            awaiting_arg=awaiting_arg or None,
             paused=paused,
             paused_until=row.paused_until if paused else None,
             pending_invite=row.pending_invite,
+            weekly_reflection=row.weekly_reflection,
+            blocked=row.blocked_at is not None,
         )
 
 
@@ -79,12 +93,18 @@ class MemberService:
     """Everything that changes a member, each change one short transaction."""
 
     def __init__(
-        self, db: Database, clock: Clock, rng: random.Random, defaults: MemberSettings
+        self,
+        db: Database,
+        clock: Clock,
+        rng: random.Random,
+        defaults: MemberSettings,
+        checkins: CheckinSettings,
     ) -> None:
         self._db = db
         self._clock = clock
         self._rng = rng
         self._defaults = defaults
+        self._checkins = checkins
 
     async def get(self, user_id: int) -> Member | None:
         async with self._db.read() as session:
@@ -126,9 +146,35 @@ class MemberService:
                 raise NotAMember(user_id)
             if fields:
                 await member_rows.update(session, user_id, **fields)
+            if _SCHEDULE_FIELDS & fields.keys():
+                await self._reschedule(session, user_id, now)
             row = await member_rows.get(session, user_id)
         assert row is not None
         return Member.from_row(row, now)
+
+    async def _reschedule(self, session: Session, user_id: int, now: datetime) -> None:
+        """Point the member's due rows at their next check-in and weekly reflection."""
+        row = await member_rows.get(session, user_id)
+        if row is None:
+            return
+        if row.onboarded_at is None:
+            await member_rows.update(session, user_id, next_checkin_at=None, next_weekly_at=None)
+            return
+        zone = zone_of(row.timezone)
+        at = parse_hhmm(row.checkin_time)
+        weekly_at = parse_hhmm(self._checkins.weekly_reflection_time)
+        assert at is not None and weekly_at is not None
+        weekly = (
+            next_weekly(now, self._checkins.weekly_weekday, weekly_at, zone)
+            if row.weekly_reflection
+            else None
+        )
+        await member_rows.update(
+            session,
+            user_id,
+            next_checkin_at=next_daily(now, at, zone),
+            next_weekly_at=weekly,
+        )
 
     async def redraw_pseudonym(self, user_id: int) -> Member:
         member = await self.require(user_id)
@@ -166,9 +212,21 @@ class MemberService:
             fields["onboarded_at"] = self._clock.now()
         return await self._change(user_id, **fields)
 
-    async def expect(self, user_id: int, awaiting: Awaiting | None) -> Member:
-        """Remember what the member's next free text answers."""
-        return await self._change(user_id, awaiting=awaiting.value if awaiting else None)
+    async def expect(
+        self, user_id: int, awaiting: Awaiting | None, argument: str | None = None
+    ) -> Member:
+        """Remember what the member's next free text answers (and what it belongs to)."""
+        value = awaiting.value if awaiting else None
+        if value and argument:
+            value = f"{value}:{argument}"
+        return await self._change(user_id, awaiting=value)
+
+    async def set_weekly_reflection(self, user_id: int, enabled: bool) -> Member:
+        return await self._change(user_id, weekly_reflection=int(enabled))
+
+    async def reactivate(self, user_id: int) -> Member:
+        """The member came back after blocking the bot: deliver to them again."""
+        return await self._change(user_id, blocked_at=None)
 
     async def pause(self, user_id: int, days: int | None) -> Member:
         """Stop prompts and nudges, for `days` days or until /resume."""
@@ -182,12 +240,14 @@ class MemberService:
         """Everything stored about the member, table by table."""
         async with self._db.read() as session:
             member = await member_rows.export(session, user_id)
+            checkins = await checkin_rows.export(session, user_id)
         if not member:
             raise NotAMember(user_id)
         return {
             "exported_at": self._clock.now().isoformat(timespec="seconds"),
             "consent_version_current": CONSENT_VERSION,
             "member": member,
+            "checkins": checkins,
         }
 
     async def forget(self, user_id: int) -> bool:

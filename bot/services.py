@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.checkins import CheckinService
 from bot.clock import Clock
 from bot.config import Settings
 from bot.members import MemberService
+from bot.scheduler import DueSweeper
 from storage.db import Database
 
 
@@ -17,15 +20,23 @@ class Services:
     clock: Clock
     db: Database
     members: MemberService
+    checkins: CheckinService
+    sweeper: DueSweeper
+    # Set when messages are queued, so the delivery worker need not poll.
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
         db = await Database.open(settings.storage.path)
+        outbox_ready = asyncio.Event()
         return cls(
             settings=settings,
             clock=clock,
             db=db,
-            members=MemberService(db, clock, rng, settings.members),
+            members=MemberService(db, clock, rng, settings.members, settings.checkins),
+            checkins=CheckinService(db, clock),
+            sweeper=DueSweeper(db, clock, settings, outbox_ready.set),
+            outbox_ready=outbox_ready,
         )
 
     async def close(self) -> None:

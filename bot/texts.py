@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from bot.members import Member
+
+if TYPE_CHECKING:
+    from bot.checkins import CheckinReflection, PeriodStats, TrendSummary
 
 BUTTON_AGREE = "✅ I agree"
 BUTTON_NOT_NOW = "Not now"
@@ -114,6 +118,7 @@ def settings_summary(member: Member) -> str:
         f"Pseudonym: <b>{escape(member.pseudonym)}</b>\n"
         f"Time zone: {escape(member.timezone)}\n"
         f"Daily check-in: {escape(member.checkin_time)}\n"
+        f"Weekly reflection: {'on' if member.weekly_reflection else 'off'}\n"
         f"Check-ins and nudges: {status}"
     )
 
@@ -191,6 +196,8 @@ HELP = (
     "/settings: pseudonym, time zone, check-in time, pause\n"
     "/timezone &lt;zone&gt;: set your time zone, e.g. <code>/timezone Europe/Berlin</code>\n"
     "/checkintime &lt;HH:MM&gt;: set your daily check-in time\n"
+    "/checkin: check in now (mood and confidence)\n"
+    "/trends: your mood and confidence over time, as a chart\n"
     "/pause [days]: pause check-ins and nudges\n"
     "/resume: start them again\n"
     "/mydata: download everything stored about you\n"
@@ -207,6 +214,8 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("settings", "Pseudonym, time zone, check-in time, pause"),
     ("timezone", "Set your time zone"),
     ("checkintime", "Set your daily check-in time"),
+    ("checkin", "Check in now: mood and confidence"),
+    ("trends", "Your mood and confidence over time"),
     ("pause", "Pause check-ins and nudges"),
     ("resume", "Start them again"),
     ("mydata", "Download your data"),
@@ -217,3 +226,140 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
 
 def agreed_stamp(moment: datetime) -> str:
     return AGREED_STAMP.format(date=f"{moment:%Y-%m-%d %H:%M} UTC")
+
+
+# -- check-ins ---------------------------------------------------------------------------
+
+MOOD_EMOJI = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+ASK_MOOD = "How is your mood today?"
+BUTTON_ADD_NOTE = "📝 Add a note"
+BUTTON_SKIP = "Skip"
+BUTTON_CRISIS = "Crisis resources"
+BUTTON_WEEKLY_ON = "Weekly reflection: turn on"
+BUTTON_WEEKLY_OFF = "Weekly reflection: turn off"
+TYPE_NOTE = (
+    "Write your note as one message. It is private: only you will ever see it. "
+    "/cancel if you'd rather not."
+)
+NOTE_SAVED = "Your note is saved, privately."
+NOTE_TOO_LATE = "That check-in has closed, so the note wasn't attached. /checkin starts today's."
+CHECKIN_CLOSED = (
+    "This check-in was for {day} and has closed, so nothing was recorded. "
+    "/checkin records today's."
+)
+CHECKIN_ALREADY_ANSWERED = "You've already answered this one. /checkin changes today's answers."
+
+
+def mood_label(mood: int) -> str:
+    return f"{mood} {MOOD_EMOJI[mood]}"
+
+
+def ask_confidence(mood: int) -> str:
+    return (
+        f"Mood: {mood_label(mood)}\n\n"
+        "How confident do you feel that you can handle what today brings?\n"
+        "0 = not at all, 10 = completely."
+    )
+
+
+def ask_note(mood: int, confidence: int) -> str:
+    return (
+        f"Mood: {mood_label(mood)} · Confidence: {confidence}/10\n\n"
+        "Would you like to add a private note about today? Only you will see it."
+    )
+
+
+def _signed(value: float) -> str:
+    return f"{abs(value):.1f}"
+
+
+def trend_line(change: float | None) -> str:
+    """One line reflecting the member's own confidence trend, never judging."""
+    if change is None:
+        return "Each check-in adds to your own picture of how things are going."
+    if change >= 0.5:
+        return f"Your confidence is up {_signed(change)} on last week. That's your doing."
+    if change <= -0.5:
+        return (
+            f"Your confidence is {_signed(change)} lower than last week. Noticing that is "
+            "useful; you've come through hard weeks before."
+        )
+    return "Your confidence is steady compared with last week."
+
+
+def streak_line(days: int) -> str:
+    if days <= 1:
+        return "Check-in streak: 1 day. Every streak starts here."
+    return f"Check-in streak: {days} days in a row."
+
+
+def checkin_reply(reflection: CheckinReflection, replaced: bool) -> str:
+    lines = [
+        "Thank you for checking in. 🌱",
+        f"Today: mood {mood_label(reflection.mood)} · confidence {reflection.confidence}/10",
+        streak_line(reflection.streak),
+        trend_line(reflection.confidence_change),
+    ]
+    if replaced:
+        lines.insert(1, "You had already checked in today, so these answers replace those.")
+    return "\n".join(lines)
+
+
+GENTLE_SUPPORT = (
+    "The last few days sound hard. A hard day is information, not failure, and it passes. "
+    "Reaching out can help: someone who has been there, a friend, or a helpline. "
+    "The button below has urgent-help resources if you need them."
+)
+
+
+def _average(value: float | None, scale: int) -> str:
+    return "no check-ins" if value is None else f"{value:.1f}/{scale}"
+
+
+def _change_text(current: float | None, previous: float | None) -> str:
+    if current is None or previous is None:
+        return "n/a"
+    delta = current - previous
+    return f"{delta:+.1f}"
+
+
+def trend_summary(summary: TrendSummary) -> str:
+    current, previous = summary.current, summary.previous
+    first = (
+        f"Last {summary.days} days: mood {_average(current.mood, 5)}, "
+        f"confidence {_average(current.confidence, 10)} ({current.count} check-ins)."
+    )
+    second = (
+        f"On the {summary.days} days before: mood "
+        f"{_change_text(current.mood, previous.mood)}, confidence "
+        f"{_change_text(current.confidence, previous.confidence)}. "
+        f"Streak: {summary.streak} day{'s' if summary.streak != 1 else ''}."
+    )
+    return f"{first}\n{second}"
+
+
+NO_CHECKINS_YET = "There's nothing to chart yet. Your first check-in starts your trend: /checkin."
+
+
+def weekly_reflection(this_week: PeriodStats, last_week: PeriodStats, streak: int) -> str:
+    if this_week.count == 0:
+        return (
+            "<b>Your week</b>\n\nNo check-ins this week, and that's okay. Whenever you're "
+            "ready, /checkin takes two taps."
+        )
+    lines = [
+        "<b>Your week</b>",
+        "",
+        f"You checked in on {this_week.count} of 7 days.",
+        f"Average mood {this_week.mood:.1f}/5, confidence {this_week.confidence:.1f}/10.",
+    ]
+    if last_week.confidence is not None and this_week.confidence is not None:
+        lines.append(trend_line(round(this_week.confidence - last_week.confidence, 1)))
+    if streak > 1:
+        lines.append(f"Your streak is {streak} days.")
+    lines.append("Showing up for yourself counts. See the picture with /trends.")
+    return "\n".join(lines)
+
+
+def chart_title(days: int, last_day: date) -> str:
+    return f"Mood and confidence, {days} days to {last_day:%d %b %Y}"

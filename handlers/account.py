@@ -12,6 +12,7 @@ from bot import texts
 from bot.context import PeerContext
 from bot.members import Awaiting, Member, parse_pause_days
 from handlers import keyboards
+from handlers.checkins import save_note
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -171,6 +172,8 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         member = await members.pause(member.user_id, None)
     elif action == "resume":
         member = await members.resume(member.user_id)
+    elif action == "weekly":
+        member = await members.set_weekly_reflection(member.user_id, not member.weekly_reflection)
     elif action == "tz":
         await members.expect(member.user_id, Awaiting.TIMEZONE)
         await query.answer()
@@ -285,6 +288,8 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         return False
     if member.awaiting is Awaiting.PSEUDONYM:
         await reply(update, texts.PSEUDONYM_USE_BUTTONS)
+    elif member.awaiting is Awaiting.NOTE:
+        await save_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.TIMEZONE:
         await apply_timezone(update, context, member, message.text)
     else:

@@ -60,6 +60,14 @@ def settings(member: Member) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(texts.BUTTON_SETTINGS_TIMEZONE, callback_data="set:tz"),
                 InlineKeyboardButton(texts.BUTTON_SETTINGS_TIME, callback_data="set:time"),
             ],
+            [
+                InlineKeyboardButton(
+                    texts.BUTTON_WEEKLY_OFF
+                    if member.weekly_reflection
+                    else texts.BUTTON_WEEKLY_ON,
+                    callback_data="set:weekly",
+                )
+            ],
             [pause],
         ]
     )

@@ -26,6 +26,8 @@ async def start(update: Update, context: PeerContext) -> None:
         crisis_resources = context.services.settings.safety.crisis_resources
         await reply(update, texts.welcome(crisis_resources), keyboards.consent(code))
         return
+    if member.blocked:  # they had blocked the bot; /start means they want messages again
+        member = await context.services.members.reactivate(member.user_id)
     if member.onboarding:
         await reply(update, texts.CONTINUE_ONBOARDING)
         await prompt_next_step(update, member)

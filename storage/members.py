@@ -27,6 +27,9 @@ class MemberRow:
     blocked_at: datetime | None
     pending_invite: str | None
     created_at: datetime
+    next_checkin_at: datetime | None = None
+    next_weekly_at: datetime | None = None
+    weekly_reflection: bool = True
 
 
 def _member(row: aiosqlite.Row) -> MemberRow:
@@ -44,6 +47,9 @@ def _member(row: aiosqlite.Row) -> MemberRow:
         blocked_at=from_db(row["blocked_at"]) if row["blocked_at"] else None,
         pending_invite=row["pending_invite"],
         created_at=from_db(row["created_at"]),
+        next_checkin_at=from_db(row["next_checkin_at"]) if row["next_checkin_at"] else None,
+        next_weekly_at=from_db(row["next_weekly_at"]) if row["next_weekly_at"] else None,
+        weekly_reflection=bool(row["weekly_reflection"]),
     )
 
 
@@ -95,6 +101,9 @@ _UPDATABLE = frozenset(
         "paused_until",
         "blocked_at",
         "pending_invite",
+        "next_checkin_at",
+        "next_weekly_at",
+        "weekly_reflection",
     }
 )
 
@@ -121,3 +130,28 @@ async def export(session: Session, user_id: int) -> dict[str, Any]:
     """Every stored column of the member, as stored."""
     row = await session.fetch_one("SELECT * FROM members WHERE user_id = ?", (user_id,))
     return dict(row) if row else {}
+
+
+async def due_checkins(session: Session, now: datetime, limit: int) -> list[MemberRow]:
+    """Members whose check-in prompt is due, oldest first."""
+    rows = await session.fetch_all(
+        "SELECT * FROM members WHERE next_checkin_at <= ? ORDER BY next_checkin_at LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_member(row) for row in rows]
+
+
+async def due_weekly(session: Session, now: datetime, limit: int) -> list[MemberRow]:
+    """Members whose weekly reflection is due, oldest first."""
+    rows = await session.fetch_all(
+        "SELECT * FROM members WHERE next_weekly_at <= ? ORDER BY next_weekly_at LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_member(row) for row in rows]
+
+
+async def mark_blocked(session: Session, chat_id: int, now: datetime) -> None:
+    await session.execute(
+        "UPDATE members SET blocked_at = ? WHERE user_id = ? AND blocked_at IS NULL",
+        (to_db(now), chat_id),
+    )

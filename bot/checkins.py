@@ -1,0 +1,186 @@
+"""Check-in rules: the questions, recording a day, streaks, trends and gentle support."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from statistics import fmean
+
+from bot import texts
+from bot.clock import Clock
+from bot.outgoing import OutgoingMessage, rows
+from bot.timezones import zone_of
+from storage import checkins as checkin_rows
+from storage.checkins import CheckinRow
+from storage.db import Database
+
+MOODS = range(1, 6)
+CONFIDENCES = range(0, 11)
+MAX_NOTE = 4096  # Telegram's own message limit: a note is never cut short
+TREND_WINDOW = 7
+# A change in mean confidence smaller than this reads as "steady".
+STEADY_BELOW = 0.5
+
+
+def day_code(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def parse_day_code(code: str) -> date | None:
+    try:
+        return datetime.strptime(code, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def mood_question(day: date) -> OutgoingMessage:
+    buttons = [(texts.mood_label(m), f"ci:m:{day_code(day)}:{m}") for m in MOODS]
+    return OutgoingMessage(texts.ASK_MOOD, rows(buttons, 5))
+
+
+def confidence_question(day: date, mood: int) -> OutgoingMessage:
+    buttons = [(str(c), f"ci:c:{day_code(day)}:{mood}:{c}") for c in CONFIDENCES]
+    return OutgoingMessage(texts.ask_confidence(mood), rows(buttons, 6))
+
+
+def note_question(day: date, mood: int, confidence: int, replaced: bool) -> OutgoingMessage:
+    suffix = f"{day_code(day)}:{'r' if replaced else 'n'}"
+    return OutgoingMessage(
+        texts.ask_note(mood, confidence),
+        (
+            (
+                (texts.BUTTON_ADD_NOTE, f"ci:note:{suffix}"),
+                (texts.BUTTON_SKIP, f"ci:skip:{suffix}"),
+            ),
+        ),
+    )
+
+
+def streak(days_newest_first: list[date], today: date) -> int:
+    """Consecutive days with a check-in, ending today (or yesterday, if today is still open)."""
+    if not days_newest_first:
+        return 0
+    expected = today if days_newest_first[0] == today else today - timedelta(days=1)
+    count = 0
+    for day in days_newest_first:
+        if day != expected:
+            break
+        count += 1
+        expected -= timedelta(days=1)
+    return count
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    count: int
+    mood: float | None
+    confidence: float | None
+
+
+def period_stats(checkins: list[CheckinRow], first: date, last: date) -> PeriodStats:
+    """Averages over the check-ins from `first` to `last`, both included."""
+    inside = [c for c in checkins if first <= c.local_date <= last]
+    if not inside:
+        return PeriodStats(0, None, None)
+    return PeriodStats(
+        len(inside), fmean(c.mood for c in inside), fmean(c.confidence for c in inside)
+    )
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    if current is None or previous is None:
+        return None
+    return round(current - previous, 1)
+
+
+def needs_gentle_support(recent_newest_first: list[CheckinRow]) -> bool:
+    """Low mood (<= 2) and low confidence (<= 3) on two of the last three check-ins."""
+    low = [c for c in recent_newest_first[:3] if c.mood <= 2 and c.confidence <= 3]
+    return len(low) >= 2
+
+
+@dataclass(frozen=True)
+class CheckinReflection:
+    """What the reply after a check-in reflects back."""
+
+    day: date
+    mood: int
+    confidence: int
+    streak: int
+    confidence_change: float | None
+    gentle_support: bool
+
+
+@dataclass(frozen=True)
+class TrendSummary:
+    days: int
+    current: PeriodStats
+    previous: PeriodStats
+    streak: int
+    checkins: list[CheckinRow]
+    first_day: date
+    last_day: date
+
+
+class CheckinService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def today(self, timezone: str) -> date:
+        """The member's local calendar day now."""
+        return self._clock.now().astimezone(zone_of(timezone)).date()
+
+    async def record(self, user_id: int, day: date, mood: int, confidence: int) -> bool:
+        """Store the day's answers; True when they replaced earlier answers for that day."""
+        if mood not in MOODS or confidence not in CONFIDENCES:
+            raise ValueError("answer out of range")
+        async with self._db.transaction() as session:
+            return await checkin_rows.record(
+                session, user_id, day, mood, confidence, self._clock.now()
+            )
+
+    async def add_note(self, user_id: int, day: date, note: str) -> bool:
+        async with self._db.transaction() as session:
+            return await checkin_rows.set_note(session, user_id, day, note[:MAX_NOTE])
+
+    async def reflect(self, user_id: int, day: date) -> CheckinReflection | None:
+        """The reply's content for the check-in of `day`; None when there is none."""
+        async with self._db.read() as session:
+            history = await checkin_rows.since(session, user_id, day - timedelta(days=60))
+            days = await checkin_rows.streak_dates(session, user_id)
+        upto = [c for c in history if c.local_date <= day]
+        if not upto or upto[-1].local_date != day:
+            return None
+        this_week = period_stats(upto, day - timedelta(days=TREND_WINDOW - 1), day)
+        last_week = period_stats(
+            upto, day - timedelta(days=2 * TREND_WINDOW - 1), day - timedelta(days=TREND_WINDOW)
+        )
+        return CheckinReflection(
+            day=day,
+            mood=upto[-1].mood,
+            confidence=upto[-1].confidence,
+            streak=streak([d for d in days if d <= day], day),
+            confidence_change=change(this_week.confidence, last_week.confidence),
+            gentle_support=needs_gentle_support(list(reversed(upto))),
+        )
+
+    async def trend(self, user_id: int, today: date, days: int) -> TrendSummary:
+        """Check-ins for the last `days` days and the period before, for charts and summaries."""
+        first = today - timedelta(days=days - 1)
+        async with self._db.read() as session:
+            history = await checkin_rows.since(session, user_id, first - timedelta(days=days))
+            recent_days = await checkin_rows.streak_dates(session, user_id)
+        return TrendSummary(
+            days=days,
+            current=period_stats(history, first, today),
+            previous=period_stats(history, first - timedelta(days=days), first - timedelta(1)),
+            streak=streak(recent_days, today),
+            checkins=[c for c in history if c.local_date >= first],
+            first_day=first,
+            last_day=today,
+        )
+
+    async def has_checked_in(self, user_id: int, day: date) -> bool:
+        async with self._db.read() as session:
+            return await checkin_rows.exists(session, user_id, day)

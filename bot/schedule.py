@@ -1,0 +1,43 @@
+"""Schedule maths: the next UTC moment of a local wall-clock time, correct across DST.
+
+A local time that does not exist (spring forward) is moved forward by the gap; an
+ambiguous one (fall back) takes its first occurrence. Each is fired once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+
+def local_moment(day: date, at: time, zone: tzinfo) -> datetime:
+    """`day` at `at` in `zone`, as an aware UTC moment."""
+    # fold=0 is the first occurrence of an ambiguous time; for a time inside a gap it uses
+    # the offset before the change, which lands the same distance after the gap: 02:30 in a
+    # 02:00-03:00 gap becomes 03:30.
+    return datetime.combine(day, at, tzinfo=zone).replace(fold=0).astimezone(UTC)
+
+
+def next_daily(after: datetime, at: time, zone: tzinfo) -> datetime:
+    """The first moment strictly after `after` when the local clock in `zone` shows `at`."""
+    day = after.astimezone(zone).date() - timedelta(days=1)
+    while True:
+        candidate = local_moment(day, at, zone)
+        if candidate > after:
+            return candidate
+        day += timedelta(days=1)
+
+
+def next_weekly(after: datetime, weekday: int, at: time, zone: tzinfo) -> datetime:
+    """The first moment after `after` that is `weekday` (Monday=0) at `at` in `zone`."""
+    day = after.astimezone(zone).date() - timedelta(days=1)
+    while True:
+        if day.weekday() == weekday:
+            candidate = local_moment(day, at, zone)
+            if candidate > after:
+                return candidate
+        day += timedelta(days=1)
+
+
+def local_date(moment: datetime, zone: tzinfo) -> date:
+    """The calendar day it is in `zone` at `moment`."""
+    return moment.astimezone(zone).date()

@@ -1,0 +1,159 @@
+"""The due-row sweep: turns due check-ins and weekly reflections into outbox messages.
+
+One job calls `sweep()` every few seconds. Each batch is one transaction that writes the
+message (with an idempotency key) and advances the due row, so a crash loses nothing and a
+restart sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot import texts
+from bot.checkins import TREND_WINDOW, mood_question, period_stats, streak
+from bot.clock import Clock
+from bot.config import Settings
+from bot.members import Member
+from bot.outgoing import OutgoingMessage
+from bot.schedule import local_date, next_daily, next_weekly
+from bot.timeparse import parse_hhmm
+from bot.timezones import zone_of
+from storage import checkins as checkin_rows
+from storage import members as member_rows
+from storage import outbox
+from storage.db import Database, Session
+from storage.members import MemberRow
+
+log = logging.getLogger("peercircle.scheduler")
+
+
+@dataclass
+class SweepResult:
+    enqueued: int = 0
+    skipped: int = 0
+
+    def add(self, other: SweepResult) -> None:
+        self.enqueued += other.enqueued
+        self.skipped += other.skipped
+
+
+class DueSweeper:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, wake: Callable[[], None]
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._wake = wake
+
+    @property
+    def _grace(self) -> timedelta:
+        return timedelta(hours=self._settings.scheduler.grace_hours)
+
+    async def sweep(self) -> SweepResult:
+        """Handle every due row; returns how many messages were queued and skipped."""
+        total = SweepResult()
+        for handle in (self._checkin_batch, self._weekly_batch):
+            while True:
+                result, more = await handle()
+                total.add(result)
+                if not more:
+                    break
+        if total.enqueued:
+            self._wake()
+        if total.enqueued or total.skipped:
+            log.info("sweep: enqueued=%d skipped=%d", total.enqueued, total.skipped)
+        return total
+
+    def _skip_reason(self, row: MemberRow, due: datetime, now: datetime) -> str | None:
+        member = Member.from_row(row, now)
+        if member.blocked:
+            return "blocked"
+        if member.paused:
+            return "paused"
+        if now - due > self._grace:
+            return "late"
+        return None
+
+    async def _checkin_batch(self) -> tuple[SweepResult, bool]:
+        result = SweepResult()
+        limit = self._settings.scheduler.batch_size
+        async with self._db.transaction() as session:
+            now = self._clock.now()
+            rows = await member_rows.due_checkins(session, now, limit)
+            for row in rows:
+                assert row.next_checkin_at is not None
+                due = row.next_checkin_at
+                zone = zone_of(row.timezone)
+                day = local_date(due, zone)
+                skip = self._skip_reason(row, due, now)
+                if skip is None and await checkin_rows.exists(session, row.user_id, day):
+                    skip = "already checked in"
+                if skip is None and await self._enqueue(
+                    session, f"checkin:{row.user_id}:{day}", row, "checkin", mood_question(day)
+                ):
+                    result.enqueued += 1
+                else:
+                    result.skipped += 1
+                at = parse_hhmm(row.checkin_time)
+                assert at is not None
+                await member_rows.update(
+                    session, row.user_id, next_checkin_at=next_daily(max(due, now), at, zone)
+                )
+        return result, len(rows) == limit
+
+    async def _weekly_batch(self) -> tuple[SweepResult, bool]:
+        result = SweepResult()
+        limit = self._settings.scheduler.batch_size
+        weekly = self._settings.checkins
+        at = parse_hhmm(weekly.weekly_reflection_time)
+        assert at is not None
+        async with self._db.transaction() as session:
+            now = self._clock.now()
+            rows = await member_rows.due_weekly(session, now, limit)
+            for row in rows:
+                assert row.next_weekly_at is not None
+                due = row.next_weekly_at
+                zone = zone_of(row.timezone)
+                day = local_date(due, zone)
+                if self._skip_reason(row, due, now) is None and await self._enqueue(
+                    session,
+                    f"weekly:{row.user_id}:{day}",
+                    row,
+                    "weekly",
+                    await self._reflection(session, row.user_id, day),
+                ):
+                    result.enqueued += 1
+                else:
+                    result.skipped += 1
+                await member_rows.update(
+                    session,
+                    row.user_id,
+                    next_weekly_at=next_weekly(max(due, now), weekly.weekly_weekday, at, zone),
+                )
+        return result, len(rows) == limit
+
+    async def _reflection(self, session: Session, user_id: int, day: date) -> OutgoingMessage:
+        history = await checkin_rows.since(session, user_id, day - timedelta(days=13))
+        days = await checkin_rows.streak_dates(session, user_id)
+        this_week = period_stats(history, day - timedelta(days=TREND_WINDOW - 1), day)
+        last_week = period_stats(history, day - timedelta(days=13), day - timedelta(days=7))
+        text = texts.weekly_reflection(this_week, last_week, streak(days, day))
+        return OutgoingMessage(text)
+
+    async def _enqueue(
+        self, session: Session, key: str, row: MemberRow, kind: str, message: OutgoingMessage
+    ) -> bool:
+        return await outbox.enqueue(
+            session,
+            key=key,
+            chat_id=row.user_id,
+            user_id=row.user_id,
+            kind=kind,
+            payload=message.to_json(),
+            not_before=self._clock.now(),
+            now=self._clock.now(),
+        )

@@ -1,0 +1,133 @@
+"""The daily check-in: /checkin, the mood and confidence buttons, the optional private note."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import texts
+from bot.checkins import (
+    CONFIDENCES,
+    MOODS,
+    confidence_question,
+    mood_question,
+    note_question,
+    parse_day_code,
+)
+from bot.context import PeerContext
+from bot.crisis import mentions_crisis
+from bot.delivery import markup
+from bot.members import Awaiting, Member
+from bot.outgoing import OutgoingMessage
+from handlers.common import button_expired, close_buttons, current_member, reply
+from handlers.onboarding import prompt_next_step
+
+
+async def checkin_command(update: Update, context: PeerContext) -> None:
+    """Start today's check-in now."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    if member.onboarding:
+        await reply(update, texts.CONTINUE_ONBOARDING)
+        await prompt_next_step(update, member)
+        return
+    question = mood_question(context.services.checkins.today(member.timezone))
+    await reply(update, question.text, markup(question))
+
+
+async def checkin_button(update: Update, context: PeerContext) -> None:
+    """Mood, then confidence, then note or skip; each press edits the same message."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    member = await current_member(update, context)
+    if member is None:
+        return
+    parts = query.data.split(":")
+    if parts[1:2] == ["crisis"]:
+        await query.answer()
+        await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
+        return
+    day = parse_day_code(parts[2]) if len(parts) > 2 else None
+    if day is None:
+        await button_expired(query)
+        return
+    today = context.services.checkins.today(member.timezone)
+    if day != today:
+        # A prompt from an earlier day is closed rather than back-filled: the answers
+        # would describe a day the member is no longer in.
+        await query.answer()
+        await close_buttons(query, texts.CHECKIN_CLOSED.format(day=f"{day:%a %d %b}"))
+        return
+    action, numbers = parts[1], parts[3:]
+    if action == "m" and _valid(numbers, MOODS):
+        await query.answer()
+        await _edit(query, confidence_question(day, int(numbers[0])))
+    elif action == "c" and len(numbers) == 2 and _valid(numbers[:1], MOODS) \
+            and _valid(numbers[1:], CONFIDENCES):  # fmt: skip
+        mood, confidence = int(numbers[0]), int(numbers[1])
+        replaced = await context.services.checkins.record(member.user_id, day, mood, confidence)
+        await query.answer()
+        await _edit(query, note_question(day, mood, confidence, replaced))
+    elif action == "skip" and numbers in (["r"], ["n"]):
+        await query.answer()
+        await _edit(query, await _reply_for(context, member, day, numbers == ["r"]))
+    elif action == "note" and numbers in (["r"], ["n"]):
+        await context.services.members.expect(
+            member.user_id, Awaiting.NOTE, f"{day.isoformat()}:{numbers[0]}"
+        )
+        await query.answer()
+        await close_buttons(query, texts.TYPE_NOTE)
+    else:
+        await button_expired(query)
+
+
+def _valid(numbers: list[str], allowed: range) -> bool:
+    return len(numbers) == 1 and numbers[0].isdigit() and int(numbers[0]) in allowed
+
+
+async def _edit(query: Any, message: OutgoingMessage) -> None:
+    await close_buttons(query, message.text, markup(message))
+
+
+async def _reply_for(
+    context: PeerContext, member: Member, day: date, replaced: bool
+) -> OutgoingMessage:
+    reflection = await context.services.checkins.reflect(member.user_id, day)
+    if reflection is None:
+        return OutgoingMessage(texts.NOTE_TOO_LATE)
+    text = texts.checkin_reply(reflection, replaced)
+    if not reflection.gentle_support:
+        return OutgoingMessage(text)
+    return OutgoingMessage(
+        f"{text}\n\n{texts.GENTLE_SUPPORT}", (((texts.BUTTON_CRISIS, "ci:crisis"),),)
+    )
+
+
+async def save_note(update: Update, context: PeerContext, member: Member, note: str) -> None:
+    """The member typed their private note: store it, answer crisis language at once."""
+    day_text, _, flag = (member.awaiting_arg or "").partition(":")
+    await context.services.members.expect(member.user_id, None)
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        await reply(update, texts.NOTE_TOO_LATE)
+        return
+    if mentions_crisis(note):
+        await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
+    if not await context.services.checkins.add_note(member.user_id, day, note):
+        await reply(update, texts.NOTE_TOO_LATE)
+        return
+    answer = await _reply_for(context, member, day, flag == "r")
+    await reply(update, texts.NOTE_SAVED + "\n\n" + answer.text, markup(answer))
+
+
+def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    return [
+        CommandHandler("checkin", checkin_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(checkin_button, pattern=r"^ci:"),
+    ]

@@ -1,0 +1,102 @@
+"""Outbox repository: messages the bot starts, written first and sent by the delivery worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Session
+from storage.timestamps import to_db
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    chat_id: int
+    user_id: int | None
+    kind: str
+    payload: str
+    attempts: int
+
+
+async def enqueue(
+    session: Session,
+    *,
+    key: str,
+    chat_id: int,
+    user_id: int | None,
+    kind: str,
+    payload: str,
+    not_before: datetime,
+    now: datetime,
+) -> bool:
+    """Add a message unless one with the same idempotency key exists; True when added."""
+    changed = await session.execute(
+        """
+        INSERT INTO outbox (idempotency_key, chat_id, user_id, kind, payload, not_before,
+                            created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        """,
+        (key, chat_id, user_id, kind, payload, to_db(not_before), to_db(now)),
+    )
+    return changed > 0
+
+
+async def next_batch(session: Session, now: datetime, limit: int) -> list[OutboxRow]:
+    """Pending messages whose time has come, oldest first."""
+    rows = await session.fetch_all(
+        """
+        SELECT id, chat_id, user_id, kind, payload, attempts FROM outbox
+        WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?
+        """,
+        (to_db(now), limit),
+    )
+    return [
+        OutboxRow(r["id"], r["chat_id"], r["user_id"], r["kind"], r["payload"], r["attempts"])
+        for r in rows
+    ]
+
+
+async def mark_sent(session: Session, row_id: int, message_id: int, now: datetime) -> None:
+    await session.execute(
+        "UPDATE outbox SET status = 'sent', telegram_message_id = ?, finished_at = ?, "
+        "attempts = attempts + 1 WHERE id = ?",
+        (message_id, to_db(now), row_id),
+    )
+
+
+async def mark_failed(session: Session, row_id: int, now: datetime) -> None:
+    await session.execute(
+        "UPDATE outbox SET status = 'failed', finished_at = ?, attempts = attempts + 1 "
+        "WHERE id = ?",
+        (to_db(now), row_id),
+    )
+
+
+async def count_attempt(session: Session, row_id: int) -> int:
+    """Record one more failed try; returns the attempts so far."""
+    await session.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row_id,))
+    row = await session.fetch_one("SELECT attempts FROM outbox WHERE id = ?", (row_id,))
+    return int(row["attempts"]) if row else 0
+
+
+async def drop_pending_for_chat(session: Session, chat_id: int, now: datetime) -> int:
+    """Drop every pending message to a chat (the member blocked the bot)."""
+    return await session.execute(
+        "UPDATE outbox SET status = 'dropped', finished_at = ? "
+        "WHERE chat_id = ? AND status = 'pending'",
+        (to_db(now), chat_id),
+    )
+
+
+async def pending_count(session: Session) -> int:
+    row = await session.fetch_one("SELECT count(*) FROM outbox WHERE status = 'pending'")
+    return int(row[0]) if row else 0
+
+
+async def prune_finished(session: Session, before: datetime) -> int:
+    """Forget finished messages older than `before` (their keys are past any reuse)."""
+    return await session.execute(
+        "DELETE FROM outbox WHERE status != 'pending' AND finished_at < ?", (to_db(before),)
+    )
