@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import Settings, StorageSettings, TelegramSettings
+from bot.config import SchedulerSettings, Settings, StorageSettings, TelegramSettings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 
@@ -27,6 +27,7 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 def make_settings(emulator: BotApiEmulator, db_path: Path, **sections: Any) -> Settings:
+    sections.setdefault("scheduler", SchedulerSettings(sweep_interval_seconds=0.1))
     return Settings(
         telegram=TelegramSettings(
             token=SecretStr(emulator.token), api_base_url=emulator.base_url, poll_timeout=1

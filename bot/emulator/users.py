@@ -147,9 +147,11 @@ class EmulatedUser:
         self.send(text)
         return await self.next_message(timeout)
 
-    async def tap(self, label: str, timeout: float = 5.0) -> CallbackAnswer:
+    async def tap(
+        self, label: str, message: SentMessage | None = None, timeout: float = 5.0
+    ) -> CallbackAnswer:
         """Press a button and wait until the bot has answered the press."""
-        return await self.callback_answer(self.press(label), timeout)
+        return await self.callback_answer(self.press(label, message), timeout)
 
 
 class EmulatedGroup:

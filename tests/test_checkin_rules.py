@@ -1,0 +1,126 @@
+"""Check-in rules: streaks, averages, gentle support, trend lines, crisis language, charts."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import texts
+from bot.charts import daily_series, render_trend_png, rolling_mean
+from bot.checkins import (
+    change,
+    confidence_question,
+    mood_question,
+    needs_gentle_support,
+    note_question,
+    parse_day_code,
+    period_stats,
+    streak,
+)
+from bot.crisis import mentions_crisis
+from storage.checkins import CheckinRow
+
+TODAY = date(2026, 3, 10)
+
+
+def row(days_ago: int, mood: int = 3, confidence: int = 5) -> CheckinRow:
+    return CheckinRow(TODAY - timedelta(days=days_ago), mood, confidence, False)
+
+
+def test_streak_counts_consecutive_days_to_today_or_yesterday() -> None:
+    day = TODAY
+    assert streak([], day) == 0
+    assert streak([day, day - timedelta(1), day - timedelta(2)], day) == 3
+    assert streak([day - timedelta(1), day - timedelta(2)], day) == 2  # today still open
+    assert streak([day - timedelta(2)], day) == 0
+    assert streak([day, day - timedelta(2)], day) == 1
+
+
+@given(st.sets(st.integers(0, 60)))
+def test_streak_never_exceeds_the_days_given(offsets: set[int]) -> None:
+    days = sorted((TODAY - timedelta(days=o) for o in offsets), reverse=True)
+    result = streak(days, TODAY)
+    assert 0 <= result <= len(days)
+    if result:
+        assert all(TODAY - timedelta(days=i) in days or TODAY - timedelta(days=i + 1) in days
+                   for i in range(result))  # fmt: skip
+
+
+def test_period_stats_and_change() -> None:
+    rows = [row(0, 4, 8), row(1, 2, 6), row(8, 3, 5), row(9, 3, 3)]
+    this_week = period_stats(rows, TODAY - timedelta(6), TODAY)
+    last_week = period_stats(rows, TODAY - timedelta(13), TODAY - timedelta(7))
+    assert (this_week.count, this_week.mood, this_week.confidence) == (2, 3.0, 7.0)
+    assert (last_week.count, last_week.confidence) == (2, 4.0)
+    assert change(this_week.confidence, last_week.confidence) == 3.0
+    assert change(None, 4.0) is None
+
+
+@pytest.mark.parametrize(
+    ("recent", "expected"),
+    [
+        ([row(0, 2, 3), row(1, 1, 0), row(2, 5, 9)], True),
+        ([row(0, 2, 3), row(1, 3, 3), row(2, 2, 2)], True),
+        ([row(0, 2, 3), row(1, 3, 3), row(2, 4, 2)], False),
+        ([row(0, 2, 4), row(1, 2, 4)], False),
+        ([row(0, 1, 1)], False),
+        ([row(0, 5, 9), row(1, 5, 9), row(2, 1, 1), row(3, 1, 1)], False),  # only the last 3
+    ],
+)
+def test_gentle_support(recent: list[CheckinRow], expected: bool) -> None:
+    assert needs_gentle_support(recent) is expected
+
+
+def test_trend_lines_reflect_without_judging() -> None:
+    assert "up 1.2 on last week" in texts.trend_line(1.2)
+    assert "steady" in texts.trend_line(0.3)
+    down = texts.trend_line(-1.5)
+    assert "1.5 lower" in down and "fail" not in down.lower() and "bad" not in down.lower()
+    assert "picture" in texts.trend_line(None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to kill myself", "thinking about suicide", "I can't go on", "I don’t want to live",
+     "been self-harming again", "nearly overdosed", "better off dead"],
+)  # fmt: skip
+def test_crisis_language_is_noticed(text: str) -> None:
+    assert mentions_crisis(text)
+
+
+@pytest.mark.parametrize("text", ["a good day", "killed it at work", "my phone died", "skill"])
+def test_ordinary_words_are_not_crisis(text: str) -> None:
+    assert not mentions_crisis(text)
+
+
+def test_questions_carry_the_day_and_fit_telegram_limits() -> None:
+    for message in (mood_question(TODAY), confidence_question(TODAY, 3),
+                    note_question(TODAY, 3, 10, True)):  # fmt: skip
+        for row_ in message.buttons:
+            for _, data in row_:
+                assert len(data.encode()) <= 64 and "20260310" in data
+    assert [label for label, _ in mood_question(TODAY).buttons[0]][0].startswith("1")
+    labels = [label for r in confidence_question(TODAY, 3).buttons for label, _ in r]
+    assert labels == [str(n) for n in range(11)]
+    assert parse_day_code("20260310") == TODAY
+    assert parse_day_code("2026031") is None or parse_day_code("2026031") != TODAY
+    assert parse_day_code("garbage") is None
+
+
+def test_series_has_gaps_and_rolling_mean_skips_them() -> None:
+    days, mood, _ = daily_series([row(0, 4, 8), row(2, 2, 6)], TODAY - timedelta(3), TODAY)
+    assert len(days) == 4
+    assert math.isnan(mood[0]) and mood[1] == 2.0 and math.isnan(mood[2]) and mood[3] == 4.0
+    rolling = rolling_mean(mood, 7)
+    assert math.isnan(rolling[0]) and rolling[1] == 2.0 and rolling[3] == 3.0
+
+
+def test_chart_is_a_png() -> None:
+    png = render_trend_png([row(0), row(3)], TODAY - timedelta(29), TODAY, "title")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(png[16:20], "big")
+    assert width == 800

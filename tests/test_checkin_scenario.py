@@ -1,0 +1,295 @@
+"""Check-ins end to end against the emulator: the flow, trends, scheduling and delivery."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator, EmulatedUser, RecordedCall, SentMessage
+from tests.helpers import onboard
+
+MOOD_QUESTION = "How is your mood today?"
+
+
+async def wait_for_sweep(
+    emulator: BotApiEmulator, conn: sqlite3.Connection, clock: ManualClock
+) -> None:
+    """Wait until every due row has been swept past the clock's now."""
+    now = clock.now().isoformat(timespec="seconds")
+
+    def swept() -> bool:
+        row = conn.execute("SELECT min(next_checkin_at) FROM members").fetchone()
+        return row[0] is not None and row[0] > now
+
+    user = emulator.user()
+    for _ in range(100):  # each round trip gives the sweep job time to run
+        if swept():
+            return
+        await user.ask("/help")
+    raise TimeoutError("the due rows were not swept")
+
+
+async def check_in(user: EmulatedUser, mood: int, confidence: int, note: str | None = None
+                   ) -> SentMessage:  # fmt: skip
+    """Answer a check-in started with /checkin; returns the reply."""
+    question = await user.ask("/checkin")
+    assert question.shown_text == MOOD_QUESTION
+    await user.tap(str(mood))
+    await user.emulator.wait_until(lambda: "confident" in question.shown_text)
+    await user.tap(str(confidence))
+    await user.emulator.wait_until(lambda: "private note" in question.shown_text)
+    if note is None:
+        await user.tap("Skip")
+        await user.emulator.wait_until(lambda: "Thank you for checking in" in question.shown_text)
+        return question
+    await user.tap("Add a note")
+    await user.emulator.wait_until(lambda: "Write your note" in question.shown_text)
+    user.send(note)
+    reply = await user.next_message()
+    while "Thank you for checking in" not in reply.shown_text:
+        reply = await user.next_message()
+    return reply
+
+
+def prompts_to(emulator: BotApiEmulator, user: EmulatedUser) -> list[SentMessage]:
+    """Mood questions delivered to the user (as sent, whatever was edited later)."""
+    sent_ids = {
+        call.result["message_id"]
+        for call in emulator.calls_of("sendMessage")
+        if call.status == 200
+        and call.params.get("chat_id") == user.chat_id
+        and call.params.get("text") == MOOD_QUESTION
+    }
+    return [m for m in emulator.messages_in(user.chat_id) if m.message_id in sent_ids]
+
+
+async def test_a_whole_checkin_and_answering_again(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    reply = await check_in(user, 4, 7)
+    text = reply.shown_text
+    assert "mood 4" in text and "confidence 7/10" in text
+    assert "streak: 1 day" in text
+    assert "replace" not in text
+
+    again = await check_in(user, 2, 5)
+    assert "replace those" in again.shown_text and "mood 2" in again.shown_text
+
+    clock.advance(timedelta(days=1))
+    next_day = await check_in(user, 5, 9, note="Walked by the river with my sister")
+    assert "2 days in a row" in next_day.shown_text
+    assert "up 4.0 on last week" not in next_day.shown_text  # both days are this week
+    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    assert [(c["mood"], c["confidence"]) for c in exported["checkins"]] == [(2, 5), (5, 9)]
+    assert exported["checkins"][1]["note"] == "Walked by the river with my sister"
+
+
+async def test_confidence_trend_is_reflected(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    await check_in(user, 3, 4)
+    clock.advance(timedelta(days=7))
+    reply = await check_in(user, 4, 6)
+    assert "Your confidence is up 2.0 on last week" in reply.shown_text
+
+
+async def test_crisis_language_in_a_note_gets_resources_at_once(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    await user.ask("/checkin")
+    await user.tap("1")
+    await emulator.wait_until(lambda: "confident" in user.last_message.shown_text)
+    await user.tap("2")
+    await emulator.wait_until(lambda: "private note" in user.last_message.shown_text)
+    await user.tap("Add a note")
+    await emulator.wait_until(lambda: "Write your note" in user.last_message.shown_text)
+    user.skip_to_end()
+    user.send("honestly I want to end my life")
+    first = await user.next_message()
+    assert "If you need help right now" in first.shown_text and "988" in first.shown_text
+    assert "Thank you for checking in" in (await user.next_message()).shown_text
+
+
+async def test_two_hard_days_bring_gentle_support(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    first = await check_in(user, 2, 3)
+    assert "hard day is information" not in first.shown_text
+    clock.advance(timedelta(days=1))
+    second = await check_in(user, 1, 2)
+    assert "A hard day is information, not failure" in second.shown_text
+    await user.tap("Crisis resources")
+    resources = await user.next_message()
+    assert "988" in resources.shown_text
+
+
+async def test_a_prompt_from_an_earlier_day_is_closed(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    old = await user.ask("/checkin")
+    clock.advance(timedelta(days=1))
+    await user.tap("4")
+    await emulator.wait_until(lambda: "has closed" in old.shown_text)
+    assert old.buttons == []
+    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    assert exported["checkins"] == []
+
+
+async def test_forged_checkin_buttons_change_nothing(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    for data in ("ci:m:20260302:9", "ci:c:20260302:3:11", "ci:c:20260302:0:5", "ci:m:notaday:3",
+                 "ci:x:20260302", "ci:c:20260302:3", "ci:skip:20260302:q", "tr:365"):  # fmt: skip
+        answer = await user.callback_answer(user.press_data(data))
+        assert answer.text is not None and "expired" in answer.text, data
+    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    assert exported["checkins"] == []
+
+
+async def test_trends_sends_a_png_with_period_buttons(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    assert "nothing to chart yet" in (await user.ask("/trends")).shown_text
+    for mood, confidence in ((3, 4), (4, 6), (2, 5)):
+        await check_in(user, mood, confidence)
+        clock.advance(timedelta(days=3))
+    chart = await user.ask("/trends")
+    assert chart.photo is not None and chart.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert chart.caption is not None and "Last 30 days" in chart.caption
+    assert "3 check-ins" in chart.caption and "Streak: 0 days" in chart.caption
+    assert chart.button_labels == ["7 days", "30 days", "90 days"]
+    await user.tap("7 days")
+    week = await user.next_message()
+    assert week.photo is not None and week.caption is not None
+    assert "Last 7 days" in week.caption and "2 check-ins" in week.caption
+
+
+async def test_a_checkin_time_a_minute_ahead_produces_the_prompt(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="Asia/Kolkata")
+    local_now = clock.now() + timedelta(hours=5, minutes=30)
+    soon = (local_now + timedelta(minutes=1)).strftime("%H:%M")
+    await user.ask(f"/checkintime {soon}")
+    clock.advance(timedelta(seconds=30))
+    await emulator.wait_until(lambda: bool(emulator.calls_of("getUpdates")))
+    assert prompts_to(emulator, user) == []
+    clock.advance(timedelta(seconds=61))
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1)
+    prompt = prompts_to(emulator, user)[0]
+    await user.tap("5", prompt)
+    await emulator.wait_until(lambda: "confident" in prompt.shown_text)
+    clock.advance(timedelta(hours=1))  # more sweeps: still one prompt for the day
+    await user.ask("/help")
+    assert len(prompts_to(emulator, user)) == 1
+
+
+async def test_paused_and_checked_in_members_get_no_prompt(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    paused, done, active = emulator.user(), emulator.user(), emulator.user()
+    for user in (paused, done, active):
+        await onboard(user, zone="UTC", at="12:00")
+    await paused.ask("/pause")
+    await check_in(done, 3, 5)
+    clock.advance(timedelta(hours=3, minutes=1))  # past 12:00 UTC
+    await emulator.wait_until(lambda: len(prompts_to(emulator, active)) == 1)
+    await paused.ask("/help")
+    await done.ask("/help")  # round trips after the sweep, so a stray prompt would be seen
+    assert prompts_to(emulator, paused) == []
+    assert len(prompts_to(emulator, done)) == 1  # the one /checkin asked for
+
+
+async def test_a_429_delays_the_prompt_by_retry_after_and_it_arrives_once(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="12:00")
+    emulator.fail_next("sendMessage", code=429, retry_after=2)
+    clock.advance(timedelta(hours=3, minutes=1))
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1, timeout=10)
+    sends = emulator.calls_of("sendMessage")
+    limited = next(c for c in sends if c.status == 429)
+    delivered = next(c for c in sends if c.status == 200 and c.at > limited.at)
+    assert delivered.at - limited.at >= 2.0
+    clock.advance(timedelta(minutes=5))
+    await user.ask("/help")
+    assert len(prompts_to(emulator, user)) == 1
+
+
+async def test_a_5xx_is_retried_with_backoff(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="12:00")
+    emulator.fail_next("sendMessage", code=502, description="Bad Gateway", times=2)
+    clock.advance(timedelta(hours=3, minutes=1))
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1, timeout=10)
+    assert [c.status for c in emulator.calls_of("sendMessage")][-3:] == [502, 502, 200]
+
+
+async def test_a_member_who_blocked_the_bot_gets_nothing_more(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="12:00")
+    emulator.block(user.user_id)
+    clock.advance(timedelta(hours=3, minutes=1))
+    await emulator.wait_until(
+        lambda: any(c.status == 403 for c in emulator.calls_of("sendMessage"))
+    )
+
+    def to_user() -> list[RecordedCall]:
+        calls = emulator.calls_of("sendMessage")
+        return [c for c in calls if c.params.get("chat_id") == user.user_id]
+
+    with sqlite3.connect(db_path) as conn:
+        await emulator.wait_until(lambda: conn.execute(
+            "SELECT blocked_at IS NOT NULL FROM members").fetchone()[0] == 1)  # fmt: skip
+        attempts = len(to_user())
+        clock.advance(timedelta(days=1))
+        # The sweep moves even a skipped member's due row past now.
+        await wait_for_sweep(emulator, conn, clock)
+    assert len(to_user()) == attempts
+    emulator.unblock(user.user_id)
+    assert "Welcome back" in (await user.ask("/start")).shown_text
+    clock.advance(timedelta(days=1))
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1)
+
+
+async def test_weekly_reflection_arrives_on_sunday_evening_and_can_be_turned_off(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user, quiet = emulator.user(), emulator.user()
+    await onboard(user, zone="UTC", at="08:00")
+    await onboard(quiet, zone="UTC", at="08:00")
+    settings = await quiet.ask("/settings")
+    assert "Weekly reflection: on" in settings.shown_text
+    await quiet.tap("Weekly reflection: turn off")
+    await emulator.wait_until(lambda: "Weekly reflection: off" in settings.shown_text)
+    await check_in(user, 4, 7)
+    clock.advance(timedelta(days=6, hours=10, minutes=1))  # Sunday 2026-03-08 19:01 UTC
+    await emulator.wait_until(lambda: any("Your week" in m.shown_text for m in user.messages))
+    reflection = next(m for m in user.messages if "Your week" in m.shown_text)
+    assert "checked in on 1 of 7 days" in reflection.shown_text
+    await quiet.ask("/help")
+    assert not any("Your week" in m.shown_text for m in quiet.messages)
