@@ -85,7 +85,7 @@ def test_trend_lines_reflect_without_judging() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I want to kill myself", "thinking about suicide", "I can't go on", "I don’t want to live",
+    ["I want to kill myself", "thinking about suicide", "I can't go on", "I don\u2019t want to live",
      "been self-harming again", "nearly overdosed", "better off dead"],
 )  # fmt: skip
 def test_crisis_language_is_noticed(text: str) -> None:
@@ -103,7 +103,9 @@ def test_questions_carry_the_day_and_fit_telegram_limits() -> None:
         for row_ in message.buttons:
             for _, data in row_:
                 assert len(data.encode()) <= 64 and "20260310" in data
-    assert [label for label, _ in mood_question(TODAY).buttons[0]][0].startswith("1")
+    assert [label for label, _ in mood_question(TODAY).buttons[0]] == [
+        "1 😞", "2 🙁", "3 😐", "4 🙂", "5 😄",
+    ]  # fmt: skip
     labels = [label for r in confidence_question(TODAY, 3).buttons for label, _ in r]
     assert labels == [str(n) for n in range(11)]
     assert parse_day_code("20260310") == TODAY
