@@ -85,9 +85,16 @@ def test_trend_lines_reflect_without_judging() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I want to kill myself", "thinking about suicide", "I can't go on", "I don\u2019t want to live",
-     "been self-harming again", "nearly overdosed", "better off dead"],
-)  # fmt: skip
+    [
+        "I want to kill myself",
+        "thinking about suicide",
+        "I can't go on",
+        "I don\u2019t want to live",
+        "been self-harming again",
+        "nearly overdosed",
+        "better off dead",
+    ],
+)
 def test_crisis_language_is_noticed(text: str) -> None:
     assert mentions_crisis(text)
 
