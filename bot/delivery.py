@@ -27,6 +27,9 @@ from storage.outbox import OutboxRow
 log = logging.getLogger("peercircle.delivery")
 
 BATCH = 100
+# Sends overlap so the pace is not capped by one round trip plus one commit per message;
+# the pacer still spaces their starts.
+MAX_IN_FLIGHT = 8
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
 
@@ -103,17 +106,29 @@ class OutboxWorker:
     async def _send_batch(self, batch: list[OutboxRow]) -> None:
         self._forget_quiet_chats()
         soonest_wait: float | None = None
-        sent_any = False
-        for row in batch:
-            if self._stopping:
-                return
-            wait = self._chat_wait(row.chat_id)
-            if wait > 0:  # this chat had a message too recently; others go first
-                soonest_wait = wait if soonest_wait is None else min(soonest_wait, wait)
-                continue
-            await self._deliver(row)
-            sent_any = True
-        if not sent_any and soonest_wait is not None:
+        started = 0
+        in_flight: set[asyncio.Task[None]] = set()
+        try:
+            for row in batch:
+                if self._stopping:
+                    return
+                wait = self._chat_wait(row.chat_id)
+                if wait > 0:  # this chat had a message too recently; others go first
+                    soonest_wait = wait if soonest_wait is None else min(soonest_wait, wait)
+                    continue
+                if len(in_flight) >= MAX_IN_FLIGHT:
+                    _, in_flight = await asyncio.wait(
+                        in_flight, return_when=asyncio.FIRST_COMPLETED
+                    )
+                await self._pace()
+                self._last_in_chat[row.chat_id] = time.monotonic()
+                in_flight.add(asyncio.create_task(self._deliver(row)))
+                started += 1
+        finally:
+            # Finish what is in flight before the next batch reads the outbox again.
+            if in_flight:
+                await asyncio.wait(in_flight)
+        if not started and soonest_wait is not None:
             await asyncio.sleep(soonest_wait)
 
     def _chat_wait(self, chat_id: int) -> float:
@@ -132,11 +147,20 @@ class OutboxWorker:
         self._next_slot = max(now, self._next_slot) + self._interval
 
     async def _deliver(self, row: OutboxRow) -> None:
+        try:
+            await self._deliver_with_retries(row)
+        except Exception:
+            log.exception("outbox id=%d: delivery failed unexpectedly", row.id)
+
+    async def _deliver_with_retries(self, row: OutboxRow) -> None:
+        """Send one message; the caller has paced its first try."""
         message = OutgoingMessage.from_json(row.payload)
         attempts = row.attempts
+        first_try = True
         while True:
-            await self._pace()
-            self._last_in_chat[row.chat_id] = time.monotonic()
+            if not first_try:
+                await self._pace()
+            first_try = False
             try:
                 sent = await self._bot.send_message(
                     row.chat_id,

@@ -79,31 +79,39 @@ class DueSweeper:
         return None
 
     async def _checkin_batch(self) -> tuple[SweepResult, bool]:
-        result = SweepResult()
+        """One transaction: queue due prompts and advance every due row in the batch."""
         limit = self._settings.scheduler.batch_size
         async with self._db.transaction() as session:
             now = self._clock.now()
             rows = await member_rows.due_checkins(session, now, limit)
+            advanced: list[tuple[int, datetime]] = []
+            wanted: list[tuple[MemberRow, date]] = []
             for row in rows:
                 assert row.next_checkin_at is not None
                 due = row.next_checkin_at
                 zone = zone_of(row.timezone)
-                day = local_date(due, zone)
-                skip = self._skip_reason(row, due, now)
-                if skip is None and await checkin_rows.exists(session, row.user_id, day):
-                    skip = "already checked in"
-                if skip is None and await self._enqueue(
-                    session, f"checkin:{row.user_id}:{day}", row, "checkin", mood_question(day)
-                ):
-                    result.enqueued += 1
-                else:
-                    result.skipped += 1
                 at = parse_hhmm(row.checkin_time)
                 assert at is not None
-                await member_rows.update(
-                    session, row.user_id, next_checkin_at=next_daily(max(due, now), at, zone)
+                advanced.append((row.user_id, next_daily(max(due, now), at, zone)))
+                if self._skip_reason(row, due, now) is None:
+                    wanted.append((row, local_date(due, zone)))
+            done = await checkin_rows.existing(
+                session, [(row.user_id, day) for row, day in wanted]
+            )
+            messages = [
+                outbox.NewMessage(
+                    key=f"checkin:{row.user_id}:{day}",
+                    chat_id=row.user_id,
+                    user_id=row.user_id,
+                    kind="checkin",
+                    payload=mood_question(day).to_json(),
                 )
-        return result, len(rows) == limit
+                for row, day in wanted
+                if (row.user_id, day) not in done
+            ]
+            enqueued = await outbox.enqueue_many(session, messages, now, now)
+            await member_rows.set_next_checkins(session, advanced)
+        return SweepResult(enqueued, len(rows) - enqueued), len(rows) == limit
 
     async def _weekly_batch(self) -> tuple[SweepResult, bool]:
         result = SweepResult()

@@ -54,6 +54,20 @@ async def exists(session: Session, user_id: int, day: date) -> bool:
     return row is not None
 
 
+async def existing(session: Session, wanted: list[tuple[int, date]]) -> set[tuple[int, date]]:
+    """Which of these (member, day) pairs already have a check-in, in one query."""
+    if not wanted:
+        return set()
+    placeholders = ", ".join("(?, ?)" for _ in wanted)
+    params = [value for user_id, day in wanted for value in (user_id, day.isoformat())]
+    rows = await session.fetch_all(
+        f"SELECT user_id, local_date FROM checkins WHERE (user_id, local_date) IN "
+        f"(VALUES {placeholders})",
+        params,
+    )
+    return {(r["user_id"], date.fromisoformat(r["local_date"])) for r in rows}
+
+
 async def since(session: Session, user_id: int, first_day: date) -> list[CheckinRow]:
     """The member's check-ins from `first_day` on, oldest first."""
     rows = await session.fetch_all(

@@ -155,3 +155,11 @@ async def mark_blocked(session: Session, chat_id: int, now: datetime) -> None:
         "UPDATE members SET blocked_at = ? WHERE user_id = ? AND blocked_at IS NULL",
         (to_db(now), chat_id),
     )
+
+
+async def set_next_checkins(session: Session, moments: list[tuple[int, datetime]]) -> None:
+    """Advance many members' check-in due rows at once: (user_id, next moment)."""
+    await session.execute_many(
+        "UPDATE members SET next_checkin_at = ? WHERE user_id = ?",
+        [(to_db(moment), user_id) for user_id, moment in moments],
+    )

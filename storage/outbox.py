@@ -43,6 +43,39 @@ async def enqueue(
     return changed > 0
 
 
+@dataclass(frozen=True)
+class NewMessage:
+    key: str
+    chat_id: int
+    user_id: int | None
+    kind: str
+    payload: str
+
+
+async def enqueue_many(
+    session: Session, messages: list[NewMessage], not_before: datetime, now: datetime
+) -> int:
+    """Add many messages in one statement, skipping known keys; returns how many were added."""
+    if not messages:
+        return 0
+    before = await session.fetch_one("SELECT total_changes()")
+    await session.execute_many(
+        """
+        INSERT INTO outbox (idempotency_key, chat_id, user_id, kind, payload, not_before,
+                            created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        """,
+        [
+            (m.key, m.chat_id, m.user_id, m.kind, m.payload, to_db(not_before), to_db(now))
+            for m in messages
+        ],
+    )
+    after = await session.fetch_one("SELECT total_changes()")
+    assert before is not None and after is not None
+    return int(after[0]) - int(before[0])
+
+
 async def next_batch(session: Session, now: datetime, limit: int) -> list[OutboxRow]:
     """Pending messages whose time has come, oldest first."""
     rows = await session.fetch_all(

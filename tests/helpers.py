@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -38,3 +39,13 @@ def rows_holding(db_path: Path, value: int) -> list[tuple[str, str]]:
                 if hit:
                     found.append((table, column))
     return found
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for running `python -m bot` from a test: no stray PEERCIRCLE_ vars."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERCIRCLE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return env

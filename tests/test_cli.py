@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
@@ -11,15 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import BotApiEmulator
-from tests.helpers import onboard
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERCIRCLE_")}
-    env["PYTHONPATH"] = str(ROOT)
-    return env
+from tests.helpers import onboard, subprocess_env
 
 
 async def peercircle(*args: str, cwd: Path) -> tuple[int, str, str]:
@@ -29,7 +20,7 @@ async def peercircle(*args: str, cwd: Path) -> tuple[int, str, str]:
         "bot",
         *args,
         cwd=cwd,
-        env=clean_env(),
+        env=subprocess_env(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -59,7 +50,7 @@ async def test_run_serves_onboarding_as_a_separate_process(
         "--config",
         str(config),
         cwd=tmp_path,
-        env=clean_env(),
+        env=subprocess_env(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -134,6 +134,7 @@ class BotApiEmulator:
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.webhook_url = ""
         self.blocked: set[int] = set()
+        self.messages_sent = 0  # by the bot, all chats: a cheap counter to wait on
         self.users: dict[int, Any] = {}
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = count(1)
@@ -144,6 +145,9 @@ class BotApiEmulator:
         self._windows = _Windows()
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        # Called before each method runs; may raise ApiError. Tests use it to inject faults
+        # (or to kill the bot) at an exact moment.
+        self.interceptor: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         self._methods: dict[str, Handler] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -314,6 +318,8 @@ class BotApiEmulator:
             if handler is None:
                 raise ApiError(404, "Not Found")
             self._inject(method)
+            if self.interceptor is not None:
+                await self.interceptor(method, params)
             if method in SEND_METHODS:
                 self._check_rate(int(params.get("chat_id", 0) or 0))
             result = await handler(params)
@@ -435,6 +441,7 @@ class BotApiEmulator:
             chat_id=chat.chat_id, message_id=next(ids), date=int(time.time()), **fields
         )
         chat.messages.append(message)
+        self.messages_sent += 1
         return message
 
     def next_message_id(self, chat_id: int) -> int:
