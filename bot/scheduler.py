@@ -29,6 +29,10 @@ from storage.members import MemberRow
 
 log = logging.getLogger("peercircle.scheduler")
 
+# Sent messages are kept this long (their idempotency keys guard against repeats), then go.
+KEEP_FINISHED = timedelta(days=8)
+PRUNE_EVERY = timedelta(hours=1)
+
 
 @dataclass
 class SweepResult:
@@ -48,6 +52,7 @@ class DueSweeper:
         self._clock = clock
         self._settings = settings
         self._wake = wake
+        self._last_prune: datetime | None = None
 
     @property
     def _grace(self) -> timedelta:
@@ -64,9 +69,20 @@ class DueSweeper:
                     break
         if total.enqueued:
             self._wake()
+        await self._prune()
         if total.enqueued or total.skipped:
             log.info("sweep: enqueued=%d skipped=%d", total.enqueued, total.skipped)
         return total
+
+    async def _prune(self) -> None:
+        now = self._clock.now()
+        if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY:
+            return
+        self._last_prune = now
+        async with self._db.transaction() as session:
+            removed = await outbox.prune_finished(session, now - KEEP_FINISHED)
+        if removed:
+            log.info("pruned %d finished outbox rows", removed)
 
     def _skip_reason(self, row: MemberRow, due: datetime, now: datetime) -> str | None:
         member = Member.from_row(row, now)

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, RecordedCall, SentMessage
-from tests.helpers import onboard
+from tests.helpers import onboard, rows_holding
 
 MOOD_QUESTION = "How is your mood today?"
 
@@ -293,3 +293,33 @@ async def test_weekly_reflection_arrives_on_sunday_evening_and_can_be_turned_off
     assert "checked in on 1 of 7 days" in reflection.shown_text
     await quiet.ask("/help")
     assert not any("Your week" in m.shown_text for m in quiet.messages)
+
+
+async def test_forget_removes_checkins_notes_and_queued_prompts(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="12:00")
+    await check_in(user, 3, 6, note="a private thought")
+    clock.advance(timedelta(days=1, hours=3, minutes=1))
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1)
+    await user.ask("/forget")
+    await user.tap("Yes, delete everything")
+    await emulator.wait_until(lambda: "has been deleted" in user.last_message.shown_text)
+    assert rows_holding(db_path, user.user_id) == []
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM checkins").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+async def test_after_an_outage_longer_than_the_grace_window_the_day_is_skipped(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="12:00")
+    clock.advance(timedelta(hours=7))  # 16:00: four hours past 12:00, grace is three
+    with sqlite3.connect(db_path) as conn:
+        await wait_for_sweep(emulator, conn, clock)
+    assert prompts_to(emulator, user) == []
+    clock.advance(timedelta(hours=20, minutes=1))  # the next day, 12:01
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1)

@@ -103,3 +103,50 @@ async def test_member_round_trip_and_delete(tmp_path: Path) -> None:
         await members.delete(session, 5)
         assert await members.get(session, 5) is None
     await db.close()
+
+
+async def test_a_version_1_database_with_members_migrates_forward(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    await apply_migrations(conn, up_to=1)
+    await conn.execute(
+        "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
+        "consent_version, created_at) VALUES (9, 'Calm Otter', 'UTC', '20:00', "
+        "'2026-01-01T00:00:00+00:00', 1, '2026-01-01T00:00:00+00:00')"
+    )
+    await conn.close()
+    db = await Database.open(path)
+    async with db.read() as session:
+        row = await members.get(session, 9)
+    assert row is not None and row.weekly_reflection and row.next_checkin_at is None
+    await db.close()
+
+
+async def test_checkins_replace_and_outbox_keys_are_idempotent(tmp_path: Path) -> None:
+    from datetime import date
+
+    from storage import checkins, outbox
+
+    db = await Database.open(tmp_path / "c.db")
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    day = date(2026, 1, 1)
+    async with db.transaction() as session:
+        await members.create(
+            session, user_id=5, pseudonym="Calm Otter", timezone="UTC",
+            checkin_time="08:00", consent_version=1, pending_invite=None,
+            awaiting="", now=now,
+        )  # fmt: skip
+        assert await checkins.record(session, 5, day, 3, 5, now) is False
+        assert await checkins.record(session, 5, day, 4, 6, now) is True
+        assert await checkins.set_note(session, 5, day, "mine") is True
+        assert await checkins.set_note(session, 5, date(2026, 1, 2), "none") is False
+        assert await checkins.existing(session, [(5, day), (5, date(2026, 1, 2))]) == {(5, day)}
+        new = [outbox.NewMessage(f"k{i % 3}", 5, 5, "test", "{}") for i in range(5)]
+        assert await outbox.enqueue_many(session, new, now, now) == 3
+        assert await outbox.enqueue_many(session, new, now, now) == 0
+        assert await outbox.pending_count(session) == 3
+        assert await outbox.drop_pending_for_chat(session, 5, now) == 3
+        assert await outbox.pending_count(session) == 0
+        rows = await checkins.since(session, 5, day)
+    assert [(r.mood, r.confidence, r.has_note) for r in rows] == [(4, 6, True)]
+    await db.close()
