@@ -114,7 +114,7 @@ class CheckinSettings(_Section):
 class SchedulerSettings(_Section):
     sweep_interval_seconds: float = Field(default=5.0, gt=0, le=60)
     grace_hours: float = Field(default=3.0, ge=0, le=24)
-    batch_size: int = Field(default=500, ge=1, le=10_000)
+    batch_size: int = Field(default=200, ge=1, le=10_000)
 
 
 class DeliverySettings(_Section):

@@ -29,7 +29,7 @@ log = logging.getLogger("peercircle.delivery")
 BATCH = 100
 # Sends overlap so the pace is not capped by one round trip plus one commit per message;
 # the pacer still spaces their starts.
-MAX_IN_FLIGHT = 8
+MAX_IN_FLIGHT = 16
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
 
@@ -61,6 +61,9 @@ class OutboxWorker:
         self._clock = clock
         self._ready = ready
         self._interval = 1.0 / settings.messages_per_second
+        # After a stall (a sweep holding the database), up to this many sends may go back to
+        # back to catch up; over any second the total stays within rate + burst.
+        self._burst = max(1, min(2, int(settings.messages_per_second / 20)))
         self._chat_interval = 1.0 / settings.per_chat_per_second
         self._max_attempts = settings.max_attempts
         self._next_slot = 0.0
@@ -141,10 +144,19 @@ class OutboxWorker:
             del self._last_in_chat[chat_id]
 
     async def _pace(self) -> None:
+        """Wait for this send's slot (GCRA: a steady rate with a small burst allowance)."""
+        tolerance = self._burst * self._interval
         now = time.monotonic()
-        if self._next_slot > now:
-            await asyncio.sleep(self._next_slot - now)
-        self._next_slot = max(now, self._next_slot) + self._interval
+        earliest = self._next_slot - tolerance
+        if earliest > now:
+            await asyncio.sleep(earliest - now)
+            now = time.monotonic()
+        self._next_slot = max(self._next_slot, now - tolerance) + self._interval
+
+    def _hold(self, seconds: float) -> None:
+        """No send starts for `seconds` (the burst allowance does not shorten it)."""
+        hold_until = time.monotonic() + seconds + self._burst * self._interval
+        self._next_slot = max(self._next_slot, hold_until)
 
     async def _deliver(self, row: OutboxRow) -> None:
         try:
@@ -174,7 +186,7 @@ class OutboxWorker:
                 self.rate_limited += 1
                 pause = _seconds(error.retry_after)
                 log.warning("429 from Telegram: waiting %.1fs (outbox id=%d)", pause, row.id)
-                self._next_slot = time.monotonic() + pause
+                self._hold(pause)
                 continue
             except Forbidden:
                 await self._blocked(row)
@@ -199,7 +211,7 @@ class OutboxWorker:
                     row.id,
                     backoff,
                 )
-                self._next_slot = time.monotonic() + backoff
+                self._hold(backoff)
                 if self._stopping:
                     return
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
@@ -90,7 +90,7 @@ def _valid(numbers: list[str], allowed: range) -> bool:
     return len(numbers) == 1 and numbers[0].isdigit() and int(numbers[0]) in allowed
 
 
-async def _edit(query: Any, message: OutgoingMessage) -> None:
+async def _edit(query: CallbackQuery, message: OutgoingMessage) -> None:
     await close_buttons(query, message.text, markup(message))
 
 
