@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.machine import describe, peak_rss_mib
+from bench.machine import describe, peak_rss_mib, write_section
 from bot.emulator import BotApiEmulator
 from storage import members
 from storage.db import Database
@@ -125,7 +125,9 @@ async def main() -> None:
             results[label].append(run)
             print(f"{label} run {index + 1}: {run}", flush=True)
     lines = [
-        "## Fan-out: due prompts through the outbox (`python -m bench.delivery`)",
+        "## Fan-out: due prompts through the outbox",
+        "",
+        f"Command: `make bench` (`python -m bench.delivery --runs {runs}`).",
         "",
         f"Machine: {describe()}. Median of {runs} run(s) each.",
         "The bot runs as its own process (`python -m bot run`) against the emulator on "
@@ -151,8 +153,7 @@ async def main() -> None:
     lines += ["", f"Peak memory growth from {labels[0]} to {labels[1]}: {growth:+.1f} MiB.", ""]
     report = "\n".join(lines)
     print(report)
-    out = ROOT / "bench" / "results-delivery.md"
-    out.write_text(report, encoding="utf-8")
+    write_section("delivery", report)
 
 
 if __name__ == "__main__":

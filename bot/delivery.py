@@ -61,9 +61,6 @@ class OutboxWorker:
         self._clock = clock
         self._ready = ready
         self._interval = 1.0 / settings.messages_per_second
-        # After a stall (a sweep holding the database), up to this many sends may go back to
-        # back to catch up; over any second the total stays within rate + burst.
-        self._burst = max(1, min(2, int(settings.messages_per_second / 20)))
         self._chat_interval = 1.0 / settings.per_chat_per_second
         self._max_attempts = settings.max_attempts
         self._next_slot = 0.0
@@ -144,19 +141,17 @@ class OutboxWorker:
             del self._last_in_chat[chat_id]
 
     async def _pace(self) -> None:
-        """Wait for this send's slot (GCRA: a steady rate with a small burst allowance)."""
-        tolerance = self._burst * self._interval
+        """Wait for this send's slot: starts are spaced evenly, never in a burst, because
+        Telegram counts arrivals and network jitter only ever bunches them up."""
         now = time.monotonic()
-        earliest = self._next_slot - tolerance
-        if earliest > now:
-            await asyncio.sleep(earliest - now)
+        if self._next_slot > now:
+            await asyncio.sleep(self._next_slot - now)
             now = time.monotonic()
-        self._next_slot = max(self._next_slot, now - tolerance) + self._interval
+        self._next_slot = max(self._next_slot, now) + self._interval
 
     def _hold(self, seconds: float) -> None:
-        """No send starts for `seconds` (the burst allowance does not shorten it)."""
-        hold_until = time.monotonic() + seconds + self._burst * self._interval
-        self._next_slot = max(self._next_slot, hold_until)
+        """No send starts for `seconds`."""
+        self._next_slot = max(self._next_slot, time.monotonic() + seconds)
 
     async def _deliver(self, row: OutboxRow) -> None:
         try:

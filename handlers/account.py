@@ -18,6 +18,7 @@ from handlers.common import (
     close_buttons,
     command_argument,
     current_member,
+    member_press,
     reply,
 )
 from handlers.onboarding import prompt_next_step
@@ -105,22 +106,20 @@ async def finish_onboarding(update: Update, member: Member) -> None:
 
 async def timezone_button(update: Update, context: PeerContext) -> None:
     """A zone from the picker, or 'I'll type it'."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    pressed = await member_press(update, context)
+    if pressed is None:
         return
-    member = await current_member(update, context)
-    if member is None:
-        return
+    query, data, member = pressed
     if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
         await button_expired(query)
         return
-    if query.data == "tz:type":
+    if data == "tz:type":
         await context.services.members.expect(member.user_id, Awaiting.TIMEZONE)
         await query.answer()
         await close_buttons(query, texts.TYPE_TIMEZONE)
         return
     updated = await context.services.members.set_timezone(
-        member.user_id, query.data.removeprefix("tz:set:")
+        member.user_id, data.removeprefix("tz:set:")
     )
     if updated is None:
         await button_expired(query)
@@ -133,14 +132,12 @@ async def timezone_button(update: Update, context: PeerContext) -> None:
 
 async def checkin_time_button(update: Update, context: PeerContext) -> None:
     """A time from the picker."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    pressed = await member_press(update, context)
+    if pressed is None:
         return
-    member = await current_member(update, context)
-    if member is None:
-        return
+    query, data, member = pressed
     updated = await context.services.members.set_checkin_time(
-        member.user_id, query.data.removeprefix("time:set:")
+        member.user_id, data.removeprefix("time:set:")
     )
     if updated is None:
         await button_expired(query)
@@ -155,14 +152,12 @@ async def checkin_time_button(update: Update, context: PeerContext) -> None:
 
 async def settings_button(update: Update, context: PeerContext) -> None:
     """The buttons under /settings."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    pressed = await member_press(update, context)
+    if pressed is None:
         return
-    member = await current_member(update, context)
-    if member is None:
-        return
+    query, data, member = pressed
     members = context.services.members
-    action = query.data.removeprefix("set:")
+    action = data.removeprefix("set:")
     if member.onboarding:
         await button_expired(query)
         return

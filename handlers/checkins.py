@@ -22,7 +22,7 @@ from bot.crisis import mentions_crisis
 from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
-from handlers.common import button_expired, close_buttons, current_member, reply
+from handlers.common import button_expired, close_buttons, current_member, member_press, reply
 from handlers.onboarding import prompt_next_step
 
 
@@ -41,13 +41,11 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
 
 async def checkin_button(update: Update, context: PeerContext) -> None:
     """Mood, then confidence, then note or skip; each press edits the same message."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    pressed = await member_press(update, context)
+    if pressed is None:
         return
-    member = await current_member(update, context)
-    if member is None:
-        return
-    parts = query.data.split(":")
+    query, data, member = pressed
+    parts = data.split(":")
     if parts[1:2] == ["crisis"]:
         await query.answer()
         await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))

@@ -37,6 +37,20 @@ async def current_member(update: Update, context: PeerContext) -> Member | None:
     return member
 
 
+async def member_press(
+    update: Update, context: PeerContext
+) -> tuple[CallbackQuery, str, Member] | None:
+    """The button press, its data and the member who pressed it; None when there is none
+    (a non-member has been told how to join)."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    member = await current_member(update, context)
+    if member is None:
+        return None
+    return query, query.data, member
+
+
 async def button_expired(query: CallbackQuery) -> None:
     """Answer a stale or forged button press kindly; nothing changes."""
     await query.answer(texts.BUTTON_EXPIRED, show_alert=False)

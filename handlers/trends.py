@@ -12,7 +12,7 @@ from bot import texts
 from bot.charts import render_trend_png
 from bot.context import PeerContext
 from bot.members import Member
-from handlers.common import button_expired, current_member, reply
+from handlers.common import button_expired, current_member, member_press, reply
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -56,13 +56,11 @@ async def trends_command(update: Update, context: PeerContext) -> None:
 
 async def period_button(update: Update, context: PeerContext) -> None:
     """7, 30 or 90 days."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    pressed = await member_press(update, context)
+    if pressed is None:
         return
-    member = await current_member(update, context)
-    if member is None:
-        return
-    days_text = query.data.removeprefix("tr:")
+    query, data, member = pressed
+    days_text = data.removeprefix("tr:")
     if not days_text.isdigit() or int(days_text) not in PERIODS:
         await button_expired(query)
         return
