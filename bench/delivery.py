@@ -111,10 +111,11 @@ async def main() -> None:
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
     big, small, default_n = (2000, 200, 300) if args.quick else (10_000, 1000, 2000)
-    # (label, members due, configured rate, emulator's global limit)
+    # (label, members due, configured rate, emulator's global limit). The limit keeps the
+    # ratio Telegram's 30/s has to the default 25/s.
     cases = [
-        (f"{small:,} due at 200/s", small, 200.0, 210),
-        (f"{big:,} due at 200/s", big, 200.0, 210),
+        (f"{small:,} due at 200/s", small, 200.0, 240),
+        (f"{big:,} due at 200/s", big, 200.0, 240),
         (f"{default_n:,} due at the default 25/s", default_n, 25.0, 30),
     ]
     results: dict[str, list[Run]] = {}
@@ -131,9 +132,10 @@ async def main() -> None:
         "",
         f"Machine: {describe()}. Median of {runs} run(s) each.",
         "The bot runs as its own process (`python -m bot run`) against the emulator on "
-        "127.0.0.1 with flood limits on (global limit a little above the configured rate, "
-        "1 message/s per chat). Rate = messages delivered per second between the first and "
-        "the last prompt; memory = the bot process's peak RSS (VmHWM).",
+        "127.0.0.1 with flood limits on: a global limit of 1.2x the configured rate (the "
+        "ratio of Telegram's 30/s to the default 25/s), in a sliding one-second window, "
+        "and 1 message/s per chat. Rate = messages delivered per second between the first "
+        "and the last prompt; memory = the bot process's peak RSS (VmHWM).",
         "",
         "| case | delivered | rate (msg/s) | % of configured | 429s | peak RSS (MiB) |",
         "| --- | --- | --- | --- | --- | --- |",

@@ -61,6 +61,9 @@ class OutboxWorker:
         self._clock = clock
         self._ready = ready
         self._interval = 1.0 / settings.messages_per_second
+        # A start may come this early against an even spacing, so that sleeps that overshoot
+        # (they do, by a millisecond or so under load) do not add up to a slower pace.
+        self._tolerance = 2 * self._interval
         self._chat_interval = 1.0 / settings.per_chat_per_second
         self._max_attempts = settings.max_attempts
         self._next_slot = 0.0
@@ -141,17 +144,18 @@ class OutboxWorker:
             del self._last_in_chat[chat_id]
 
     async def _pace(self) -> None:
-        """Wait for this send's slot: starts are spaced evenly, never in a burst, because
-        Telegram counts arrivals and network jitter only ever bunches them up."""
+        """Wait for this send's slot: a steady rate, at most two sends ahead of it (GCRA)."""
         now = time.monotonic()
-        if self._next_slot > now:
-            await asyncio.sleep(self._next_slot - now)
+        earliest = self._next_slot - self._tolerance
+        if earliest > now:
+            await asyncio.sleep(earliest - now)
             now = time.monotonic()
-        self._next_slot = max(self._next_slot, now) + self._interval
+        self._next_slot = max(self._next_slot, now - self._tolerance) + self._interval
 
     def _hold(self, seconds: float) -> None:
         """No send starts for `seconds`."""
-        self._next_slot = max(self._next_slot, time.monotonic() + seconds)
+        hold_until = time.monotonic() + seconds + self._tolerance
+        self._next_slot = max(self._next_slot, hold_until)
 
     async def _deliver(self, row: OutboxRow) -> None:
         try:
