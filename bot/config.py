@@ -123,6 +123,11 @@ class DeliverySettings(_Section):
     max_attempts: int = Field(default=20, ge=1, le=1000)
 
 
+class CircleSettings(_Section):
+    max_members: int = Field(default=12, ge=2, le=200)
+    relays_per_hour: int = Field(default=10, ge=1, le=1000)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -147,6 +152,7 @@ class Settings(BaseSettings):
     checkins: CheckinSettings = CheckinSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     delivery: DeliverySettings = DeliverySettings()
+    circles: CircleSettings = CircleSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod

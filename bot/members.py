@@ -37,6 +37,7 @@ class Awaiting(StrEnum):
     TIMEZONE = "timezone"
     CHECKIN_TIME = "checkin_time"
     NOTE = "note"  # stored as note:<YYYY-MM-DD>, the day the note belongs to
+    ENCOURAGE = "encourage"
 
 
 class NotAMember(Exception):

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 
 from bot.checkins import CheckinService
+from bot.circles import CircleService
 from bot.clock import Clock
 from bot.config import Settings
 from bot.members import MemberService
@@ -22,6 +23,7 @@ class Services:
     members: MemberService
     checkins: CheckinService
     sweeper: DueSweeper
+    circles: CircleService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -36,6 +38,7 @@ class Services:
             members=MemberService(db, clock, rng, settings.members, settings.checkins),
             checkins=CheckinService(db, clock),
             sweeper=DueSweeper(db, clock, settings, outbox_ready.set),
+            circles=CircleService(db, clock, rng, settings.circles, outbox_ready.set),
             outbox_ready=outbox_ready,
         )
 

@@ -97,12 +97,6 @@ def onboarding_done(member: Member) -> str:
     )
 
 
-INVITE_KEPT = (
-    "You came with an invitation to a peer circle. I've kept it, and you'll be able to "
-    "join as soon as circles are open."
-)
-
-
 def welcome_back(member: Member) -> str:
     return f"Welcome back, <b>{escape(member.pseudonym)}</b>. 💚\n\n" + settings_summary(member)
 
@@ -197,6 +191,8 @@ HELP = (
     "/timezone &lt;zone&gt;: set your time zone, e.g. <code>/timezone Europe/Berlin</code>\n"
     "/checkintime &lt;HH:MM&gt;: set your daily check-in time\n"
     "/checkin: check in now (mood and confidence)\n"
+    "/circle: your peer circle; /leave leaves it\n"
+    "/encourage &lt;words&gt;: send encouragement to your circle\n"
     "/trends: your mood and confidence over time, as a chart\n"
     "/pause [days]: pause check-ins and nudges\n"
     "/resume: start them again\n"
@@ -216,6 +212,9 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("checkintime", "Set your daily check-in time"),
     ("checkin", "Check in now: mood and confidence"),
     ("trends", "Your mood and confidence over time"),
+    ("circle", "Your peer circle"),
+    ("encourage", "Send encouragement to your circle"),
+    ("leave", "Leave your circle"),
     ("pause", "Pause check-ins and nudges"),
     ("resume", "Start them again"),
     ("mydata", "Download your data"),
@@ -363,3 +362,114 @@ def weekly_reflection(this_week: PeriodStats, last_week: PeriodStats, streak: in
 
 def chart_title(days: int, last_day: date) -> str:
     return f"Mood and confidence, {days} days to {last_day:%d %b %Y}"
+
+
+# -- circles -----------------------------------------------------------------------------
+
+BUTTON_THANKS = "💚 Thanks"
+BUTTON_REPORT = "Report"
+THANKS_RECEIVED = (
+    "💚 Someone in your circle thanked you: your words landed. Helping others is part of "
+    "recovery too."
+)
+THANKS_SENT = "Thanks sent. 💚"
+THANKS_ALREADY = "You've already thanked them for this one."
+REPORT_FILED = "Thank you. Moderators will look at it; nobody will know who reported it."
+FOR_MODERATORS = "This is for moderators."
+NEWCIRCLE_USAGE = "Name the circle: <code>/newcircle Morning Walkers</code> (up to 40 letters)."
+INVITE_USAGE = "Which circle? <code>/invite Morning Walkers</code>"
+CIRCLE_NAME_TAKEN = "There is already a circle called {name}."
+NO_SUCH_CIRCLE = "There is no circle called {name}. /circles lists them."
+NO_CIRCLES = "There are no circles yet. Make one with /newcircle &lt;name&gt;."
+
+
+def circle_created(name: str, link: str) -> str:
+    return (
+        f"Circle <b>{escape(name)}</b> is ready. Share this invite link with the people who "
+        f"should join:\n{escape(link)}"
+    )
+
+
+def invite(name: str, link: str) -> str:
+    return f"Invite link for <b>{escape(name)}</b>:\n{escape(link)}"
+
+
+def circles_list(rows: list[tuple[str, int, int, str]]) -> str:
+    lines = ["<b>Circles</b>"]
+    lines += [
+        f"• {escape(name)}: {count} of {size} members ({mode}-moderated)"
+        for name, count, size, mode in rows
+    ]
+    return "\n".join(lines)
+
+
+def joined_circle(name: str, pseudonym: str, members: int) -> str:
+    return (
+        f"Welcome to the circle <b>{escape(name)}</b>. 🌿 You are <b>{escape(pseudonym)}</b> "
+        f"here; {members} member{'s' if members != 1 else ''} so far. Everyone sees only "
+        "pseudonyms.\n\n/encourage &lt;words&gt; sends encouragement to the circle, "
+        "/circle shows it, /leave leaves it."
+    )
+
+
+CIRCLE_FULL = (
+    "That circle is full right now. Ask the person who invited you for another invite, "
+    "or try again later."
+)
+UNKNOWN_INVITE = (
+    "That invite link isn't valid (it may be old or mistyped). Ask for a new one; "
+    "everything else works as usual."
+)
+ALREADY_IN_THIS_CIRCLE = "You're already in <b>{name}</b>. /circle shows it."
+IN_ANOTHER_CIRCLE = (
+    "You're in the circle <b>{name}</b>. A member is in one circle at a time: /leave first, "
+    "then open the invite link again."
+)
+NOT_IN_CIRCLE = (
+    "You're not in a circle yet. Circles are joined through an invite link from a moderator."
+)
+
+
+def my_circle(name: str, members: int, pseudonym: str) -> str:
+    return (
+        f"Your circle: <b>{escape(name)}</b>, {members} member{'s' if members != 1 else ''}. "
+        f"You are <b>{escape(pseudonym)}</b> here."
+    )
+
+
+LEFT_CIRCLE = "You've left <b>{name}</b>. Your check-ins and goals stay as they are."
+ASK_ENCOURAGEMENT = (
+    "Write your encouragement as one message; it goes to everyone else in your circle under "
+    "your pseudonym. /cancel if you'd rather not."
+)
+ENCOURAGEMENT_SENT = "Sent to {count} member{plural} of your circle. 💚"
+ALONE_IN_CIRCLE = "You're the only one in your circle so far, so there's nobody to send it to."
+RELAY_RATE_LIMITED = (
+    "You've sent a lot this hour; thank you for being so generous. Please wait a little "
+    "before sending more."
+)
+RELAY_TOO_LONG = "That's over 1,000 characters. Please shorten it and send it again."
+RELAY_EMPTY = "There's nothing left to send once contact details are taken out."
+RELAY_MOSTLY_REMOVED = (
+    "I didn't send that: most of it was contact details ({removed}). To keep everyone safe "
+    "and anonymous, members stay in touch only through the bot."
+)
+RELAY_CRISIS_HELD = (
+    "I haven't sent that to your circle. It sounds like you may be going through something "
+    "really hard right now, and you deserve support straight away:"
+)
+
+
+def removed_note(removed: tuple[str, ...]) -> str:
+    kinds = ", ".join(f"{kind}s" for kind in removed)
+    return (
+        f"I took out {kinds} before sending: members stay anonymous and keep in touch only "
+        "through the bot."
+    )
+
+
+def report_alert(circle: str, pseudonym: str, text: str) -> str:
+    return (
+        f"🚩 <b>Report</b> in circle <b>{escape(circle)}</b>\n"
+        f"From <b>{escape(pseudonym)}</b>: {escape(text)}"
+    )

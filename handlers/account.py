@@ -13,6 +13,7 @@ from bot.context import PeerContext
 from bot.members import Awaiting, Member, parse_pause_days
 from handlers import keyboards
 from handlers.checkins import save_note
+from handlers.circles import join_by_code, send_encouragement
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -91,17 +92,17 @@ async def apply_checkin_time(
             await reply(update, texts.BAD_CHECKIN_TIME)
         return
     if member.onboarding:
-        await finish_onboarding(update, updated)
+        await finish_onboarding(update, context, updated)
         return
     await reply(
         update, texts.CHECKIN_TIME_SET.format(time=updated.checkin_time, zone=updated.timezone)
     )
 
 
-async def finish_onboarding(update: Update, member: Member) -> None:
+async def finish_onboarding(update: Update, context: PeerContext, member: Member) -> None:
     await reply(update, texts.onboarding_done(member))
     if member.pending_invite:
-        await reply(update, texts.INVITE_KEPT)
+        await join_by_code(update, context, member, member.pending_invite)
 
 
 async def timezone_button(update: Update, context: PeerContext) -> None:
@@ -147,7 +148,7 @@ async def checkin_time_button(update: Update, context: PeerContext) -> None:
         query, texts.CHECKIN_TIME_SET.format(time=updated.checkin_time, zone=updated.timezone)
     )
     if member.onboarding:
-        await finish_onboarding(update, updated)
+        await finish_onboarding(update, context, updated)
 
 
 async def settings_button(update: Update, context: PeerContext) -> None:
@@ -285,6 +286,8 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         await reply(update, texts.PSEUDONYM_USE_BUTTONS)
     elif member.awaiting is Awaiting.NOTE:
         await save_note(update, context, member, message.text)
+    elif member.awaiting is Awaiting.ENCOURAGE:
+        await send_encouragement(update, context, member, message.text)
     elif member.awaiting is Awaiting.TIMEZONE:
         await apply_timezone(update, context, member, message.text)
     else:

@@ -11,6 +11,7 @@ from bot import texts
 from bot.context import PeerContext
 from bot.members import Awaiting, Member, valid_invite_code
 from handlers import keyboards
+from handlers.circles import join_by_code
 from handlers.common import button_expired, close_buttons, command_argument, reply
 
 
@@ -31,6 +32,10 @@ async def start(update: Update, context: PeerContext) -> None:
     if member.onboarding:
         await reply(update, texts.CONTINUE_ONBOARDING)
         await prompt_next_step(update, member)
+        return
+    code = valid_invite_code(command_argument(context))
+    if code is not None:  # an invite link opened by an existing member
+        await join_by_code(update, context, member, code)
         return
     await reply(update, texts.welcome_back(member), keyboards.settings(member))
 

@@ -24,6 +24,35 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 async def emulator() -> AsyncIterator[BotApiEmulator]:
     async with BotApiEmulator() as emu:
         yield emu
+        assert_anonymous(emu)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)] if isinstance(value, int) else []
+
+
+def assert_anonymous(emulator: BotApiEmulator) -> None:
+    """No member ever received another member's Telegram id, name or username.
+
+    Checked over every call the emulator recorded, in every test that used it.
+    """
+    users = emulator.users
+    for call in emulator.calls:
+        chat_id = call.params.get("chat_id")
+        if call.status != 200 or chat_id not in users:
+            continue
+        content = "\n".join(_strings({k: v for k, v in call.params.items() if k != "chat_id"}))
+        for other_id, other in users.items():
+            if other_id == chat_id:
+                continue
+            for secret in (str(other_id), other.first_name, other.last_name, other.username):
+                assert secret not in content, f"{call.method} to {chat_id} carried {secret!r}"
 
 
 def make_settings(emulator: BotApiEmulator, db_path: Path, **sections: Any) -> Settings:

@@ -1,0 +1,231 @@
+"""Circle rules: making circles, joining by invite, leaving, and relaying encouragement."""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from html import escape
+
+from bot import texts
+from bot.clock import Clock
+from bot.config import CircleSettings
+from bot.crisis import mentions_crisis
+from bot.outgoing import OutgoingMessage
+from bot.pseudonyms import draw_pseudonym
+from bot.sanitizer import Sanitized, sanitize
+from storage import circles as circle_rows
+from storage import members as member_rows
+from storage import outbox
+from storage.circles import CircleRow
+from storage.db import Database
+
+_NAME = re.compile(r"^[\w][\w .'-]{0,39}$", re.UNICODE)
+
+
+def valid_circle_name(name: str) -> str | None:
+    """A circle name as given (trimmed), or None when it is not a plain short name."""
+    name = " ".join(name.split())
+    return name if _NAME.match(name) else None
+
+
+class JoinOutcome(StrEnum):
+    JOINED = "joined"
+    ALREADY_HERE = "already_here"
+    IN_ANOTHER = "in_another"
+    FULL = "full"
+    UNKNOWN_CODE = "unknown_code"
+
+
+@dataclass(frozen=True)
+class Joined:
+    outcome: JoinOutcome
+    circle: CircleRow | None
+    pseudonym: str | None = None
+
+
+class RelayOutcome(StrEnum):
+    SENT = "sent"
+    NOT_IN_CIRCLE = "not_in_circle"
+    ALONE = "alone"
+    RATE_LIMITED = "rate_limited"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    MOSTLY_REMOVED = "mostly_removed"
+    CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class Relayed:
+    outcome: RelayOutcome
+    sanitized: Sanitized | None = None
+    recipients: int = 0
+
+
+class CircleService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        rng: random.Random,
+        settings: CircleSettings,
+        wake: Callable[[], None],
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._rng = rng
+        self._settings = settings
+        self._wake = wake
+
+    async def create(self, name: str) -> CircleRow | None:
+        """A new circle with a fresh invite code; None when the name is taken."""
+        async with self._db.transaction() as session:
+            if await circle_rows.by_name(session, name) is not None:
+                return None
+            circle_id = await circle_rows.create(
+                session, name, secrets.token_urlsafe(9), self._settings.max_members,
+                self._clock.now(),
+            )  # fmt: skip
+            return await circle_rows.by_id(session, circle_id)
+
+    async def by_name(self, name: str) -> CircleRow | None:
+        async with self._db.read() as session:
+            return await circle_rows.by_name(session, name)
+
+    async def all(self) -> list[CircleRow]:
+        async with self._db.read() as session:
+            return await circle_rows.all_circles(session)
+
+    async def circle_of(self, user_id: int) -> CircleRow | None:
+        async with self._db.read() as session:
+            return await circle_rows.circle_of(session, user_id)
+
+    async def join(self, user_id: int, code: str) -> Joined:
+        """Join by invite code; a pseudonym already used in the circle is redrawn."""
+        async with self._db.transaction() as session:
+            circle = await circle_rows.by_code(session, code)
+            if circle is None:
+                return Joined(JoinOutcome.UNKNOWN_CODE, None)
+            current = await circle_rows.circle_of(session, user_id)
+            if current is not None:
+                outcome = (
+                    JoinOutcome.ALREADY_HERE if current.id == circle.id else JoinOutcome.IN_ANOTHER
+                )
+                return Joined(outcome, current)
+            if circle.member_count >= circle.max_members:
+                return Joined(JoinOutcome.FULL, circle)
+            member = await member_rows.get(session, user_id)
+            assert member is not None
+            taken = await circle_rows.pseudonyms_in(session, circle.id)
+            pseudonym = member.pseudonym
+            while pseudonym in taken:
+                pseudonym = draw_pseudonym(self._rng, avoid=pseudonym)
+            if pseudonym != member.pseudonym:
+                await member_rows.update(session, user_id, pseudonym=pseudonym)
+            await circle_rows.add_member(session, circle.id, user_id, self._clock.now())
+            await member_rows.update(session, user_id, pending_invite=None)
+            joined = await circle_rows.by_id(session, circle.id)
+        return Joined(JoinOutcome.JOINED, joined, pseudonym)
+
+    async def leave(self, user_id: int) -> CircleRow | None:
+        """Leave the circle; returns the circle left, or None when in none."""
+        async with self._db.transaction() as session:
+            circle = await circle_rows.circle_of(session, user_id)
+            if circle is not None:
+                await circle_rows.remove_member(session, user_id)
+            return circle
+
+    async def encourage(self, user_id: int, text: str) -> Relayed:
+        """Relay encouragement to everyone else in the member's circle, via the outbox."""
+        if mentions_crisis(text):
+            return Relayed(RelayOutcome.CRISIS)
+        cleaned = sanitize(text)
+        if cleaned.too_long:
+            return Relayed(RelayOutcome.TOO_LONG, cleaned)
+        if cleaned.mostly_removed:
+            return Relayed(RelayOutcome.MOSTLY_REMOVED, cleaned)
+        if not cleaned.text.strip() or cleaned.text.strip() == "[removed]":
+            return Relayed(RelayOutcome.EMPTY, cleaned)
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            circle = await circle_rows.circle_of(session, user_id)
+            if circle is None:
+                return Relayed(RelayOutcome.NOT_IN_CIRCLE, cleaned)
+            recent = await circle_rows.relays_since(session, user_id, now - timedelta(hours=1))
+            if recent >= self._settings.relays_per_hour:
+                return Relayed(RelayOutcome.RATE_LIMITED, cleaned)
+            others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
+            if not others:
+                return Relayed(RelayOutcome.ALONE, cleaned)
+            member = await member_rows.get(session, user_id)
+            assert member is not None
+            relay_id = await circle_rows.add_relay(
+                session, circle_id=circle.id, author_id=user_id, kind="encourage",
+                pseudonym=member.pseudonym, text=cleaned.text, status="sent", now=now,
+            )  # fmt: skip
+            message = relay_message(relay_id, member.pseudonym, cleaned.text)
+            payload = message.to_json()
+            copies = [
+                outbox.NewMessage(f"relay:{relay_id}:{other}", other, other, "relay", payload)
+                for other in others
+            ]
+            await outbox.enqueue_many(session, copies, now, now)
+        self._wake()
+        return Relayed(RelayOutcome.SENT, cleaned, len(others))
+
+    async def thank(self, user_id: int, relay_id: int) -> tuple[bool, str | None]:
+        """Thank the author once: (first time?, queued?). The author hears it via the outbox."""
+        async with self._db.transaction() as session:
+            relay = await circle_rows.relay(session, relay_id)
+            if relay is None or relay.author_id == user_id:
+                return False, None
+            if not await circle_rows.add_thanks(session, relay_id, user_id):
+                return False, relay.pseudonym
+            now = self._clock.now()
+            await outbox.enqueue_many(
+                session,
+                [outbox.NewMessage(f"thanks:{relay_id}:{user_id}", relay.author_id,
+                                   relay.author_id, "thanks",
+                                   OutgoingMessage(texts.THANKS_RECEIVED).to_json())],
+                now,
+                now,
+            )  # fmt: skip
+        self._wake()
+        return True, relay.pseudonym
+
+    async def report(self, user_id: int, relay_id: int, moderator_chat_id: int) -> bool:
+        """File a report and send it to the moderators' chat; False for an unknown relay."""
+        async with self._db.transaction() as session:
+            relay = await circle_rows.relay(session, relay_id)
+            if relay is None or relay.author_id == user_id:
+                return False
+            now = self._clock.now()
+            if not await circle_rows.add_report(session, relay_id, user_id, now):
+                return True  # reported already; once is enough
+            circle = await circle_rows.by_id(session, relay.circle_id)
+            if moderator_chat_id:
+                alert = OutgoingMessage(
+                    texts.report_alert(circle.name if circle else "?", relay.pseudonym, relay.text)
+                )
+                await outbox.enqueue_many(
+                    session,
+                    [outbox.NewMessage(f"report:{relay_id}:{user_id}", moderator_chat_id, None,
+                                       "report", alert.to_json())],
+                    now,
+                    now,
+                )  # fmt: skip
+        self._wake()
+        return True
+
+
+def relay_message(relay_id: int, pseudonym: str, text: str) -> OutgoingMessage:
+    """A relayed message: new text built by the bot, protected from forwarding."""
+    return OutgoingMessage(
+        f"<b>{escape(pseudonym)}</b>: {escape(text)}",
+        (((texts.BUTTON_THANKS, f"rl:t:{relay_id}"), (texts.BUTTON_REPORT, f"rl:r:{relay_id}")),),
+        protect_content=True,
+    )

@@ -1,0 +1,212 @@
+"""Circles: making and joining them, /circle and /leave, /encourage, Thanks and Report."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import texts
+from bot.circles import JoinOutcome, RelayOutcome, valid_circle_name
+from bot.context import PeerContext
+from bot.members import Awaiting, Member
+from bot.roles import can_moderate
+from handlers.common import button_expired, command_argument, current_member, member_press, reply
+
+log = logging.getLogger("peercircle.circles")
+
+
+def invite_link(context: PeerContext, code: str) -> str:
+    return f"https://t.me/{context.bot.username}?start={code}"
+
+
+async def moderator_only(update: Update, context: PeerContext) -> bool:
+    """True for a moderator; anyone else is told plainly and the attempt is logged."""
+    user = update.effective_user
+    if user is not None and can_moderate(context.services.settings, user.id):
+        return True
+    log.warning("refused moderator command: user_id=%s", user.id if user else None)
+    await reply(update, texts.FOR_MODERATORS)
+    return False
+
+
+async def newcircle_command(update: Update, context: PeerContext) -> None:
+    """Make a circle: /newcircle <name>."""
+    if not await moderator_only(update, context):
+        return
+    name = valid_circle_name(command_argument(context) or "")
+    if name is None:
+        await reply(update, texts.NEWCIRCLE_USAGE)
+        return
+    circle = await context.services.circles.create(name)
+    if circle is None:
+        await reply(update, texts.CIRCLE_NAME_TAKEN.format(name=name))
+        return
+    await reply(
+        update, texts.circle_created(circle.name, invite_link(context, circle.invite_code))
+    )
+
+
+async def invite_command(update: Update, context: PeerContext) -> None:
+    """Send a circle's invite link: /invite <name>."""
+    if not await moderator_only(update, context):
+        return
+    name = command_argument(context)
+    if name is None:
+        await reply(update, texts.INVITE_USAGE)
+        return
+    circle = await context.services.circles.by_name(name)
+    if circle is None:
+        await reply(update, texts.NO_SUCH_CIRCLE.format(name=name))
+        return
+    await reply(update, texts.invite(circle.name, invite_link(context, circle.invite_code)))
+
+
+async def circles_command(update: Update, context: PeerContext) -> None:
+    """List circles with their member counts."""
+    if not await moderator_only(update, context):
+        return
+    circles = await context.services.circles.all()
+    if not circles:
+        await reply(update, texts.NO_CIRCLES)
+        return
+    await reply(
+        update,
+        texts.circles_list([(c.name, c.member_count, c.max_members, c.mode) for c in circles]),
+    )
+
+
+async def join_by_code(update: Update, context: PeerContext, member: Member, code: str) -> None:
+    """Join the circle behind an invite code and say how it went."""
+    joined = await context.services.circles.join(member.user_id, code)
+    circle = joined.circle
+    if joined.outcome is JoinOutcome.JOINED and circle is not None and joined.pseudonym:
+        await reply(
+            update, texts.joined_circle(circle.name, joined.pseudonym, circle.member_count)
+        )
+    elif joined.outcome is JoinOutcome.FULL:
+        await reply(update, texts.CIRCLE_FULL)
+    elif joined.outcome is JoinOutcome.UNKNOWN_CODE:
+        await reply(update, texts.UNKNOWN_INVITE)
+    elif circle is not None:
+        template = (
+            texts.ALREADY_IN_THIS_CIRCLE
+            if joined.outcome is JoinOutcome.ALREADY_HERE
+            else texts.IN_ANOTHER_CIRCLE
+        )
+        await reply(update, template.format(name=circle.name))
+
+
+async def circle_command(update: Update, context: PeerContext) -> None:
+    """Show the member's circle: name, size and their pseudonym there."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    circle = await context.services.circles.circle_of(member.user_id)
+    if circle is None:
+        await reply(update, texts.NOT_IN_CIRCLE)
+        return
+    await reply(update, texts.my_circle(circle.name, circle.member_count, member.pseudonym))
+
+
+async def leave_command(update: Update, context: PeerContext) -> None:
+    """Leave the circle."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    circle = await context.services.circles.leave(member.user_id)
+    if circle is None:
+        await reply(update, texts.NOT_IN_CIRCLE)
+        return
+    await reply(update, texts.LEFT_CIRCLE.format(name=circle.name))
+
+
+async def encourage_command(update: Update, context: PeerContext) -> None:
+    """Send encouragement to the circle: /encourage <text>, or /encourage then the text."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    text = command_argument(context)
+    if text is None:
+        if await context.services.circles.circle_of(member.user_id) is None:
+            await reply(update, texts.NOT_IN_CIRCLE)
+            return
+        await context.services.members.expect(member.user_id, Awaiting.ENCOURAGE)
+        await reply(update, texts.ASK_ENCOURAGEMENT)
+        return
+    await send_encouragement(update, context, member, text)
+
+
+async def send_encouragement(
+    update: Update, context: PeerContext, member: Member, text: str
+) -> None:
+    if member.awaiting is Awaiting.ENCOURAGE:
+        await context.services.members.expect(member.user_id, None)
+    relayed = await context.services.circles.encourage(member.user_id, text)
+    outcome, cleaned = relayed.outcome, relayed.sanitized
+    if outcome is RelayOutcome.CRISIS:
+        resources = context.services.settings.safety.crisis_resources
+        await reply(update, texts.RELAY_CRISIS_HELD + "\n\n" + texts.crisis(resources))
+        return
+    if outcome is RelayOutcome.SENT:
+        if cleaned is not None and cleaned.removed:
+            await reply(update, texts.removed_note(cleaned.removed))
+        plural = "s" if relayed.recipients != 1 else ""
+        await reply(update, texts.ENCOURAGEMENT_SENT.format(count=relayed.recipients,
+                                                            plural=plural))  # fmt: skip
+        return
+    if outcome is RelayOutcome.MOSTLY_REMOVED and cleaned is not None:
+        kinds = ", ".join(f"{kind}s" for kind in cleaned.removed)
+        await reply(update, texts.RELAY_MOSTLY_REMOVED.format(removed=kinds))
+        return
+    refusals = {
+        RelayOutcome.NOT_IN_CIRCLE: texts.NOT_IN_CIRCLE,
+        RelayOutcome.ALONE: texts.ALONE_IN_CIRCLE,
+        RelayOutcome.RATE_LIMITED: texts.RELAY_RATE_LIMITED,
+        RelayOutcome.TOO_LONG: texts.RELAY_TOO_LONG,
+        RelayOutcome.EMPTY: texts.RELAY_EMPTY,
+    }
+    await reply(update, refusals.get(outcome, texts.RELAY_EMPTY))
+
+
+async def relay_button(update: Update, context: PeerContext) -> None:
+    """Thanks (tells the author once) and Report (to the moderators, anonymously)."""
+    pressed = await member_press(update, context)
+    if pressed is None:
+        return
+    query, data, member = pressed
+    _, action, relay_text = [*data.split(":"), "", ""][:3]
+    if not relay_text.isdigit():
+        await button_expired(query)
+        return
+    circles = context.services.circles
+    if action == "t":
+        first, pseudonym = await circles.thank(member.user_id, int(relay_text))
+        if pseudonym is None:
+            await button_expired(query)
+            return
+        await query.answer(texts.THANKS_SENT if first else texts.THANKS_ALREADY)
+    elif action == "r":
+        chat_id = context.services.settings.moderation.moderator_chat_id
+        if not await circles.report(member.user_id, int(relay_text), chat_id):
+            await button_expired(query)
+            return
+        await query.answer(texts.REPORT_FILED, show_alert=True)
+    else:
+        await button_expired(query)
+
+
+def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    private = filters.ChatType.PRIVATE
+    moderation = private | filters.ChatType.GROUPS
+    return [
+        CommandHandler("newcircle", newcircle_command, filters=moderation),
+        CommandHandler("invite", invite_command, filters=moderation),
+        CommandHandler("circles", circles_command, filters=moderation),
+        CommandHandler("circle", circle_command, filters=private),
+        CommandHandler("leave", leave_command, filters=private),
+        CommandHandler("encourage", encourage_command, filters=private),
+        CallbackQueryHandler(relay_button, pattern=r"^rl:"),
+    ]

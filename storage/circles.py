@@ -1,0 +1,160 @@
+"""Circles repository: circles, their members, relays and thanks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.db import Session
+from storage.timestamps import to_db
+
+
+@dataclass(frozen=True)
+class CircleRow:
+    id: int
+    name: str
+    invite_code: str
+    max_members: int
+    mode: str
+    member_count: int
+
+
+@dataclass(frozen=True)
+class RelayRow:
+    id: int
+    circle_id: int
+    author_id: int
+    pseudonym: str
+    text: str
+
+
+_CIRCLE = """
+    SELECT c.id, c.name, c.invite_code, c.max_members, c.mode,
+           (SELECT count(*) FROM circle_members m WHERE m.circle_id = c.id) AS member_count
+    FROM circles c
+"""
+
+
+def _circle(r: aiosqlite.Row) -> CircleRow:
+    return CircleRow(
+        r["id"], r["name"], r["invite_code"], r["max_members"], r["mode"], r["member_count"]
+    )
+
+
+async def create(
+    session: Session, name: str, invite_code: str, max_members: int, now: datetime
+) -> int:
+    return await session.insert(
+        "INSERT INTO circles (name, invite_code, max_members, created_at) VALUES (?, ?, ?, ?)",
+        (name, invite_code, max_members, to_db(now)),
+    )
+
+
+async def by_name(session: Session, name: str) -> CircleRow | None:
+    row = await session.fetch_one(_CIRCLE + " WHERE c.name = ?", (name,))
+    return _circle(row) if row else None
+
+
+async def by_code(session: Session, code: str) -> CircleRow | None:
+    row = await session.fetch_one(_CIRCLE + " WHERE c.invite_code = ?", (code,))
+    return _circle(row) if row else None
+
+
+async def by_id(session: Session, circle_id: int) -> CircleRow | None:
+    row = await session.fetch_one(_CIRCLE + " WHERE c.id = ?", (circle_id,))
+    return _circle(row) if row else None
+
+
+async def all_circles(session: Session) -> list[CircleRow]:
+    return [_circle(r) for r in await session.fetch_all(_CIRCLE + " ORDER BY c.name")]
+
+
+async def circle_of(session: Session, user_id: int) -> CircleRow | None:
+    row = await session.fetch_one(
+        _CIRCLE + " JOIN circle_members cm ON cm.circle_id = c.id WHERE cm.user_id = ?",
+        (user_id,),
+    )
+    return _circle(row) if row else None
+
+
+async def add_member(session: Session, circle_id: int, user_id: int, now: datetime) -> None:
+    await session.execute(
+        "INSERT INTO circle_members (user_id, circle_id, joined_at) VALUES (?, ?, ?)",
+        (user_id, circle_id, to_db(now)),
+    )
+
+
+async def remove_member(session: Session, user_id: int) -> bool:
+    return await session.execute("DELETE FROM circle_members WHERE user_id = ?", (user_id,)) > 0
+
+
+async def member_ids(session: Session, circle_id: int) -> list[int]:
+    rows = await session.fetch_all(
+        "SELECT user_id FROM circle_members WHERE circle_id = ? ORDER BY joined_at", (circle_id,)
+    )
+    return [int(r["user_id"]) for r in rows]
+
+
+async def pseudonyms_in(session: Session, circle_id: int) -> set[str]:
+    rows = await session.fetch_all(
+        "SELECT m.pseudonym FROM members m JOIN circle_members cm ON cm.user_id = m.user_id "
+        "WHERE cm.circle_id = ?",
+        (circle_id,),
+    )
+    return {str(r["pseudonym"]) for r in rows}
+
+
+async def add_relay(
+    session: Session,
+    *,
+    circle_id: int,
+    author_id: int,
+    kind: str,
+    pseudonym: str,
+    text: str,
+    status: str,
+    now: datetime,
+) -> int:
+    return await session.insert(
+        "INSERT INTO relays (circle_id, author_id, kind, pseudonym, text, status, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (circle_id, author_id, kind, pseudonym, text, status, to_db(now)),
+    )
+
+
+async def relays_since(session: Session, author_id: int, since: datetime) -> int:
+    row = await session.fetch_one(
+        "SELECT count(*) FROM relays WHERE author_id = ? AND created_at >= ?",
+        (author_id, to_db(since)),
+    )
+    return int(row[0]) if row else 0
+
+
+async def relay(session: Session, relay_id: int) -> RelayRow | None:
+    row = await session.fetch_one(
+        "SELECT id, circle_id, author_id, pseudonym, text FROM relays WHERE id = ?", (relay_id,)
+    )
+    if row is None:
+        return None
+    return RelayRow(row["id"], row["circle_id"], row["author_id"], row["pseudonym"], row["text"])
+
+
+async def add_thanks(session: Session, relay_id: int, user_id: int) -> bool:
+    """Record a thanks; False when this member had already thanked for this relay."""
+    changed = await session.execute(
+        "INSERT INTO relay_thanks (relay_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (relay_id, user_id),
+    )
+    return changed > 0
+
+
+async def add_report(session: Session, relay_id: int, reporter_id: int, now: datetime) -> bool:
+    """File a report; False when this member had already reported this relay."""
+    changed = await session.execute(
+        "INSERT INTO reports (relay_id, reporter_id, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (relay_id, reporter_id, to_db(now)),
+    )
+    return changed > 0

@@ -1,0 +1,177 @@
+"""A circle of four: invites, /circle, /encourage, thanks, reports, sanitising, limits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import CircleSettings, ModerationSettings, Settings
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.conftest import make_settings
+from tests.helpers import onboard
+
+OPERATOR = 990001
+MOD_CHAT = -100777
+
+
+@pytest.fixture
+def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+    emulator.group(MOD_CHAT, "Moderators")
+    return make_settings(
+        emulator,
+        db_path,
+        moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
+        circles=CircleSettings(max_members=4, relays_per_hour=3),
+    )
+
+
+async def new_circle(emulator: BotApiEmulator, name: str = "Morning Walkers") -> str:
+    """Make a circle as the operator; returns its invite code."""
+    operator = emulator.user(OPERATOR)
+    created = await operator.ask(f"/newcircle {name}")
+    match = re.search(r"https://t\.me/peercircle_bot\?start=([\w-]+)", created.shown_text)
+    assert match, created.shown_text
+    return match.group(1)
+
+
+async def member_in(emulator: BotApiEmulator, code: str) -> EmulatedUser:
+    user = emulator.user()
+    await onboard(user)
+    joined = await user.ask(f"/start {code}")
+    assert "Welcome to the circle" in joined.shown_text, joined.shown_text
+    return user
+
+
+async def next_relay(user: EmulatedUser) -> SentMessage:
+    message = await user.next_message()
+    while message.find_button("Thanks") is None:
+        message = await user.next_message()
+    return message
+
+
+async def test_non_moderators_are_refused_moderator_commands(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    for command in ("/newcircle Sneaky", "/invite Sneaky", "/circles"):
+        assert (await user.ask(command)).shown_text == "This is for moderators."
+    assert "no circles yet" in (await emulator.user(OPERATOR).ask("/circles")).shown_text
+
+
+async def test_a_circle_of_four_encourages_thanks_and_reports(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo, cy, dee = [await member_in(emulator, code) for _ in range(4)]
+    circle = await alex.ask("/circle")
+    assert "Morning Walkers" in circle.shown_text and "4 members" in circle.shown_text
+    listing = await emulator.user(OPERATOR).ask("/circles")
+    assert "Morning Walkers: 4 of 4 members" in listing.shown_text
+
+    late = emulator.user()
+    await onboard(late)
+    assert "full" in (await late.ask(f"/start {code}")).shown_text
+
+    alex.skip_to_end()
+    sent = await alex.ask("/encourage You've got this, one day at a time")
+    assert "Sent to 3 members" in sent.shown_text
+    copies = [await next_relay(u) for u in (bo, cy, dee)]
+    pseudonym = circle.shown_text.split("You are ")[1].removesuffix(" here.")
+    for copy in copies:
+        assert copy.shown_text == f"{pseudonym}: You've got this, one day at a time"
+        assert copy.protect_content and copy.entities is None
+    assert not emulator.calls_of("forwardMessage") and not emulator.calls_of("copyMessage")
+
+    alex.skip_to_end()
+    answer = await bo.tap("Thanks", copies[0])
+    assert answer.text is not None and "Thanks sent" in answer.text
+    landed = await alex.next_message()
+    assert "your words landed" in landed.shown_text
+    again = await bo.tap("Thanks", copies[0])
+    assert again.text is not None and "already" in again.text
+
+    report = await cy.tap("Report", copies[1])
+    assert report.text is not None and "nobody will know" in report.text
+    moderators = emulator.group(MOD_CHAT)
+    await emulator.wait_until(lambda: any("Report" in m.shown_text for m in moderators.messages))
+    alert = next(m for m in moderators.messages if "Report" in m.shown_text)
+    assert "Morning Walkers" in alert.shown_text and pseudonym in alert.shown_text
+    assert cy.first_name not in alert.shown_text and str(cy.user_id) not in alert.shown_text
+
+    assert "left" in (await dee.ask("/leave")).shown_text
+    assert "not in a circle" in (await dee.ask("/circle")).shown_text
+
+
+async def test_contact_details_never_reach_the_circle(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    alex.skip_to_end()
+    alex.send("/encourage")
+    assert "Write your encouragement" in (await alex.next_message()).shown_text
+    alex.send(
+        "So proud of you! Three months ago I could not get out of bed, and today I walked to "
+        "the sea. Call me on +1 555 123 4567, mail me at me@example.com, see "
+        "https://example.org or t.me/mychannel, or ping @alex_private. Keep walking every day!"
+    )
+    note = await alex.next_message()
+    assert all(k in note.shown_text for k in ("links", "e-mail", "usernames", "phone"))
+    assert "Sent to 1 member" in (await alex.next_message()).shown_text
+    copy = await next_relay(bo)
+    for gone in ("555", "example", "t.me", "@alex_private", "me@"):
+        assert gone not in copy.shown_text
+    assert "So proud of you!" in copy.shown_text and "Keep walking every day!" in copy.shown_text
+
+    alex.skip_to_end()
+    held = await alex.ask("/encourage @alex_private +1 555 123 4567")
+    assert "didn't send that" in held.shown_text
+
+
+async def test_crisis_language_is_held_and_answered_with_resources(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    bo.skip_to_end()
+    reply = await alex.ask("/encourage honestly I want to kill myself tonight")
+    assert "haven't sent that" in reply.shown_text and "988" in reply.shown_text
+    await bo.ask("/help")
+    assert not any(m.find_button("Thanks") for m in bo.messages)
+
+
+async def test_relay_limit_bad_codes_and_no_circle(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    loner = emulator.user()
+    await onboard(loner)
+    assert "not in a circle" in (await loner.ask("/encourage hello")).shown_text
+    assert "isn't valid" in (await loner.ask("/start no-such-code")).shown_text
+    code = await new_circle(emulator)
+    alex, _ = await member_in(emulator, code), await member_in(emulator, code)
+    for n in range(3):
+        assert "Sent to 1 member" in (await alex.ask(f"/encourage keep going {n}")).shown_text
+    assert "wait a little" in (await alex.ask("/encourage one more")).shown_text
+    other_code = await new_circle(emulator, "Evening Readers")
+    assert "one circle at a time" in (await alex.ask(f"/start {other_code}")).shown_text
+
+
+async def test_a_new_user_with_an_invite_joins_when_onboarding_ends(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    user = emulator.user()
+    await user.ask(f"/start {code}")
+    await user.tap("I agree")
+    await user.next_message()
+    await user.tap("Keep")
+    await user.next_message()
+    await user.tap("UTC")
+    await user.next_message()
+    await user.tap("20:00")
+    assert "all set" in (await user.next_message()).shown_text
+    assert "Welcome to the circle" in (await user.next_message()).shown_text
