@@ -13,6 +13,8 @@ REDACTED = "<token>"
 _HANDLER_NAME = "peercircle"
 # httpx logs every request URL at INFO, and Bot API URLs contain the token.
 _NOISY = ("httpx", "httpcore", "apscheduler", "aiohttp.access")
+# A long sweep makes APScheduler warn that the next one was skipped; that is by design.
+_QUIET_BELOW_ERROR = ("apscheduler.scheduler",)
 # python-telegram-bot logs whole updates, message texts included, at DEBUG.
 _CHATTY_AT_DEBUG = ("telegram",)
 
@@ -69,6 +71,8 @@ def configure_logging(
 def quiet_noisy_loggers() -> None:
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in _QUIET_BELOW_ERROR:
+        logging.getLogger(name).setLevel(logging.ERROR)
     for name in _CHATTY_AT_DEBUG:
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < logging.INFO:
