@@ -164,6 +164,11 @@ DIDNT_UNDERSTAND = (
     "I'm not sure what to do with that message. /help lists what I can do, "
     "and /crisis has urgent-help resources."
 )
+MEDIA_NOT_RELAYED = (
+    "I can only work with text you write yourself here. Photos, stickers, voice messages, "
+    "files and forwarded messages are never passed on to anyone, so that nobody can be "
+    "identified. Nothing was sent. /help lists what I can do."
+)
 CANCELLED = "Okay, cancelled. Nothing was changed."
 NOTHING_TO_CANCEL = "There's nothing to cancel right now."
 SOMETHING_WENT_WRONG = (

@@ -19,6 +19,11 @@ async def free_text(update: Update, context: PeerContext) -> None:
         await reply(update, texts.DIDNT_UNDERSTAND)
 
 
+async def not_relayable(update: Update, context: PeerContext) -> None:
+    """Forwards, photos, stickers, voice and files: never passed on; say so kindly."""
+    await reply(update, texts.MEDIA_NOT_RELAYED)
+
+
 async def unknown_command(update: Update, context: PeerContext) -> None:
     """Say the command is unknown and where the list is."""
     await reply(update, texts.UNKNOWN_COMMAND)
@@ -33,8 +38,10 @@ async def unknown_button(update: Update, context: PeerContext) -> None:
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     private = filters.ChatType.PRIVATE
     return [
+        # Before free text: a forwarded text must never be taken as the member's own words.
+        MessageHandler(private & filters.FORWARDED, not_relayable),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, free_text),
-        MessageHandler(private & ~filters.StatusUpdate.ALL, free_text),
+        MessageHandler(private & ~filters.StatusUpdate.ALL, not_relayable),
         CallbackQueryHandler(unknown_button),
     ]

@@ -175,3 +175,21 @@ async def test_a_new_user_with_an_invite_joins_when_onboarding_ends(
     await user.tap("20:00")
     assert "all set" in (await user.next_message()).shown_text
     assert "Welcome to the circle" in (await user.next_message()).shown_text
+
+
+async def test_forwards_and_media_are_never_relayed(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    alex.skip_to_end()
+    alex.send("/encourage")
+    await alex.next_message()
+    origin = {"type": "user", "date": 0, "sender_user": bo.payload()}
+    alex.send_raw(text="forwarded words", forward_origin=origin)
+    assert "never passed on" in (await alex.next_message()).shown_text
+    alex.send_raw(voice={"file_id": "v1", "file_unique_id": "v1", "duration": 3})
+    assert "never passed on" in (await alex.next_message()).shown_text
+    bo.skip_to_end()
+    await bo.ask("/help")
+    assert not any(m.find_button("Thanks") for m in bo.messages)
