@@ -48,6 +48,13 @@ class Joined:
     pseudonym: str | None = None
 
 
+class RelayKind(StrEnum):
+    ENCOURAGE = "encourage"
+    ASK = "ask"
+    REPLY = "reply"  # encouragement sent back to whoever asked or had a hard day
+    HARD_DAY = "hard_day"
+
+
 class RelayOutcome(StrEnum):
     SENT = "sent"
     NOT_IN_CIRCLE = "not_in_circle"
@@ -57,6 +64,7 @@ class RelayOutcome(StrEnum):
     TOO_LONG = "too_long"
     MOSTLY_REMOVED = "mostly_removed"
     CRISIS = "crisis"
+    GONE = "gone"  # the message replied to, or its author, is no longer in the circle
 
 
 @dataclass(frozen=True)
@@ -140,16 +148,26 @@ class CircleService:
             return circle
 
     async def encourage(self, user_id: int, text: str) -> Relayed:
-        """Relay encouragement to everyone else in the member's circle, via the outbox."""
-        if mentions_crisis(text):
-            return Relayed(RelayOutcome.CRISIS)
-        cleaned = sanitize(text)
-        if cleaned.too_long:
-            return Relayed(RelayOutcome.TOO_LONG, cleaned)
-        if cleaned.mostly_removed:
-            return Relayed(RelayOutcome.MOSTLY_REMOVED, cleaned)
-        if not cleaned.text.strip() or cleaned.text.strip() == "[removed]":
-            return Relayed(RelayOutcome.EMPTY, cleaned)
+        """Relay encouragement to everyone else in the member's circle."""
+        return await self.relay(user_id, text, RelayKind.ENCOURAGE)
+
+    async def relay(
+        self, user_id: int, text: str, kind: RelayKind, reply_to: int | None = None
+    ) -> Relayed:
+        """Relay a member's words through the outbox: to the circle, or (a reply) to the
+        author of `reply_to` only. Crisis language, contact details and floods stop here."""
+        if kind is RelayKind.HARD_DAY:
+            cleaned = Sanitized(text, (), False, False)  # the bot's own words
+        else:
+            if mentions_crisis(text):
+                return Relayed(RelayOutcome.CRISIS)
+            cleaned = sanitize(text)
+            if cleaned.too_long:
+                return Relayed(RelayOutcome.TOO_LONG, cleaned)
+            if cleaned.mostly_removed:
+                return Relayed(RelayOutcome.MOSTLY_REMOVED, cleaned)
+            if not cleaned.text.replace("[removed]", "").strip():
+                return Relayed(RelayOutcome.EMPTY, cleaned)
         now = self._clock.now()
         async with self._db.transaction() as session:
             circle = await circle_rows.circle_of(session, user_id)
@@ -158,24 +176,32 @@ class CircleService:
             recent = await circle_rows.relays_since(session, user_id, now - timedelta(hours=1))
             if recent >= self._settings.relays_per_hour:
                 return Relayed(RelayOutcome.RATE_LIMITED, cleaned)
-            others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
-            if not others:
+            members_now = await circle_rows.member_ids(session, circle.id)
+            if reply_to is not None:
+                target = await circle_rows.relay(session, reply_to)
+                if target is None or target.circle_id != circle.id:
+                    return Relayed(RelayOutcome.GONE, cleaned)
+                recipients = [target.author_id] if target.author_id in members_now else []
+                if target.author_id == user_id or not recipients:
+                    return Relayed(RelayOutcome.GONE, cleaned)
+            else:
+                recipients = [m for m in members_now if m != user_id]
+            if not recipients:
                 return Relayed(RelayOutcome.ALONE, cleaned)
             member = await member_rows.get(session, user_id)
             assert member is not None
             relay_id = await circle_rows.add_relay(
-                session, circle_id=circle.id, author_id=user_id, kind="encourage",
+                session, circle_id=circle.id, author_id=user_id, kind=kind.value,
                 pseudonym=member.pseudonym, text=cleaned.text, status="sent", now=now,
             )  # fmt: skip
-            message = relay_message(relay_id, member.pseudonym, cleaned.text)
-            payload = message.to_json()
+            payload = relay_message(relay_id, kind, member.pseudonym, cleaned.text).to_json()
             copies = [
                 outbox.NewMessage(f"relay:{relay_id}:{other}", other, other, "relay", payload)
-                for other in others
+                for other in recipients
             ]
             await outbox.enqueue_many(session, copies, now, now)
         self._wake()
-        return Relayed(RelayOutcome.SENT, cleaned, len(others))
+        return Relayed(RelayOutcome.SENT, cleaned, len(recipients))
 
     async def thank(self, user_id: int, relay_id: int) -> tuple[bool, str | None]:
         """Thank the author once: (first time?, queued?). The author hears it via the outbox."""
@@ -222,10 +248,15 @@ class CircleService:
         return True
 
 
-def relay_message(relay_id: int, pseudonym: str, text: str) -> OutgoingMessage:
+def relay_message(relay_id: int, kind: RelayKind, pseudonym: str, text: str) -> OutgoingMessage:
     """A relayed message: new text built by the bot, protected from forwarding."""
-    return OutgoingMessage(
-        f"<b>{escape(pseudonym)}</b>: {escape(text)}",
-        (((texts.BUTTON_THANKS, f"rl:t:{relay_id}"), (texts.BUTTON_REPORT, f"rl:r:{relay_id}")),),
-        protect_content=True,
-    )
+    report = (texts.BUTTON_REPORT, f"rl:r:{relay_id}")
+    helps = (texts.BUTTON_SEND_ENCOURAGEMENT, f"rl:h:{relay_id}")
+    if kind is RelayKind.HARD_DAY:
+        return OutgoingMessage(escape(text), ((helps,),), protect_content=True)
+    if kind is RelayKind.ASK:
+        body = texts.relayed_ask(pseudonym, text)
+        return OutgoingMessage(body, ((helps,), (report,)), protect_content=True)
+    body = (texts.relayed_reply if kind is RelayKind.REPLY else texts.relayed)(pseudonym, text)
+    thanks = (texts.BUTTON_THANKS, f"rl:t:{relay_id}")
+    return OutgoingMessage(body, ((thanks, report),), protect_content=True)

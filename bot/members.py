@@ -38,6 +38,8 @@ class Awaiting(StrEnum):
     CHECKIN_TIME = "checkin_time"
     NOTE = "note"  # stored as note:<YYYY-MM-DD>, the day the note belongs to
     ENCOURAGE = "encourage"
+    ASK = "ask"
+    REPLY = "reply"  # stored as reply:<relay id>, the message being answered
 
 
 class NotAMember(Exception):

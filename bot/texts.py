@@ -372,6 +372,39 @@ def chart_title(days: int, last_day: date) -> str:
 # -- circles -----------------------------------------------------------------------------
 
 BUTTON_THANKS = "💚 Thanks"
+BUTTON_SEND_ENCOURAGEMENT = "Send encouragement"
+BUTTON_TELL_CIRCLE = "Let my circle know"
+BUTTON_TELL_CIRCLE_NAMED = "Let my circle know it's me"
+HARD_DAY_ANONYMOUS = "Someone in your circle is having a hard day. A few kind words can help."
+CIRCLE_TOLD = "Your circle knows. Encouragement will come to you here. 💚"
+ASK_REPLY = (
+    "Write your encouragement as one message; it goes only to them, under your pseudonym. "
+    "/cancel if you'd rather not."
+)
+ASK_USAGE_SENT = "Your circle has your message. Their encouragement will come to you here. 💚"
+REPLY_GONE = "That member has left the circle, so your words can't reach them. Thank you anyway."
+ASK_FOR_SUPPORT = (
+    "What would you like support with? Write it as one message; your circle sees it under "
+    "your pseudonym. /cancel if you'd rather not."
+)
+
+
+def relayed(pseudonym: str, text: str) -> str:
+    return f"<b>{escape(pseudonym)}</b>: {escape(text)}"
+
+
+def relayed_ask(pseudonym: str, text: str) -> str:
+    return f"<b>{escape(pseudonym)}</b> asks the circle for support:\n{escape(text)}"
+
+
+def relayed_reply(pseudonym: str, text: str) -> str:
+    return f"<b>{escape(pseudonym)}</b> sent you encouragement:\n{escape(text)}"
+
+
+def hard_day_named(pseudonym: str) -> str:
+    return f"{pseudonym} is having a hard day. A few kind words can help."
+
+
 BUTTON_REPORT = "Report"
 THANKS_RECEIVED = (
     "💚 Someone in your circle thanked you: your words landed. Helping others is part of "

@@ -9,11 +9,12 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
+from bot.circles import RelayKind
 from bot.context import PeerContext
 from bot.members import Awaiting, Member, parse_pause_days
 from handlers import keyboards
 from handlers.checkins import save_note
-from handlers.circles import join_by_code, send_encouragement
+from handlers.circles import join_by_code, send_relay
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -287,7 +288,12 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
     elif member.awaiting is Awaiting.NOTE:
         await save_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.ENCOURAGE:
-        await send_encouragement(update, context, member, message.text)
+        await send_relay(update, context, member, message.text, RelayKind.ENCOURAGE)
+    elif member.awaiting is Awaiting.ASK:
+        await send_relay(update, context, member, message.text, RelayKind.ASK)
+    elif member.awaiting is Awaiting.REPLY and (member.awaiting_arg or "").isdigit():
+        reply_to = int(member.awaiting_arg or 0)
+        await send_relay(update, context, member, message.text, RelayKind.REPLY, reply_to)
     elif member.awaiting is Awaiting.TIMEZONE:
         await apply_timezone(update, context, member, message.text)
     else:

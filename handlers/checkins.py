@@ -17,11 +17,13 @@ from bot.checkins import (
     note_question,
     parse_day_code,
 )
+from bot.circles import RelayKind
 from bot.context import PeerContext
 from bot.crisis import mentions_crisis
 from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
+from handlers.circles import send_relay
 from handlers.common import button_expired, close_buttons, current_member, member_press, reply
 from handlers.onboarding import prompt_next_step
 
@@ -49,6 +51,15 @@ async def checkin_button(update: Update, context: PeerContext) -> None:
     if parts[1:2] == ["crisis"]:
         await query.answer()
         await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
+        return
+    if parts[1:2] == ["circle"] and parts[2:] in (["anon"], ["named"]):
+        await query.answer()
+        message = (
+            texts.hard_day_named(member.pseudonym)
+            if parts[2] == "named"
+            else texts.HARD_DAY_ANONYMOUS
+        )
+        await send_relay(update, context, member, message, RelayKind.HARD_DAY)
         return
     day = parse_day_code(parts[2]) if len(parts) > 2 else None
     if day is None:
@@ -102,7 +113,12 @@ async def _reply_for(
     if not reflection.gentle_support:
         return OutgoingMessage(text)
     return OutgoingMessage(
-        f"{text}\n\n{texts.GENTLE_SUPPORT}", (((texts.BUTTON_CRISIS, "ci:crisis"),),)
+        f"{text}\n\n{texts.GENTLE_SUPPORT}",
+        (
+            ((texts.BUTTON_TELL_CIRCLE, "ci:circle:anon"),),
+            ((texts.BUTTON_TELL_CIRCLE_NAMED, "ci:circle:named"),),
+            ((texts.BUTTON_CRISIS, "ci:crisis"),),
+        ),
     )
 
 

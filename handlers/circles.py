@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
-from bot.circles import JoinOutcome, RelayOutcome, valid_circle_name
+from bot.circles import JoinOutcome, RelayKind, RelayOutcome, valid_circle_name
 from bot.context import PeerContext
 from bot.members import Awaiting, Member
 from bot.roles import can_moderate
@@ -125,26 +125,44 @@ async def leave_command(update: Update, context: PeerContext) -> None:
 
 async def encourage_command(update: Update, context: PeerContext) -> None:
     """Send encouragement to the circle: /encourage <text>, or /encourage then the text."""
+    await _relay_command(update, context, RelayKind.ENCOURAGE)
+
+
+async def ask_command(update: Update, context: PeerContext) -> None:
+    """Ask the circle for support: /ask <text>, or /ask then the text."""
+    await _relay_command(update, context, RelayKind.ASK)
+
+
+async def _relay_command(update: Update, context: PeerContext, kind: RelayKind) -> None:
     member = await current_member(update, context)
     if member is None:
         return
     text = command_argument(context)
-    if text is None:
-        if await context.services.circles.circle_of(member.user_id) is None:
-            await reply(update, texts.NOT_IN_CIRCLE)
-            return
-        await context.services.members.expect(member.user_id, Awaiting.ENCOURAGE)
-        await reply(update, texts.ASK_ENCOURAGEMENT)
+    if text is not None:
+        await send_relay(update, context, member, text, kind)
         return
-    await send_encouragement(update, context, member, text)
+    if await context.services.circles.circle_of(member.user_id) is None:
+        await reply(update, texts.NOT_IN_CIRCLE)
+        return
+    asking = kind is RelayKind.ASK
+    await context.services.members.expect(
+        member.user_id, Awaiting.ASK if asking else Awaiting.ENCOURAGE
+    )
+    await reply(update, texts.ASK_FOR_SUPPORT if asking else texts.ASK_ENCOURAGEMENT)
 
 
-async def send_encouragement(
-    update: Update, context: PeerContext, member: Member, text: str
+async def send_relay(
+    update: Update,
+    context: PeerContext,
+    member: Member,
+    text: str,
+    kind: RelayKind,
+    reply_to: int | None = None,
 ) -> None:
-    if member.awaiting is Awaiting.ENCOURAGE:
+    """Relay the member's words and tell them how it went (what was removed, and why)."""
+    if member.awaiting is not None:
         await context.services.members.expect(member.user_id, None)
-    relayed = await context.services.circles.encourage(member.user_id, text)
+    relayed = await context.services.circles.relay(member.user_id, text, kind, reply_to)
     outcome, cleaned = relayed.outcome, relayed.sanitized
     if outcome is RelayOutcome.CRISIS:
         resources = context.services.settings.safety.crisis_resources
@@ -153,9 +171,14 @@ async def send_encouragement(
     if outcome is RelayOutcome.SENT:
         if cleaned is not None and cleaned.removed:
             await reply(update, texts.removed_note(cleaned.removed))
-        plural = "s" if relayed.recipients != 1 else ""
-        await reply(update, texts.ENCOURAGEMENT_SENT.format(count=relayed.recipients,
-                                                            plural=plural))  # fmt: skip
+        if kind is RelayKind.ENCOURAGE:
+            plural = "s" if relayed.recipients != 1 else ""
+            sent = texts.ENCOURAGEMENT_SENT.format(count=relayed.recipients, plural=plural)
+        elif kind is RelayKind.REPLY:
+            sent = texts.THANKS_SENT.replace("Thanks", "Encouragement")
+        else:
+            sent = texts.ASK_USAGE_SENT if kind is RelayKind.ASK else texts.CIRCLE_TOLD
+        await reply(update, sent)
         return
     if outcome is RelayOutcome.MOSTLY_REMOVED and cleaned is not None:
         kinds = ", ".join(f"{kind}s" for kind in cleaned.removed)
@@ -167,6 +190,7 @@ async def send_encouragement(
         RelayOutcome.RATE_LIMITED: texts.RELAY_RATE_LIMITED,
         RelayOutcome.TOO_LONG: texts.RELAY_TOO_LONG,
         RelayOutcome.EMPTY: texts.RELAY_EMPTY,
+        RelayOutcome.GONE: texts.REPLY_GONE,
     }
     await reply(update, refusals.get(outcome, texts.RELAY_EMPTY))
 
@@ -182,7 +206,11 @@ async def relay_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     circles = context.services.circles
-    if action == "t":
+    if action == "h":
+        await context.services.members.expect(member.user_id, Awaiting.REPLY, relay_text)
+        await query.answer()
+        await reply(update, texts.ASK_REPLY)
+    elif action == "t":
         first, pseudonym = await circles.thank(member.user_id, int(relay_text))
         if pseudonym is None:
             await button_expired(query)
@@ -208,5 +236,6 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CommandHandler("circle", circle_command, filters=private),
         CommandHandler("leave", leave_command, filters=private),
         CommandHandler("encourage", encourage_command, filters=private),
+        CommandHandler("ask", ask_command, filters=private),
         CallbackQueryHandler(relay_button, pattern=r"^rl:"),
     ]

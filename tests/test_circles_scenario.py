@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
@@ -193,3 +195,68 @@ async def test_forwards_and_media_are_never_relayed(
     bo.skip_to_end()
     await bo.ask("/help")
     assert not any(m.find_button("Thanks") for m in bo.messages)
+
+
+async def test_ask_and_an_answer_that_reaches_only_the_asker(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo, cy = [await member_in(emulator, code) for _ in range(3)]
+    alex.skip_to_end()
+    alex.send("/ask")
+    assert "What would you like support with" in (await alex.next_message()).shown_text
+    alex.send("First weekend sober in years. Any tips for Saturday night?")
+    assert "Their encouragement will come to you here" in (await alex.next_message()).shown_text
+    asked = await bo_message_with(bo, "Send encouragement")
+    assert "asks the circle for support" in asked.shown_text
+    await bo_message_with(cy, "Send encouragement")
+
+    bo.skip_to_end()
+    cy.skip_to_end()
+    await bo.tap("Send encouragement", asked)
+    assert "goes only to them" in (await bo.next_message()).shown_text
+    bo.send("Plan something for 9pm, a film or a call. You've done the hard part already.")
+    assert "Encouragement sent" in (await bo.next_message()).shown_text
+    answer = await bo_message_with(alex, "Thanks")
+    assert "sent you encouragement" in answer.shown_text and "film" in answer.shown_text
+    await cy.ask("/help")
+    assert not any("film" in m.shown_text for m in cy.messages)
+    bo.skip_to_end()
+    await alex.tap("Thanks", answer)
+    assert "your words landed" in (await bo.next_message()).shown_text
+
+
+async def bo_message_with(user: EmulatedUser, label: str) -> SentMessage:
+    """The next message to `user` that carries a button labelled `label`."""
+    message = await user.next_message()
+    while message.find_button(label) is None:
+        message = await user.next_message()
+    return message
+
+
+async def test_a_hard_day_can_be_shared_with_the_circle(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    for _ in range(2):
+        await alex.ask("/checkin")
+        await alex.tap("1")
+        await emulator.wait_until(lambda: "confident" in alex.last_message.shown_text)
+        await alex.tap("2")
+        await emulator.wait_until(lambda: "private note" in alex.last_message.shown_text)
+        await alex.tap("Skip")
+        await emulator.wait_until(lambda: "Thank you" in alex.last_message.shown_text)
+        clock.advance(timedelta(days=1))
+    reply = alex.last_message
+    assert reply.find_button("Let my circle know") is not None
+    alex.skip_to_end()
+    bo.skip_to_end()
+    await alex.tap("Let my circle know", reply)
+    assert "Your circle knows" in (await alex.next_message()).shown_text
+    shared = await bo_message_with(bo, "Send encouragement")
+    assert shared.shown_text.startswith("Someone in your circle is having a hard day")
+    await bo.tap("Send encouragement", shared)
+    await bo.next_message()
+    bo.send("Thinking of you. Tomorrow is a new day.")
+    assert "Thinking of you" in (await bo_message_with(alex, "Thanks")).shown_text
