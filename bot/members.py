@@ -40,6 +40,7 @@ class Awaiting(StrEnum):
     ENCOURAGE = "encourage"
     ASK = "ask"
     REPLY = "reply"  # stored as reply:<relay id>, the message being answered
+    MOD_ANSWER = "mod_answer"  # stored as mod_answer:<alert id>
 
 
 class NotAMember(Exception):

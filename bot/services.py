@@ -6,6 +6,7 @@ import asyncio
 import random
 from dataclasses import dataclass, field
 
+from bot.alerts import CrisisAlerts
 from bot.checkins import CheckinService
 from bot.circles import CircleService
 from bot.clock import Clock
@@ -24,6 +25,7 @@ class Services:
     checkins: CheckinService
     sweeper: DueSweeper
     circles: CircleService
+    alerts: CrisisAlerts
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -39,6 +41,9 @@ class Services:
             checkins=CheckinService(db, clock),
             sweeper=DueSweeper(db, clock, settings, outbox_ready.set),
             circles=CircleService(db, clock, rng, settings.circles, outbox_ready.set),
+            alerts=CrisisAlerts(
+                db, clock, settings.moderation.moderator_chat_id, outbox_ready.set
+            ),
             outbox_ready=outbox_ready,
         )
 

@@ -198,6 +198,7 @@ HELP = (
     "/checkin: check in now (mood and confidence)\n"
     "/circle: your peer circle; /leave leaves it\n"
     "/encourage &lt;words&gt;: send encouragement to your circle\n"
+    "/ask &lt;words&gt;: ask your circle for support\n"
     "/trends: your mood and confidence over time, as a chart\n"
     "/pause [days]: pause check-ins and nudges\n"
     "/resume: start them again\n"
@@ -219,6 +220,7 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("trends", "Your mood and confidence over time"),
     ("circle", "Your peer circle"),
     ("encourage", "Send encouragement to your circle"),
+    ("ask", "Ask your circle for support"),
     ("leave", "Leave your circle"),
     ("pause", "Pause check-ins and nudges"),
     ("resume", "Start them again"),
@@ -511,3 +513,64 @@ def report_alert(circle: str, pseudonym: str, text: str) -> str:
         f"🚩 <b>Report</b> in circle <b>{escape(circle)}</b>\n"
         f"From <b>{escape(pseudonym)}</b>: {escape(text)}"
     )
+
+
+# -- crisis alerts -----------------------------------------------------------------------
+
+BUTTON_TAKE_ALERT = "I'll reach out"
+BUTTON_RESOLVE_ALERT = "Resolved"
+BUTTON_REPLY_MODERATOR = "Reply to Moderator"
+ALERT_ALREADY_TAKEN = "{name} has already taken this one."
+TELL_USAGE = "Write it as <code>/tell &lt;alert number&gt; &lt;message&gt;</code>."
+TELL_NOT_YOURS = 'Take that alert first ("I\'ll reach out"); then you can write to them.'
+TELL_SENT = 'Sent. They see it from "Moderator".'
+ANSWER_MODERATOR = (
+    "Write your answer as one message; it goes only to the moderator who wrote to you."
+)
+ANSWER_SENT = "Sent to the moderator. 💚"
+_SOURCES = {
+    "encourage": "encouragement to the circle",
+    "ask": "a request for support",
+    "reply": "encouragement to a member",
+    "note": "a private check-in note",
+}
+
+
+def crisis_alert(
+    alert_id: int, circle: str | None, pseudonym: str, source: str, text: str | None
+) -> str:
+    where = f"circle <b>{escape(circle)}</b>" if circle else "no circle"
+    body = (
+        f"\n\n{escape(text)}"
+        if text is not None
+        else "\n\n(The note itself stays private; reach out and ask how they are.)"
+    )
+    return (
+        f"🆘 <b>Crisis alert #{alert_id}</b>: {where}, <b>{escape(pseudonym)}</b>, "
+        f"in {_SOURCES.get(source, source)}. It was held and they got the crisis "
+        f"resources.{body}"
+    )
+
+
+def alert_taken(original: str, name: str, at: str) -> str:
+    return f"{original}\n\n🤝 Taken by {escape(name)} at {at} UTC."
+
+
+def alert_resolved(original: str, name: str, at: str) -> str:
+    return f"{original}\n\n✅ Resolved by {escape(name)} at {at} UTC."
+
+
+def reach_out_instructions(alert_id: int, pseudonym: str) -> str:
+    return (
+        f"You're reaching out to <b>{escape(pseudonym)}</b> (alert #{alert_id}). Write to "
+        f"them with <code>/tell {alert_id} your message</code>; they see it from "
+        '"Moderator" and can answer you here. Press Resolved on the alert when done.'
+    )
+
+
+def from_moderator(text: str) -> str:
+    return f"<b>Moderator</b>: {escape(text)}"
+
+
+def member_answered(pseudonym: str, alert_id: int, text: str) -> str:
+    return f"<b>{escape(pseudonym)}</b> (alert #{alert_id}) answered:\n{escape(text)}"

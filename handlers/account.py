@@ -13,6 +13,7 @@ from bot.circles import RelayKind
 from bot.context import PeerContext
 from bot.members import Awaiting, Member, parse_pause_days
 from handlers import keyboards
+from handlers.alerts import answer_moderator
 from handlers.checkins import save_note
 from handlers.circles import join_by_code, send_relay
 from handlers.common import (
@@ -291,6 +292,8 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         await send_relay(update, context, member, message.text, RelayKind.ENCOURAGE)
     elif member.awaiting is Awaiting.ASK:
         await send_relay(update, context, member, message.text, RelayKind.ASK)
+    elif member.awaiting is Awaiting.MOD_ANSWER and (member.awaiting_arg or "").isdigit():
+        await answer_moderator(update, context, member, message.text)
     elif member.awaiting is Awaiting.REPLY and (member.awaiting_arg or "").isdigit():
         reply_to = int(member.awaiting_arg or 0)
         await send_relay(update, context, member, message.text, RelayKind.REPLY, reply_to)

@@ -133,6 +133,8 @@ async def save_note(update: Update, context: PeerContext, member: Member, note: 
         return
     if mentions_crisis(note):
         await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
+        # The moderators hear that someone may be in crisis, never what the note says.
+        await context.services.alerts.raise_alert(member.user_id, "note", None)
     if not await context.services.checkins.add_note(member.user_id, day, note):
         await reply(update, texts.NOTE_TOO_LATE)
         return

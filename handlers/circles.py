@@ -167,6 +167,7 @@ async def send_relay(
     if outcome is RelayOutcome.CRISIS:
         resources = context.services.settings.safety.crisis_resources
         await reply(update, texts.RELAY_CRISIS_HELD + "\n\n" + texts.crisis(resources))
+        await context.services.alerts.raise_alert(member.user_id, kind.value, text)
         return
     if outcome is RelayOutcome.SENT:
         if cleaned is not None and cleaned.removed:

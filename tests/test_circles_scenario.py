@@ -260,3 +260,63 @@ async def test_a_hard_day_can_be_shared_with_the_circle(
     await bo.next_message()
     bo.send("Thinking of you. Tomorrow is a new day.")
     assert "Thinking of you" in (await bo_message_with(alex, "Thanks")).shown_text
+
+
+async def test_crisis_alert_is_taken_and_becomes_a_private_thread(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    operator = emulator.user(OPERATOR)
+    moderators = emulator.group(MOD_CHAT)
+    alex.skip_to_end()
+    await alex.ask("/ask I can't go on like this")
+    await emulator.wait_until(lambda: any("Crisis alert" in m.shown_text
+                                          for m in moderators.messages))  # fmt: skip
+    alert = next(m for m in moderators.messages if "Crisis alert" in m.shown_text)
+    assert "Morning Walkers" in alert.shown_text and "I can't go on like this" in alert.shown_text
+    assert alex.first_name not in alert.shown_text
+
+    refused = await bo.callback_answer(bo.press("I'll reach out", alert))
+    assert refused.text == "This is for moderators."
+    operator.skip_to_end()
+    await operator.tap("I'll reach out", alert)
+    await emulator.wait_until(lambda: "Taken by" in alert.shown_text)
+    instructions = await operator.next_message()
+    alert_id = re.search(r"/tell (\d+)", instructions.shown_text)
+    assert alert_id is not None
+    assert "Sent" in (await operator.ask(f"/tell {alert_id.group(1)} I'm here. How are you?"
+                                         )).shown_text  # fmt: skip
+    from_moderator = await alex.next_message()
+    assert from_moderator.shown_text == "Moderator: I'm here. How are you?"
+    assert from_moderator.protect_content
+    await alex.tap("Reply to Moderator", from_moderator)
+    await alex.next_message()
+    alex.send("Thank you. A bit better after talking.")
+    assert "Sent to the moderator" in (await alex.next_message()).shown_text
+    answered = await operator.next_message()
+    assert "A bit better after talking" in answered.shown_text
+    await operator.tap("Resolved", alert)
+    await emulator.wait_until(lambda: "Resolved by" in alert.shown_text)
+    assert alert.buttons == []
+
+
+async def test_crisis_in_a_note_alerts_without_the_note(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex = await member_in(emulator, code)
+    moderators = emulator.group(MOD_CHAT)
+    await alex.ask("/checkin")
+    await alex.tap("2")
+    await emulator.wait_until(lambda: "confident" in alex.last_message.shown_text)
+    await alex.tap("3")
+    await emulator.wait_until(lambda: "private note" in alex.last_message.shown_text)
+    await alex.tap("Add a note")
+    await emulator.wait_until(lambda: "Write your note" in alex.last_message.shown_text)
+    alex.send("the pills in the drawer, thinking about an overdose")
+    await emulator.wait_until(lambda: any("Crisis alert" in m.shown_text
+                                          for m in moderators.messages))  # fmt: skip
+    alert = next(m for m in moderators.messages if "Crisis alert" in m.shown_text)
+    assert "private check-in note" in alert.shown_text
+    assert "pills" not in alert.shown_text and "overdose" not in alert.shown_text

@@ -1,0 +1,125 @@
+"""Crisis alerts in the moderators' chat: take, resolve, and the private thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import texts
+from bot.alerts import alert_message
+from bot.context import PeerContext
+from bot.delivery import markup
+from bot.members import Awaiting, Member
+from bot.outgoing import OutgoingMessage
+from bot.roles import can_moderate
+from handlers.circles import moderator_only
+from handlers.common import button_expired, current_member, reply
+from storage.alerts import AlertRow
+
+
+async def alert_button(update: Update, context: PeerContext) -> None:
+    """'I'll reach out' and 'Resolved' on an alert; 'Reply to Moderator' for the member."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    _, action, alert_text = [*query.data.split(":"), "", ""][:3]
+    if not alert_text.isdigit():
+        await button_expired(query)
+        return
+    alert_id = int(alert_text)
+    alerts = context.services.alerts
+    if action == "reply":
+        member = await current_member(update, context)
+        alert = await alerts.get(alert_id)
+        if member is None or alert is None or alert.user_id != member.user_id:
+            await button_expired(query)
+            return
+        await context.services.members.expect(member.user_id, Awaiting.MOD_ANSWER, alert_text)
+        await query.answer()
+        await reply(update, texts.ANSWER_MODERATOR)
+        return
+    user = query.from_user
+    if not can_moderate(context.services.settings, user.id):
+        await query.answer(texts.FOR_MODERATORS, show_alert=True)
+        return
+    if action == "take":
+        taken = await alerts.take(alert_id, user.id, user.first_name)
+        if taken is None:
+            await button_expired(query)
+            return
+        if not taken.first:
+            await query.answer(texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name))
+            return
+        await query.answer()
+        alert = taken.alert
+        base = _as_message(alert)
+        now = context.services.clock.now().strftime("%H:%M")
+        await query.edit_message_text(
+            texts.alert_taken(base.text, user.first_name, now),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(base),
+        )
+        await context.bot.send_message(
+            user.id,
+            texts.reach_out_instructions(alert.id, alert.pseudonym),
+            parse_mode=ParseMode.HTML,
+        )
+    elif action == "done":
+        resolved = await alerts.resolve(alert_id, user.first_name)
+        if resolved is None:
+            await button_expired(query)
+            return
+        await query.answer()
+        base = _as_message(resolved)
+        now = context.services.clock.now().strftime("%H:%M")
+        shown = (
+            texts.alert_taken(base.text, resolved.taken_by_name, now)
+            if resolved.taken_by_name
+            else base.text
+        )
+        await query.edit_message_text(
+            texts.alert_resolved(shown, user.first_name, now), parse_mode=ParseMode.HTML
+        )
+    else:
+        await button_expired(query)
+
+
+def _as_message(alert: AlertRow) -> OutgoingMessage:
+    return alert_message(alert.id, alert.circle_name, alert.pseudonym, alert.source, alert.text)
+
+
+async def tell_command(update: Update, context: PeerContext) -> None:
+    """Write to the member behind an alert you took: /tell <alert number> <message>."""
+    if not await moderator_only(update, context):
+        return
+    args = context.args or []
+    user = update.effective_user
+    if len(args) < 2 or not args[0].isdigit() or user is None:
+        await reply(update, texts.TELL_USAGE)
+        return
+    if not await context.services.alerts.tell_member(int(args[0]), user.id, " ".join(args[1:])):
+        await reply(update, texts.TELL_NOT_YOURS)
+        return
+    await reply(update, texts.TELL_SENT)
+
+
+async def answer_moderator(
+    update: Update, context: PeerContext, member: Member, text: str
+) -> None:
+    """The member typed their answer to the moderator."""
+    await context.services.members.expect(member.user_id, None)
+    alert_id = int(member.awaiting_arg or 0)
+    if not await context.services.alerts.answer_moderator(member.user_id, alert_id, text):
+        await reply(update, texts.BUTTON_EXPIRED)
+        return
+    await reply(update, texts.ANSWER_SENT)
+
+
+def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    return [
+        CommandHandler("tell", tell_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(alert_button, pattern=r"^cr:"),
+    ]
