@@ -21,8 +21,8 @@ from bot.sanitizer import Sanitized, sanitize
 from storage import circles as circle_rows
 from storage import members as member_rows
 from storage import outbox
-from storage.circles import CircleRow
-from storage.db import Database
+from storage.circles import CircleRow, RelayRow
+from storage.db import Database, Session
 
 _NAME = re.compile(r"^[\w][\w .'-]{0,39}$", re.UNICODE)
 
@@ -65,6 +65,7 @@ class RelayOutcome(StrEnum):
     MOSTLY_REMOVED = "mostly_removed"
     CRISIS = "crisis"
     GONE = "gone"  # the message replied to, or its author, is no longer in the circle
+    HELD = "held"  # pre-moderated circle: waits for a moderator
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ class CircleService:
         clock: Clock,
         rng: random.Random,
         settings: CircleSettings,
+        moderator_chat_id: int,
         wake: Callable[[], None],
     ) -> None:
+        self._moderator_chat = moderator_chat_id
         self._db = db
         self._clock = clock
         self._rng = rng
@@ -176,32 +179,105 @@ class CircleService:
             recent = await circle_rows.relays_since(session, user_id, now - timedelta(hours=1))
             if recent >= self._settings.relays_per_hour:
                 return Relayed(RelayOutcome.RATE_LIMITED, cleaned)
-            members_now = await circle_rows.member_ids(session, circle.id)
-            if reply_to is not None:
-                target = await circle_rows.relay(session, reply_to)
-                if target is None or target.circle_id != circle.id:
-                    return Relayed(RelayOutcome.GONE, cleaned)
-                recipients = [target.author_id] if target.author_id in members_now else []
-                if target.author_id == user_id or not recipients:
-                    return Relayed(RelayOutcome.GONE, cleaned)
-            else:
-                recipients = [m for m in members_now if m != user_id]
-            if not recipients:
-                return Relayed(RelayOutcome.ALONE, cleaned)
+            recipients = await self._recipients(session, circle.id, user_id, reply_to)
+            if isinstance(recipients, RelayOutcome):
+                return Relayed(recipients, cleaned)
             member = await member_rows.get(session, user_id)
             assert member is not None
+            held = circle.mode == "pre" and kind is not RelayKind.HARD_DAY
             relay_id = await circle_rows.add_relay(
                 session, circle_id=circle.id, author_id=user_id, kind=kind.value,
-                pseudonym=member.pseudonym, text=cleaned.text, status="sent", now=now,
+                pseudonym=member.pseudonym, text=cleaned.text,
+                status="held" if held else "sent", now=now, reply_to=reply_to,
             )  # fmt: skip
-            payload = relay_message(relay_id, kind, member.pseudonym, cleaned.text).to_json()
-            copies = [
-                outbox.NewMessage(f"relay:{relay_id}:{other}", other, other, "relay", payload)
-                for other in recipients
-            ]
-            await outbox.enqueue_many(session, copies, now, now)
+            if held:
+                review = review_message(relay_id, circle.name, member.pseudonym, cleaned.text)
+                await self._queue(session, f"review:{relay_id}", self._moderator_chat, None,
+                                  review)  # fmt: skip
+            else:
+                await self._deliver(session, relay_id, kind, member.pseudonym, cleaned.text,
+                                    recipients)  # fmt: skip
         self._wake()
-        return Relayed(RelayOutcome.SENT, cleaned, len(recipients))
+        outcome = RelayOutcome.HELD if held else RelayOutcome.SENT
+        return Relayed(outcome, cleaned, len(recipients))
+
+    async def _recipients(
+        self, session: Session, circle_id: int, author_id: int, reply_to: int | None
+    ) -> list[int] | RelayOutcome:
+        """Who gets a relay: the circle, or for an answer the author of `reply_to` only."""
+        members_now = await circle_rows.member_ids(session, circle_id)
+        if reply_to is None:
+            others = [m for m in members_now if m != author_id]
+            return others or RelayOutcome.ALONE
+        target = await circle_rows.relay(session, reply_to)
+        if (
+            target is None
+            or target.circle_id != circle_id
+            or target.author_id == author_id
+            or target.author_id not in members_now
+        ):
+            return RelayOutcome.GONE
+        return [target.author_id]
+
+    async def _deliver(
+        self,
+        session: Session,
+        relay_id: int,
+        kind: RelayKind,
+        pseudonym: str,
+        text: str,
+        recipients: list[int],
+    ) -> None:
+        payload = relay_message(relay_id, kind, pseudonym, text).to_json()
+        now = self._clock.now()
+        copies = [
+            outbox.NewMessage(f"relay:{relay_id}:{other}", other, other, "relay", payload)
+            for other in recipients
+        ]
+        await outbox.enqueue_many(session, copies, now, now)
+
+    async def _queue(
+        self, session: Session, key: str, chat_id: int, user_id: int | None,
+        message: OutgoingMessage,
+    ) -> None:  # fmt: skip
+        now = self._clock.now()
+        await outbox.enqueue_many(
+            session, [outbox.NewMessage(key, chat_id, user_id, key.split(":")[0],
+                                        message.to_json())], now, now,
+        )  # fmt: skip
+
+    async def review(self, relay_id: int, approve: bool) -> tuple[RelayRow, str] | None:
+        """A moderator's decision on a held relay; None when it is not (or no longer) held."""
+        async with self._db.transaction() as session:
+            relay = await circle_rows.relay(session, relay_id)
+            new_status = "sent" if approve else "rejected"
+            if relay is None or not await circle_rows.set_relay_status(
+                session, relay_id, "held", new_status
+            ):
+                return None
+            if not approve:
+                rejected = OutgoingMessage(texts.RELAY_REJECTED)
+                await self._queue(
+                    session, f"rejected:{relay_id}", relay.author_id, relay.author_id, rejected
+                )
+            else:
+                recipients = await self._recipients(
+                    session, relay.circle_id, relay.author_id, relay.reply_to
+                )
+                if not isinstance(recipients, RelayOutcome):
+                    await self._deliver(session, relay.id, RelayKind(relay.kind),
+                                        relay.pseudonym, relay.text, recipients)  # fmt: skip
+            circle = await circle_rows.by_id(session, relay.circle_id)
+        self._wake()
+        return relay, circle.name if circle else "?"
+
+    async def set_mode(self, name: str, mode: str) -> CircleRow | None:
+        async with self._db.transaction() as session:
+            circle = await circle_rows.by_name(session, name)
+            if circle is None:
+                return None
+            await circle_rows.set_mode(session, circle.id, mode)
+            return await circle_rows.by_id(session, circle.id)
 
     async def thank(self, user_id: int, relay_id: int) -> tuple[bool, str | None]:
         """Thank the author once: (first time?, queued?). The author hears it via the outbox."""
@@ -246,6 +322,19 @@ class CircleService:
                 )  # fmt: skip
         self._wake()
         return True
+
+
+def review_message(relay_id: int, circle: str, pseudonym: str, text: str) -> OutgoingMessage:
+    """A held relay as the moderators see it, with Approve and Reject."""
+    return OutgoingMessage(
+        texts.review(circle, pseudonym, text),
+        (
+            (
+                (texts.BUTTON_APPROVE, f"pm:ok:{relay_id}"),
+                (texts.BUTTON_REJECT, f"pm:no:{relay_id}"),
+            ),
+        ),
+    )
 
 
 def relay_message(relay_id: int, kind: RelayKind, pseudonym: str, text: str) -> OutgoingMessage:

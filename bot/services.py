@@ -40,7 +40,14 @@ class Services:
             members=MemberService(db, clock, rng, settings.members, settings.checkins),
             checkins=CheckinService(db, clock),
             sweeper=DueSweeper(db, clock, settings, outbox_ready.set),
-            circles=CircleService(db, clock, rng, settings.circles, outbox_ready.set),
+            circles=CircleService(
+                db,
+                clock,
+                rng,
+                settings.circles,
+                settings.moderation.moderator_chat_id,
+                outbox_ready.set,
+            ),
             alerts=CrisisAlerts(
                 db, clock, settings.moderation.moderator_chat_id, outbox_ready.set
             ),

@@ -574,3 +574,35 @@ def from_moderator(text: str) -> str:
 
 def member_answered(pseudonym: str, alert_id: int, text: str) -> str:
     return f"<b>{escape(pseudonym)}</b> (alert #{alert_id}) answered:\n{escape(text)}"
+
+
+# -- pre-moderation ----------------------------------------------------------------------
+
+BUTTON_APPROVE = "Approve"
+BUTTON_REJECT = "Reject"
+RELAY_HELD = (
+    "Thank you. Messages in your circle are read by a moderator first; yours will go out "
+    "as soon as one has looked at it."
+)
+RELAY_REJECTED = (
+    "A moderator didn't pass on your last message to the circle this time. It's nothing "
+    "personal: circles keep a gentle tone for everyone. You're welcome to write again."
+)
+CIRCLEMODE_USAGE = "Write it as <code>/circlemode &lt;circle&gt; pre</code> or <code>post</code>."
+CIRCLEMODE_NEEDS_CHAT = (
+    "Pre-moderation needs a moderators' chat to review messages in: set "
+    "moderation.moderator_chat_id first."
+)
+CIRCLEMODE_SET = "{name} is now {mode}-moderated."
+
+
+def review(circle: str, pseudonym: str, text: str) -> str:
+    return (
+        f"📝 <b>Awaiting approval</b> in circle <b>{escape(circle)}</b>\n"
+        f"From <b>{escape(pseudonym)}</b>: {escape(text)}"
+    )
+
+
+def reviewed(original: str, approved: bool, name: str) -> str:
+    verdict = "✅ Approved" if approved else "❌ Rejected"
+    return f"{original}\n\n{verdict} by {escape(name)}."

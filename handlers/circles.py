@@ -13,7 +13,14 @@ from bot.circles import JoinOutcome, RelayKind, RelayOutcome, valid_circle_name
 from bot.context import PeerContext
 from bot.members import Awaiting, Member
 from bot.roles import can_moderate
-from handlers.common import button_expired, command_argument, current_member, member_press, reply
+from handlers.common import (
+    button_expired,
+    close_buttons,
+    command_argument,
+    current_member,
+    member_press,
+    reply,
+)
 
 log = logging.getLogger("peercircle.circles")
 
@@ -169,6 +176,9 @@ async def send_relay(
         await reply(update, texts.RELAY_CRISIS_HELD + "\n\n" + texts.crisis(resources))
         await context.services.alerts.raise_alert(member.user_id, kind.value, text)
         return
+    if outcome is RelayOutcome.HELD:
+        await reply(update, texts.RELAY_HELD)
+        return
     if outcome is RelayOutcome.SENT:
         if cleaned is not None and cleaned.removed:
             await reply(update, texts.removed_note(cleaned.removed))
@@ -227,6 +237,48 @@ async def relay_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
 
 
+async def circlemode_command(update: Update, context: PeerContext) -> None:
+    """Set a circle's moderation: /circlemode <circle> pre|post."""
+    if not await moderator_only(update, context):
+        return
+    args = context.args or []
+    if len(args) < 2 or args[-1].lower() not in ("pre", "post"):
+        await reply(update, texts.CIRCLEMODE_USAGE)
+        return
+    mode, name = args[-1].lower(), " ".join(args[:-1])
+    if mode == "pre" and not context.services.settings.moderation.moderator_chat_id:
+        await reply(update, texts.CIRCLEMODE_NEEDS_CHAT)
+        return
+    circle = await context.services.circles.set_mode(name, mode)
+    if circle is None:
+        await reply(update, texts.NO_SUCH_CIRCLE.format(name=name))
+        return
+    await reply(update, texts.CIRCLEMODE_SET.format(name=circle.name, mode=mode))
+
+
+async def review_button(update: Update, context: PeerContext) -> None:
+    """Approve or Reject a held message (moderators only)."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    if not can_moderate(context.services.settings, query.from_user.id):
+        log.warning("refused moderator button: user_id=%s", query.from_user.id)
+        await query.answer(texts.FOR_MODERATORS, show_alert=True)
+        return
+    _, action, relay_text = [*query.data.split(":"), "", ""][:3]
+    if action not in ("ok", "no") or not relay_text.isdigit():
+        await button_expired(query)
+        return
+    reviewed = await context.services.circles.review(int(relay_text), approve=action == "ok")
+    if reviewed is None:
+        await button_expired(query)
+        return
+    relay, circle_name = reviewed
+    await query.answer()
+    shown = texts.review(circle_name, relay.pseudonym, relay.text)
+    await close_buttons(query, texts.reviewed(shown, action == "ok", query.from_user.first_name))
+
+
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     private = filters.ChatType.PRIVATE
     moderation = private | filters.ChatType.GROUPS
@@ -234,6 +286,8 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CommandHandler("newcircle", newcircle_command, filters=moderation),
         CommandHandler("invite", invite_command, filters=moderation),
         CommandHandler("circles", circles_command, filters=moderation),
+        CommandHandler("circlemode", circlemode_command, filters=moderation),
+        CallbackQueryHandler(review_button, pattern=r"^pm:"),
         CommandHandler("circle", circle_command, filters=private),
         CommandHandler("leave", leave_command, filters=private),
         CommandHandler("encourage", encourage_command, filters=private),

@@ -28,6 +28,9 @@ class RelayRow:
     author_id: int
     pseudonym: str
     text: str
+    kind: str = "encourage"
+    status: str = "sent"
+    reply_to: int | None = None
 
 
 _CIRCLE = """
@@ -116,12 +119,25 @@ async def add_relay(
     text: str,
     status: str,
     now: datetime,
+    reply_to: int | None = None,
 ) -> int:
     return await session.insert(
-        "INSERT INTO relays (circle_id, author_id, kind, pseudonym, text, status, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (circle_id, author_id, kind, pseudonym, text, status, to_db(now)),
+        "INSERT INTO relays (circle_id, author_id, kind, pseudonym, text, status, reply_to, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (circle_id, author_id, kind, pseudonym, text, status, reply_to, to_db(now)),
     )
+
+
+async def set_relay_status(session: Session, relay_id: int, old: str, new: str) -> bool:
+    """Move a relay from one status to another; False when it was not in `old`."""
+    changed = await session.execute(
+        "UPDATE relays SET status = ? WHERE id = ? AND status = ?", (new, relay_id, old)
+    )
+    return changed > 0
+
+
+async def set_mode(session: Session, circle_id: int, mode: str) -> None:
+    await session.execute("UPDATE circles SET mode = ? WHERE id = ?", (mode, circle_id))
 
 
 async def relays_since(session: Session, author_id: int, since: datetime) -> int:
@@ -134,11 +150,16 @@ async def relays_since(session: Session, author_id: int, since: datetime) -> int
 
 async def relay(session: Session, relay_id: int) -> RelayRow | None:
     row = await session.fetch_one(
-        "SELECT id, circle_id, author_id, pseudonym, text FROM relays WHERE id = ?", (relay_id,)
+        "SELECT id, circle_id, author_id, pseudonym, text, kind, status, reply_to FROM relays "
+        "WHERE id = ?",
+        (relay_id,),
     )
     if row is None:
         return None
-    return RelayRow(row["id"], row["circle_id"], row["author_id"], row["pseudonym"], row["text"])
+    return RelayRow(
+        row["id"], row["circle_id"], row["author_id"], row["pseudonym"], row["text"],
+        row["kind"], row["status"], row["reply_to"],
+    )  # fmt: skip
 
 
 async def add_thanks(session: Session, relay_id: int, user_id: int) -> bool:

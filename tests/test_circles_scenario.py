@@ -320,3 +320,42 @@ async def test_crisis_in_a_note_alerts_without_the_note(
     alert = next(m for m in moderators.messages if "Crisis alert" in m.shown_text)
     assert "private check-in note" in alert.shown_text
     assert "pills" not in alert.shown_text and "overdose" not in alert.shown_text
+
+
+async def test_pre_moderated_circle_holds_until_approved_or_rejected(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    operator = emulator.user(OPERATOR)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    assert "not-a-mode" not in (await bo.ask("/circlemode Morning Walkers pre")).shown_text
+    assert bo.last_message.shown_text == "This is for moderators."
+    assert "pre-moderated" in (await operator.ask("/circlemode Morning Walkers pre")).shown_text
+    moderators = emulator.group(MOD_CHAT)
+
+    alex.skip_to_end()
+    bo.skip_to_end()
+    held = await alex.ask("/encourage Proud of every one of you")
+    assert "moderator" in held.shown_text
+    await emulator.wait_until(lambda: any("Awaiting approval" in m.shown_text
+                                          for m in moderators.messages))  # fmt: skip
+    review = next(m for m in moderators.messages if "Proud of every" in m.shown_text)
+    await bo.ask("/help")
+    assert not any(m.find_button("Thanks") for m in bo.messages)
+    assert (await bo.callback_answer(bo.press("Approve", review))).text == (
+        "This is for moderators."
+    )
+    await operator.tap("Approve", review)
+    copy = await next_relay(bo)
+    assert "Proud of every one of you" in copy.shown_text
+    await emulator.wait_until(lambda: "Approved by" in review.shown_text)
+
+    alex.skip_to_end()
+    await alex.ask("/encourage something a moderator will not pass on")
+    await emulator.wait_until(lambda: any("will not pass" in m.shown_text and m.buttons
+                                          for m in moderators.messages))  # fmt: skip
+    second = next(m for m in moderators.messages if "will not pass" in m.shown_text)
+    await operator.tap("Reject", second)
+    assert "didn't pass on" in (await alex.next_message()).shown_text
+    stale = await operator.callback_answer(operator.press_data("pm:ok:1", second))
+    assert stale.text is not None and "expired" in stale.text

@@ -22,10 +22,11 @@ CREATE TABLE relays (
     id         INTEGER PRIMARY KEY,
     circle_id  INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
     author_id  INTEGER NOT NULL REFERENCES members (user_id) ON DELETE CASCADE,
-    kind       TEXT    NOT NULL,                 -- encourage
+    kind       TEXT    NOT NULL,                 -- encourage, ask, reply, hard_day
     pseudonym  TEXT    NOT NULL,                 -- as shown to the circle
     text       TEXT    NOT NULL,
-    status     TEXT    NOT NULL,                 -- sent, held
+    status     TEXT    NOT NULL,                 -- sent, held (pre-moderation), rejected
+    reply_to   INTEGER REFERENCES relays (id) ON DELETE CASCADE, -- answers go to its author
     created_at TEXT    NOT NULL
 );
 CREATE INDEX relays_author_time ON relays (author_id, created_at);
