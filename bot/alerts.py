@@ -48,13 +48,13 @@ class CrisisAlerts:
                 pseudonym=member.pseudonym, text=text, now=now,
             )  # fmt: skip
             message = alert_message(alert_id, circle_name, member.pseudonym, source, text)
-            await outbox.enqueue_many(
+            await outbox.enqueue_one(
                 session,
-                [outbox.NewMessage(f"alert:{alert_id}", self._chat, None, "alert",
-                                   message.to_json())],
+                outbox.NewMessage(
+                    f"alert:{alert_id}", self._chat, None, "alert", message.to_json()
+                ),
                 now,
-                now,
-            )  # fmt: skip
+            )
         self._wake()
         return alert_id
 
@@ -86,13 +86,13 @@ class CrisisAlerts:
                 protect_content=True,
             )
             key = f"tell:{alert_id}:{now.isoformat()}:{len(text)}"
-            await outbox.enqueue_many(
+            await outbox.enqueue_one(
                 session,
-                [outbox.NewMessage(key, alert.user_id, alert.user_id, "moderator",
-                                   message.to_json())],
+                outbox.NewMessage(
+                    key, alert.user_id, alert.user_id, "moderator", message.to_json()
+                ),
                 now,
-                now,
-            )  # fmt: skip
+            )
         self._wake()
         return True
 
@@ -105,10 +105,9 @@ class CrisisAlerts:
                 return False
             message = OutgoingMessage(texts.member_answered(alert.pseudonym, alert_id, text))
             key = f"answer:{alert_id}:{now.isoformat()}:{len(text)}"
-            await outbox.enqueue_many(
+            await outbox.enqueue_one(
                 session,
-                [outbox.NewMessage(key, alert.taken_by, None, "moderator", message.to_json())],
-                now,
+                outbox.NewMessage(key, alert.taken_by, None, "moderator", message.to_json()),
                 now,
             )
         self._wake()

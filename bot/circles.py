@@ -241,10 +241,11 @@ class CircleService:
         message: OutgoingMessage,
     ) -> None:  # fmt: skip
         now = self._clock.now()
-        await outbox.enqueue_many(
-            session, [outbox.NewMessage(key, chat_id, user_id, key.split(":")[0],
-                                        message.to_json())], now, now,
-        )  # fmt: skip
+        await outbox.enqueue_one(
+            session,
+            outbox.NewMessage(key, chat_id, user_id, key.split(":")[0], message.to_json()),
+            now,
+        )
 
     async def review(self, relay_id: int, approve: bool) -> tuple[RelayRow, str] | None:
         """A moderator's decision on a held relay; None when it is not (or no longer) held."""
@@ -288,14 +289,17 @@ class CircleService:
             if not await circle_rows.add_thanks(session, relay_id, user_id):
                 return False, relay.pseudonym
             now = self._clock.now()
-            await outbox.enqueue_many(
+            await outbox.enqueue_one(
                 session,
-                [outbox.NewMessage(f"thanks:{relay_id}:{user_id}", relay.author_id,
-                                   relay.author_id, "thanks",
-                                   OutgoingMessage(texts.THANKS_RECEIVED).to_json())],
+                outbox.NewMessage(
+                    f"thanks:{relay_id}:{user_id}",
+                    relay.author_id,
+                    relay.author_id,
+                    "thanks",
+                    OutgoingMessage(texts.THANKS_RECEIVED).to_json(),
+                ),
                 now,
-                now,
-            )  # fmt: skip
+            )
         self._wake()
         return True, relay.pseudonym
 
@@ -313,13 +317,17 @@ class CircleService:
                 alert = OutgoingMessage(
                     texts.report_alert(circle.name if circle else "?", relay.pseudonym, relay.text)
                 )
-                await outbox.enqueue_many(
+                await outbox.enqueue_one(
                     session,
-                    [outbox.NewMessage(f"report:{relay_id}:{user_id}", moderator_chat_id, None,
-                                       "report", alert.to_json())],
+                    outbox.NewMessage(
+                        f"report:{relay_id}:{user_id}",
+                        moderator_chat_id,
+                        None,
+                        "report",
+                        alert.to_json(),
+                    ),
                     now,
-                    now,
-                )  # fmt: skip
+                )
         self._wake()
         return True
 

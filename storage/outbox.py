@@ -76,6 +76,14 @@ async def enqueue_many(
     return int(after[0]) - int(before[0])
 
 
+async def enqueue_one(session: Session, message: NewMessage, now: datetime) -> bool:
+    """Add one message due now unless its key exists; True when added."""
+    return await enqueue(
+        session, key=message.key, chat_id=message.chat_id, user_id=message.user_id,
+        kind=message.kind, payload=message.payload, not_before=now, now=now,
+    )  # fmt: skip
+
+
 async def next_batch(session: Session, now: datetime, limit: int) -> list[OutboxRow]:
     """Pending messages whose time has come, oldest first."""
     rows = await session.fetch_all(
