@@ -17,7 +17,16 @@ from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
 from bot.delivery import OutboxWorker
 from bot.logging_setup import quiet_noisy_loggers
 from bot.services import Services
-from handlers import account, alerts, checkins, circles, fallback, onboarding, trends
+from handlers import (
+    account,
+    alerts,
+    checkins,
+    circles,
+    fallback,
+    journey,
+    onboarding,
+    trends,
+)
 from handlers.errors import on_error
 
 log = logging.getLogger("peercircle.app")
@@ -42,7 +51,7 @@ def build_application(
 
     # Order matters: commands and feature buttons first, then the catch-alls in fallback,
     # which answer whatever no feature claimed.
-    for module in (onboarding, account, checkins, trends, circles, alerts, fallback):
+    for module in (onboarding, account, checkins, trends, circles, alerts, journey, fallback):
         for handler in module.handlers():
             app.add_handler(handler)
     app.add_error_handler(on_error)

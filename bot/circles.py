@@ -53,6 +53,7 @@ class RelayKind(StrEnum):
     ASK = "ask"
     REPLY = "reply"  # encouragement sent back to whoever asked or had a hard day
     HARD_DAY = "hard_day"
+    MILESTONE = "milestone"  # "<pseudonym> reached 30 days", shared with consent
 
 
 class RelayOutcome(StrEnum):
@@ -349,7 +350,7 @@ def relay_message(relay_id: int, kind: RelayKind, pseudonym: str, text: str) -> 
     """A relayed message: new text built by the bot, protected from forwarding."""
     report = (texts.BUTTON_REPORT, f"rl:r:{relay_id}")
     helps = (texts.BUTTON_SEND_ENCOURAGEMENT, f"rl:h:{relay_id}")
-    if kind is RelayKind.HARD_DAY:
+    if kind in (RelayKind.HARD_DAY, RelayKind.MILESTONE):
         return OutgoingMessage(escape(text), ((helps,),), protect_content=True)
     if kind is RelayKind.ASK:
         body = texts.relayed_ask(pseudonym, text)

@@ -16,6 +16,7 @@ from bot.schedule import next_daily, next_weekly
 from bot.timeparse import parse_hhmm
 from bot.timezones import normalise_timezone, zone_of
 from storage import checkins as checkin_rows
+from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage.db import Database, Session
 from storage.members import MemberRow
@@ -41,6 +42,7 @@ class Awaiting(StrEnum):
     ASK = "ask"
     REPLY = "reply"  # stored as reply:<relay id>, the message being answered
     MOD_ANSWER = "mod_answer"  # stored as mod_answer:<alert id>
+    SETBACK_NOTE = "setback_note"  # stored as setback_note:<journey id>
 
 
 class NotAMember(Exception):
@@ -245,6 +247,7 @@ class MemberService:
         async with self._db.read() as session:
             member = await member_rows.export(session, user_id)
             checkins = await checkin_rows.export(session, user_id)
+            journeys = await journey_rows.export(session, user_id)
         if not member:
             raise NotAMember(user_id)
         return {
@@ -252,6 +255,7 @@ class MemberService:
             "consent_version_current": CONSENT_VERSION,
             "member": member,
             "checkins": checkins,
+            "journeys": journeys,
         }
 
     async def forget(self, user_id: int) -> bool:

@@ -14,14 +14,18 @@ from datetime import date, datetime, timedelta
 
 from bot import texts
 from bot.checkins import TREND_WINDOW, mood_question, period_stats, streak
+from bot.circles import RelayKind, relay_message
 from bot.clock import Clock
 from bot.config import Settings
+from bot.journey import JourneyService, is_milestone, milestone_label
 from bot.members import Member
 from bot.outgoing import OutgoingMessage
 from bot.schedule import local_date, next_daily, next_weekly
 from bot.timeparse import parse_hhmm
 from bot.timezones import zone_of
 from storage import checkins as checkin_rows
+from storage import circles as circle_rows
+from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage import outbox
 from storage.db import Database, Session
@@ -46,8 +50,14 @@ class SweepResult:
 
 class DueSweeper:
     def __init__(
-        self, db: Database, clock: Clock, settings: Settings, wake: Callable[[], None]
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        wake: Callable[[], None],
+        journeys: JourneyService,
     ) -> None:
+        self._journeys = journeys
         self._db = db
         self._clock = clock
         self._settings = settings
@@ -61,7 +71,7 @@ class DueSweeper:
     async def sweep(self) -> SweepResult:
         """Handle every due row; returns how many messages were queued and skipped."""
         total = SweepResult()
-        for handle in (self._checkin_batch, self._weekly_batch):
+        for handle in (self._checkin_batch, self._weekly_batch, self._milestone_batch):
             while True:
                 result, more = await handle()
                 total.add(result)
@@ -159,6 +169,65 @@ class DueSweeper:
                     next_weekly_at=next_weekly(max(due, now), weekly.weekly_weekday, at, zone),
                 )
         return result, len(rows) == limit
+
+    async def _milestone_batch(self) -> tuple[SweepResult, bool]:
+        result = SweepResult()
+        limit = self._settings.scheduler.batch_size
+        async with self._db.transaction() as session:
+            now = self._clock.now()
+            user_ids = await journey_rows.due_milestones(session, now, limit)
+            for user_id in user_ids:
+                row = await member_rows.get(session, user_id)
+                journey = await journey_rows.current(session, user_id)
+                if row is None or journey is None or row.next_milestone_at is None:
+                    await journey_rows.set_next_milestone(session, user_id, None)
+                    continue
+                zone = zone_of(row.timezone)
+                days = (local_date(row.next_milestone_at, zone) - journey.started_on).days
+                due = self._skip_reason(row, row.next_milestone_at, now) is None
+                if (
+                    due
+                    and is_milestone(days)
+                    and await self._celebrate(session, row, journey.started_on, days)
+                ):
+                    result.enqueued += 1
+                else:
+                    result.skipped += 1
+                await self._journeys.reschedule_after(session, user_id, row.timezone)
+        return result, len(user_ids) == limit
+
+    async def _celebrate(
+        self, session: Session, row: MemberRow, started_on: date, days: int
+    ) -> bool:
+        """Queue the member's celebration and, if they agreed, tell their circle."""
+        now = self._clock.now()
+        label = milestone_label(days)
+        added = await outbox.enqueue_one(
+            session,
+            outbox.NewMessage(f"milestone:{row.user_id}:{started_on}:{days}", row.user_id,
+                              row.user_id, "milestone",
+                              OutgoingMessage(texts.milestone(label)).to_json()),
+            now,
+        )  # fmt: skip
+        if not added or not await journey_rows.sharing(session, row.user_id):
+            return added
+        circle = await circle_rows.circle_of(session, row.user_id)
+        if circle is None:
+            return added
+        text = texts.milestone_shared(row.pseudonym, label)
+        relay_id = await circle_rows.add_relay(
+            session, circle_id=circle.id, author_id=row.user_id, kind=RelayKind.MILESTONE.value,
+            pseudonym=row.pseudonym, text=text, status="sent", now=now,
+        )  # fmt: skip
+        payload = relay_message(relay_id, RelayKind.MILESTONE, row.pseudonym, text).to_json()
+        others = [m for m in await circle_rows.member_ids(session, circle.id) if m != row.user_id]
+        await outbox.enqueue_many(
+            session,
+            [outbox.NewMessage(f"relay:{relay_id}:{m}", m, m, "relay", payload) for m in others],
+            now,
+            now,
+        )
+        return added
 
     async def _reflection(self, session: Session, user_id: int, day: date) -> OutgoingMessage:
         history = await checkin_rows.since(session, user_id, day - timedelta(days=13))

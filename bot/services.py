@@ -11,6 +11,7 @@ from bot.checkins import CheckinService
 from bot.circles import CircleService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.journey import JourneyService
 from bot.members import MemberService
 from bot.scheduler import DueSweeper
 from storage.db import Database
@@ -26,6 +27,7 @@ class Services:
     sweeper: DueSweeper
     circles: CircleService
     alerts: CrisisAlerts
+    journeys: JourneyService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -33,13 +35,15 @@ class Services:
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
         db = await Database.open(settings.storage.path)
         outbox_ready = asyncio.Event()
+        journeys = JourneyService(db, clock)
         return cls(
+            journeys=journeys,
             settings=settings,
             clock=clock,
             db=db,
             members=MemberService(db, clock, rng, settings.members, settings.checkins),
             checkins=CheckinService(db, clock),
-            sweeper=DueSweeper(db, clock, settings, outbox_ready.set),
+            sweeper=DueSweeper(db, clock, settings, outbox_ready.set, journeys),
             circles=CircleService(
                 db,
                 clock,

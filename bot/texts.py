@@ -6,10 +6,12 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from bot.journey import milestone_label, next_milestone_date
 from bot.members import Member
 
 if TYPE_CHECKING:
     from bot.checkins import CheckinReflection, PeriodStats, TrendSummary
+    from bot.journey import JourneyView
 
 BUTTON_AGREE = "✅ I agree"
 BUTTON_NOT_NOW = "Not now"
@@ -200,6 +202,8 @@ HELP = (
     "/encourage &lt;words&gt;: send encouragement to your circle\n"
     "/ask &lt;words&gt;: ask your circle for support\n"
     "/trends: your mood and confidence over time, as a chart\n"
+    "/journey [YYYY-MM-DD]: your recovery journey and milestones\n"
+    "/setback [YYYY-MM-DD]: record a setback; your history stays\n"
     "/pause [days]: pause check-ins and nudges\n"
     "/resume: start them again\n"
     "/mydata: download everything stored about you\n"
@@ -222,6 +226,8 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("encourage", "Send encouragement to your circle"),
     ("ask", "Ask your circle for support"),
     ("leave", "Leave your circle"),
+    ("journey", "Your recovery journey and milestones"),
+    ("setback", "Record a setback, keeping your history"),
     ("pause", "Pause check-ins and nudges"),
     ("resume", "Start them again"),
     ("mydata", "Download your data"),
@@ -606,3 +612,84 @@ def review(circle: str, pseudonym: str, text: str) -> str:
 def reviewed(original: str, approved: bool, name: str) -> str:
     verdict = "✅ Approved" if approved else "❌ Rejected"
     return f"{original}\n\n{verdict} by {escape(name)}."
+
+
+# -- the recovery journey ----------------------------------------------------------------
+
+BUTTON_STARTED_TODAY = "It starts today"
+BUTTON_STARTED_YESTERDAY = "It started yesterday"
+BUTTON_SHARE_MILESTONES = "Share them with my circle"
+BUTTON_KEEP_MILESTONES = "Keep them private"
+JOURNEY_NONE = (
+    "Your recovery journey isn't set yet. When did it start? Tap a button, or send "
+    "<code>/journey YYYY-MM-DD</code>."
+)
+JOURNEY_BAD_DATE = (
+    "That doesn't look like a start date I can use. Write it as YYYY-MM-DD, not in the "
+    "future, for example <code>/journey 2026-01-15</code>."
+)
+ASK_SHARE_MILESTONES = (
+    "I'll celebrate your milestones with you (1 day, a week, a month and on). Would you "
+    "like your circle to hear about them too, under your pseudonym? You can change your "
+    "mind by sending /journey."
+)
+SHARING_ON = "Your circle will hear about your milestones. 🎉"
+SHARING_OFF = "Your milestones stay between you and me."
+SETBACK_NONE = "There's no journey to record a setback in yet. /journey starts one."
+SETBACK_BAD_DATE = (
+    "Please give the setback's date as YYYY-MM-DD, on or after your journey's start and "
+    "not in the future, or just /setback for today."
+)
+ASK_SETBACK_NOTE = (
+    "If you like, write a private note about what happened; only you will ever see it. "
+    "Or tap Skip."
+)
+CHECKIN_SKIPPED_NOTE = "No note, that's fine."
+SETBACK_NOTE_SAVED = "Your note is saved, privately. Be gentle with yourself today."
+
+
+def journey_view(view: JourneyView) -> str:
+    current = view.current
+    if current is None:
+        return JOURNEY_NONE
+    milestone, on = next_milestone_date(current.started_on, view.today)
+    lines = [
+        "<b>Your recovery journey</b>",
+        f"Started {current.started_on:%d %b %Y}: <b>{view.days} day"
+        f"{'s' if view.days != 1 else ''}</b> so far.",
+        f"Next milestone: {milestone_label(milestone)} on {on:%a %d %b %Y}.",
+    ]
+    if view.history:
+        stats = view.stats
+        lines += [
+            "",
+            f"Journeys: {stats.journeys}. Longest stretch: {stats.longest} days. "
+            f"Days this month: {stats.days_this_month}; this year: {stats.days_this_year}.",
+            "Earlier: "
+            + "; ".join(
+                f"{j.started_on:%d %b %Y} to {j.ended_on:%d %b %Y} "
+                f"({j.clean_days(view.today)} days)"
+                for j in view.history[-5:]
+                if j.ended_on is not None
+            ),
+        ]
+    return "\n".join(lines)
+
+
+def setback_recorded(view: JourneyView) -> str:
+    stats = view.stats
+    return (
+        "Thank you for telling me. A setback is part of many recoveries, not the end of "
+        "yours: everything you built is still here.\n\n"
+        f"Days this month: {stats.days_this_month}. This year: {stats.days_this_year}. "
+        f"Longest stretch: {stats.longest} days. Journeys: {stats.journeys}.\n"
+        "A new count starts tomorrow. 🌱"
+    )
+
+
+def milestone(label: str) -> str:
+    return f"🎉 <b>{escape(label)}</b> on your recovery journey, today. That's yours: well done."
+
+
+def milestone_shared(pseudonym: str, label: str) -> str:
+    return f"🎉 {pseudonym} reached {label}."

@@ -24,6 +24,7 @@ from handlers.common import (
     member_press,
     reply,
 )
+from handlers.journey import save_setback_note
 from handlers.onboarding import prompt_next_step
 
 
@@ -292,6 +293,8 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         await send_relay(update, context, member, message.text, RelayKind.ENCOURAGE)
     elif member.awaiting is Awaiting.ASK:
         await send_relay(update, context, member, message.text, RelayKind.ASK)
+    elif member.awaiting is Awaiting.SETBACK_NOTE and (member.awaiting_arg or "").isdigit():
+        await save_setback_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.MOD_ANSWER and (member.awaiting_arg or "").isdigit():
         await answer_moderator(update, context, member, message.text)
     elif member.awaiting is Awaiting.REPLY and (member.awaiting_arg or "").isdigit():

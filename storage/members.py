@@ -30,6 +30,7 @@ class MemberRow:
     next_checkin_at: datetime | None = None
     next_weekly_at: datetime | None = None
     weekly_reflection: bool = True
+    next_milestone_at: datetime | None = None
 
 
 def _member(row: aiosqlite.Row) -> MemberRow:
@@ -50,6 +51,9 @@ def _member(row: aiosqlite.Row) -> MemberRow:
         next_checkin_at=from_db(row["next_checkin_at"]) if row["next_checkin_at"] else None,
         next_weekly_at=from_db(row["next_weekly_at"]) if row["next_weekly_at"] else None,
         weekly_reflection=bool(row["weekly_reflection"]),
+        next_milestone_at=(
+            from_db(row["next_milestone_at"]) if row["next_milestone_at"] else None
+        ),
     )
 
 

@@ -1,0 +1,62 @@
+"""Journey rules: milestone dates, stats across setbacks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.journey import (
+    Journey,
+    is_milestone,
+    journey_stats,
+    milestone_after,
+    milestone_label,
+    next_milestone_date,
+)
+
+
+@pytest.mark.parametrize(
+    ("days", "after"),
+    [(0, 1), (1, 7), (6, 7), (7, 14), (29, 30), (90, 180), (364, 365), (365, 730), (800, 1095)],
+)
+def test_milestone_after(days: int, after: int) -> None:
+    assert milestone_after(days) == after
+
+
+def test_milestones_and_labels() -> None:
+    assert [d for d in range(0, 1100) if is_milestone(d)] == [
+        1, 7, 14, 30, 60, 90, 180, 365, 730, 1095,
+    ]  # fmt: skip
+    assert milestone_label(30) == "30 days" and milestone_label(1) == "1 day"
+    assert milestone_label(730) == "2 years" and milestone_label(365) == "1 year"
+
+
+def test_next_milestone_date_counts_from_day_zero() -> None:
+    start = date(2026, 3, 1)
+    assert next_milestone_date(start, date(2026, 3, 1)) == (1, date(2026, 3, 2))
+    assert next_milestone_date(start, date(2026, 3, 8)) == (7, date(2026, 3, 8))  # today
+    assert next_milestone_date(start, date(2026, 3, 9)) == (14, date(2026, 3, 15))
+
+
+@given(st.integers(0, 5000))
+def test_milestone_after_is_a_later_milestone(days: int) -> None:
+    after = milestone_after(days)
+    assert after > days and is_milestone(after)
+    assert not any(is_milestone(d) for d in range(days + 1, after))
+
+
+def test_stats_keep_history_through_setbacks() -> None:
+    today = date(2026, 3, 20)
+    journeys = [
+        Journey(date(2025, 12, 1), date(2026, 2, 10)),  # 71 days, 40 of them in 2026
+        Journey(date(2026, 2, 11), date(2026, 3, 5)),  # 22 days, 4 of them in March
+        Journey(date(2026, 3, 6), None),  # 14 days so far
+    ]
+    stats = journey_stats(journeys, today)
+    assert stats.journeys == 3
+    assert stats.longest == 71
+    assert stats.days_this_month == 4 + 14
+    assert stats.days_this_year == 40 + 22 + 14

@@ -1,0 +1,90 @@
+"""The recovery journey end to end: start, milestones on the local day, setbacks."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.helpers import onboard, rows_holding
+from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
+
+
+async def test_start_share_and_a_milestone_on_the_local_day(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    assert "Started" not in (await alex.ask("/timezone Asia/Tokyo")).shown_text
+    none_yet = await alex.ask("/journey")
+    assert "isn't set yet" in none_yet.shown_text
+    await alex.tap("It starts today", none_yet)
+    view = await alex.next_message()
+    assert "Started 02 Mar 2026" in view.shown_text and "0 days" in view.shown_text
+    assert "Next milestone: 1 day on Tue 03 Mar 2026" in view.shown_text
+    ask = await alex.next_message()
+    await alex.tap("Share them with my circle", ask)
+    await emulator.wait_until(lambda: "will hear" in ask.shown_text)
+
+    alex.skip_to_end()
+    bo.skip_to_end()
+    clock.advance(timedelta(hours=14, minutes=50))  # 08:50 in Tokyo on the 3rd: not yet
+    await alex.ask("/help")
+    assert not any("on your recovery journey, today" in m.shown_text for m in alex.messages)
+    clock.advance(timedelta(minutes=11))  # 09:01 in Tokyo
+    await emulator.wait_until(
+        lambda: any("on your recovery journey, today" in m.shown_text for m in alex.messages)
+    )
+    celebration = next(
+        m for m in alex.messages if "on your recovery journey, today" in m.shown_text
+    )
+    assert "1 day" in celebration.shown_text
+    shared = await next_relay_with(bo, "Send encouragement")
+    assert "reached 1 day" in shared.shown_text
+    clock.advance(timedelta(hours=1))
+    await alex.ask("/help")
+    assert (
+        len([m for m in alex.messages if "on your recovery journey, today" in m.shown_text]) == 1
+    )
+
+
+async def next_relay_with(user: EmulatedUser, label: str) -> SentMessage:
+    message = await user.next_message()
+    while message.find_button(label) is None:
+        message = await user.next_message()
+    return message
+
+
+async def test_a_setback_keeps_history_and_notes_stay_private(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    user = emulator.user()
+    await onboard(user)
+    assert "Started 01 Jan 2026" in (await user.ask("/journey 2026-01-01")).shown_text
+    assert "hear about them" in (await user.next_message()).shown_text  # asked once
+    for bad in ("/journey 2999-01-01", "/journey soon", "/setback 2025-12-01",
+                "/setback 2030-01-01"):  # fmt: skip
+        assert "YYYY-MM-DD" in (await user.ask(bad)).shown_text, bad
+    user.skip_to_end()
+    user.send("/setback")
+    recorded = await user.next_message()
+    assert "not the end of yours" in recorded.shown_text
+    assert "Longest stretch: 60 days" in recorded.shown_text
+    assert "Journeys: 2" in recorded.shown_text
+    await user.next_message()  # the offer of a private note
+    user.send("a hard evening, I want to die honestly")
+    assert "If you need help right now" in (await user.next_message()).shown_text
+    assert "saved, privately" in (await user.next_message()).shown_text
+    view = await user.ask("/journey")
+    assert "Earlier: 01 Jan 2026 to 02 Mar 2026 (60 days)" in view.shown_text
+    assert "Started 03 Mar 2026" in view.shown_text
+    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    assert [j["started_on"] for j in exported["journeys"]] == ["2026-01-01", "2026-03-03"]
+    assert "want to die" in exported["journeys"][0]["setback_note"]
+    await user.ask("/forget")
+    await user.tap("Yes, delete everything")
+    await emulator.wait_until(lambda: "has been deleted" in user.last_message.shown_text)
+    assert rows_holding(db_path, user.user_id) == []
