@@ -27,9 +27,6 @@ from storage.outbox import OutboxRow
 log = logging.getLogger("peercircle.delivery")
 
 BATCH = 100
-# Sends overlap so the pace is not capped by one round trip plus one commit per message;
-# the pacer still spaces their starts.
-MAX_IN_FLIGHT = 16
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
 
@@ -107,30 +104,22 @@ class OutboxWorker:
             await asyncio.wait_for(self._ready.wait(), seconds)
 
     async def _send_batch(self, batch: list[OutboxRow]) -> None:
+        # One send at a time, each recorded before the next starts: a crash can then repeat
+        # at most the one message whose answer had not been committed yet.
         self._forget_quiet_chats()
         soonest_wait: float | None = None
         started = 0
-        in_flight: set[asyncio.Task[None]] = set()
-        try:
-            for row in batch:
-                if self._stopping:
-                    return
-                wait = self._chat_wait(row.chat_id)
-                if wait > 0:  # this chat had a message too recently; others go first
-                    soonest_wait = wait if soonest_wait is None else min(soonest_wait, wait)
-                    continue
-                if len(in_flight) >= MAX_IN_FLIGHT:
-                    _, in_flight = await asyncio.wait(
-                        in_flight, return_when=asyncio.FIRST_COMPLETED
-                    )
-                await self._pace()
-                self._last_in_chat[row.chat_id] = time.monotonic()
-                in_flight.add(asyncio.create_task(self._deliver(row)))
-                started += 1
-        finally:
-            # Finish what is in flight before the next batch reads the outbox again.
-            if in_flight:
-                await asyncio.wait(in_flight)
+        for row in batch:
+            if self._stopping:
+                return
+            wait = self._chat_wait(row.chat_id)
+            if wait > 0:  # this chat had a message too recently; others go first
+                soonest_wait = wait if soonest_wait is None else min(soonest_wait, wait)
+                continue
+            await self._pace()
+            self._last_in_chat[row.chat_id] = time.monotonic()
+            await self._deliver(row)
+            started += 1
         if not started and soonest_wait is not None:
             await asyncio.sleep(soonest_wait)
 
