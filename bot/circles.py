@@ -121,6 +121,7 @@ class CircleService:
         async with self._db.transaction() as session:
             circle = await circle_rows.by_code(session, code)
             if circle is None:
+                await member_rows.update(session, user_id, pending_invite=None)
                 return Joined(JoinOutcome.UNKNOWN_CODE, None)
             current = await circle_rows.circle_of(session, user_id)
             if current is not None:

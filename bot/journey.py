@@ -163,6 +163,12 @@ class JourneyService:
             moment = now
         await journey_rows.set_next_milestone(session, user_id, moment)
 
+    async def reschedule(self, session: Session, user_id: int, timezone: str) -> None:
+        """Recompute the next milestone's moment, e.g. after a change of time zone."""
+        current = await journey_rows.current(session, user_id)
+        if current is not None:
+            await self._schedule(session, user_id, timezone, current.started_on)
+
     async def reschedule_after(self, session: Session, user_id: int, timezone: str) -> None:
         """Point the due row at the milestone after today's."""
         current = await journey_rows.current(session, user_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
+from bot.journey import JourneyService
 from bot.pseudonyms import draw_pseudonym
 from bot.schedule import next_daily, next_weekly
 from bot.timeparse import parse_hhmm
@@ -105,7 +106,9 @@ class MemberService:
         rng: random.Random,
         defaults: MemberSettings,
         checkins: CheckinSettings,
+        journeys: JourneyService,
     ) -> None:
+        self._journeys = journeys
         self._db = db
         self._clock = clock
         self._rng = rng
@@ -154,6 +157,8 @@ class MemberService:
                 await member_rows.update(session, user_id, **fields)
             if _SCHEDULE_FIELDS & fields.keys():
                 await self._reschedule(session, user_id, now)
+            if "timezone" in fields:
+                await self._journeys.reschedule(session, user_id, fields["timezone"])
             row = await member_rows.get(session, user_id)
         assert row is not None
         return Member.from_row(row, now)

@@ -41,7 +41,7 @@ class Services:
             settings=settings,
             clock=clock,
             db=db,
-            members=MemberService(db, clock, rng, settings.members, settings.checkins),
+            members=MemberService(db, clock, rng, settings.members, settings.checkins, journeys),
             checkins=CheckinService(db, clock),
             sweeper=DueSweeper(db, clock, settings, outbox_ready.set, journeys),
             circles=CircleService(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,3 +89,20 @@ async def test_a_setback_keeps_history_and_notes_stay_private(
     await user.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "has been deleted" in user.last_message.shown_text)
     assert rows_holding(db_path, user.user_id) == []
+
+
+async def test_moving_time_zone_moves_the_next_celebration(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="Asia/Tokyo")
+    await user.ask("/journey 2026-03-02")
+    await user.next_message()
+
+    def due() -> str:
+        with sqlite3.connect(db_path) as conn:
+            return str(conn.execute("SELECT next_milestone_at FROM members").fetchone()[0])
+
+    assert due() == "2026-03-03T00:00:00+00:00"  # 09:00 in Tokyo
+    await user.ask("/timezone America/New_York")
+    assert due() == "2026-03-03T14:00:00+00:00"  # 09:00 in New York
