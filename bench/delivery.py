@@ -16,13 +16,12 @@ import statistics
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bench.machine import describe, peak_rss_mib, write_section
+from bench.seeding import seed_due_members
 from bot.emulator import BotApiEmulator
-from storage import members
-from storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 MOOD_QUESTION = "How is your mood today?"
@@ -38,23 +37,6 @@ class Run:
     peak_rss_mib: float
 
 
-async def seed(db_path: Path, user_ids: list[int]) -> None:
-    db = await Database.open(db_path)
-    now = datetime.now(UTC)
-    async with db.transaction() as session:
-        for user_id in user_ids:
-            await members.create(
-                session, user_id=user_id, pseudonym="Calm Otter", timezone="UTC",
-                checkin_time=now.strftime("%H:%M"), consent_version=1, pending_invite=None,
-                awaiting="", now=now - timedelta(days=1),
-            )  # fmt: skip
-            await members.update(
-                session, user_id, awaiting=None, onboarded_at=now - timedelta(days=1),
-                next_checkin_at=now - timedelta(seconds=10),
-            )  # fmt: skip
-    await db.close()
-
-
 async def one_run(due: int, rate: float, emulator_limit: int) -> Run:
     async with BotApiEmulator() as emulator:
         emulator.limits.enabled = True
@@ -62,7 +44,7 @@ async def one_run(due: int, rate: float, emulator_limit: int) -> Run:
         user_ids = [emulator.user().user_id for _ in range(due)]
         with tempfile.TemporaryDirectory() as folder:
             tmp = Path(folder)
-            await seed(tmp / "bench.db", user_ids)
+            await seed_due_members(tmp / "bench.db", user_ids, timedelta(seconds=10))
             config = tmp / "config.toml"
             config.write_text(
                 f'[telegram]\ntoken = "{emulator.token}"\n'

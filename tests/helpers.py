@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from bot.emulator import EmulatedUser
+from bot.emulator import EmulatedUser, SentMessage
 
 
 async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20:00") -> None:
@@ -49,3 +49,20 @@ def subprocess_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERCIRCLE_")}
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+async def message_with_button(user: EmulatedUser, label: str) -> SentMessage:
+    """The next message to `user` that carries a button labelled `label`."""
+    message = await user.next_message()
+    while message.find_button(label) is None:
+        message = await user.next_message()
+    return message
+
+
+async def answer_checkin(user: EmulatedUser, mood: int, confidence: int) -> None:
+    """/checkin, then mood and confidence, up to the offer of a private note."""
+    await user.ask("/checkin")
+    await user.tap(str(mood))
+    await user.emulator.wait_until(lambda: "confident" in user.last_message.shown_text)
+    await user.tap(str(confidence))
+    await user.emulator.wait_until(lambda: "private note" in user.last_message.shown_text)

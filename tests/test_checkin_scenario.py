@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, RecordedCall, SentMessage
-from tests.helpers import onboard, rows_holding
+from tests.helpers import answer_checkin, onboard, rows_holding
 
 MOOD_QUESTION = "How is your mood today?"
 
@@ -106,11 +106,7 @@ async def test_crisis_language_in_a_note_gets_resources_at_once(
 ) -> None:
     user = emulator.user()
     await onboard(user)
-    await user.ask("/checkin")
-    await user.tap("1")
-    await emulator.wait_until(lambda: "confident" in user.last_message.shown_text)
-    await user.tap("2")
-    await emulator.wait_until(lambda: "private note" in user.last_message.shown_text)
+    await answer_checkin(user, 1, 2)
     await user.tap("Add a note")
     await emulator.wait_until(lambda: "Write your note" in user.last_message.shown_text)
     user.skip_to_end()

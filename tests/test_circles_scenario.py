@@ -11,9 +11,9 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
-from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import make_settings
-from tests.helpers import onboard
+from tests.helpers import answer_checkin, message_with_button, onboard
 
 OPERATOR = 990001
 MOD_CHAT = -100777
@@ -47,13 +47,6 @@ async def member_in(emulator: BotApiEmulator, code: str) -> EmulatedUser:
     return user
 
 
-async def next_relay(user: EmulatedUser) -> SentMessage:
-    message = await user.next_message()
-    while message.find_button("Thanks") is None:
-        message = await user.next_message()
-    return message
-
-
 async def test_non_moderators_are_refused_moderator_commands(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
@@ -81,7 +74,7 @@ async def test_a_circle_of_four_encourages_thanks_and_reports(
     alex.skip_to_end()
     sent = await alex.ask("/encourage You've got this, one day at a time")
     assert "Sent to 3 members" in sent.shown_text
-    copies = [await next_relay(u) for u in (bo, cy, dee)]
+    copies = [await message_with_button(u, "Thanks") for u in (bo, cy, dee)]
     pseudonym = circle.shown_text.split("You are ")[1].removesuffix(" here.")
     for copy in copies:
         assert copy.shown_text == f"{pseudonym}: You've got this, one day at a time"
@@ -124,7 +117,7 @@ async def test_contact_details_never_reach_the_circle(
     note = await alex.next_message()
     assert all(k in note.shown_text for k in ("links", "e-mail", "usernames", "phone"))
     assert "Sent to 1 member" in (await alex.next_message()).shown_text
-    copy = await next_relay(bo)
+    copy = await message_with_button(bo, "Thanks")
     for gone in ("555", "example", "t.me", "@alex_private", "me@"):
         assert gone not in copy.shown_text
     assert "So proud of you!" in copy.shown_text and "Keep walking every day!" in copy.shown_text
@@ -207,9 +200,9 @@ async def test_ask_and_an_answer_that_reaches_only_the_asker(
     assert "What would you like support with" in (await alex.next_message()).shown_text
     alex.send("First weekend sober in years. Any tips for Saturday night?")
     assert "Their encouragement will come to you here" in (await alex.next_message()).shown_text
-    asked = await bo_message_with(bo, "Send encouragement")
+    asked = await message_with_button(bo, "Send encouragement")
     assert "asks the circle for support" in asked.shown_text
-    await bo_message_with(cy, "Send encouragement")
+    await message_with_button(cy, "Send encouragement")
 
     bo.skip_to_end()
     cy.skip_to_end()
@@ -217,7 +210,7 @@ async def test_ask_and_an_answer_that_reaches_only_the_asker(
     assert "goes only to them" in (await bo.next_message()).shown_text
     bo.send("Plan something for 9pm, a film or a call. You've done the hard part already.")
     assert "Encouragement sent" in (await bo.next_message()).shown_text
-    answer = await bo_message_with(alex, "Thanks")
+    answer = await message_with_button(alex, "Thanks")
     assert "sent you encouragement" in answer.shown_text and "film" in answer.shown_text
     await cy.ask("/help")
     assert not any("film" in m.shown_text for m in cy.messages)
@@ -226,25 +219,13 @@ async def test_ask_and_an_answer_that_reaches_only_the_asker(
     assert "your words landed" in (await bo.next_message()).shown_text
 
 
-async def bo_message_with(user: EmulatedUser, label: str) -> SentMessage:
-    """The next message to `user` that carries a button labelled `label`."""
-    message = await user.next_message()
-    while message.find_button(label) is None:
-        message = await user.next_message()
-    return message
-
-
 async def test_a_hard_day_can_be_shared_with_the_circle(
     emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
     for _ in range(2):
-        await alex.ask("/checkin")
-        await alex.tap("1")
-        await emulator.wait_until(lambda: "confident" in alex.last_message.shown_text)
-        await alex.tap("2")
-        await emulator.wait_until(lambda: "private note" in alex.last_message.shown_text)
+        await answer_checkin(alex, 1, 2)
         await alex.tap("Skip")
         await emulator.wait_until(lambda: "Thank you" in alex.last_message.shown_text)
         clock.advance(timedelta(days=1))
@@ -254,12 +235,12 @@ async def test_a_hard_day_can_be_shared_with_the_circle(
     bo.skip_to_end()
     await alex.tap("Let my circle know", reply)
     assert "Your circle knows" in (await alex.next_message()).shown_text
-    shared = await bo_message_with(bo, "Send encouragement")
+    shared = await message_with_button(bo, "Send encouragement")
     assert shared.shown_text.startswith("Someone in your circle is having a hard day")
     await bo.tap("Send encouragement", shared)
     await bo.next_message()
     bo.send("Thinking of you. Tomorrow is a new day.")
-    assert "Thinking of you" in (await bo_message_with(alex, "Thanks")).shown_text
+    assert "Thinking of you" in (await message_with_button(alex, "Thanks")).shown_text
 
 
 async def test_crisis_alert_is_taken_and_becomes_a_private_thread(
@@ -307,11 +288,7 @@ async def test_crisis_in_a_note_alerts_without_the_note(
     code = await new_circle(emulator)
     alex = await member_in(emulator, code)
     moderators = emulator.group(MOD_CHAT)
-    await alex.ask("/checkin")
-    await alex.tap("2")
-    await emulator.wait_until(lambda: "confident" in alex.last_message.shown_text)
-    await alex.tap("3")
-    await emulator.wait_until(lambda: "private note" in alex.last_message.shown_text)
+    await answer_checkin(alex, 2, 3)
     await alex.tap("Add a note")
     await emulator.wait_until(lambda: "Write your note" in alex.last_message.shown_text)
     alex.send("the pills in the drawer, thinking about an overdose")
@@ -346,7 +323,7 @@ async def test_pre_moderated_circle_holds_until_approved_or_rejected(
         "This is for moderators."
     )
     await operator.tap("Approve", review)
-    copy = await next_relay(bo)
+    copy = await message_with_button(bo, "Thanks")
     assert "Proud of every one of you" in copy.shown_text
     await emulator.wait_until(lambda: "Approved by" in review.shown_text)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
-from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import onboard, rows_holding
+from bot.emulator import BotApiEmulator
+from tests.helpers import message_with_button, onboard, rows_holding
 from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
 
 
@@ -43,20 +43,13 @@ async def test_start_share_and_a_milestone_on_the_local_day(
         m for m in alex.messages if "on your recovery journey, today" in m.shown_text
     )
     assert "1 day" in celebration.shown_text
-    shared = await next_relay_with(bo, "Send encouragement")
+    shared = await message_with_button(bo, "Send encouragement")
     assert "reached 1 day" in shared.shown_text
     clock.advance(timedelta(hours=1))
     await alex.ask("/help")
     assert (
         len([m for m in alex.messages if "on your recovery journey, today" in m.shown_text]) == 1
     )
-
-
-async def next_relay_with(user: EmulatedUser, label: str) -> SentMessage:
-    message = await user.next_message()
-    while message.find_button(label) is None:
-        message = await user.next_message()
-    return message
 
 
 async def test_a_setback_keeps_history_and_notes_stay_private(

@@ -7,35 +7,16 @@ import signal
 import sqlite3
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.seeding import seed_due_members
 from bot.emulator import ApiError, BotApiEmulator
-from storage import members
-from storage.db import Database
 from tests.helpers import subprocess_env
 
 MEMBERS = 500
 MOOD_QUESTION = "How is your mood today?"
-
-
-async def seed_due_members(db_path: Path, user_ids: list[int]) -> None:
-    """Members who finished onboarding and whose check-in fell due a moment ago."""
-    db = await Database.open(db_path)
-    now = datetime.now(UTC)
-    async with db.transaction() as session:
-        for user_id in user_ids:
-            await members.create(
-                session, user_id=user_id, pseudonym="Calm Otter", timezone="UTC",
-                checkin_time=now.strftime("%H:%M"), consent_version=1, pending_invite=None,
-                awaiting="", now=now - timedelta(days=1),
-            )  # fmt: skip
-            await members.update(
-                session, user_id, awaiting=None, onboarded_at=now - timedelta(days=1),
-                next_checkin_at=now - timedelta(seconds=30),
-            )  # fmt: skip
-    await db.close()
 
 
 def write_config(tmp_path: Path, emulator: BotApiEmulator) -> Path:
@@ -93,7 +74,7 @@ async def test_killed_mid_request_then_restarted_each_member_gets_exactly_one_pr
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
     user_ids = [emulator.user().user_id for _ in range(MEMBERS)]
-    await seed_due_members(tmp_path / "bot.db", user_ids)
+    await seed_due_members(tmp_path / "bot.db", user_ids, timedelta(seconds=30))
     config = write_config(tmp_path, emulator)
     first = await start_bot(config, tmp_path)
     seen = 0
@@ -122,7 +103,7 @@ async def test_killed_at_any_moment_no_member_is_skipped(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
     user_ids = [emulator.user().user_id for _ in range(MEMBERS)]
-    await seed_due_members(tmp_path / "bot.db", user_ids)
+    await seed_due_members(tmp_path / "bot.db", user_ids, timedelta(seconds=30))
     config = write_config(tmp_path, emulator)
     first = await start_bot(config, tmp_path)
     await emulator.wait_until(lambda: sum(prompts_by_chat(emulator).values()) >= 200, timeout=60)
