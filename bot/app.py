@@ -23,6 +23,7 @@ from handlers import (
     checkins,
     circles,
     fallback,
+    goals,
     journey,
     onboarding,
     trends,
@@ -51,7 +52,17 @@ def build_application(
 
     # Order matters: commands and feature buttons first, then the catch-alls in fallback,
     # which answer whatever no feature claimed.
-    for module in (onboarding, account, checkins, trends, circles, alerts, journey, fallback):
+    for module in (
+        onboarding,
+        account,
+        checkins,
+        trends,
+        circles,
+        alerts,
+        journey,
+        goals,
+        fallback,
+    ):
         for handler in module.handlers():
             app.add_handler(handler)
     app.add_error_handler(on_error)

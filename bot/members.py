@@ -11,12 +11,14 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
+from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.pseudonyms import draw_pseudonym
 from bot.schedule import next_daily, next_weekly
 from bot.timeparse import parse_hhmm
 from bot.timezones import normalise_timezone, zone_of
 from storage import checkins as checkin_rows
+from storage import goals as goal_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage.db import Database, Session
@@ -44,6 +46,12 @@ class Awaiting(StrEnum):
     REPLY = "reply"  # stored as reply:<relay id>, the message being answered
     MOD_ANSWER = "mod_answer"  # stored as mod_answer:<alert id>
     SETBACK_NOTE = "setback_note"  # stored as setback_note:<journey id>
+    GOAL_TITLE = "goal_title"
+    GOAL_STEP = "goal_step"  # goal_step:<goal id>: a button step of setting up a goal
+    GOAL_TARGET = "goal_target"  # goal_target:<goal id>
+    GOAL_TIME = "goal_time"  # goal_time:<goal id>:<schedule code>
+    GOAL_WHY = "goal_why"  # goal_why:<goal id>
+    GOAL_COUNT = "goal_count"  # goal_count:<goal id>:<YYYYMMDD>
 
 
 class NotAMember(Exception):
@@ -107,8 +115,10 @@ class MemberService:
         defaults: MemberSettings,
         checkins: CheckinSettings,
         journeys: JourneyService,
+        goals: GoalService,
     ) -> None:
         self._journeys = journeys
+        self._goals = goals
         self._db = db
         self._clock = clock
         self._rng = rng
@@ -159,6 +169,7 @@ class MemberService:
                 await self._reschedule(session, user_id, now)
             if "timezone" in fields:
                 await self._journeys.reschedule(session, user_id, fields["timezone"])
+                await self._goals.reschedule_all(session, user_id)
             row = await member_rows.get(session, user_id)
         assert row is not None
         return Member.from_row(row, now)
@@ -253,6 +264,7 @@ class MemberService:
             member = await member_rows.export(session, user_id)
             checkins = await checkin_rows.export(session, user_id)
             journeys = await journey_rows.export(session, user_id)
+            goals = await goal_rows.export(session, user_id)
         if not member:
             raise NotAMember(user_id)
         return {
@@ -261,6 +273,7 @@ class MemberService:
             "member": member,
             "checkins": checkins,
             "journeys": journeys,
+            "goals": goals,
         }
 
     async def forget(self, user_id: int) -> bool:

@@ -27,15 +27,24 @@ def next_daily(after: datetime, at: time, zone: tzinfo) -> datetime:
         day += timedelta(days=1)
 
 
-def next_weekly(after: datetime, weekday: int, at: time, zone: tzinfo) -> datetime:
-    """The first moment after `after` that is `weekday` (Monday=0) at `at` in `zone`."""
+def next_on_weekdays(
+    after: datetime, weekdays: frozenset[int], at: time, zone: tzinfo
+) -> datetime:
+    """The first moment after `after` on one of `weekdays` (Monday=0) at `at` in `zone`."""
+    if not weekdays:
+        raise ValueError("at least one weekday is needed")
     day = after.astimezone(zone).date() - timedelta(days=1)
     while True:
-        if day.weekday() == weekday:
+        if day.weekday() in weekdays:
             candidate = local_moment(day, at, zone)
             if candidate > after:
                 return candidate
         day += timedelta(days=1)
+
+
+def next_weekly(after: datetime, weekday: int, at: time, zone: tzinfo) -> datetime:
+    """The first moment after `after` that is `weekday` (Monday=0) at `at` in `zone`."""
+    return next_on_weekdays(after, frozenset({weekday}), at, zone)
 
 
 def local_date(moment: datetime, zone: tzinfo) -> date:

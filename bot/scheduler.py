@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import texts
+from bot import goal_messages, texts
 from bot.checkins import TREND_WINDOW, mood_question, period_stats, streak
 from bot.circles import RelayKind, relay_message
 from bot.clock import Clock
 from bot.config import Settings
+from bot.goals import Goal, GoalService, next_nudge
 from bot.journey import JourneyService, is_milestone, milestone_label
 from bot.members import Member
 from bot.outgoing import OutgoingMessage
@@ -25,6 +26,7 @@ from bot.timeparse import parse_hhmm
 from bot.timezones import zone_of
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
+from storage import goals as goal_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage import outbox
@@ -56,8 +58,10 @@ class DueSweeper:
         settings: Settings,
         wake: Callable[[], None],
         journeys: JourneyService,
+        goals: GoalService,
     ) -> None:
         self._journeys = journeys
+        self._goals = goals
         self._db = db
         self._clock = clock
         self._settings = settings
@@ -71,7 +75,9 @@ class DueSweeper:
     async def sweep(self) -> SweepResult:
         """Handle every due row; returns how many messages were queued and skipped."""
         total = SweepResult()
-        for handle in (self._checkin_batch, self._weekly_batch, self._milestone_batch):
+        batches = (self._checkin_batch, self._weekly_batch, self._milestone_batch,
+                   self._nudge_batch, self._snooze_batch)  # fmt: skip
+        for handle in batches:
             while True:
                 result, more = await handle()
                 total.add(result)
@@ -195,6 +201,70 @@ class DueSweeper:
                     result.skipped += 1
                 await self._journeys.reschedule_after(session, user_id, row.timezone)
         return result, len(user_ids) == limit
+
+    async def _nudge_batch(self) -> tuple[SweepResult, bool]:
+        """Goal nudges: skipped when that day is answered already (e.g. by /done)."""
+        result = SweepResult()
+        limit = self._settings.scheduler.batch_size
+        async with self._db.transaction() as session:
+            now = self._clock.now()
+            rows = await goal_rows.due_nudges(session, now, limit)
+            members = await member_rows.get_many(session, {row.user_id for row in rows})
+            for row in rows:
+                assert row.next_nudge_at is not None
+                member = members.get(row.user_id)
+                goal = Goal.from_row(row)
+                if member is None or goal.status != "active":
+                    await goal_rows.update(session, row.id, next_nudge_at=None)
+                    continue
+                due = row.next_nudge_at
+                day = local_date(due, zone_of(member.timezone))
+                if await self._nudge(session, member, goal, day, due, snoozed=False):
+                    result.enqueued += 1
+                else:
+                    result.skipped += 1
+                await goal_rows.update(
+                    session, row.id, next_nudge_at=next_nudge(goal, max(due, now), member.timezone)
+                )
+        return result, len(rows) == limit
+
+    async def _snooze_batch(self) -> tuple[SweepResult, bool]:
+        """ "Remind me in an hour": the same day's question once more, without a snooze."""
+        result = SweepResult()
+        limit = self._settings.scheduler.batch_size
+        async with self._db.transaction() as session:
+            rows = await goal_rows.due_snoozes(session, self._clock.now(), limit)
+            members = await member_rows.get_many(session, {row.user_id for row in rows})
+            for row in rows:
+                assert row.snooze_at is not None
+                member = members.get(row.user_id)
+                goal = Goal.from_row(row)
+                if (
+                    member is not None
+                    and goal.status == "active"
+                    and row.snooze_day is not None
+                    and await self._nudge(
+                        session, member, goal, row.snooze_day, row.snooze_at, snoozed=True
+                    )
+                ):
+                    result.enqueued += 1
+                else:
+                    result.skipped += 1
+                await goal_rows.update(session, row.id, snooze_at=None)
+        return result, len(rows) == limit
+
+    async def _nudge(
+        self, session: Session, member: MemberRow, goal: Goal, day: date, due: datetime,
+        snoozed: bool,
+    ) -> bool:  # fmt: skip
+        if self._skip_reason(member, due, self._clock.now()) is not None:
+            return False
+        if await goal_rows.answered(session, goal.id, day):
+            return False
+        suffix = ":again" if snoozed else ""
+        message = goal_messages.nudge(goal, day, snoozed)
+        return await self._enqueue(session, f"nudge:{goal.id}:{day}{suffix}", member, "nudge",
+                                   message)  # fmt: skip
 
     async def _celebrate(
         self, session: Session, row: MemberRow, started_on: date, days: int

@@ -11,6 +11,7 @@ from bot.checkins import CheckinService
 from bot.circles import CircleService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.members import MemberService
 from bot.scheduler import DueSweeper
@@ -28,6 +29,7 @@ class Services:
     circles: CircleService
     alerts: CrisisAlerts
     journeys: JourneyService
+    goals: GoalService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -36,14 +38,18 @@ class Services:
         db = await Database.open(settings.storage.path)
         outbox_ready = asyncio.Event()
         journeys = JourneyService(db, clock)
+        goals = GoalService(db, clock)
         return cls(
             journeys=journeys,
+            goals=goals,
             settings=settings,
             clock=clock,
             db=db,
-            members=MemberService(db, clock, rng, settings.members, settings.checkins, journeys),
+            members=MemberService(
+                db, clock, rng, settings.members, settings.checkins, journeys, goals
+            ),
             checkins=CheckinService(db, clock),
-            sweeper=DueSweeper(db, clock, settings, outbox_ready.set, journeys),
+            sweeper=DueSweeper(db, clock, settings, outbox_ready.set, journeys, goals),
             circles=CircleService(
                 db,
                 clock,

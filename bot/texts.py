@@ -202,6 +202,9 @@ HELP = (
     "/encourage &lt;words&gt;: send encouragement to your circle\n"
     "/ask &lt;words&gt;: ask your circle for support\n"
     "/trends: your mood and confidence over time, as a chart\n"
+    "/newgoal: set a personal goal, with nudges at a time you choose\n"
+    "/goals: your goals and progress; change, pause or archive them\n"
+    "/done &lt;number&gt;: mark a goal done today (no nudge that day)\n"
     "/journey [YYYY-MM-DD]: your recovery journey and milestones\n"
     "/setback [YYYY-MM-DD]: record a setback; your history stays\n"
     "/pause [days]: pause check-ins and nudges\n"
@@ -226,6 +229,9 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("encourage", "Send encouragement to your circle"),
     ("ask", "Ask your circle for support"),
     ("leave", "Leave your circle"),
+    ("newgoal", "Set a personal goal"),
+    ("goals", "Your goals and progress"),
+    ("done", "Mark a goal done today"),
     ("journey", "Your recovery journey and milestones"),
     ("setback", "Record a setback, keeping your history"),
     ("pause", "Pause check-ins and nudges"),

@@ -24,6 +24,7 @@ from handlers.common import (
     member_press,
     reply,
 )
+from handlers.goals import cancel_goal_step, typed_goal_text
 from handlers.journey import save_setback_note
 from handlers.onboarding import prompt_next_step
 
@@ -270,6 +271,8 @@ async def cancel_command(update: Update, context: PeerContext) -> None:
         # Onboarding cannot be skipped; there is always a sensible default to pick.
         await prompt_next_step(update, member)
         return
+    if await cancel_goal_step(update, context, member):
+        return
     await context.services.members.expect(member.user_id, None)
     await reply(update, texts.CANCELLED)
 
@@ -285,6 +288,8 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
         return False
+    if await typed_goal_text(update, context, member, message.text):
+        return True
     if member.awaiting is Awaiting.PSEUDONYM:
         await reply(update, texts.PSEUDONYM_USE_BUTTONS)
     elif member.awaiting is Awaiting.NOTE:

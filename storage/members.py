@@ -62,6 +62,17 @@ async def get(session: Session, user_id: int) -> MemberRow | None:
     return _member(row) if row else None
 
 
+async def get_many(session: Session, user_ids: set[int]) -> dict[int, MemberRow]:
+    """Several members in one query, by user id."""
+    if not user_ids:
+        return {}
+    marks = ", ".join("?" for _ in user_ids)
+    rows = await session.fetch_all(
+        f"SELECT * FROM members WHERE user_id IN ({marks})", tuple(user_ids)
+    )
+    return {row["user_id"]: _member(row) for row in rows}
+
+
 async def create(
     session: Session,
     *,
