@@ -173,7 +173,7 @@ def habit_progress(
     last7 = done_between(done, today - timedelta(days=6), today)
     earlier: list[int] = []
     end = today - timedelta(days=7)
-    while end - timedelta(days=6) >= first_day:
+    while end >= first_day:  # the first, partial week counts too
         earlier.append(done_between(done, end - timedelta(days=6), end))
         end -= timedelta(days=7)
     return HabitProgress(

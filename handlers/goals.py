@@ -27,6 +27,7 @@ from bot.goals import (
 )
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
+from bot.timeparse import parse_hhmm
 from bot.timezones import zone_of
 from handlers.common import (
     button_expired,
@@ -415,6 +416,8 @@ async def _time(
     if schedule is None or len(rest[1]) != 4:
         raise GoalError("gone")
     at = f"{rest[1][:2]}:{rest[1][2:]}"
+    if parse_hhmm(at) is None:
+        raise GoalError("gone")
     return await _apply_plan(context, member, goal.id, schedule, at)
 
 
