@@ -25,6 +25,7 @@ from handlers import (
     fallback,
     goals,
     journey,
+    moderation,
     onboarding,
     trends,
 )
@@ -59,6 +60,7 @@ def build_application(
         trends,
         circles,
         alerts,
+        moderation,
         journey,
         goals,
         fallback,
@@ -87,7 +89,7 @@ async def start_services(app: PeerApplication) -> Services:
 
 
 def schedule_sweeps(app: PeerApplication, services: Services) -> None:
-    """One repeating job sweeps every due row (check-ins, reflections)."""
+    """One repeating job sweeps every due row and repeats crisis alerts nobody took."""
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         sweep_due_rows,
@@ -102,6 +104,7 @@ async def sweep_due_rows(context: PeerContext) -> None:
     """Turn due rows into outbox messages."""
     try:
         await context.services.sweeper.sweep()
+        await context.services.moderation.repeat_untaken_alerts()
     except Exception:
         log.exception("due sweep failed; the next one retries")
 

@@ -7,16 +7,17 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from html import escape
 
-from bot import texts
+from bot import moderation_texts, texts
 from bot.clock import Clock
 from bot.config import CircleSettings
 from bot.crisis import mentions_crisis
 from bot.outgoing import OutgoingMessage
 from bot.pseudonyms import draw_pseudonym
+from bot.sanctions import restriction
 from bot.sanitizer import Sanitized, sanitize
 from storage import circles as circle_rows
 from storage import members as member_rows
@@ -39,6 +40,7 @@ class JoinOutcome(StrEnum):
     IN_ANOTHER = "in_another"
     FULL = "full"
     UNKNOWN_CODE = "unknown_code"
+    BANNED = "banned"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class RelayOutcome(StrEnum):
     CRISIS = "crisis"
     GONE = "gone"  # the message replied to, or its author, is no longer in the circle
     HELD = "held"  # pre-moderated circle: waits for a moderator
+    MUTED = "muted"
+    BANNED = "banned"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Relayed:
     outcome: RelayOutcome
     sanitized: Sanitized | None = None
     recipients: int = 0
+    until: datetime | None = None  # the end of a mute
 
 
 class CircleService:
@@ -123,6 +128,10 @@ class CircleService:
             if circle is None:
                 await member_rows.update(session, user_id, pending_invite=None)
                 return Joined(JoinOutcome.UNKNOWN_CODE, None)
+            restricted = await restriction(session, user_id, self._clock.now())
+            if restricted is not None and restricted.banned:
+                await member_rows.update(session, user_id, pending_invite=None)
+                return Joined(JoinOutcome.BANNED, None)
             current = await circle_rows.circle_of(session, user_id)
             if current is not None:
                 outcome = (
@@ -175,6 +184,10 @@ class CircleService:
                 return Relayed(RelayOutcome.EMPTY, cleaned)
         now = self._clock.now()
         async with self._db.transaction() as session:
+            restricted = await restriction(session, user_id, now)
+            if restricted is not None:
+                outcome = RelayOutcome.BANNED if restricted.banned else RelayOutcome.MUTED
+                return Relayed(outcome, cleaned, until=restricted.until)
             circle = await circle_rows.circle_of(session, user_id)
             if circle is None:
                 return Relayed(RelayOutcome.NOT_IN_CIRCLE, cleaned)
@@ -214,6 +227,7 @@ class CircleService:
         target = await circle_rows.relay(session, reply_to)
         if (
             target is None
+            or target.status != "sent"
             or target.circle_id != circle_id
             or target.author_id == author_id
             or target.author_id not in members_now
@@ -286,7 +300,7 @@ class CircleService:
         """Thank the author once: (first time?, queued?). The author hears it via the outbox."""
         async with self._db.transaction() as session:
             relay = await circle_rows.relay(session, relay_id)
-            if relay is None or relay.author_id == user_id:
+            if relay is None or relay.author_id == user_id or relay.status != "sent":
                 return False, None
             if not await circle_rows.add_thanks(session, relay_id, user_id):
                 return False, relay.pseudonym
@@ -309,15 +323,16 @@ class CircleService:
         """File a report and send it to the moderators' chat; False for an unknown relay."""
         async with self._db.transaction() as session:
             relay = await circle_rows.relay(session, relay_id)
-            if relay is None or relay.author_id == user_id:
+            if relay is None or relay.author_id == user_id or relay.status != "sent":
                 return False
             now = self._clock.now()
-            if not await circle_rows.add_report(session, relay_id, user_id, now):
+            report_id = await circle_rows.add_report(session, relay_id, user_id, now)
+            if report_id is None:
                 return True  # reported already; once is enough
             circle = await circle_rows.by_id(session, relay.circle_id)
             if moderator_chat_id:
-                alert = OutgoingMessage(
-                    texts.report_alert(circle.name if circle else "?", relay.pseudonym, relay.text)
+                alert = report_message(
+                    report_id, circle.name if circle else "?", relay.pseudonym, relay.text
                 )
                 await outbox.enqueue_one(
                     session,
@@ -342,6 +357,24 @@ def review_message(relay_id: int, circle: str, pseudonym: str, text: str) -> Out
             (
                 (texts.BUTTON_APPROVE, f"pm:ok:{relay_id}"),
                 (texts.BUTTON_REJECT, f"pm:no:{relay_id}"),
+            ),
+        ),
+    )
+
+
+def report_message(report_id: int, circle: str, pseudonym: str, text: str) -> OutgoingMessage:
+    """A report as the moderators see it, with what they can do about it."""
+    return OutgoingMessage(
+        moderation_texts.report_text(report_id, circle, pseudonym, text),
+        (
+            (
+                (texts.BUTTON_DISMISS, f"mr:dismiss:{report_id}"),
+                (texts.BUTTON_DELETE, f"mr:delete:{report_id}"),
+            ),
+            (
+                (texts.BUTTON_WARN, f"mr:warn:{report_id}"),
+                (texts.BUTTON_MUTE, f"mr:mute:{report_id}"),
+                (texts.BUTTON_BAN, f"mr:ban:{report_id}"),
             ),
         ),
     )

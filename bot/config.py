@@ -62,6 +62,11 @@ class StorageSettings(_Section):
 class ModerationSettings(_Section):
     operators: list[int] = Field(default_factory=list)
     moderator_chat_id: int = 0
+    warnings_before_mute: int = Field(default=3, ge=1, le=20)
+    warning_window_days: int = Field(default=30, ge=1, le=365)
+    warning_mute_hours: int = Field(default=24, ge=1, le=24 * 90)
+    alert_repeat_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    stats_min_members: int = Field(default=5, ge=2, le=1000)
 
 
 class SafetySettings(_Section):

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.members import MemberService
+from bot.moderation import ModerationService
 from bot.scheduler import DueSweeper
 from storage.db import Database
 
@@ -30,6 +31,7 @@ class Services:
     alerts: CrisisAlerts
     journeys: JourneyService
     goals: GoalService
+    moderation: ModerationService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -61,6 +63,7 @@ class Services:
             alerts=CrisisAlerts(
                 db, clock, settings.moderation.moderator_chat_id, outbox_ready.set
             ),
+            moderation=ModerationService(db, clock, settings, outbox_ready.set),
             outbox_ready=outbox_ready,
         )
 

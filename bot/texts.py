@@ -428,6 +428,21 @@ THANKS_SENT = "Thanks sent. 💚"
 THANKS_ALREADY = "You've already thanked them for this one."
 REPORT_FILED = "Thank you. Moderators will look at it; nobody will know who reported it."
 FOR_MODERATORS = "This is for moderators."
+BUTTON_DISMISS = "Dismiss"
+
+
+def relay_muted(until: datetime) -> str:
+    return (
+        f"Your messages to your circle are paused until {until:%Y-%m-%d %H:%M} UTC, so this "
+        "one wasn't sent. Check-ins, goals and your journey work as before; /crisis has "
+        "urgent help."
+    )
+
+
+BUTTON_DELETE = "🗑 Delete everywhere"
+BUTTON_WARN = "Warn"
+BUTTON_MUTE = "Mute"
+BUTTON_BAN = "Ban"
 NEWCIRCLE_USAGE = "Name the circle: <code>/newcircle Morning Walkers</code> (up to 40 letters)."
 INVITE_USAGE = "Which circle? <code>/invite Morning Walkers</code>"
 CIRCLE_NAME_TAKEN = "There is already a circle called {name}."
@@ -517,13 +532,6 @@ def removed_note(removed: tuple[str, ...]) -> str:
     return (
         f"I took out {kinds} before sending: members stay anonymous and keep in touch only "
         "through the bot."
-    )
-
-
-def report_alert(circle: str, pseudonym: str, text: str) -> str:
-    return (
-        f"🚩 <b>Report</b> in circle <b>{escape(circle)}</b>\n"
-        f"From <b>{escape(pseudonym)}</b>: {escape(text)}"
     )
 
 

@@ -14,9 +14,13 @@ from bot.context import PeerContext
 from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
-from bot.roles import can_moderate
-from handlers.circles import moderator_only
-from handlers.common import button_expired, current_member, reply
+from handlers.common import (
+    button_expired,
+    current_member,
+    moderator_only,
+    moderator_press,
+    reply,
+)
 from storage.alerts import AlertRow
 
 
@@ -41,10 +45,10 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         await query.answer()
         await reply(update, texts.ANSWER_MODERATOR)
         return
-    user = query.from_user
-    if not can_moderate(context.services.settings, user.id):
-        await query.answer(texts.FOR_MODERATORS, show_alert=True)
+    pressed = await moderator_press(update, context)
+    if pressed is None:
         return
+    user, moderator = query.from_user, pressed[2]
     if action == "take":
         taken = await alerts.take(alert_id, user.id, user.first_name)
         if taken is None:
@@ -53,6 +57,9 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         if not taken.first:
             await query.answer(texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name))
             return
+        await context.services.moderation.record(
+            moderator, "take crisis alert", f"alert {alert_id}: {taken.alert.pseudonym}"
+        )
         await query.answer()
         alert = taken.alert
         base = _as_message(alert)
@@ -72,6 +79,9 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         if resolved is None:
             await button_expired(query)
             return
+        await context.services.moderation.record(
+            moderator, "resolve crisis alert", f"alert {alert_id}: {resolved.pseudonym}"
+        )
         await query.answer()
         base = _as_message(resolved)
         now = context.services.clock.now().strftime("%H:%M")
@@ -93,7 +103,8 @@ def _as_message(alert: AlertRow) -> OutgoingMessage:
 
 async def tell_command(update: Update, context: PeerContext) -> None:
     """Write to the member behind an alert you took: /tell <alert number> <message>."""
-    if not await moderator_only(update, context):
+    moderator = await moderator_only(update, context)
+    if moderator is None:
         return
     args = context.args or []
     user = update.effective_user
@@ -103,6 +114,7 @@ async def tell_command(update: Update, context: PeerContext) -> None:
     if not await context.services.alerts.tell_member(int(args[0]), user.id, " ".join(args[1:])):
         await reply(update, texts.TELL_NOT_YOURS)
         return
+    await context.services.moderation.record(moderator, "tell", f"alert {args[0]}")
     await reply(update, texts.TELL_SENT)
 
 

@@ -2,46 +2,35 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
+from bot import moderation_texts, texts
 from bot.circles import JoinOutcome, RelayKind, RelayOutcome, valid_circle_name
 from bot.context import PeerContext
 from bot.members import Awaiting, Member
-from bot.roles import can_moderate
 from handlers.common import (
     button_expired,
     close_buttons,
     command_argument,
     current_member,
     member_press,
+    moderator_only,
+    moderator_press,
     reply,
 )
-
-log = logging.getLogger("peercircle.circles")
 
 
 def invite_link(context: PeerContext, code: str) -> str:
     return f"https://t.me/{context.bot.username}?start={code}"
 
 
-async def moderator_only(update: Update, context: PeerContext) -> bool:
-    """True for a moderator; anyone else is told plainly and the attempt is logged."""
-    user = update.effective_user
-    if user is not None and can_moderate(context.services.settings, user.id):
-        return True
-    log.warning("refused moderator command: user_id=%s", user.id if user else None)
-    await reply(update, texts.FOR_MODERATORS)
-    return False
-
-
 async def newcircle_command(update: Update, context: PeerContext) -> None:
     """Make a circle: /newcircle <name>."""
-    if not await moderator_only(update, context):
+    moderator = await moderator_only(update, context)
+    if moderator is None:
         return
     name = valid_circle_name(command_argument(context) or "")
     if name is None:
@@ -51,6 +40,7 @@ async def newcircle_command(update: Update, context: PeerContext) -> None:
     if circle is None:
         await reply(update, texts.CIRCLE_NAME_TAKEN.format(name=name))
         return
+    await context.services.moderation.record(moderator, "newcircle", circle.name)
     await reply(
         update, texts.circle_created(circle.name, invite_link(context, circle.invite_code))
     )
@@ -95,6 +85,8 @@ async def join_by_code(update: Update, context: PeerContext, member: Member, cod
         )
     elif joined.outcome is JoinOutcome.FULL:
         await reply(update, texts.CIRCLE_FULL)
+    elif joined.outcome is JoinOutcome.BANNED:
+        await reply(update, moderation_texts.BANNED_FROM_CIRCLES)
     elif joined.outcome is JoinOutcome.UNKNOWN_CODE:
         await reply(update, texts.UNKNOWN_INVITE)
     elif circle is not None:
@@ -176,6 +168,9 @@ async def send_relay(
         await reply(update, texts.RELAY_CRISIS_HELD + "\n\n" + texts.crisis(resources))
         await context.services.alerts.raise_alert(member.user_id, kind.value, text)
         return
+    if outcome is RelayOutcome.MUTED and relayed.until is not None:
+        await reply(update, texts.relay_muted(relayed.until))
+        return
     if outcome is RelayOutcome.HELD:
         await reply(update, texts.RELAY_HELD)
         return
@@ -202,6 +197,7 @@ async def send_relay(
         RelayOutcome.TOO_LONG: texts.RELAY_TOO_LONG,
         RelayOutcome.EMPTY: texts.RELAY_EMPTY,
         RelayOutcome.GONE: texts.REPLY_GONE,
+        RelayOutcome.BANNED: moderation_texts.BANNED_FROM_CIRCLES,
     }
     await reply(update, refusals.get(outcome, texts.RELAY_EMPTY))
 
@@ -239,7 +235,8 @@ async def relay_button(update: Update, context: PeerContext) -> None:
 
 async def circlemode_command(update: Update, context: PeerContext) -> None:
     """Set a circle's moderation: /circlemode <circle> pre|post."""
-    if not await moderator_only(update, context):
+    moderator = await moderator_only(update, context)
+    if moderator is None:
         return
     args = context.args or []
     if len(args) < 2 or args[-1].lower() not in ("pre", "post"):
@@ -253,19 +250,17 @@ async def circlemode_command(update: Update, context: PeerContext) -> None:
     if circle is None:
         await reply(update, texts.NO_SUCH_CIRCLE.format(name=name))
         return
+    await context.services.moderation.record(moderator, "circlemode", circle.name, mode)
     await reply(update, texts.CIRCLEMODE_SET.format(name=circle.name, mode=mode))
 
 
 async def review_button(update: Update, context: PeerContext) -> None:
     """Approve or Reject a held message (moderators only)."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    pressed = await moderator_press(update, context)
+    if pressed is None:
         return
-    if not can_moderate(context.services.settings, query.from_user.id):
-        log.warning("refused moderator button: user_id=%s", query.from_user.id)
-        await query.answer(texts.FOR_MODERATORS, show_alert=True)
-        return
-    _, action, relay_text = [*query.data.split(":"), "", ""][:3]
+    query, data, moderator = pressed
+    _, action, relay_text = [*data.split(":"), "", ""][:3]
     if action not in ("ok", "no") or not relay_text.isdigit():
         await button_expired(query)
         return
@@ -274,9 +269,11 @@ async def review_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     relay, circle_name = reviewed
+    approved = "approve" if action == "ok" else "reject"
+    await context.services.moderation.record(moderator, approved, relay.pseudonym)
     await query.answer()
     shown = texts.review(circle_name, relay.pseudonym, relay.text)
-    await close_buttons(query, texts.reviewed(shown, action == "ok", query.from_user.first_name))
+    await close_buttons(query, texts.reviewed(shown, action == "ok", moderator.name))
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -9,6 +11,9 @@ from telegram.error import BadRequest
 from bot import texts
 from bot.context import PeerContext
 from bot.members import Member
+from bot.moderation import Moderator
+
+log = logging.getLogger("peercircle.moderation")
 
 
 async def reply(
@@ -78,3 +83,39 @@ def command_argument(context: PeerContext) -> str | None:
     args = context.args or []
     text = " ".join(args).strip()
     return text or None
+
+
+async def moderator_only(update: Update, context: PeerContext) -> Moderator | None:
+    """The moderator behind a command; anyone else is told plainly and the attempt logged.
+
+    Moderator commands work in a private chat and in the moderators' chat; other groups
+    are ignored, as the bot ignores groups.
+    """
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    if (
+        chat.type != "private"
+        and chat.id != context.services.settings.moderation.moderator_chat_id
+    ):
+        return None
+    if await context.services.moderation.is_moderator(user.id):
+        return Moderator(user.id, user.first_name)
+    log.warning("refused moderator command: user_id=%s", user.id)
+    await reply(update, texts.FOR_MODERATORS)
+    return None
+
+
+async def moderator_press(
+    update: Update, context: PeerContext
+) -> tuple[CallbackQuery, str, Moderator] | None:
+    """A moderator's button press; anyone else gets "This is for moderators." """
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    user = query.from_user
+    if not await context.services.moderation.is_moderator(user.id):
+        log.warning("refused moderator button: user_id=%s", user.id)
+        await query.answer(texts.FOR_MODERATORS, show_alert=True)
+        return None
+    return query, query.data, Moderator(user.id, user.first_name)

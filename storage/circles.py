@@ -136,6 +136,10 @@ async def set_relay_status(session: Session, relay_id: int, old: str, new: str) 
     return changed > 0
 
 
+async def set_max_members(session: Session, circle_id: int, size: int) -> None:
+    await session.execute("UPDATE circles SET max_members = ? WHERE id = ?", (size, circle_id))
+
+
 async def set_mode(session: Session, circle_id: int, mode: str) -> None:
     await session.execute("UPDATE circles SET mode = ? WHERE id = ?", (mode, circle_id))
 
@@ -171,11 +175,18 @@ async def add_thanks(session: Session, relay_id: int, user_id: int) -> bool:
     return changed > 0
 
 
-async def add_report(session: Session, relay_id: int, reporter_id: int, now: datetime) -> bool:
-    """File a report; False when this member had already reported this relay."""
+async def add_report(
+    session: Session, relay_id: int, reporter_id: int, now: datetime
+) -> int | None:
+    """File a report; its id, or None when this member had already reported this relay."""
     changed = await session.execute(
         "INSERT INTO reports (relay_id, reporter_id, created_at) VALUES (?, ?, ?) "
         "ON CONFLICT DO NOTHING",
         (relay_id, reporter_id, to_db(now)),
     )
-    return changed > 0
+    if not changed:
+        return None
+    row = await session.fetch_one(
+        "SELECT id FROM reports WHERE relay_id = ? AND reporter_id = ?", (relay_id, reporter_id)
+    )
+    return int(row["id"]) if row else None

@@ -1,0 +1,433 @@
+"""Moderation rules: who moderates, sanctions, reports, the review queue, announcements and
+the audit log. Every action by a moderator writes one audit row in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot import moderation_texts as mt
+from bot.alerts import alert_message
+from bot.circles import RelayKind, review_message
+from bot.clock import Clock
+from bot.config import Settings
+from bot.outgoing import OutgoingMessage
+from bot.sanctions import hash_of
+from bot.sanitizer import sanitize
+from storage import alerts as alert_rows
+from storage import circles as circle_rows
+from storage import members as member_rows
+from storage import moderation as moderation_rows
+from storage import outbox
+from storage.circles import RelayRow
+from storage.db import Database, Session
+from storage.moderation import AuditRow, SanctionRow
+
+MAX_REASON = 300
+MAX_ANNOUNCEMENT = 1000
+MAX_MUTE = timedelta(days=365)
+_DURATION = re.compile(r"^(\d{1,4})([mhdw])$")
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
+          "w": timedelta(weeks=1)}  # fmt: skip
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """`30m`, `2h`, `3d` or `1w`; None for anything else, zero, or more than a year."""
+    match = _DURATION.match(text.strip().lower())
+    if match is None:
+        return None
+    duration = int(match.group(1)) * _UNITS[match.group(2)]
+    return duration if timedelta(0) < duration <= MAX_MUTE else None
+
+
+def split_pseudonym(args: list[str]) -> tuple[str, str | None] | None:
+    """A two-word pseudonym, then the rest (a reason or a duration and a reason)."""
+    if len(args) < 2:
+        return None
+    rest = " ".join(args[2:]).strip()
+    return f"{args[0]} {args[1]}", rest or None
+
+
+@dataclass(frozen=True)
+class Moderator:
+    user_id: int
+    name: str
+
+
+class Found(StrEnum):
+    ONE = "one"
+    NONE = "none"
+    SEVERAL = "several"
+
+
+@dataclass(frozen=True)
+class Target:
+    found: Found
+    user_id: int = 0
+    pseudonym: str = ""
+    circles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report_id: int
+    relay: RelayRow
+    circle: str
+
+
+class ReportAction(StrEnum):
+    DISMISS = "dismiss"
+    DELETE = "delete"
+    WARN = "warn"
+    MUTE = "mute"
+    BAN = "ban"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action did, for the reply: text for the moderator and messages to delete."""
+
+    done: bool
+    text: str
+    delete: tuple[tuple[int, int], ...] = ()
+
+
+class ModerationService:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, wake: Callable[[], None]
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._wake = wake
+
+    # -- roles -----------------------------------------------------------------------------
+
+    def is_operator(self, user_id: int) -> bool:
+        return user_id in self._settings.moderation.operators
+
+    async def is_moderator(self, user_id: int) -> bool:
+        if self.is_operator(user_id):
+            return True
+        async with self._db.read() as session:
+            return await moderation_rows.is_moderator(session, user_id)
+
+    async def promote(self, by: Moderator, user_id: int) -> bool:
+        async with self._db.transaction() as session:
+            added = await moderation_rows.add_moderator(session, user_id, by.user_id, self._now)
+            if added:
+                await self._audit(session, by, "promote", f"moderator {user_id}", None)
+            return added
+
+    async def demote(self, by: Moderator, user_id: int) -> bool:
+        async with self._db.transaction() as session:
+            removed = await moderation_rows.remove_moderator(session, user_id)
+            if removed:
+                await self._audit(session, by, "demote", f"moderator {user_id}", None)
+            return removed
+
+    # -- the audit log ---------------------------------------------------------------------
+
+    @property
+    def _now(self) -> datetime:
+        return self._clock.now()
+
+    async def _audit(
+        self, session: Session, by: Moderator, action: str, target: str | None,
+        reason: str | None,
+    ) -> None:  # fmt: skip
+        await moderation_rows.audit(
+            session, moderator_id=by.user_id, moderator_name=by.name, action=action,
+            target=target, reason=reason, now=self._now,
+        )  # fmt: skip
+
+    async def record(self, by: Moderator, action: str, target: str | None,
+                     reason: str | None = None) -> None:  # fmt: skip
+        """An audit row for an action done elsewhere (circles, reviews, alerts)."""
+        async with self._db.transaction() as session:
+            await self._audit(session, by, action, target, reason)
+
+    async def audit_log(self, limit: int) -> list[AuditRow]:
+        async with self._db.read() as session:
+            return await moderation_rows.last_audit(session, limit)
+
+    # -- finding a member ------------------------------------------------------------------
+
+    async def find(self, pseudonym: str) -> Target:
+        """The one member going by `pseudonym`, preferring those in a circle."""
+        async with self._db.read() as session:
+            matches = await moderation_rows.members_called(session, pseudonym)
+        in_circles = [m for m in matches if m[1] is not None]
+        pool = in_circles or matches
+        if not pool:
+            return Target(Found.NONE)
+        if len(pool) > 1:
+            return Target(Found.SEVERAL, circles=tuple(sorted(c or "no circle" for _, c in pool)))
+        async with self._db.read() as session:
+            row = await member_rows.get(session, pool[0][0])
+        assert row is not None
+        return Target(Found.ONE, row.user_id, row.pseudonym)
+
+    # -- sanctions -------------------------------------------------------------------------
+
+    async def warn(self, by: Moderator, user_id: int, reason: str | None) -> Outcome:
+        """A kind private warning; enough of them in the window mute the member."""
+        rules = self._settings.moderation
+        reason = _short(reason)
+        async with self._db.transaction() as session:
+            member = await member_rows.get(session, user_id)
+            if member is None:
+                return Outcome(False, mt.NO_SUCH_MEMBER)
+            hashed = await hash_of(session, user_id)
+            await moderation_rows.add_sanction(
+                session, id_hash=hashed, kind="warning", pseudonym=member.pseudonym,
+                reason=reason, until=None, now=self._now,
+            )  # fmt: skip
+            await self._audit(session, by, "warn", member.pseudonym, reason)
+            await self._tell(session, user_id, f"warn:{hashed[:12]}:{self._now.isoformat()}",
+                             mt.warning_to_member(reason))  # fmt: skip
+            since = self._now - timedelta(days=rules.warning_window_days)
+            count = await moderation_rows.warnings_since(session, hashed, since)
+            if count < rules.warnings_before_mute:
+                return Outcome(True, mt.warned(member.pseudonym, count))
+            until = self._now + timedelta(hours=rules.warning_mute_hours)
+            await self._mute(session, by, user_id, member.pseudonym, until,
+                             mt.AUTO_MUTE_REASON.format(count=count))  # fmt: skip
+        self._wake()
+        return Outcome(True, mt.warned_and_muted(member.pseudonym, count, until))
+
+    async def mute(
+        self, by: Moderator, user_id: int, duration: timedelta, reason: str | None
+    ) -> Outcome:
+        async with self._db.transaction() as session:
+            member = await member_rows.get(session, user_id)
+            if member is None:
+                return Outcome(False, mt.NO_SUCH_MEMBER)
+            until = self._now + duration
+            await self._mute(session, by, user_id, member.pseudonym, until, _short(reason))
+        self._wake()
+        return Outcome(True, mt.muted(member.pseudonym, until))
+
+    async def _mute(
+        self, session: Session, by: Moderator, user_id: int, pseudonym: str,
+        until: datetime, reason: str | None,
+    ) -> None:  # fmt: skip
+        hashed = await hash_of(session, user_id)
+        await moderation_rows.lift(session, hashed, "mute", self._now)  # the new mute replaces
+        await moderation_rows.add_sanction(
+            session, id_hash=hashed, kind="mute", pseudonym=pseudonym, reason=reason,
+            until=until, now=self._now,
+        )  # fmt: skip
+        noted = f"until {until:%Y-%m-%d %H:%M} UTC" + (f": {reason}" if reason else "")
+        await self._audit(session, by, "mute", pseudonym, noted)
+        await self._tell(session, user_id, f"mute:{hashed[:12]}:{self._now.isoformat()}",
+                         mt.muted_to_member(until, reason))  # fmt: skip
+
+    async def unmute(self, by: Moderator, user_id: int) -> Outcome:
+        async with self._db.transaction() as session:
+            member = await member_rows.get(session, user_id)
+            if member is None:
+                return Outcome(False, mt.NO_SUCH_MEMBER)
+            hashed = await hash_of(session, user_id)
+            if not await moderation_rows.active_mute(session, hashed, self._now):
+                return Outcome(False, mt.not_muted(member.pseudonym))
+            await moderation_rows.lift(session, hashed, "mute", self._now)
+            await self._audit(session, by, "unmute", member.pseudonym, None)
+            await self._tell(session, user_id, f"unmute:{hashed[:12]}:{self._now.isoformat()}",
+                             mt.UNMUTED_TO_MEMBER)  # fmt: skip
+        self._wake()
+        return Outcome(True, mt.unmuted(member.pseudonym))
+
+    async def ban(self, by: Moderator, user_id: int, reason: str | None) -> Outcome:
+        """Out of the circle, no relays, no new circle; survives /forget."""
+        reason = _short(reason)
+        async with self._db.transaction() as session:
+            member = await member_rows.get(session, user_id)
+            if member is None:
+                return Outcome(False, mt.NO_SUCH_MEMBER)
+            hashed = await hash_of(session, user_id)
+            if await moderation_rows.active_ban(session, hashed) is not None:
+                return Outcome(False, mt.already_banned(member.pseudonym))
+            await moderation_rows.add_sanction(
+                session, id_hash=hashed, kind="ban", pseudonym=member.pseudonym,
+                reason=reason, until=None, now=self._now,
+            )  # fmt: skip
+            await circle_rows.remove_member(session, user_id)
+            await self._audit(session, by, "ban", member.pseudonym, reason)
+            await self._tell(session, user_id, f"ban:{hashed[:12]}", mt.banned_to_member(reason))
+        self._wake()
+        return Outcome(True, mt.banned(member.pseudonym, hashed[:8]))
+
+    async def unban(self, by: Moderator, text: str) -> Outcome:
+        """Lift the ban matching a pseudonym or a hash prefix (at least 6 characters)."""
+        async with self._db.transaction() as session:
+            bans = await moderation_rows.bans_matching(session, text.strip())
+            hashes = {ban.id_hash for ban in bans}
+            if not hashes:
+                return Outcome(False, mt.no_ban(text))
+            if len(hashes) > 1:
+                return Outcome(False, mt.several_bans([b.id_hash[:8] for b in bans]))
+            ban: SanctionRow = bans[0]
+            await moderation_rows.lift(session, ban.id_hash, "ban", self._now)
+            await self._audit(session, by, "unban", ban.pseudonym, None)
+        return Outcome(True, mt.unbanned(ban.pseudonym))
+
+    async def _tell(self, session: Session, user_id: int, key: str, text: str) -> None:
+        await outbox.enqueue_one(
+            session,
+            outbox.NewMessage(key, user_id, user_id, "moderation",
+                              OutgoingMessage(text, protect_content=True).to_json()),
+            self._now,
+        )  # fmt: skip
+
+    # -- circles -----------------------------------------------------------------------------
+
+    async def set_circle_size(self, by: Moderator, name: str, size: int) -> Outcome:
+        async with self._db.transaction() as session:
+            circle = await circle_rows.by_name(session, name)
+            if circle is None:
+                return Outcome(False, mt.no_circle(name))
+            await circle_rows.set_max_members(session, circle.id, size)
+            await self._audit(session, by, "circlesize", circle.name, str(size))
+        note = mt.SIZE_BELOW_MEMBERS if size < circle.member_count else ""
+        return Outcome(True, mt.circle_size(circle.name, size) + note)
+
+    async def announce(self, by: Moderator, name: str, text: str) -> Outcome:
+        """A message from "Moderators" to everyone in a circle, through the outbox."""
+        cleaned = sanitize(text)
+        if cleaned.too_long or not cleaned.text.strip():
+            return Outcome(False, mt.ANNOUNCE_USAGE)
+        async with self._db.transaction() as session:
+            circle = await circle_rows.by_name(session, name)
+            if circle is None:
+                return Outcome(False, mt.no_circle(name))
+            members = await circle_rows.member_ids(session, circle.id)
+            message = OutgoingMessage(mt.announcement(cleaned.text), protect_content=True)
+            stamp = self._now.isoformat()
+            await outbox.enqueue_many(
+                session,
+                [outbox.NewMessage(f"announce:{circle.id}:{stamp}:{m}", m, m, "announce",
+                                   message.to_json()) for m in members],
+                self._now, self._now,
+            )  # fmt: skip
+            await self._audit(session, by, "announce", circle.name, None)
+        self._wake()
+        return Outcome(True, mt.announced(circle.name, len(members)))
+
+    # -- the review queue and reports --------------------------------------------------------
+
+    async def queue(self, limit: int = 20) -> list[OutgoingMessage]:
+        """Held relays as review messages with Approve and Reject."""
+        async with self._db.read() as session:
+            messages = []
+            for relay_id in await moderation_rows.held_relay_ids(session, limit):
+                relay = await circle_rows.relay(session, relay_id)
+                circle = await circle_rows.by_id(session, relay.circle_id) if relay else None
+                if relay is not None:
+                    name = circle.name if circle else "?"
+                    messages.append(review_message(relay.id, name, relay.pseudonym, relay.text))
+            return messages
+
+    async def reject_with_reason(self, by: Moderator, relay_id: int, reason: str) -> Outcome:
+        """Reject a held relay and tell its author why, kindly."""
+        reason = _short(reason) or ""
+        async with self._db.transaction() as session:
+            relay = await circle_rows.relay(session, relay_id)
+            if relay is None or not await circle_rows.set_relay_status(
+                session, relay_id, "held", "rejected"
+            ):
+                return Outcome(False, mt.NOT_HELD)
+            await self._tell(session, relay.author_id, f"rejected:{relay_id}",
+                             mt.rejected_to_member(reason))  # fmt: skip
+            await self._audit(session, by, "reject", relay.pseudonym, reason)
+        self._wake()
+        return Outcome(True, mt.rejected(relay.pseudonym))
+
+    async def reports(self, limit: int = 20) -> list[ReportView]:
+        async with self._db.read() as session:
+            views = []
+            for report in await moderation_rows.open_reports(session, limit):
+                relay = await circle_rows.relay(session, report.relay_id)
+                if relay is None:
+                    continue
+                circle = await circle_rows.by_id(session, relay.circle_id)
+                views.append(ReportView(report.id, relay, circle.name if circle else "?"))
+            return views
+
+    async def report_view(self, report_id: int) -> ReportView | None:
+        async with self._db.read() as session:
+            report = await moderation_rows.report(session, report_id)
+            relay = await circle_rows.relay(session, report.relay_id) if report else None
+            if report is None or relay is None:
+                return None
+            circle = await circle_rows.by_id(session, relay.circle_id)
+            return ReportView(report.id, relay, circle.name if circle else "?")
+
+    async def act_on_report(self, by: Moderator, report_id: int, action: ReportAction) -> Outcome:
+        view = await self.report_view(report_id)
+        if view is None:
+            return Outcome(False, mt.NO_SUCH_REPORT)
+        relay = view.relay
+        if action is ReportAction.WARN:
+            return await self.warn(by, relay.author_id, mt.REPORT_REASON)
+        if action is ReportAction.MUTE:
+            hours = self._settings.moderation.warning_mute_hours
+            return await self.mute(by, relay.author_id, timedelta(hours=hours), mt.REPORT_REASON)
+        if action is ReportAction.BAN:
+            return await self.ban(by, relay.author_id, mt.REPORT_REASON)
+        async with self._db.transaction() as session:
+            if action is ReportAction.DISMISS:
+                closed = await moderation_rows.close_reports(session, relay.id, "dismissed")
+                if closed:
+                    await self._audit(session, by, "dismiss report", relay.pseudonym, None)
+                return Outcome(closed > 0, mt.DISMISSED if closed else mt.REPORT_CLOSED)
+            if not await circle_rows.set_relay_status(session, relay.id, "sent", "deleted"):
+                return Outcome(False, mt.ALREADY_DELETED)
+            await moderation_rows.mark_relay_deleted(session, relay.id, self._now)
+            await moderation_rows.drop_pending_copies(session, relay.id, self._now)
+            await moderation_rows.close_reports(session, relay.id, "acted")
+            copies = await moderation_rows.relay_copies(session, relay.id)
+            await self._audit(session, by, "delete message", relay.pseudonym,
+                              f"{RelayKind(relay.kind).value} in {view.circle}")  # fmt: skip
+        return Outcome(True, mt.deleted(len(copies)), tuple(copies))
+
+    # -- crisis alerts nobody took ------------------------------------------------------------
+
+    async def repeat_untaken_alerts(self) -> int:
+        """Send again every crisis alert nobody has taken within the configured minutes."""
+        chat = self._settings.moderation.moderator_chat_id
+        if not chat:
+            return 0
+        wait = timedelta(minutes=self._settings.moderation.alert_repeat_minutes)
+        async with self._db.read() as session:  # most sweeps find none: no write lock then
+            if not await moderation_rows.untaken_alerts(session, self._now - wait):
+                return 0
+        repeated = 0
+        async with self._db.transaction() as session:
+            for alert_id in await moderation_rows.untaken_alerts(session, self._now - wait):
+                alert = await alert_rows.get(session, alert_id)
+                if alert is None:
+                    continue
+                base = alert_message(alert.id, alert.circle_name, alert.pseudonym, alert.source,
+                                     alert.text)  # fmt: skip
+                message = OutgoingMessage(mt.ALERT_AGAIN + base.text, base.buttons)
+                await outbox.enqueue_one(
+                    session,
+                    outbox.NewMessage(f"alert:{alert_id}:again:{self._now.isoformat()}", chat,
+                                      None, "alert", message.to_json()),
+                    self._now,
+                )  # fmt: skip
+                await moderation_rows.mark_alert_repeated(session, alert_id, self._now)
+                repeated += 1
+        if repeated:
+            self._wake()
+        return repeated
+
+
+def _short(reason: str | None) -> str | None:
+    if reason is None or not reason.strip():
+        return None
+    return reason.strip()[:MAX_REASON]

@@ -1,0 +1,314 @@
+"""Moderator commands: roles, the review queue, reports, sanctions, announcements, audit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import moderation_texts as mt
+from bot.circles import report_message
+from bot.context import PeerContext
+from bot.delivery import markup
+from bot.moderation import (
+    Found,
+    Moderator,
+    Outcome,
+    ReportAction,
+    Target,
+    parse_duration,
+    split_pseudonym,
+)
+from handlers.common import (
+    button_expired,
+    close_buttons,
+    moderator_only,
+    moderator_press,
+    reply,
+)
+
+log = logging.getLogger("peercircle.moderation")
+AUDIT_DEFAULT, AUDIT_MOST = 20, 100
+
+
+async def _operator(update: Update, context: PeerContext) -> Moderator | None:
+    moderator = await moderator_only(update, context)
+    if moderator is not None and not context.services.moderation.is_operator(moderator.user_id):
+        log.warning("refused operator command: user_id=%s", moderator.user_id)
+        await reply(update, mt.OPERATORS_ONLY)
+        return None
+    return moderator
+
+
+def _user_id(context: PeerContext) -> int | None:
+    args = context.args or []
+    return int(args[0]) if len(args) == 1 and args[0].isdigit() else None
+
+
+async def promote_command(update: Update, context: PeerContext) -> None:
+    """Make someone a moderator: /promote <Telegram user id> (operators only)."""
+    operator = await _operator(update, context)
+    if operator is None:
+        return
+    user_id = _user_id(context)
+    if user_id is None:
+        await reply(update, mt.PROMOTE_USAGE)
+        return
+    added = await context.services.moderation.promote(operator, user_id)
+    await reply(update, mt.promoted(user_id) if added else mt.already_moderator(user_id))
+
+
+async def demote_command(update: Update, context: PeerContext) -> None:
+    """Take moderation away: /demote <Telegram user id> (operators only)."""
+    operator = await _operator(update, context)
+    if operator is None:
+        return
+    user_id = _user_id(context)
+    if user_id is None:
+        await reply(update, mt.PROMOTE_USAGE.replace("promote", "demote"))
+        return
+    removed = await context.services.moderation.demote(operator, user_id)
+    await reply(update, mt.demoted(user_id) if removed else mt.not_moderator(user_id))
+
+
+async def modhelp_command(update: Update, context: PeerContext) -> None:
+    """List the moderator commands."""
+    if await moderator_only(update, context):
+        await reply(update, mt.MODHELP)
+
+
+async def circlesize_command(update: Update, context: PeerContext) -> None:
+    """Set the most members a circle takes: /circlesize <circle> <n>."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    args = context.args or []
+    if len(args) < 2 or not args[-1].isdigit() or not 2 <= int(args[-1]) <= 200:
+        await reply(update, mt.CIRCLESIZE_USAGE)
+        return
+    outcome = await context.services.moderation.set_circle_size(
+        moderator, " ".join(args[:-1]), int(args[-1])
+    )
+    await reply(update, outcome.text)
+
+
+async def announce_command(update: Update, context: PeerContext) -> None:
+    """Send a message from "Moderators" to a circle: /announce <circle> <text>."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    args = context.args or []
+    circles = await context.services.circles.all()
+    # Circle names may have spaces: take the longest name the arguments start with.
+    text = " ".join(args)
+    named = [c.name for c in circles if text.lower().startswith(c.name.lower() + " ")]
+    if not named:
+        await reply(update, mt.ANNOUNCE_USAGE if len(args) < 2 else mt.no_circle(args[0]))
+        return
+    name = max(named, key=len)
+    outcome = await context.services.moderation.announce(moderator, name, text[len(name) :])
+    await reply(update, outcome.text)
+
+
+async def queue_command(update: Update, context: PeerContext) -> None:
+    """Show messages awaiting approval, each with Approve and Reject."""
+    if not await moderator_only(update, context):
+        return
+    held = await context.services.moderation.queue()
+    if not held:
+        await reply(update, mt.QUEUE_EMPTY)
+        return
+    for message in held:
+        await reply(update, message.text, markup(message))
+
+
+async def reject_command(update: Update, context: PeerContext) -> None:
+    """Reject a held message with a reason for its author: /reject <number> <reason>."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    args = context.args or []
+    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+        await reply(update, mt.REJECT_USAGE)
+        return
+    outcome = await context.services.moderation.reject_with_reason(
+        moderator, int(args[0].lstrip("#")), " ".join(args[1:])
+    )
+    await reply(update, outcome.text)
+
+
+async def reports_command(update: Update, context: PeerContext) -> None:
+    """Show open reports with what can be done about each."""
+    if not await moderator_only(update, context):
+        return
+    views = await context.services.moderation.reports()
+    if not views:
+        await reply(update, mt.REPORTS_EMPTY)
+        return
+    for view in views:
+        message = report_message(view.report_id, view.circle, view.relay.pseudonym,
+                                 view.relay.text)  # fmt: skip
+        await reply(update, message.text, markup(message))
+
+
+async def report_button(update: Update, context: PeerContext) -> None:
+    """Dismiss, delete everywhere, warn, mute or ban, from a report."""
+    pressed = await moderator_press(update, context)
+    if pressed is None:
+        return
+    query, data, moderator = pressed
+    _, action_text, report_text = [*data.split(":"), "", ""][:3]
+    if action_text not in {a.value for a in ReportAction} or not report_text.isdigit():
+        await button_expired(query)
+        return
+    moderation = context.services.moderation
+    view = await moderation.report_view(int(report_text))
+    if view is None:
+        await button_expired(query)
+        return
+    action = ReportAction(action_text)
+    outcome = await moderation.act_on_report(moderator, view.report_id, action)
+    await _delete_copies(context, outcome)
+    await query.answer(_plain(outcome.text), show_alert=not outcome.done)
+    if not outcome.done:
+        return
+    shown = mt.report_text(view.report_id, view.circle, view.relay.pseudonym, view.relay.text)
+    closed = action in (ReportAction.DISMISS, ReportAction.DELETE)
+    base = report_message(view.report_id, view.circle, view.relay.pseudonym, view.relay.text)
+    await close_buttons(
+        query,
+        mt.report_done(shown, outcome.text, moderator.name),
+        None if closed else markup(base),
+    )
+
+
+async def _delete_copies(context: PeerContext, outcome: Outcome) -> None:
+    """Remove a deleted relay from every chat it reached (Telegram allows 48 hours)."""
+    for chat_id, message_id in outcome.delete:
+        try:
+            await context.bot.delete_message(chat_id, message_id)
+        except TelegramError as error:
+            log.info("could not delete message %s in chat %s: %s", message_id, chat_id,
+                     type(error).__name__)  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    return text.replace("<code>", "").replace("</code>", "")[:190]
+
+
+async def _target(update: Update, context: PeerContext, name: str) -> Target | None:
+    target = await context.services.moderation.find(name)
+    if target.found is Found.NONE:
+        await reply(update, mt.no_member_called(name))
+        return None
+    if target.found is Found.SEVERAL:
+        await reply(update, mt.several_called(name, target.circles))
+        return None
+    return target
+
+
+async def warn_command(update: Update, context: PeerContext) -> None:
+    """A private, kind warning: /warn <pseudonym> [reason]."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    parsed = split_pseudonym(context.args or [])
+    if parsed is None:
+        await reply(update, mt.WARN_USAGE)
+        return
+    target = await _target(update, context, parsed[0])
+    if target is not None:
+        outcome = await context.services.moderation.warn(moderator, target.user_id, parsed[1])
+        await reply(update, outcome.text)
+
+
+async def mute_command(update: Update, context: PeerContext) -> None:
+    """Pause a member's relays: /mute <pseudonym> <2h|3d|1w> [reason]."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    parsed = split_pseudonym(context.args or [])
+    words = (parsed[1] or "").split(maxsplit=1) if parsed else []
+    duration = parse_duration(words[0]) if words else None
+    if parsed is None or duration is None:
+        await reply(update, mt.MUTE_USAGE)
+        return
+    target = await _target(update, context, parsed[0])
+    if target is not None:
+        reason = words[1] if len(words) > 1 else None
+        outcome = await context.services.moderation.mute(
+            moderator, target.user_id, duration, reason
+        )
+        await reply(update, outcome.text)
+
+
+async def unmute_command(update: Update, context: PeerContext) -> None:
+    """Lift a mute: /unmute <pseudonym>."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    parsed = split_pseudonym(context.args or [])
+    if parsed is None:
+        await reply(update, mt.UNMUTE_USAGE)
+        return
+    target = await _target(update, context, parsed[0])
+    if target is not None:
+        outcome = await context.services.moderation.unmute(moderator, target.user_id)
+        await reply(update, outcome.text)
+
+
+async def ban_command(update: Update, context: PeerContext) -> None:
+    """Out of the circle for good: /ban <pseudonym> [reason]."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    parsed = split_pseudonym(context.args or [])
+    if parsed is None:
+        await reply(update, mt.BAN_USAGE)
+        return
+    target = await _target(update, context, parsed[0])
+    if target is not None:
+        outcome = await context.services.moderation.ban(moderator, target.user_id, parsed[1])
+        await reply(update, outcome.text)
+
+
+async def unban_command(update: Update, context: PeerContext) -> None:
+    """Lift a ban: /unban <pseudonym or ban code>."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    text = " ".join(context.args or []).strip()
+    if not text:
+        await reply(update, mt.UNBAN_USAGE)
+        return
+    outcome = await context.services.moderation.unban(moderator, text)
+    await reply(update, outcome.text)
+
+
+async def audit_command(update: Update, context: PeerContext) -> None:
+    """The last moderator actions: /audit [n]."""
+    if not await moderator_only(update, context):
+        return
+    args = context.args or []
+    limit = int(args[0]) if args and args[0].isdigit() else AUDIT_DEFAULT
+    rows = await context.services.moderation.audit_log(max(1, min(limit, AUDIT_MOST)))
+    await reply(update, mt.audit_lines(rows))
+
+
+def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    where = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+    commands = {
+        "promote": promote_command, "demote": demote_command, "modhelp": modhelp_command,
+        "circlesize": circlesize_command, "announce": announce_command,
+        "queue": queue_command, "reject": reject_command, "reports": reports_command,
+        "warn": warn_command, "mute": mute_command, "unmute": unmute_command,
+        "ban": ban_command, "unban": unban_command, "audit": audit_command,
+    }  # fmt: skip
+    found: list[BaseHandler[Any, PeerContext, Any]] = [
+        CommandHandler(name, callback, filters=where) for name, callback in commands.items()
+    ]
+    found.append(CallbackQueryHandler(report_button, pattern=r"^mr:"))
+    return found
