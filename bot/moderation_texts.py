@@ -73,20 +73,11 @@ BANNED_FROM_CIRCLES = (
 )
 
 
-def promoted(user_id: int) -> str:
-    return f"{user_id} is a moderator now. /modhelp shows them what they can do."
-
-
-def already_moderator(user_id: int) -> str:
-    return f"{user_id} is a moderator already."
-
-
-def demoted(user_id: int) -> str:
-    return f"{user_id} is no longer a moderator."
-
-
-def not_moderator(user_id: int) -> str:
-    return f"{user_id} was not a moderator (operators come from the config)."
+# Replies about roles do not repeat the user id: ids never travel in the bot's messages.
+PROMOTED = "Done: that user is a moderator now. /modhelp shows them what they can do."
+ALREADY_MODERATOR = "That user is a moderator already."
+DEMOTED = "Done: that user is no longer a moderator."
+NOT_MODERATOR = "That user was not a moderator (operators come from the config)."
 
 
 def no_member_called(name: str) -> str:

@@ -58,7 +58,7 @@ async def promote_command(update: Update, context: PeerContext) -> None:
         await reply(update, mt.PROMOTE_USAGE)
         return
     added = await context.services.moderation.promote(operator, user_id)
-    await reply(update, mt.promoted(user_id) if added else mt.already_moderator(user_id))
+    await reply(update, mt.PROMOTED if added else mt.ALREADY_MODERATOR)
 
 
 async def demote_command(update: Update, context: PeerContext) -> None:
@@ -71,7 +71,7 @@ async def demote_command(update: Update, context: PeerContext) -> None:
         await reply(update, mt.PROMOTE_USAGE.replace("promote", "demote"))
         return
     removed = await context.services.moderation.demote(operator, user_id)
-    await reply(update, mt.demoted(user_id) if removed else mt.not_moderator(user_id))
+    await reply(update, mt.DEMOTED if removed else mt.NOT_MODERATOR)
 
 
 async def modhelp_command(update: Update, context: PeerContext) -> None:

@@ -1,0 +1,274 @@
+"""Peer moderators end to end: roles, refusals, sanctions, reports, alerts, audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.helpers import message_with_button, onboard
+from tests.test_circles_scenario import (  # noqa: F401
+    MOD_CHAT,
+    OPERATOR,
+    member_in,
+    new_circle,
+    settings,
+)
+
+MODERATOR_COMMANDS = (
+    "/promote 5", "/demote 5", "/modhelp", "/circlesize Morning Walkers 5",
+    "/announce Morning Walkers hello", "/queue", "/reject 1 no", "/reports",
+    "/warn Quiet Otter", "/mute Quiet Otter 2h", "/unmute Quiet Otter", "/ban Quiet Otter",
+    "/unban Quiet Otter", "/audit", "/newcircle Sneaky", "/invite Morning Walkers",
+    "/circles", "/circlemode Morning Walkers pre", "/tell 1 hello",
+)  # fmt: skip
+
+
+def table(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+async def pseudonym_of(user: EmulatedUser) -> str:
+    shown = (await user.ask("/circle")).shown_text
+    return shown.split("You are ")[1].removesuffix(" here.")
+
+
+async def mod_message(emulator: BotApiEmulator, text: str, after: int = 0) -> SentMessage:
+    """The first message in the moderators' chat (from index `after`) showing `text`."""
+    group = emulator.group(MOD_CHAT)
+    await emulator.wait_until(lambda: any(text in m.shown_text for m in group.messages[after:]))
+    return next(m for m in group.messages[after:] if text in m.shown_text)
+
+
+async def test_everyone_else_is_refused_and_nothing_changes(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    code = await new_circle(emulator)
+    alex = await member_in(emulator, code)
+    for command in MODERATOR_COMMANDS:
+        assert (await alex.ask(command)).shown_text == "This is for moderators.", command
+    for data in ("mr:ban:1", "mr:delete:1", "pm:ok:1", "pm:no:1", "cr:take:1", "cr:done:1"):
+        answer = await alex.callback_answer(alex.press_data(data, alex.last_message))
+        assert answer.text == "This is for moderators." and answer.show_alert, data
+    assert table(db_path, "SELECT action FROM audit_log") == [("newcircle",)]  # the operator's
+    assert table(db_path, "SELECT COUNT(*) FROM sanctions") == [(0,)]
+    assert table(db_path, "SELECT COUNT(*) FROM moderators") == [(0,)]
+    # In a group that is not the moderators' chat, moderator commands are ignored.
+    other = emulator.group(-100555, "Somewhere else")
+    other.send(emulator.user(OPERATOR), "/circles")
+    await emulator.user(OPERATOR).ask("/modhelp")
+    assert other.messages == []
+
+
+async def test_operators_promote_and_demote_moderators(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    operator, helper = emulator.user(OPERATOR), emulator.user()
+    assert (await helper.ask("/modhelp")).shown_text == "This is for moderators."
+    assert "is a moderator now" in (await operator.ask(f"/promote {helper.user_id}")).shown_text
+    assert "already" in (await operator.ask(f"/promote {helper.user_id}")).shown_text
+    assert "/circlesize" in (await helper.ask("/modhelp")).shown_text
+    assert "Only an operator" in (await helper.ask(f"/promote {helper.user_id + 1}")).shown_text
+    created = await helper.ask("/newcircle Evening Owls")
+    assert "Evening Owls" in created.shown_text
+    # Moderator commands work in the moderators' chat too.
+    emulator.group(MOD_CHAT).send(helper, "/circlesize Evening Owls 6")
+    await mod_message(emulator, "now takes up to 6 members")
+    assert "no longer a moderator" in (await operator.ask(f"/demote {helper.user_id}")).shown_text
+    assert (await helper.ask("/queue")).shown_text == "This is for moderators."
+    for bad in ("/promote", "/promote abc", "/demote 1 2"):
+        assert "user id" in (await operator.ask(bad)).shown_text
+    actions = [r[0] for r in table(db_path, "SELECT action FROM audit_log ORDER BY id")]
+    assert actions == ["promote", "newcircle", "circlesize", "demote"]
+
+
+async def test_sanctions_stop_relaying_and_a_ban_outlives_forget(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    operator = emulator.user(OPERATOR)
+    name = await pseudonym_of(alex)
+
+    alex.skip_to_end()
+    assert f"Muted {name} until" in (await operator.ask(f"/mute {name} 2h spamming")).shown_text
+    notice = await alex.next_message()
+    assert "paused your messages" in notice.shown_text and "spamming" in notice.shown_text
+    refused = await alex.ask("/encourage hello all")
+    assert "paused until" in refused.shown_text
+    assert f"{name} can write" in (await operator.ask(f"/unmute {name}")).shown_text
+    assert "not muted" in (await operator.ask(f"/unmute {name}")).shown_text
+    await alex.next_message()  # "You can write to your circle again."
+    assert "Sent to 1 member" in (await alex.ask("/encourage hello all")).shown_text
+
+    banned = await operator.ask(f"/ban {name} repeated harassment")
+    assert f"Banned {name}" in banned.shown_text
+    ban_code = banned.shown_text.split("Ban code: ")[1][:8]
+    assert "removed you from your circle" in (await alex.next_message()).shown_text
+    assert "not in a circle" in (await alex.ask("/circle")).shown_text
+    assert "closed circles to you" in (await alex.ask("/encourage hi")).shown_text
+    bo.skip_to_end()
+    assert "1 member" in (await bo.ask("/circle")).shown_text
+    # /forget and a new /start do not lift the ban; only a salted hash was kept.
+    await alex.ask("/forget")
+    await alex.tap("Yes, delete everything")
+    await emulator.wait_until(lambda: "deleted" in alex.last_message.shown_text.lower())
+    assert table(db_path, f"SELECT COUNT(*) FROM sanctions WHERE id_hash LIKE '%{alex.user_id}%'"
+                 ) == [(0,)]  # fmt: skip
+    await onboard(alex)
+    assert "closed circles to you" in (await alex.ask(f"/start {code}")).shown_text
+    assert "lifted the ban" in (await operator.ask(f"/unban {ban_code}")).shown_text.lower()
+    assert "Welcome to the circle" in (await alex.ask(f"/start {code}")).shown_text
+    for bad in ("/mute Quiet", "/mute Quiet Otter soon", "/mute Quiet Otter 0h", "/ban",
+                "/warn", "/unban", "/unmute"):  # fmt: skip
+        assert "<code>" in ((await operator.ask(bad)).raw_text or ""), bad
+
+
+async def test_three_warnings_within_the_window_mute_for_a_day(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    code = await new_circle(emulator)
+    alex, _ = await member_in(emulator, code), await member_in(emulator, code)
+    operator = emulator.user(OPERATOR)
+    name = await pseudonym_of(alex)
+    alex.skip_to_end()
+    assert "(1 in the warning window)" in (await operator.ask(f"/warn {name} tone")).shown_text
+    warning = await alex.next_message()
+    assert "gentle word" in warning.shown_text and "tone" in warning.shown_text
+    assert warning.protect_content
+    clock.advance(timedelta(days=31))  # the first warning falls out of the window
+    assert "(1 in the warning window)" in (await operator.ask(f"/warn {name}")).shown_text
+    assert "(2 in the warning window)" in (await operator.ask(f"/warn {name}")).shown_text
+    third = await operator.ask(f"/warn {name}")
+    assert "3 warnings in the window, so they are muted until 2026-04-03 09:00" in third.shown_text
+    assert "paused until" in (await alex.ask("/encourage hi")).shown_text
+    clock.advance(timedelta(hours=24, minutes=1))
+    assert "Sent to 1 member" in (await alex.ask("/encourage hi")).shown_text
+
+
+async def test_a_report_deleted_from_every_recipients_chat(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo, cy = [await member_in(emulator, code) for _ in range(3)]
+    await alex.ask("/encourage something unkind")
+    copies = [await message_with_button(u, "Thanks") for u in (bo, cy)]
+    await bo.tap("Report", copies[0])
+    report = await mod_message(emulator, "Report #")
+    assert report.button_labels == ["Dismiss", "🗑 Delete everywhere", "Warn", "Mute", "Ban"]
+    listed = await emulator.user(OPERATOR).ask("/reports")
+    assert "something unkind" in listed.shown_text
+    answer = await emulator.user(OPERATOR).tap("🗑 Delete everywhere", report)
+    assert answer.text == "Deleted from 2 chats. The report is closed."
+    await emulator.wait_until(lambda: all(copy.deleted for copy in copies))
+    await emulator.wait_until(lambda: "Deleted from 2 chats" in report.shown_text)
+    assert report.button_labels == []
+    assert "no open reports" in (await emulator.user(OPERATOR).ask("/reports")).shown_text
+    thanks = await bo.callback_answer(bo.press_data(copies[0].buttons[0]["callback_data"]))
+    assert thanks.text is not None and "expired" in thanks.text  # nothing to thank any more
+    assert table(db_path, "SELECT action, reason FROM audit_log WHERE action LIKE 'delete%'") == [
+        ("delete message", "encourage in Morning Walkers")
+    ]
+
+
+async def test_report_buttons_warn_and_dismiss(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    await alex.ask("/encourage meh")
+    copy = await message_with_button(bo, "Thanks")
+    await bo.tap("Report", copy)
+    report = await mod_message(emulator, "Report #")
+    operator = emulator.user(OPERATOR)
+    warned = await operator.tap("Warn", report)
+    assert warned.text is not None and "Warned" in warned.text
+    await emulator.wait_until(lambda: "Warned" in report.shown_text)
+    assert "Dismiss" in report.button_labels  # still open: a warning does not close it
+    await operator.tap("Dismiss", report)
+    await emulator.wait_until(lambda: "Dismissed" in report.shown_text)
+    stale = await operator.callback_answer(operator.press_data("mr:dismiss:999", report))
+    assert stale.text is not None and "expired" in stale.text
+
+
+async def test_queue_reject_with_a_reason_and_announce(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    operator = emulator.user(OPERATOR)
+    await operator.ask("/circlemode Morning Walkers pre")
+    assert "read by a moderator first" in (await alex.ask("/encourage call me at home")).shown_text
+    queued = await operator.ask("/queue")
+    assert "call me at home" in queued.shown_text and queued.button_labels == ["Approve", "Reject"]
+    relay_id = str(queued.buttons[0]["callback_data"]).split(":")[2]
+    alex.skip_to_end()
+    rejected = await operator.ask(f"/reject {relay_id} Please keep contact details private")
+    assert "has been told why" in rejected.shown_text
+    told = await alex.next_message()
+    assert "wasn't shared" in told.shown_text and "contact details private" in told.shown_text
+    assert "not waiting" in (await operator.ask(f"/reject {relay_id} again")).shown_text
+    assert "Nothing is waiting" in (await operator.ask("/queue")).shown_text
+
+    bo.skip_to_end()
+    announced = await operator.ask("/announce Morning Walkers Welcome, both of you!")
+    assert "Announced to Morning Walkers: 2 members" in announced.shown_text
+    assert "Moderators: Welcome, both of you!" in (await bo.next_message()).shown_text
+    assert "no circle called" in (await operator.ask("/announce Nowhere hi")).shown_text
+
+
+async def test_an_untaken_crisis_alert_is_sent_again(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    code = await new_circle(emulator)
+    alex, _ = await member_in(emulator, code), await member_in(emulator, code)
+    await alex.ask("/encourage I want to end my life")
+    first = await mod_message(emulator, "I want to end my life")
+    group = emulator.group(MOD_CHAT)
+    count = len(group.messages)
+    clock.advance(timedelta(minutes=14))
+    await alex.ask("/help")
+    assert len(group.messages) == count
+    clock.advance(timedelta(minutes=2))
+    again = await mod_message(emulator, "Nobody has taken this yet", after=count)
+    assert again.button_labels == first.button_labels
+    operator = emulator.user(OPERATOR)
+    await operator.tap(first.button_labels[0], again)
+    await emulator.wait_until(lambda: "Taken by" in again.shown_text)
+    count = len(group.messages)
+    clock.advance(timedelta(minutes=30))
+    await alex.ask("/help")
+    await alex.ask("/help")
+    assert len(group.messages) == count
+    actions = [r[0] for r in table(db_path, "SELECT action FROM audit_log ORDER BY id")]
+    assert actions[-1] == "take crisis alert"
+
+
+async def test_every_action_is_audited_and_the_log_is_append_only(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    code = await new_circle(emulator)
+    alex, _ = await member_in(emulator, code), await member_in(emulator, code)
+    name = await pseudonym_of(alex)
+    operator = emulator.user(OPERATOR)
+    for command in (f"/warn {name} be kind", f"/mute {name} 1h", f"/unmute {name}",
+                    f"/ban {name}", f"/unban {name}", "/circlesize Morning Walkers 8",
+                    "/circlemode Morning Walkers pre", "/announce Morning Walkers hi"):  # fmt: skip
+        await operator.ask(command)
+    audit = await operator.ask("/audit 20")
+    for action in ("newcircle", "warn", "mute", "unmute", "ban", "unban", "circlesize",
+                   "circlemode", "announce"):  # fmt: skip
+        assert f" · {action}" in audit.shown_text, action
+    assert f"warn · {name} · be kind" in audit.shown_text
+    assert str(alex.user_id) not in audit.shown_text
+    assert (await operator.ask("/audit 2")).shown_text.count("\n") == 2
+    with sqlite3.connect(db_path) as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE audit_log SET reason = 'edited'")
+    with sqlite3.connect(db_path) as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute("DELETE FROM audit_log")
