@@ -62,3 +62,25 @@ def render_trend_png(checkins: list[CheckinRow], first: date, last: date, title:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def render_weekly_png(weeks: dict[str, list[tuple[date, float, float]]], title: str) -> bytes:
+    """Weekly mean mood and confidence, one line per group; NaN (a hidden week) is a gap."""
+    figure = Figure(figsize=(8, 5), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    mood_axes, confidence_axes = figure.subplots(2, 1, sharex=True)
+    for name, points in weeks.items():
+        starts = [start for start, _, _ in points]
+        mood_axes.plot(starts, [m for _, m, _ in points], marker="o", label=name)
+        confidence_axes.plot(starts, [c for _, _, c in points], marker="o", label=name)
+    for axes, label, low, top in ((mood_axes, "Mean mood (1-5)", 1, 5),
+                                  (confidence_axes, "Mean confidence (0-10)", 0, 10)):  # fmt: skip
+        axes.set_ylim(low, top)
+        axes.set_ylabel(label)
+        axes.grid(alpha=0.3)
+    mood_axes.legend(loc="upper left", fontsize="small", frameon=False)
+    figure.suptitle(title)
+    figure.autofmt_xdate()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

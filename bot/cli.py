@@ -1,4 +1,4 @@
-"""The `peercircle` command: run, check-config, migrate."""
+"""The `peercircle` command: run, check-config, migrate, report."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, running_bot
+from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings, require_token
 from bot.logging_setup import configure_logging
+from bot.stats import StatsReport, StatsService, to_csv
 from storage.db import Database
 
 log = logging.getLogger("peercircle")
@@ -33,14 +36,26 @@ def _parser() -> argparse.ArgumentParser:
         ("check-config", "check the configuration and exit"),
         ("migrate", "bring the database schema up to date and exit"),
     ):
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument(
-            "--config",
-            type=Path,
-            default=None,
-            help="TOML config file (default: $PEERCIRCLE_CONFIG, else ./config.toml)",
-        )
+        _config_option(commands.add_parser(name, help=help_text))
+    report = commands.add_parser(
+        "report", help="write anonymised statistics (the /stats figures) to a CSV file"
+    )
+    _config_option(report)
+    report.add_argument("--out", type=Path, required=True, help="the CSV file to write")
+    report.add_argument(
+        "--since", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+        help="weekly rows from this date's week (default: the last 8 weeks)",
+    )  # fmt: skip
     return parser
+
+
+def _config_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="TOML config file (default: $PEERCIRCLE_CONFIG, else ./config.toml)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,6 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
+        if args.command == "report":
+            report = asyncio.run(_report(settings, args.since))
+            args.out.write_text(to_csv(report), encoding="utf-8")
+            print(f"wrote anonymised statistics for {len(report.groups)} group(s) to {args.out}")
+            return 0
         token = require_token(settings)
     except ConfigError as error:
         print(error, file=sys.stderr)
@@ -77,6 +97,15 @@ async def _migrate(settings: Settings) -> int:
     done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
     print(f"database {settings.storage.path} is at schema version {version} ({done})")
     return 0
+
+
+async def _report(settings: Settings, since: date | None) -> StatsReport:
+    db = await Database.open(settings.storage.path)
+    try:
+        stats = StatsService(db, SystemClock(), settings.moderation.stats_min_members)
+        return await stats.report(since)
+    finally:
+        await db.close()
 
 
 async def _run(settings: Settings) -> int:

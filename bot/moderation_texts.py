@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from bot.stats import Figure, StatsReport
 from storage.moderation import AuditRow
 
 MODHELP = (
@@ -66,6 +67,8 @@ CIRCLESIZE_USAGE = (
 QUEUE_EMPTY = "Nothing is waiting for review."
 REPORTS_EMPTY = "There are no open reports."
 AUDIT_EMPTY = "No moderator actions yet."
+STATS_CHART_TITLE = "Weekly means (groups of fewer members are left out)"
+STATS_CHART_CAPTION = "Weekly mean mood and confidence, per group."
 UNMUTED_TO_MEMBER = "You can write to your circle again. Welcome back. 💚"
 BANNED_FROM_CIRCLES = (
     "The moderators have closed circles to you, so I can't add you to one. Check-ins, "
@@ -218,4 +221,49 @@ def audit_lines(rows: list[AuditRow]) -> str:
         if row.reason:
             line += f" · <i>{escape(row.reason)}</i>"
         lines.append(line)
+    return "\n".join(lines)
+
+
+def _figure(report: StatsReport, figure: Figure, kind: str) -> str:
+    if report.hidden(figure):
+        return f"fewer than {report.minimum}"
+    if figure.value is None:
+        return "no data yet"
+    if kind == "share":
+        return f"{figure.value:.0%}"
+    if kind == "signed":
+        return f"{figure.value:+.1f} (over {figure.basis} members)"
+    if kind == "mean":
+        return f"{figure.value:.1f}"
+    return str(int(figure.value))
+
+
+def stats_text(report: StatsReport) -> str:
+    lines = [
+        f"<b>Statistics</b> for {report.today:%d %b %Y}. Figures over fewer than "
+        f"{report.minimum} members read “fewer than {report.minimum}”; no notes, no "
+        "messages, no single member."
+    ]
+    for group in report.groups:
+        lines.append("")
+        if group.members < report.minimum:
+            lines.append(f"<b>{escape(group.name)}</b>: fewer than {report.minimum} members")
+            continue
+
+        def f(figure: Figure, kind: str = "count") -> str:
+            return _figure(report, figure, kind)
+
+        lines.append(f"<b>{escape(group.name)}</b> ({group.members} members)")
+        lines.append(f"Active: {f(group.active_7d)} in the last 7 days, "
+                     f"{f(group.active_30d)} in the last 30")  # fmt: skip
+        lines.append(f"Check-in adherence, last 7 days: {f(group.adherence_7d, 'share')}")
+        if group.weeks:
+            week = group.weeks[-1]
+            lines.append(f"Week of {week.start:%d %b}: mean mood {f(week.mood, 'mean')}, "
+                         f"confidence {f(week.confidence, 'mean')}")  # fmt: skip
+        lines.append("Confidence, first 14 days to last 14 days: median "
+                     f"{f(group.confidence_change, 'signed')}")  # fmt: skip
+        lines.append(f"Goals done, last 30 days: {f(group.goal_completion, 'share')} of answers")
+        lines.append(f"Encouragement, last 7 days: {f(group.encouragement_sent)} sent, "
+                     f"{f(group.encouragement_thanked)} thanked")  # fmt: skip
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from bot.journey import JourneyService
 from bot.members import MemberService
 from bot.moderation import ModerationService
 from bot.scheduler import DueSweeper
+from bot.stats import StatsService
 from storage.db import Database
 
 
@@ -32,6 +33,7 @@ class Services:
     journeys: JourneyService
     goals: GoalService
     moderation: ModerationService
+    stats: StatsService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -64,6 +66,7 @@ class Services:
                 db, clock, settings.moderation.moderator_chat_id, outbox_ready.set
             ),
             moderation=ModerationService(db, clock, settings, outbox_ready.set),
+            stats=StatsService(db, clock, settings.moderation.stats_min_members),
             outbox_ready=outbox_ready,
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import moderation_texts as mt
+from bot.charts import render_weekly_png
 from bot.circles import report_message
 from bot.context import PeerContext
 from bot.delivery import markup
@@ -22,6 +24,7 @@ from bot.moderation import (
     parse_duration,
     split_pseudonym,
 )
+from bot.stats import chart_series
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -288,6 +291,19 @@ async def unban_command(update: Update, context: PeerContext) -> None:
     await reply(update, outcome.text)
 
 
+async def stats_command(update: Update, context: PeerContext) -> None:
+    """Anonymised statistics per circle and overall, with a chart of the weekly means."""
+    if not await moderator_only(update, context) or update.effective_chat is None:
+        return
+    report = await context.services.stats.report()
+    await reply(update, mt.stats_text(report))
+    series = chart_series(report)
+    if series:
+        # Rendering is CPU work: off the event loop, so other members are not kept waiting.
+        png = await asyncio.to_thread(render_weekly_png, series, mt.STATS_CHART_TITLE)
+        await update.effective_chat.send_photo(png, caption=mt.STATS_CHART_CAPTION)
+
+
 async def audit_command(update: Update, context: PeerContext) -> None:
     """The last moderator actions: /audit [n]."""
     if not await moderator_only(update, context):
@@ -305,7 +321,7 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         "circlesize": circlesize_command, "announce": announce_command,
         "queue": queue_command, "reject": reject_command, "reports": reports_command,
         "warn": warn_command, "mute": mute_command, "unmute": unmute_command,
-        "ban": ban_command, "unban": unban_command, "audit": audit_command,
+        "ban": ban_command, "unban": unban_command, "audit": audit_command, "stats": stats_command,
     }  # fmt: skip
     found: list[BaseHandler[Any, PeerContext, Any]] = [
         CommandHandler(name, callback, filters=where) for name, callback in commands.items()

@@ -257,9 +257,12 @@ async def test_every_action_is_audited_and_the_log_is_append_only(
     alex, _ = await member_in(emulator, code), await member_in(emulator, code)
     name = await pseudonym_of(alex)
     operator = emulator.user(OPERATOR)
-    for command in (f"/warn {name} be kind", f"/mute {name} 1h", f"/unmute {name}",
-                    f"/ban {name}", f"/unban {name}", "/circlesize Morning Walkers 8",
-                    "/circlemode Morning Walkers pre", "/announce Morning Walkers hi"):  # fmt: skip
+    commands = [
+        f"/warn {name} be kind", f"/mute {name} 1h", f"/unmute {name}", f"/ban {name}",
+        f"/unban {name}", "/circlesize Morning Walkers 8", "/circlemode Morning Walkers pre",
+        "/announce Morning Walkers hi",
+    ]  # fmt: skip
+    for command in commands:
         await operator.ask(command)
     audit = await operator.ask("/audit 20")
     for action in ("newcircle", "warn", "mute", "unmute", "ban", "unban", "circlesize",

@@ -1,0 +1,177 @@
+"""Anonymised statistics: per circle and overall, never a single member's data.
+
+Every figure carries the number of members it was computed over; one over fewer than the
+configured minimum is shown as "fewer than N", so no one can be singled out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import median
+
+from bot.clock import Clock
+from storage import circles as circle_rows
+from storage import stats as stat_rows
+from storage.db import Database
+
+OVERALL = "All members"
+CHART_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None  # None when there is no data at all
+    basis: int  # how many members it was computed over
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    members: int
+    checkins: int
+    mood: Figure
+    confidence: Figure
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    name: str
+    members: int
+    active_7d: Figure
+    active_30d: Figure
+    adherence_7d: Figure  # share of member-days with a check-in, 0..1
+    confidence_change: Figure  # median of (last 14 days - first 14 days)
+    goal_completion: Figure  # share of habit answers that were "done", last 30 days
+    encouragement_sent: Figure
+    encouragement_thanked: Figure
+    weeks: list[Week] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    today: date
+    minimum: int
+    groups: list[GroupStats]  # everyone first, then each circle by name
+
+    def hidden(self, figure: Figure) -> bool:
+        return figure.basis < self.minimum
+
+
+def _week_figures(rows: list[stat_rows.WeekRow]) -> list[Week]:
+    return [
+        Week(r.week_start, r.members, r.checkins, Figure(r.mood, r.members),
+             Figure(r.confidence, r.members))
+        for r in rows
+    ]  # fmt: skip
+
+
+class StatsService:
+    def __init__(self, db: Database, clock: Clock, minimum: int) -> None:
+        self._db = db
+        self._clock = clock
+        self._minimum = minimum
+
+    async def report(self, since: date | None = None) -> StatsReport:
+        """Figures for today (UTC) and weekly means from `since` (default: 8 weeks)."""
+        now = self._clock.now()
+        today = now.date()
+        first_week = since or today - timedelta(weeks=CHART_WEEKS - 1, days=today.weekday())
+        async with self._db.read() as session:
+            circles = await circle_rows.all_circles(session)
+            everyone = await stat_rows.member_count(session)
+            weeks = {
+                by: await stat_rows.checkin_weeks(session, first_week, by) for by in (False, True)
+            }
+            activity = {by: await stat_rows.activity(session, today, by) for by in (False, True)}
+            goals = {
+                by: await stat_rows.goal_answers(session, today - timedelta(days=29), by)
+                for by in (False, True)
+            }
+            changes = await stat_rows.confidence_changes(session)
+            encouragement = await stat_rows.encouragement(session, now - timedelta(days=7))
+
+        def group(name: str, members: int, circle_id: int | None, by: bool) -> GroupStats:
+            act = next((a for a in activity[by] if a.circle_id == circle_id), None)
+            goal = next((g for g in goals[by] if g.circle_id == circle_id), None)
+            mine = [c for cid, c in changes if not by or cid == circle_id]
+            sent = [e for e in encouragement if not by or e.circle_id == circle_id]
+            a7, a30, c7 = (act.active_7d, act.active_30d, act.checkins_7d) if act else (0, 0, 0)
+            return GroupStats(
+                name=name,
+                members=members,
+                active_7d=Figure(a7, members),
+                active_30d=Figure(a30, members),
+                adherence_7d=Figure(c7 / (members * 7) if members else None, members),
+                confidence_change=Figure(median(mine) if mine else None, len(mine)),
+                goal_completion=Figure(
+                    goal.done / goal.answered if goal and goal.answered else None,
+                    goal.members if goal else 0,
+                ),
+                encouragement_sent=Figure(sum(e.sent for e in sent), members),
+                encouragement_thanked=Figure(sum(e.thanked for e in sent), members),
+                weeks=_week_figures([w for w in weeks[by] if w.circle_id == circle_id]),
+            )
+
+        groups = [group(OVERALL, everyone, None, False)]
+        groups += [group(c.name, c.member_count, c.id, True) for c in circles]
+        return StatsReport(today, self._minimum, groups)
+
+
+def chart_series(report: StatsReport) -> dict[str, list[tuple[date, float, float]]]:
+    """Weekly means per group for the chart; a hidden or empty week is NaN (a gap)."""
+
+    def value(figure: Figure) -> float:
+        hidden = report.hidden(figure) or figure.value is None
+        return math.nan if hidden else float(figure.value or 0)
+
+    return {
+        g.name: [(w.start, value(w.mood), value(w.confidence)) for w in g.weeks]
+        for g in report.groups
+        if g.members >= report.minimum and g.weeks
+    }
+
+
+CSV_COLUMNS = (
+    "group", "row", "week_start", "members", "active_7d", "active_30d",
+    "checkin_adherence_7d", "checkins", "mean_mood", "mean_confidence",
+    "confidence_change_median", "confidence_change_members", "goal_completion_30d",
+    "encouragement_sent_7d", "encouragement_thanked_7d",
+)  # fmt: skip
+
+
+def to_csv(report: StatsReport) -> str:
+    """One summary row per group (the /stats figures), then one row per group and week."""
+
+    def shown(figure: Figure, digits: int = 2) -> str:
+        if report.hidden(figure):
+            return f"fewer than {report.minimum}"
+        if figure.value is None:
+            return ""
+        return str(round(figure.value, digits)) if digits else str(int(figure.value))
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for g in report.groups:
+        small = g.members < report.minimum
+        members = f"fewer than {report.minimum}" if small else str(g.members)
+        writer.writerow([
+            g.name, "summary", "", members, shown(g.active_7d, 0), shown(g.active_30d, 0),
+            shown(g.adherence_7d, 3), "", "", "", shown(g.confidence_change),
+            shown(Figure(g.confidence_change.basis, g.confidence_change.basis), 0),
+            shown(g.goal_completion, 3), shown(g.encouragement_sent, 0),
+            shown(g.encouragement_thanked, 0),
+        ])  # fmt: skip
+    for g in report.groups:
+        for week in g.weeks:
+            count = Figure(week.members, week.members)
+            writer.writerow([
+                g.name, "week", week.start.isoformat(), shown(count, 0), "", "", "",
+                shown(Figure(week.checkins, week.members), 0), shown(week.mood),
+                shown(week.confidence), "", "", "", "", "",
+            ])  # fmt: skip
+    return out.getvalue()

@@ -1,0 +1,151 @@
+"""Aggregate queries for anonymised statistics: counts and means per circle, never rows.
+
+Each query groups either by circle (`by_circle=True`, circle id per row) or over everyone
+(circle id None), because distinct-member counts cannot be added up afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from storage.db import Session
+from storage.timestamps import to_db
+
+# Monday of a local date, in SQL.
+_WEEK = "date(c.local_date, '-' || ((CAST(strftime('%w', c.local_date) AS INTEGER) + 6) % 7) || ' days')"  # noqa: E501
+
+
+def _group(by_circle: bool) -> str:
+    return "cm.circle_id" if by_circle else "NULL"
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    circle_id: int | None
+    week_start: date
+    members: int  # distinct members who checked in that week
+    checkins: int
+    mood: float
+    confidence: float
+
+
+async def checkin_weeks(session: Session, first_day: date, by_circle: bool) -> list[WeekRow]:
+    rows = await session.fetch_all(
+        f"""
+        SELECT {_group(by_circle)} AS circle_id, {_WEEK} AS week,
+               COUNT(DISTINCT c.user_id) AS members, COUNT(*) AS checkins,
+               AVG(c.mood) AS mood, AVG(c.confidence) AS confidence
+        FROM checkins c LEFT JOIN circle_members cm ON cm.user_id = c.user_id
+        WHERE c.local_date >= ?
+        GROUP BY 1, 2 ORDER BY 2
+        """,
+        (first_day.isoformat(),),
+    )
+    return [
+        WeekRow(r["circle_id"], date.fromisoformat(r["week"]), r["members"], r["checkins"],
+                r["mood"], r["confidence"])
+        for r in rows
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    circle_id: int | None
+    active_7d: int
+    active_30d: int
+    checkins_7d: int
+
+
+async def activity(session: Session, today: date, by_circle: bool) -> list[ActivityRow]:
+    """Members with a check-in in the last 7 and 30 days (today included)."""
+    d7 = date.fromordinal(today.toordinal() - 6).isoformat()
+    d30 = date.fromordinal(today.toordinal() - 29).isoformat()
+    rows = await session.fetch_all(
+        f"""
+        SELECT {_group(by_circle)} AS circle_id,
+               COUNT(DISTINCT CASE WHEN c.local_date >= ? THEN c.user_id END) AS a7,
+               COUNT(DISTINCT c.user_id) AS a30,
+               SUM(c.local_date >= ?) AS checkins7
+        FROM checkins c LEFT JOIN circle_members cm ON cm.user_id = c.user_id
+        WHERE c.local_date >= ? AND c.local_date <= ?
+        GROUP BY 1
+        """,
+        (d7, d7, d30, today.isoformat()),
+    )
+    return [ActivityRow(r["circle_id"], r["a7"], r["a30"], r["checkins7"] or 0) for r in rows]
+
+
+async def confidence_changes(session: Session) -> list[tuple[int | None, float]]:
+    """(circle id, change) per member with at least 28 days between first and last check-in:
+    mean confidence of their last 14 days minus that of their first 14 days."""
+    rows = await session.fetch_all(
+        """
+        WITH span AS (
+            SELECT user_id, MIN(local_date) AS first, MAX(local_date) AS last
+            FROM checkins GROUP BY user_id
+            HAVING julianday(MAX(local_date)) - julianday(MIN(local_date)) >= 27
+        )
+        SELECT cm.circle_id AS circle_id,
+               AVG(CASE WHEN c.local_date > date(s.last, '-14 days') THEN c.confidence END)
+             - AVG(CASE WHEN c.local_date < date(s.first, '+14 days') THEN c.confidence END)
+               AS change
+        FROM span s
+        JOIN checkins c ON c.user_id = s.user_id
+        LEFT JOIN circle_members cm ON cm.user_id = s.user_id
+        GROUP BY s.user_id
+        """
+    )
+    return [(r["circle_id"], float(r["change"])) for r in rows if r["change"] is not None]
+
+
+@dataclass(frozen=True)
+class GoalRateRow:
+    circle_id: int | None
+    members: int
+    done: int
+    answered: int
+
+
+async def goal_answers(session: Session, first_day: date, by_circle: bool) -> list[GoalRateRow]:
+    """Habit answers since `first_day`: how many were "done" out of all given."""
+    rows = await session.fetch_all(
+        f"""
+        SELECT {_group(by_circle)} AS circle_id, COUNT(DISTINCT g.user_id) AS members,
+               SUM(e.outcome = 'done') AS done, COUNT(*) AS answered
+        FROM goal_entries e JOIN goals g ON g.id = e.goal_id
+        LEFT JOIN circle_members cm ON cm.user_id = g.user_id
+        WHERE e.local_date >= ? AND g.kind = 'habit'
+        GROUP BY 1
+        """,
+        (first_day.isoformat(),),
+    )
+    return [GoalRateRow(r["circle_id"], r["members"], r["done"] or 0, r["answered"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class EncouragementRow:
+    circle_id: int
+    sent: int
+    thanked: int  # of those, how many were thanked at least once
+
+
+async def encouragement(session: Session, since: datetime) -> list[EncouragementRow]:
+    rows = await session.fetch_all(
+        """
+        SELECT r.circle_id AS circle_id, COUNT(*) AS sent,
+               SUM(EXISTS (SELECT 1 FROM relay_thanks t WHERE t.relay_id = r.id)) AS thanked
+        FROM relays r
+        WHERE r.kind IN ('encourage', 'reply') AND r.status = 'sent' AND r.created_at >= ?
+        GROUP BY r.circle_id
+        """,
+        (to_db(since),),
+    )
+    return [EncouragementRow(r["circle_id"], r["sent"], r["thanked"] or 0) for r in rows]
+
+
+async def member_count(session: Session) -> int:
+    row = await session.fetch_one(
+        "SELECT COUNT(*) AS n FROM members WHERE onboarded_at IS NOT NULL"
+    )
+    return int(row["n"]) if row else 0

@@ -1,0 +1,177 @@
+"""Anonymised statistics on a known data set: figures, suppression, /stats, the CSV report."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import sqlite3
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import ModerationSettings, Settings
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator
+from bot.stats import CSV_COLUMNS, StatsService, to_csv
+from storage.db import Database
+from tests.conftest import make_settings
+from tests.helpers import ROOT, subprocess_env
+
+TODAY = date(2026, 3, 30)  # a Monday
+NOW = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+OPERATOR = 990001
+FIRST = date(2026, 2, 1)
+
+
+def seed(db_path: Path) -> None:
+    """Circle Big (members 1-6, two months of check-ins) and circle Small (members 7-8)."""
+    stamp = NOW.isoformat(timespec="seconds")
+    with sqlite3.connect(db_path) as conn:
+        for user in range(1, 9):
+            conn.execute(
+                "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
+                "consent_version, onboarded_at, created_at) VALUES (?, ?, 'UTC', '20:00', ?, "
+                "1, ?, ?)",
+                (user, f"Member {user}", stamp, stamp, stamp),
+            )
+        conn.execute("INSERT INTO circles VALUES (1, 'Big', 'big', 12, 'post', ?)", (stamp,))
+        conn.execute("INSERT INTO circles VALUES (2, 'Small', 'small', 12, 'post', ?)", (stamp,))
+        for user in range(1, 9):
+            conn.execute("INSERT INTO circle_members VALUES (?, ?, ?)",
+                         (user, 1 if user <= 6 else 2, stamp))  # fmt: skip
+        for user in range(1, 7):
+            day = FIRST
+            while day <= TODAY:
+                early, late = day < date(2026, 2, 15), day > date(2026, 3, 16)
+                confidence = 4 if early else 4 + user if late else 5
+                conn.execute(
+                    "INSERT INTO checkins (user_id, local_date, mood, confidence, answered_at) "
+                    "VALUES (?, ?, 3, ?, ?)",
+                    (user, day.isoformat(), confidence, stamp),
+                )
+                day += timedelta(days=1)
+        for user in (7, 8):
+            for back in range(3):
+                conn.execute(
+                    "INSERT INTO checkins (user_id, local_date, mood, confidence, answered_at) "
+                    "VALUES (?, ?, 1, 1, ?)",
+                    (user, (TODAY - timedelta(days=back)).isoformat(), stamp),
+                )
+        for user in range(1, 6):
+            conn.execute(
+                "INSERT INTO goals (id, user_id, number, title, kind, schedule, nudge_time, "
+                "status, created_at) VALUES (?, ?, 1, 'Walk', 'habit', 'daily', '09:00', "
+                "'active', ?)",
+                (user, user, stamp),
+            )
+            for back, outcome in enumerate(("done", "done", "not_today", "done")):
+                conn.execute(
+                    "INSERT INTO goal_entries (goal_id, local_date, outcome, answered_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (user, (TODAY - timedelta(days=back)).isoformat(), outcome, stamp),
+                )
+        for relay, (circle, author) in enumerate([(1, 1), (1, 2), (1, 3), (1, 4), (2, 7)], 1):
+            conn.execute(
+                "INSERT INTO relays (id, circle_id, author_id, kind, pseudonym, text, status, "
+                "created_at) VALUES (?, ?, ?, 'encourage', 'x', 'you can do it', 'sent', ?)",
+                (relay, circle, author, (NOW - timedelta(days=1)).isoformat(timespec="seconds")),
+            )
+        conn.executemany("INSERT INTO relay_thanks VALUES (?, ?)", [(1, 5), (1, 6), (2, 5)])
+
+
+@pytest.fixture
+async def seeded(db_path: Path) -> Path:
+    db = await Database.open(db_path)  # migrates
+    await db.close()
+    seed(db_path)
+    return db_path
+
+
+async def test_figures_on_a_known_data_set(seeded: Path) -> None:
+    db = await Database.open(seeded)
+    try:
+        report = await StatsService(db, ManualClock(NOW), 5).report()
+    finally:
+        await db.close()
+    everyone, big, small = report.groups
+    assert (everyone.name, everyone.members, big.name, small.name) == ("All members", 8, "Big",
+                                                                       "Small")  # fmt: skip
+    assert (everyone.active_7d.value, everyone.active_30d.value) == (8, 8)
+    assert everyone.adherence_7d.value == pytest.approx((42 + 6) / 56)
+    assert big.adherence_7d.value == pytest.approx(1.0)
+    assert (big.confidence_change.value, big.confidence_change.basis) == (3.5, 6)
+    assert (big.goal_completion.value, big.goal_completion.basis) == (0.75, 5)
+    assert (big.encouragement_sent.value, big.encouragement_thanked.value) == (4, 2)
+    assert (everyone.encouragement_sent.value, everyone.encouragement_thanked.value) == (5, 2)
+    assert big.weeks[-1].start == TODAY and big.weeks[-1].mood.value == 3
+    assert big.weeks[-1].confidence.value == pytest.approx(7.5)
+    assert len(big.weeks) == 8
+    # Small has two members: everything about it is hidden.
+    assert report.hidden(small.active_7d) and report.hidden(small.encouragement_sent)
+    assert report.hidden(small.confidence_change)
+
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    summary = {r["group"]: r for r in rows if r["row"] == "summary"}
+    assert summary["Big"] == {
+        "group": "Big", "row": "summary", "week_start": "", "members": "6", "active_7d": "6",
+        "active_30d": "6", "checkin_adherence_7d": "1.0", "checkins": "", "mean_mood": "",
+        "mean_confidence": "", "confidence_change_median": "3.5",
+        "confidence_change_members": "6", "goal_completion_30d": "0.75",
+        "encouragement_sent_7d": "4", "encouragement_thanked_7d": "2",
+    }  # fmt: skip
+    assert summary["Small"]["members"] == "fewer than 5"
+    assert summary["Small"]["active_7d"] == "fewer than 5"
+    small_weeks = [r for r in rows if r["group"] == "Small" and r["row"] == "week"]
+    assert small_weeks and all(r["mean_mood"] == "fewer than 5" for r in small_weeks)
+    last_big = [r for r in rows if r["group"] == "Big" and r["row"] == "week"][-1]
+    assert (last_big["week_start"], last_big["members"], last_big["checkins"],
+            last_big["mean_confidence"]) == ("2026-03-30", "6", "6", "7.5")  # fmt: skip
+    # No note, relayed text or pseudonym ever appears.
+    assert "you can do it" not in to_csv(report) and "Member 1" not in to_csv(report)
+
+
+async def test_report_command_writes_the_csv(seeded: Path, tmp_path: Path) -> None:
+    out = tmp_path / "stats.csv"
+    env = subprocess_env() | {"PEERCIRCLE_STORAGE__PATH": str(seeded)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "report", "--out", str(out), "--since", "2026-03-01",
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
+    assert "3 group(s)" in stdout.decode()
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    weeks = sorted({r["week_start"] for r in rows if r["row"] == "week"})
+    assert weeks[0] == "2026-02-23"  # the Monday of 1 March's week
+    assert {r["group"] for r in rows} == {"All members", "Big", "Small"}
+
+
+@pytest.fixture
+def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+    return make_settings(emulator, db_path, moderation=ModerationSettings(operators=[OPERATOR]))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(NOW)
+
+
+async def test_stats_command_hides_small_circles_and_sends_a_chart(
+    seeded: Path, emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    operator = emulator.user(OPERATOR)
+    text = await operator.ask("/stats")
+    assert "<b>Big</b> (6 members)" in (text.raw_text or "")
+    assert "Small: fewer than 5 members" in text.shown_text
+    assert "median +3.5 (over 6 members)" in text.shown_text
+    assert "Goals done, last 30 days: 75% of answers" in text.shown_text
+    chart = await operator.next_message()
+    assert chart.photo is not None and chart.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(chart.photo) > 10_000
+    member = emulator.user()
+    assert (await member.ask("/stats")).shown_text == "This is for moderators."
