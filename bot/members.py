@@ -14,6 +14,7 @@ from bot.config import CheckinSettings, MemberSettings
 from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.pseudonyms import draw_pseudonym
+from bot.sanctions import hash_of
 from bot.schedule import next_daily, next_weekly
 from bot.timeparse import parse_hhmm
 from bot.timezones import normalise_timezone, zone_of
@@ -21,6 +22,7 @@ from storage import checkins as checkin_rows
 from storage import goals as goal_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows
+from storage import moderation as moderation_rows
 from storage.db import Database, Session
 from storage.members import MemberRow
 
@@ -265,6 +267,7 @@ class MemberService:
             checkins = await checkin_rows.export(session, user_id)
             journeys = await journey_rows.export(session, user_id)
             goals = await goal_rows.export(session, user_id)
+            sanctions = await moderation_rows.export(session, await hash_of(session, user_id))
         if not member:
             raise NotAMember(user_id)
         return {
@@ -274,6 +277,7 @@ class MemberService:
             "checkins": checkins,
             "journeys": journeys,
             "goals": goals,
+            "moderation": sanctions,
         }
 
     async def forget(self, user_id: int) -> bool:

@@ -21,6 +21,7 @@ from bot.goals import Goal, GoalService, next_nudge
 from bot.journey import JourneyService, is_milestone, milestone_label
 from bot.members import Member
 from bot.outgoing import OutgoingMessage
+from bot.sanctions import restriction
 from bot.schedule import local_date, next_daily, next_weekly
 from bot.timeparse import parse_hhmm
 from bot.timezones import zone_of
@@ -281,6 +282,8 @@ class DueSweeper:
         )  # fmt: skip
         if not added or not await journey_rows.sharing(session, row.user_id):
             return added
+        if await restriction(session, row.user_id, now) is not None:
+            return added  # a muted or banned member's milestone stays with them
         circle = await circle_rows.circle_of(session, row.user_id)
         if circle is None:
             return added

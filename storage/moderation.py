@@ -109,6 +109,16 @@ async def lift(session: Session, id_hash: str, kind: str, now: datetime) -> int:
     )
 
 
+async def export(session: Session, id_hash: str) -> list[dict[str, object]]:
+    """A member's own warnings, mutes and bans, for /mydata."""
+    rows = await session.fetch_all(
+        "SELECT kind, reason, until, created_at, lifted_at FROM sanctions WHERE id_hash = ? "
+        "ORDER BY id",
+        (id_hash,),
+    )
+    return [dict(r) for r in rows]
+
+
 async def bans_matching(session: Session, text: str) -> list[SanctionRow]:
     """Active bans whose pseudonym is `text` (any case) or whose hash starts with it."""
     rows = await session.fetch_all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -100,6 +101,8 @@ async def test_sanctions_stop_relaying_and_a_ban_outlives_forget(
     assert f"Muted {name} until" in (await operator.ask(f"/mute {name} 2h spamming")).shown_text
     notice = await alex.next_message()
     assert "paused your messages" in notice.shown_text and "spamming" in notice.shown_text
+    exported = json.loads((await alex.ask("/mydata")).document or b"{}")
+    assert [(s["kind"], s["reason"]) for s in exported["moderation"]] == [("mute", "spamming")]
     refused = await alex.ask("/encourage hello all")
     assert "paused until" in refused.shown_text
     assert f"{name} can write" in (await operator.ask(f"/unmute {name}")).shown_text
