@@ -507,16 +507,21 @@ async def _change_schedule(
 async def _pause(
     context: PeerContext, member: Member, goal: Goal, rest: list[str]
 ) -> OutgoingMessage:
-    goals = context.services.goals
-    goal = await goals.pause(member.user_id, goal.id)
-    return gm.manage(await goals.progress(member.user_id, goal.id))
+    return await _set_paused(context, member, goal, paused=True)
 
 
 async def _resume(
     context: PeerContext, member: Member, goal: Goal, rest: list[str]
 ) -> OutgoingMessage:
+    return await _set_paused(context, member, goal, paused=False)
+
+
+async def _set_paused(
+    context: PeerContext, member: Member, goal: Goal, paused: bool
+) -> OutgoingMessage:
     goals = context.services.goals
-    goal = await goals.resume(member.user_id, goal.id)
+    change = goals.pause if paused else goals.resume
+    goal = await change(member.user_id, goal.id)
     return gm.manage(await goals.progress(member.user_id, goal.id))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -213,69 +215,77 @@ async def _target(update: Update, context: PeerContext, name: str) -> Target | N
     return target
 
 
-async def warn_command(update: Update, context: PeerContext) -> None:
-    """A private, kind warning: /warn <pseudonym> [reason]."""
+MemberAction = Callable[[Moderator, Target, str | None], Awaitable[Outcome]]
+
+
+async def _on_member(
+    update: Update,
+    context: PeerContext,
+    usage: str,
+    act: MemberAction,
+    needs_duration: bool = False,
+) -> None:
+    """/<command> <pseudonym> [more]: find the one member going by it, then act."""
     moderator = await moderator_only(update, context)
     if moderator is None:
         return
     parsed = split_pseudonym(context.args or [])
-    if parsed is None:
-        await reply(update, mt.WARN_USAGE)
+    if parsed is None or (needs_duration and _duration_and_reason(parsed[1]) is None):
+        await reply(update, usage)
         return
     target = await _target(update, context, parsed[0])
     if target is not None:
-        outcome = await context.services.moderation.warn(moderator, target.user_id, parsed[1])
-        await reply(update, outcome.text)
+        await reply(update, (await act(moderator, target, parsed[1])).text)
+
+
+async def warn_command(update: Update, context: PeerContext) -> None:
+    """A private, kind warning: /warn <pseudonym> [reason]."""
+    moderation = context.services.moderation
+
+    async def warn(by: Moderator, target: Target, reason: str | None) -> Outcome:
+        return await moderation.warn(by, target.user_id, reason)
+
+    await _on_member(update, context, mt.WARN_USAGE, warn)
 
 
 async def mute_command(update: Update, context: PeerContext) -> None:
     """Pause a member's relays: /mute <pseudonym> <2h|3d|1w> [reason]."""
-    moderator = await moderator_only(update, context)
-    if moderator is None:
-        return
-    parsed = split_pseudonym(context.args or [])
-    words = (parsed[1] or "").split(maxsplit=1) if parsed else []
+    moderation = context.services.moderation
+
+    async def mute(by: Moderator, target: Target, rest: str | None) -> Outcome:
+        parsed = _duration_and_reason(rest)
+        assert parsed is not None  # checked before the member was looked up
+        return await moderation.mute(by, target.user_id, *parsed)
+
+    await _on_member(update, context, mt.MUTE_USAGE, mute, needs_duration=True)
+
+
+def _duration_and_reason(rest: str | None) -> tuple[timedelta, str | None] | None:
+    words = (rest or "").split(maxsplit=1)
     duration = parse_duration(words[0]) if words else None
-    if parsed is None or duration is None:
-        await reply(update, mt.MUTE_USAGE)
-        return
-    target = await _target(update, context, parsed[0])
-    if target is not None:
-        reason = words[1] if len(words) > 1 else None
-        outcome = await context.services.moderation.mute(
-            moderator, target.user_id, duration, reason
-        )
-        await reply(update, outcome.text)
+    if duration is None:
+        return None
+    return duration, words[1] if len(words) > 1 else None
 
 
 async def unmute_command(update: Update, context: PeerContext) -> None:
     """Lift a mute: /unmute <pseudonym>."""
-    moderator = await moderator_only(update, context)
-    if moderator is None:
-        return
-    parsed = split_pseudonym(context.args or [])
-    if parsed is None:
-        await reply(update, mt.UNMUTE_USAGE)
-        return
-    target = await _target(update, context, parsed[0])
-    if target is not None:
-        outcome = await context.services.moderation.unmute(moderator, target.user_id)
-        await reply(update, outcome.text)
+    moderation = context.services.moderation
+
+    async def unmute(by: Moderator, target: Target, _: str | None) -> Outcome:
+        return await moderation.unmute(by, target.user_id)
+
+    await _on_member(update, context, mt.UNMUTE_USAGE, unmute)
 
 
 async def ban_command(update: Update, context: PeerContext) -> None:
     """Out of the circle for good: /ban <pseudonym> [reason]."""
-    moderator = await moderator_only(update, context)
-    if moderator is None:
-        return
-    parsed = split_pseudonym(context.args or [])
-    if parsed is None:
-        await reply(update, mt.BAN_USAGE)
-        return
-    target = await _target(update, context, parsed[0])
-    if target is not None:
-        outcome = await context.services.moderation.ban(moderator, target.user_id, parsed[1])
-        await reply(update, outcome.text)
+    moderation = context.services.moderation
+
+    async def ban(by: Moderator, target: Target, reason: str | None) -> Outcome:
+        return await moderation.ban(by, target.user_id, reason)
+
+    await _on_member(update, context, mt.BAN_USAGE, ban)
 
 
 async def unban_command(update: Update, context: PeerContext) -> None:
