@@ -15,8 +15,11 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
 from bot.delivery import OutboxWorker
+from bot.health import HealthServer
+from bot.intake import PollingIntake, UpdateDispatcher
 from bot.logging_setup import quiet_noisy_loggers
 from bot.services import Services
+from bot.webhook import WebhookServer
 from handlers import (
     account,
     alerts,
@@ -47,6 +50,7 @@ def build_application(
         .base_file_url(settings.telegram.api_base_file_url)
         .context_types(ContextTypes(context=PeerContext, bot_data=BotData))
         .get_updates_read_timeout(settings.telegram.poll_timeout + 10)
+        .updater(None)  # bot.intake polls (or bot.webhook listens) instead: see there why
         .build()
     )
     app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
@@ -81,7 +85,12 @@ async def start_services(app: PeerApplication) -> Services:
     commands = [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
     await app.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
     worker = OutboxWorker(
-        app.bot, services.db, startup.clock, startup.settings.delivery, services.outbox_ready
+        app.bot,
+        services.db,
+        startup.clock,
+        startup.settings.delivery,
+        services.outbox_ready,
+        services.metrics,
     )
     app.bot_data.delivery = worker
     worker.start()
@@ -118,6 +127,37 @@ async def stop_services(app: PeerApplication) -> None:
         await services.close()
 
 
+async def start_intake(app: PeerApplication, services: Services) -> PollingIntake | WebhookServer:
+    """Poll, or with a webhook URL configured, listen for Telegram's posts."""
+    telegram = services.settings.telegram
+    dispatcher = UpdateDispatcher(app, services.db, services.clock, services.metrics)
+    intake: PollingIntake | WebhookServer
+    if telegram.webhook_url:
+        intake = WebhookServer(app, dispatcher, telegram)
+        await intake.start()
+    else:
+        await app.bot.delete_webhook(drop_pending_updates=False)  # polling needs none set
+        intake = PollingIntake(app, dispatcher, services.db, telegram, services.metrics)
+        intake.start()
+        log.info("polling started as @%s", app.bot.username)
+    app.bot_data.intake = intake
+    return intake
+
+
+async def start_health(app: PeerApplication, services: Services) -> HealthServer | None:
+    settings = services.settings.metrics
+    if not settings.port:
+        return None
+
+    def alive() -> bool:
+        intake, worker = app.bot_data.intake, app.bot_data.delivery
+        return bool(intake is not None and intake.alive and worker is not None and worker.alive)
+
+    health = HealthServer(settings, services.metrics, services.db, services.clock, alive)
+    await health.start()
+    return health
+
+
 @asynccontextmanager
 async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
     """Run the bot (polling) for the duration of the block, then stop it cleanly."""
@@ -126,16 +166,15 @@ async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
         services = await start_services(app)
         await app.start()
         schedule_sweeps(app, services)
-        assert app.updater is not None
-        await app.updater.start_polling(
-            timeout=services.settings.telegram.poll_timeout, drop_pending_updates=False
-        )
-        log.info("polling started as @%s", app.bot.username)
+        intake = await start_intake(app, services)
+        health = await start_health(app, services)
         try:
             yield app
         finally:
-            if app.updater.running:
-                await app.updater.stop()
+            # Stop taking updates first; handlers running now finish; then the outbox.
+            await intake.stop()
+            if health is not None:
+                await health.stop()
             if app.running:
                 await app.stop()
     finally:

@@ -9,8 +9,17 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -46,6 +55,30 @@ class TelegramSettings(_Section):
     token: SecretStr = SecretStr("")
     api_base_url: str = "https://api.telegram.org/bot"
     poll_timeout: int = Field(default=10, ge=0, le=50)
+    # No successful getUpdates for this long: log CRITICAL and exit for a restart.
+    liveness_seconds: int = Field(default=300, ge=10, le=86400)
+    # With a webhook URL, Telegram sends updates to this process instead of polling.
+    webhook_url: str = ""
+    webhook_secret: SecretStr = SecretStr("")
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> TelegramSettings:
+        if self.webhook_url and len(self.webhook_secret.get_secret_value()) < 32:
+            raise ValueError(
+                "telegram.webhook_secret must be at least 32 characters when "
+                "telegram.webhook_url is set (letters, digits, _ and -); generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        if self.webhook_url and not self.webhook_url.startswith("https://"):
+            raise ValueError("telegram.webhook_url must start with https:// (Telegram's rule)")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        path = urlsplit(self.webhook_url).path
+        return path or "/"
 
     @property
     def api_base_file_url(self) -> str:
@@ -133,6 +166,12 @@ class CircleSettings(_Section):
     relays_per_hour: int = Field(default=10, ge=1, le=1000)
 
 
+class MetricsSettings(_Section):
+    # /healthz and /metrics (Prometheus) on this address; port 0 turns them off.
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -159,6 +198,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = DeliverySettings()
     circles: CircleSettings = CircleSettings()
     logging: LoggingSettings = LoggingSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @classmethod
     def settings_customise_sources(

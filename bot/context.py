@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -23,6 +23,13 @@ class StartupConfig:
     rng: random.Random
 
 
+class Intake(Protocol):
+    @property
+    def alive(self) -> bool: ...
+
+    async def stop(self) -> None: ...
+
+
 class BotData:
     """bot_data: PTB builds it with no arguments; build_application and start-up fill it."""
 
@@ -30,6 +37,8 @@ class BotData:
         self.startup: StartupConfig | None = None
         self.running_services: Services | None = None
         self.delivery: OutboxWorker | None = None
+        # The update intake (polling or webhook), for health checks and the CLI.
+        self.intake: Intake | None = None
 
     @property
     def services(self) -> Services:

@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
 from bot.config import DeliverySettings
+from bot.metrics import Metrics
 from bot.outgoing import OutgoingMessage
 from storage import members as member_rows
 from storage import outbox
@@ -52,7 +53,9 @@ class OutboxWorker:
         clock: Clock,
         settings: DeliverySettings,
         ready: asyncio.Event,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics()
         self._bot = bot
         self._db = db
         self._clock = clock
@@ -72,6 +75,10 @@ class OutboxWorker:
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-worker")
+
+    @property
+    def alive(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     async def stop(self, timeout: float = 8.0) -> None:
         """Stop taking new messages; let the one in flight finish."""
@@ -172,11 +179,13 @@ class OutboxWorker:
             except RetryAfter as error:
                 # Telegram limits the whole bot: everything waits, then this message goes.
                 self.rate_limited += 1
+                self._metrics.rate_limited.inc()
                 pause = _seconds(error.retry_after)
                 log.warning("429 from Telegram: waiting %.1fs (outbox id=%d)", pause, row.id)
                 self._hold(pause)
                 continue
             except Forbidden:
+                self._metrics.blocked.inc()
                 await self._blocked(row)
                 return
             except BadRequest as error:
@@ -206,6 +215,7 @@ class OutboxWorker:
             async with self._db.transaction() as session:
                 await outbox.mark_sent(session, row.id, sent.message_id, self._clock.now())
             self.sent += 1
+            self._metrics.messages_sent.inc()
             return
 
     async def _blocked(self, row: OutboxRow) -> None:

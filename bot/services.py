@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.members import MemberService
+from bot.metrics import Metrics
 from bot.moderation import ModerationService
 from bot.scheduler import DueSweeper
 from bot.stats import StatsService
@@ -36,6 +37,7 @@ class Services:
     stats: StatsService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    metrics: Metrics = field(default_factory=Metrics)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:

@@ -33,6 +33,8 @@ def describe(update: object) -> str:
 async def on_error(update: object, context: PeerContext) -> None:
     """Log the failure with its traceback and tell the member nothing was lost."""
     error = context.error
+    if context.bot_data.running_services is not None:
+        context.services.metrics.handler_errors.inc()
     log.error(
         "handler failed: %s error=%s",
         describe(update),

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from storage.migrations import apply_migrations
+from storage.timestamps import to_db
+from storage.update_marks import MARK_SQL, handling_update
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -96,6 +99,9 @@ class Database:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Session(self._conn)
+                update_id = handling_update.get()
+                if update_id is not None:  # the update's effects and its mark commit together
+                    await self._conn.execute(MARK_SQL, (update_id, to_db(datetime.now(UTC))))
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise

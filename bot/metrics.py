@@ -1,0 +1,39 @@
+"""Prometheus metrics for the operator: counters the bot bumps, gauges read on each scrape.
+
+Each running bot has its own registry, so tests can run many bots in one process.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.updates_handled = Counter(
+            "peercircle_updates_handled", "Updates handed to the handlers", registry=r
+        )
+        self.handler_errors = Counter(
+            "peercircle_handler_errors", "Handlers that raised an error", registry=r
+        )
+        self.messages_sent = Counter(
+            "peercircle_messages_sent", "Outbox messages Telegram accepted", registry=r
+        )
+        self.rate_limited = Counter(
+            "peercircle_telegram_429", "Sends Telegram refused with 429 Too Many Requests",
+            registry=r,
+        )  # fmt: skip
+        self.blocked = Counter(
+            "peercircle_telegram_403", "Sends refused with 403: the member blocked the bot",
+            registry=r,
+        )  # fmt: skip
+        self.outbox_depth = Gauge(
+            "peercircle_outbox_depth", "Outbox messages waiting to be sent", registry=r
+        )
+        self.scheduler_lag = Gauge(
+            "peercircle_scheduler_lag_seconds",
+            "How long the oldest due row has been waiting for the sweep",
+            registry=r,
+        )

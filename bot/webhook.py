@@ -1,0 +1,79 @@
+"""Webhook mode: Telegram posts updates here; each is handled and committed before the 200.
+
+A request without the configured secret in X-Telegram-Bot-Api-Secret-Token gets 403 and
+changes nothing. Telegram resends an update it did not get a 200 for; the dispatcher skips
+one that was handled already.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from aiohttp import web
+from telegram import Update
+
+from bot.config import TelegramSettings
+from bot.context import PeerApplication
+from bot.intake import UpdateDispatcher
+
+log = logging.getLogger("peercircle.webhook")
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY = 1024 * 1024
+
+
+class WebhookServer:
+    def __init__(
+        self, app: PeerApplication, dispatcher: UpdateDispatcher, settings: TelegramSettings
+    ) -> None:
+        self._app = app
+        self._dispatcher = dispatcher
+        self._settings = settings
+        self._secret = settings.webhook_secret.get_secret_value().encode()
+        self._runner: web.AppRunner | None = None
+        self.alive = False
+        self.port = settings.webhook_port
+
+    async def start(self) -> None:
+        server = web.Application(client_max_size=MAX_BODY)
+        server.router.add_post(self._settings.webhook_path, self._receive)
+        self._runner = web.AppRunner(server, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner, self._settings.webhook_listen, self._settings.webhook_port
+        )
+        await site.start()
+        addresses = self._runner.addresses  # the port actually bound, when 0 was asked
+        if addresses:
+            self.port = int(addresses[0][1])
+        await self._app.bot.set_webhook(
+            self._settings.webhook_url,
+            secret_token=self._settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        self.alive = True
+        log.info("webhook listening on %s:%d", self._settings.webhook_listen, self.port)
+
+    async def stop(self) -> None:
+        """Stop taking updates; requests being handled finish first."""
+        self.alive = False
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("webhook request refused: wrong or missing secret token")
+            return web.Response(status=403)
+        if not self.alive:
+            return web.Response(status=503)  # Telegram will resend it after the restart
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self._app.bot)
+        except (ValueError, TypeError, KeyError):
+            log.warning("webhook request refused: not an update")
+            return web.Response(status=400)
+        await self._dispatcher.handle([update])
+        return web.Response(status=200)
