@@ -1,4 +1,4 @@
-"""The `peercircle` command: run, check-config, migrate, report."""
+"""The `peercircle` command: run, check-config, migrate, backup, restore, report."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application, running_bot
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings, require_token
+from bot.context import PeerApplication
+from bot.instance_lock import AlreadyRunning, InstanceLock
+from bot.intake import PollingIntake
 from bot.logging_setup import configure_logging
 from bot.stats import StatsReport, StatsService, to_csv
+from storage.backup import BackupError, backup, restore
 from storage.db import Database
 
 log = logging.getLogger("peercircle")
@@ -41,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
         "report", help="write anonymised statistics (the /stats figures) to a CSV file"
     )
     _config_option(report)
+    for name, help_text in (
+        ("backup", "copy the database consistently (the bot may run) and check the copy"),
+        ("restore", "put a checked backup in place of the database (the bot must be stopped)"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        _config_option(sub)
+        sub.add_argument("path", type=Path, help="the backup file")
     report.add_argument("--out", type=Path, required=True, help="the CSV file to write")
     report.add_argument(
         "--since", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
@@ -64,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
+        if args.command in ("backup", "restore"):
+            return _backup_or_restore(args.command, settings.storage.path, args.path)
         if args.command == "report":
             report = asyncio.run(_report(settings, args.since))
             args.out.write_text(to_csv(report), encoding="utf-8")
@@ -80,11 +93,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{len(settings.moderation.operators)} operator(s)"
         )
         return 0
-    configure_logging(settings.logging, secrets=[token])
+    configure_logging(settings.logging, secrets=[token, _webhook_secret(settings)])
+    lock = InstanceLock(settings.storage.path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as running:
+        print(
+            f"another peercircle is already running on {settings.storage.path} "
+            f"(lock {running}); one process per database",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     try:
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:
         return 0
+    finally:
+        lock.release()
+
+
+def _webhook_secret(settings: Settings) -> str:
+    return settings.telegram.webhook_secret.get_secret_value()
+
+
+def _backup_or_restore(command: str, db_path: Path, path: Path) -> int:
+    try:
+        if command == "backup":
+            backup(db_path, path)
+            print(f"backed up {db_path} to {path}; integrity check: ok")
+            return 0
+        with InstanceLock(db_path):
+            restore(path, db_path)
+        print(f"restored {db_path} from {path}; integrity check: ok")
+        return 0
+    except AlreadyRunning as running:
+        print(f"peercircle is running on {db_path} (lock {running}); stop it, then restore",
+              file=sys.stderr)  # fmt: skip
+    except BackupError as error:
+        print(f"{command} failed: {error}", file=sys.stderr)
+    return EXIT_FAILURE
 
 
 async def _migrate(settings: Settings) -> int:
@@ -114,10 +161,10 @@ async def _run(settings: Settings) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     app = build_application(settings)
+    failed = False
     try:
         async with running_bot(app):
-            await stop.wait()
-            log.info("stopping: signal received")
+            failed = await _until_stopped(app, stop)
     except InvalidToken:
         print(
             "Telegram rejected telegram.token (Unauthorized): copy the token again from "
@@ -132,4 +179,19 @@ async def _run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    return 0
+    return EXIT_FAILURE if failed else 0
+
+
+async def _until_stopped(app: PeerApplication, stop: asyncio.Event) -> bool:
+    """Wait for SIGTERM/SIGINT, or for the intake to give up; True in the second case."""
+    waits = [asyncio.create_task(stop.wait())]
+    intake = app.bot_data.intake
+    if isinstance(intake, PollingIntake):
+        waits.append(asyncio.create_task(intake.failed.wait()))
+    _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    if stop.is_set():
+        log.info("stopping: signal received")
+        return False
+    return True
