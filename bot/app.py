@@ -36,6 +36,9 @@ from handlers.errors import on_error
 
 log = logging.getLogger("peercircle.app")
 
+CONNECTIONS = 16
+POOL_TIMEOUT = 10.0
+
 
 def build_application(
     settings: Settings, *, clock: Clock | None = None, rng: random.Random | None = None
@@ -51,6 +54,10 @@ def build_application(
         .context_types(ContextTypes(context=PeerContext, bot_data=BotData))
         .get_updates_read_timeout(settings.telegram.poll_timeout + 10)
         .updater(None)  # bot.intake polls (or bot.webhook listens) instead: see there why
+        # Members' updates are handled side by side; with python-telegram-bot's default pool
+        # of one connection their requests would queue for it (and time out under load).
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_TIMEOUT)
         .build()
     )
     app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
@@ -130,7 +137,9 @@ async def stop_services(app: PeerApplication) -> None:
 async def start_intake(app: PeerApplication, services: Services) -> PollingIntake | WebhookServer:
     """Poll, or with a webhook URL configured, listen for Telegram's posts."""
     telegram = services.settings.telegram
-    dispatcher = UpdateDispatcher(app, services.db, services.clock, services.metrics)
+    dispatcher = UpdateDispatcher(
+        app, services.db, services.clock, services.metrics, telegram.concurrent_members
+    )
     intake: PollingIntake | WebhookServer
     if telegram.webhook_url:
         intake = WebhookServer(app, dispatcher, telegram)

@@ -55,6 +55,8 @@ class TelegramSettings(_Section):
     token: SecretStr = SecretStr("")
     api_base_url: str = "https://api.telegram.org/bot"
     poll_timeout: int = Field(default=10, ge=0, le=50)
+    # Handle different members' updates side by side (each member's stay in order).
+    concurrent_members: bool = True
     # No successful getUpdates for this long: log CRITICAL and exit for a restart.
     liveness_seconds: int = Field(default=300, ge=10, le=86400)
     # With a webhook URL, Telegram sends updates to this process instead of polling.

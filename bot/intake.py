@@ -32,6 +32,7 @@ log = logging.getLogger("peercircle.intake")
 KEEP_MARKS = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
 PRUNE_EVERY_BATCHES = 500
 MAX_BACKOFF = 30.0
+PARALLEL_MEMBERS = 4
 
 
 def sender_of(update: Update) -> int:
@@ -46,16 +47,24 @@ def sender_of(update: Update) -> int:
 class UpdateDispatcher:
     """Hands updates to the application once each, in order per member."""
 
-    def __init__(self, app: PeerApplication, db: Database, clock: Clock, metrics: Metrics) -> None:
+    def __init__(
+        self, app: PeerApplication, db: Database, clock: Clock, metrics: Metrics,
+        concurrent: bool = True,
+    ) -> None:  # fmt: skip
+        self._concurrent = concurrent
         self._app = app
         self._db = db
         self._clock = clock
         self._metrics = metrics
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # A few members at a time: enough to overlap one's requests with another's work;
+        # more only makes httpx's connection pool slower (its bookkeeping grows with waiters).
+        self._slots = asyncio.Semaphore(PARALLEL_MEMBERS)
         self._batches = 0
 
-    async def handle(self, updates: Sequence[Update]) -> None:
-        """Handle every update not handled before, then mark them all handled."""
+    async def handle(self, updates: Sequence[Update], offset: int | None = None) -> None:
+        """Handle every update not handled before, then mark them all handled (and, when
+        polling, store the next offset in the same commit)."""
         async with self._db.read() as session:
             seen = await update_rows.handled_among(session, [u.update_id for u in updates])
         fresh = [u for u in updates if u.update_id not in seen]
@@ -64,17 +73,23 @@ class UpdateDispatcher:
         groups: defaultdict[int, list[Update]] = defaultdict(list)
         for update in fresh:
             groups[sender_of(update)].append(update)
-        await asyncio.gather(*(self._in_order(key, group) for key, group in groups.items()))
+        if self._concurrent:
+            await asyncio.gather(*(self._in_order(key, group) for key, group in groups.items()))
+        else:
+            for update in fresh:
+                await self._in_order(sender_of(update), [update])
         now = self._clock.now()
         async with self._db.transaction() as session:
-            for update in fresh:  # read-only handlers have written no mark of their own
-                await update_rows.mark_handled(session, update.update_id, now)
+            # Read-only handlers have written no mark of their own.
+            await update_rows.mark_handled(session, [u.update_id for u in fresh], now)
+            if offset is not None:
+                await update_rows.set_offset(session, offset)
             self._batches += 1
             if self._batches % PRUNE_EVERY_BATCHES == 0:
                 await update_rows.prune(session, now - KEEP_MARKS)
 
     async def _in_order(self, key: int, group: list[Update]) -> None:
-        async with self._locks[key]:
+        async with self._slots, self._locks[key]:
             for update in group:
                 token = update_rows.handling_update.set(update.update_id)
                 try:
@@ -163,13 +178,18 @@ class PollingIntake:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
+            except Exception:
+                # Anything else (an answer that cannot be read) is retried the same way; if
+                # it never clears, the liveness watchdog ends the process for a restart.
+                log.exception("getUpdates failed unexpectedly; retrying in %.0f s", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
             finally:
                 self._poll = None
             backoff = 1.0
             self.last_success = time.monotonic()
             if not updates:
                 continue
-            await self._dispatcher.handle(updates)
             offset = max(u.update_id for u in updates) + 1
-            async with self._db.transaction() as session:
-                await update_rows.set_offset(session, offset)
+            await self._dispatcher.handle(updates, offset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -74,14 +75,12 @@ async def checkin_button(update: Update, context: PeerContext) -> None:
         return
     action, numbers = parts[1], parts[3:]
     if action == "m" and _valid(numbers, MOODS):
-        await query.answer()
-        await _edit(query, confidence_question(day, int(numbers[0])))
+        await _answer_and_edit(query, confidence_question(day, int(numbers[0])))
     elif action == "c" and len(numbers) == 2 and _valid(numbers[:1], MOODS) \
             and _valid(numbers[1:], CONFIDENCES):  # fmt: skip
         mood, confidence = int(numbers[0]), int(numbers[1])
         replaced = await context.services.checkins.record(member.user_id, day, mood, confidence)
-        await query.answer()
-        await _edit(query, note_question(day, mood, confidence, replaced))
+        await _answer_and_edit(query, note_question(day, mood, confidence, replaced))
     elif action == "skip" and numbers in (["r"], ["n"]):
         await query.answer()
         await _edit(query, await _reply_for(context, member, day, numbers == ["r"]))
@@ -101,6 +100,11 @@ def _valid(numbers: list[str], allowed: range) -> bool:
 
 async def _edit(query: CallbackQuery, message: OutgoingMessage) -> None:
     await close_buttons(query, message.text, markup(message))
+
+
+async def _answer_and_edit(query: CallbackQuery, message: OutgoingMessage) -> None:
+    """Both at once: a tap costs one round trip to Telegram instead of two."""
+    await asyncio.gather(query.answer(), _edit(query, message))
 
 
 async def _reply_for(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
@@ -16,6 +17,27 @@ from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, handling_update
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
+
+
+async def in_thread(conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `fn` on aiosqlite's own thread in one hop.
+
+    aiosqlite's cursor API costs a thread hop per call (execute, fetch, close: three for a
+    read), each a queue, a wake-up and a GIL hand-over. aiosqlite has no public one-hop
+    call with a row count, hence its `_execute` and `_conn` (the version is pinned in
+    pyproject.toml).
+    """
+    run = cast(Callable[..., Awaitable[T]], conn._execute)
+    return await run(fn, conn._conn)
+
+
+def _rowcount(sql: str, params: Params) -> Callable[[sqlite3.Connection], int]:
+    return lambda raw: raw.execute(sql, params).rowcount
+
+
+def _lastrowid(sql: str, params: Params) -> Callable[[sqlite3.Connection], int]:
+    return lambda raw: int(raw.execute(sql, params).lastrowid or 0)
 
 
 class Session:
@@ -26,28 +48,38 @@ class Session:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return how many rows it changed."""
-        cursor = await self._conn.execute(sql, params)
-        changed = cursor.rowcount
-        await cursor.close()
-        return changed
+        return await in_thread(self._conn, _rowcount(sql, params))
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row id."""
-        cursor = await self._conn.execute(sql, params)
-        row_id = cursor.lastrowid
-        await cursor.close()
-        return int(row_id or 0)
+        return await in_thread(self._conn, _lastrowid(sql, params))
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self._conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))
+
+
+def _BEGIN(raw: sqlite3.Connection) -> None:
+    raw.execute("BEGIN IMMEDIATE")
+
+
+def _ROLLBACK(raw: sqlite3.Connection) -> None:
+    raw.execute("ROLLBACK")
+
+
+def _commit(update_id: int | None) -> Callable[[sqlite3.Connection], None]:
+    def commit(raw: sqlite3.Connection) -> None:
+        if update_id is not None:
+            raw.execute(MARK_SQL, (update_id, to_db(datetime.now(UTC))))
+        raw.execute("COMMIT")
+
+    return commit
 
 
 class Database:
@@ -96,16 +128,15 @@ class Database:
     async def transaction(self) -> AsyncIterator[Session]:
         """A write transaction: committed when the block ends, rolled back on an exception."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await in_thread(self._conn, _BEGIN)
             try:
                 yield Session(self._conn)
-                update_id = handling_update.get()
-                if update_id is not None:  # the update's effects and its mark commit together
-                    await self._conn.execute(MARK_SQL, (update_id, to_db(datetime.now(UTC))))
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await in_thread(self._conn, _ROLLBACK)
                 raise
-            await self._conn.execute("COMMIT")
+            update_id = handling_update.get()
+            # The update's effects and its mark commit together, in one hop.
+            await in_thread(self._conn, _commit(update_id))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:

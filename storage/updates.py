@@ -17,8 +17,9 @@ from storage.update_marks import MARK_SQL, handling_update
 __all__ = ["handled_among", "handling_update", "mark_handled", "offset", "prune", "set_offset"]
 
 
-async def mark_handled(session: Session, update_id: int, now: datetime) -> None:
-    await session.execute(MARK_SQL, (update_id, to_db(now)))
+async def mark_handled(session: Session, update_ids: list[int], now: datetime) -> None:
+    stamp = to_db(now)
+    await session.execute_many(MARK_SQL, [(update_id, stamp) for update_id in update_ids])
 
 
 async def handled_among(session: Session, update_ids: list[int]) -> set[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import count
@@ -135,6 +135,9 @@ class BotApiEmulator:
         self.webhook_url = ""
         self.blocked: set[int] = set()
         self.messages_sent = 0  # by the bot, all chats: a cheap counter to wait on
+        # Successful calls per method and when the last one ended: cheap to wait on.
+        self.succeeded: Counter[str] = Counter()
+        self.last_success_at = 0.0
         self.users: dict[int, Any] = {}
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = count(1)
@@ -334,6 +337,9 @@ class BotApiEmulator:
             k: (f"<{len(v)} bytes>" if isinstance(v, bytes) else v) for k, v in params.items()
         }
         self.calls.append(RecordedCall(method, shown, status, time.monotonic(), result))
+        if status == 200:
+            self.succeeded[method] += 1
+            self.last_success_at = time.monotonic()
         self._notify()
 
     async def _params(self, request: web.Request) -> dict[str, Any]:

@@ -22,33 +22,35 @@ class HtmlError(ValueError):
     """Text that Telegram would refuse with "can't parse entities"."""
 
 
+_MARKUP = re.compile(r"[<&]")
+
+
 def visible_html_text(text: str) -> str:
     """The text a user sees for a parse_mode=HTML message, or HtmlError as Telegram would."""
     out: list[str] = []
     stack: list[str] = []
     pos = 0
-    while pos < len(text):
-        char = text[pos]
-        if char == "<":
-            match = _TAG.match(text, pos)
+    # Plain runs are copied whole; only tags and entities are looked at one by one.
+    while (found := _MARKUP.search(text, pos)) is not None:
+        start = found.start()
+        out.append(text[pos:start])
+        if text[start] == "<":
+            match = _TAG.match(text, start)
             if not match or match.group(2) not in ALLOWED_TAGS:
-                raise HtmlError(f"Bad Request: can't parse entities: unsupported tag at {pos}")
+                raise HtmlError(f"Bad Request: can't parse entities: unsupported tag at {start}")
             closing, tag = match.group(1) == "/", match.group(2)
             if closing:
                 if not stack or stack.pop() != tag:
                     raise HtmlError(f"Bad Request: can't parse entities: unmatched </{tag}>")
             else:
                 stack.append(tag)
-            pos = match.end()
-        elif char == "&":
-            match = _ENTITY.match(text, pos)
-            if not match:
-                raise HtmlError(f"Bad Request: can't parse entities: bare '&' at {pos}")
-            out.append(html.unescape(match.group(0)))
-            pos = match.end()
         else:
-            out.append(char)
-            pos += 1
+            match = _ENTITY.match(text, start)
+            if not match:
+                raise HtmlError(f"Bad Request: can't parse entities: bare '&' at {start}")
+            out.append(html.unescape(match.group(0)))
+        pos = match.end()
+    out.append(text[pos:])
     if stack:
         raise HtmlError(f"Bad Request: can't parse entities: <{stack[-1]}> is not closed")
     return "".join(out)
