@@ -109,8 +109,9 @@ async def closed_loop(emulator: BotApiEmulator, users: list[EmulatedUser], taps:
         for index in range(taps):
             edits = message.edits
             started = time.monotonic()
-            user.press_data(f"ci:c:{today}:3:{index % 11}", message)
-            await emulator.wait_until(lambda: message.edits > edits, timeout=30)
+            # 5, 6, 5, ...: each differs from the one before, so each tap edits the message.
+            user.press_data(f"ci:c:{today}:3:{5 + index % 2}", message)
+            await emulator.wait_until(lambda e=edits: message.edits > e, timeout=30)  # type: ignore[misc]
             latencies.append((time.monotonic() - started) * 1000)
 
     await asyncio.gather(*(member(user) for user in users))

@@ -238,6 +238,30 @@ def _figure(report: StatsReport, figure: Figure, kind: str) -> str:
     return str(int(figure.value))
 
 
+STATS_MESSAGE_LIMIT = 4000  # Telegram's is 4096
+STATS_MOST_MESSAGES = 5
+
+
+def stats_messages(report: StatsReport) -> list[str]:
+    """The /stats text in messages Telegram accepts; a very long one ends with a pointer."""
+    messages: list[str] = []
+    current = ""
+    for block in stats_text(report).split("\n\n"):
+        if current and len(current) + 2 + len(block) > STATS_MESSAGE_LIMIT:
+            messages.append(current)
+            current = ""
+        current = f"{current}\n\n{block}" if current else block
+    messages.append(current)
+    if len(messages) > STATS_MOST_MESSAGES:
+        left = len(messages) - STATS_MOST_MESSAGES + 1
+        messages = messages[: STATS_MOST_MESSAGES - 1]
+        messages.append(
+            f"… and {left} more message(s) of circles. "
+            "<code>peercircle report --out stats.csv</code> writes every figure for every circle."
+        )
+    return messages
+
+
 def stats_text(report: StatsReport) -> str:
     lines = [
         f"<b>Statistics</b> for {report.today:%d %b %Y}. Figures over fewer than "

@@ -306,7 +306,8 @@ async def stats_command(update: Update, context: PeerContext) -> None:
     if not await moderator_only(update, context) or update.effective_chat is None:
         return
     report = await context.services.stats.report()
-    await reply(update, mt.stats_text(report))
+    for text in mt.stats_messages(report):
+        await reply(update, text)
     series = chart_series(report)
     if series:
         # Rendering is CPU work: off the event loop, so other members are not kept waiting.

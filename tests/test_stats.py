@@ -17,7 +17,8 @@ from bot.clock import ManualClock
 from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from bot.stats import CSV_COLUMNS, StatsService, to_csv
+from bot.moderation_texts import stats_messages
+from bot.stats import CSV_COLUMNS, Figure, GroupStats, StatsReport, StatsService, to_csv
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.helpers import ROOT, subprocess_env
@@ -177,3 +178,17 @@ async def test_stats_command_hides_small_circles_and_sends_a_chart(
     assert image.shape[0] >= 400 and image.shape[1] >= 700  # 8x5 inches at 100 dpi
     member = emulator.user()
     assert (await member.ask("/stats")).shown_text == "This is for moderators."
+
+
+def test_stats_for_many_circles_fit_in_a_few_messages() -> None:
+    group = GroupStats(
+        name="A circle with quite a long name", members=12,
+        active_7d=Figure(10, 12), active_30d=Figure(12, 12), adherence_7d=Figure(0.5, 12),
+        confidence_change=Figure(1.0, 8), goal_completion=Figure(0.5, 6),
+        encouragement_sent=Figure(3, 12), encouragement_thanked=Figure(2, 12),
+    )  # fmt: skip
+    report = StatsReport(TODAY, 5, [group] * 1000)
+    messages = stats_messages(report)
+    assert len(messages) == 5 and all(len(m) <= 4096 for m in messages)
+    assert "peercircle report" in messages[-1]
+    assert len(stats_messages(StatsReport(TODAY, 5, [group] * 3))) == 1
