@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv clean
+.PHONY: run sandbox test lint bench venv clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/peercircle run $(if $(CONFIG),--config $(CONFIG),)
+
+# Try it without Telegram: the emulator, the bot and a chat page on http://127.0.0.1:8080.
+sandbox: $(STAMP)
+	$(BIN)/peercircle sandbox $(if $(DB),--db $(DB),)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The `peercircle` command: run, check-config, migrate, backup, restore, report."""
+"""The `peercircle` command: run, check-config, migrate, backup, restore, report, sandbox."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, running_bot
 from bot.clock import SystemClock
-from bot.config import ConfigError, Settings, load_settings, require_token
+from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings, require_token
 from bot.context import PeerApplication
 from bot.instance_lock import AlreadyRunning, InstanceLock
 from bot.intake import PollingIntake
 from bot.logging_setup import configure_logging
+from bot.sandbox.server import run_sandbox
 from bot.stats import StatsReport, StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
@@ -41,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         ("migrate", "bring the database schema up to date and exit"),
     ):
         _config_option(commands.add_parser(name, help=help_text))
+    sandbox = commands.add_parser(
+        "sandbox", help="try the bot without Telegram: a chat page on http://127.0.0.1:8080"
+    )
+    sandbox.add_argument("--db", type=Path, default=None, help="keep the database here "
+                         "(default: a throwaway one)")  # fmt: skip
+    sandbox.add_argument("--port", type=int, default=8080, help="the chat page's port")
     report = commands.add_parser(
         "report", help="write anonymised statistics (the /stats figures) to a CSV file"
     )
@@ -71,6 +78,8 @@ def _config_option(sub: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "sandbox":
+        return _sandbox(args.db, args.port)
     try:
         settings = load_settings(args.config)
         if args.command == "migrate":
@@ -85,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         token = require_token(settings)
     except ConfigError as error:
         print(error, file=sys.stderr)
+        if args.command == "run" and error.args and error.args[0] == NO_TOKEN_HELP:
+            return _offer_sandbox()
         return EXIT_CONFIG
     if args.command == "check-config":
         print(
@@ -114,6 +125,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _webhook_secret(settings: Settings) -> str:
     return settings.telegram.webhook_secret.get_secret_value()
+
+
+def _offer_sandbox() -> int:
+    """No token: at a terminal, offer the sandbox there and then."""
+    if not sys.stdin.isatty():
+        return EXIT_CONFIG
+    try:
+        answer = input("\nStart the sandbox now? [Y/n] ").strip().lower()
+    except EOFError:
+        return EXIT_CONFIG
+    if answer not in ("", "y", "yes"):
+        return EXIT_CONFIG
+    return _sandbox(None, 8080)
+
+
+def _sandbox(db_path: Path | None, port: int) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await run_sandbox(db_path, port, stop)
+
+    try:
+        asyncio.run(serve())
+    except OSError as error:
+        print(f"the sandbox could not start: {error} (is port {port} taken? try --port)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_FAILURE
+    return 0
 
 
 def _backup_or_restore(command: str, db_path: Path, path: Path) -> int:

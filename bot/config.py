@@ -284,4 +284,7 @@ peercircle needs a Telegram bot token, and none is configured.
   2. It answers with a token like 123456789:AAH...; keep it secret.
   3. Put it in the environment:  export PEERCIRCLE_TELEGRAM__TOKEN='123456789:AAH...'
      or in config.toml under [telegram] as token = "..." (see config.example.toml).
-Then run it again."""
+Then run it again.
+
+To try peercircle first without Telegram, run the local sandbox: `make sandbox`
+(or `peercircle sandbox`) and open http://127.0.0.1:8080 in a browser."""
