@@ -33,7 +33,9 @@ test: lint
 
 # Benchmarks are not tests: they take minutes and write their figures to bench/.
 bench: $(STAMP)
+	$(BIN)/python -m bench.updates --runs 3
 	$(BIN)/python -m bench.delivery --runs 3
+	$(BIN)/python -m bench.scale --runs 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -23,11 +23,7 @@ def main() -> None:
     token, base_url = sys.argv[1], sys.argv[2]
     concurrent = len(sys.argv) > 3 and sys.argv[3] == "concurrent"
     app = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .concurrent_updates(concurrent)
-        .build()
+        ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(concurrent).build()
     )
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling()
