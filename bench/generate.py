@@ -69,7 +69,7 @@ def _insert(conn: sqlite3.Connection, sql: str, rows: Iterator[tuple[object, ...
 
 
 def generate(path: Path, members: int, checkins: int, goals: int, seed: int = 7) -> None:
-    asyncio.run(_migrate(path))
+    """Fill a database that the migrations have already made (see `migrate`)."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
     today = now.date()
@@ -113,7 +113,7 @@ def generate(path: Path, members: int, checkins: int, goals: int, seed: int = 7)
     )
 
 
-async def _migrate(path: Path) -> None:
+async def migrate(path: Path) -> None:
     db = await Database.open(path)
     await db.close()
 
@@ -127,6 +127,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.path.exists():
         raise SystemExit(f"{args.path} exists; remove it first")
+    asyncio.run(migrate(args.path))
     generate(args.path, args.members, args.checkins, args.goals)
 
 

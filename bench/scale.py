@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.generate import generate
+from bench.generate import generate, migrate
 from bench.machine import describe, peak_rss_mib, write_section
 from bot.charts import render_trend_png
 from bot.clock import SystemClock
@@ -149,6 +149,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db_path = args.db or Path(folder) / "scale.db"
         if not db_path.exists():
+            await migrate(db_path)
             generate(db_path, *sizes)
         starts = [await start_up(db_path) for _ in range(runs)]
         figures = await in_process(db_path, max(runs, 5), random.Random(11))

@@ -61,12 +61,21 @@ class StatsReport:
         return figure.basis < self.minimum
 
 
-def _week_figures(rows: list[stat_rows.WeekRow]) -> list[Week]:
-    return [
-        Week(r.week_start, r.members, r.checkins, Figure(r.mood, r.members),
-             Figure(r.confidence, r.members))
-        for r in rows
-    ]  # fmt: skip
+def _weeks(rows: list[stat_rows.WeekRow]) -> list[Week]:
+    """Add up groups' rows week by week; means weighted by their check-ins."""
+    by_week: dict[date, list[stat_rows.WeekRow]] = {}
+    for row in rows:
+        by_week.setdefault(row.week_start, []).append(row)
+    weeks = []
+    for start in sorted(by_week):
+        parts = by_week[start]
+        members = sum(p.members for p in parts)
+        checkins = sum(p.checkins for p in parts)
+        mood = sum(p.mood * p.checkins for p in parts) / checkins
+        confidence = sum(p.confidence * p.checkins for p in parts) / checkins
+        weeks.append(Week(start, members, checkins, Figure(mood, members),
+                          Figure(confidence, members)))  # fmt: skip
+    return weeks
 
 
 class StatsService:
@@ -83,42 +92,71 @@ class StatsService:
         async with self._db.read() as session:
             circles = await circle_rows.all_circles(session)
             everyone = await stat_rows.member_count(session)
-            weeks = {
-                by: await stat_rows.checkin_weeks(session, first_week, by) for by in (False, True)
-            }
-            activity = {by: await stat_rows.activity(session, today, by) for by in (False, True)}
-            goals = {
-                by: await stat_rows.goal_answers(session, today - timedelta(days=29), by)
-                for by in (False, True)
-            }
+            weeks = await stat_rows.checkin_weeks(session, first_week, today)
+            activity = await stat_rows.activity(session, today)
+            goals = await stat_rows.goal_answers(session, today - timedelta(days=29))
             changes = await stat_rows.confidence_changes(session)
             encouragement = await stat_rows.encouragement(session, now - timedelta(days=7))
 
-        def group(name: str, members: int, circle_id: int | None, by: bool) -> GroupStats:
-            act = next((a for a in activity[by] if a.circle_id == circle_id), None)
-            goal = next((g for g in goals[by] if g.circle_id == circle_id), None)
-            mine = [c for cid, c in changes if not by or cid == circle_id]
-            sent = [e for e in encouragement if not by or e.circle_id == circle_id]
-            a7, a30, c7 = (act.active_7d, act.active_30d, act.checkins_7d) if act else (0, 0, 0)
-            return GroupStats(
-                name=name,
-                members=members,
-                active_7d=Figure(a7, members),
-                active_30d=Figure(a30, members),
-                adherence_7d=Figure(c7 / (members * 7) if members else None, members),
-                confidence_change=Figure(median(mine) if mine else None, len(mine)),
-                goal_completion=Figure(
-                    goal.done / goal.answered if goal and goal.answered else None,
-                    goal.members if goal else 0,
-                ),
-                encouragement_sent=Figure(sum(e.sent for e in sent), members),
-                encouragement_thanked=Figure(sum(e.thanked for e in sent), members),
-                weeks=_week_figures([w for w in weeks[by] if w.circle_id == circle_id]),
-            )
-
-        groups = [group(OVERALL, everyone, None, False)]
-        groups += [group(c.name, c.member_count, c.id, True) for c in circles]
+        # Bucket every row by circle once; a circle then reads only its own rows.
+        by_circle: dict[int | None, _Rows] = {}
+        for a in activity:
+            by_circle.setdefault(a.circle_id, _Rows()).activity.append(a)
+        for g in goals:
+            by_circle.setdefault(g.circle_id, _Rows()).goals.append(g)
+        for cid, change in changes:
+            by_circle.setdefault(cid, _Rows()).changes.append(change)
+        for e in encouragement:
+            by_circle.setdefault(e.circle_id, _Rows()).encouragement.append(e)
+        for w in weeks:
+            by_circle.setdefault(w.circle_id, _Rows()).weeks.append(w)
+        everything = _Rows.merged(list(by_circle.values()))
+        groups = [_group(OVERALL, everyone, everything)]
+        groups += [_group(c.name, c.member_count, by_circle.get(c.id, _Rows())) for c in circles]
         return StatsReport(today, self._minimum, groups)
+
+
+@dataclass
+class _Rows:
+    """One group's rows from each aggregate query."""
+
+    activity: list[stat_rows.ActivityRow] = field(default_factory=list)
+    goals: list[stat_rows.GoalRateRow] = field(default_factory=list)
+    changes: list[float] = field(default_factory=list)
+    encouragement: list[stat_rows.EncouragementRow] = field(default_factory=list)
+    weeks: list[stat_rows.WeekRow] = field(default_factory=list)
+
+    @classmethod
+    def merged(cls, parts: list[_Rows]) -> _Rows:
+        """Everyone: members are in one circle at most, so the groups add up."""
+        return cls(
+            [a for p in parts for a in p.activity], [g for p in parts for g in p.goals],
+            [c for p in parts for c in p.changes], [e for p in parts for e in p.encouragement],
+            [w for p in parts for w in p.weeks],
+        )  # fmt: skip
+
+
+def _group(name: str, members: int, rows: _Rows) -> GroupStats:
+    a7 = sum(a.active_7d for a in rows.activity)
+    a30 = sum(a.active_30d for a in rows.activity)
+    c7 = sum(a.checkins_7d for a in rows.activity)
+    done, answered = sum(g.done for g in rows.goals), sum(g.answered for g in rows.goals)
+    return GroupStats(
+        name=name,
+        members=members,
+        active_7d=Figure(a7, members),
+        active_30d=Figure(a30, members),
+        adherence_7d=Figure(c7 / (members * 7) if members else None, members),
+        confidence_change=Figure(
+            median(rows.changes) if rows.changes else None, len(rows.changes)
+        ),
+        goal_completion=Figure(
+            done / answered if answered else None, sum(g.members for g in rows.goals)
+        ),
+        encouragement_sent=Figure(sum(e.sent for e in rows.encouragement), members),
+        encouragement_thanked=Figure(sum(e.thanked for e in rows.encouragement), members),
+        weeks=_weeks(rows.weeks),
+    )
 
 
 def chart_series(report: StatsReport) -> dict[str, list[tuple[date, float, float]]]:

@@ -1,23 +1,16 @@
 """Aggregate queries for anonymised statistics: counts and means per circle, never rows.
 
-Each query groups either by circle (`by_circle=True`, circle id per row) or over everyone
-(circle id None), because distinct-member counts cannot be added up afterwards.
+Each query groups by circle (circle id None: members in no circle). A member is in one
+circle at most, so the groups split everyone and the figures for everyone are their sums.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from storage.db import Session
 from storage.timestamps import to_db
-
-# Monday of a local date, in SQL.
-_WEEK = "date(c.local_date, '-' || ((CAST(strftime('%w', c.local_date) AS INTEGER) + 6) % 7) || ' days')"  # noqa: E501
-
-
-def _group(by_circle: bool) -> str:
-    return "cm.circle_id" if by_circle else "NULL"
 
 
 @dataclass(frozen=True)
@@ -30,23 +23,33 @@ class WeekRow:
     confidence: float
 
 
-async def checkin_weeks(session: Session, first_day: date, by_circle: bool) -> list[WeekRow]:
-    rows = await session.fetch_all(
-        f"""
-        SELECT {_group(by_circle)} AS circle_id, {_WEEK} AS week,
-               COUNT(DISTINCT c.user_id) AS members, COUNT(*) AS checkins,
-               AVG(c.mood) AS mood, AVG(c.confidence) AS confidence
-        FROM checkins c LEFT JOIN circle_members cm ON cm.user_id = c.user_id
-        WHERE c.local_date >= ?
-        GROUP BY 1, 2 ORDER BY 2
-        """,
-        (first_day.isoformat(),),
-    )
-    return [
-        WeekRow(r["circle_id"], date.fromisoformat(r["week"]), r["members"], r["checkins"],
-                r["mood"], r["confidence"])
-        for r in rows
-    ]  # fmt: skip
+async def checkin_weeks(session: Session, first_day: date, last_day: date) -> list[WeekRow]:
+    """Per circle (None: in no circle) and Monday-to-Sunday week, from `first_day`'s week.
+
+    A member is in one circle at most, so these groups split everyone: adding them up gives
+    the figures for everyone without a second pass.
+    """
+    monday = first_day - timedelta(days=first_day.weekday())
+    found: list[WeekRow] = []
+    while monday <= last_day:
+        rows = await session.fetch_all(
+            """
+            SELECT cm.circle_id AS circle_id, COUNT(DISTINCT c.user_id) AS members,
+                   COUNT(*) AS checkins, AVG(c.mood) AS mood, AVG(c.confidence) AS confidence
+            FROM checkins c INDEXED BY checkins_by_date
+            LEFT JOIN circle_members cm ON cm.user_id = c.user_id
+            WHERE c.local_date BETWEEN ? AND ?
+            GROUP BY 1
+            """,
+            (monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
+        )
+        found += [
+            WeekRow(r["circle_id"], monday, r["members"], r["checkins"], r["mood"],
+                    r["confidence"])
+            for r in rows
+        ]  # fmt: skip
+        monday += timedelta(days=7)
+    return found
 
 
 @dataclass(frozen=True)
@@ -57,17 +60,18 @@ class ActivityRow:
     checkins_7d: int
 
 
-async def activity(session: Session, today: date, by_circle: bool) -> list[ActivityRow]:
-    """Members with a check-in in the last 7 and 30 days (today included)."""
+async def activity(session: Session, today: date) -> list[ActivityRow]:
+    """Members with a check-in in the last 7 and 30 days (today included), per circle."""
     d7 = date.fromordinal(today.toordinal() - 6).isoformat()
     d30 = date.fromordinal(today.toordinal() - 29).isoformat()
     rows = await session.fetch_all(
-        f"""
-        SELECT {_group(by_circle)} AS circle_id,
+        """
+        SELECT cm.circle_id AS circle_id,
                COUNT(DISTINCT CASE WHEN c.local_date >= ? THEN c.user_id END) AS a7,
                COUNT(DISTINCT c.user_id) AS a30,
                SUM(c.local_date >= ?) AS checkins7
-        FROM checkins c LEFT JOIN circle_members cm ON cm.user_id = c.user_id
+        FROM checkins c INDEXED BY checkins_by_date
+        LEFT JOIN circle_members cm ON cm.user_id = c.user_id
         WHERE c.local_date >= ? AND c.local_date <= ?
         GROUP BY 1
         """,
@@ -79,6 +83,7 @@ async def activity(session: Session, today: date, by_circle: bool) -> list[Activ
 async def confidence_changes(session: Session) -> list[tuple[int | None, float]]:
     """(circle id, change) per member with at least 28 days between first and last check-in:
     mean confidence of their last 14 days minus that of their first 14 days."""
+    # Each average reads at most 14 rows through the (user_id, local_date) key.
     rows = await session.fetch_all(
         """
         WITH span AS (
@@ -87,13 +92,11 @@ async def confidence_changes(session: Session) -> list[tuple[int | None, float]]
             HAVING julianday(MAX(local_date)) - julianday(MIN(local_date)) >= 27
         )
         SELECT cm.circle_id AS circle_id,
-               AVG(CASE WHEN c.local_date > date(s.last, '-14 days') THEN c.confidence END)
-             - AVG(CASE WHEN c.local_date < date(s.first, '+14 days') THEN c.confidence END)
-               AS change
-        FROM span s
-        JOIN checkins c ON c.user_id = s.user_id
-        LEFT JOIN circle_members cm ON cm.user_id = s.user_id
-        GROUP BY s.user_id
+               (SELECT AVG(l.confidence) FROM checkins l WHERE l.user_id = s.user_id
+                  AND l.local_date > date(s.last, '-14 days'))
+             - (SELECT AVG(f.confidence) FROM checkins f WHERE f.user_id = s.user_id
+                  AND f.local_date < date(s.first, '+14 days')) AS change
+        FROM span s LEFT JOIN circle_members cm ON cm.user_id = s.user_id
         """
     )
     return [(r["circle_id"], float(r["change"])) for r in rows if r["change"] is not None]
@@ -107,11 +110,11 @@ class GoalRateRow:
     answered: int
 
 
-async def goal_answers(session: Session, first_day: date, by_circle: bool) -> list[GoalRateRow]:
-    """Habit answers since `first_day`: how many were "done" out of all given."""
+async def goal_answers(session: Session, first_day: date) -> list[GoalRateRow]:
+    """Habit answers since `first_day`, per circle: how many were "done" out of all given."""
     rows = await session.fetch_all(
-        f"""
-        SELECT {_group(by_circle)} AS circle_id, COUNT(DISTINCT g.user_id) AS members,
+        """
+        SELECT cm.circle_id AS circle_id, COUNT(DISTINCT g.user_id) AS members,
                SUM(e.outcome = 'done') AS done, COUNT(*) AS answered
         FROM goal_entries e JOIN goals g ON g.id = e.goal_id
         LEFT JOIN circle_members cm ON cm.user_id = g.user_id
