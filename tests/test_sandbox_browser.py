@@ -18,9 +18,11 @@ import pytest
 from bot.sandbox.server import Sandbox
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(os.environ.get("PEERCIRCLE_SCREENSHOTS", "")) if os.environ.get(
-    "PEERCIRCLE_SCREENSHOTS"
-) else None
+SHOTS = (
+    Path(os.environ.get("PEERCIRCLE_SCREENSHOTS", ""))
+    if os.environ.get("PEERCIRCLE_SCREENSHOTS")
+    else None
+)
 
 
 def ensure_chromium() -> str:
@@ -31,8 +33,8 @@ def ensure_chromium() -> str:
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         pytest.skip("no Chromium, and apt-get as root is not available to install it")
     env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"],
-                    ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]):  # fmt: skip
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]
+    for command in (["apt-get", "update", "-qq"], install):
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600,
                               check=False)  # fmt: skip
         if done.returncode != 0:
