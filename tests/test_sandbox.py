@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -28,14 +29,20 @@ async def test_page_api_and_time_travel_bring_the_next_prompt() -> None:
         await onboard(alex, zone="UTC", at="08:00")
         async with http.post(base + "/api/send", json={"user_id": alex_id, "text": "/help"}):
             pass
-        await sandbox.emulator.wait_until(lambda: "/crisis" in alex.last_message.shown_text)
+        await sandbox.emulator.wait_until(lambda: "/newgoal" in alex.last_message.shown_text)
         async with http.get(f"{base}/api/chat/{alex_id}") as response:
             chat = (await response.json())["messages"]
         assert chat[-2] == {"from": "user", "user_id": alex_id, "name": "Alex", "text": "/help"}
         assert chat[-1]["from"] == "bot" and "/checkin" in chat[-1]["text"]
 
+        # A check-in due in an hour (on the same day as half an hour after it), then travel.
+        due = sandbox.clock.now() + timedelta(hours=1)
+        if (due + timedelta(minutes=30)).date() != due.date():
+            due += timedelta(hours=1)
         alex.skip_to_end()
-        async with http.post(base + "/api/time", json={"hours": 24}) as response:
+        assert "check-in is now at" in (await alex.ask(f"/checkintime {due:%H:%M}")).shown_text
+        hours = (due - sandbox.clock.now()).total_seconds() / 3600 + 0.5
+        async with http.post(base + "/api/time", json={"hours": hours}) as response:
             assert response.status == 200
         prompt = await alex.next_message(timeout=15)
         assert prompt.shown_text == "How is your mood today?"
@@ -47,7 +54,9 @@ async def test_page_api_and_time_travel_bring_the_next_prompt() -> None:
 
         async with http.get(base + "/api/state") as response:
             state = await response.json()
-        assert state["ahead_hours"] == 24 and state["moderators_chat"] == MODERATORS_CHAT
+        assert (
+            state["ahead_hours"] == round(hours, 1) and state["moderators_chat"] == MODERATORS_CHAT
+        )
         refused = [
             ("/api/send", {"user_id": 1, "text": "hi"}),
             ("/api/send", {"user_id": alex_id, "text": "  "}),

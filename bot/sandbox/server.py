@@ -30,6 +30,7 @@ from bot.config import (
     StorageSettings,
     TelegramSettings,
 )
+from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 
 log = logging.getLogger("peercircle.sandbox")
@@ -97,6 +98,7 @@ class Sandbox:
         self.transcript = Transcript()
         self.emulator = BotApiEmulator()
         self._runner: web.AppRunner | None = None
+        self._app: PeerApplication | None = None
 
     def settings(self, db_path: Path) -> Settings:
         return Settings(
@@ -119,6 +121,7 @@ class Sandbox:
             app = build_application(self.settings(db_path), clock=self.clock,
                                     rng=random.Random())  # fmt: skip
             async with running_bot(app):
+                self._app = app
                 await self._serve()
                 try:
                     yield self
@@ -260,15 +263,29 @@ class Sandbox:
             return web.json_response({"answer": None})
         return web.json_response({"answer": answer.text, "alert": answer.show_alert})
 
+    async def _travel(self, jump: timedelta) -> None:
+        """Move the clock in steps, sweeping after each, so nothing due on the way is
+        skipped as too late (the bot skips prompts more than grace_hours late)."""
+        left = jump
+        while left > timedelta(0):
+            step = min(TRAVEL_STEP, left)
+            self.clock.offset += step
+            left -= step
+            if self._app is not None:
+                await self._app.bot_data.services.sweeper.sweep()
+
     async def _time(self, request: web.Request) -> web.Response:
         data = await self._json(request)
         hours = float(data.get("hours") or 0)
         jump = timedelta(hours=hours)
         if not timedelta(0) < jump <= MOST_JUMP:
             raise web.HTTPBadRequest(text="jump forward between a minute and 31 days")
-        self.clock.offset += jump
+        await self._travel(jump)
         log.info("sandbox clock moved %.1f hours ahead", hours)
         return web.json_response({"clock": self.clock.now().isoformat(timespec="minutes")})
+
+
+TRAVEL_STEP = timedelta(minutes=30)
 
 
 async def run_sandbox(db_path: Path | None, port: int, stop: asyncio.Event) -> None:
