@@ -1,4 +1,4 @@
-"""Databases of members already due, for the fan-out benchmark and the reliability tests."""
+"""Databases of onboarded members, for the benchmarks and the reliability tests."""
 
 from __future__ import annotations
 
@@ -9,19 +9,25 @@ from storage import members
 from storage.db import Database
 
 
-async def seed_due_members(db_path: Path, user_ids: list[int], overdue: timedelta) -> None:
-    """Members who finished onboarding and whose check-in fell due `overdue` ago."""
+async def seed_members(db_path: Path, user_ids: list[int], next_checkin_in: timedelta) -> None:
+    """Members who finished onboarding yesterday; each check-in falls due `next_checkin_in`
+    from now (negative: already overdue)."""
     db = await Database.open(db_path)
     now = datetime.now(UTC)
+    due = now + next_checkin_in
     async with db.transaction() as session:
         for user_id in user_ids:
             await members.create(
                 session, user_id=user_id, pseudonym="Calm Otter", timezone="UTC",
-                checkin_time=now.strftime("%H:%M"), consent_version=1, pending_invite=None,
-                awaiting="", now=now - timedelta(days=1),
+                checkin_time=due.strftime("%H:%M"), consent_version=1, pending_invite=None,
+                awaiting=None, now=now - timedelta(days=1),
             )  # fmt: skip
             await members.update(
-                session, user_id, awaiting=None, onboarded_at=now - timedelta(days=1),
-                next_checkin_at=now - overdue,
-            )  # fmt: skip
+                session, user_id, onboarded_at=now - timedelta(days=1), next_checkin_at=due
+            )
     await db.close()
+
+
+async def seed_due_members(db_path: Path, user_ids: list[int], overdue: timedelta) -> None:
+    """Members whose check-in fell due `overdue` ago."""
+    await seed_members(db_path, user_ids, -overdue)

@@ -23,31 +23,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.machine import describe, write_section
+from bench.seeding import seed_members
 from bot.checkins import day_code
 from bot.emulator import BotApiEmulator, EmulatedUser
-from storage import members
-from storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBERS = 20
-
-
-async def seed_members(db_path: Path, user_ids: list[int]) -> None:
-    """Onboarded members with no prompt due during the benchmark."""
-    db = await Database.open(db_path)
-    now = datetime.now(UTC)
-    async with db.transaction() as session:
-        for user_id in user_ids:
-            await members.create(
-                session, user_id=user_id, pseudonym="Calm Otter", timezone="UTC",
-                checkin_time="20:00", consent_version=1, pending_invite=None, awaiting=None,
-                now=now - timedelta(days=1),
-            )  # fmt: skip
-            await members.update(
-                session, user_id, onboarded_at=now - timedelta(days=1),
-                next_checkin_at=now + timedelta(days=1), next_weekly_at=None,
-            )  # fmt: skip
-    await db.close()
 
 
 async def start(args: list[str]) -> asyncio.subprocess.Process:
@@ -164,7 +145,9 @@ async def peercircle_rates(each: int, taps: int) -> tuple[float, float, float, L
         users = [emulator.user() for _ in range(MEMBERS)]
         today = day_code(datetime.now(UTC).date())
         with tempfile.TemporaryDirectory() as folder:
-            await seed_members(Path(folder) / "bench.db", [u.user_id for u in users])
+            await seed_members(
+                Path(folder) / "bench.db", [u.user_id for u in users], timedelta(days=1)
+            )
             process = await peercircle(emulator, Path(folder))
             try:
                 await ready(emulator)
