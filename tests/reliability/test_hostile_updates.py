@@ -49,7 +49,8 @@ async def test_hostile_updates_cause_no_crash_and_no_unhandled_error(
     group = emulator.group(-100424242, "Somewhere")
     channel = {"id": -100999, "type": "channel", "title": "News"}
 
-    @settings(max_examples=ROUNDS, deadline=None, database=None,
+    # Derandomized: the same 300 generated updates every run, so CI cannot flake on them.
+    @settings(max_examples=ROUNDS, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])  # fmt: skip
     @given(st.lists(st.tuples(kinds, st.integers(0, 3), texts, junk_commands, callback_data),
