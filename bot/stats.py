@@ -62,7 +62,7 @@ class StatsReport:
 
 
 def _weeks(rows: list[stat_rows.WeekRow]) -> list[Week]:
-    """Add up groups' rows week by week; means weighted by their check-ins."""
+    """One group's rows week by week (a week with several rows: means weighted by count)."""
     by_week: dict[date, list[stat_rows.WeekRow]] = {}
     for row in rows:
         by_week.setdefault(row.week_start, []).append(row)
@@ -98,19 +98,23 @@ class StatsService:
             changes = await stat_rows.confidence_changes(session)
             encouragement = await stat_rows.encouragement(session, now - timedelta(days=7))
 
-        # Bucket every row by circle once; a circle then reads only its own rows.
+        # Bucket every row by circle once; a circle then reads only its own rows. Rows with
+        # circle None are everyone's; every check-in change and relay counts for everyone.
         by_circle: dict[int | None, _Rows] = {}
         for a in activity:
             by_circle.setdefault(a.circle_id, _Rows()).activity.append(a)
         for g in goals:
             by_circle.setdefault(g.circle_id, _Rows()).goals.append(g)
-        for cid, change in changes:
-            by_circle.setdefault(cid, _Rows()).changes.append(change)
-        for e in encouragement:
-            by_circle.setdefault(e.circle_id, _Rows()).encouragement.append(e)
         for w in weeks:
             by_circle.setdefault(w.circle_id, _Rows()).weeks.append(w)
-        everything = _Rows.merged(list(by_circle.values()))
+        everything = by_circle.pop(None, _Rows())
+        for cid, change in changes:
+            everything.changes.append(change)
+            if cid is not None:
+                by_circle.setdefault(cid, _Rows()).changes.append(change)
+        for e in encouragement:
+            everything.encouragement.append(e)
+            by_circle.setdefault(e.circle_id, _Rows()).encouragement.append(e)
         groups = [_group(OVERALL, everyone, everything)]
         groups += [_group(c.name, c.member_count, by_circle.get(c.id, _Rows())) for c in circles]
         return StatsReport(today, self._minimum, groups)
@@ -125,15 +129,6 @@ class _Rows:
     changes: list[float] = field(default_factory=list)
     encouragement: list[stat_rows.EncouragementRow] = field(default_factory=list)
     weeks: list[stat_rows.WeekRow] = field(default_factory=list)
-
-    @classmethod
-    def merged(cls, parts: list[_Rows]) -> _Rows:
-        """Everyone: members are in one circle at most, so the groups add up."""
-        return cls(
-            [a for p in parts for a in p.activity], [g for p in parts for g in p.goals],
-            [c for p in parts for c in p.changes], [e for p in parts for e in p.encouragement],
-            [w for p in parts for w in p.weeks],
-        )  # fmt: skip
 
 
 def _group(name: str, members: int, rows: _Rows) -> GroupStats:

@@ -1,7 +1,8 @@
 """Aggregate queries for anonymised statistics: counts and means per circle, never rows.
 
-Each query groups by circle (circle id None: members in no circle). A member is in one
-circle at most, so the groups split everyone and the figures for everyone are their sums.
+Each query answers per circle (an inner join: members in no circle are left out) and, in a
+second pass without any join, for everyone (circle id None). Joining every check-in to
+its maybe-missing circle cost more than both passes together.
 """
 
 from __future__ import annotations
@@ -23,30 +24,34 @@ class WeekRow:
     confidence: float
 
 
-async def checkin_weeks(session: Session, first_day: date, last_day: date) -> list[WeekRow]:
-    """Per circle (None: in no circle) and Monday-to-Sunday week, from `first_day`'s week.
+# Per circle, or (no join) for everyone: the two shapes every query below comes in.
+_PER_CIRCLE = "JOIN circle_members cm ON cm.user_id = {alias}.user_id"
+# (group column, join, grouping): grouping everyone by a constant would add a sort.
+_SHAPES = (("cm.circle_id", _PER_CIRCLE, "GROUP BY 1"), ("NULL", "", ""))
 
-    A member is in one circle at most, so these groups split everyone: adding them up gives
-    the figures for everyone without a second pass.
-    """
+
+async def checkin_weeks(session: Session, first_day: date, last_day: date) -> list[WeekRow]:
+    """Per circle and for everyone (None), per Monday-to-Sunday week from `first_day`'s."""
     monday = first_day - timedelta(days=first_day.weekday())
     found: list[WeekRow] = []
     while monday <= last_day:
-        rows = await session.fetch_all(
-            """
-            SELECT cm.circle_id AS circle_id, COUNT(DISTINCT c.user_id) AS members,
-                   COUNT(*) AS checkins, AVG(c.mood) AS mood, AVG(c.confidence) AS confidence
-            FROM checkins c INDEXED BY checkins_by_date
-            LEFT JOIN circle_members cm ON cm.user_id = c.user_id
-            WHERE c.local_date BETWEEN ? AND ?
-            GROUP BY 1
-            """,
-            (monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
-        )
+        rows = []
+        for group, join, grouping in _SHAPES:
+            rows += await session.fetch_all(
+                f"""
+                SELECT {group} AS circle_id, COUNT(DISTINCT c.user_id) AS members,
+                       COUNT(*) AS checkins, AVG(c.mood) AS mood,
+                       AVG(c.confidence) AS confidence
+                FROM checkins c INDEXED BY checkins_by_date {join.format(alias="c")}
+                WHERE c.local_date BETWEEN ? AND ? {grouping}
+                """,
+                (monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
+            )
         found += [
             WeekRow(r["circle_id"], monday, r["members"], r["checkins"], r["mood"],
                     r["confidence"])
             for r in rows
+            if r["checkins"]  # everyone's row exists even for a week with no check-in
         ]  # fmt: skip
         monday += timedelta(days=7)
     return found
@@ -61,35 +66,42 @@ class ActivityRow:
 
 
 async def activity(session: Session, today: date) -> list[ActivityRow]:
-    """Members with a check-in in the last 7 and 30 days (today included), per circle."""
+    """Members with a check-in in the last 7 and 30 days (today included): per circle and
+    for everyone (None)."""
     d7 = date.fromordinal(today.toordinal() - 6).isoformat()
     d30 = date.fromordinal(today.toordinal() - 29).isoformat()
-    rows = await session.fetch_all(
-        """
-        SELECT cm.circle_id AS circle_id,
-               COUNT(DISTINCT CASE WHEN c.local_date >= ? THEN c.user_id END) AS a7,
-               COUNT(DISTINCT c.user_id) AS a30,
-               SUM(c.local_date >= ?) AS checkins7
-        FROM checkins c INDEXED BY checkins_by_date
-        LEFT JOIN circle_members cm ON cm.user_id = c.user_id
-        WHERE c.local_date >= ? AND c.local_date <= ?
-        GROUP BY 1
-        """,
-        (d7, d7, d30, today.isoformat()),
-    )
-    return [ActivityRow(r["circle_id"], r["a7"], r["a30"], r["checkins7"] or 0) for r in rows]
+    rows = []
+    for group, join, grouping in _SHAPES:
+        rows += await session.fetch_all(
+            f"""
+            SELECT {group} AS circle_id,
+                   COUNT(DISTINCT CASE WHEN c.local_date >= ? THEN c.user_id END) AS a7,
+                   COUNT(DISTINCT c.user_id) AS a30,
+                   SUM(c.local_date >= ?) AS checkins7
+            FROM checkins c INDEXED BY checkins_by_date {join.format(alias="c")}
+            WHERE c.local_date >= ? AND c.local_date <= ? {grouping}
+            """,
+            (d7, d7, d30, today.isoformat()),
+        )
+    return [
+        ActivityRow(r["circle_id"], r["a7"], r["a30"], r["checkins7"] or 0)
+        for r in rows
+        if r["a30"]
+    ]
 
 
 async def confidence_changes(session: Session) -> list[tuple[int | None, float]]:
     """(circle id, change) per member with at least 28 days between first and last check-in:
     mean confidence of their last 14 days minus that of their first 14 days."""
-    # Each average reads at most 14 rows through the (user_id, local_date) key.
+    # Every lookup is a seek on the (user_id, local_date) key: first and last day per
+    # member, then at most 14 rows for each average (a GROUP BY read all 3 million rows).
     rows = await session.fetch_all(
         """
         WITH span AS (
-            SELECT user_id, MIN(local_date) AS first, MAX(local_date) AS last
-            FROM checkins GROUP BY user_id
-            HAVING julianday(MAX(local_date)) - julianday(MIN(local_date)) >= 27
+            SELECT m.user_id AS user_id,
+                   (SELECT MIN(local_date) FROM checkins WHERE user_id = m.user_id) AS first,
+                   (SELECT MAX(local_date) FROM checkins WHERE user_id = m.user_id) AS last
+            FROM members m
         )
         SELECT cm.circle_id AS circle_id,
                (SELECT AVG(l.confidence) FROM checkins l WHERE l.user_id = s.user_id
@@ -97,6 +109,7 @@ async def confidence_changes(session: Session) -> list[tuple[int | None, float]]
              - (SELECT AVG(f.confidence) FROM checkins f WHERE f.user_id = s.user_id
                   AND f.local_date < date(s.first, '+14 days')) AS change
         FROM span s LEFT JOIN circle_members cm ON cm.user_id = s.user_id
+        WHERE s.first IS NOT NULL AND julianday(s.last) - julianday(s.first) >= 27
         """
     )
     return [(r["circle_id"], float(r["change"])) for r in rows if r["change"] is not None]
@@ -111,19 +124,24 @@ class GoalRateRow:
 
 
 async def goal_answers(session: Session, first_day: date) -> list[GoalRateRow]:
-    """Habit answers since `first_day`, per circle: how many were "done" out of all given."""
-    rows = await session.fetch_all(
-        """
-        SELECT cm.circle_id AS circle_id, COUNT(DISTINCT g.user_id) AS members,
-               SUM(e.outcome = 'done') AS done, COUNT(*) AS answered
-        FROM goal_entries e JOIN goals g ON g.id = e.goal_id
-        LEFT JOIN circle_members cm ON cm.user_id = g.user_id
-        WHERE e.local_date >= ? AND g.kind = 'habit'
-        GROUP BY 1
-        """,
-        (first_day.isoformat(),),
-    )
-    return [GoalRateRow(r["circle_id"], r["members"], r["done"] or 0, r["answered"]) for r in rows]
+    """Habit answers since `first_day`: how many were "done" out of all given, per circle
+    and for everyone (None)."""
+    rows = []
+    for group, join, grouping in _SHAPES:
+        rows += await session.fetch_all(
+            f"""
+            SELECT {group} AS circle_id, COUNT(DISTINCT g.user_id) AS members,
+                   SUM(e.outcome = 'done') AS done, COUNT(*) AS answered
+            FROM goal_entries e JOIN goals g ON g.id = e.goal_id {join.format(alias="g")}
+            WHERE e.local_date >= ? AND g.kind = 'habit' {grouping}
+            """,
+            (first_day.isoformat(),),
+        )
+    return [
+        GoalRateRow(r["circle_id"], r["members"], r["done"] or 0, r["answered"])
+        for r in rows
+        if r["answered"]
+    ]
 
 
 @dataclass(frozen=True)
