@@ -57,11 +57,7 @@ def render_trend_png(checkins: list[CheckinRow], first: date, last: date, title:
         axes.set_ylabel(label)
         axes.grid(alpha=0.3)
         axes.legend(loc="upper left", fontsize="small", frameon=False)
-    figure.suptitle(title)
-    figure.autofmt_xdate()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return _png(figure, title)
 
 
 def render_weekly_png(weeks: dict[str, list[tuple[date, float, float]]], title: str) -> bytes:
@@ -79,6 +75,10 @@ def render_weekly_png(weeks: dict[str, list[tuple[date, float, float]]], title: 
         axes.set_ylabel(label)
         axes.grid(alpha=0.3)
     mood_axes.legend(loc="upper left", fontsize="small", frameon=False)
+    return _png(figure, title)
+
+
+def _png(figure: Figure, title: str) -> bytes:
     figure.suptitle(title)
     figure.autofmt_xdate()
     buffer = io.BytesIO()
