@@ -345,7 +345,8 @@ def trend_summary(summary: TrendSummary) -> str:
     current, previous = summary.current, summary.previous
     first = (
         f"Last {summary.days} days: mood {_average(current.mood, 5)}, "
-        f"confidence {_average(current.confidence, 10)} ({current.count} check-ins)."
+        f"confidence {_average(current.confidence, 10)} "
+        f"({current.count} check-in{'s' if current.count != 1 else ''})."
     )
     second = (
         f"On the {summary.days} days before: mood "
