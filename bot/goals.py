@@ -378,20 +378,24 @@ class GoalService:
         """Point the goal's due row at its next nudge (none unless it is active)."""
         row = await goal_rows.get(session, user_id, goal_id)
         timezone = await _timezone(session, user_id)
-        if row is None or timezone is None:
-            return
-        goal = Goal.from_row(row)
+        if row is not None and timezone is not None:
+            await self._point_due_row(session, Goal.from_row(row), timezone)
+
+    async def _point_due_row(self, session: Session, goal: Goal, timezone: str) -> None:
         if goal.status != "active":
-            await goal_rows.update(session, goal_id, next_nudge_at=None, snooze_at=None)
+            await goal_rows.update(session, goal.id, next_nudge_at=None, snooze_at=None)
             return
         await goal_rows.update(
-            session, goal_id, next_nudge_at=next_nudge(goal, self._clock.now(), timezone)
+            session, goal.id, next_nudge_at=next_nudge(goal, self._clock.now(), timezone)
         )
 
     async def reschedule_all(self, session: Session, user_id: int) -> None:
         """Move every active goal's next nudge, e.g. after a change of time zone."""
+        timezone = await _timezone(session, user_id)
+        if timezone is None:
+            return
         for row in await goal_rows.open_goals(session, user_id):
-            await self._schedule(session, user_id, row.id)
+            await self._point_due_row(session, Goal.from_row(row), timezone)
 
     # answers
 
@@ -430,7 +434,7 @@ class GoalService:
                 raise GoalError("gone")
             now = self._clock.now()
             await goal_rows.record(session, goal_id, day, outcome, now, reason, amount)
-            return await self._progress(session, goal, self.today(timezone))
+            return await self._progress(session, goal, timezone)
 
     async def snooze(self, user_id: int, goal_id: int, day: date) -> datetime:
         """Ask again in an hour, once per nudge; returns when. GoalError('snoozed') twice."""
@@ -454,9 +458,8 @@ class GoalService:
             timezone = await _timezone(session, user_id)
             if timezone is None:
                 return []
-            today = self.today(timezone)
             return [
-                await self._progress(session, Goal.from_row(row), today)
+                await self._progress(session, Goal.from_row(row), timezone)
                 for row in await goal_rows.open_goals(session, user_id)
             ]
 
@@ -469,10 +472,11 @@ class GoalService:
         async with self._db.read() as session:
             goal = await self._get(session, user_id, goal_id)
             timezone = await _timezone(session, user_id)
-            return await self._progress(session, goal, self.today(timezone or "UTC"))
+            return await self._progress(session, goal, timezone or "UTC")
 
-    async def _progress(self, session: Session, goal: Goal, today: date) -> GoalProgress:
-        timezone = await _timezone(session, goal.user_id) or "UTC"
+    async def _progress(self, session: Session, goal: Goal, timezone: str) -> GoalProgress:
+        """Progress as of today in the member's zone (the caller has read the zone)."""
+        today = self.today(timezone)
         first_day = local_date(goal.created_at, zone_of(timezone))
         month = await goal_rows.entries_since(session, goal.id, today - timedelta(days=34))
         habit = limit = None
