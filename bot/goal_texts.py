@@ -217,10 +217,6 @@ def archived(goal: Goal) -> str:
     return f"Archived <b>{escape(goal.title)}</b>. Well done for knowing what you need."
 
 
-def paused(goal: Goal) -> str:
-    return f"Paused <b>{escape(goal.title)}</b>: no nudges until you resume it in /goals."
-
-
 def nudge(goal: Goal, day: date, snoozed: bool) -> str:
     lines = [f"🌱 <b>{escape(goal.title)}</b>: how did it go?"]
     if goal.kind is GoalKind.LIMIT:

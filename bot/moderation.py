@@ -27,7 +27,6 @@ from storage.db import Database, Session
 from storage.moderation import AuditRow, SanctionRow
 
 MAX_REASON = 300
-MAX_ANNOUNCEMENT = 1000
 MAX_MUTE = timedelta(days=365)
 _DURATION = re.compile(r"^(\d{1,4})([mhdw])$")
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),

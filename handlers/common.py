@@ -56,6 +56,11 @@ async def member_press(
     return query, query.data, member
 
 
+def plain_answer(html: str) -> str:
+    """A reply text for a button's pop-up answer: plain text, within Telegram's 200."""
+    return html.replace("<code>", "").replace("</code>", "")[:200]
+
+
 async def button_expired(query: CallbackQuery) -> None:
     """Answer a stale or forged button press kindly; nothing changes."""
     await query.answer(texts.BUTTON_EXPIRED, show_alert=False)

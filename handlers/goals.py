@@ -35,6 +35,7 @@ from handlers.common import (
     command_argument,
     current_member,
     member_press,
+    plain_answer,
     reply,
 )
 
@@ -307,15 +308,10 @@ async def goal_button(update: Update, context: PeerContext) -> None:
         if text is None:
             await button_expired(query)
         else:
-            await query.answer(_plain(text), show_alert=True)
+            await query.answer(plain_answer(text), show_alert=True)
         return
     await query.answer()
     await _edit(query, message)
-
-
-def _plain(text: str) -> str:
-    """Alerts on a button press show plain text."""
-    return text.replace("<code>", "").replace("</code>", "")
 
 
 async def newgoal_from_button(update: Update, context: PeerContext, member: Member) -> None:

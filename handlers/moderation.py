@@ -32,6 +32,7 @@ from handlers.common import (
     close_buttons,
     moderator_only,
     moderator_press,
+    plain_answer,
     reply,
 )
 
@@ -177,7 +178,7 @@ async def report_button(update: Update, context: PeerContext) -> None:
     action = ReportAction(action_text)
     outcome = await moderation.act_on_report(moderator, view.report_id, action)
     await _delete_copies(context, outcome)
-    await query.answer(_plain(outcome.text), show_alert=not outcome.done)
+    await query.answer(plain_answer(outcome.text), show_alert=not outcome.done)
     if not outcome.done:
         return
     shown = mt.report_text(view.report_id, view.circle, view.relay.pseudonym, view.relay.text)
@@ -198,10 +199,6 @@ async def _delete_copies(context: PeerContext, outcome: Outcome) -> None:
         except TelegramError as error:
             log.info("could not delete message %s in chat %s: %s", message_id, chat_id,
                      type(error).__name__)  # fmt: skip
-
-
-def _plain(text: str) -> str:
-    return text.replace("<code>", "").replace("</code>", "")[:190]
 
 
 async def _target(update: Update, context: PeerContext, name: str) -> Target | None:
