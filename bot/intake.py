@@ -56,7 +56,8 @@ class UpdateDispatcher:
         self._db = db
         self._clock = clock
         self._metrics = metrics
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One lock per member with updates in hand, and how many tasks hold or await it.
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         # A few members at a time: enough to overlap one's requests with another's work;
         # more only makes httpx's connection pool slower (its bookkeeping grows with waiters).
         self._slots = asyncio.Semaphore(PARALLEL_MEMBERS)
@@ -89,16 +90,24 @@ class UpdateDispatcher:
                 await update_rows.prune(session, now - KEEP_MARKS)
 
     async def _in_order(self, key: int, group: list[Update]) -> None:
-        async with self._slots, self._locks[key]:
-            for update in group:
-                token = update_rows.handling_update.set(update.update_id)
-                try:
-                    await self._app.process_update(update)
-                finally:
-                    update_rows.handling_update.reset(token)
-                self._metrics.updates_handled.inc()
-        if not self._locks[key].locked():
-            del self._locks[key]
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            # The member's lock first: a task waiting for its member holds no slot.
+            async with lock, self._slots:
+                for update in group:
+                    token = update_rows.handling_update.set(update.update_id)
+                    try:
+                        await self._app.process_update(update)
+                    finally:
+                        update_rows.handling_update.reset(token)
+                    self._metrics.updates_handled.inc()
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]  # nobody else awaits it: forget the member
+            else:
+                self._locks[key] = (lock, users - 1)
 
 
 class PollingIntake:
