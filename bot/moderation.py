@@ -365,10 +365,10 @@ class ModerationService:
             circle = await circle_rows.by_id(session, relay.circle_id)
             return ReportView(report.id, relay, circle.name if circle else "?")
 
-    async def act_on_report(self, by: Moderator, report_id: int, action: ReportAction) -> Outcome:
-        view = await self.report_view(report_id)
-        if view is None:
-            return Outcome(False, mt.NO_SUCH_REPORT)
+    async def act_on_report(
+        self, by: Moderator, view: ReportView, action: ReportAction
+    ) -> Outcome:
+        """Act on the report the moderator sees (read with `report_view`)."""
         relay = view.relay
         if action is ReportAction.WARN:
             return await self.warn(by, relay.author_id, mt.REPORT_REASON)

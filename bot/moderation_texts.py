@@ -44,7 +44,6 @@ ANNOUNCE_USAGE = (
     "(up to 1,000 characters)."
 )
 NOT_HELD = "That message is not waiting for review any more."
-NO_SUCH_REPORT = "That report isn't there any more."
 REPORT_CLOSED = "That report is already closed."
 DISMISSED = "Dismissed. The message stays."
 ALREADY_DELETED = "That message has already been deleted."

@@ -176,7 +176,7 @@ async def report_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     action = ReportAction(action_text)
-    outcome = await moderation.act_on_report(moderator, view.report_id, action)
+    outcome = await moderation.act_on_report(moderator, view, action)
     await _delete_copies(context, outcome)
     await query.answer(plain_answer(outcome.text), show_alert=not outcome.done)
     if not outcome.done:

@@ -195,10 +195,9 @@ class Sandbox:
         return {"from": "user", "user_id": said.user_id, "name": said.name, "text": said.text}
 
     async def _media(self, request: web.Request) -> web.Response:
-        chat = self.emulator.chats.get(int(request.match_info["chat_id"]))
-        wanted = int(request.match_info["message_id"])
-        message = next((m for m in (chat.messages if chat else []) if m.message_id == wanted),
-                       None)  # fmt: skip
+        message = self._message(
+            int(request.match_info["chat_id"]), int(request.match_info["message_id"])
+        )
         if message is None or (message.photo is None and message.document is None):
             raise web.HTTPNotFound()
         if message.photo is not None:
@@ -208,6 +207,11 @@ class Sandbox:
             body=message.document or b"", content_type="application/octet-stream",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )  # fmt: skip
+
+    def _message(self, chat_id: int, message_id: int) -> SentMessage | None:
+        chat = self.emulator.chats.get(chat_id)
+        return next((m for m in (chat.messages if chat else []) if m.message_id == message_id),
+                    None)  # fmt: skip
 
     async def _json(self, request: web.Request) -> dict[str, Any]:
         try:
@@ -250,10 +254,9 @@ class Sandbox:
     async def _press(self, request: web.Request) -> web.Response:
         data = await self._json(request)
         user = self._user(data)
-        chat = self.emulator.chats.get(int(data.get("chat_id") or user.user_id))
-        wanted = int(data.get("message_id") or 0)
-        message = next((m for m in (chat.messages if chat else []) if m.message_id == wanted),
-                       None)  # fmt: skip
+        message = self._message(
+            int(data.get("chat_id") or user.user_id), int(data.get("message_id") or 0)
+        )
         if message is None:
             raise web.HTTPBadRequest(text="no such message")
         query_id = user.press_data(str(data.get("data") or ""), message)
