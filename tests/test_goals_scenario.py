@@ -50,6 +50,17 @@ async def new_habit(
     return await user.ask(why)
 
 
+async def habit_on_chosen_days(user: EmulatedUser, title: str) -> SentMessage:
+    """/newgoal up to the weekday picker of a habit; returns the message with the buttons."""
+    await user.ask("/newgoal")
+    kind = await user.ask(title)
+    await user.tap("A habit", kind)
+    await edited_to(user, kind, "When should I ask")
+    await user.tap("On days I choose", kind)
+    await edited_to(user, kind, "Tap the days")
+    return kind
+
+
 async def swept(user: EmulatedUser, db_path: Path, clock: ManualClock) -> None:
     """Wait until every goal's due row points past the clock's now."""
     now = clock.now().isoformat(timespec="seconds")
@@ -150,12 +161,7 @@ async def test_cancel_at_every_step_keeps_nothing(
     stale = await user.tap("A habit", kind)  # the cancelled draft's buttons are stale now
     assert stale.text is not None and "This button has expired" in stale.text
 
-    await user.ask("/newgoal")
-    kind = await user.ask("Call my sponsor")
-    await user.tap("A habit", kind)
-    await edited_to(user, kind, "When should I ask")
-    await user.tap("On days I choose", kind)
-    await edited_to(user, kind, "Tap the days")
+    kind = await habit_on_chosen_days(user, "Call my sponsor")
     answer = await user.tap("Done ✔", kind)
     assert answer.show_alert and "at least one day" in (answer.text or "")
     for day in ("Mon", "Wed", "Fri"):
@@ -169,12 +175,7 @@ async def test_cancel_at_every_step_keeps_nothing(
     assert goal_rows(db_path) == []
     assert "time" not in (await user.ask("21:00")).shown_text  # no longer taken as an answer
 
-    await user.ask("/newgoal")
-    kind = await user.ask("Call my sponsor")
-    await user.tap("A habit", kind)
-    await edited_to(user, kind, "When should I ask")
-    await user.tap("On days I choose", kind)
-    await edited_to(user, kind, "Tap the days")
+    kind = await habit_on_chosen_days(user, "Call my sponsor")
     for day in ("Mon", "Fri"):
         await user.tap(day, kind)
         await user.emulator.wait_until(lambda d=day: f"✓ {d}" in kind.button_labels)  # type: ignore[misc]
