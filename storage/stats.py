@@ -1,8 +1,9 @@
 """Aggregate queries for anonymised statistics: counts and means per circle, never rows.
 
 Each query answers per circle (an inner join: members in no circle are left out) and, in a
-second pass without any join, for everyone (circle id None). Joining every check-in to
-its maybe-missing circle cost more than both passes together.
+second pass without any join, for everyone (circle id None). Joining every row to its
+maybe-missing circle cost more than both passes together. Check-in figures read the
+per-member summaries that triggers keep (migration 0010), not the check-ins themselves.
 """
 
 from __future__ import annotations
@@ -32,29 +33,27 @@ _SHAPES = (("cm.circle_id", _PER_CIRCLE, "GROUP BY 1"), ("NULL", "", ""))
 
 async def checkin_weeks(session: Session, first_day: date, last_day: date) -> list[WeekRow]:
     """Per circle and for everyone (None), per Monday-to-Sunday week from `first_day`'s."""
-    monday = first_day - timedelta(days=first_day.weekday())
-    found: list[WeekRow] = []
-    while monday <= last_day:
-        rows = []
-        for group, join, grouping in _SHAPES:
-            rows += await session.fetch_all(
-                f"""
-                SELECT {group} AS circle_id, COUNT(DISTINCT c.user_id) AS members,
-                       COUNT(*) AS checkins, AVG(c.mood) AS mood,
-                       AVG(c.confidence) AS confidence
-                FROM checkins c INDEXED BY checkins_by_date {join.format(alias="c")}
-                WHERE c.local_date BETWEEN ? AND ? {grouping}
-                """,
-                (monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
-            )
-        found += [
-            WeekRow(r["circle_id"], monday, r["members"], r["checkins"], r["mood"],
-                    r["confidence"])
-            for r in rows
-            if r["checkins"]  # everyone's row exists even for a week with no check-in
-        ]  # fmt: skip
-        monday += timedelta(days=7)
-    return found
+    first_monday = first_day - timedelta(days=first_day.weekday())
+    rows = []
+    for group, join, grouping in _SHAPES:
+        # One row per member and week (see migration 0010), so no DISTINCT is needed.
+        by_week = "GROUP BY 1, 2" if grouping else "GROUP BY 2"
+        rows += await session.fetch_all(
+            f"""
+            SELECT {group} AS circle_id, w.week_start AS week_start, COUNT(*) AS members,
+                   SUM(w.checkins) AS checkins,
+                   SUM(w.mood_sum) * 1.0 / SUM(w.checkins) AS mood,
+                   SUM(w.confidence_sum) * 1.0 / SUM(w.checkins) AS confidence
+            FROM member_weeks w {join.format(alias="w")}
+            WHERE w.week_start BETWEEN ? AND ? {by_week}
+            """,
+            (first_monday.isoformat(), last_day.isoformat()),
+        )
+    return [
+        WeekRow(r["circle_id"], date.fromisoformat(r["week_start"]), r["members"],
+                r["checkins"], r["mood"], r["confidence"])
+        for r in rows
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,53 +65,57 @@ class ActivityRow:
 
 
 async def activity(session: Session, today: date) -> list[ActivityRow]:
-    """Members with a check-in in the last 7 and 30 days (today included): per circle and
-    for everyone (None)."""
+    """Members with a check-in in the last 7 and 30 days, and check-ins in the last 7 days
+    (today included): per circle and for everyone (None)."""
     d7 = date.fromordinal(today.toordinal() - 6).isoformat()
     d30 = date.fromordinal(today.toordinal() - 29).isoformat()
-    rows = []
+    # A member is active when their last check-in day is recent (see migration 0010). No
+    # upper bound: a member whose zone is already in tomorrow has checked in, too.
+    members: dict[int | None, tuple[int, int]] = {}
     for group, join, grouping in _SHAPES:
-        rows += await session.fetch_all(
+        for r in await session.fetch_all(
             f"""
-            SELECT {group} AS circle_id,
-                   COUNT(DISTINCT CASE WHEN c.local_date >= ? THEN c.user_id END) AS a7,
-                   COUNT(DISTINCT c.user_id) AS a30,
-                   SUM(c.local_date >= ?) AS checkins7
-            FROM checkins c INDEXED BY checkins_by_date {join.format(alias="c")}
-            WHERE c.local_date >= ? AND c.local_date <= ? {grouping}
+            SELECT {group} AS circle_id, SUM(s.last_date >= ?) AS a7, COUNT(*) AS a30
+            FROM member_spans s {join.format(alias="s")} WHERE s.last_date >= ? {grouping}
             """,
-            (d7, d7, d30, today.isoformat()),
+            (d7, d30),
+        ):
+            members[r["circle_id"]] = (r["a7"] or 0, r["a30"])
+    # Everyone's count reads the date index alone; circles read their members' keys.
+    checkins = {
+        r["circle_id"]: r["n"]
+        for r in await session.fetch_all(
+            """
+            SELECT cm.circle_id AS circle_id, COUNT(*) AS n
+            FROM circle_members cm JOIN checkins c ON c.user_id = cm.user_id
+            WHERE c.local_date >= ? GROUP BY 1
+            """,
+            (d7,),
         )
+    }
+    everyone = await session.fetch_one(
+        "SELECT COUNT(*) AS n FROM checkins INDEXED BY checkins_by_date WHERE local_date >= ?",
+        (d7,),
+    )
+    checkins[None] = everyone["n"] if everyone else 0
     return [
-        ActivityRow(r["circle_id"], r["a7"], r["a30"], r["checkins7"] or 0)
-        for r in rows
-        if r["a30"]
+        ActivityRow(circle_id, a7, a30, checkins.get(circle_id, 0))
+        for circle_id, (a7, a30) in members.items()
+        if a30
     ]
 
 
 async def confidence_changes(session: Session) -> list[tuple[int | None, float]]:
     """(circle id, change) per member with at least 28 days between first and last check-in:
     mean confidence of their last 14 days minus that of their first 14 days."""
-    # Every lookup is a seek on the (user_id, local_date) key: first and last day per
-    # member, then at most 14 rows for each average (a GROUP BY read all 3 million rows).
     rows = await session.fetch_all(
         """
-        WITH span AS (
-            SELECT m.user_id AS user_id,
-                   (SELECT MIN(local_date) FROM checkins WHERE user_id = m.user_id) AS first,
-                   (SELECT MAX(local_date) FROM checkins WHERE user_id = m.user_id) AS last
-            FROM members m
-        )
-        SELECT cm.circle_id AS circle_id,
-               (SELECT AVG(l.confidence) FROM checkins l WHERE l.user_id = s.user_id
-                  AND l.local_date > date(s.last, '-14 days'))
-             - (SELECT AVG(f.confidence) FROM checkins f WHERE f.user_id = s.user_id
-                  AND f.local_date < date(s.first, '+14 days')) AS change
-        FROM span s LEFT JOIN circle_members cm ON cm.user_id = s.user_id
-        WHERE s.first IS NOT NULL AND julianday(s.last) - julianday(s.first) >= 27
+        SELECT cm.circle_id AS circle_id, s.last_confidence - s.first_confidence AS change
+        FROM member_spans s LEFT JOIN circle_members cm ON cm.user_id = s.user_id
+        WHERE julianday(s.last_date) - julianday(s.first_date) >= 27
         """
     )
-    return [(r["circle_id"], float(r["change"])) for r in rows if r["change"] is not None]
+    return [(r["circle_id"], float(r["change"])) for r in rows]
 
 
 @dataclass(frozen=True)
