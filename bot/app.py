@@ -19,6 +19,7 @@ from bot.health import HealthServer
 from bot.intake import PollingIntake, UpdateDispatcher
 from bot.logging_setup import quiet_noisy_loggers
 from bot.services import Services
+from bot.transport import AiohttpRequest
 from bot.webhook import WebhookServer
 from handlers import (
     account,
@@ -52,12 +53,11 @@ def build_application(
         .base_url(settings.telegram.api_base_url)
         .base_file_url(settings.telegram.api_base_file_url)
         .context_types(ContextTypes(context=PeerContext, bot_data=BotData))
-        .get_updates_read_timeout(settings.telegram.poll_timeout + 10)
         .updater(None)  # bot.intake polls (or bot.webhook listens) instead: see there why
-        # Members' updates are handled side by side; with python-telegram-bot's default pool
-        # of one connection their requests would queue for it (and time out under load).
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_TIMEOUT)
+        # aiohttp instead of httpx: see bot.transport. Members' updates are handled side by
+        # side; with one connection their requests would queue for it.
+        .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
+        .get_updates_request(AiohttpRequest(1, read_timeout=settings.telegram.poll_timeout + 10))
         .build()
     )
     app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
