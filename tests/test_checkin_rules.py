@@ -14,6 +14,7 @@ from bot.charts import daily_series, render_trend_png, rolling_mean
 from bot.checkins import (
     change,
     confidence_question,
+    day_code,
     mood_question,
     needs_gentle_support,
     note_question,
@@ -116,8 +117,16 @@ def test_questions_carry_the_day_and_fit_telegram_limits() -> None:
     labels = [label for r in confidence_question(TODAY, 3).buttons for label, _ in r]
     assert labels == [str(n) for n in range(11)]
     assert parse_day_code("20260310") == TODAY
-    assert parse_day_code("2026031") is None or parse_day_code("2026031") != TODAY
-    assert parse_day_code("garbage") is None
+    # Too short or long, no such month or day, separators, words, full-width digits.
+    forged = ["2026031", "202603100", "20261310", "20260230", "2026-3-1", "garbage", ""]
+    forged.append("".join(chr(0xFF10 + int(d)) for d in "20260310"))
+    for forged_code in forged:
+        assert parse_day_code(forged_code) is None, forged_code
+
+
+@given(st.dates())
+def test_day_codes_round_trip(day: date) -> None:
+    assert len(day_code(day)) == 8 and parse_day_code(day_code(day)) == day
 
 
 def test_series_has_gaps_and_rolling_mean_skips_them() -> None:
