@@ -1,7 +1,8 @@
 """The ceiling for the updates benchmark: a plain python-telegram-bot echo bot.
 
 Polling with default settings and one reply per message, as in python-telegram-bot's own
-examples. `python -m bench.echo_bot TOKEN BASE_URL [concurrent]`.
+examples. `python -m bench.echo_bot TOKEN BASE_URL [concurrent|aiohttp]`; `aiohttp` sends
+through peercircle's own transport (bot.transport), to show what it adds on its own.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import sys
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot.transport import AiohttpRequest
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -21,10 +24,13 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> None:
     token, base_url = sys.argv[1], sys.argv[2]
-    concurrent = len(sys.argv) > 3 and sys.argv[3] == "concurrent"
-    app = (
-        ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(concurrent).build()
-    )
+    mode = sys.argv[3] if len(sys.argv) > 3 else ""
+    builder = ApplicationBuilder().token(token).base_url(base_url)
+    if mode == "aiohttp":
+        builder = builder.request(AiohttpRequest(1)).get_updates_request(
+            AiohttpRequest(1, read_timeout=20)
+        )
+    app = builder.concurrent_updates(mode == "concurrent").build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling()
 

@@ -104,6 +104,7 @@ async def closed_loop(emulator: BotApiEmulator, users: list[EmulatedUser], taps:
 class Run:
     echo: float
     echo_concurrent: float
+    echo_aiohttp: float
     help_concurrent: float
     help_sequential: float
     taps: float
@@ -114,11 +115,10 @@ async def ready(emulator: BotApiEmulator) -> None:
     await emulator.wait_until(lambda: bool(emulator.calls_of("getUpdates")), timeout=60)
 
 
-async def echo_rate(each: int, concurrent: bool) -> float:
+async def echo_rate(each: int, mode: str = "") -> float:
     async with BotApiEmulator() as emulator:
         users = [emulator.user() for _ in range(MEMBERS)]
-        mode = ["concurrent"] if concurrent else []
-        process = await start(["bench.echo_bot", emulator.token, emulator.base_url, *mode])
+        process = await start(["bench.echo_bot", emulator.token, emulator.base_url, mode])
         try:
             await ready(emulator)
             return await burst(emulator, users, each, lambda u, i: u.send(f"hello {i}"),
@@ -166,10 +166,12 @@ async def peercircle_rates(each: int, taps: int) -> tuple[float, float, float, L
 
 
 async def one_run(each: int, taps: int) -> Run:
-    echo = await echo_rate(each, concurrent=False)
-    echo_concurrent = await echo_rate(each, concurrent=True)
+    echo = await echo_rate(each)
+    echo_concurrent = await echo_rate(each, "concurrent")
+    echo_aiohttp = await echo_rate(each, "aiohttp")
     help_concurrent, help_sequential, taps_rate, loop = await peercircle_rates(each, taps)
-    return Run(echo, echo_concurrent, help_concurrent, help_sequential, taps_rate, loop)
+    return Run(echo, echo_concurrent, echo_aiohttp, help_concurrent, help_sequential, taps_rate,
+               loop)  # fmt: skip
 
 
 async def main() -> None:
@@ -192,6 +194,8 @@ async def main() -> None:
     rows = [
         ("python-telegram-bot echo bot (the ceiling)", med(lambda r: r.echo), "100%", ""),
         ("echo bot with `concurrent_updates=True`", med(lambda r: r.echo_concurrent), None, ""),
+        ("echo bot sending through peercircle's aiohttp transport",
+         med(lambda r: r.echo_aiohttp), None, ""),
         ("peercircle `/help`", med(lambda r: r.help_concurrent), None, "at least 80%"),
         ("peercircle `/help`, one update at a time", med(lambda r: r.help_sequential), None, ""),
         ("peercircle check-in taps (answer, edit, write)", med(lambda r: r.taps), None,
