@@ -9,9 +9,11 @@ error handling (429, 5xx, bad tokens) works on the status and body returned here
 from __future__ import annotations
 
 import json
+import ssl
 from typing import Any
 
 import aiohttp
+import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -39,7 +41,7 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             # Made here, not in __init__: a session belongs to the running event loop.
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connections),
+                connector=aiohttp.TCPConnector(limit=self._connections, ssl=tls_context()),
                 headers={"User-Agent": self.USER_AGENT},
             )
 
@@ -76,6 +78,12 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except (aiohttp.ClientError, OSError) as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates verified against certifi's bundle, as httpx did: the bot trusts the same
+    authorities on any machine, whatever the system's own store holds."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _given(value: object, default: float | None) -> float | None:

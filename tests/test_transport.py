@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,7 +13,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.emulator import BotApiEmulator
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, tls_context
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -40,6 +41,12 @@ async def test_messages_uploads_and_telegram_errors(bot: Bot, emulator: BotApiEm
     with pytest.raises(RetryAfter) as limited:
         await bot.send_message(user.chat_id, "again")
     assert limited.value.retry_after.total_seconds() == 3
+
+
+def test_telegram_certificates_are_verified_against_certifi() -> None:
+    context = tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 100  # certifi's bundle, not an empty store
 
 
 async def test_a_refused_connection_is_a_network_error() -> None:
