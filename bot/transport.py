@@ -18,6 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _JSON = {"Content-Type": "application/json"}
+MEDIA_WRITE_TIMEOUT = 20.0  # python-telegram-bot's default for uploads
 
 
 class AiohttpRequest(BaseRequest):
@@ -25,10 +26,12 @@ class AiohttpRequest(BaseRequest):
 
     def __init__(
         self, connections: int, *, read_timeout: float | None = 5.0,
-        connect_timeout: float = 5.0, pool_timeout: float = 1.0,
+        write_timeout: float = 5.0, connect_timeout: float = 5.0, pool_timeout: float = 1.0,
     ) -> None:  # fmt: skip
+        # python-telegram-bot's defaults, and its longer write time for uploads.
         self._connections = connections
         self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
@@ -64,10 +67,12 @@ class AiohttpRequest(BaseRequest):
         read = _given(read_timeout, self._read_timeout)
         connect = _given(connect_timeout, self._connect_timeout) or 0.0
         pool = _given(pool_timeout, self._pool_timeout) or 0.0
-        # aiohttp has no write timeout; a stalled upload ends at the read timeout instead.
+        uploading = request_data is not None and request_data.contains_files
+        write = _given(write_timeout, MEDIA_WRITE_TIMEOUT if uploading else self._write_timeout)
+        # aiohttp has no write timeout: the whole request's bound stops a stalled upload.
         timeout = aiohttp.ClientTimeout(
-            total=None, connect=pool + connect or None, sock_connect=connect or None,
-            sock_read=read,
+            total=None if read is None else pool + connect + (write or 0.0) + read,
+            connect=pool + connect or None, sock_connect=connect or None, sock_read=read,
         )  # fmt: skip
         try:
             async with self._session.request(
