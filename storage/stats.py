@@ -94,7 +94,7 @@ async def activity(session: Session, today: date) -> list[ActivityRow]:
         )
     }
     everyone = await session.fetch_one(
-        "SELECT COUNT(*) AS n FROM checkins INDEXED BY checkins_by_date WHERE local_date >= ?",
+        "SELECT COUNT(*) AS n FROM checkins INDEXED BY checkins_by_day WHERE local_date >= ?",
         (d7,),
     )
     checkins[None] = everyone["n"] if everyone else 0
