@@ -10,7 +10,7 @@ import aiosqlite
 import pytest
 
 from storage import members
-from storage.db import Database
+from storage.db import CHECKPOINT_PAGES, Database
 from storage.migrations import apply_migrations, load_migrations
 
 
@@ -26,6 +26,12 @@ async def test_empty_database_gets_the_schema(tmp_path: Path) -> None:
     assert any(name == "members" for name, _ in schema(tmp_path / "new.db"))
     with sqlite3.connect(tmp_path / "new.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # The checkpoint interval is per connection: the bot's own is the one that counts.
+    db = await Database.open(tmp_path / "new.db")
+    async with db.read() as session:
+        row = await session.fetch_one("PRAGMA wal_autocheckpoint")
+    await db.close()
+    assert row is not None and row[0] == CHECKPOINT_PAGES
 
 
 async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
