@@ -75,17 +75,11 @@ SELECT date(local_date, 'weekday 0', '-6 days') AS monday, user_id, COUNT(*), SU
        SUM(confidence)
 FROM checkins GROUP BY user_id, monday;
 
-INSERT INTO member_spans (user_id, first_date, last_date, first_confidence, last_confidence)
-SELECT s.user_id, s.first, s.last,
-       (SELECT AVG(confidence) FROM checkins
-        WHERE user_id = s.user_id AND local_date < date(s.first, '+14 days')),
-       (SELECT AVG(confidence) FROM checkins
-        WHERE user_id = s.user_id AND local_date > date(s.last, '-14 days'))
-FROM (SELECT m.user_id AS user_id,
-             (SELECT MIN(local_date) FROM checkins WHERE user_id = m.user_id) AS first,
-             (SELECT MAX(local_date) FROM checkins WHERE user_id = m.user_id) AS last
-      FROM members m) s
-WHERE s.first IS NOT NULL;
+-- Spans through the same refresh the triggers use: once per member, by their last day
+-- (which also recomputes that one week, harmlessly).
+INSERT INTO checkin_refresh
+SELECT m.user_id, (SELECT MAX(local_date) FROM checkins WHERE user_id = m.user_id) AS last
+FROM members m WHERE last IS NOT NULL;
 
 -- /stats no longer reads mood and confidence through the date index, and every page an
 -- answer changes is written to the log again (4 pages a re-answered check-in instead of
