@@ -100,7 +100,9 @@ async def edit_text(
     """
     message = query.message
     if message is None:  # too old for Telegram to include; let the library say so
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+        )
         return
     fields: dict[str, object] = {
         "chat_id": message.chat.id, "message_id": message.message_id, "text": text,

@@ -56,7 +56,7 @@ class Session:
     """Runs statements on the connection while its holder owns the database lock.
 
     In a write transaction, BEGIN waits for the first statement and runs in its hop: one
-    thread hop fewer per transaction (a check-in tap makes two).
+    thread hop fewer per transaction (a check-in tap's own, and its batch's marks).
     """
 
     def __init__(self, conn: aiosqlite.Connection, begin: bool = False) -> None:
