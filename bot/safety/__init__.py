@@ -1,0 +1,1 @@
+"""The safety net: crisis screening of every word a person types, and the care that follows."""

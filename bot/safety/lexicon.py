@@ -1,0 +1,232 @@
+"""Crisis lexicons: per-language data files of phrases by category, and their exceptions.
+
+A file `<language>.toml` holds a list of phrases for each category, `exceptions` (everyday
+figures of speech such as "killing it" that must not raise an alarm) and `imminence`
+(words like "tonight" that make a passive wish urgent). Phrase syntax, after the same
+normalisation as members' text (bot.safety.normalise):
+
+    kill myself             words in order
+    want|wanna|going        one of several words in one place
+    suicid*                 any word that starts so (at least 3 letters)
+    really?                 a word that may be missing ("really? want to die")
+    pills ... tonight       up to three other words in between
+    (no one|nobody) cares   one of several word sequences; "(really|)" may be left out
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from bot.safety.normalise import normalise
+
+SHIPPED = Path(__file__).with_name("lexicons")
+MAX_GAP = 3
+
+
+class Tier(StrEnum):
+    URGENT = "urgent"
+    CONCERN = "concern"
+
+
+class Category(StrEnum):
+    INTENT = "intent"
+    PLAN_MEANS = "plan_means"
+    PREPARATION = "preparation"
+    SELF_HARM = "self_harm"
+    OVERDOSE = "overdose"
+    GOODBYE = "goodbye"
+    PASSIVE = "passive"
+    HOPELESSNESS = "hopelessness"
+
+    @property
+    def tier(self) -> Tier:
+        concern = (Category.PASSIVE, Category.HOPELESSNESS)
+        return Tier.CONCERN if self in concern else Tier.URGENT
+
+
+EXCEPTIONS = "exceptions"
+IMMINENCE = "imminence"
+_KEYS = frozenset({*Category, EXCEPTIONS, IMMINENCE, "language"})
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be used; the message says which file and phrase."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One place in a phrase: the words that may stand there."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    optional: bool = False
+    gap: bool = False  # up to MAX_GAP words of anything
+
+    def accepts(self, word: str) -> bool:
+        return word in self.words or any(word.startswith(p) for p in self.prefixes)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One of several word sequences; an empty one makes the group optional."""
+
+    choices: tuple[tuple[Element, ...], ...]
+
+
+Element = Slot | Group
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    kind: str  # a Category value, EXCEPTIONS or IMMINENCE
+    language: str
+    elements: tuple[Element, ...]
+    first: Slot  # every word a match can start with, for the index
+
+
+@dataclass
+class Lexicon:
+    """All phrases of every language; a member's text is screened against all of them."""
+
+    phrases: list[Phrase] = field(default_factory=list)
+    languages: set[str] = field(default_factory=set)
+
+
+_TOKEN_IN_GROUP = re.compile(r"\s*(\(|\)|\||[^\s()|]+)")
+_TOKEN_OUTSIDE = re.compile(r"\s*(\(|\)|[^\s()]+)")
+
+
+def parse_phrase(text: str, kind: str, language: str) -> Phrase:
+    """One phrase in the syntax above; LexiconError when it cannot match as written."""
+    elements, end = _parse_sequence(text, 0, depth=0)
+    if text[end:].strip():
+        raise LexiconError("unbalanced brackets")
+    # A word that may be missing at either end changes nothing about what matches.
+    while elements and _may_be_missing(elements[0]):
+        elements.pop(0)
+    while elements and _may_be_missing(elements[-1]):
+        elements.pop()
+    first = _first_words(elements)
+    if not elements or first is None or _ends_with_gap(elements):
+        raise LexiconError("a phrase must start and end with a word that is always there")
+    return Phrase(text, kind, language, tuple(elements), first)
+
+
+def _parse_sequence(text: str, at: int, depth: int) -> tuple[list[Element], int]:
+    """Elements up to the end, a ")" or (inside brackets) a "|"; returns where it stopped."""
+    elements: list[Element] = []
+    token = _TOKEN_IN_GROUP if depth else _TOKEN_OUTSIDE
+    while True:
+        found = token.match(text, at)
+        if found is None or found.group(1) in (")", "|"):
+            return elements, at
+        at = found.end()
+        part = found.group(1)
+        if part == "(":
+            choices: list[tuple[Element, ...]] = []
+            while True:
+                choice, at = _parse_sequence(text, at, depth + 1)
+                choices.append(tuple(choice))
+                closing = _TOKEN_IN_GROUP.match(text, at)
+                if closing is None or closing.group(1) not in (")", "|"):
+                    raise LexiconError("unbalanced brackets")
+                at = closing.end()
+                if closing.group(1) == ")":
+                    break
+            elements.append(Group(tuple(choices)))
+        elif part == "...":
+            elements.append(Slot(frozenset(), (), gap=True))
+        else:
+            elements.append(_parse_slot(part))
+
+
+def _parse_slot(part: str) -> Slot:
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for alternative in part.removesuffix("?").split("|"):
+        prefix = alternative.endswith("*")
+        folded = normalise(alternative.removesuffix("*")).words
+        if len(folded) != 1:
+            raise LexiconError(f"{alternative!r} is not one word")
+        if prefix:
+            if len(folded[0]) < 3:
+                raise LexiconError(f"{alternative!r}: a prefix needs 3 letters or more")
+            prefixes.append(folded[0])
+        else:
+            words.add(folded[0])
+    return Slot(frozenset(words), tuple(prefixes), optional=part.endswith("?"))
+
+
+def _first_words(elements: list[Element] | tuple[Element, ...]) -> Slot | None:
+    """Every word a match can start with; None when it could start with anything."""
+    if not elements:
+        return None
+    head = elements[0]
+    if isinstance(head, Slot):
+        return None if head.gap or head.optional else head
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for choice in head.choices:
+        first = _first_words(choice)
+        if first is None:
+            return None
+        words |= first.words
+        prefixes.extend(first.prefixes)
+    return Slot(frozenset(words), tuple(prefixes))
+
+
+def _may_be_missing(element: Element) -> bool:
+    if isinstance(element, Group):
+        return any(not choice for choice in element.choices)
+    return element.optional
+
+
+def _ends_with_gap(elements: list[Element]) -> bool:
+    last = elements[-1]
+    return isinstance(last, Slot) and last.gap
+
+
+def load_file(path: Path, lexicon: Lexicon) -> None:
+    """Add one lexicon file's phrases; LexiconError names the file and what is wrong."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise LexiconError(f"{path}: {error}") from error
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise LexiconError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(_KEYS)}")
+    language = data.get("language", path.stem)
+    if not isinstance(language, str) or not language:
+        raise LexiconError(f"{path}: language must be a code such as 'en'")
+    for kind, phrases in data.items():
+        if kind == "language":
+            continue
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise LexiconError(f"{path}: {kind} must be a list of strings")
+        for text in phrases:
+            try:
+                lexicon.phrases.append(parse_phrase(text, kind, language))
+            except LexiconError as error:
+                raise LexiconError(f"{path}: {kind}: {text!r}: {error}") from None
+    lexicon.languages.add(language)
+
+
+def load(extra_dir: Path | None = None) -> Lexicon:
+    """The shipped lexicons, plus an operator's own files (which add, never replace)."""
+    lexicon = Lexicon()
+    for path in sorted(SHIPPED.glob("*.toml")):
+        load_file(path, lexicon)
+    if extra_dir is not None:
+        if not extra_dir.is_dir():
+            raise LexiconError(f"safety.lexicon_dir {extra_dir} is not a folder")
+        files = sorted(extra_dir.glob("*.toml"))
+        if not files:
+            raise LexiconError(f"safety.lexicon_dir {extra_dir} holds no .toml lexicon")
+        for path in files:
+            load_file(path, lexicon)
+    return lexicon

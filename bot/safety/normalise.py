@@ -1,0 +1,92 @@
+"""Text to comparable tokens: the tricks people use (or slip into) must not hide a crisis.
+
+Case, accents, curly apostrophes, repeated letters ("dieeee"), digits for letters ("k1ll"),
+zero-width characters, look-alike letters from another script and spaced-out letters all
+fold away here, the same way for the lexicons and for what members type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Invisible characters used to break a word without showing it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+# Apostrophes vanish, so "don't", "don’t" and "dont" are one word.
+_APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u02bc\u0060\u00b4\u2032"))
+# Digits and signs standing for letters, inside a word that also has letters.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                       "$": "s"})  # fmt: skip
+# Cyrillic and Greek letters that look Latin, and the other way round.
+_CYRILLIC_TO_LATIN = str.maketrans("аеорсухкітмнвіјѕԁɡ", "aeopcyxkitmhbijsdg")
+_LATIN_TO_CYRILLIC = str.maketrans("aeopcyxkiTMHB", "аеорсухкітмнв")
+_GREEK_TO_LATIN = str.maketrans("αεικνορτυχ", "aeiknoptux")
+# A word: letters and digits, with @ or $ standing for a letter inside it ("m@ke").
+_WORD = re.compile(r"(?:[^\W_]|[@$](?=[^\W_]))+")
+_LEETY = re.compile(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]")
+_RUNS = re.compile(r"(.)\1+")
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0]
+
+
+def _fold_token(token: str) -> str:
+    if _LEETY.search(token):
+        token = token.translate(_LEET)
+    scripts = {_script(c) for c in token if c.isalpha()}
+    if len(scripts) > 1:
+        latin = sum(1 for c in token if _script(c) == "LATIN")
+        if latin * 2 >= len(token):
+            token = token.translate(_CYRILLIC_TO_LATIN).translate(_GREEK_TO_LATIN)
+        else:
+            token = token.translate(_LATIN_TO_CYRILLIC)
+    return token
+
+
+def squeeze(word: str) -> str:
+    """Runs of one letter become one: "dieeee" and "die", "kill" and "kil" compare equal."""
+    return _RUNS.sub(r"\1", word)
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Normalised:
+    words: list[str]
+    # Positions of words that were spelled out letter by letter ("k i l l m y s e l f"):
+    # they may hold several words run together, so they are searched inside too.
+    spelled: list[int]
+
+
+def normalise(text: str) -> Normalised:
+    """The words of `text`, folded for matching; spaced-out letters ("k i l l") joined."""
+    text = text.translate(_INVISIBLE).translate(_APOSTROPHES)
+    text = _strip_marks(text).casefold()
+    words = [squeeze(_fold_token(w)) for w in _WORD.findall(text)]
+    return _join_spaced_letters(words)
+
+
+def _join_spaced_letters(words: list[str]) -> Normalised:
+    """Three or more single letters in a row were one word spelled out: join them."""
+    joined: list[str] = []
+    spelled: list[int] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        if len(run) >= 3:
+            spelled.append(len(joined))
+            joined.append(squeeze("".join(run)))
+        else:
+            joined.extend(run)
+        run = []
+        if word:
+            joined.append(word)
+    return Normalised(joined, spelled)
