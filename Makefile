@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.updates --runs 3
 	$(BIN)/python -m bench.delivery --runs 3
 	$(BIN)/python -m bench.scale --runs 3
+	$(BIN)/python -m bench.safety --runs 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

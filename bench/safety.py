@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 from bench.machine import describe, write_section
 from bot.safety.evaluation import Example, Report, evaluate, load_examples
-from bot.safety.lexicon import load
+from bot.safety.lexicon import SHIPPED, Lexicon, load, load_file
 from bot.safety.screen import Screener
 
 TIERS = ("urgent", "concern", "none")
@@ -41,7 +40,7 @@ def _table(title: str, rows: dict[tuple[str, str], object], keys: list[str]) -> 
             cells.append(
                 f"{getattr(rate, 'value', 0.0):.0%} ({getattr(rate, 'hits', 0)}/{total})"
                 if total
-                else "–"
+                else "-"
             )
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     return lines
@@ -71,9 +70,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--misses", choices=("tune", "holdout", "all"))
     parser.add_argument("--lang")
+    parser.add_argument("--lexicons", help="only these shipped files, e.g. en,ru (tuning)")
     args = parser.parse_args()
     started = time.perf_counter()
-    screener = Screener(load())
+    if args.lexicons:
+        lexicon = Lexicon()
+        for code in args.lexicons.split(","):
+            load_file(SHIPPED / f"{code}.toml", lexicon)
+        screener = Screener(lexicon)
+    else:
+        screener = Screener(load())
     load_ms = (time.perf_counter() - started) * 1000
     examples = load_examples()
     if args.misses:
@@ -84,11 +90,14 @@ def main() -> None:
         ]  # fmt: skip
         report = evaluate(screener, chosen)
         for example, found in report.misses:
-            print(f"{example.language} {example.tier}/{example.category} -> {found}: {example.text}")
+            print(
+                f"{example.language} {example.tier}/{example.category} -> {found}: {example.text}"
+            )
         print(_rates(report))
         return
-    everything, held_out = evaluate(screener, examples), evaluate(
-        screener, [e for e in examples if e.held_out]
+    everything, held_out = (
+        evaluate(screener, examples),
+        evaluate(screener, [e for e in examples if e.held_out]),
     )
     p50, p99, long_ms = _timing(screener, examples, args.runs)
     languages = sorted({e.language for e in examples})

@@ -31,6 +31,7 @@ from handlers import (
     journey,
     moderation,
     onboarding,
+    safety,
     trends,
 )
 from handlers.errors import on_error
@@ -62,6 +63,10 @@ def build_application(
     )
     app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
 
+    # The crisis screen runs first, in its own group, on every text a person types: it
+    # answers crisis language at once and tells the features what it found.
+    for handler in safety.screen_handlers():
+        app.add_handler(handler, group=-1)
     # Order matters: commands and feature buttons first, then the catch-alls in fallback,
     # which answer whatever no feature claimed.
     for module in (
@@ -74,10 +79,13 @@ def build_application(
         moderation,
         journey,
         goals,
+        safety,
         fallback,
     ):
         for handler in module.handlers():
             app.add_handler(handler)
+    for handler in onboarding.notice_handlers():
+        app.add_handler(handler, group=1)
     app.add_error_handler(on_error)
     return app
 

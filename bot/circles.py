@@ -14,9 +14,9 @@ from html import escape
 from bot import moderation_texts, texts
 from bot.clock import Clock
 from bot.config import CircleSettings
-from bot.crisis import mentions_crisis
 from bot.outgoing import OutgoingMessage
 from bot.pseudonyms import draw_pseudonym
+from bot.safety import texts as safety_texts
 from bot.sanctions import restriction
 from bot.sanitizer import Sanitized, sanitize
 from storage import circles as circle_rows
@@ -66,7 +66,6 @@ class RelayOutcome(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     MOSTLY_REMOVED = "mostly_removed"
-    CRISIS = "crisis"
     GONE = "gone"  # the message replied to, or its author, is no longer in the circle
     HELD = "held"  # pre-moderated circle: waits for a moderator
     MUTED = "muted"
@@ -161,6 +160,11 @@ class CircleService:
                 await circle_rows.remove_member(session, user_id)
             return circle
 
+    async def notice_hard_time(self, user_id: int) -> Relayed:
+        """Crisis words are never relayed: the circle hears, without a name, that someone is
+        going through a very hard time, and their encouragement goes back to the member."""
+        return await self.relay(user_id, safety_texts.CIRCLE_NOTICE, RelayKind.HARD_DAY)
+
     async def encourage(self, user_id: int, text: str) -> Relayed:
         """Relay encouragement to everyone else in the member's circle."""
         return await self.relay(user_id, text, RelayKind.ENCOURAGE)
@@ -169,12 +173,11 @@ class CircleService:
         self, user_id: int, text: str, kind: RelayKind, reply_to: int | None = None
     ) -> Relayed:
         """Relay a member's words through the outbox: to the circle, or (a reply) to the
-        author of `reply_to` only. Crisis language, contact details and floods stop here."""
+        author of `reply_to` only. Contact details and floods stop here; crisis language
+        never gets this far (handlers.safety screens first; see notice_hard_time)."""
         if kind is RelayKind.HARD_DAY:
             cleaned = Sanitized(text, (), False, False)  # the bot's own words
         else:
-            if mentions_crisis(text):
-                return Relayed(RelayOutcome.CRISIS)
             cleaned = sanitize(text)
             if cleaned.too_long:
                 return Relayed(RelayOutcome.TOO_LONG, cleaned)

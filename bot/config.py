@@ -106,6 +106,21 @@ class ModerationSettings(_Section):
 
 class SafetySettings(_Section):
     crisis_resources: str = Field(default=DEFAULT_CRISIS_RESOURCES, min_length=1, max_length=3000)
+    # A folder of <language>.toml files adding phrases and exceptions to the shipped
+    # lexicons; checked at start (bot.safety.lexicon), with an error naming file and phrase.
+    lexicon_dir: Path | None = None
+
+    @field_validator("lexicon_dir")
+    @classmethod
+    def _lexicons_load(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from bot.safety.lexicon import LexiconError, load
+
+            try:
+                load(value)
+            except LexiconError as error:
+                raise ValueError(str(error)) from None
+        return value
 
 
 class MemberSettings(_Section):

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import OutboxWorker
+from bot.safety.screen import Verdict
 from bot.services import Services
 
 
@@ -39,6 +40,8 @@ class BotData:
         self.delivery: OutboxWorker | None = None
         # The update intake (polling or webhook), for health checks and the CLI.
         self.intake: Intake | None = None
+        # Members already checked for an unseen notice change since start (one read each).
+        self.notice_checked: set[int] = set()
 
     @property
     def services(self) -> Services:
@@ -48,7 +51,16 @@ class BotData:
 
 
 class PeerContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    """Handlers read `context.services` without casts."""
+    """Handlers read `context.services` without casts.
+
+    One context serves every handler of an update, so the crisis screen (handlers.safety,
+    which runs first) leaves its verdict here for the features: a note is still saved but
+    nothing cheerful follows, and a relay becomes a softened notice to the circle.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.crisis: Verdict | None = None
 
     @property
     def services(self) -> Services:

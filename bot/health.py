@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from bot.clock import Clock
 from bot.config import MetricsSettings
 from bot.metrics import Metrics
+from storage import alerts as alert_rows
 from storage import outbox, scheduling
 from storage.db import Database
 
@@ -54,6 +55,9 @@ class HealthServer:
         async with self._db.read() as session:
             self._metrics.outbox_depth.set(await outbox.pending_count(session))
             oldest = await scheduling.oldest_due(session, now)
+            outcomes = await alert_rows.outcome_counts(session)
+        for (tier, outcome), count in outcomes.items():
+            self._metrics.alert_outcomes.labels(tier, outcome).set(count)
         self._metrics.scheduler_lag.set((now - oldest).total_seconds() if oldest else 0.0)
         body = generate_latest(self._metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

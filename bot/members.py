@@ -23,11 +23,16 @@ from storage import goals as goal_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage import moderation as moderation_rows
+from storage import safety_plans as plan_rows
 from storage.db import Database, Session
 from storage.members import MemberRow
 
 # Bump when the consent notice changes in substance; members are asked again then.
 CONSENT_VERSION = 1
+# Bump when the notice changes in a way members should hear about, without asking again:
+# members who saw an older one are told what changed once (texts.NOTICE_CHANGED).
+# 2: crisis words anywhere, notes included, let a peer moderator know.
+NOTICE_VERSION = 2
 MAX_PAUSE_DAYS = 365
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
 # Changing any of these moves the member's due rows.
@@ -54,6 +59,7 @@ class Awaiting(StrEnum):
     GOAL_TIME = "goal_time"  # goal_time:<goal id>:<schedule code>
     GOAL_WHY = "goal_why"  # goal_why:<goal id>
     GOAL_COUNT = "goal_count"  # goal_count:<goal id>:<YYYYMMDD>
+    SAFETY_PLAN = "safety_plan"  # safety_plan:<part>: the step of /safetyplan being written
 
 
 class NotAMember(Exception):
@@ -155,10 +161,20 @@ class MemberService:
                 pending_invite=valid_invite_code(invite_code),
                 awaiting=Awaiting.PSEUDONYM,
                 now=now,
+                notice_version=NOTICE_VERSION,
             )
             row = await member_rows.get(session, user_id)
         assert row is not None
         return Member.from_row(row, now), True
+
+    async def notice_changed(self, user_id: int) -> bool:
+        """True once for a member who agreed to an older notice: tell them what changed."""
+        async with self._db.transaction() as session:
+            seen = await member_rows.notice_version(session, user_id)
+            if seen is None or seen >= NOTICE_VERSION:
+                return False
+            await member_rows.update(session, user_id, notice_version=NOTICE_VERSION)
+            return True
 
     async def _change(self, user_id: int, **fields: Any) -> Member:
         now = self._clock.now()
@@ -267,6 +283,7 @@ class MemberService:
             checkins = await checkin_rows.export(session, user_id)
             journeys = await journey_rows.export(session, user_id)
             goals = await goal_rows.export(session, user_id)
+            safety_plan = await plan_rows.export(session, user_id)
             sanctions = await moderation_rows.export(session, await hash_of(session, user_id))
         if not member:
             raise NotAMember(user_id)
@@ -277,6 +294,7 @@ class MemberService:
             "checkins": checkins,
             "journeys": journeys,
             "goals": goals,
+            "safety_plan": safety_plan,
             "moderation": sanctions,
         }
 

@@ -32,6 +32,19 @@ class Metrics:
         self.outbox_depth = Gauge(
             "peercircle_outbox_depth", "Outbox messages waiting to be sent", registry=r
         )
+        self.crisis_screened = Counter(
+            "peercircle_crisis_screened", "Texts the crisis screen flagged, by tier", ["tier"],
+            registry=r,
+        )  # fmt: skip
+        self.crisis_alerts = Counter(
+            "peercircle_crisis_alerts", "Crisis messages that alerted moderators, by tier",
+            ["tier"], registry=r,
+        )  # fmt: skip
+        self.alert_outcomes = Gauge(
+            "peercircle_crisis_alert_outcomes",
+            "Crisis alerts by tier and outcome (raised, taken, false_alarm), since the start",
+            ["tier", "outcome"], registry=r,
+        )  # fmt: skip
         self.scheduler_lag = Gauge(
             "peercircle_scheduler_lag_seconds",
             "How long the oldest due row has been waiting for the sweep",

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot import moderation_texts as mt
-from bot.alerts import alert_message
 from bot.circles import RelayKind, review_message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.outgoing import OutgoingMessage
+from bot.safety.service import alert_row_message
 from bot.sanctions import hash_of
 from bot.sanitizer import sanitize
 from storage import alerts as alert_rows
@@ -410,8 +410,7 @@ class ModerationService:
                 alert = await alert_rows.get(session, alert_id)
                 if alert is None:
                     continue
-                base = alert_message(alert.id, alert.circle_name, alert.pseudonym, alert.source,
-                                     alert.text)  # fmt: skip
+                base = alert_row_message(alert)
                 message = OutgoingMessage(mt.ALERT_AGAIN + base.text, base.buttons)
                 await outbox.enqueue_one(
                     session,

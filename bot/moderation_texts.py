@@ -267,6 +267,13 @@ def stats_text(report: StatsReport) -> str:
         f"{report.minimum} members read “fewer than {report.minimum}”; no notes, no "
         "messages, no single member."
     ]
+    for tier, label in (("urgent", "Urgent crisis alerts"), ("concern", "Concern notices")):
+        raised = report.alerts.get((tier, "raised"), 0)
+        if raised:
+            taken = report.alerts.get((tier, "taken"), 0)
+            false = report.alerts.get((tier, "false_alarm"), 0)
+            alarms = "false alarm" if false == 1 else "false alarms"
+            lines.append(f"{label}: {raised} raised, {taken} taken, {false} {alarms}")
     for group in report.groups:
         lines.append("")
         if group.members < report.minimum:

@@ -16,6 +16,9 @@ from bot.journey import JourneyService
 from bot.members import MemberService
 from bot.metrics import Metrics
 from bot.moderation import ModerationService
+from bot.safety.lexicon import load as load_lexicons
+from bot.safety.screen import Screener
+from bot.safety.service import SafetyNet
 from bot.scheduler import DueSweeper
 from bot.stats import StatsService
 from storage.db import Database
@@ -35,14 +38,17 @@ class Services:
     goals: GoalService
     moderation: ModerationService
     stats: StatsService
+    safety: SafetyNet
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics = field(default_factory=Metrics)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
+        screener = Screener(load_lexicons(settings.safety.lexicon_dir))
         db = await Database.open(settings.storage.path)
         outbox_ready = asyncio.Event()
+        metrics = Metrics()
         journeys = JourneyService(db, clock)
         goals = GoalService(db, clock)
         return cls(
@@ -64,12 +70,19 @@ class Services:
                 settings.moderation.moderator_chat_id,
                 outbox_ready.set,
             ),
-            alerts=CrisisAlerts(
-                db, clock, settings.moderation.moderator_chat_id, outbox_ready.set
-            ),
+            alerts=CrisisAlerts(db, clock, outbox_ready.set),
             moderation=ModerationService(db, clock, settings, outbox_ready.set),
             stats=StatsService(db, clock, settings.moderation.stats_min_members),
+            safety=SafetyNet(
+                db,
+                clock,
+                screener,
+                settings.moderation.moderator_chat_id,
+                outbox_ready.set,
+                metrics,
+            ),
             outbox_ready=outbox_ready,
+            metrics=metrics,
         )
 
     async def close(self) -> None:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from bot.clock import Clock
+from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import stats as stat_rows
 from storage.db import Database
@@ -56,6 +57,8 @@ class StatsReport:
     today: date
     minimum: int
     groups: list[GroupStats]  # everyone first, then each circle by name
+    # Crisis alerts since the start, by (tier, outcome): raised, taken, false_alarm.
+    alerts: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def hidden(self, figure: Figure) -> bool:
         return figure.basis < self.minimum
@@ -97,6 +100,7 @@ class StatsService:
             goals = await stat_rows.goal_answers(session, today - timedelta(days=29))
             changes = await stat_rows.confidence_changes(session)
             encouragement = await stat_rows.encouragement(session, now - timedelta(days=7))
+            alerts = await alert_rows.outcome_counts(session)
 
         # Bucket every row by circle once; a circle then reads only its own rows. Rows with
         # circle None are everyone's; every check-in change and relay counts for everyone.
@@ -117,7 +121,7 @@ class StatsService:
             by_circle.setdefault(e.circle_id, _Rows()).encouragement.append(e)
         groups = [_group(OVERALL, everyone, everything)]
         groups += [_group(c.name, c.member_count, by_circle.get(c.id, _Rows())) for c in circles]
-        return StatsReport(today, self._minimum, groups)
+        return StatsReport(today, self._minimum, groups, alerts)
 
 
 @dataclass

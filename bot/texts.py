@@ -41,6 +41,9 @@ def welcome(crisis_resources: str) -> str:
         "(check-ins, notes, goals). Other members only ever see your pseudonym, never your "
         "name, username or id. Your notes are seen by nobody but you. You can download "
         "everything with /mydata and delete it for good with /forget.\n\n"
+        "<b>If something you write sounds like a crisis</b> (a note included), I answer at "
+        "once with support and let a peer moderator know. From a note they never see your "
+        "words, only that you may need someone.\n\n"
         "Nothing about you is stored until you agree."
     )
 
@@ -95,7 +98,8 @@ def onboarding_done(member: Member) -> str:
         f"I'll check in with you every day at <b>{escape(member.checkin_time)}</b> "
         f"({escape(member.timezone)}). "
         "/checkin works any time, /settings changes things, /help shows everything, "
-        "and /crisis has urgent-help resources."
+        "and /crisis has urgent-help resources.\n\n"
+        "When you feel ready, /safetyplan helps you write down what helps on a hard day."
     )
 
 
@@ -194,6 +198,7 @@ HELP = (
     "/start: join, or see your settings\n"
     "/help: this message\n"
     "/crisis: urgent-help resources\n"
+    "/safetyplan: your personal safety plan, for the hard days\n"
     "/settings: pseudonym, time zone, check-in time, pause\n"
     "/timezone &lt;zone&gt;: set your time zone, e.g. <code>/timezone Europe/Berlin</code>\n"
     "/checkintime &lt;HH:MM&gt;: set your daily check-in time\n"
@@ -220,6 +225,7 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Join, or see your settings"),
     ("help", "What I can do"),
     ("crisis", "Urgent-help resources"),
+    ("safetyplan", "Your personal safety plan"),
     ("settings", "Pseudonym, time zone, check-in time, pause"),
     ("timezone", "Set your time zone"),
     ("checkintime", "Set your daily check-in time"),
@@ -256,8 +262,18 @@ BUTTON_CRISIS = "Crisis resources"
 BUTTON_WEEKLY_ON = "Weekly reflection: turn on"
 BUTTON_WEEKLY_OFF = "Weekly reflection: turn off"
 TYPE_NOTE = (
-    "Write your note as one message. It is private: only you will ever see it. "
-    "/cancel if you'd rather not."
+    "Write your note as one message. It is private: only you will ever see it. If it "
+    "sounds like a crisis, I'll share support and let a peer moderator know, without your "
+    "words. /cancel if you'd rather not."
+)
+
+NOTICE_CHANGED = (
+    "<b>A change in how peercircle looks after you</b>\n\n"
+    "If something you write here sounds like a crisis, a note included, I now answer at "
+    "once with support and let a peer moderator know. From a private note they never see "
+    "your words, only that you may need someone. Your notes stay private.\n\n"
+    "/safetyplan lets you write down what helps on a hard day; I'll show it to you first "
+    "if things get really hard."
 )
 NOTE_SAVED = "Your note is saved, privately."
 NOTE_TOO_LATE = "That check-in has closed, so the note wasn't attached. /checkin starts today's."
@@ -522,10 +538,6 @@ RELAY_MOSTLY_REMOVED = (
     "I didn't send that: most of it was contact details ({removed}). To keep everyone safe "
     "and anonymous, members stay in touch only through the bot."
 )
-RELAY_CRISIS_HELD = (
-    "I haven't sent that to your circle. It sounds like you may be going through something "
-    "really hard right now, and you deserve support straight away:"
-)
 
 
 def removed_note(removed: tuple[str, ...]) -> str:
@@ -549,28 +561,6 @@ ANSWER_MODERATOR = (
     "Write your answer as one message; it goes only to the moderator who wrote to you."
 )
 ANSWER_SENT = "Sent to the moderator. 💚"
-_SOURCES = {
-    "encourage": "encouragement to the circle",
-    "ask": "a request for support",
-    "reply": "encouragement to a member",
-    "note": "a private check-in note",
-}
-
-
-def crisis_alert(
-    alert_id: int, circle: str | None, pseudonym: str, source: str, text: str | None
-) -> str:
-    where = f"circle <b>{escape(circle)}</b>" if circle else "no circle"
-    body = (
-        f"\n\n{escape(text)}"
-        if text is not None
-        else "\n\n(The note itself stays private; reach out and ask how they are.)"
-    )
-    return (
-        f"🆘 <b>Crisis alert #{alert_id}</b>: {where}, <b>{escape(pseudonym)}</b>, "
-        f"in {_SOURCES.get(source, source)}. It was held and they got the crisis "
-        f"resources.{body}"
-    )
 
 
 def alert_taken(original: str, name: str, at: str) -> str:

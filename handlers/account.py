@@ -27,6 +27,7 @@ from handlers.common import (
 from handlers.goals import cancel_goal_step, typed_goal_text
 from handlers.journey import save_setback_note
 from handlers.onboarding import prompt_next_step
+from handlers.safety import cancel_plan, save_plan_part
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
@@ -271,7 +272,9 @@ async def cancel_command(update: Update, context: PeerContext) -> None:
         # Onboarding cannot be skipped; there is always a sensible default to pick.
         await prompt_next_step(update, member)
         return
-    if await cancel_goal_step(update, context, member):
+    if await cancel_goal_step(update, context, member) or await cancel_plan(
+        update, context, member
+    ):
         return
     await context.services.members.expect(member.user_id, None)
     await reply(update, texts.CANCELLED)
@@ -300,6 +303,8 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         await send_relay(update, context, member, message.text, RelayKind.ASK)
     elif member.awaiting is Awaiting.SETBACK_NOTE and (member.awaiting_arg or "").isdigit():
         await save_setback_note(update, context, member, message.text)
+    elif member.awaiting is Awaiting.SAFETY_PLAN:
+        await save_plan_part(update, context, member, message.text)
     elif member.awaiting is Awaiting.MOD_ANSWER and (member.awaiting_arg or "").isdigit():
         await answer_moderator(update, context, member, message.text)
     elif member.awaiting is Awaiting.REPLY and (member.awaiting_arg or "").isdigit():

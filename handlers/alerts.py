@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
-from bot.alerts import alert_message
 from bot.context import PeerContext
 from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
+from bot.safety import texts as safety_texts
+from bot.safety.service import alert_row_message
 from handlers.common import (
     button_expired,
+    close_buttons,
     current_member,
     moderator_only,
     moderator_press,
@@ -35,6 +37,9 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         return
     alert_id = int(alert_text)
     alerts = context.services.alerts
+    if action == "end":
+        await _end_thread(update, context, alert_id)
+        return
     if action == "reply":
         member = await current_member(update, context)
         alert = await alerts.get(alert_id)
@@ -93,12 +98,71 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         await query.edit_message_text(
             texts.alert_resolved(shown, user.first_name, now), parse_mode=ParseMode.HTML
         )
+    elif action == "false":
+        marked = await alerts.false_alarm(alert_id, user.first_name)
+        if marked is None:
+            await button_expired(query)
+            return
+        await context.services.moderation.record(
+            moderator, "not a crisis", f"alert {alert_id}: {marked.pseudonym}"
+        )
+        await query.answer()
+        now = context.services.clock.now().strftime("%H:%M")
+        await query.edit_message_text(
+            safety_texts.false_alarm_text(_as_message(marked).text, user.first_name, now),
+            parse_mode=ParseMode.HTML,
+        )
     else:
         await button_expired(query)
 
 
+async def _end_thread(update: Update, context: PeerContext, alert_id: int) -> None:
+    """ "End conversation", from the member or the moderator who took the alert."""
+    query = update.callback_query
+    assert query is not None
+    user = query.from_user
+    alert = await context.services.alerts.get(alert_id)
+    if alert is None or user.id not in (alert.user_id, alert.taken_by):
+        await button_expired(query)
+        return
+    ended = await context.services.safety.end_thread(alert_id)
+    await query.answer()
+    await close_buttons(query, None, None)
+    if ended is None:
+        return
+    by_member = user.id == alert.user_id
+    if by_member:
+        await reply(update, safety_texts.THREAD_ENDED_MEMBER)
+        if alert.taken_by is not None:
+            note = safety_texts.THREAD_ENDED_BY_MEMBER.format(
+                pseudonym=alert.pseudonym, alert_id=alert_id
+            )
+            await context.bot.send_message(alert.taken_by, note)
+    else:
+        await reply(update, safety_texts.THREAD_ENDED_MODERATOR.format(alert_id=alert_id))
+        await context.bot.send_message(alert.user_id, safety_texts.THREAD_ENDED_MEMBER)
+
+
+async def to_open_thread(update: Update, context: PeerContext, member: Member, text: str) -> bool:
+    """A plain message while a moderator's thread is open goes to that moderator; the
+    member is told so once. False when no thread is open."""
+    thread = await context.services.safety.open_thread(member.user_id)
+    if thread is None:
+        return False
+    if not await context.services.alerts.answer_moderator(member.user_id, thread.id, text):
+        return False
+    if await context.services.safety.notice_thread(thread.id):
+        end = InlineKeyboardMarkup([[InlineKeyboardButton(
+            safety_texts.BUTTON_END_CONVERSATION, callback_data=f"cr:end:{thread.id}"
+        )]])  # fmt: skip
+        await reply(update, safety_texts.THREAD_NOTICE, end)
+    elif context.crisis is None:
+        await reply(update, texts.ANSWER_SENT)
+    return True
+
+
 def _as_message(alert: AlertRow) -> OutgoingMessage:
-    return alert_message(alert.id, alert.circle_name, alert.pseudonym, alert.source, alert.text)
+    return alert_row_message(alert)
 
 
 async def tell_command(update: Update, context: PeerContext) -> None:

@@ -20,7 +20,6 @@ from bot.checkins import (
 )
 from bot.circles import RelayKind
 from bot.context import PeerContext
-from bot.crisis import mentions_crisis
 from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
@@ -127,7 +126,7 @@ async def _reply_for(
 
 
 async def save_note(update: Update, context: PeerContext, member: Member, note: str) -> None:
-    """The member typed their private note: store it, answer crisis language at once."""
+    """The member typed their private note: store it, then the day's reflection."""
     day_text, _, flag = (member.awaiting_arg or "").partition(":")
     await context.services.members.expect(member.user_id, None)
     try:
@@ -135,12 +134,12 @@ async def save_note(update: Update, context: PeerContext, member: Member, note: 
     except ValueError:
         await reply(update, texts.NOTE_TOO_LATE)
         return
-    if mentions_crisis(note):
-        await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
-        # The moderators hear that someone may be in crisis, never what the note says.
-        await context.services.alerts.raise_alert(member.user_id, "note", None)
     if not await context.services.checkins.add_note(member.user_id, day, note):
         await reply(update, texts.NOTE_TOO_LATE)
+        return
+    if context.crisis is not None:
+        # The crisis answer has gone out: no streak, no figures, nothing cheerful after it.
+        await reply(update, texts.NOTE_SAVED)
         return
     answer = await _reply_for(context, member, day, flag == "r")
     await reply(update, texts.NOTE_SAVED + "\n\n" + answer.text, markup(answer))

@@ -11,6 +11,7 @@ from bot import moderation_texts, texts
 from bot.circles import JoinOutcome, RelayKind, RelayOutcome, valid_circle_name
 from bot.context import PeerContext
 from bot.members import Awaiting, Member
+from bot.safety import texts as safety_texts
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -161,13 +162,15 @@ async def send_relay(
     """Relay the member's words and tell them how it went (what was removed, and why)."""
     if member.awaiting is not None:
         await context.services.members.expect(member.user_id, None)
+    if context.crisis is not None and kind is not RelayKind.HARD_DAY:
+        # The crisis answer has gone out; the words stay here, the circle gets a notice.
+        noticed = await context.services.circles.notice_hard_time(member.user_id)
+        delivered = noticed.outcome is RelayOutcome.SENT
+        held = safety_texts.RELAY_HELD_FOR_CARE if delivered else safety_texts.RELAY_HELD_NOT_SENT
+        await reply(update, held)
+        return
     relayed = await context.services.circles.relay(member.user_id, text, kind, reply_to)
     outcome, cleaned = relayed.outcome, relayed.sanitized
-    if outcome is RelayOutcome.CRISIS:
-        resources = context.services.settings.safety.crisis_resources
-        await reply(update, texts.RELAY_CRISIS_HELD + "\n\n" + texts.crisis(resources))
-        await context.services.alerts.raise_alert(member.user_id, kind.value, text)
-        return
     if outcome is RelayOutcome.MUTED and relayed.until is not None:
         await reply(update, texts.relay_muted(relayed.until))
         return

@@ -10,13 +10,20 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import texts
 from bot.context import PeerContext
 from handlers.account import typed_text
+from handlers.alerts import to_open_thread
 from handlers.common import button_expired, reply
 
 
 async def free_text(update: Update, context: PeerContext) -> None:
-    """Answer a pending question, or point to /help."""
-    if not await typed_text(update, context):
-        await reply(update, texts.DIDNT_UNDERSTAND)
+    """Answer a pending question, go on with a moderator's open thread, or point to /help."""
+    if await typed_text(update, context):
+        return
+    user, message = update.effective_user, update.effective_message
+    if user is not None and message is not None and message.text is not None:
+        member = await context.services.members.get(user.id)
+        if member is not None and await to_open_thread(update, context, member, message.text):
+            return
+    await reply(update, texts.DIDNT_UNDERSTAND)
 
 
 async def not_relayable(update: Update, context: PeerContext) -> None:

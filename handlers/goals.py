@@ -14,7 +14,6 @@ from bot import goal_texts as t
 from bot import texts
 from bot.checkins import parse_day_code
 from bot.context import PeerContext
-from bot.crisis import mentions_crisis
 from bot.delivery import markup
 from bot.goals import (
     MAX_TITLE,
@@ -62,13 +61,6 @@ async def _edit(query: CallbackQuery, message: OutgoingMessage) -> None:
     await close_buttons(query, message.text, markup(message))
 
 
-async def _crisis_check(update: Update, context: PeerContext, member: Member, text: str) -> None:
-    """Goal words are private; crisis language still gets help at once, never shared."""
-    if mentions_crisis(text):
-        await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
-        await context.services.alerts.raise_alert(member.user_id, "note", None)
-
-
 # -- setting up a goal ------------------------------------------------------------------------
 
 
@@ -96,7 +88,6 @@ async def save_title(update: Update, context: PeerContext, member: Member, title
     if len(title) > MAX_TITLE:
         await reply(update, t.too_long(len(title), MAX_TITLE))
         return
-    await _crisis_check(update, context, member, title)
     try:
         goal = await context.services.goals.start_draft(member.user_id, title)
     except GoalError as error:
@@ -159,7 +150,6 @@ async def save_why(update: Update, context: PeerContext, member: Member, why: st
     if len(why.strip()) > MAX_WHY:
         await reply(update, t.too_long(len(why.strip()), MAX_WHY))
         return
-    await _crisis_check(update, context, member, why)
     await _send(update, await _activate(context, member, int(member.awaiting_arg or 0), why))
 
 

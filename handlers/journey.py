@@ -10,7 +10,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot import texts
 from bot.context import PeerContext
-from bot.crisis import mentions_crisis
 from bot.members import Awaiting, Member
 from handlers.common import (
     button_expired,
@@ -132,11 +131,8 @@ async def setback_command(update: Update, context: PeerContext) -> None:
 async def save_setback_note(
     update: Update, context: PeerContext, member: Member, note: str
 ) -> None:
-    """The member's private note about a setback; crisis language gets help at once."""
+    """The member's private note about a setback."""
     await context.services.members.expect(member.user_id, None)
-    if mentions_crisis(note):
-        await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
-        await context.services.alerts.raise_alert(member.user_id, "note", None)
     journey_id = int(member.awaiting_arg or 0)
     await context.services.journeys.add_setback_note(member.user_id, journey_id, note[:4096])
     await reply(update, texts.SETBACK_NOTE_SAVED)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
 from bot import texts
 from bot.context import PeerContext
@@ -105,6 +106,22 @@ async def pseudonym_button(update: Update, context: PeerContext) -> None:
         return
     await close_buttons(query, texts.PSEUDONYM_CHANGED.format(pseudonym=kept.pseudonym))
     await prompt_next_step(update, kept)
+
+
+async def notice_changed(update: Update, context: PeerContext) -> None:
+    """After whatever a member did, tell them once what changed in the notice they agreed to."""
+    user, chat = update.effective_user, update.effective_chat
+    checked = context.bot_data.notice_checked
+    if user is None or chat is None or chat.type != "private" or user.id in checked:
+        return
+    checked.add(user.id)
+    if await context.services.members.notice_changed(user.id):
+        await context.bot.send_message(chat.id, texts.NOTICE_CHANGED, parse_mode=ParseMode.HTML)
+
+
+def notice_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    """Registered after the features (bot.app), so the member's own answer comes first."""
+    return [TypeHandler(Update, notice_changed)]
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

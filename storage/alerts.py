@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from storage.db import Session
-from storage.timestamps import to_db
+from storage.timestamps import from_db, to_db
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,13 @@ class AlertRow:
     taken_by: int | None
     taken_by_name: str | None
     resolved: bool
+    tier: str = "urgent"
+    categories: str = ""
+    false_alarm: bool = False
+    contact_requested: bool = False
+    told_at: datetime | None = None
+    thread_noticed: bool = False
+    thread_closed: bool = False
 
 
 async def create(
@@ -31,22 +40,95 @@ async def create(
     pseudonym: str,
     text: str | None,
     now: datetime,
+    tier: str = "urgent",
+    categories: str = "",
 ) -> int:
-    return await session.insert(
-        "INSERT INTO crisis_alerts (user_id, source, circle_name, pseudonym, text, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (user_id, source, circle_name, pseudonym, text, to_db(now)),
+    alert_id = await session.insert(
+        "INSERT INTO crisis_alerts (user_id, source, circle_name, pseudonym, text, created_at, "
+        "tier, categories) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (user_id, source, circle_name, pseudonym, text, to_db(now), tier, categories),
     )
+    await count_outcome(session, tier, "raised")
+    return alert_id
+
+
+def _alert(row: aiosqlite.Row) -> AlertRow:
+    return AlertRow(
+        row["id"], row["user_id"], row["source"], row["circle_name"], row["pseudonym"],
+        row["text"], row["taken_by"], row["taken_by_name"], row["resolved_at"] is not None,
+        row["tier"], row["categories"] or "", row["false_alarm_at"] is not None,
+        row["contact_requested_at"] is not None,
+        from_db(row["told_at"]) if row["told_at"] else None,
+        row["thread_noticed_at"] is not None, row["thread_closed_at"] is not None,
+    )  # fmt: skip
 
 
 async def get(session: Session, alert_id: int) -> AlertRow | None:
     row = await session.fetch_one("SELECT * FROM crisis_alerts WHERE id = ?", (alert_id,))
-    if row is None:
-        return None
-    return AlertRow(
-        row["id"], row["user_id"], row["source"], row["circle_name"], row["pseudonym"],
-        row["text"], row["taken_by"], row["taken_by_name"], row["resolved_at"] is not None,
-    )  # fmt: skip
+    return _alert(row) if row is not None else None
+
+
+async def open_for(session: Session, user_id: int, since: datetime) -> AlertRow | None:
+    """The member's newest alert raised since `since` that nobody has resolved."""
+    row = await session.fetch_one(
+        "SELECT * FROM crisis_alerts WHERE user_id = ? AND resolved_at IS NULL "
+        "AND created_at >= ? ORDER BY id DESC LIMIT 1",
+        (user_id, to_db(since)),
+    )
+    return _alert(row) if row is not None else None
+
+
+async def open_thread(session: Session, user_id: int, since: datetime) -> AlertRow | None:
+    """The alert whose moderator wrote to the member since `since`, thread not closed."""
+    row = await session.fetch_one(
+        "SELECT * FROM crisis_alerts WHERE user_id = ? AND taken_by IS NOT NULL "
+        "AND told_at >= ? AND thread_closed_at IS NULL ORDER BY told_at DESC LIMIT 1",
+        (user_id, to_db(since)),
+    )
+    return _alert(row) if row is not None else None
+
+
+async def escalate(session: Session, alert_id: int, tier: str, categories: str) -> None:
+    await session.execute(
+        "UPDATE crisis_alerts SET tier = ?, categories = ? WHERE id = ?",
+        (tier, categories, alert_id),
+    )
+
+
+async def mark(session: Session, alert_id: int, column: str, now: datetime) -> bool:
+    """Set one of the alert's moments (told_at, contact_requested_at, ...) to now."""
+    if column not in _MOMENTS:
+        raise ValueError(column)
+    changed = await session.execute(
+        f"UPDATE crisis_alerts SET {column} = ? WHERE id = ?", (to_db(now), alert_id)
+    )
+    return changed > 0
+
+
+_MOMENTS = frozenset({"told_at", "contact_requested_at", "thread_noticed_at", "thread_closed_at"})
+
+
+async def mark_false_alarm(session: Session, alert_id: int, name: str, now: datetime) -> bool:
+    """A moderator says it was not a crisis: resolved, and counted as a false alarm."""
+    changed = await session.execute(
+        "UPDATE crisis_alerts SET false_alarm_at = ?, resolved_by_name = ?, resolved_at = ? "
+        "WHERE id = ? AND false_alarm_at IS NULL",
+        (to_db(now), name, to_db(now), alert_id),
+    )
+    return changed > 0
+
+
+async def count_outcome(session: Session, tier: str, outcome: str) -> None:
+    await session.execute(
+        "INSERT INTO alert_outcomes (tier, outcome, count) VALUES (?, ?, 1) "
+        "ON CONFLICT (tier, outcome) DO UPDATE SET count = count + 1",
+        (tier, outcome),
+    )
+
+
+async def outcome_counts(session: Session) -> dict[tuple[str, str], int]:
+    rows = await session.fetch_all("SELECT tier, outcome, count FROM alert_outcomes")
+    return {(r["tier"], r["outcome"]): int(r["count"]) for r in rows}
 
 
 async def take(session: Session, alert_id: int, by: int, name: str, now: datetime) -> bool:

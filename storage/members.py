@@ -84,12 +84,14 @@ async def create(
     pending_invite: str | None,
     awaiting: str,
     now: datetime,
+    notice_version: int = 1,
 ) -> None:
     await session.execute(
         """
         INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at,
-                             consent_version, awaiting, pending_invite, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             consent_version, awaiting, pending_invite, created_at,
+                             notice_version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             user_id,
@@ -101,8 +103,17 @@ async def create(
             awaiting,
             pending_invite,
             to_db(now),
+            notice_version,
         ),
     )
+
+
+async def notice_version(session: Session, user_id: int) -> int | None:
+    """Which version of the notice the member has seen; None for no member."""
+    row = await session.fetch_one(
+        "SELECT notice_version FROM members WHERE user_id = ?", (user_id,)
+    )
+    return int(row["notice_version"]) if row is not None else None
 
 
 _UPDATABLE = frozenset(
@@ -119,6 +130,7 @@ _UPDATABLE = frozenset(
         "next_checkin_at",
         "next_weekly_at",
         "weekly_reflection",
+        "notice_version",
     }
 )
 

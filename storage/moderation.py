@@ -251,9 +251,11 @@ async def members_called(session: Session, pseudonym: str) -> list[tuple[int, st
 
 
 async def untaken_alerts(session: Session, older_than: datetime) -> list[int]:
-    """Crisis alerts nobody took, last sent before `older_than`."""
+    """Urgent crisis alerts (or ones the member asked about) nobody took, last sent before
+    `older_than`. A concern notice is sent once."""
     rows = await session.fetch_all(
         "SELECT id FROM crisis_alerts WHERE taken_by IS NULL AND resolved_at IS NULL "
+        "AND (tier = 'urgent' OR contact_requested_at IS NOT NULL) "
         "AND coalesce(repeated_at, created_at) <= ? ORDER BY id",
         (to_db(older_than),),
     )

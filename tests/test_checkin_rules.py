@@ -1,4 +1,4 @@
-"""Check-in rules: streaks, averages, gentle support, trend lines, crisis language, charts."""
+"""Check-in rules: streaks, averages, gentle support, trend lines, charts."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from bot.checkins import (
     period_stats,
     streak,
 )
-from bot.crisis import mentions_crisis
 from storage.checkins import CheckinRow
 
 TODAY = date(2026, 3, 10)
@@ -82,27 +81,6 @@ def test_trend_lines_reflect_without_judging() -> None:
     down = texts.trend_line(-1.5)
     assert "1.5 lower" in down and "fail" not in down.lower() and "bad" not in down.lower()
     assert "picture" in texts.trend_line(None)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I want to kill myself",
-        "thinking about suicide",
-        "I can't go on",
-        "I don\u2019t want to live",
-        "been self-harming again",
-        "nearly overdosed",
-        "better off dead",
-    ],
-)
-def test_crisis_language_is_noticed(text: str) -> None:
-    assert mentions_crisis(text)
-
-
-@pytest.mark.parametrize("text", ["a good day", "killed it at work", "my phone died", "skill"])
-def test_ordinary_words_are_not_crisis(text: str) -> None:
-    assert not mentions_crisis(text)
 
 
 def test_questions_carry_the_day_and_fit_telegram_limits() -> None:

@@ -113,7 +113,8 @@ async def test_crisis_language_in_a_note_gets_resources_at_once(
     user.send("honestly I want to end my life")
     first = await user.next_message()
     assert "If you need help right now" in first.shown_text and "988" in first.shown_text
-    assert "Thank you for checking in" in (await user.next_message()).shown_text
+    # The note is kept; nothing cheerful (no streak, no figures) follows a crisis message.
+    assert (await user.next_message()).shown_text == "Your note is saved, privately."
 
 
 async def test_two_hard_days_bring_gentle_support(

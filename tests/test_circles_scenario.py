@@ -134,9 +134,17 @@ async def test_crisis_language_is_held_and_answered_with_resources(
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
     bo.skip_to_end()
     reply = await alex.ask("/encourage honestly I want to kill myself tonight")
-    assert "haven't sent that" in reply.shown_text and "988" in reply.shown_text
-    await bo.ask("/help")
+    assert "sounds really serious" in reply.shown_text and "988" in reply.shown_text
+    assert "haven't passed your words on" in (await alex.next_message()).shown_text
+    # The circle hears that someone is struggling: no words, no name; help goes back.
+    notice = await message_with_button(bo, "Send encouragement")
+    assert "very hard time" in notice.shown_text
+    assert "kill" not in notice.shown_text and "Calm" not in notice.shown_text
     assert not any(m.find_button("Thanks") for m in bo.messages)
+    await bo.tap("Send encouragement", notice)
+    await bo.next_message()
+    bo.send("We're here for you.")
+    assert "We're here for you" in (await message_with_button(alex, "Thanks")).shown_text
 
 
 async def test_relay_limit_bad_codes_and_no_circle(
@@ -251,10 +259,11 @@ async def test_crisis_alert_is_taken_and_becomes_a_private_thread(
     operator = emulator.user(OPERATOR)
     moderators = emulator.group(MOD_CHAT)
     alex.skip_to_end()
-    await alex.ask("/ask I can't go on like this")
-    await emulator.wait_until(lambda: any("Crisis alert" in m.shown_text
+    await alex.ask("/ask I can't go on like this")  # the crisis answer
+    assert "haven't passed your words on" in (await alex.next_message()).shown_text
+    await emulator.wait_until(lambda: any("Concern #" in m.shown_text
                                           for m in moderators.messages))  # fmt: skip
-    alert = next(m for m in moderators.messages if "Crisis alert" in m.shown_text)
+    alert = next(m for m in moderators.messages if "Concern #" in m.shown_text)
     assert "Morning Walkers" in alert.shown_text and "I can't go on like this" in alert.shown_text
     assert alex.first_name not in alert.shown_text
 
@@ -292,9 +301,9 @@ async def test_crisis_in_a_note_alerts_without_the_note(
     await alex.tap("Add a note")
     await emulator.wait_until(lambda: "Write your note" in alex.last_message.shown_text)
     alex.send("the pills in the drawer, thinking about an overdose")
-    await emulator.wait_until(lambda: any("Crisis alert" in m.shown_text
+    await emulator.wait_until(lambda: any("Urgent crisis alert" in m.shown_text
                                           for m in moderators.messages))  # fmt: skip
-    alert = next(m for m in moderators.messages if "Crisis alert" in m.shown_text)
+    alert = next(m for m in moderators.messages if "Urgent crisis alert" in m.shown_text)
     assert "private check-in note" in alert.shown_text
     assert "pills" not in alert.shown_text and "overdose" not in alert.shown_text
 

@@ -19,6 +19,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from bot.safety.normalise import normalise
@@ -67,7 +68,9 @@ class Slot:
     gap: bool = False  # up to MAX_GAP words of anything
 
     def accepts(self, word: str) -> bool:
-        return word in self.words or any(word.startswith(p) for p in self.prefixes)
+        if word in self.words:
+            return True
+        return bool(self.prefixes) and word.startswith(self.prefixes)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class Phrase:
     language: str
     elements: tuple[Element, ...]
     first: Slot  # every word a match can start with, for the index
+    # Places after the first that every match fills: a text without a word for each of
+    # them cannot match, which is cheap to check before trying to match in order.
+    required: tuple[Slot, ...] = ()
 
 
 @dataclass
@@ -114,7 +120,10 @@ def parse_phrase(text: str, kind: str, language: str) -> Phrase:
     first = _first_words(elements)
     if not elements or first is None or _ends_with_gap(elements):
         raise LexiconError("a phrase must start and end with a word that is always there")
-    return Phrase(text, kind, language, tuple(elements), first)
+    required = tuple(
+        e for e in elements[1:] if isinstance(e, Slot) and not e.gap and not e.optional
+    )
+    return Phrase(text, kind, language, tuple(elements), first, required)
 
 
 def _parse_sequence(text: str, at: int, depth: int) -> tuple[list[Element], int]:
@@ -138,11 +147,30 @@ def _parse_sequence(text: str, at: int, depth: int) -> tuple[list[Element], int]
                 at = closing.end()
                 if closing.group(1) == ")":
                     break
-            elements.append(Group(tuple(choices)))
+            elements.append(_simplest(tuple(choices)))
         elif part == "...":
             elements.append(Slot(frozenset(), (), gap=True))
         else:
             elements.append(_parse_slot(part))
+
+
+def _simplest(choices: tuple[tuple[Element, ...], ...]) -> Element:
+    """A group of single words is one slot (optional when a choice is empty): the same
+    matches, found without trying each choice in turn."""
+    words: set[str] = set()
+    prefixes: list[str] = []
+    optional = False
+    for choice in choices:
+        if not choice:
+            optional = True
+            continue
+        if len(choice) != 1 or not isinstance(choice[0], Slot) or choice[0].gap:
+            return Group(choices)
+        if choice[0].optional:
+            optional = True
+        words |= choice[0].words
+        prefixes.extend(choice[0].prefixes)
+    return Slot(frozenset(words), tuple(prefixes), optional=optional)
 
 
 def _parse_slot(part: str) -> Slot:
@@ -216,11 +244,19 @@ def load_file(path: Path, lexicon: Lexicon) -> None:
     lexicon.languages.add(language)
 
 
-def load(extra_dir: Path | None = None) -> Lexicon:
-    """The shipped lexicons, plus an operator's own files (which add, never replace)."""
+@cache
+def _shipped() -> tuple[tuple[Phrase, ...], frozenset[str]]:
+    """The shipped files, parsed once per process (phrases are immutable)."""
     lexicon = Lexicon()
     for path in sorted(SHIPPED.glob("*.toml")):
         load_file(path, lexicon)
+    return tuple(lexicon.phrases), frozenset(lexicon.languages)
+
+
+def load(extra_dir: Path | None = None) -> Lexicon:
+    """The shipped lexicons, plus an operator's own files (which add, never replace)."""
+    phrases, languages = _shipped()
+    lexicon = Lexicon(list(phrases), set(languages))
     if extra_dir is not None:
         if not extra_dir.is_dir():
             raise LexiconError(f"safety.lexicon_dir {extra_dir} is not a folder")

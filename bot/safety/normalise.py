@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # Invisible characters used to break a word without showing it.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
-# Apostrophes vanish, so "don't", "don’t" and "dont" are one word.
+# Apostrophes (straight, curly, modifier letters) vanish, so "don't" and "dont" are one word.
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u02bc\u0060\u00b4\u2032"))
 # Digits and signs standing for letters, inside a word that also has letters.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
@@ -28,17 +28,17 @@ _LEETY = re.compile(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]")
 _RUNS = re.compile(r"(.)\1+")
 
 
-def _script(char: str) -> str:
-    name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0]
+_LATIN = re.compile(r"[a-z]")
+_NOT_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")  # Greek and Cyrillic
 
 
 def _fold_token(token: str) -> str:
     if _LEETY.search(token):
         token = token.translate(_LEET)
-    scripts = {_script(c) for c in token if c.isalpha()}
-    if len(scripts) > 1:
-        latin = sum(1 for c in token if _script(c) == "LATIN")
+    if token.isascii():
+        return token
+    if _LATIN.search(token) and _NOT_LATIN.search(token):
+        latin = len(_LATIN.findall(token))
         if latin * 2 >= len(token):
             token = token.translate(_CYRILLIC_TO_LATIN).translate(_GREEK_TO_LATIN)
         else:
@@ -51,9 +51,13 @@ def squeeze(word: str) -> str:
     return _RUNS.sub(r"\1", word)
 
 
+_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 @dataclass(frozen=True)

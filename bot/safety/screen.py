@@ -9,14 +9,22 @@ everyday figure of speech, so "killing it at work, but I want to kill myself" is
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
 
 from bot.safety.lexicon import (
-    EXCEPTIONS, IMMINENCE, MAX_GAP, Category, Element, Group, Lexicon, Phrase, Slot, Tier,
+    EXCEPTIONS,
+    IMMINENCE,
+    MAX_GAP,
+    Category,
+    Element,
+    Group,
+    Lexicon,
+    Phrase,
+    Slot,
+    Tier,
 )  # fmt: skip
-from bot.safety.normalise import normalise
+from bot.safety.normalise import normalise, squeeze
 
 # Phrases that start with a prefix ("suicid*") are found by the first letters of a word.
 _INDEX_PREFIX = 3
@@ -52,8 +60,11 @@ class Screener:
         normalised = normalise(text)
         words = normalised.words
         found: list[tuple[Phrase, frozenset[int]]] = []
+        present = set(words)
         for start, word in enumerate(words):
             for phrase in self._candidates(word):
+                if not all(_present(slot, present) for slot in phrase.required):
+                    continue
                 matched = _match(phrase, words, start)
                 if matched is not None:
                     found.append((phrase, matched))
@@ -97,35 +108,52 @@ class Screener:
         return exact + [p for p in by_prefix if p.first.accepts(word)]
 
 
+def _present(slot: Slot, words: set[str]) -> bool:
+    if not slot.words.isdisjoint(words):
+        return True
+    return bool(slot.prefixes) and any(word.startswith(slot.prefixes) for word in words)
+
+
 def _match(phrase: Phrase, words: list[str], start: int) -> frozenset[int] | None:
     """The positions of the words that matched `phrase` from `start`, or None."""
-    for _, taken in _walk(phrase.elements, 0, start, words):
-        return frozenset(taken)
-    return None
+    taken = _walk(phrase.elements, 0, start, words, None)
+    return frozenset(taken) if taken is not None else None
+
+
+# What is left to match after a bracketed group: (elements, index, what is left after that).
+_Rest = tuple[tuple[Element, ...], int, "_Rest | None"]
 
 
 def _walk(
-    elements: tuple[Element, ...], index: int, at: int, words: list[str]
-) -> Iterator[tuple[int, tuple[int, ...]]]:
-    """Every way elements[index:] can match from word `at`: (where it ends, words used)."""
+    elements: tuple[Element, ...], index: int, at: int, words: list[str], rest: _Rest | None
+) -> tuple[int, ...] | None:
+    """The first way elements[index:] and then `rest` match from word `at`: the positions
+    of the words used. Backtracks over groups, optional words and gaps."""
     if index == len(elements):
-        yield at, ()
-        return
+        if rest is None:
+            return ()
+        return _walk(rest[0], rest[1], at, words, rest[2])
     element = elements[index]
     if isinstance(element, Group):
+        after: _Rest = (elements, index + 1, rest)
         for choice in element.choices:
-            for middle, first in _walk(choice, 0, at, words):
-                for end, rest in _walk(elements, index + 1, middle, words):
-                    yield end, first + rest
-    elif element.gap:
+            found = _walk(choice, 0, at, words, after)
+            if found is not None:
+                return found
+        return None
+    if element.gap:
         for skip in range(min(MAX_GAP, len(words) - at) + 1):
-            yield from _walk(elements, index + 1, at + skip, words)
-    else:
-        if at < len(words) and element.accepts(words[at]):
-            for end, rest in _walk(elements, index + 1, at + 1, words):
-                yield end, (at, *rest)
-        if element.optional:
-            yield from _walk(elements, index + 1, at, words)
+            found = _walk(elements, index + 1, at + skip, words, rest)
+            if found is not None:
+                return found
+        return None
+    if at < len(words) and element.accepts(words[at]):
+        found = _walk(elements, index + 1, at + 1, words, rest)
+        if found is not None:
+            return (at, *found)
+    if element.optional:
+        return _walk(elements, index + 1, at, words, rest)
+    return None
 
 
 def _compact_forms(phrase: Phrase) -> list[str]:
@@ -139,7 +167,7 @@ def _compact_forms(phrase: Phrase) -> list[str]:
     choices = [sorted(slot.words) + list(slot.prefixes) for slot in slots]
     forms: list[str] = []
     for combination in product(*choices):
-        forms.append("".join(combination))
+        forms.append(squeeze("".join(combination)))  # as the spelled text is squeezed
         if len(forms) > 16:
             break
     return [form for form in forms if len(form) >= 6]

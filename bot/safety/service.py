@@ -1,0 +1,254 @@
+"""The safety net's rules: what happens when the screen fires, and the safety plan.
+
+One transaction per crisis message: the alert (or the update to the member's open one) and
+its message to the moderators' chat are written together, so a crash loses neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.metrics import Metrics
+from bot.outgoing import OutgoingMessage
+from bot.safety import texts
+from bot.safety.lexicon import Tier
+from bot.safety.places import Place
+from bot.safety.screen import Screener, Verdict
+from bot.safety.texts import Told
+from storage import alerts as alert_rows
+from storage import circles as circle_rows
+from storage import members as member_rows
+from storage import outbox
+from storage import safety_plans as plan_rows
+from storage.alerts import AlertRow
+from storage.db import Database, Session
+from storage.safety_plans import PARTS, PlanRow
+
+# A member's crisis messages within this long update one alert rather than raising many.
+ONE_ALERT_FOR = timedelta(hours=24)
+# A moderator's thread stays open this long after they last wrote.
+THREAD_OPEN_FOR = timedelta(hours=48)
+MAX_PLAN_PART = 1000
+
+
+@dataclass(frozen=True)
+class Response:
+    told: Told
+    alert_id: int | None
+    plan: PlanRow | None
+
+
+class SafetyNet:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        screener: Screener,
+        moderator_chat_id: int,
+        wake: Callable[[], None],
+        metrics: Metrics,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._screener = screener
+        self._chat = moderator_chat_id
+        self._wake = wake
+        self._metrics = metrics
+
+    def screen(self, text: str) -> Verdict | None:
+        verdict = self._screener.screen(text)
+        if verdict is not None:
+            self._metrics.crisis_screened.labels(verdict.tier.value).inc()
+        return verdict
+
+    async def respond(
+        self, user_id: int, verdict: Verdict, place: Place, text: str | None
+    ) -> Response:
+        """Alert the moderators (or update the member's open alert) and find their plan.
+
+        `text` is None for a private place: its words never leave the member's chat."""
+        shared = None if place.private else text
+        now = self._clock.now()
+        categories = ",".join(sorted(c.value for c in verdict.categories))
+        async with self._db.transaction() as session:
+            member = await member_rows.get(session, user_id)
+            if member is None:
+                return Response(Told.NOT_A_MEMBER, None, None)
+            plan = await plan_rows.get(session, user_id)
+            if not self._chat:
+                return Response(Told.NOBODY, None, plan)
+            open_alert = await alert_rows.open_for(session, user_id, now - ONE_ALERT_FOR)
+            if open_alert is not None:
+                tier = open_alert.tier
+                if verdict.tier is Tier.URGENT and tier != Tier.URGENT:
+                    tier = Tier.URGENT.value
+                    await alert_rows.escalate(session, open_alert.id, tier, categories)
+                follow_up = OutgoingMessage(
+                    texts.follow_up_text(open_alert.id, tier, member.pseudonym, place, shared),
+                    alert_buttons(open_alert.id),
+                )
+                key = f"alert:{open_alert.id}:more:{now.isoformat()}"
+                more = outbox.NewMessage(key, self._chat, None, "alert", follow_up.to_json())
+                await outbox.enqueue_one(session, more, now)
+                alert_id, told = open_alert.id, Told.AGAIN
+            else:
+                circle = await circle_rows.circle_of(session, user_id)
+                circle_name = circle.name if circle else None
+                alert_id = await alert_rows.create(
+                    session, user_id=user_id, source=place.value, circle_name=circle_name,
+                    pseudonym=member.pseudonym, text=shared, now=now,
+                    tier=verdict.tier.value, categories=categories,
+                )  # fmt: skip
+                message = alert_message(
+                    alert_id, verdict.tier.value, circle_name, member.pseudonym, place.value,
+                    categories, shared,
+                )  # fmt: skip
+                await outbox.enqueue_one(
+                    session,
+                    outbox.NewMessage(
+                        f"alert:{alert_id}", self._chat, None, "alert", message.to_json()
+                    ),
+                    now,
+                )
+                told = Told.MODERATORS
+        self._metrics.crisis_alerts.labels(verdict.tier.value).inc()
+        self._wake()
+        return Response(told, alert_id, plan)
+
+    async def request_contact(self, user_id: int, alert_id: int) -> bool:
+        """The member asked for a moderator: the alert is repeated until someone takes it."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            alert = await alert_rows.get(session, alert_id)
+            if alert is None or alert.user_id != user_id or not self._chat:
+                return False
+            if alert.contact_requested:
+                return True
+            await alert_rows.mark(session, alert_id, "contact_requested_at", now)
+            message = OutgoingMessage(
+                texts.contact_requested_text(alert_id, alert.pseudonym), alert_buttons(alert_id)
+            )
+            await outbox.enqueue_one(
+                session,
+                outbox.NewMessage(
+                    f"alert:{alert_id}:asked", self._chat, None, "alert", message.to_json()
+                ),
+                now,
+            )
+        self._wake()
+        return True
+
+    # -- the moderator's thread --------------------------------------------------------------
+
+    async def open_thread(self, user_id: int) -> AlertRow | None:
+        """The alert whose moderator is talking with the member, if the thread is open."""
+        async with self._db.read() as session:
+            return await alert_rows.open_thread(
+                session, user_id, self._clock.now() - THREAD_OPEN_FOR
+            )
+
+    async def notice_thread(self, alert_id: int) -> bool:
+        """True the first time: the member is told once that plain messages now go on."""
+        async with self._db.transaction() as session:
+            alert = await alert_rows.get(session, alert_id)
+            if alert is None or alert.thread_noticed:
+                return False
+            await alert_rows.mark(session, alert_id, "thread_noticed_at", self._clock.now())
+            return True
+
+    async def end_thread(self, alert_id: int) -> AlertRow | None:
+        async with self._db.transaction() as session:
+            alert = await alert_rows.get(session, alert_id)
+            if alert is None or alert.thread_closed:
+                return None
+            await alert_rows.mark(session, alert_id, "thread_closed_at", self._clock.now())
+            return alert
+
+    # -- the safety plan ---------------------------------------------------------------------
+
+    async def plan(self, user_id: int) -> PlanRow | None:
+        async with self._db.read() as session:
+            return await plan_rows.get(session, user_id)
+
+    async def start_plan(self, user_id: int) -> PlanRow:
+        """Begin writing (or editing): a draft starts as a copy of the current plan."""
+        async with self._db.transaction() as session:
+            current = await plan_rows.get(session, user_id) or PlanRow()
+            await plan_rows.save(session, user_id, current, self._clock.now(), draft=True)
+            return current
+
+    async def draft(self, user_id: int) -> PlanRow | None:
+        async with self._db.read() as session:
+            return await plan_rows.get(session, user_id, draft=True)
+
+    async def set_part(self, user_id: int, part: str, value: str | None) -> PlanRow | None:
+        """Write one part of the draft; None when there is no draft (or no such part)."""
+        if part not in PARTS:
+            return None
+        async with self._db.transaction() as session:
+            draft = await plan_rows.get(session, user_id, draft=True)
+            if draft is None:
+                return None
+            cleaned = value.strip()[:MAX_PLAN_PART] if value and value.strip() else None
+            updated = replace(draft, **{part: cleaned})
+            await plan_rows.save(session, user_id, updated, self._clock.now(), draft=True)
+            return updated
+
+    async def finish_plan(self, user_id: int) -> PlanRow | None:
+        """The draft becomes the plan."""
+        async with self._db.transaction() as session:
+            return await _promote(session, user_id, self._clock.now())
+
+    async def cancel_plan(self, user_id: int) -> bool:
+        async with self._db.transaction() as session:
+            had = await plan_rows.get(session, user_id, draft=True) is not None
+            await plan_rows.delete(session, user_id, draft=True)
+            return had
+
+    async def delete_plan(self, user_id: int) -> None:
+        async with self._db.transaction() as session:
+            await plan_rows.delete(session, user_id, draft=True)
+            await plan_rows.delete(session, user_id, draft=False)
+
+
+async def _promote(session: Session, user_id: int, now: datetime) -> PlanRow | None:
+    draft = await plan_rows.get(session, user_id, draft=True)
+    if draft is None:
+        return None
+    await plan_rows.delete(session, user_id, draft=True)
+    if draft.empty:
+        await plan_rows.delete(session, user_id, draft=False)
+        return draft
+    await plan_rows.save(session, user_id, draft, now)
+    return draft
+
+
+def alert_buttons(alert_id: int) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return (
+        (
+            (texts.BUTTON_TAKE, f"cr:take:{alert_id}"),
+            (texts.BUTTON_RESOLVED, f"cr:done:{alert_id}"),
+        ),
+        ((texts.BUTTON_NOT_A_CRISIS, f"cr:false:{alert_id}"),),
+    )
+
+
+def alert_message(
+    alert_id: int, tier: str, circle: str | None, pseudonym: str, source: str,
+    categories: str, text: str | None,
+) -> OutgoingMessage:  # fmt: skip
+    return OutgoingMessage(
+        texts.alert_text(alert_id, tier, circle, pseudonym, source, categories, text),
+        alert_buttons(alert_id),
+    )
+
+
+def alert_row_message(alert: AlertRow) -> OutgoingMessage:
+    """An alert as the moderators' chat shows it, rebuilt from its row."""
+    return alert_message(
+        alert.id, alert.tier, alert.circle_name, alert.pseudonym, alert.source,
+        alert.categories, alert.text,
+    )  # fmt: skip

@@ -1,0 +1,207 @@
+"""What the safety net says: to a member in a hard moment, and to the moderators."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from html import escape
+
+from bot.safety.lexicon import Tier
+from bot.safety.places import Place
+from storage.safety_plans import PlanRow
+
+
+class Told(StrEnum):
+    """Who was let know, so the member's reply can say so honestly."""
+
+    MODERATORS = "moderators"  # a new alert in the moderators' chat
+    AGAIN = "again"  # an open alert of theirs was updated
+    NOBODY = "nobody"  # no moderators' chat is configured
+    NOT_A_MEMBER = "not_a_member"  # nothing stored, nobody told
+
+
+BUTTON_ASK_MODERATOR = "Ask a moderator to reach out"
+BUTTON_TAKE = "I'll reach out"
+BUTTON_RESOLVED = "Resolved"
+BUTTON_NOT_A_CRISIS = "Not a crisis"
+BUTTON_END_CONVERSATION = "End conversation"
+
+_ACKNOWLEDGE = {
+    Tier.URGENT: (
+        "Thank you for telling me. What you wrote sounds really serious, and you deserve "
+        "support right now. You don't have to go through this alone."
+    ),
+    Tier.CONCERN: (
+        "That sounds really heavy. Thank you for saying it: you don't have to carry it alone."
+    ),
+}
+
+_TOLD = {
+    (Told.MODERATORS, True): (
+        "I've let a peer moderator know that you may be struggling. Your private words stay "
+        "private: they don't see what you wrote."
+    ),
+    (Told.MODERATORS, False): (
+        "I've let a peer moderator know, and they can see this message. They are peers, not "
+        "professionals, and may take a little while to answer."
+    ),
+    (Told.AGAIN, True): (
+        "The peer moderators already know you may be struggling, and I've told them again "
+        "(without your private words)."
+    ),
+    (Told.AGAIN, False): (
+        "The peer moderators already know you may be struggling, and I've passed this message "
+        "on to them too."
+    ),
+    (Told.NOBODY, True): (
+        "No peer moderator is set up to hear from me here, so nobody else has been told. "
+        "Please use the resources below."
+    ),
+    (Told.NOBODY, False): (
+        "No peer moderator is set up to hear from me here, so nobody else has been told. "
+        "Please use the resources below."
+    ),
+    (Told.NOT_A_MEMBER, True): (
+        "You haven't joined peercircle, so nothing about you is stored and nobody else has "
+        "been told. Please reach out to one of these:"
+    ),
+    (Told.NOT_A_MEMBER, False): (
+        "You haven't joined peercircle, so nothing about you is stored and nobody else has "
+        "been told. Please reach out to one of these:"
+    ),
+}
+
+PLAN_PARTS = (
+    ("warning_signs", "My warning signs", "What tells you a crisis may be coming? Thoughts, "
+     "feelings, situations. (For example: not sleeping, pulling away from people.)"),
+    ("coping", "Things I can do on my own", "What can you do on your own to take your mind "
+     "off things for a while? (A walk, music, a shower, a prayer.)"),
+    ("distractions", "People and places that help", "Which people or places help you feel "
+     "a bit better, just by being around them? (A café, a friend's kitchen, a meeting.)"),
+    ("helpers", "People I can ask for help", "Who could you ask for help? Names as you "
+     "like to write them: nobody else ever sees this."),
+    ("professionals", "Professionals and services", "Which professionals or services can "
+     "you contact? (Your doctor, a counsellor, a helpline, an emergency number.)"),
+    ("safe_space", "Making my space safer", "How can you make your space safer? (Asking "
+     "someone to keep medication, putting things out of reach.)"),
+    ("reasons", "My reasons to keep going", "What are your reasons to keep going? The "
+     "people, hopes, pets or plans that matter to you."),
+)  # fmt: skip
+
+
+def plan_text(plan: PlanRow) -> str:
+    lines = ["<b>Your safety plan</b>"]
+    for name, title, _ in PLAN_PARTS:
+        value = plan.part(name)
+        if value:
+            lines.append(f"\n<b>{title}</b>\n{escape(value)}")
+    return "\n".join(lines)
+
+
+def crisis_reply(
+    tier: Tier, place: Place, told: Told, plan: PlanRow | None, resources: str
+) -> str:
+    """Acknowledgement first, then their own plan, who was told, and the resources."""
+    parts = [_ACKNOWLEDGE[tier]]
+    if plan is not None and not plan.empty:
+        parts.append(plan_text(plan))
+    parts.append(_TOLD[(told, place.private)])
+    parts.append(f"<b>If you need help right now</b>\n{escape(resources)}")
+    if told is not Told.NOT_A_MEMBER:
+        parts.append("If you'd like a peer moderator to write to you here, press the button.")
+    return "\n\n".join(parts)
+
+
+CONTACT_REQUESTED = "A peer moderator has been asked to reach out to you here."
+NO_MODERATORS = "No peer moderator is set up here. /crisis has the resources."
+
+_PLACES = {
+    Place.NOTE: "a private check-in note",
+    Place.SETBACK_NOTE: "a private setback note",
+    Place.GOAL: "a private goal",
+    Place.SAFETY_PLAN: "their private safety plan",
+    Place.EDIT: "an edited message (kept private)",
+    Place.ENCOURAGE: "encouragement to the circle (held, not sent)",
+    Place.ASK: "a request for support to the circle (held, not sent)",
+    Place.REPLY: "encouragement to a member (held, not sent)",
+    Place.MODERATOR: "an answer to a moderator",
+    Place.ONBOARDING: "a message while joining",
+    Place.MESSAGE: "a message to the bot",
+    Place.CAPTION: "a photo's caption",
+    Place.COMMAND: "a command",
+}
+_CATEGORY_WORDS = {
+    "intent": "intent", "plan_means": "plan or means", "preparation": "preparation",
+    "self_harm": "self-harm", "overdose": "overdose", "goodbye": "goodbye",
+    "passive": "passive wish to be dead", "hopelessness": "hopelessness or burden",
+}  # fmt: skip
+
+
+def place_label(source: str) -> str:
+    try:
+        return _PLACES[Place(source)]
+    except ValueError:
+        return source
+
+
+def alert_text(
+    alert_id: int, tier: str, circle: str | None, pseudonym: str, source: str,
+    categories: str, text: str | None,
+) -> str:  # fmt: skip
+    where = f"circle <b>{escape(circle)}</b>" if circle else "no circle"
+    signs = ", ".join(_CATEGORY_WORDS.get(c, c) for c in categories.split(",") if c)
+    head = (
+        f"🆘 <b>Urgent crisis alert #{alert_id}</b>"
+        if tier == Tier.URGENT
+        else f"💛 <b>Concern #{alert_id}</b>"
+    )
+    body = (
+        f"\n\n{escape(text)}"
+        if text is not None
+        else "\n\n(Their words stay private; reach out and ask how they are.)"
+    )
+    what = f" Signs: {signs}." if signs else ""
+    return (
+        f"{head}: {where}, <b>{escape(pseudonym)}</b>, in {place_label(source)}.{what} "
+        f"They got the crisis resources.{body}"
+    )
+
+
+def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: str | None) -> str:
+    level = "urgent" if tier == Tier.URGENT else "concern"
+    body = f"\n\n{escape(text)}" if text is not None else ""
+    return (
+        f"↪️ <b>Alert #{alert_id}</b> ({level}): <b>{escape(pseudonym)}</b> wrote again, in "
+        f"{place_label(source)}.{body}"
+    )
+
+
+def contact_requested_text(alert_id: int, pseudonym: str) -> str:
+    return (
+        f"🙋 <b>{escape(pseudonym)}</b> asked for a peer moderator to reach out (alert "
+        f'#{alert_id}). Press "I\'ll reach out" on the alert, then /tell {alert_id}.'
+    )
+
+
+def false_alarm_text(original: str, name: str, at: str) -> str:
+    return f"{original}\n\n☑️ Marked not a crisis by {escape(name)} at {at} UTC."
+
+
+THREAD_NOTICE = (
+    "Your messages here now go to the moderator who wrote to you, until one of you ends the "
+    "conversation."
+)
+THREAD_ENDED_MEMBER = "The conversation with the moderator has ended. /crisis is always here."
+THREAD_ENDED_MODERATOR = "The conversation for alert #{alert_id} has ended."
+THREAD_ENDED_BY_MEMBER = "{pseudonym} ended the conversation (alert #{alert_id})."
+
+CIRCLE_NOTICE = (
+    "Someone in your circle is going through a very hard time right now. A few kind words "
+    "can mean a lot."
+)
+RELAY_HELD_FOR_CARE = (
+    "I haven't passed your words on. Your circle has been told, without your name, that "
+    "someone is going through a very hard time; any encouragement they send comes to you "
+    "here."
+)
+RELAY_HELD_NOT_SENT = "I haven't passed your words on to anyone."
+NOTE_SAVED_QUIETLY = "Your note is saved, privately."

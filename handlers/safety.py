@@ -1,0 +1,267 @@
+"""The safety net in Telegram: the crisis screen that runs before every feature, the
+"ask a moderator" button, and /safetyplan."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import PeerContext
+from bot.members import Awaiting, Member
+from bot.safety import texts
+from bot.safety.places import place_of
+from bot.safety.service import Response
+from bot.safety.texts import PLAN_PARTS, Told
+from handlers.common import button_expired, close_buttons, current_member, member_press, reply
+from storage.safety_plans import PlanRow
+
+log = logging.getLogger("peercircle.safety")
+_PART_NAMES = [name for name, _, _ in PLAN_PARTS]
+
+
+def typed_words(update: Update) -> tuple[str, str | None, bool, bool] | None:
+    """(text, command, edited, caption) of what a person typed in a private chat."""
+    message: Message | None = update.message or update.edited_message
+    if message is None or message.chat.type != "private" or message.forward_origin:
+        return None
+    text, caption = message.text, False
+    if text is None:
+        text, caption = message.caption, message.caption is not None
+    if not text:
+        return None
+    command = None
+    if not caption and text.startswith("/"):
+        head, _, rest = text.partition(" ")
+        if "\n" in head:
+            head, _, more = head.partition("\n")
+            rest = f"{more} {rest}"
+        command = head[1:].split("@")[0].lower()
+        text = rest.strip()
+        if not text:
+            return None
+    return text, command, update.edited_message is not None, caption
+
+
+async def screen_text(update: Update, context: PeerContext) -> None:
+    """Screen every text first; on crisis language answer at once, before any feature."""
+    typed = typed_words(update)
+    user = update.effective_user
+    if typed is None or user is None:
+        return
+    text, command, edited, caption = typed
+    safety = context.services.safety
+    verdict = safety.screen(text)
+    if verdict is None:
+        return
+    member = await context.services.members.get(user.id)
+    thread = None
+    if member is not None and member.awaiting is None and not (command or edited or caption):
+        thread = await safety.open_thread(user.id)
+    place = place_of(
+        awaiting=member.awaiting if member else None,
+        onboarding=bool(member and member.onboarding),
+        command=command, edited=edited, caption=caption, thread_open=thread is not None,
+    )  # fmt: skip
+    response = (
+        await safety.respond(user.id, verdict, place, text)
+        if member is not None
+        else Response(Told.NOT_A_MEMBER, None, None)
+    )
+    log.info("crisis screen: user_id=%s tier=%s place=%s", user.id, verdict.tier, place)
+    resources = context.services.settings.safety.crisis_resources
+    await reply(
+        update,
+        texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources),
+        _ask_button(response.alert_id),
+    )
+    context.crisis = verdict
+    if not place.feature_goes_on:
+        raise ApplicationHandlerStop
+
+
+def _ask_button(alert_id: int | None) -> InlineKeyboardMarkup | None:
+    if alert_id is None:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.BUTTON_ASK_MODERATOR, callback_data=f"sf:ask:{alert_id}")]]
+    )
+
+
+async def ask_moderator_button(update: Update, context: PeerContext) -> None:
+    """The member asked for a peer moderator to reach out."""
+    pressed = await member_press(update, context)
+    if pressed is None:
+        return
+    query, data, member = pressed
+    alert_text = data.removeprefix("sf:ask:")
+    if not alert_text.isdigit() or not await context.services.safety.request_contact(
+        member.user_id, int(alert_text)
+    ):
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(query, None, None)
+    await reply(update, texts.CONTACT_REQUESTED)
+
+
+# -- /safetyplan ----------------------------------------------------------------------------
+
+PLAN_INTRO = (
+    "A safety plan is a short list, in your own words, of what helps when things get very "
+    "hard. It is private: nobody else ever sees it. If you ever write something here that "
+    "sounds like a crisis, I'll show it to you first.\n\nSeven short questions; skip any of "
+    "them. /cancel keeps nothing new."
+)
+PLAN_SAVED = (
+    "Your safety plan is saved. It's here whenever you need it with /safetyplan, and I'll "
+    "show it to you first if things ever get really hard."
+)
+PLAN_EMPTY = "Nothing was written, so there's no plan saved. /safetyplan whenever you like."
+PLAN_CANCELLED = "Okay, nothing new was kept. Your plan is as it was."
+PLAN_DELETE_CONFIRM = "Delete your safety plan for good?"
+PLAN_DELETED = "Your safety plan is deleted. /safetyplan to write a new one any time."
+PLAN_KEPT = "Your plan is kept as it is."
+
+
+async def safetyplan_command(update: Update, context: PeerContext) -> None:
+    """Show the member's plan with Edit and Delete, or start writing one."""
+    member = await current_member(update, context)
+    if member is None:
+        return
+    plan = await context.services.safety.plan(member.user_id)
+    if plan is None or plan.empty:
+        await reply(update, PLAN_INTRO)
+        await _start(update, context, member)
+        return
+    buttons = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Edit my plan", callback_data="sp:edit"),
+          InlineKeyboardButton("Delete it", callback_data="sp:del")]]
+    )  # fmt: skip
+    await reply(update, texts.plan_text(plan), buttons)
+
+
+async def _start(update: Update, context: PeerContext, member: Member) -> None:
+    draft = await context.services.safety.start_plan(member.user_id)
+    await _ask_part(update, context, member, 0, draft)
+
+
+async def _ask_part(
+    update: Update, context: PeerContext, member: Member, index: int, draft: PlanRow
+) -> None:
+    name, title, question = PLAN_PARTS[index]
+    await context.services.members.expect(member.user_id, Awaiting.SAFETY_PLAN, name)
+    current = draft.part(name)
+    text = f"<b>{index + 1}/{len(PLAN_PARTS)} · {title}</b>\n{question}"
+    if current:
+        text += f"\n\n<i>Now:</i> {escape(current)}"
+        row = [InlineKeyboardButton("Keep as it is", callback_data=f"sp:skip:{name}"),
+               InlineKeyboardButton("Clear it", callback_data=f"sp:clear:{name}")]  # fmt: skip
+    else:
+        row = [InlineKeyboardButton("Skip", callback_data=f"sp:skip:{name}")]
+    await reply(update, text, InlineKeyboardMarkup([row]))
+
+
+async def _next(update: Update, context: PeerContext, member: Member, name: str) -> None:
+    """After one part: the next question, or the plan saved."""
+    index = _PART_NAMES.index(name) + 1
+    safety = context.services.safety
+    if index < len(PLAN_PARTS):
+        draft = await safety.draft(member.user_id)
+        if draft is not None:
+            await _ask_part(update, context, member, index, draft)
+            return
+    await context.services.members.expect(member.user_id, None)
+    plan = await safety.finish_plan(member.user_id)
+    if plan is None or plan.empty:
+        await reply(update, PLAN_EMPTY)
+        return
+    await reply(update, f"{texts.plan_text(plan)}\n\n{PLAN_SAVED}")
+
+
+async def save_plan_part(update: Update, context: PeerContext, member: Member, text: str) -> None:
+    """The member typed one part of their plan."""
+    name = member.awaiting_arg or ""
+    if name not in _PART_NAMES:
+        await context.services.members.expect(member.user_id, None)
+        await reply(update, PLAN_CANCELLED)
+        return
+    if await context.services.safety.set_part(member.user_id, name, text) is None:
+        await context.services.members.expect(member.user_id, None)
+        await reply(update, PLAN_CANCELLED)
+        return
+    await _next(update, context, member, name)
+
+
+async def cancel_plan(update: Update, context: PeerContext, member: Member) -> bool:
+    """/cancel while writing the plan: keep nothing new. False when not writing one."""
+    if member.awaiting is not Awaiting.SAFETY_PLAN:
+        return False
+    await context.services.safety.cancel_plan(member.user_id)
+    await context.services.members.expect(member.user_id, None)
+    await reply(update, PLAN_CANCELLED)
+    return True
+
+
+async def plan_button(update: Update, context: PeerContext) -> None:
+    """Skip, keep or clear a part; edit or delete the plan."""
+    pressed = await member_press(update, context)
+    if pressed is None:
+        return
+    query, data, member = pressed
+    action, _, name = data.removeprefix("sp:").partition(":")
+    safety = context.services.safety
+    writing = member.awaiting is Awaiting.SAFETY_PLAN and member.awaiting_arg == name
+    if action in ("skip", "clear") and writing:
+        if action == "clear" and await safety.set_part(member.user_id, name, None) is None:
+            await button_expired(query)
+            return
+        await query.answer()
+        await close_buttons(query, None, None)
+        await _next(update, context, member, name)
+    elif action == "edit" and not name:
+        await query.answer()
+        await close_buttons(query, None, None)
+        await _start(update, context, member)
+    elif action == "del" and not name:
+        await query.answer()
+        buttons = InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Yes, delete it", callback_data="sp:delyes"),
+              InlineKeyboardButton("No, keep it", callback_data="sp:delno")]]
+        )  # fmt: skip
+        await close_buttons(query, PLAN_DELETE_CONFIRM, buttons)
+    elif action == "delyes" and not name:
+        await safety.delete_plan(member.user_id)
+        if member.awaiting is Awaiting.SAFETY_PLAN:
+            await context.services.members.expect(member.user_id, None)
+        await query.answer()
+        await close_buttons(query, PLAN_DELETED)
+    elif action == "delno" and not name:
+        await query.answer()
+        await close_buttons(query, PLAN_KEPT)
+    else:
+        await button_expired(query)
+
+
+def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    """Registered in a group of their own ahead of every feature (bot.app)."""
+    typed = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
+    return [MessageHandler(typed, screen_text)]
+
+
+def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    return [
+        CommandHandler("safetyplan", safetyplan_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(ask_moderator_button, pattern=r"^sf:ask:"),
+        CallbackQueryHandler(plan_button, pattern=r"^sp:"),
+    ]
