@@ -117,6 +117,6 @@ async def test_check_config_and_migrate(emulator: BotApiEmulator, tmp_path: Path
     code, out, _ = await peercircle("check-config", "--config", str(config), cwd=tmp_path)
     assert code == 0 and "configuration OK" in out
     code, out, _ = await peercircle("migrate", "--config", str(config), cwd=tmp_path)
-    assert code == 0 and "schema version 10 (applied 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)" in out
+    assert code == 0 and "schema version 11 (applied 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)" in out
     code, out, _ = await peercircle("migrate", "--config", str(config), cwd=tmp_path)
     assert code == 0 and "nothing to apply" in out

@@ -112,10 +112,11 @@ def parse_phrase(text: str, kind: str, language: str) -> Phrase:
     elements, end = _parse_sequence(text, 0, depth=0)
     if text[end:].strip():
         raise LexiconError("unbalanced brackets")
-    # A word that may be missing at either end changes nothing about what matches.
+    # A word that may be missing at either end changes nothing about whether a phrase
+    # matches; an exception keeps a trailing one, since it widens what is masked.
     while elements and _may_be_missing(elements[0]):
         elements.pop(0)
-    while elements and _may_be_missing(elements[-1]):
+    while elements and kind != EXCEPTIONS and _may_be_missing(elements[-1]):
         elements.pop()
     first = _first_words(elements)
     if not elements or first is None or _ends_with_gap(elements):
@@ -156,7 +157,8 @@ def _parse_sequence(text: str, at: int, depth: int) -> tuple[list[Element], int]
 
 def _simplest(choices: tuple[tuple[Element, ...], ...]) -> Element:
     """A group of single words is one slot (optional when a choice is empty): the same
-    matches, found without trying each choice in turn."""
+    matches, found without trying each choice in turn. Otherwise the longest choices are
+    tried first, so an exception masks all of "died by suicide", not just "died"."""
     words: set[str] = set()
     prefixes: list[str] = []
     optional = False
@@ -165,7 +167,7 @@ def _simplest(choices: tuple[tuple[Element, ...], ...]) -> Element:
             optional = True
             continue
         if len(choice) != 1 or not isinstance(choice[0], Slot) or choice[0].gap:
-            return Group(choices)
+            return Group(tuple(sorted(choices, key=len, reverse=True)))
         if choice[0].optional:
             optional = True
         words |= choice[0].words

@@ -25,7 +25,7 @@ _GREEK_TO_LATIN = str.maketrans("αεικνορτυχ", "aeiknoptux")
 # A word: letters and digits, with @ or $ standing for a letter inside it ("m@ke").
 _WORD = re.compile(r"(?:[^\W_]|[@$](?=[^\W_]))+")
 _LEETY = re.compile(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]")
-_RUNS = re.compile(r"(.)\1+")
+_RUNS = re.compile(r"([^\W\d_])\1+")  # letters only: "2000" stays a year
 
 
 _LATIN = re.compile(r"[a-z]")

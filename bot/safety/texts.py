@@ -54,19 +54,19 @@ _TOLD = {
     ),
     (Told.NOBODY, True): (
         "No peer moderator is set up to hear from me here, so nobody else has been told. "
-        "Please use the resources below."
+        "Please use the resources above."
     ),
     (Told.NOBODY, False): (
         "No peer moderator is set up to hear from me here, so nobody else has been told. "
-        "Please use the resources below."
+        "Please use the resources above."
     ),
     (Told.NOT_A_MEMBER, True): (
         "You haven't joined peercircle, so nothing about you is stored and nobody else has "
-        "been told. Please reach out to one of these:"
+        "been told: please use the resources above."
     ),
     (Told.NOT_A_MEMBER, False): (
         "You haven't joined peercircle, so nothing about you is stored and nobody else has "
-        "been told. Please reach out to one of these:"
+        "been told: please use the resources above."
     ),
 }
 
@@ -100,13 +100,15 @@ def plan_text(plan: PlanRow) -> str:
 def crisis_reply(
     tier: Tier, place: Place, told: Told, plan: PlanRow | None, resources: str
 ) -> str:
-    """Acknowledgement first, then their own plan, who was told, and the resources."""
+    """Acknowledgement first, then their own plan, the resources, and who was told."""
     parts = [_ACKNOWLEDGE[tier]]
     if plan is not None and not plan.empty:
         parts.append(plan_text(plan))
-    parts.append(_TOLD[(told, place.private)])
     parts.append(f"<b>If you need help right now</b>\n{escape(resources)}")
-    if told is not Told.NOT_A_MEMBER:
+    parts.append(_TOLD[(told, place.private)])
+    if told is Told.NOT_A_MEMBER:
+        parts.append("Peer support is here too, whenever you feel ready: /start.")
+    else:
         parts.append("If you'd like a peer moderator to write to you here, press the button.")
     return "\n\n".join(parts)
 
@@ -159,7 +161,8 @@ def alert_text(
         if text is not None
         else "\n\n(Their words stay private; reach out and ask how they are.)"
     )
-    what = f" Signs: {signs}." if signs else ""
+    # The kind of signs would hint at what a private note says: only with shared words.
+    what = f" Signs: {signs}." if signs and text is not None else ""
     return (
         f"{head}: {where}, <b>{escape(pseudonym)}</b>, in {place_label(source)}.{what} "
         f"They got the crisis resources.{body}"

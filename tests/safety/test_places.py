@@ -1,0 +1,40 @@
+"""Where a text was typed decides whether an alert may carry it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.members import Awaiting
+from bot.safety.places import Place, place_of
+
+
+def at(
+    awaiting: Awaiting | None = None, *, onboarding: bool = False, command: str | None = None,
+    edited: bool = False, caption: bool = False, thread_open: bool = False,
+) -> Place:  # fmt: skip
+    return place_of(awaiting=awaiting, onboarding=onboarding, command=command, edited=edited,
+                    caption=caption, thread_open=thread_open)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("place", "private", "goes_on"),
+    [
+        (at(Awaiting.NOTE), True, True),
+        (at(Awaiting.SETBACK_NOTE), True, True),
+        (at(Awaiting.GOAL_WHY), True, True),
+        (at(command="newgoal"), True, True),
+        (at(Awaiting.SAFETY_PLAN), True, True),
+        (at(Awaiting.NOTE, edited=True), True, False),  # an edit may have been a note
+        (at(Awaiting.ASK), False, True),
+        (at(command="encourage"), False, True),
+        (at(Awaiting.MOD_ANSWER), False, True),
+        (at(thread_open=True), False, True),
+        (at(), False, False),
+        (at(Awaiting.TIMEZONE, onboarding=True), False, False),
+        (at(caption=True), False, False),
+        (at(command="pause"), False, True),
+    ],
+)
+def test_places(place: Place, private: bool, goes_on: bool) -> None:
+    assert place.private is private
+    assert place.feature_goes_on is goes_on
