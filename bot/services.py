@@ -16,8 +16,7 @@ from bot.journey import JourneyService
 from bot.members import MemberService
 from bot.metrics import Metrics
 from bot.moderation import ModerationService
-from bot.safety.lexicon import load as load_lexicons
-from bot.safety.screen import Screener
+from bot.safety.screen import screener_for
 from bot.safety.service import SafetyNet
 from bot.scheduler import DueSweeper
 from bot.stats import StatsService
@@ -45,7 +44,7 @@ class Services:
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
-        screener = Screener(load_lexicons(settings.safety.lexicon_dir))
+        screener = screener_for(settings.safety.lexicon_dir)
         db = await Database.open(settings.storage.path)
         outbox_ready = asyncio.Event()
         metrics = Metrics()

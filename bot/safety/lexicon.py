@@ -121,9 +121,7 @@ def parse_phrase(text: str, kind: str, language: str) -> Phrase:
     first = _first_words(elements)
     if not elements or first is None or _ends_with_gap(elements):
         raise LexiconError("a phrase must start and end with a word that is always there")
-    required = tuple(
-        e for e in elements[1:] if isinstance(e, Slot) and not e.gap and not e.optional
-    )
+    required = tuple(_musts(elements[1:]))
     return Phrase(text, kind, language, tuple(elements), first, required)
 
 
@@ -180,7 +178,7 @@ def _parse_slot(part: str) -> Slot:
     prefixes: list[str] = []
     for alternative in part.removesuffix("?").split("|"):
         prefix = alternative.endswith("*")
-        folded = normalise(alternative.removesuffix("*")).words
+        folded = _fold(alternative.removesuffix("*"))
         if len(folded) != 1:
             raise LexiconError(f"{alternative!r} is not one word")
         if prefix:
@@ -190,6 +188,12 @@ def _parse_slot(part: str) -> Slot:
         else:
             words.add(folded[0])
     return Slot(frozenset(words), tuple(prefixes), optional=part.endswith("?"))
+
+
+@cache
+def _fold(word: str) -> list[str]:
+    """A lexicon word as members' text is folded (the same words recur across phrases)."""
+    return normalise(word).words
 
 
 def _first_words(elements: list[Element] | tuple[Element, ...]) -> Slot | None:
@@ -208,6 +212,21 @@ def _first_words(elements: list[Element] | tuple[Element, ...]) -> Slot | None:
         words |= first.words
         prefixes.extend(first.prefixes)
     return Slot(frozenset(words), tuple(prefixes))
+
+
+def _musts(elements: list[Element]) -> list[Slot]:
+    """For each place every match fills, the words one of which must be in the text: a
+    word's own alternatives, or for a bracketed group the first words of its choices."""
+    musts: list[Slot] = []
+    for element in elements:
+        if isinstance(element, Slot):
+            if not element.gap and not element.optional:
+                musts.append(element)
+        elif not _may_be_missing(element):
+            first = _first_words((element,))
+            if first is not None:
+                musts.append(first)
+    return musts
 
 
 def _may_be_missing(element: Element) -> bool:

@@ -25,6 +25,7 @@ _GREEK_TO_LATIN = str.maketrans("αεικνορτυχ", "aeiknoptux")
 # A word: letters and digits, with @ or $ standing for a letter inside it ("m@ke").
 _WORD = re.compile(r"(?:[^\W_]|[@$](?=[^\W_]))+")
 _LEETY = re.compile(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]")
+_SPELLED = re.compile(r"(?:^| )[^\W\d_] [^\W\d_] [^\W\d_](?: |$)")
 _RUNS = re.compile(r"([^\W\d_])\1+")  # letters only: "2000" stays a year
 
 
@@ -33,6 +34,8 @@ _NOT_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")  # Greek and Cyrillic
 
 
 def _fold_token(token: str) -> str:
+    if token.isalpha() and token.isascii():  # most words: nothing to fold
+        return token
     if _LEETY.search(token):
         token = token.translate(_LEET)
     if token.isascii():
@@ -72,8 +75,10 @@ def normalise(text: str) -> Normalised:
     """The words of `text`, folded for matching; spaced-out letters ("k i l l") joined."""
     text = text.translate(_INVISIBLE).translate(_APOSTROPHES)
     text = _strip_marks(text).casefold()
-    words = [squeeze(_fold_token(w)) for w in _WORD.findall(text)]
-    return _join_spaced_letters(words)
+    folded = squeeze(" ".join(_fold_token(w) for w in _WORD.findall(text)))
+    if not _SPELLED.search(folded):
+        return Normalised(folded.split(), [])
+    return _join_spaced_letters(folded.split())
 
 
 def _join_spaced_letters(words: list[str]) -> Normalised:

@@ -8,9 +8,12 @@ everyday figure of speech, so "killing it at work, but I want to kill myself" is
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from itertools import product
+from pathlib import Path
 
 from bot.safety.lexicon import (
     EXCEPTIONS,
@@ -23,11 +26,14 @@ from bot.safety.lexicon import (
     Phrase,
     Slot,
     Tier,
+    load,
 )  # fmt: skip
 from bot.safety.normalise import normalise, squeeze
 
 # Phrases that start with a prefix ("suicid*") are found by the first letters of a word.
 _INDEX_PREFIX = 3
+# Run-together forms shorter than this could hide inside ordinary spelled-out words.
+_MIN_COMPACT = 6
 
 
 @dataclass(frozen=True)
@@ -39,121 +45,171 @@ class Verdict:
     languages: frozenset[str]
 
 
+@cache
+def screener_for(extra_dir: Path | None = None) -> Screener:
+    """The screen over the shipped lexicons plus an operator's folder, compiled once per
+    process (a few hundred milliseconds; tests and the sandbox start many bots)."""
+    return Screener(load(extra_dir))
+
+
 class Screener:
-    """Compiled once at start from the lexicons; `screen` is pure and fast."""
+    """Compiled once at start from the lexicons; `screen` is pure and fast.
+
+    Each phrase is indexed under one word it cannot match without, the longest such word
+    (long words are rare ones): a message then looks only at phrases whose key word it
+    holds, instead of at every phrase that starts with "i" or "my".
+    """
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.languages = frozenset(lexicon.languages)
-        self._by_word: defaultdict[str, list[Phrase]] = defaultdict(list)
-        self._by_prefix: defaultdict[str, list[Phrase]] = defaultdict(list)
-        self._compact: list[tuple[str, Phrase]] = []
+        self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
+        self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
+        self._compact: defaultdict[str, list[Phrase]] = defaultdict(list)
+        # How many phrases need each word: a phrase is indexed under its least shared one.
+        shared: Counter[str] = Counter()
         for phrase in lexicon.phrases:
-            first = phrase.first
-            for word in first.words:
-                self._by_word[word].append(phrase)
-            for prefix in first.prefixes:
-                self._by_prefix[prefix[:_INDEX_PREFIX]].append(phrase)
-            self._compact.extend((c, phrase) for c in _compact_forms(phrase))
+            for slot in (phrase.first, *phrase.required):
+                shared.update(slot.words)
+                shared.update(p[:_INDEX_PREFIX] for p in slot.prefixes)
+        for phrase in lexicon.phrases:
+            compiled = _Compiled(phrase)
+            key = min((phrase.first, *phrase.required), key=lambda slot: _sharing(slot, shared))
+            for word in key.words:
+                self._by_word[word].append(compiled)
+            for prefix in key.prefixes:
+                self._by_prefix[prefix[:_INDEX_PREFIX]].append((key, compiled))
+            for compact in _compact_forms(phrase):
+                self._compact[compact].append(phrase)
 
     def screen(self, text: str) -> Verdict | None:
         """The verdict on one text, or None when it holds no crisis language."""
         normalised = normalise(text)
+        found = self._found(normalised.words)
         words = normalised.words
+        for position in normalised.spelled:
+            spelled = words[position]
+            for start in range(len(spelled)):
+                for end in range(start + _MIN_COMPACT, len(spelled) + 1):
+                    for phrase in self._compact.get(spelled[start:end], ()):
+                        found.append((phrase, frozenset({position})))
+        return _verdict(found) if found else None
+
+    def _found(self, words: list[str]) -> list[tuple[Phrase, frozenset[int]]]:
+        """Every phrase that matches, with the positions of the words it matched."""
         found: list[tuple[Phrase, frozenset[int]]] = []
         present = set(words)
-        for start, word in enumerate(words):
-            for phrase in self._candidates(word):
-                if not all(_present(slot, present) for slot in phrase.required):
-                    continue
-                matched = _match(phrase, words, start)
-                if matched is not None:
-                    found.append((phrase, matched))
-        for position in normalised.spelled:
-            found.extend(
-                (phrase, frozenset({position}))
-                for compact, phrase in self._compact
-                if compact in words[position]
-            )
-        if not found:
-            return None
-        masked: set[int] = set()
-        for phrase, positions in found:
-            if phrase.kind == EXCEPTIONS:
-                masked |= positions
-        categories: set[Category] = set()
-        languages: set[str] = set()
-        imminent = False
-        for phrase, positions in found:
-            if phrase.kind == EXCEPTIONS or positions & masked:
+        # The words as one string, " w1 w2 ... ", for the phrases' regular expressions;
+        # `index` turns where a matched word starts back into its position.
+        joined = " " + " ".join(words) + " "
+        index: dict[int, int] = {}
+        offset = 1
+        for position, word in enumerate(words):
+            index[offset] = position
+            offset += len(word) + 1
+        for compiled in self._candidates(present).values():
+            if not _could_match(compiled.phrase, present):
                 continue
-            if phrase.kind == IMMINENCE:
-                imminent = True
-                continue
-            categories.add(Category(phrase.kind))
-            languages.add(phrase.language)
-        if not categories:
-            return None
-        urgent = any(c.tier is Tier.URGENT for c in categories)
-        # A passive wish with a "tonight" or "right now" is no longer passive.
-        urgent = urgent or (imminent and Category.PASSIVE in categories)
-        return Verdict(
-            Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories), frozenset(languages)
-        )
+            for match in compiled.regex.finditer(joined):
+                taken = frozenset(
+                    index[match.start(group)]
+                    for group in range(1, (match.lastindex or 0) + 1)
+                    if match.start(group) >= 0
+                )
+                found.append((compiled.phrase, taken))
+        return found
 
-    def _candidates(self, word: str) -> list[Phrase]:
-        exact = self._by_word.get(word, [])
-        by_prefix = self._by_prefix.get(word[:_INDEX_PREFIX])
-        if not by_prefix:
-            return exact
-        return exact + [p for p in by_prefix if p.first.accepts(word)]
-
-
-def _present(slot: Slot, words: set[str]) -> bool:
-    if not slot.words.isdisjoint(words):
-        return True
-    return bool(slot.prefixes) and any(word.startswith(slot.prefixes) for word in words)
+    def _candidates(self, present: set[str]) -> dict[int, _Compiled]:
+        """Every phrase whose key word is in the text, once each (keyed by identity)."""
+        candidates: dict[int, _Compiled] = {}
+        for word in present:
+            for compiled in self._by_word.get(word, ()):
+                candidates[id(compiled)] = compiled
+            for key, compiled in self._by_prefix.get(word[:_INDEX_PREFIX], ()):
+                if key.accepts(word):
+                    candidates[id(compiled)] = compiled
+        return candidates
 
 
-def _match(phrase: Phrase, words: list[str], start: int) -> frozenset[int] | None:
-    """The positions of the words that matched `phrase` from `start`, or None."""
-    taken = _walk(phrase.elements, 0, start, words, None)
-    return frozenset(taken) if taken is not None else None
+class _Compiled:
+    """A phrase and its regular expression, compiled the first time a text could match
+    (most phrases never come up; compiling all of them would slow every start)."""
+
+    __slots__ = ("_compiled", "phrase")
+
+    def __init__(self, phrase: Phrase) -> None:
+        self.phrase = phrase
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(_regex(self.phrase.elements) + "(?= )")
+        return self._compiled
 
 
-# What is left to match after a bracketed group: (elements, index, what is left after that).
-_Rest = tuple[tuple[Element, ...], int, "_Rest | None"]
+def _regex(elements: tuple[Element, ...]) -> str:
+    """A phrase as a regular expression over " w1 w2 ... ": each word " (word)", so the
+    groups that took part say which words matched (gaps are not groups: an exception
+    masks only its own words)."""
+    parts: list[str] = []
+    for element in elements:
+        if isinstance(element, Group):
+            choices = "|".join(_regex(choice) for choice in element.choices)
+            parts.append(f"(?:{choices})")
+        elif element.gap:
+            parts.append(f"(?: [^ ]+){{0,{MAX_GAP}}}")
+        else:
+            alternatives = sorted(map(re.escape, element.words), key=len, reverse=True)
+            alternatives += [re.escape(prefix) + "[^ ]*" for prefix in element.prefixes]
+            word = f" ({'|'.join(alternatives)})"
+            parts.append(f"(?:{word})?" if element.optional else word)
+    return "".join(parts)
 
 
-def _walk(
-    elements: tuple[Element, ...], index: int, at: int, words: list[str], rest: _Rest | None
-) -> tuple[int, ...] | None:
-    """The first way elements[index:] and then `rest` match from word `at`: the positions
-    of the words used. Backtracks over groups, optional words and gaps."""
-    if index == len(elements):
-        if rest is None:
-            return ()
-        return _walk(rest[0], rest[1], at, words, rest[2])
-    element = elements[index]
-    if isinstance(element, Group):
-        after: _Rest = (elements, index + 1, rest)
-        for choice in element.choices:
-            found = _walk(choice, 0, at, words, after)
-            if found is not None:
-                return found
+def _verdict(found: list[tuple[Phrase, frozenset[int]]]) -> Verdict | None:
+    """Exceptions mask their words; what is left decides the tier."""
+    masked: set[int] = set()
+    for phrase, positions in found:
+        if phrase.kind == EXCEPTIONS:
+            masked |= positions
+    categories: set[Category] = set()
+    languages: set[str] = set()
+    imminent = False
+    for phrase, positions in found:
+        if phrase.kind == EXCEPTIONS or positions & masked:
+            continue
+        if phrase.kind == IMMINENCE:
+            imminent = True
+            continue
+        categories.add(Category(phrase.kind))
+        languages.add(phrase.language)
+    if not categories:
         return None
-    if element.gap:
-        for skip in range(min(MAX_GAP, len(words) - at) + 1):
-            found = _walk(elements, index + 1, at + skip, words, rest)
-            if found is not None:
-                return found
-        return None
-    if at < len(words) and element.accepts(words[at]):
-        found = _walk(elements, index + 1, at + 1, words, rest)
-        if found is not None:
-            return (at, *found)
-    if element.optional:
-        return _walk(elements, index + 1, at, words, rest)
-    return None
+    urgent = any(c.tier is Tier.URGENT for c in categories)
+    # A passive wish with a "tonight" or "right now" is no longer passive.
+    urgent = urgent or (imminent and Category.PASSIVE in categories)
+    return Verdict(
+        Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories), frozenset(languages)
+    )
+
+
+def _could_match(phrase: Phrase, present: set[str]) -> bool:
+    """A cheap check before the regular expression: every place the phrase must fill has
+    one of its words somewhere in the text."""
+    for slot in phrase.required:
+        if slot.words.isdisjoint(present) and not (
+            slot.prefixes and any(word.startswith(slot.prefixes) for word in present)
+        ):
+            return False
+    return True
+
+
+def _sharing(slot: Slot, shared: Counter[str]) -> int:
+    """How many phrases share this place's words: the lower, the better an index key."""
+    return sum(shared[w] for w in slot.words) + sum(
+        shared[p[:_INDEX_PREFIX]] * 4
+        for p in slot.prefixes  # a prefix bucket is checked too
+    )
 
 
 def _compact_forms(phrase: Phrase) -> list[str]:
@@ -170,4 +226,4 @@ def _compact_forms(phrase: Phrase) -> list[str]:
         forms.append(squeeze("".join(combination)))  # as the spelled text is squeezed
         if len(forms) > 16:
             break
-    return [form for form in forms if len(form) >= 6]
+    return [form for form in forms if len(form) >= _MIN_COMPACT]
