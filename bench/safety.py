@@ -1,9 +1,11 @@
-"""Crisis screen: recall and false alarms on the labelled set, and screening time.
+"""Crisis screen: recall and false alarms on the labelled sets, and screening time.
 
-    python -m bench.safety            # measure, and write the figures into bench/RESULTS.md
-    python -m bench.safety --misses tune --lang en   # print what the tuning split gets wrong
+    python -m bench.safety               # measure; write the figures into bench/RESULTS.md
+    python -m bench.safety --misses all --lang en   # what the tuning set gets wrong
 
-Lexicons are tuned on the "tune" split only; the held-out third says whether it generalises.
+Two sets: tests/safety/labelled, which the lexicons were tuned on, and tests/safety/fresh,
+written separately afterwards and never used for tuning: its figures are the honest
+estimate of how the screen does on messages nobody has seen.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import statistics
 import time
 
 from bench.machine import describe, write_section
-from bot.safety.evaluation import Example, Report, evaluate, load_examples
+from bot.safety.evaluation import FRESH, Example, Rate, Report, evaluate, load_examples
 from bot.safety.lexicon import SHIPPED, Lexicon, load, load_file
 from bot.safety.screen import Screener
 
@@ -30,24 +32,22 @@ def _rates(report: Report) -> str:
     )
 
 
-def _table(title: str, rows: dict[tuple[str, str], object], keys: list[str]) -> list[str]:
+def _cell(rate: Rate | None) -> str:
+    if rate is None or not rate.total:
+        return "-"
+    return f"{rate.value:.0%} ({rate.hits}/{rate.total})"
+
+
+def _table(title: str, rows: dict[tuple[str, str], Rate], keys: list[str]) -> list[str]:
     lines = [f"| {title} | urgent recall | concern recall | false alarms |", "|---|---|---|---|"]
     for key in keys:
-        cells = []
-        for tier in TIERS:
-            rate = rows.get((key, tier))
-            total = getattr(rate, "total", 0)
-            cells.append(
-                f"{getattr(rate, 'value', 0.0):.0%} ({getattr(rate, 'hits', 0)}/{total})"
-                if total
-                else "-"
-            )
+        cells = [_cell(rows.get((key, tier))) for tier in TIERS]
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     return lines
 
 
 def _timing(screener: Screener, examples: list[Example], runs: int) -> tuple[float, float, float]:
-    """Median over runs of (p50, p99) per message in ms, and one 4,096-character message."""
+    """Medians over runs of p50 and p99 per message (ms), and of one 4,096-character text."""
     p50s, p99s, longs = [], [], []
     long_text = (" ".join(e.text for e in examples))[:4096]
     for _ in range(runs):
@@ -65,61 +65,69 @@ def _timing(screener: Screener, examples: list[Example], runs: int) -> tuple[flo
     return statistics.median(p50s), statistics.median(p99s), statistics.median(longs)
 
 
+def _screener(lexicons: str | None) -> Screener:
+    if not lexicons:
+        return Screener(load())
+    lexicon = Lexicon()
+    for code in lexicons.split(","):
+        load_file(SHIPPED / f"{code}.toml", lexicon)
+    return Screener(lexicon)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--misses", choices=("tune", "holdout", "all"))
+    parser.add_argument("--misses", choices=("all",), help="print the tuning set's misses")
     parser.add_argument("--lang")
     parser.add_argument("--lexicons", help="only these shipped files, e.g. en,ru (tuning)")
     args = parser.parse_args()
     started = time.perf_counter()
-    if args.lexicons:
-        lexicon = Lexicon()
-        for code in args.lexicons.split(","):
-            load_file(SHIPPED / f"{code}.toml", lexicon)
-        screener = Screener(lexicon)
-    else:
-        screener = Screener(load())
+    screener = _screener(args.lexicons)
     load_ms = (time.perf_counter() - started) * 1000
-    examples = load_examples()
+    labelled = load_examples()
     if args.misses:
-        chosen = [
-            e for e in examples
-            if (args.lang is None or e.language == args.lang)
-            and (args.misses == "all" or e.held_out == (args.misses == "holdout"))
-        ]  # fmt: skip
+        chosen = [e for e in labelled if args.lang is None or e.language == args.lang]
         report = evaluate(screener, chosen)
         for example, found in report.misses:
-            print(
-                f"{example.language} {example.tier}/{example.category} -> {found}: {example.text}"
-            )
+            label = f"{example.language} {example.tier}/{example.category}"
+            print(f"{label} -> {found}: {example.text}")
         print(_rates(report))
         return
-    everything, held_out = (
-        evaluate(screener, examples),
-        evaluate(screener, [e for e in examples if e.held_out]),
-    )
-    p50, p99, long_ms = _timing(screener, examples, args.runs)
-    languages = sorted({e.language for e in examples})
-    categories = sorted({e.category for e in examples})
+    fresh = load_examples(FRESH)
+    tuned, unseen = evaluate(screener, labelled), evaluate(screener, fresh)
+    p50, p99, long_ms = _timing(screener, labelled + fresh, args.runs)
+    languages = sorted({e.language for e in labelled})
+    categories = sorted({e.category for e in labelled})
     lines = [
+        "## Crisis screen (bench.safety)",
+        "",
         describe(),
         "",
-        f"Command: `python -m bench.safety --runs {args.runs}`. Labelled set: "
-        f"{len(examples)} messages in {len(languages)} languages (tests/safety/labelled); "
-        f"{sum(e.held_out for e in examples)} of them held out from lexicon tuning.",
+        f"Command: `python -m bench.safety --runs {args.runs}`. Targets: urgent recall at "
+        "least 97%, concern recall at least 90%, false alarms on everyday talk at most 5%, "
+        "screening under 0.2 ms per message at p99.",
         "",
-        f"- Whole set: {_rates(everything)}.",
-        f"- Held-out third: {_rates(held_out)}.",
-        f"- Screening time per message (median of {args.runs} runs over the set): "
-        f"p50 {p50:.3f} ms, p99 {p99:.3f} ms; one 4,096-character message {long_ms:.2f} ms. "
-        f"Loading and compiling every lexicon at start: {load_ms:.0f} ms.",
+        f"- Labelled set (tests/safety/labelled, {len(labelled)} messages in "
+        f"{len(languages)} languages; the lexicons were tuned on it): {_rates(tuned)}.",
+        f"- Unseen set (tests/safety/fresh, {len(fresh)} messages, written separately and "
+        f"never used for tuning): {_rates(unseen)}.",
+        f"- Time per message over both sets (median of {args.runs} runs): p50 {p50:.3f} ms, "
+        f"p99 {p99:.3f} ms; one 4,096-character message {long_ms:.2f} ms. Loading and "
+        f"indexing every lexicon at start: {load_ms:.0f} ms.",
         "",
-        *_table("language", everything.by_language, languages),
+        "Labelled set by language:",
         "",
-        *_table("category", everything.by_category, categories),
+        *_table("language", tuned.by_language, languages),
+        "",
+        "Unseen set by language:",
+        "",
+        *_table("language", unseen.by_language, languages),
+        "",
+        "Labelled set by category:",
+        "",
+        *_table("category", tuned.by_category, categories),
     ]
-    write_section("safety", "## Crisis screen (bench.safety)\n\n" + "\n".join(lines))
+    write_section("safety", "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -28,6 +28,10 @@ from storage.safety_plans import PlanRow
 
 log = logging.getLogger("peercircle.safety")
 _PART_NAMES = [name for name, _, _ in PLAN_PARTS]
+_MODERATOR_COMMANDS = frozenset({
+    "tell", "announce", "warn", "mute", "unmute", "ban", "unban", "reject", "newcircle",
+    "circlemode", "circlesize", "invite", "promote", "demote",
+})  # fmt: skip
 
 
 def typed_words(update: Update) -> tuple[str, str | None, bool, bool] | None:
@@ -60,6 +64,8 @@ async def screen_text(update: Update, context: PeerContext) -> None:
     if typed is None or user is None:
         return
     text, command, edited, caption = typed
+    if command in _MODERATOR_COMMANDS and await context.services.moderation.is_moderator(user.id):
+        return  # a moderator's words to members ("are you thinking of suicide?" is good care)
     safety = context.services.safety
     verdict = safety.screen(text)
     if verdict is None:

@@ -355,3 +355,21 @@ async def test_members_of_the_old_notice_are_told_the_change_once(
     await old.ask("/help")
     await old.ask("/crisis")
     assert sum("A change in how" in m.shown_text for m in old.messages) == 1
+
+
+async def test_a_moderator_asking_directly_is_not_screened(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = await member(emulator)
+    await user.ask("i feel like such a burden")
+    alert = await mod_message(emulator, "Concern #")
+    operator = emulator.user(OPERATOR)
+    await operator.tap("I'll reach out", alert)
+    instructions = await operator.next_message()
+    found = re.search(r"/tell (\d+)", instructions.shown_text)
+    assert found is not None
+    sent = await operator.ask(f"/tell {found.group(1)} Are you having thoughts of suicide?")
+    assert "Sent" in sent.shown_text  # no crisis answer to the moderator, no alert about them
+    group = emulator.group(MOD_CHAT)
+    assert sum("Concern #" in m.shown_text or "crisis alert" in m.shown_text
+               for m in group.messages) == 1  # fmt: skip
