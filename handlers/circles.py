@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import moderation_texts, texts
@@ -166,8 +166,20 @@ async def send_relay(
         # The crisis answer has gone out; the words stay here, the circle gets a notice.
         noticed = await context.services.circles.notice_hard_time(member.user_id)
         delivered = noticed.outcome is RelayOutcome.SENT
-        held = safety_texts.RELAY_HELD_FOR_CARE if delivered else safety_texts.RELAY_HELD_NOT_SENT
-        await reply(update, held)
+        if not delivered:
+            await reply(update, safety_texts.RELAY_HELD_NOT_SENT)
+            return
+        # Anonymous unless they choose: the check-in's "it's me" button names them.
+        named = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.BUTTON_TELL_CIRCLE_NAMED, callback_data="ci:circle:named"
+                    )
+                ]
+            ]
+        )
+        await reply(update, safety_texts.RELAY_HELD_FOR_CARE, named)
         return
     relayed = await context.services.circles.relay(member.user_id, text, kind, reply_to)
     outcome, cleaned = relayed.outcome, relayed.sanitized

@@ -322,6 +322,11 @@ async def test_a_held_ask_becomes_a_softened_notice_and_answers_reach_the_asker(
     assert "You matter" in (await message_with_button(alex, "Thanks")).shown_text
     alert = await mod_message(emulator, "Urgent crisis alert")
     assert "request for support" in alert.shown_text and "pills" in alert.shown_text
+    # Anonymous unless they choose to be known.
+    held = next(m for m in alex.messages if "haven't passed your words on" in m.shown_text)
+    await alex.tap("Let my circle know it's me", held)
+    named = await message_with_button(bo, "Send encouragement")
+    assert "is having a hard day" in named.shown_text
 
 
 async def test_everyday_recovery_talk_is_not_flagged(
