@@ -579,12 +579,20 @@ def reach_out_instructions(alert_id: int, pseudonym: str) -> str:
     )
 
 
+# A member's or moderator's words with a short header must fit one Telegram message.
+_THREAD_TEXT_LIMIT = 3900
+
+
+def _fits(text: str) -> str:
+    return text if len(text) <= _THREAD_TEXT_LIMIT else text[: _THREAD_TEXT_LIMIT - 1] + "…"
+
+
 def from_moderator(text: str) -> str:
-    return f"<b>Moderator</b>: {escape(text)}"
+    return f"<b>Moderator</b>: {escape(_fits(text))}"
 
 
 def member_answered(pseudonym: str, alert_id: int, text: str) -> str:
-    return f"<b>{escape(pseudonym)}</b> (alert #{alert_id}) answered:\n{escape(text)}"
+    return f"<b>{escape(pseudonym)}</b> (alert #{alert_id}) answered:\n{escape(_fits(text))}"
 
 
 # -- pre-moderation ----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from bot.context import PeerContext
 from bot.members import Awaiting, Member
 from bot.safety import texts
 from bot.safety.places import place_of
-from bot.safety.service import Response
+from bot.safety.service import MAX_PLAN_PART, Response
 from bot.safety.texts import PLAN_PARTS, Told
 from handlers.common import button_expired, close_buttons, current_member, member_press, reply
 from storage.safety_plans import PlanRow
@@ -86,11 +86,10 @@ async def screen_text(update: Update, context: PeerContext) -> None:
     )
     log.info("crisis screen: user_id=%s tier=%s place=%s", user.id, verdict.tier, place)
     resources = context.services.settings.safety.crisis_resources
-    await reply(
-        update,
-        texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources),
-        _ask_button(response.alert_id),
-    )
+    parts = texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources)
+    for part in parts[:-1]:
+        await reply(update, part)
+    await reply(update, parts[-1], _ask_button(response.alert_id))
     context.crisis = verdict
     if not place.feature_goes_on:
         raise ApplicationHandlerStop
@@ -138,6 +137,14 @@ PLAN_CANCELLED = "Okay, nothing new was kept. Your plan is as it was."
 PLAN_DELETE_CONFIRM = "Delete your safety plan for good?"
 PLAN_DELETED = "Your safety plan is deleted. /safetyplan to write a new one any time."
 PLAN_KEPT = "Your plan is kept as it is."
+
+
+def plan_part_too_long(length: int) -> str:
+    return (
+        f"That's {length} characters; each part holds up to {MAX_PLAN_PART}, so it stays "
+        "quick to read on a hard day. Could you write a shorter version? Your message is "
+        "still above to copy from, and the question is still open."
+    )
 
 
 async def safetyplan_command(update: Update, context: PeerContext) -> None:
@@ -201,6 +208,9 @@ async def save_plan_part(update: Update, context: PeerContext, member: Member, t
     if name not in _PART_NAMES:
         await context.services.members.expect(member.user_id, None)
         await reply(update, PLAN_CANCELLED)
+        return
+    if len(text.strip()) > MAX_PLAN_PART:
+        await reply(update, plan_part_too_long(len(text.strip())))
         return
     if await context.services.safety.set_part(member.user_id, name, text) is None:
         await context.services.members.expect(member.user_id, None)

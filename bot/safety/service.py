@@ -31,7 +31,8 @@ from storage.safety_plans import PARTS, PlanRow
 ONE_ALERT_FOR = timedelta(hours=24)
 # A moderator's thread stays open this long after they last wrote.
 THREAD_OPEN_FOR = timedelta(hours=48)
-MAX_PLAN_PART = 1000
+# Seven parts of this size, with their titles, fit one Telegram message (4,096).
+MAX_PLAN_PART = 450
 
 
 @dataclass(frozen=True)

@@ -99,18 +99,33 @@ def plan_text(plan: PlanRow) -> str:
 
 def crisis_reply(
     tier: Tier, place: Place, told: Told, plan: PlanRow | None, resources: str
-) -> str:
-    """Acknowledgement first, then their own plan, the resources, and who was told."""
-    parts = [_ACKNOWLEDGE[tier]]
+) -> tuple[str, ...]:
+    """Acknowledgement first, then their own plan, the resources, and who was told: one
+    message, or two when a long plan and long resources would pass Telegram's limit."""
+    first = [_ACKNOWLEDGE[tier]]
     if plan is not None and not plan.empty:
-        parts.append(plan_text(plan))
-    parts.append(f"<b>If you need help right now</b>\n{escape(resources)}")
-    parts.append(_TOLD[(told, place.private)])
+        first.append(plan_text(plan))
+    second = [
+        f"<b>If you need help right now</b>\n{escape(resources)}",
+        _TOLD[(told, place.private)],
+    ]
     if told is Told.NOT_A_MEMBER:
-        parts.append("Peer support is here too, whenever you feel ready: /start.")
+        second.append("Peer support is here too, whenever you feel ready: /start.")
     else:
-        parts.append("If you'd like a peer moderator to write to you here, press the button.")
-    return "\n\n".join(parts)
+        second.append("If you'd like a peer moderator to write to you here, press the button.")
+    whole = "\n\n".join(first + second)
+    if len(whole) <= MESSAGE_LIMIT:
+        return (whole,)
+    return "\n\n".join(first), "\n\n".join(second)
+
+
+MESSAGE_LIMIT = 4096
+# Room for an alert's own words around a member's text, within one Telegram message.
+ALERT_TEXT_LIMIT = 3000
+
+
+def clip(text: str, limit: int = ALERT_TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 CONTACT_REQUESTED = "A peer moderator has been asked to reach out to you here."
@@ -157,7 +172,7 @@ def alert_text(
         else f"💛 <b>Concern #{alert_id}</b>"
     )
     body = (
-        f"\n\n{escape(text)}"
+        f"\n\n{escape(clip(text))}"
         if text is not None
         else "\n\n(Their words stay private; reach out and ask how they are.)"
     )
@@ -171,7 +186,7 @@ def alert_text(
 
 def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: str | None) -> str:
     level = "urgent" if tier == Tier.URGENT else "concern"
-    body = f"\n\n{escape(text)}" if text is not None else ""
+    body = f"\n\n{escape(clip(text))}" if text is not None else ""
     return (
         f"↪️ <b>Alert #{alert_id}</b> ({level}): <b>{escape(pseudonym)}</b> wrote again, in "
         f"{place_label(source)}.{body}"

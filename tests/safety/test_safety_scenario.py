@@ -378,3 +378,25 @@ async def test_a_moderator_asking_directly_is_not_screened(
     group = emulator.group(MOD_CHAT)
     assert sum("Concern #" in m.shown_text or "crisis alert" in m.shown_text
                for m in group.messages) == 1  # fmt: skip
+
+
+async def test_a_huge_crisis_message_and_a_long_plan_still_fit(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = await member(emulator)
+    await user.ask("/safetyplan")
+    await user.next_message()
+    user.send("x" * 1200)
+    assert "1200 characters" in (await user.next_message()).shown_text
+    for _ in range(7):
+        user.send("y" * 450)
+        await user.next_message()
+    assert "safety plan is saved" in user.last_message.shown_text
+    user.skip_to_end()
+    user.send("i want to kill myself " + "and nobody would care " * 180)
+    first = await user.next_message()
+    assert "sounds really serious" in first.shown_text and "Your safety plan" in first.shown_text
+    second = await user.next_message()
+    assert "988" in second.shown_text and second.button_labels == ["Ask a moderator to reach out"]
+    alert = await mod_message(emulator, "Urgent crisis alert")
+    assert alert.shown_text.endswith("…") and len(alert.shown_text) <= 4096
