@@ -72,8 +72,12 @@ class Screener:
                 shared.update(slot.words)
                 shared.update(p[:_INDEX_PREFIX] for p in slot.prefixes)
         for phrase in lexicon.phrases:
-            compiled = _Compiled(phrase)
-            key = min((phrase.first, *phrase.required), key=lambda slot: _sharing(slot, shared))
+            by_sharing = sorted(
+                (phrase.first, *phrase.required), key=lambda s: _sharing(s, shared)
+            )
+            key = by_sharing[0]
+            # The presence check tries the rarest places first: most phrases fail there.
+            compiled = _Compiled(phrase, tuple(slot for slot in by_sharing[1:]))
             for word in key.words:
                 self._by_word[word].append(compiled)
             for prefix in key.prefixes:
@@ -107,7 +111,7 @@ class Screener:
             index[offset] = position
             offset += len(word) + 1
         for compiled in self._candidates(present).values():
-            if not _could_match(compiled.phrase, present):
+            if not _could_match(compiled.checks, present):
                 continue
             for match in compiled.regex.finditer(joined):
                 taken = frozenset(
@@ -134,10 +138,11 @@ class _Compiled:
     """A phrase and its regular expression, compiled the first time a text could match
     (most phrases never come up; compiling all of them would slow every start)."""
 
-    __slots__ = ("_compiled", "phrase")
+    __slots__ = ("_compiled", "checks", "phrase")
 
-    def __init__(self, phrase: Phrase) -> None:
+    def __init__(self, phrase: Phrase, checks: tuple[Slot, ...]) -> None:
         self.phrase = phrase
+        self.checks = checks
         self._compiled: re.Pattern[str] | None = None
 
     @property
@@ -193,10 +198,10 @@ def _verdict(found: list[tuple[Phrase, frozenset[int]]]) -> Verdict | None:
     )
 
 
-def _could_match(phrase: Phrase, present: set[str]) -> bool:
+def _could_match(checks: tuple[Slot, ...], present: set[str]) -> bool:
     """A cheap check before the regular expression: every place the phrase must fill has
     one of its words somewhere in the text."""
-    for slot in phrase.required:
+    for slot in checks:
         if slot.words.isdisjoint(present) and not (
             slot.prefixes and any(word.startswith(slot.prefixes) for word in present)
         ):
