@@ -110,16 +110,22 @@ class Screener:
         for position, word in enumerate(words):
             index[offset] = position
             offset += len(word) + 1
-        for compiled in self._candidates(present).values():
-            if not _could_match(compiled.checks, present):
-                continue
-            for match in compiled.regex.finditer(joined):
-                taken = frozenset(
-                    index[match.start(group)]
-                    for group in range(1, (match.lastindex or 0) + 1)
-                    if match.start(group) >= 0
-                )
-                found.append((compiled.phrase, taken))
+        candidates = self._candidates(present).values()
+        # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
+        # change, and most messages stop here.
+        for risk in (True, False):
+            for compiled in candidates:
+                if compiled.risk is not risk or not _could_match(compiled.checks, present):
+                    continue
+                for match in compiled.regex.finditer(joined):
+                    taken = frozenset(
+                        index[match.start(group)]
+                        for group in range(1, (match.lastindex or 0) + 1)
+                        if match.start(group) >= 0
+                    )
+                    found.append((compiled.phrase, taken))
+            if not found:
+                break
         return found
 
     def _candidates(self, present: set[str]) -> dict[int, _Compiled]:
@@ -138,11 +144,12 @@ class _Compiled:
     """A phrase and its regular expression, compiled the first time a text could match
     (most phrases never come up; compiling all of them would slow every start)."""
 
-    __slots__ = ("_compiled", "checks", "phrase")
+    __slots__ = ("_compiled", "checks", "phrase", "risk")
 
     def __init__(self, phrase: Phrase, checks: tuple[Slot, ...]) -> None:
         self.phrase = phrase
         self.checks = checks
+        self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
         self._compiled: re.Pattern[str] | None = None
 
     @property
