@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape
 from typing import Any
@@ -27,6 +28,7 @@ from handlers.common import button_expired, close_buttons, current_member, membe
 from storage.safety_plans import PlanRow
 
 log = logging.getLogger("peercircle.safety")
+LONG_TEXT = 1000
 _PART_NAMES = [name for name, _, _ in PLAN_PARTS]
 _MODERATOR_COMMANDS = frozenset({
     "tell", "announce", "warn", "mute", "unmute", "ban", "unban", "reject", "newcircle",
@@ -67,7 +69,10 @@ async def screen_text(update: Update, context: PeerContext) -> None:
     if command in _MODERATOR_COMMANDS and await context.services.moderation.is_moderator(user.id):
         return  # a moderator's words to members ("are you thinking of suicide?" is good care)
     safety = context.services.safety
-    verdict = safety.screen(text)
+    # A long text takes milliseconds to screen (bench/RESULTS.md): off the event loop, so
+    # other members' updates go on meanwhile.
+    long_text = len(text) > LONG_TEXT
+    verdict = await asyncio.to_thread(safety.screen, text) if long_text else safety.screen(text)
     if verdict is None:
         return
     member = await context.services.members.get(user.id)
