@@ -117,12 +117,12 @@ class Screener:
             for compiled in candidates:
                 if compiled.risk is not risk or not _could_match(compiled.checks, present):
                     continue
-                for match in compiled.regex.finditer(joined):
-                    taken = frozenset(
-                        index[match.start(group)]
-                        for group in range(1, (match.lastindex or 0) + 1)
-                        if match.start(group) >= 0
-                    )
+                regex = compiled.regex
+                if regex.search(joined) is None:  # most candidates: one quick call
+                    continue
+                for match in regex.finditer(joined):
+                    # Every word is a group: where the ones that took part start.
+                    taken = frozenset(index[start] for start, _ in match.regs[1:] if start >= 0)
                     found.append((compiled.phrase, taken))
             if not found:
                 break
