@@ -69,6 +69,7 @@ class CrisisAlerts:
                 protect_content=True,
             )
             # The thread is open: for 48 hours the member's plain messages come back here.
+            await alert_rows.open_new_thread(session, alert_id, now)
             await alert_rows.mark(session, alert_id, "told_at", now)
             key = f"tell:{alert_id}:{now.isoformat()}:{len(text)}"
             await outbox.enqueue_one(

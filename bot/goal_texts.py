@@ -261,3 +261,6 @@ def count_reply(progress: GoalProgress, amount: int, day: date) -> str:
 
 def snoozed_until(text: str, when_local: str) -> str:
     return f"{text}\n\n⏰ I'll ask again at {when_local}."
+
+
+GOAL_SAVED_QUIETLY = "Your goal is saved. /goals shows it whenever you want."

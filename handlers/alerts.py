@@ -22,6 +22,7 @@ from handlers.common import (
     moderator_only,
     moderator_press,
     reply,
+    row_id,
 )
 from storage.alerts import AlertRow
 
@@ -32,10 +33,11 @@ async def alert_button(update: Update, context: PeerContext) -> None:
     if query is None or query.data is None:
         return
     _, action, alert_text = [*query.data.split(":"), "", ""][:3]
-    if not alert_text.isdigit():
+    found_id = row_id(alert_text)
+    if found_id is None:
         await button_expired(query)
         return
-    alert_id = int(alert_text)
+    alert_id = found_id
     alerts = context.services.alerts
     if action == "end":
         await _end_thread(update, context, alert_id)
@@ -172,7 +174,7 @@ async def tell_command(update: Update, context: PeerContext) -> None:
         return
     args = context.args or []
     user = update.effective_user
-    if len(args) < 2 or not args[0].isdigit() or user is None:
+    if len(args) < 2 or row_id(args[0]) is None or user is None:
         await reply(update, texts.TELL_USAGE)
         return
     if not await context.services.alerts.tell_member(int(args[0]), user.id, " ".join(args[1:])):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
@@ -111,6 +112,15 @@ async def edit_text(
     if markup is not None:
         fields["reply_markup"] = markup
     await query.get_bot().do_api_request("edit_message_text", api_kwargs=fields)
+
+
+_ROW_ID = re.compile(r"[0-9]{1,15}")
+
+
+def row_id(text: str) -> int | None:
+    """A row number from callback data or a command: ASCII digits that fit SQLite's
+    integers ("²" passes str.isdigit, 40 nines overflow); None for anything else."""
+    return int(text) if _ROW_ID.fullmatch(text) else None
 
 
 def command_argument(context: PeerContext) -> str | None:

@@ -150,7 +150,12 @@ async def save_why(update: Update, context: PeerContext, member: Member, why: st
     if len(why.strip()) > MAX_WHY:
         await reply(update, t.too_long(len(why.strip()), MAX_WHY))
         return
-    await _send(update, await _activate(context, member, int(member.awaiting_arg or 0), why))
+    activated = await _activate(context, member, int(member.awaiting_arg or 0), why)
+    if context.crisis is not None:
+        # After the crisis answer nothing cheerful: the goal is saved, quietly.
+        await reply(update, t.GOAL_SAVED_QUIETLY)
+        return
+    await _send(update, activated)
 
 
 async def _activate(

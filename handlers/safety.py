@@ -21,10 +21,18 @@ from telegram.ext import (
 from bot.context import PeerContext
 from bot.members import Awaiting, Member
 from bot.safety import texts
-from bot.safety.places import place_of
+from bot.safety.places import Place, place_of
+from bot.safety.screen import Verdict
 from bot.safety.service import MAX_PLAN_PART, Response
 from bot.safety.texts import PLAN_PARTS, Told
-from handlers.common import button_expired, close_buttons, current_member, member_press, reply
+from handlers.common import (
+    button_expired,
+    close_buttons,
+    current_member,
+    member_press,
+    reply,
+    row_id,
+)
 from storage.safety_plans import PlanRow
 
 log = logging.getLogger("peercircle.safety")
@@ -37,7 +45,8 @@ _MODERATOR_COMMANDS = frozenset({
 
 
 def typed_words(update: Update) -> tuple[str, str | None, bool, bool] | None:
-    """(text, command, edited, caption) of what a person typed in a private chat."""
+    """(text, command, edited, caption) of what a person typed in a private chat. For a
+    command the text to screen includes the command's own word ("/kill myself")."""
     message: Message | None = update.message or update.edited_message
     if message is None or message.chat.type != "private" or message.forward_origin:
         return None
@@ -48,24 +57,29 @@ def typed_words(update: Update) -> tuple[str, str | None, bool, bool] | None:
         return None
     command = None
     if not caption and text.startswith("/"):
-        head, _, rest = text.partition(" ")
-        if "\n" in head:
-            head, _, more = head.partition("\n")
-            rest = f"{more} {rest}"
+        head = text.split(maxsplit=1)[0]
         command = head[1:].split("@")[0].lower()
-        text = rest.strip()
-        if not text:
-            return None
+        text = f"{command} {text[len(head) :].strip()}"
     return text, command, update.edited_message is not None, caption
 
 
 async def screen_text(update: Update, context: PeerContext) -> None:
-    """Screen every text first; on crisis language answer at once, before any feature."""
+    """Screen every text first; on crisis language answer at once, before any feature.
+
+    Edited messages stop here either way: an edit is never a new answer to a question."""
+    try:
+        await _screen(update, context)
+    finally:
+        if update.edited_message is not None:
+            raise ApplicationHandlerStop
+
+
+async def _screen(update: Update, context: PeerContext) -> None:
     typed = typed_words(update)
     user = update.effective_user
     if typed is None or user is None:
         return
-    text, command, edited, caption = typed
+    text, command = typed[0], typed[1]
     if command in _MODERATOR_COMMANDS and await context.services.moderation.is_moderator(user.id):
         return  # a moderator's words to members ("are you thinking of suicide?" is good care)
     safety = context.services.safety
@@ -75,29 +89,48 @@ async def screen_text(update: Update, context: PeerContext) -> None:
     verdict = await asyncio.to_thread(safety.screen, text) if long_text else safety.screen(text)
     if verdict is None:
         return
-    member = await context.services.members.get(user.id)
-    thread = None
-    if member is not None and member.awaiting is None and not (command or edited or caption):
-        thread = await safety.open_thread(user.id)
-    place = place_of(
-        awaiting=member.awaiting if member else None,
-        onboarding=bool(member and member.onboarding),
-        command=command, edited=edited, caption=caption, thread_open=thread is not None,
-    )  # fmt: skip
-    response = (
-        await safety.respond(user.id, verdict, place, text)
-        if member is not None
-        else Response(Told.NOT_A_MEMBER, None, None)
-    )
-    log.info("crisis screen: user_id=%s tier=%s place=%s", user.id, verdict.tier, place)
+    context.crisis = verdict
+    place, response = await _let_know(update, context, user.id, verdict, typed)
     resources = context.services.settings.safety.crisis_resources
     parts = texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources)
     for part in parts[:-1]:
         await reply(update, part)
     await reply(update, parts[-1], _ask_button(response.alert_id))
-    context.crisis = verdict
     if not place.feature_goes_on:
         raise ApplicationHandlerStop
+
+
+async def _let_know(
+    update: Update,
+    context: PeerContext,
+    user_id: int,
+    verdict: Verdict,
+    typed: tuple[str, str | None, bool, bool],
+) -> tuple[Place, Response]:
+    """Where it was typed, and the alert. A database that fails here must not cost the
+    member the resources: they are told honestly that no moderator could be let know."""
+    text, command, edited, caption = typed
+    safety = context.services.safety
+    try:
+        member = await context.services.members.get(user_id)
+        thread = None
+        if member is not None and member.awaiting is None and not (command or edited or caption):
+            thread = await safety.open_thread(user_id)
+        place = place_of(
+            awaiting=member.awaiting if member else None,
+            onboarding=bool(member and member.onboarding),
+            command=command, edited=edited, caption=caption, thread_open=thread is not None,
+        )  # fmt: skip
+        if member is None:
+            # Nothing about them is kept, not even in the log.
+            log.info("crisis screen: someone not a member, tier=%s", verdict.tier)
+            return place, Response(Told.NOT_A_MEMBER, None, None)
+        log.info("crisis screen: user_id=%s tier=%s place=%s", user_id, verdict.tier, place)
+        words = text.split(" ", 1)[1] if command else text  # without the command's name
+        return place, await safety.respond(user_id, verdict, place, words)
+    except Exception:
+        log.exception("crisis screen: could not alert for user_id=%s", user_id)
+        return Place.MESSAGE, Response(Told.FAILED, None, None)
 
 
 def _ask_button(alert_id: int | None) -> InlineKeyboardMarkup | None:
@@ -114,9 +147,9 @@ async def ask_moderator_button(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     query, data, member = pressed
-    alert_text = data.removeprefix("sf:ask:")
-    if not alert_text.isdigit() or not await context.services.safety.request_contact(
-        member.user_id, int(alert_text)
+    alert_id = row_id(data.removeprefix("sf:ask:"))
+    if alert_id is None or not await context.services.safety.request_contact(
+        member.user_id, alert_id
     ):
         await button_expired(query)
         return
@@ -142,6 +175,10 @@ PLAN_CANCELLED = "Okay, nothing new was kept. Your plan is as it was."
 PLAN_DELETE_CONFIRM = "Delete your safety plan for good?"
 PLAN_DELETED = "Your safety plan is deleted. /safetyplan to write a new one any time."
 PLAN_KEPT = "Your plan is kept as it is."
+PLAN_PAUSED = (
+    "I've kept your safety plan as it was. We can come back to your safety plan whenever "
+    "you're ready: /safetyplan."
+)
 
 
 def plan_part_too_long(length: int) -> str:
@@ -214,6 +251,12 @@ async def save_plan_part(update: Update, context: PeerContext, member: Member, t
         await context.services.members.expect(member.user_id, None)
         await reply(update, PLAN_CANCELLED)
         return
+    if context.crisis is not None:
+        # Crisis words are not kept as the plan, to be shown back on a hard day.
+        await context.services.safety.cancel_plan(member.user_id)
+        await context.services.members.expect(member.user_id, None)
+        await reply(update, PLAN_PAUSED)
+        return
     if len(text.strip()) > MAX_PLAN_PART:
         await reply(update, plan_part_too_long(len(text.strip())))
         return
@@ -277,7 +320,7 @@ async def plan_button(update: Update, context: PeerContext) -> None:
 def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     """Registered in a group of their own ahead of every feature (bot.app)."""
     typed = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
-    return [MessageHandler(typed, screen_text)]
+    return [MessageHandler(typed | filters.UpdateType.EDITED, screen_text)]
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

@@ -89,10 +89,15 @@ async def open_thread(session: Session, user_id: int, since: datetime) -> AlertR
 
 
 async def escalate(session: Session, alert_id: int, tier: str, categories: str) -> None:
+    """A concern became urgent: its "raised" count moves to the urgent tier."""
+    row = await session.fetch_one("SELECT tier FROM crisis_alerts WHERE id = ?", (alert_id,))
     await session.execute(
         "UPDATE crisis_alerts SET tier = ?, categories = ? WHERE id = ?",
         (tier, categories, alert_id),
     )
+    if row is not None and row["tier"] != tier:
+        await count_outcome(session, row["tier"], "raised", -1)
+        await count_outcome(session, tier, "raised")
 
 
 async def mark(session: Session, alert_id: int, column: str, now: datetime) -> bool:
@@ -118,11 +123,30 @@ async def mark_false_alarm(session: Session, alert_id: int, name: str, now: date
     return changed > 0
 
 
-async def count_outcome(session: Session, tier: str, outcome: str) -> None:
+async def count_outcome(session: Session, tier: str, outcome: str, by: int = 1) -> None:
     await session.execute(
-        "INSERT INTO alert_outcomes (tier, outcome, count) VALUES (?, ?, 1) "
-        "ON CONFLICT (tier, outcome) DO UPDATE SET count = count + 1",
-        (tier, outcome),
+        "INSERT INTO alert_outcomes (tier, outcome, count) VALUES (?, ?, ?) "
+        "ON CONFLICT (tier, outcome) DO UPDATE SET count = count + excluded.count",
+        (tier, outcome, by),
+    )
+
+
+async def reopen(session: Session, alert_id: int) -> None:
+    """The member asked for a moderator after the alert was closed: open and untaken again,
+    so it is repeated until someone takes it."""
+    await session.execute(
+        "UPDATE crisis_alerts SET resolved_at = NULL, resolved_by_name = NULL, taken_by = NULL,"
+        " taken_by_name = NULL, taken_at = NULL, repeated_at = NULL WHERE id = ?",
+        (alert_id,),
+    )
+
+
+async def open_new_thread(session: Session, alert_id: int, now: datetime) -> None:
+    """A moderator wrote again: the thread is open (again) and the member told once more."""
+    await session.execute(
+        "UPDATE crisis_alerts SET told_at = ?, thread_closed_at = NULL, "
+        "thread_noticed_at = NULL WHERE id = ? AND thread_closed_at IS NOT NULL",
+        (to_db(now), alert_id),
     )
 
 

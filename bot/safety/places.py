@@ -40,7 +40,12 @@ class Place(StrEnum):
 
 
 _PRIVATE = frozenset({Place.NOTE, Place.SETBACK_NOTE, Place.GOAL, Place.SAFETY_PLAN, Place.EDIT})
-_ANSWERED_BY_SCREEN = frozenset({Place.EDIT, Place.ONBOARDING, Place.MESSAGE, Place.CAPTION})
+# A command with crisis words in it is answered by the crisis answer alone: "I don't know
+# that command" or a date error must never follow it. /encourage, /ask and /newgoal map to
+# places of their own, whose words are kept.
+_ANSWERED_BY_SCREEN = frozenset(
+    {Place.EDIT, Place.ONBOARDING, Place.MESSAGE, Place.CAPTION, Place.COMMAND}
+)
 _BY_AWAITING = {
     Awaiting.NOTE: Place.NOTE,
     Awaiting.SETBACK_NOTE: Place.SETBACK_NOTE,

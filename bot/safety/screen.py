@@ -34,6 +34,9 @@ from bot.safety.normalise import normalise, squeeze
 _INDEX_PREFIX = 3
 # Run-together forms shorter than this could hide inside ordinary spelled-out words.
 _MIN_COMPACT = 6
+# A word this long may be several run together ("wanttodie"); shorter ones are searched
+# inside only when spelled out.
+_RUN_TOGETHER = 9
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ class Screener:
         self.languages = frozenset(lexicon.languages)
         self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
         self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
-        self._compact: defaultdict[str, list[Phrase]] = defaultdict(list)
+        # Run-together forms of phrases, and whether they join several words.
+        self._compact: defaultdict[str, list[tuple[Phrase, bool]]] = defaultdict(list)
         # How many phrases need each word: a phrase is indexed under its least shared one.
         shared: Counter[str] = Counter()
         for phrase in lexicon.phrases:
@@ -82,20 +86,30 @@ class Screener:
                 self._by_word[word].append(compiled)
             for prefix in key.prefixes:
                 self._by_prefix[prefix[:_INDEX_PREFIX]].append((key, compiled))
+            several = len(phrase.elements) > 1
             for compact in _compact_forms(phrase):
-                self._compact[compact].append(phrase)
+                self._compact[compact].append((phrase, several))
+        self._longest_compact = max(map(len, self._compact), default=0)
 
     def screen(self, text: str) -> Verdict | None:
         """The verdict on one text, or None when it holds no crisis language."""
         normalised = normalise(text)
         found = self._found(normalised.words)
         words = normalised.words
-        for position in normalised.spelled:
-            spelled = words[position]
-            for start in range(len(spelled)):
-                for end in range(start + _MIN_COMPACT, len(spelled) + 1):
-                    for phrase in self._compact.get(spelled[start:end], ()):
-                        found.append((phrase, frozenset({position})))
+        # Words spelled out letter by letter, or run together ("killmyself"): look for
+        # the phrases' run-together forms inside them.
+        # Inside a long word only several-word forms count: one word's stem ("overdos")
+        # inside "dalloverdose" is an elided article, not a phrase run together.
+        longest = self._longest_compact
+        for position, word in enumerate(words):
+            spelled = position in normalised.spelled
+            if len(word) < _RUN_TOGETHER and not spelled:
+                continue
+            for start in range(len(word) - _MIN_COMPACT + 1):
+                for end in range(start + _MIN_COMPACT, min(len(word), start + longest) + 1):
+                    for phrase, several in self._compact.get(word[start:end], ()):
+                        if several or spelled:
+                            found.append((phrase, frozenset({position})))
         return _verdict(found) if found else None
 
     def _found(self, words: list[str]) -> list[tuple[Phrase, frozenset[int]]]:

@@ -86,7 +86,9 @@ class SafetyNet:
                 tier = open_alert.tier
                 if verdict.tier is Tier.URGENT and tier != Tier.URGENT:
                     tier = Tier.URGENT.value
-                    await alert_rows.escalate(session, open_alert.id, tier, categories)
+                    # A private place's signs never join an alert that shows shared words.
+                    shown = open_alert.categories if place.private else categories
+                    await alert_rows.escalate(session, open_alert.id, tier, shown)
                 follow_up = OutgoingMessage(
                     texts.follow_up_text(open_alert.id, tier, member.pseudonym, place, shared),
                     alert_buttons(open_alert.id),
@@ -126,8 +128,10 @@ class SafetyNet:
             alert = await alert_rows.get(session, alert_id)
             if alert is None or alert.user_id != user_id or not self._chat:
                 return False
-            if alert.contact_requested:
+            if alert.contact_requested and not alert.resolved:
                 return True
+            if alert.resolved:
+                await alert_rows.reopen(session, alert_id)
             await alert_rows.mark(session, alert_id, "contact_requested_at", now)
             message = OutgoingMessage(
                 texts.contact_requested_text(alert_id, alert.pseudonym), alert_buttons(alert_id)
@@ -135,7 +139,11 @@ class SafetyNet:
             await outbox.enqueue_one(
                 session,
                 outbox.NewMessage(
-                    f"alert:{alert_id}:asked", self._chat, None, "alert", message.to_json()
+                    f"alert:{alert_id}:asked:{now.isoformat()}",
+                    self._chat,
+                    None,
+                    "alert",
+                    message.to_json(),
                 ),
                 now,
             )

@@ -17,6 +17,7 @@ class Told(StrEnum):
     AGAIN = "again"  # an open alert of theirs was updated
     NOBODY = "nobody"  # no moderators' chat is configured
     NOT_A_MEMBER = "not_a_member"  # nothing stored, nobody told
+    FAILED = "failed"  # the database failed: nobody could be let know
 
 
 BUTTON_ASK_MODERATOR = "Ask a moderator to reach out"
@@ -59,6 +60,14 @@ _TOLD = {
     (Told.NOBODY, False): (
         "No peer moderator is set up to hear from me here, so nobody else has been told. "
         "Please use the resources above."
+    ),
+    (Told.FAILED, True): (
+        "Something went wrong on my side and I couldn't let a peer moderator know just now. "
+        "Please use the resources above; they answer straight away."
+    ),
+    (Told.FAILED, False): (
+        "Something went wrong on my side and I couldn't let a peer moderator know just now. "
+        "Please use the resources above; they answer straight away."
     ),
     (Told.NOT_A_MEMBER, True): (
         "You haven't joined peercircle, so nothing about you is stored and nobody else has "
@@ -111,7 +120,7 @@ def crisis_reply(
     ]
     if told is Told.NOT_A_MEMBER:
         second.append("Peer support is here too, whenever you feel ready: /start.")
-    else:
+    elif told is not Told.FAILED:
         second.append("If you'd like a peer moderator to write to you here, press the button.")
     whole = "\n\n".join(first + second)
     if len(whole) <= MESSAGE_LIMIT:

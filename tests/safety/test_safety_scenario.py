@@ -400,3 +400,86 @@ async def test_a_huge_crisis_message_and_a_long_plan_still_fit(
     assert "988" in second.shown_text and second.button_labels == ["Ask a moderator to reach out"]
     alert = await mod_message(emulator, "Urgent crisis alert")
     assert alert.shown_text.endswith("…") and len(alert.shown_text) <= 4096
+
+
+async def test_commands_are_screened_and_the_crisis_answer_is_the_whole_answer(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = await member(emulator)
+    for text in (
+        "/sos i want to kill myself",
+        "/kill myself",
+        "/setback relapsed and i want to die",
+    ):
+        answer = await user.ask(text)
+        assert "sounds really serious" in answer.shown_text, text
+    before_help = len(user.messages)
+    await user.ask("/help")  # whatever followed the commands came before this answer
+    shown = [m.shown_text for m in user.messages[:before_help]]
+    assert not any("don't know that command" in t or "YYYY-MM-DD" in t for t in shown)
+
+
+async def test_an_edit_is_never_taken_as_an_answer(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = await member(emulator)
+    await user.ask("i feel like such a burden")
+    alert = await mod_message(emulator, "Concern #")
+    operator = emulator.user(OPERATOR)
+    await operator.tap("I'll reach out", alert)
+    instructions = await operator.next_message()
+    found = re.search(r"/tell (\d+)", instructions.shown_text)
+    assert found is not None
+    await operator.ask(f"/tell {found.group(1)} I'm here for you.")
+    await message_with_button(user, "Reply to Moderator")
+    operator.skip_to_end()
+    chat = emulator.chat_payload(emulator.chats[user.user_id])
+    edited = user.message_payload(chat, text="drank again at Sam's place, 3 beers", edit_date=1)
+    emulator.push_update({"edited_message": edited})
+    await operator.ask("/help")  # the operator's next message is /help's answer
+    assert not any("Sam's place" in m.shown_text for m in operator.messages)
+    assert not any("Sam's place" in m.shown_text for m in emulator.group(MOD_CHAT).messages)
+
+
+async def test_crisis_words_in_the_safety_plan_are_not_kept_as_the_plan(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    user = await member(emulator)
+    await user.ask("/safetyplan")
+    await user.next_message()
+    user.send("i am going to kill myself tonight")
+    assert "sounds really serious" in (await user.next_message()).shown_text
+    after = await user.next_message()
+    assert "come back to your safety plan" in after.shown_text
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM safety_plans").fetchone() == (0,)
+    assert "not sure what to do" in (await user.ask("hello")).shown_text  # nothing pending
+
+
+async def test_forged_safety_buttons_expire_kindly(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = await member(emulator)
+    await user.ask("/help")
+    for data in ("sf:ask:\u00b2", "sf:ask:" + "9" * 40, "cr:end:" + "9" * 40, "cr:reply:\u00b2",
+                 "sp:skip:warning_signs", "sp:nonsense", "sf:ask:1"):  # fmt: skip
+        answer = await user.callback_answer(user.press_data(data))
+        assert answer.text == "This button has expired. Nothing was changed.", data
+
+
+async def test_asking_after_an_alert_was_closed_opens_it_again(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = await member(emulator)
+    answer = await user.ask(URGENT)
+    alert = await mod_message(emulator, "Urgent crisis alert")
+    operator = emulator.user(OPERATOR)
+    await operator.tap("Not a crisis", alert)
+    await emulator.wait_until(lambda: "not a crisis by" in alert.shown_text)
+    await user.tap("Ask a moderator to reach out", answer)
+    assert "asked to reach out" in (await user.next_message()).shown_text
+    asked = await mod_message(emulator, "asked for a peer moderator")
+    count = len(emulator.group(MOD_CHAT).messages)
+    clock.advance(timedelta(minutes=16))
+    again = await mod_message(emulator, "Nobody has taken this yet", after=count)
+    assert asked.button_labels == again.button_labels
