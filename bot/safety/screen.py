@@ -67,8 +67,9 @@ class Screener:
         self.languages = frozenset(lexicon.languages)
         self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
         self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
-        # Run-together forms of phrases, and whether they join several words.
-        self._compact: defaultdict[str, list[tuple[Phrase, bool]]] = defaultdict(list)
+        # Run-together forms of phrases by their first letters, with whether they join
+        # several words.
+        self._compact: defaultdict[str, list[tuple[str, Phrase, bool]]] = defaultdict(list)
         # How many phrases need each word: a phrase is indexed under its least shared one.
         shared: Counter[str] = Counter()
         for phrase in lexicon.phrases:
@@ -87,9 +88,8 @@ class Screener:
             for prefix in key.prefixes:
                 self._by_prefix[prefix[:_INDEX_PREFIX]].append((key, compiled))
             several = len(phrase.elements) > 1
-            for compact in _compact_forms(phrase):
-                self._compact[compact].append((phrase, several))
-        self._longest_compact = max(map(len, self._compact), default=0)
+            for form in _compact_forms(phrase):
+                self._compact[form[:_MIN_COMPACT]].append((form, phrase, several))
 
     def screen(self, text: str) -> Verdict | None:
         """The verdict on one text, or None when it holds no crisis language."""
@@ -100,16 +100,15 @@ class Screener:
         # the phrases' run-together forms inside them.
         # Inside a long word only several-word forms count: one word's stem ("overdos")
         # inside "dalloverdose" is an elided article, not a phrase run together.
-        longest = self._longest_compact
         for position, word in enumerate(words):
             spelled = position in normalised.spelled
             if len(word) < _RUN_TOGETHER and not spelled:
                 continue
             for start in range(len(word) - _MIN_COMPACT + 1):
-                for end in range(start + _MIN_COMPACT, min(len(word), start + longest) + 1):
-                    for phrase, several in self._compact.get(word[start:end], ()):
-                        if several or spelled:
-                            found.append((phrase, frozenset({position})))
+                head = word[start : start + _MIN_COMPACT]
+                for form, phrase, several in self._compact.get(head, ()):
+                    if (several or spelled) and word.startswith(form, start):
+                        found.append((phrase, frozenset({position})))
         return _verdict(found) if found else None
 
     def _found(self, words: list[str]) -> list[tuple[Phrase, frozenset[int]]]:
