@@ -162,9 +162,9 @@ async def ask_moderator_button(update: Update, context: PeerContext) -> None:
 
 PLAN_INTRO = (
     "A safety plan is a short list, in your own words, of what helps when things get very "
-    "hard. It is private: nobody else ever sees it. If you ever write something here that "
-    "sounds like a crisis, I'll show it to you first.\n\nSeven short questions; skip any of "
-    "them. /cancel keeps nothing new."
+    "hard. It is private: nobody else ever sees it. If something you write to me ever "
+    "sounds like a crisis, I'll show you your plan first.\n\nSeven short questions; skip "
+    "any of them. /cancel keeps nothing new."
 )
 PLAN_SAVED = (
     "Your safety plan is saved. It's here whenever you need it with /safetyplan, and I'll "
