@@ -65,12 +65,11 @@ class CrisisAlerts:
                 return False
             message = OutgoingMessage(
                 texts.from_moderator(text),
-                (((texts.BUTTON_REPLY_MODERATOR, f"cr:reply:{alert_id}"),), _end_button(alert_id)),
+                (((texts.BUTTON_REPLY_MODERATOR, f"cr:reply:{alert_id}"),), end_button(alert_id)),
                 protect_content=True,
             )
             # The thread is open: for 48 hours the member's plain messages come back here.
-            await alert_rows.open_new_thread(session, alert_id, now)
-            await alert_rows.mark(session, alert_id, "told_at", now)
+            await alert_rows.told(session, alert_id, now)
             key = f"tell:{alert_id}:{now.isoformat()}:{len(text)}"
             await outbox.enqueue_one(
                 session,
@@ -90,7 +89,7 @@ class CrisisAlerts:
             if alert is None or alert.user_id != user_id or alert.taken_by is None:
                 return False
             message = OutgoingMessage(
-                texts.member_answered(alert.pseudonym, alert_id, text), (_end_button(alert_id),)
+                texts.member_answered(alert.pseudonym, alert_id, text), (end_button(alert_id),)
             )
             key = f"answer:{alert_id}:{now.isoformat()}:{len(text)}"
             await outbox.enqueue_one(
@@ -102,5 +101,6 @@ class CrisisAlerts:
         return True
 
 
-def _end_button(alert_id: int) -> tuple[tuple[str, str], ...]:
+def end_button(alert_id: int) -> tuple[tuple[str, str], ...]:
+    """ "End conversation" under a thread's messages, for either side."""
     return ((safety_texts.BUTTON_END_CONVERSATION, f"cr:end:{alert_id}"),)

@@ -168,11 +168,18 @@ class MemberService:
         return Member.from_row(row, now), True
 
     async def notice_changed(self, user_id: int) -> bool:
-        """True once for a member who agreed to an older notice: tell them what changed."""
+        """True once for a member who agreed to an older notice: tell them what changed.
+
+        A read first: nearly everyone has seen the current notice, and a write transaction
+        per member after every restart would queue behind the writer for nothing."""
+        async with self._db.read() as session:
+            seen = await member_rows.notice_version(session, user_id)
+        if seen is None or seen >= NOTICE_VERSION:
+            return False
         async with self._db.transaction() as session:
             seen = await member_rows.notice_version(session, user_id)
             if seen is None or seen >= NOTICE_VERSION:
-                return False
+                return False  # another update of theirs got here first
             await member_rows.update(session, user_id, notice_version=NOTICE_VERSION)
             return True
 

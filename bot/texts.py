@@ -583,16 +583,18 @@ def reach_out_instructions(alert_id: int, pseudonym: str) -> str:
 _THREAD_TEXT_LIMIT = 3900
 
 
-def _fits(text: str) -> str:
-    return text if len(text) <= _THREAD_TEXT_LIMIT else text[: _THREAD_TEXT_LIMIT - 1] + "…"
+def clip(text: str, limit: int) -> str:
+    """Someone's words cut to `limit` characters (with "…"), to fit beside the bot's own."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def from_moderator(text: str) -> str:
-    return f"<b>Moderator</b>: {escape(_fits(text))}"
+    return f"<b>Moderator</b>: {escape(clip(text, _THREAD_TEXT_LIMIT))}"
 
 
 def member_answered(pseudonym: str, alert_id: int, text: str) -> str:
-    return f"<b>{escape(pseudonym)}</b> (alert #{alert_id}) answered:\n{escape(_fits(text))}"
+    words = escape(clip(text, _THREAD_TEXT_LIMIT))
+    return f"<b>{escape(pseudonym)}</b> (alert #{alert_id}) answered:\n{words}"
 
 
 # -- pre-moderation ----------------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
+from bot.alerts import end_button
 from bot.context import PeerContext
 from bot.delivery import markup
 from bot.members import Awaiting, Member
@@ -24,7 +25,6 @@ from handlers.common import (
     reply,
     row_id,
 )
-from storage.alerts import AlertRow
 
 
 async def alert_button(update: Update, context: PeerContext) -> None:
@@ -69,7 +69,7 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         )
         await query.answer()
         alert = taken.alert
-        base = _as_message(alert)
+        base = alert_row_message(alert)
         now = context.services.clock.now().strftime("%H:%M")
         await query.edit_message_text(
             texts.alert_taken(base.text, user.first_name, now),
@@ -81,39 +81,28 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             texts.reach_out_instructions(alert.id, alert.pseudonym),
             parse_mode=ParseMode.HTML,
         )
-    elif action == "done":
-        resolved = await alerts.resolve(alert_id, user.first_name)
-        if resolved is None:
+    elif action in ("done", "false"):
+        # Resolved, or "Not a crisis" (a false alarm, counted): audited, buttons removed.
+        done = action == "done"
+        close = alerts.resolve if done else alerts.false_alarm
+        closed = await close(alert_id, user.first_name)
+        if closed is None:
             await button_expired(query)
             return
+        audit = "resolve crisis alert" if done else "not a crisis"
         await context.services.moderation.record(
-            moderator, "resolve crisis alert", f"alert {alert_id}: {resolved.pseudonym}"
+            moderator, audit, f"alert {alert_id}: {closed.pseudonym}"
         )
         await query.answer()
-        base = _as_message(resolved)
+        shown = alert_row_message(closed).text
         now = context.services.clock.now().strftime("%H:%M")
-        shown = (
-            texts.alert_taken(base.text, resolved.taken_by_name, now)
-            if resolved.taken_by_name
-            else base.text
-        )
-        await query.edit_message_text(
-            texts.alert_resolved(shown, user.first_name, now), parse_mode=ParseMode.HTML
-        )
-    elif action == "false":
-        marked = await alerts.false_alarm(alert_id, user.first_name)
-        if marked is None:
-            await button_expired(query)
-            return
-        await context.services.moderation.record(
-            moderator, "not a crisis", f"alert {alert_id}: {marked.pseudonym}"
-        )
-        await query.answer()
-        now = context.services.clock.now().strftime("%H:%M")
-        await query.edit_message_text(
-            safety_texts.false_alarm_text(_as_message(marked).text, user.first_name, now),
-            parse_mode=ParseMode.HTML,
-        )
+        if not done:
+            shown = safety_texts.false_alarm_text(shown, user.first_name, now)
+        else:
+            if closed.taken_by_name:
+                shown = texts.alert_taken(shown, closed.taken_by_name, now)
+            shown = texts.alert_resolved(shown, user.first_name, now)
+        await query.edit_message_text(shown, parse_mode=ParseMode.HTML)
     else:
         await button_expired(query)
 
@@ -145,26 +134,20 @@ async def _end_thread(update: Update, context: PeerContext, alert_id: int) -> No
         await context.bot.send_message(alert.user_id, safety_texts.THREAD_ENDED_MEMBER)
 
 
-async def to_open_thread(update: Update, context: PeerContext, member: Member, text: str) -> bool:
+async def to_open_thread(update: Update, context: PeerContext, user_id: int, text: str) -> bool:
     """A plain message while a moderator's thread is open goes to that moderator; the
     member is told so once. False when no thread is open."""
-    thread = await context.services.safety.open_thread(member.user_id)
+    thread = await context.services.safety.open_thread(user_id)
     if thread is None:
         return False
-    if not await context.services.alerts.answer_moderator(member.user_id, thread.id, text):
+    if not await context.services.alerts.answer_moderator(user_id, thread.id, text):
         return False
     if await context.services.safety.notice_thread(thread.id):
-        end = InlineKeyboardMarkup([[InlineKeyboardButton(
-            safety_texts.BUTTON_END_CONVERSATION, callback_data=f"cr:end:{thread.id}"
-        )]])  # fmt: skip
-        await reply(update, safety_texts.THREAD_NOTICE, end)
+        notice = OutgoingMessage(safety_texts.THREAD_NOTICE, (end_button(thread.id),))
+        await reply(update, notice.text, markup(notice))
     elif context.crisis is None:
         await reply(update, texts.ANSWER_SENT)
     return True
-
-
-def _as_message(alert: AlertRow) -> OutgoingMessage:
-    return alert_row_message(alert)
 
 
 async def tell_command(update: Update, context: PeerContext) -> None:

@@ -19,10 +19,14 @@ async def free_text(update: Update, context: PeerContext) -> None:
     if await typed_text(update, context):
         return
     user, message = update.effective_user, update.effective_message
-    if user is not None and message is not None and message.text is not None:
-        member = await context.services.members.get(user.id)
-        if member is not None and await to_open_thread(update, context, member, message.text):
-            return
+    # Only a member can have a thread: no need to look the member up first.
+    if (
+        user is not None
+        and message is not None
+        and message.text is not None
+        and await to_open_thread(update, context, user.id, message.text)
+    ):
+        return
     await reply(update, texts.DIDNT_UNDERSTAND)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -44,9 +45,23 @@ _MODERATOR_COMMANDS = frozenset({
 })  # fmt: skip
 
 
-def typed_words(update: Update) -> tuple[str, str | None, bool, bool] | None:
-    """(text, command, edited, caption) of what a person typed in a private chat. For a
-    command the text to screen includes the command's own word ("/kill myself")."""
+@dataclass(frozen=True)
+class Typed:
+    """What a person typed in a private chat. For a command, `text` includes the command's
+    own word ("/kill myself" screens "kill myself") and `words` leaves it out."""
+
+    text: str
+    command: str | None
+    edited: bool
+    caption: bool
+
+    @property
+    def words(self) -> str:
+        return self.text.split(" ", 1)[1] if self.command else self.text
+
+
+def typed_words(update: Update) -> Typed | None:
+    """What a person typed in a private chat; None for anything else."""
     message: Message | None = update.message or update.edited_message
     if message is None or message.chat.type != "private" or message.forward_origin:
         return None
@@ -60,18 +75,16 @@ def typed_words(update: Update) -> tuple[str, str | None, bool, bool] | None:
         head = text.split(maxsplit=1)[0]
         command = head[1:].split("@")[0].lower()
         text = f"{command} {text[len(head) :].strip()}"
-    return text, command, update.edited_message is not None, caption
+    return Typed(text, command, update.edited_message is not None, caption)
 
 
 async def screen_text(update: Update, context: PeerContext) -> None:
     """Screen every text first; on crisis language answer at once, before any feature.
 
     Edited messages stop here either way: an edit is never a new answer to a question."""
-    try:
-        await _screen(update, context)
-    finally:
-        if update.edited_message is not None:
-            raise ApplicationHandlerStop
+    await _screen(update, context)
+    if update.edited_message is not None:
+        raise ApplicationHandlerStop
 
 
 async def _screen(update: Update, context: PeerContext) -> None:
@@ -79,12 +92,14 @@ async def _screen(update: Update, context: PeerContext) -> None:
     user = update.effective_user
     if typed is None or user is None:
         return
-    text, command = typed[0], typed[1]
-    if command in _MODERATOR_COMMANDS and await context.services.moderation.is_moderator(user.id):
+    if typed.command in _MODERATOR_COMMANDS and await context.services.moderation.is_moderator(
+        user.id
+    ):
         return  # a moderator's words to members ("are you thinking of suicide?" is good care)
     safety = context.services.safety
     # A long text takes milliseconds to screen (bench/RESULTS.md): off the event loop, so
     # other members' updates go on meanwhile.
+    text = typed.text
     long_text = len(text) > LONG_TEXT
     verdict = await asyncio.to_thread(safety.screen, text) if long_text else safety.screen(text)
     if verdict is None:
@@ -105,29 +120,29 @@ async def _let_know(
     context: PeerContext,
     user_id: int,
     verdict: Verdict,
-    typed: tuple[str, str | None, bool, bool],
+    typed: Typed,
 ) -> tuple[Place, Response]:
     """Where it was typed, and the alert. A database that fails here must not cost the
     member the resources: they are told honestly that no moderator could be let know."""
-    text, command, edited, caption = typed
     safety = context.services.safety
     try:
         member = await context.services.members.get(user_id)
         thread = None
-        if member is not None and member.awaiting is None and not (command or edited or caption):
+        plain = not (typed.command or typed.edited or typed.caption)
+        if member is not None and member.awaiting is None and plain:
             thread = await safety.open_thread(user_id)
         place = place_of(
             awaiting=member.awaiting if member else None,
             onboarding=bool(member and member.onboarding),
-            command=command, edited=edited, caption=caption, thread_open=thread is not None,
+            command=typed.command, edited=typed.edited, caption=typed.caption,
+            thread_open=thread is not None,
         )  # fmt: skip
         if member is None:
             # Nothing about them is kept, not even in the log.
             log.info("crisis screen: someone not a member, tier=%s", verdict.tier)
             return place, Response(Told.NOT_A_MEMBER, None, None)
         log.info("crisis screen: user_id=%s tier=%s place=%s", user_id, verdict.tier, place)
-        words = text.split(" ", 1)[1] if command else text  # without the command's name
-        return place, await safety.respond(user_id, verdict, place, words)
+        return place, await safety.respond(user_id, verdict, place, typed.words)
     except Exception:
         log.exception("crisis screen: could not alert for user_id=%s", user_id)
         return Place.MESSAGE, Response(Told.FAILED, None, None)

@@ -110,7 +110,7 @@ async def mark(session: Session, alert_id: int, column: str, now: datetime) -> b
     return changed > 0
 
 
-_MOMENTS = frozenset({"told_at", "contact_requested_at", "thread_noticed_at", "thread_closed_at"})
+_MOMENTS = frozenset({"contact_requested_at", "thread_noticed_at", "thread_closed_at"})
 
 
 async def mark_false_alarm(session: Session, alert_id: int, name: str, now: datetime) -> bool:
@@ -141,11 +141,13 @@ async def reopen(session: Session, alert_id: int) -> None:
     )
 
 
-async def open_new_thread(session: Session, alert_id: int, now: datetime) -> None:
-    """A moderator wrote again: the thread is open (again) and the member told once more."""
+async def told(session: Session, alert_id: int, now: datetime) -> None:
+    """A moderator wrote to the member: the thread is open. One that had been ended opens
+    again, and the member is told once more where plain messages go."""
     await session.execute(
-        "UPDATE crisis_alerts SET told_at = ?, thread_closed_at = NULL, "
-        "thread_noticed_at = NULL WHERE id = ? AND thread_closed_at IS NOT NULL",
+        "UPDATE crisis_alerts SET told_at = ?, thread_noticed_at = CASE WHEN "
+        "thread_closed_at IS NULL THEN thread_noticed_at END, thread_closed_at = NULL "
+        "WHERE id = ?",
         (to_db(now), alert_id),
     )
 

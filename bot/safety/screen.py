@@ -45,7 +45,6 @@ class Verdict:
 
     tier: Tier
     categories: frozenset[Category]
-    languages: frozenset[str]
 
 
 @cache
@@ -64,7 +63,6 @@ class Screener:
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
-        self.languages = frozenset(lexicon.languages)
         self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
         self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
         # Run-together forms of phrases by their first letters, with whether they join
@@ -198,7 +196,6 @@ def _verdict(found: list[tuple[Phrase, frozenset[int]]]) -> Verdict | None:
         if phrase.kind == EXCEPTIONS:
             masked |= positions
     categories: set[Category] = set()
-    languages: set[str] = set()
     imminent = False
     for phrase, positions in found:
         if phrase.kind == EXCEPTIONS or positions & masked:
@@ -207,15 +204,12 @@ def _verdict(found: list[tuple[Phrase, frozenset[int]]]) -> Verdict | None:
             imminent = True
             continue
         categories.add(Category(phrase.kind))
-        languages.add(phrase.language)
     if not categories:
         return None
     urgent = any(c.tier is Tier.URGENT for c in categories)
     # A passive wish with a "tonight" or "right now" is no longer passive.
     urgent = urgent or (imminent and Category.PASSIVE in categories)
-    return Verdict(
-        Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories), frozenset(languages)
-    )
+    return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
 
 
 def _could_match(checks: tuple[Slot, ...], present: set[str]) -> bool:

@@ -70,7 +70,8 @@ class SafetyNet:
     ) -> Response:
         """Alert the moderators (or update the member's open alert) and find their plan.
 
-        `text` is None for a private place: its words never leave the member's chat."""
+        The words go with the alert only from a shared place: a private place's never leave
+        the member's chat."""
         shared = None if place.private else text
         now = self._clock.now()
         categories = ",".join(sorted(c.value for c in verdict.categories))
@@ -93,9 +94,9 @@ class SafetyNet:
                     texts.follow_up_text(open_alert.id, tier, member.pseudonym, place, shared),
                     alert_buttons(open_alert.id),
                 )
-                key = f"alert:{open_alert.id}:more:{now.isoformat()}"
-                more = outbox.NewMessage(key, self._chat, None, "alert", follow_up.to_json())
-                await outbox.enqueue_one(session, more, now)
+                await self._to_moderators(
+                    session, f"alert:{open_alert.id}:more:{now.isoformat()}", follow_up
+                )
                 alert_id, told = open_alert.id, Told.AGAIN
             else:
                 circle = await circle_rows.circle_of(session, user_id)
@@ -109,13 +110,7 @@ class SafetyNet:
                     alert_id, verdict.tier.value, circle_name, member.pseudonym, place.value,
                     categories, shared,
                 )  # fmt: skip
-                await outbox.enqueue_one(
-                    session,
-                    outbox.NewMessage(
-                        f"alert:{alert_id}", self._chat, None, "alert", message.to_json()
-                    ),
-                    now,
-                )
+                await self._to_moderators(session, f"alert:{alert_id}", message)
                 told = Told.MODERATORS
         self._metrics.crisis_alerts.labels(verdict.tier.value).inc()
         self._wake()
@@ -136,19 +131,15 @@ class SafetyNet:
             message = OutgoingMessage(
                 texts.contact_requested_text(alert_id, alert.pseudonym), alert_buttons(alert_id)
             )
-            await outbox.enqueue_one(
-                session,
-                outbox.NewMessage(
-                    f"alert:{alert_id}:asked:{now.isoformat()}",
-                    self._chat,
-                    None,
-                    "alert",
-                    message.to_json(),
-                ),
-                now,
-            )
+            key = f"alert:{alert_id}:asked:{now.isoformat()}"
+            await self._to_moderators(session, key, message)
         self._wake()
         return True
+
+    async def _to_moderators(self, session: Session, key: str, message: OutgoingMessage) -> None:
+        """Queue a message for the moderators' chat in the caller's transaction."""
+        new = outbox.NewMessage(key, self._chat, None, "alert", message.to_json())
+        await outbox.enqueue_one(session, new, self._clock.now())
 
     # -- the moderator's thread --------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from html import escape
 
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place
+from bot.texts import clip
 from storage.safety_plans import PlanRow
 
 
@@ -36,48 +37,40 @@ _ACKNOWLEDGE = {
     ),
 }
 
-_TOLD = {
-    (Told.MODERATORS, True): (
+# Who was told; for the first two it matters whether the words were private.
+_TOLD_PRIVATE = {
+    Told.MODERATORS: (
         "I've let a peer moderator know that you may be struggling. Your private words stay "
         "private: they don't see what you wrote."
     ),
-    (Told.MODERATORS, False): (
-        "I've let a peer moderator know, and they can see this message. They are peers, not "
-        "professionals, and may take a little while to answer."
-    ),
-    (Told.AGAIN, True): (
+    Told.AGAIN: (
         "The peer moderators already know you may be struggling, and I've told them again "
         "(without your private words)."
     ),
-    (Told.AGAIN, False): (
+}
+_TOLD = {
+    Told.MODERATORS: (
+        "I've let a peer moderator know, and they can see this message. They are peers, not "
+        "professionals, and may take a little while to answer."
+    ),
+    Told.AGAIN: (
         "The peer moderators already know you may be struggling, and I've passed this message "
         "on to them too."
     ),
-    (Told.NOBODY, True): (
+    Told.NOBODY: (
         "No peer moderator is set up to hear from me here, so nobody else has been told. "
         "Please use the resources above."
     ),
-    (Told.NOBODY, False): (
-        "No peer moderator is set up to hear from me here, so nobody else has been told. "
-        "Please use the resources above."
-    ),
-    (Told.FAILED, True): (
+    Told.FAILED: (
         "Something went wrong on my side and I couldn't let a peer moderator know just now. "
         "Please use the resources above; they answer straight away."
     ),
-    (Told.FAILED, False): (
-        "Something went wrong on my side and I couldn't let a peer moderator know just now. "
-        "Please use the resources above; they answer straight away."
-    ),
-    (Told.NOT_A_MEMBER, True): (
-        "You haven't joined peercircle, so nothing about you is stored and nobody else has "
-        "been told: please use the resources above."
-    ),
-    (Told.NOT_A_MEMBER, False): (
+    Told.NOT_A_MEMBER: (
         "You haven't joined peercircle, so nothing about you is stored and nobody else has "
         "been told: please use the resources above."
     ),
 }
+
 
 PLAN_PARTS = (
     ("warning_signs", "My warning signs", "What tells you a crisis may be coming? Thoughts, "
@@ -116,7 +109,7 @@ def crisis_reply(
         first.append(plan_text(plan))
     second = [
         f"<b>If you need help right now</b>\n{escape(resources)}",
-        _TOLD[(told, place.private)],
+        (_TOLD_PRIVATE if place.private else _TOLD).get(told, _TOLD[told]),
     ]
     if told is Told.NOT_A_MEMBER:
         second.append("Peer support is here too, whenever you feel ready: /start.")
@@ -131,10 +124,6 @@ def crisis_reply(
 MESSAGE_LIMIT = 4096
 # Room for an alert's own words around a member's text, within one Telegram message.
 ALERT_TEXT_LIMIT = 3000
-
-
-def clip(text: str, limit: int = ALERT_TEXT_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 CONTACT_REQUESTED = "A peer moderator has been asked to reach out to you here."
@@ -181,7 +170,7 @@ def alert_text(
         else f"💛 <b>Concern #{alert_id}</b>"
     )
     body = (
-        f"\n\n{escape(clip(text))}"
+        f"\n\n{escape(clip(text, ALERT_TEXT_LIMIT))}"
         if text is not None
         else "\n\n(Their words stay private; reach out and ask how they are.)"
     )
@@ -195,7 +184,7 @@ def alert_text(
 
 def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: str | None) -> str:
     level = "urgent" if tier == Tier.URGENT else "concern"
-    body = f"\n\n{escape(clip(text))}" if text is not None else ""
+    body = f"\n\n{escape(clip(text, ALERT_TEXT_LIMIT))}" if text is not None else ""
     return (
         f"↪️ <b>Alert #{alert_id}</b> ({level}): <b>{escape(pseudonym)}</b> wrote again, in "
         f"{place_label(source)}.{body}"
