@@ -26,11 +26,13 @@ def test_phrase_syntax(tmp_path: Path) -> None:
         'intent = ["want|wanna to? die", "(no one|nobody) ... care", "suicid*"]\n'
         'exceptions = ["suicide prevention"]\n',
     )
-    for text in ("I want to die", "i wanna die", "no one would even care", "suicidal again"):
+    flagged = ("I want to die", "i wanna die", "i want die soon", "no one would even care",
+               "suicidal again")  # fmt: skip
+    for text in flagged:  # "to?" may be missing
         verdict = screener.screen(text)
         assert verdict is not None and verdict.categories == {Category.INTENT}, text
-    for text in ("i want die soon", "no one cares", "the suicide prevention walk", "dying"):
-        assert screener.screen(text) is None or text == "i want die soon"
+    for text in ("no one cares", "the suicide prevention walk", "dying"):
+        assert screener.screen(text) is None, text
     assert screener.screen("no one at all would ever care") is None  # more than 3 between
 
 

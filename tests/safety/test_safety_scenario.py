@@ -8,14 +8,16 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.clock import ManualClock
-from bot.config import CircleSettings, ModerationSettings, Settings
+from bot.config import CircleSettings, MetricsSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import make_settings
 from tests.helpers import answer_checkin, message_with_button, onboard, rows_holding
+from tests.reliability.test_webhook import free_port
 
 OPERATOR = 990001
 MOD_CHAT = -100777
@@ -30,6 +32,7 @@ def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
         db_path,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=4, relays_per_hour=3),
+        metrics=MetricsSettings(port=free_port()),
     )
 
 
@@ -37,6 +40,24 @@ async def mod_message(emulator: BotApiEmulator, text: str, after: int = 0) -> Se
     group = emulator.group(MOD_CHAT)
     await emulator.wait_until(lambda: any(text in m.shown_text for m in group.messages[after:]))
     return next(m for m in group.messages[after:] if text in m.shown_text)
+
+
+async def take_alert(emulator: BotApiEmulator, header: str) -> tuple[EmulatedUser, str]:
+    """The operator presses "I'll reach out" on the alert showing `header`: (the operator,
+    the alert's number for /tell)."""
+    alert = await mod_message(emulator, header)
+    operator = emulator.user(OPERATOR)
+    await operator.tap("I'll reach out", alert)
+    instructions = await operator.next_message()
+    found = re.search(r"/tell (\d+)", instructions.shown_text)
+    assert found is not None
+    return operator, found.group(1)
+
+
+def send_edit(emulator: BotApiEmulator, user: EmulatedUser, text: str) -> None:
+    """The user edits an earlier message so that it reads `text`."""
+    chat = emulator.chat_payload(emulator.chats[user.user_id])
+    emulator.push_update({"edited_message": user.message_payload(chat, text=text, edit_date=1)})
 
 
 async def member(emulator: BotApiEmulator) -> EmulatedUser:
@@ -108,9 +129,7 @@ async def test_an_edit_is_screened_and_its_words_stay_private(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     user = await member(emulator)
-    chat = emulator.chat_payload(emulator.chats[user.user_id])
-    edited = user.message_payload(chat, text="gonna unalive myself", edit_date=1)
-    emulator.push_update({"edited_message": edited})
+    send_edit(emulator, user, "gonna unalive myself")
     answer = await user.next_message()
     assert "sounds really serious" in answer.shown_text
     alert = await mod_message(emulator, "Urgent crisis alert")
@@ -164,7 +183,7 @@ async def test_a_second_message_updates_the_open_alert(
 
 
 async def test_not_a_crisis_is_counted_for_stats(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path, settings: Settings
 ) -> None:
     user = await member(emulator)
     await user.ask("I can't take it anymore")
@@ -183,6 +202,11 @@ async def test_not_a_crisis_is_counted_for_stats(
     while "false alarm" not in stats.shown_text:
         stats = await operator.next_message()
     assert "Concern notices: 1 raised, 0 taken, 1 false alarm" in stats.shown_text
+    url = f"http://127.0.0.1:{settings.metrics.port}/metrics"
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        scraped = await response.text()
+    assert 'peercircle_crisis_alert_outcomes{outcome="false_alarm",tier="concern"} 1.0' in scraped
+    assert 'peercircle_crisis_screened_total{tier="concern"} 1.0' in scraped
 
 
 async def test_a_moderators_thread_takes_plain_messages_until_ended(
@@ -190,13 +214,8 @@ async def test_a_moderators_thread_takes_plain_messages_until_ended(
 ) -> None:
     user = await member(emulator)
     await user.ask(URGENT)
-    alert = await mod_message(emulator, "Urgent crisis alert")
-    operator = emulator.user(OPERATOR)
-    await operator.tap("I'll reach out", alert)
-    instructions = await operator.next_message()
-    found = re.search(r"/tell (\d+)", instructions.shown_text)
-    assert found is not None
-    await operator.ask(f"/tell {found.group(1)} I'm here. How are you doing right now?")
+    operator, alert_id = await take_alert(emulator, "Urgent crisis alert")
+    await operator.ask(f"/tell {alert_id} I'm here. How are you doing right now?")
     await message_with_button(user, "Reply to Moderator")
     user.skip_to_end()
     user.send("a bit calmer, thank you")  # no button pressed: a plain message
@@ -216,13 +235,8 @@ async def test_an_answer_to_a_moderator_is_screened_and_still_delivered(
 ) -> None:
     user = await member(emulator)
     await user.ask("i feel like a burden to everyone")
-    alert = await mod_message(emulator, "Concern #")
-    operator = emulator.user(OPERATOR)
-    await operator.tap("I'll reach out", alert)
-    instructions = await operator.next_message()
-    found = re.search(r"/tell (\d+)", instructions.shown_text)
-    assert found is not None
-    await operator.ask(f"/tell {found.group(1)} Thanks for telling us. Are you safe?")
+    operator, alert_id = await take_alert(emulator, "Concern #")
+    await operator.ask(f"/tell {alert_id} Thanks for telling us. Are you safe?")
     await user.tap("Reply to Moderator", await message_with_button(user, "Reply to Moderator"))
     await user.next_message()
     operator.skip_to_end()
@@ -367,13 +381,8 @@ async def test_a_moderator_asking_directly_is_not_screened(
 ) -> None:
     user = await member(emulator)
     await user.ask("i feel like such a burden")
-    alert = await mod_message(emulator, "Concern #")
-    operator = emulator.user(OPERATOR)
-    await operator.tap("I'll reach out", alert)
-    instructions = await operator.next_message()
-    found = re.search(r"/tell (\d+)", instructions.shown_text)
-    assert found is not None
-    sent = await operator.ask(f"/tell {found.group(1)} Are you having thoughts of suicide?")
+    operator, alert_id = await take_alert(emulator, "Concern #")
+    sent = await operator.ask(f"/tell {alert_id} Are you having thoughts of suicide?")
     assert "Sent" in sent.shown_text  # no crisis answer to the moderator, no alert about them
     group = emulator.group(MOD_CHAT)
     assert sum("Concern #" in m.shown_text or "crisis alert" in m.shown_text
@@ -424,18 +433,11 @@ async def test_an_edit_is_never_taken_as_an_answer(
 ) -> None:
     user = await member(emulator)
     await user.ask("i feel like such a burden")
-    alert = await mod_message(emulator, "Concern #")
-    operator = emulator.user(OPERATOR)
-    await operator.tap("I'll reach out", alert)
-    instructions = await operator.next_message()
-    found = re.search(r"/tell (\d+)", instructions.shown_text)
-    assert found is not None
-    await operator.ask(f"/tell {found.group(1)} I'm here for you.")
+    operator, alert_id = await take_alert(emulator, "Concern #")
+    await operator.ask(f"/tell {alert_id} I'm here for you.")
     await message_with_button(user, "Reply to Moderator")
     operator.skip_to_end()
-    chat = emulator.chat_payload(emulator.chats[user.user_id])
-    edited = user.message_payload(chat, text="drank again at Sam's place, 3 beers", edit_date=1)
-    emulator.push_update({"edited_message": edited})
+    send_edit(emulator, user, "drank again at Sam's place, 3 beers")
     await operator.ask("/help")  # the operator's next message is /help's answer
     assert not any("Sam's place" in m.shown_text for m in operator.messages)
     assert not any("Sam's place" in m.shown_text for m in emulator.group(MOD_CHAT).messages)
