@@ -46,8 +46,11 @@ def _table(title: str, rows: dict[tuple[str, str], Rate], keys: list[str]) -> li
     return lines
 
 
-def _timing(screener: Screener, examples: list[Example], runs: int) -> tuple[float, float, float]:
-    """Medians over runs of p50 and p99 per message (ms), and of one 4,096-character text."""
+def _timing(
+    screener: Screener, examples: list[Example], runs: int
+) -> tuple[float, float, float, float]:
+    """Medians over runs of p50 and p99 per message (ms), and of one 4,096-character text;
+    and p99 with warm caches (each message's median over 9 screenings in a row)."""
     p50s, p99s, longs = [], [], []
     long_text = (" ".join(e.text for e in examples))[:4096]
     for example in examples:  # each phrase's expression compiles on first use: warm up
@@ -64,7 +67,17 @@ def _timing(screener: Screener, examples: list[Example], runs: int) -> tuple[flo
         start = time.perf_counter()
         screener.screen(long_text)
         longs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(p50s), statistics.median(p99s), statistics.median(longs)
+    warm = []
+    for example in examples:
+        times = []
+        for _ in range(9):
+            start = time.perf_counter()
+            screener.screen(example.text)
+            times.append(time.perf_counter() - start)
+        warm.append(statistics.median(times) * 1000)
+    warm.sort()
+    warm_p99 = warm[int(len(warm) * 0.99)]
+    return statistics.median(p50s), statistics.median(p99s), statistics.median(longs), warm_p99
 
 
 def _screener(lexicons: str | None) -> Screener:
@@ -97,7 +110,7 @@ def main() -> None:
         return
     fresh = load_examples(FRESH)
     tuned, unseen = evaluate(screener, labelled), evaluate(screener, fresh)
-    p50, p99, long_ms = _timing(screener, labelled + fresh, args.runs)
+    p50, p99, long_ms, warm_p99 = _timing(screener, labelled + fresh, args.runs)
     languages = sorted({e.language for e in labelled})
     categories = sorted({e.category for e in labelled})
     lines = [
@@ -114,8 +127,10 @@ def main() -> None:
         f"- Unseen set (tests/safety/fresh, {len(fresh)} messages, written separately and "
         f"never used for tuning): {_rates(unseen)}.",
         f"- Time per message over both sets (median of {args.runs} runs): p50 {p50:.3f} ms, "
-        f"p99 {p99:.3f} ms; one 4,096-character message {long_ms:.2f} ms. Loading and "
-        f"indexing every lexicon at start: {load_ms:.0f} ms.",
+        f"p99 {p99:.3f} ms, each message once in turn (cold CPU caches, as in a running "
+        f"bot); p99 {warm_p99:.3f} ms when each message is screened 9 times in a row (warm "
+        f"caches). One 4,096-character message {long_ms:.2f} ms. Loading and indexing "
+        f"every lexicon at start: {load_ms:.0f} ms.",
         "",
         "Labelled set by language:",
         "",

@@ -37,6 +37,8 @@ _MIN_COMPACT = 6
 # A word this long may be several run together ("wanttodie"); shorter ones are searched
 # inside only when spelled out.
 _RUN_TOGETHER = 9
+# Words whose phrases are remembered, at most (a few megabytes).
+_LOOKED_UP = 50_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,9 @@ class Screener:
     def __init__(self, lexicon: Lexicon) -> None:
         self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
         self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
+        # Each word's phrases, risk phrases and the rest (exceptions, "tonight") apart,
+        # prefixes resolved: filled as words come up (most texts reuse the same words).
+        self._looked_up: dict[str, tuple[tuple[_Compiled, ...], tuple[_Compiled, ...]]] = {}
         # Run-together forms of phrases by their first letters, with whether they join
         # several words.
         self._compact: defaultdict[str, list[tuple[str, Phrase, bool]]] = defaultdict(list)
@@ -113,55 +118,102 @@ class Screener:
         """Every phrase that matches, with the positions of the words it matched."""
         found: list[tuple[Phrase, frozenset[int]]] = []
         present = set(words)
-        # The words as one string, " w1 w2 ... ", for the phrases' regular expressions;
-        # `index` turns where a matched word starts back into its position.
-        joined = " " + " ".join(words) + " "
-        index: dict[int, int] = {}
-        offset = 1
-        for position, word in enumerate(words):
-            index[offset] = position
-            offset += len(word) + 1
-        candidates = self._candidates(present).values()
+        risky: set[_Compiled] = set()
+        others: set[_Compiled] = set()
+        for word in present:
+            risk, other = self._lookup(word)
+            risky.update(risk)
+            others.update(other)
+        text: _Text | None = None
         # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
         # change, and most messages stop here.
-        for risk in (True, False):
+        for candidates in (risky, others):
             for compiled in candidates:
-                if compiled.risk is not risk or not _could_match(compiled.checks, present):
+                if not compiled.could_match(present):
                     continue
+                text = text or _Text(words)
                 regex = compiled.regex
-                if regex.search(joined) is None:  # most candidates: one quick call
-                    continue
-                for match in regex.finditer(joined):
-                    # Every word is a group: where the ones that took part start.
-                    taken = frozenset(index[start] for start, _ in match.regs[1:] if start >= 0)
-                    found.append((compiled.phrase, taken))
+                # Tried only where a match could start, not at every word.
+                for start in text.starts(compiled.phrase.first, present):
+                    match = regex.match(text.joined, start)
+                    if match is not None:
+                        # Every word is a group: where the ones that took part start.
+                        taken = frozenset(text.position[at] for at, _ in match.regs[1:] if at >= 0)
+                        found.append((compiled.phrase, taken))
             if not found:
                 break
         return found
 
-    def _candidates(self, present: set[str]) -> dict[int, _Compiled]:
-        """Every phrase whose key word is in the text, once each (keyed by identity)."""
-        candidates: dict[int, _Compiled] = {}
-        for word in present:
-            for compiled in self._by_word.get(word, ()):
-                candidates[id(compiled)] = compiled
+    def _lookup(self, word: str) -> tuple[tuple[_Compiled, ...], tuple[_Compiled, ...]]:
+        """The phrases keyed by one word: risk phrases, then exceptions and "tonight"."""
+        looked_up = self._looked_up.get(word)
+        if looked_up is None:
+            keyed = list(self._by_word.get(word, ()))
             for key, compiled in self._by_prefix.get(word[:_INDEX_PREFIX], ()):
                 if key.accepts(word):
-                    candidates[id(compiled)] = compiled
-        return candidates
+                    keyed.append(compiled)
+            risk = tuple(compiled for compiled in keyed if compiled.risk)
+            other = tuple(compiled for compiled in keyed if not compiled.risk)
+            if len(self._looked_up) > _LOOKED_UP:  # members' words are unbounded
+                self._looked_up.clear()
+            looked_up = self._looked_up[word] = (risk, other)
+        return looked_up
+
+
+class _Text:
+    """A text's words as one string, " w1 w2 ... ", for the phrases' regular expressions,
+    with where each word starts (`position` turns a match's offsets back into words)."""
+
+    __slots__ = ("_at", "joined", "position")
+
+    def __init__(self, words: list[str]) -> None:
+        self.joined = " " + " ".join(words) + " "
+        self.position: dict[int, int] = {}
+        # The offsets of the space before each word, by word: where a match may start.
+        self._at: defaultdict[str, list[int]] = defaultdict(list)
+        offset = 1
+        for position, word in enumerate(words):
+            self.position[offset] = position
+            self._at[word].append(offset - 1)
+            offset += len(word) + 1
+
+    def starts(self, first: Slot, present: set[str]) -> list[int]:
+        """Where a phrase beginning with `first` could match."""
+        offsets = [at for word in first.words & present for at in self._at[word]]
+        if first.prefixes:
+            for word, at in self._at.items():
+                if word not in first.words and word.startswith(first.prefixes):
+                    offsets.extend(at)
+        return offsets
 
 
 class _Compiled:
     """A phrase and its regular expression, compiled the first time a text could match
     (most phrases never come up; compiling all of them would slow every start)."""
 
-    __slots__ = ("_compiled", "checks", "phrase", "risk")
+    __slots__ = ("_compiled", "_prefixed", "_words", "phrase", "risk")
 
     def __init__(self, phrase: Phrase, checks: tuple[Slot, ...]) -> None:
         self.phrase = phrase
-        self.checks = checks
         self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
+        # The places the phrase must fill besides its key, plain words apart from the
+        # places that take prefixes (a set test is far cheaper than startswith).
+        self._words = tuple(slot.words for slot in checks if not slot.prefixes)
+        self._prefixed = tuple(slot for slot in checks if slot.prefixes)
         self._compiled: re.Pattern[str] | None = None
+
+    def could_match(self, present: set[str]) -> bool:
+        """A cheap check before the regular expression: every place the phrase must fill
+        has one of its words somewhere in the text."""
+        for words in self._words:
+            if words.isdisjoint(present):
+                return False
+        for slot in self._prefixed:
+            if slot.words.isdisjoint(present) and not any(
+                word.startswith(slot.prefixes) for word in present
+            ):
+                return False
+        return True
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -210,17 +262,6 @@ def _verdict(found: list[tuple[Phrase, frozenset[int]]]) -> Verdict | None:
     # A passive wish with a "tonight" or "right now" is no longer passive.
     urgent = urgent or (imminent and Category.PASSIVE in categories)
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
-
-
-def _could_match(checks: tuple[Slot, ...], present: set[str]) -> bool:
-    """A cheap check before the regular expression: every place the phrase must fill has
-    one of its words somewhere in the text."""
-    for slot in checks:
-        if slot.words.isdisjoint(present) and not (
-            slot.prefixes and any(word.startswith(slot.prefixes) for word in present)
-        ):
-            return False
-    return True
 
 
 def _sharing(slot: Slot, shared: Counter[str]) -> int:
