@@ -169,8 +169,9 @@ def render_weekly_png(
 
 
 def png_bytes(figure: Figure) -> bytes:
+    """The PNG at the figure's own dpi (DPI for every chart here)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    figure.savefig(buffer, format="png", dpi="figure", facecolor="white")
     return buffer.getvalue()
 
 

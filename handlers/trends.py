@@ -79,9 +79,9 @@ async def send_chart(update: Update, chart: Chart) -> None:
 async def edit_chart(update: Update, query: CallbackQuery, chart: Chart) -> None:
     """Put the chart in place of the one whose button was pressed; a new message only when
     that one can no longer be edited (deleted, say)."""
-    media = InputMediaPhoto(
-        InputFile(chart.png, filename=f"trends-{chart.days}d.png"), caption=chart.caption
-    )
+    # Bytes, not an InputFile: only then does the library name the upload attach://...
+    # inside the media object, which Telegram requires.
+    media = InputMediaPhoto(chart.png, caption=chart.caption, filename=f"trends-{chart.days}d.png")
     try:
         await query.edit_message_media(media, reply_markup=period_buttons(chart.days))
     except BadRequest as error:

@@ -119,4 +119,4 @@ def test_chart_is_a_png() -> None:
     png = render_trend_png([row(0), row(3)], TODAY - timedelta(29), TODAY, "title")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width = int.from_bytes(png[16:20], "big")
-    assert width == 800
+    assert width == 900  # 4.5 inches at 200 dpi: see tests/test_charts.py for why
