@@ -554,6 +554,7 @@ BUTTON_TAKE_ALERT = "I'll reach out"
 BUTTON_RESOLVE_ALERT = "Resolved"
 BUTTON_REPLY_MODERATOR = "Reply to Moderator"
 ALERT_ALREADY_TAKEN = "{name} has already taken this one."
+ALERT_ALREADY_CLOSED = "{name} has already closed this one."
 TELL_USAGE = "Write it as <code>/tell &lt;alert number&gt; &lt;message&gt;</code>."
 TELL_NOT_YOURS = 'Take that alert first ("I\'ll reach out"); then you can write to them.'
 TELL_SENT = 'Sent. They see it from "Moderator".'
