@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
+from storage.timestamps import to_db
 from tests.helpers import onboard, rows_holding
 
 
@@ -143,3 +147,19 @@ async def test_a_failed_reply_is_logged_without_text_and_the_member_reassured(
     assert f"user_id={user.user_id}" in logged and "kind=message" in logged
     assert "secret words" not in caplog.text
     assert "Welcome" not in (await user.ask("/crisis")).shown_text  # still running
+
+
+async def test_update_marks_are_stamped_by_the_bots_clock(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path, clock: ManualClock
+) -> None:
+    # Intake prunes marks by the bot's clock; stamped by the wall clock, a mark could be
+    # pruned at once (or kept forever) whenever the two disagree.
+    clock.advance(timedelta(days=400))
+    await onboard(emulator.user())  # its taps write, and mark their updates as they commit
+
+    def stamps() -> set[str]:
+        with sqlite3.connect(db_path, timeout=10) as conn:
+            return {at for (at,) in conn.execute("SELECT handled_at FROM handled_updates")}
+
+    await emulator.wait_until(lambda: len(stamps()) > 0)
+    assert stamps() == {to_db(clock.now())}
