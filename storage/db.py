@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 import aiosqlite
 
 from storage.migrations import apply_migrations
+from storage.private import private_file
 from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, handling_update
 
@@ -137,6 +138,7 @@ class Database:
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)
         # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
