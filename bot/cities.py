@@ -68,20 +68,25 @@ class CityTable:
         for cut in range(len(words) - 1, 0, -1):
             place, where = " ".join(words[:cut]), " ".join(words[cut:])
             if place in self._places and where in self._places:
-                zones = {found.zone for found in self._places[where]}
-                return tuple(found for found in self._places[place] if found.zone in zones)
+                zones = {known.zone for known in self._places[where]}
+                return tuple(known for known in self._places[place] if known.zone in zones)
         if "," in text:  # "Manchester, NH": what comes after the comma is unknown
             return self._places.get(_without_lead_in(normalise_name(text.split(",")[0])), ())
         return ()
 
     def near(self, text: str) -> tuple[Place, ...]:
         """Places whose names are close to `text`, the closest first, one per zone."""
-        found: list[Place] = []
-        for part in (text, text.split(",")[0]) if "," in text else (text,):
-            name = _without_lead_in(normalise_name(part))
-            for close in get_close_matches(name, self._names, n=_MOST_NEAR * 2, cutoff=_NEAR):
-                found += self._places[close]
+        found = self._close(text)
+        if "," in text:  # "Lodnon, UK": close to the place, and in the country if known
+            place, where = text.split(",", 1)
+            zones = {known.zone for known in self._places.get(normalise_name(where), ())}
+            found += [near for near in self._close(place) if not zones or near.zone in zones]
         return one_per_zone(found)[:_MOST_NEAR]
+
+    def _close(self, text: str) -> list[Place]:
+        name = _without_lead_in(normalise_name(text))
+        close = get_close_matches(name, self._names, n=_MOST_NEAR * 2, cutoff=_NEAR)
+        return [place for match in close for place in self._places[match]]
 
 
 def one_per_zone(places: Iterable[Place]) -> tuple[Place, ...]:
