@@ -6,7 +6,7 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from bot.cities import Place, zone_city
+from bot.cities import Place, normalise_name, zone_city
 from bot.journey import milestone_label, next_milestone_date
 from bot.members import Member
 from bot.timezones import zone_of
@@ -94,7 +94,8 @@ def zone_button(name: str, zone: str, now: datetime) -> str:
 
 def timezone_set(zone: str, place: str | None, now: datetime) -> str:
     """The zone just chosen, with the place typed when the zone is named after another."""
-    named = f" ({escape(place)})" if place and place != zone_city(zone) else ""
+    other = place is not None and normalise_name(place) != normalise_name(zone_city(zone))
+    named = f" ({escape(place)})" if place and other else ""
     return (
         f"Time zone set to <b>{escape(zone)}</b>{named}. "
         f"It's {now.astimezone(zone_of(zone)):%H:%M} there now."

@@ -97,6 +97,13 @@ def _near_zone_names(text: str) -> ZoneLookup:
     return ZoneLookup(Found.NEAR if places else Found.NOTHING, places)
 
 
+def zone_place(zone: str) -> str:
+    """The place to name a zone by: its city as the table spells it ("São Paulo")."""
+    city = zone_city(zone)
+    spelled = [place.name for place in city_table().exact(city) if place.zone == zone]
+    return spelled[0] if spelled else city
+
+
 # Offered as buttons, labelled with their city; anything else can be typed.
 COMMON_ZONES: tuple[str, ...] = (
     "Europe/London",

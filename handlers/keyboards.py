@@ -7,9 +7,9 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.cities import Place, zone_city
+from bot.cities import Place
 from bot.members import Member
-from bot.timezones import COMMON_ZONES
+from bot.timezones import COMMON_ZONES, zone_place
 
 CHECKIN_TIMES: tuple[str, ...] = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 
@@ -46,7 +46,7 @@ def _zone_button(place: Place, now: datetime) -> InlineKeyboardButton:
 
 def timezone_picker(now: datetime) -> InlineKeyboardMarkup:
     """The common zones, each by its city and the time there now."""
-    zones = [_zone_button(Place(zone_city(zone), zone), now) for zone in COMMON_ZONES]
+    zones = [_zone_button(Place(zone_place(zone), zone), now) for zone in COMMON_ZONES]
     rows = _rows(zones, 2)
     rows.append([InlineKeyboardButton(texts.BUTTON_OTHER_ZONE, callback_data="tz:type")])
     return InlineKeyboardMarkup(rows)

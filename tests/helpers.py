@@ -26,7 +26,8 @@ async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20
 
 def zone_label(zone: str) -> str:
     """How the zone picker's button for `zone` begins: "Europe/Berlin" reads "Berlin (10:00
-    now)", "America/New_York" "New York (…)"; tapping finds the label that contains it."""
+    now)", "America/New_York" "New York (…)"; tapping finds the label that contains it.
+    (Only "America/Sao_Paulo" is spelled otherwise: "São Paulo".)"""
     return zone.rsplit("/", 1)[-1].replace("_", " ") + " ("
 
 
