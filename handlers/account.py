@@ -79,6 +79,9 @@ async def checkin_time_command(update: Update, context: PeerContext) -> None:
 
 async def apply_timezone(update: Update, context: PeerContext, member: Member, text: str) -> None:
     """A typed city, zone or offset: set it, or offer the near misses or the choices."""
+    if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
+        await prompt_next_step(update, context, member)  # the zone buttons would not work yet
+        return
     answer = await context.services.members.answer_timezone(member.user_id, text)
     found, places = answer.lookup.found, answer.lookup.places
     now = context.services.clock.now()

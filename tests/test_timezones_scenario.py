@@ -175,6 +175,21 @@ async def test_nonsense_gets_a_kind_reply_loses_nothing_and_asks_again(
     assert "Europe/Lisbon" in (await user.ask("Lisbon")).shown_text
 
 
+async def test_a_zone_typed_before_the_pseudonym_is_kept_asks_for_the_pseudonym(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = emulator.user()
+    await user.ask("/start")
+    await user.tap("I agree")
+    await user.next_message()
+    again = await user.ask("/timezone London")
+    assert "Keep it, or draw another" in again.shown_text  # the step joining is at
+    await user.tap("Keep", again)
+    question = await user.next_message()
+    assert "Which time zone" in question.shown_text
+    assert "London (09:00 now)" in question.button_labels
+
+
 async def test_pause_is_shown_in_the_members_own_zone(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
