@@ -74,10 +74,13 @@ def find_zone(text: str) -> ZoneLookup:
     if not text or len(text) > _MAX_NAME:
         return ZoneLookup(Found.NOTHING)
     zone = normalise_timezone(text)
-    if "/" in text or (zone is not None and zone.startswith("UTC")):
-        if zone is not None:
-            return ZoneLookup(Found.ONE, (Place(zone_city(zone), zone),))
-        return _near_zone_names(text)
+    if zone is not None and ("/" in text or zone.startswith("UTC")):
+        return ZoneLookup(Found.ONE, (Place(zone_city(zone), zone),))
+    if "/" in text:
+        near = _near_zone_names(text)
+        if near.found is Found.NEAR:
+            return near
+        # Not a zone name: "Kyiv/Ukraine" is a city all the same.
     table = city_table()
     places = one_per_zone(table.exact(text))
     if places:

@@ -100,6 +100,7 @@ def test_names_are_compared_without_case_accents_or_punctuation(
         ("I'm in Lisbon", "Europe/Lisbon", "Lisbon"),
         ("Paris, France", "Europe/Paris", "Paris"),
         ("Birmingham UK", "Europe/London", "Birmingham, England"),
+        ("Kyiv/Ukraine", "Europe/Kyiv", "Kyiv"),
         ("Nuuk", "America/Nuuk", "Nuuk"),  # from the zone's name only
         # Zone names and offsets typed directly, as before.
         ("Europe/Berlin", "Europe/Berlin", "Berlin"),
