@@ -20,7 +20,9 @@ from storage.db import Database
 @dataclass(frozen=True)
 class Taken:
     alert: AlertRow
-    first: bool  # False when another moderator had already taken it
+    # False when another moderator had already taken it, or it was closed (a stale copy
+    # of the alert still had its buttons): nothing changed, nothing to audit.
+    first: bool
 
 
 class CrisisAlerts:
@@ -41,20 +43,25 @@ class CrisisAlerts:
                 await alert_rows.count_outcome(session, alert.tier, "taken")
         return Taken(alert, first) if alert else None
 
-    async def false_alarm(self, alert_id: int, name: str) -> AlertRow | None:
-        """ "Not a crisis": resolved, and counted (per tier) for /stats and Prometheus."""
+    async def false_alarm(self, alert_id: int, name: str) -> Taken | None:
+        """ "Not a crisis": resolved, and counted (per tier) for /stats and Prometheus;
+        `first` is False when the alert was already closed."""
         async with self._db.transaction() as session:
             alert = await alert_rows.get(session, alert_id)
             if alert is None:
                 return None
-            if await alert_rows.mark_false_alarm(session, alert_id, name, self._clock.now()):
+            first = await alert_rows.mark_false_alarm(session, alert_id, name, self._clock.now())
+            if first:
                 await alert_rows.count_outcome(session, alert.tier, "false_alarm")
-            return await alert_rows.get(session, alert_id)
+            alert = await alert_rows.get(session, alert_id)
+        return Taken(alert, first) if alert else None
 
-    async def resolve(self, alert_id: int, name: str) -> AlertRow | None:
+    async def resolve(self, alert_id: int, name: str) -> Taken | None:
+        """Resolved; `first` is False when the alert was already closed."""
         async with self._db.transaction() as session:
-            await alert_rows.resolve(session, alert_id, name, self._clock.now())
-            return await alert_rows.get(session, alert_id)
+            first = await alert_rows.resolve(session, alert_id, name, self._clock.now())
+            alert = await alert_rows.get(session, alert_id)
+        return Taken(alert, first) if alert else None
 
     async def tell_member(self, alert_id: int, moderator_id: int, text: str) -> bool:
         """Send the moderator's words to the member as "Moderator"; False when not theirs."""

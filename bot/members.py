@@ -17,7 +17,7 @@ from bot.pseudonyms import draw_pseudonym
 from bot.sanctions import hash_of
 from bot.schedule import next_daily, next_weekly
 from bot.timeparse import parse_hhmm
-from bot.timezones import normalise_timezone, zone_of
+from bot.timezones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
 from storage import checkins as checkin_rows
 from storage import goals as goal_rows
 from storage import journeys as journey_rows
@@ -103,6 +103,14 @@ class Member:
             weekly_reflection=row.weekly_reflection,
             blocked=row.blocked_at is not None,
         )
+
+
+@dataclass(frozen=True)
+class ZoneAnswer:
+    """What a typed answer to "Which time zone are you in?" found, and the member after it."""
+
+    lookup: ZoneLookup
+    member: Member
 
 
 def valid_invite_code(code: str | None) -> str | None:
@@ -245,6 +253,20 @@ class MemberService:
         if member.onboarding:
             return await self._change(user_id, timezone=zone, awaiting=Awaiting.CHECKIN_TIME.value)
         return await self._change(user_id, timezone=zone, awaiting=None)
+
+    async def answer_timezone(self, user_id: int, text: str) -> ZoneAnswer:
+        """Set the zone a typed city, zone name or offset names; otherwise change nothing
+        but wait for the next try, so a near miss or a choice can be answered by typing."""
+        lookup = find_zone(text)
+        if lookup.found is Found.ONE:
+            member = await self.set_timezone(user_id, lookup.places[0].zone)
+            assert member is not None  # find_zone only names zones that exist
+            return ZoneAnswer(lookup, member)
+        member = await self.require(user_id)
+        # Onboarding keeps its own step; elsewhere (/timezone Atlantis) the next text answers.
+        if not member.onboarding and member.awaiting is not Awaiting.TIMEZONE:
+            member = await self.expect(user_id, Awaiting.TIMEZONE)
+        return ZoneAnswer(lookup, member)
 
     async def set_checkin_time(self, user_id: int, text: str) -> Member | None:
         """Set the daily check-in time; finishes onboarding. None when `text` is not a time."""

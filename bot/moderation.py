@@ -24,6 +24,7 @@ from storage import moderation as moderation_rows
 from storage import outbox
 from storage.circles import RelayRow
 from storage.db import Database, Session
+from storage.members import MemberRow
 from storage.moderation import AuditRow, SanctionRow
 
 MAX_REASON = 300
@@ -193,7 +194,7 @@ class ModerationService:
             if count < rules.warnings_before_mute:
                 return Outcome(True, mt.warned(member.pseudonym, count))
             until = self._now + timedelta(hours=rules.warning_mute_hours)
-            await self._mute(session, by, user_id, member.pseudonym, until,
+            await self._mute(session, by, member, until,
                              mt.AUTO_MUTE_REASON.format(count=count))  # fmt: skip
         self._wake()
         return Outcome(True, mt.warned_and_muted(member.pseudonym, count, until))
@@ -206,14 +207,15 @@ class ModerationService:
             if member is None:
                 return Outcome(False, mt.NO_SUCH_MEMBER)
             until = self._now + duration
-            await self._mute(session, by, user_id, member.pseudonym, until, _short(reason))
+            await self._mute(session, by, member, until, _short(reason))
         self._wake()
         return Outcome(True, mt.muted(member.pseudonym, until))
 
     async def _mute(
-        self, session: Session, by: Moderator, user_id: int, pseudonym: str,
-        until: datetime, reason: str | None,
+        self, session: Session, by: Moderator, member: MemberRow, until: datetime,
+        reason: str | None,
     ) -> None:  # fmt: skip
+        user_id, pseudonym = member.user_id, member.pseudonym
         hashed = await hash_of(session, user_id)
         await moderation_rows.lift(session, hashed, "mute", self._now)  # the new mute replaces
         await moderation_rows.add_sanction(
@@ -223,7 +225,7 @@ class ModerationService:
         noted = f"until {until:%Y-%m-%d %H:%M} UTC" + (f": {reason}" if reason else "")
         await self._audit(session, by, "mute", pseudonym, noted)
         await self._tell(session, user_id, f"mute:{hashed[:12]}:{self._now.isoformat()}",
-                         mt.muted_to_member(until, reason))  # fmt: skip
+                         mt.muted_to_member(until, member.timezone, reason))  # fmt: skip
 
     async def unmute(self, by: Moderator, user_id: int) -> Outcome:
         async with self._db.transaction() as session:

@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 
 from bot.stats import Figure, StatsReport
+from bot.texts import member_time
 from storage.moderation import AuditRow
 
 MODHELP = (
@@ -126,12 +127,12 @@ def muted(pseudonym: str, until: datetime) -> str:
     return f"Muted {escape(pseudonym)} until {until:%Y-%m-%d %H:%M} UTC."
 
 
-def muted_to_member(until: datetime, reason: str | None) -> str:
+def muted_to_member(until: datetime, zone: str, reason: str | None) -> str:
     why = f" What it was about: {escape(reason)}." if reason else ""
     return (
         f"The moderators have paused your messages to your circle until "
-        f"{until:%Y-%m-%d %H:%M} UTC.{why} Everything else (check-ins, goals, your journey) "
-        "works as before. If things are hard, /crisis has urgent help."
+        f"{member_time(until, zone)} (your time).{why} Everything else (check-ins, goals, "
+        "your journey) works as before. If things are hard, /crisis has urgent help."
     )
 
 

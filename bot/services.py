@@ -45,7 +45,7 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
         screener = screener_for(settings.safety.lexicon_dir)
-        db = await Database.open(settings.storage.path)
+        db = await Database.open(settings.storage.path, now=clock.now)
         outbox_ready = asyncio.Event()
         metrics = Metrics()
         journeys = JourneyService(db, clock)

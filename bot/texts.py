@@ -7,8 +7,10 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from bot.cities import Place, normalise_name, zone_city
 from bot.journey import milestone_label, next_milestone_date
 from bot.members import Member
+from bot.timezones import zone_of
 
 if TYPE_CHECKING:
     from bot.checkins import CheckinReflection, PeriodStats, TrendSummary
@@ -71,18 +73,61 @@ def pseudonym_redrawn(pseudonym: str) -> str:
 PSEUDONYM_USE_BUTTONS = "Please use the buttons above to keep your pseudonym or draw another."
 ASK_TIMEZONE = (
     "Which time zone are you in? It lets me ask about your day at a time that suits you.\n\n"
-    "Tap one below, or type its name (like <code>Europe/Berlin</code>) "
-    "or an offset (like <code>UTC+5:30</code>)."
+    "Tap one below, or type your city or the nearest big one (like <code>Lisbon</code>). "
+    "An offset like <code>UTC+5:30</code> works too."
 )
 TYPE_TIMEZONE = (
-    "Type your time zone: a name like <code>Europe/Berlin</code> or "
-    "<code>America/Denver</code>, or an offset like <code>UTC+5:30</code>."
+    "Type your city, or the nearest big one (like <code>Denver</code>). A zone name like "
+    "<code>America/Denver</code> or an offset like <code>UTC+5:30</code> works too."
 )
-BAD_TIMEZONE = (
-    "I don't know that time zone, and nothing was changed. Try a name like "
-    "<code>Europe/Berlin</code> or <code>Asia/Kolkata</code>, or an offset like "
-    "<code>UTC-3</code> or <code>UTC+5:30</code>."
-)
+
+
+def member_time(moment: datetime, zone: str) -> str:
+    """A moment as the member reads it, in their own zone: "Thu 05 Mar 2026 at 18:00"."""
+    local = moment.astimezone(zone_of(zone))
+    return f"{local:%a %d %b %Y} at {local:%H:%M}"
+
+
+def zone_button(name: str, zone: str, now: datetime) -> str:
+    """A zone's button: the place and its clock, "London (15:57 now)"."""
+    return f"{name} ({now.astimezone(zone_of(zone)):%H:%M} now)"
+
+
+def timezone_set(zone: str, place: str | None, now: datetime) -> str:
+    """The zone just chosen, with the place typed when the zone is named after another."""
+    other = place is not None and normalise_name(place) != normalise_name(zone_city(zone))
+    named = f" ({escape(place)})" if place and other else ""
+    return (
+        f"Time zone set to <b>{escape(zone)}</b>{named}. "
+        f"It's {now.astimezone(zone_of(zone)):%H:%M} there now."
+    )
+
+
+def _typed(text: str) -> str:
+    return escape(clip(text.strip(), 40))
+
+
+def zone_not_found(text: str) -> str:
+    return (
+        f"I couldn't find “{_typed(text)}” as a place or time zone, so nothing was changed. "
+        "Try the nearest big city (like <code>Lisbon</code>) or an offset (like "
+        "<code>UTC+5:30</code>), or tap one below."
+    )
+
+
+def zone_did_you_mean(text: str, places: tuple[Place, ...]) -> str:
+    question = (
+        f"Did you mean <b>{escape(places[0].name)}</b>?"
+        if len(places) == 1
+        else "Did you mean one of these?"
+    )
+    return f"I couldn't find “{_typed(text)}”. {question} Tap it, or type the name again."
+
+
+def zone_which(text: str) -> str:
+    return f"“{_typed(text)}” could be more than one time zone. Which one is yours?"
+
+
 ASK_CHECKIN_TIME = (
     "When would you like your daily check-in? Two quick taps: your mood and your "
     "confidence.\n\nTap a time, or type one as HH:MM (like <code>21:30</code>)."
@@ -104,20 +149,23 @@ def onboarding_done(member: Member) -> str:
     )
 
 
-def welcome_back(member: Member) -> str:
-    return f"Welcome back, <b>{escape(member.pseudonym)}</b>. 💚\n\n" + settings_summary(member)
+def welcome_back(member: Member, now: datetime) -> str:
+    return f"Welcome back, <b>{escape(member.pseudonym)}</b>. 💚\n\n" + settings_summary(
+        member, now
+    )
 
 
-def settings_summary(member: Member) -> str:
+def settings_summary(member: Member, now: datetime) -> str:
     if member.paused and member.paused_until:
-        status = f"paused until {member.paused_until:%Y-%m-%d %H:%M} UTC"
+        status = f"paused until {member_time(member.paused_until, member.timezone)}"
     elif member.paused:
         status = "paused until you /resume"
     else:
         status = "active"
     return (
         f"Pseudonym: <b>{escape(member.pseudonym)}</b>\n"
-        f"Time zone: {escape(member.timezone)}\n"
+        f"Time zone: {escape(member.timezone)} "
+        f"({now.astimezone(zone_of(member.timezone)):%H:%M} now)\n"
         f"Daily check-in: {escape(member.checkin_time)}\n"
         f"Weekly reflection: {'on' if member.weekly_reflection else 'off'}\n"
         f"Check-ins and nudges: {status}"
@@ -126,10 +174,9 @@ def settings_summary(member: Member) -> str:
 
 SETTINGS_HEADER = "<b>Your settings</b>\n\n"
 CONTINUE_ONBOARDING = "Let's finish setting up first. "
-TIMEZONE_SET = "Time zone set to <b>{zone}</b>."
 CHECKIN_TIME_SET = "Your daily check-in is now at <b>{time}</b> ({zone})."
 TIMEZONE_USAGE = (
-    "Tell me the zone after the command, like <code>/timezone Europe/Berlin</code> or "
+    "Tell me your city or zone after the command, like <code>/timezone Lisbon</code> or "
     "<code>/timezone UTC+5:30</code>."
 )
 CHECKIN_TIME_USAGE = "Tell me the time after the command, like <code>/checkintime 20:30</code>."
@@ -139,8 +186,9 @@ PSEUDONYM_CHANGED = "Your pseudonym is now <b>{pseudonym}</b>."
 def paused(member: Member) -> str:
     if member.paused_until:
         return (
-            f"Paused until {member.paused_until:%Y-%m-%d %H:%M} UTC. No check-ins or nudges "
-            "until then. Rest is part of recovery too. /resume starts them again sooner."
+            f"Paused until {member_time(member.paused_until, member.timezone)} (your time). "
+            "No check-ins or nudges until then. Rest is part of recovery too. /resume starts "
+            "them again sooner."
         )
     return (
         "Paused. No check-ins or nudges until you send /resume. Take the time you need; "
@@ -201,7 +249,7 @@ HELP = (
     "/crisis: urgent-help resources\n"
     "/safetyplan: your personal safety plan, for the hard days\n"
     "/settings: pseudonym, time zone, check-in time, pause\n"
-    "/timezone &lt;zone&gt;: set your time zone, e.g. <code>/timezone Europe/Berlin</code>\n"
+    "/timezone &lt;city&gt;: set your time zone, e.g. <code>/timezone Lisbon</code>\n"
     "/checkintime &lt;HH:MM&gt;: set your daily check-in time\n"
     "/checkin: check in now (mood and confidence)\n"
     "/circle: your peer circle; /leave leaves it\n"
@@ -249,8 +297,9 @@ MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def agreed_stamp(moment: datetime) -> str:
-    return AGREED_STAMP.format(date=f"{moment:%Y-%m-%d %H:%M} UTC")
+def agreed_stamp(moment: datetime, zone: str) -> str:
+    # Said before the member picks a zone: the default one is named, to be honest about it.
+    return AGREED_STAMP.format(date=f"{member_time(moment, zone)} ({escape(zone)})")
 
 
 # -- check-ins ---------------------------------------------------------------------------
@@ -484,11 +533,11 @@ FOR_MODERATORS = "This is for moderators."
 BUTTON_DISMISS = "Dismiss"
 
 
-def relay_muted(until: datetime) -> str:
+def relay_muted(until: datetime, zone: str) -> str:
     return (
-        f"Your messages to your circle are paused until {until:%Y-%m-%d %H:%M} UTC, so this "
-        "one wasn't sent. Check-ins, goals and your journey work as before; /crisis has "
-        "urgent help."
+        f"Your messages to your circle are paused until {member_time(until, zone)} (your "
+        "time), so this one wasn't sent. Check-ins, goals and your journey work as before; "
+        "/crisis has urgent help."
     )
 
 
@@ -590,6 +639,7 @@ BUTTON_TAKE_ALERT = "I'll reach out"
 BUTTON_RESOLVE_ALERT = "Resolved"
 BUTTON_REPLY_MODERATOR = "Reply to Moderator"
 ALERT_ALREADY_TAKEN = "{name} has already taken this one."
+ALERT_ALREADY_CLOSED = "{name} has already closed this one."
 TELL_USAGE = "Write it as <code>/tell &lt;alert number&gt; &lt;message&gt;</code>."
 TELL_NOT_YOURS = 'Take that alert first ("I\'ll reach out"); then you can write to them.'
 TELL_SENT = 'Sent. They see it from "Moderator".'

@@ -12,6 +12,7 @@ from bot import texts
 from bot.circles import RelayKind
 from bot.context import PeerContext
 from bot.members import Awaiting, Member, parse_pause_days
+from bot.timezones import Found
 from handlers import keyboards
 from handlers.alerts import answer_moderator
 from handlers.checkins import save_note
@@ -45,20 +46,20 @@ async def show_settings(update: Update, context: PeerContext) -> None:
     member = await current_member(update, context)
     if member is None:
         return
-    await reply(
-        update, texts.SETTINGS_HEADER + texts.settings_summary(member), keyboards.settings(member)
-    )
+    summary = texts.settings_summary(member, context.services.clock.now())
+    await reply(update, texts.SETTINGS_HEADER + summary, keyboards.settings(member))
 
 
 async def timezone_command(update: Update, context: PeerContext) -> None:
-    """Set the time zone in one step: /timezone Europe/Berlin."""
+    """Set the time zone in one step: /timezone Lisbon, /timezone Europe/Berlin."""
     member = await current_member(update, context)
     if member is None:
         return
     argument = command_argument(context)
     if argument is None:
         await context.services.members.expect(member.user_id, Awaiting.TIMEZONE)
-        await reply(update, texts.ASK_TIMEZONE, keyboards.timezone_picker())
+        picker = keyboards.timezone_picker(context.services.clock.now())
+        await reply(update, texts.ASK_TIMEZONE, picker)
         return
     await apply_timezone(update, context, member, argument)
 
@@ -77,13 +78,25 @@ async def checkin_time_command(update: Update, context: PeerContext) -> None:
 
 
 async def apply_timezone(update: Update, context: PeerContext, member: Member, text: str) -> None:
-    updated = await context.services.members.set_timezone(member.user_id, text)
-    if updated is None:
-        await reply(update, texts.BAD_TIMEZONE)
+    """A typed city, zone or offset: set it, or offer the near misses or the choices."""
+    if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
+        await prompt_next_step(update, context, member)  # the zone buttons would not work yet
         return
-    await reply(update, texts.TIMEZONE_SET.format(zone=updated.timezone))
-    if updated.onboarding:
-        await prompt_next_step(update, updated)
+    answer = await context.services.members.answer_timezone(member.user_id, text)
+    found, places = answer.lookup.found, answer.lookup.places
+    now = context.services.clock.now()
+    if found is Found.ONE:
+        await reply(update, texts.timezone_set(answer.member.timezone, places[0].name, now))
+        if answer.member.onboarding:
+            await prompt_next_step(update, context, answer.member)
+    elif found is Found.SEVERAL:
+        await reply(update, texts.zone_which(text), keyboards.place_choice(places, now))
+    elif found is Found.NEAR:
+        await reply(
+            update, texts.zone_did_you_mean(text, places), keyboards.place_choice(places, now)
+        )
+    else:
+        await reply(update, texts.zone_not_found(text), keyboards.timezone_picker(now))
 
 
 async def apply_checkin_time(
@@ -92,7 +105,7 @@ async def apply_checkin_time(
     updated = await context.services.members.set_checkin_time(member.user_id, text)
     if updated is None:
         if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
-            await prompt_next_step(update, member)
+            await prompt_next_step(update, context, member)
         else:
             await reply(update, texts.BAD_CHECKIN_TIME)
         return
@@ -131,9 +144,10 @@ async def timezone_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     await query.answer()
-    await close_buttons(query, texts.TIMEZONE_SET.format(zone=updated.timezone))
+    now = context.services.clock.now()
+    await close_buttons(query, texts.timezone_set(updated.timezone, None, now))
     if updated.onboarding:
-        await prompt_next_step(update, updated)
+        await prompt_next_step(update, context, updated)
 
 
 async def checkin_time_button(update: Update, context: PeerContext) -> None:
@@ -178,7 +192,8 @@ async def settings_button(update: Update, context: PeerContext) -> None:
     elif action == "tz":
         await members.expect(member.user_id, Awaiting.TIMEZONE)
         await query.answer()
-        await reply(update, texts.ASK_TIMEZONE, keyboards.timezone_picker())
+        picker = keyboards.timezone_picker(context.services.clock.now())
+        await reply(update, texts.ASK_TIMEZONE, picker)
         return
     elif action == "time":
         await members.expect(member.user_id, Awaiting.CHECKIN_TIME)
@@ -189,9 +204,8 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     await query.answer()
-    await close_buttons(
-        query, texts.SETTINGS_HEADER + texts.settings_summary(member), keyboards.settings(member)
-    )
+    summary = texts.settings_summary(member, context.services.clock.now())
+    await close_buttons(query, texts.SETTINGS_HEADER + summary, keyboards.settings(member))
 
 
 async def pause_command(update: Update, context: PeerContext) -> None:
@@ -270,7 +284,7 @@ async def cancel_command(update: Update, context: PeerContext) -> None:
         return
     if member.onboarding:
         # Onboarding cannot be skipped; there is always a sensible default to pick.
-        await prompt_next_step(update, member)
+        await prompt_next_step(update, context, member)
         return
     if await cancel_goal_step(update, context, member) or await cancel_plan(
         update, context, member

@@ -25,6 +25,7 @@ from handlers.common import (
     reply,
     row_id,
 )
+from storage.alerts import AlertRow
 
 
 async def alert_button(update: Update, context: PeerContext) -> None:
@@ -61,6 +62,9 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         if taken is None:
             await button_expired(query)
             return
+        if taken.alert.resolved:
+            await _show_closed(update, context, taken.alert)
+            return
         if not taken.first:
             await query.answer(texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name))
             return
@@ -89,22 +93,38 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         if closed is None:
             await button_expired(query)
             return
+        if not closed.first:
+            await _show_closed(update, context, closed.alert)
+            return
         audit = "resolve crisis alert" if done else "not a crisis"
         await context.services.moderation.record(
-            moderator, audit, f"alert {alert_id}: {closed.pseudonym}"
+            moderator, audit, f"alert {alert_id}: {closed.alert.pseudonym}"
         )
         await query.answer()
-        shown = alert_row_message(closed).text
-        now = context.services.clock.now().strftime("%H:%M")
-        if not done:
-            shown = safety_texts.false_alarm_text(shown, user.first_name, now)
-        else:
-            if closed.taken_by_name:
-                shown = texts.alert_taken(shown, closed.taken_by_name, now)
-            shown = texts.alert_resolved(shown, user.first_name, now)
-        await query.edit_message_text(shown, parse_mode=ParseMode.HTML)
+        await query.edit_message_text(_closed_text(closed.alert), parse_mode=ParseMode.HTML)
     else:
         await button_expired(query)
+
+
+def _closed_text(alert: AlertRow) -> str:
+    """The alert as it reads once closed: who took it, who closed it and how."""
+    shown = alert_row_message(alert).text
+    closed_at = alert.resolved_at.strftime("%H:%M") if alert.resolved_at else ""
+    name = alert.resolved_by_name or ""
+    if alert.false_alarm:
+        return safety_texts.false_alarm_text(shown, name, closed_at)
+    if alert.taken_by_name and alert.taken_at is not None:
+        shown = texts.alert_taken(shown, alert.taken_by_name, alert.taken_at.strftime("%H:%M"))
+    return texts.alert_resolved(shown, name, closed_at)
+
+
+async def _show_closed(update: Update, context: PeerContext, alert: AlertRow) -> None:
+    """A tap on a stale copy of an alert someone already closed: say so, and show this copy
+    closed too (no buttons), instead of acting on it again."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(texts.ALERT_ALREADY_CLOSED.format(name=alert.resolved_by_name))
+    await query.edit_message_text(_closed_text(alert), parse_mode=ParseMode.HTML)
 
 
 async def _end_thread(update: Update, context: PeerContext, alert_id: int) -> None:

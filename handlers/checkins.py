@@ -35,7 +35,7 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
         return
     if member.onboarding:
         await reply(update, texts.CONTINUE_ONBOARDING)
-        await prompt_next_step(update, member)
+        await prompt_next_step(update, context, member)
         return
     question = mood_question(context.services.checkins.today(member.timezone))
     await reply(update, question.text, markup(question))

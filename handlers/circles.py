@@ -184,7 +184,7 @@ async def send_relay(
     relayed = await context.services.circles.relay(member.user_id, text, kind, reply_to)
     outcome, cleaned = relayed.outcome, relayed.sanitized
     if outcome is RelayOutcome.MUTED and relayed.until is not None:
-        await reply(update, texts.relay_muted(relayed.until))
+        await reply(update, texts.relay_muted(relayed.until, member.timezone))
         return
     if outcome is RelayOutcome.HELD:
         await reply(update, texts.RELAY_HELD)

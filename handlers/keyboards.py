@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
+from bot.cities import Place
 from bot.members import Member
-from bot.timezones import COMMON_ZONES
+from bot.timezones import COMMON_ZONES, zone_place
 
 CHECKIN_TIMES: tuple[str, ...] = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 
@@ -35,11 +38,23 @@ def pseudonym_choice(pseudonym: str) -> InlineKeyboardMarkup:
     )
 
 
-def timezone_picker() -> InlineKeyboardMarkup:
-    zones = [InlineKeyboardButton(zone, callback_data=f"tz:set:{zone}") for zone in COMMON_ZONES]
+def _zone_button(place: Place, now: datetime) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        texts.zone_button(place.name, place.zone, now), callback_data=f"tz:set:{place.zone}"
+    )
+
+
+def timezone_picker(now: datetime) -> InlineKeyboardMarkup:
+    """The common zones, each by its city and the time there now."""
+    zones = [_zone_button(Place(zone_place(zone), zone), now) for zone in COMMON_ZONES]
     rows = _rows(zones, 2)
     rows.append([InlineKeyboardButton(texts.BUTTON_OTHER_ZONE, callback_data="tz:type")])
     return InlineKeyboardMarkup(rows)
+
+
+def place_choice(places: tuple[Place, ...], now: datetime) -> InlineKeyboardMarkup:
+    """Places to choose from, one a row: their names can be long."""
+    return InlineKeyboardMarkup([[_zone_button(place, now)] for place in places])
 
 
 def checkin_time_picker() -> InlineKeyboardMarkup:

@@ -32,16 +32,17 @@ async def start(update: Update, context: PeerContext) -> None:
         member = await context.services.members.reactivate(member.user_id)
     if member.onboarding:
         await reply(update, texts.CONTINUE_ONBOARDING)
-        await prompt_next_step(update, member)
+        await prompt_next_step(update, context, member)
         return
     code = valid_invite_code(command_argument(context))
     if code is not None:  # an invite link opened by an existing member
         await join_by_code(update, context, member, code)
         return
-    await reply(update, texts.welcome_back(member), keyboards.settings(member))
+    now = context.services.clock.now()
+    await reply(update, texts.welcome_back(member, now), keyboards.settings(member))
 
 
-async def prompt_next_step(update: Update, member: Member) -> None:
+async def prompt_next_step(update: Update, context: PeerContext, member: Member) -> None:
     """Ask the question the member's onboarding is waiting on."""
     if member.awaiting is Awaiting.PSEUDONYM:
         await reply(
@@ -50,7 +51,8 @@ async def prompt_next_step(update: Update, member: Member) -> None:
             keyboards.pseudonym_choice(member.pseudonym),
         )
     elif member.awaiting is Awaiting.TIMEZONE:
-        await reply(update, texts.ASK_TIMEZONE, keyboards.timezone_picker())
+        picker = keyboards.timezone_picker(context.services.clock.now())
+        await reply(update, texts.ASK_TIMEZONE, picker)
     else:
         await reply(update, texts.ASK_CHECKIN_TIME, keyboards.checkin_time_picker())
 
@@ -74,11 +76,12 @@ async def consent_button(update: Update, context: PeerContext) -> None:
     await query.answer()
     if not is_new:
         await close_buttons(query)
-        await reply(update, texts.welcome_back(member), keyboards.settings(member))
+        now = context.services.clock.now()
+        await reply(update, texts.welcome_back(member, now), keyboards.settings(member))
         return
     notice = texts.welcome(context.services.settings.safety.crisis_resources)
-    await close_buttons(query, notice + texts.agreed_stamp(member.consent_at))
-    await prompt_next_step(update, member)
+    await close_buttons(query, notice + texts.agreed_stamp(member.consent_at, member.timezone))
+    await prompt_next_step(update, context, member)
 
 
 async def pseudonym_button(update: Update, context: PeerContext) -> None:
@@ -105,7 +108,7 @@ async def pseudonym_button(update: Update, context: PeerContext) -> None:
     if kept is None:
         return
     await close_buttons(query, texts.PSEUDONYM_CHANGED.format(pseudonym=kept.pseudonym))
-    await prompt_next_step(update, kept)
+    await prompt_next_step(update, context, kept)
 
 
 async def notice_changed(update: Update, context: PeerContext) -> None:

@@ -29,6 +29,9 @@ class AlertRow:
     told_at: datetime | None = None
     thread_noticed: bool = False
     thread_closed: bool = False
+    taken_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolved_by_name: str | None = None
 
 
 async def create(
@@ -60,7 +63,12 @@ def _alert(row: aiosqlite.Row) -> AlertRow:
         row["contact_requested_at"] is not None,
         from_db(row["told_at"]) if row["told_at"] else None,
         row["thread_noticed_at"] is not None, row["thread_closed_at"] is not None,
+        _moment(row["taken_at"]), _moment(row["resolved_at"]), row["resolved_by_name"],
     )  # fmt: skip
+
+
+def _moment(value: str | None) -> datetime | None:
+    return from_db(value) if value else None
 
 
 async def get(session: Session, alert_id: int) -> AlertRow | None:
@@ -117,7 +125,7 @@ async def mark_false_alarm(session: Session, alert_id: int, name: str, now: date
     """A moderator says it was not a crisis: resolved, and counted as a false alarm."""
     changed = await session.execute(
         "UPDATE crisis_alerts SET false_alarm_at = ?, resolved_by_name = ?, resolved_at = ? "
-        "WHERE id = ? AND false_alarm_at IS NULL",
+        "WHERE id = ? AND resolved_at IS NULL",
         (to_db(now), name, to_db(now), alert_id),
     )
     return changed > 0
@@ -158,10 +166,10 @@ async def outcome_counts(session: Session) -> dict[tuple[str, str], int]:
 
 
 async def take(session: Session, alert_id: int, by: int, name: str, now: datetime) -> bool:
-    """Mark the alert taken; False when someone already took it."""
+    """Mark the alert taken; False when someone already took it or it was closed."""
     changed = await session.execute(
         "UPDATE crisis_alerts SET taken_by = ?, taken_by_name = ?, taken_at = ? "
-        "WHERE id = ? AND taken_by IS NULL",
+        "WHERE id = ? AND taken_by IS NULL AND resolved_at IS NULL",
         (by, name, to_db(now), alert_id),
     )
     return changed > 0

@@ -6,6 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from storage.private import private_file
+
 
 class BackupError(Exception):
     """A copy that cannot be made or that fails its integrity check."""
@@ -30,6 +32,7 @@ def backup(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    private_file(partial)  # a copy of health data is as private as the original
     with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
         src.backup(dst)  # a snapshot: writers may go on meanwhile
     dst.close()
@@ -46,6 +49,7 @@ def restore(source: Path, target: Path) -> None:
     if result != "ok":
         raise BackupError(f"{source} failed its integrity check: {result}; not restored")
     target.parent.mkdir(parents=True, exist_ok=True)
+    private_file(target)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     dst.close()

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 import aiosqlite
 
 from storage.migrations import apply_migrations
+from storage.private import private_file
 from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, handling_update
 
@@ -101,12 +102,14 @@ def _ROLLBACK(raw: sqlite3.Connection) -> None:
         raw.execute("ROLLBACK")
 
 
-def _commit(update_id: int | None, begin: bool) -> Callable[[sqlite3.Connection], None]:
+def _commit(
+    update_id: int | None, begin: bool, now: datetime
+) -> Callable[[sqlite3.Connection], None]:
     def commit(raw: sqlite3.Connection) -> None:
         if begin:  # the block ran no statement
             _BEGIN(raw)
         if update_id is not None:
-            raw.execute(MARK_SQL, (update_id, to_db(datetime.now(UTC))))
+            raw.execute(MARK_SQL, (update_id, to_db(now)))
         raw.execute("COMMIT")
 
     return commit
@@ -119,16 +122,23 @@ class Database:
     time, so every use takes a lock: a read cannot see half of another task's transaction.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path, now: Callable[[], datetime]
+    ) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._now = now
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+    async def open(
+        cls, path: Path | str, *, migrate: bool = True, now: Callable[[], datetime] | None = None
+    ) -> Database:
+        """`now` stamps update marks: the bot's clock, which intake prunes them by."""
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)
         # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
@@ -143,7 +153,7 @@ class Database:
             f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}",
         ):
             await conn.execute(pragma)
-        db = cls(conn, path)
+        db = cls(conn, path, now or (lambda: datetime.now(UTC)))
         if migrate:
             await db.migrate()
         return db
@@ -173,7 +183,7 @@ class Database:
             if session.begin_pending and update_id is None:
                 return  # nothing was written and nothing is to be marked
             # The update's effects and its mark commit together, in one hop.
-            await in_thread(self._conn, _commit(update_id, session.begin_pending))
+            await in_thread(self._conn, _commit(update_id, session.begin_pending, self._now()))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:

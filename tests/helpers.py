@@ -17,11 +17,18 @@ async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20
     assert "pseudonym" not in offer.shown_text.lower() or offer.buttons
     await user.tap("Keep")
     await user.next_message()  # the time-zone question
-    await user.tap(zone)
+    await user.tap(zone_label(zone))
     await user.next_message()  # the check-in time question
     await user.tap(at)
     done = await user.next_message()
     assert "all set" in done.shown_text
+
+
+def zone_label(zone: str) -> str:
+    """How the zone picker's button for `zone` begins: "Europe/Berlin" reads "Berlin (10:00
+    now)", "America/New_York" "New York (…)"; tapping finds the label that contains it.
+    (Only "America/Sao_Paulo" is spelled otherwise: "São Paulo".)"""
+    return zone.rsplit("/", 1)[-1].replace("_", " ") + " ("
 
 
 def rows_holding(db_path: Path, value: int) -> list[tuple[str, str]]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
+from storage.timestamps import to_db
 from tests.helpers import onboard, rows_holding
 
 
@@ -59,14 +63,14 @@ async def test_bad_shortcut_arguments_change_nothing(
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="Asia/Tokyo", at="08:00")
-    assert "don't know that time zone" in (await user.ask("/timezone Atlantis")).shown_text
+    assert "couldn't find “Atlantis”" in (await user.ask("/timezone Atlantis")).shown_text
     assert "HH:MM" in (await user.ask("/checkintime soon")).shown_text
     assert "1 to 365" in (await user.ask("/pause forever")).shown_text
     assert "1 to 365" in (await user.ask("/pause 9999")).shown_text
     settings = (await user.ask("/settings")).shown_text
     assert "Asia/Tokyo" in settings and "08:00" in settings and "active" in settings
     until = (await user.ask("/pause 3")).shown_text
-    assert "Paused until 2026-03-05" in until
+    assert "Paused until Thu 05 Mar 2026 at 18:00 (your time)" in until  # Tokyo
 
 
 async def test_forged_and_stale_buttons_expire_politely(
@@ -143,3 +147,19 @@ async def test_a_failed_reply_is_logged_without_text_and_the_member_reassured(
     assert f"user_id={user.user_id}" in logged and "kind=message" in logged
     assert "secret words" not in caplog.text
     assert "Welcome" not in (await user.ask("/crisis")).shown_text  # still running
+
+
+async def test_update_marks_are_stamped_by_the_bots_clock(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path, clock: ManualClock
+) -> None:
+    # Intake prunes marks by the bot's clock; stamped by the wall clock, a mark could be
+    # pruned at once (or kept forever) whenever the two disagree.
+    clock.advance(timedelta(days=400))
+    await onboard(emulator.user())  # its taps write, and mark their updates as they commit
+
+    def stamps() -> set[str]:
+        with sqlite3.connect(db_path, timeout=10) as conn:
+            return {at for (at,) in conn.execute("SELECT handled_at FROM handled_updates")}
+
+    await emulator.wait_until(lambda: len(stamps()) > 0)
+    assert stamps() == {to_db(clock.now())}

@@ -10,6 +10,7 @@ import aiosqlite
 import pytest
 
 from storage import members
+from storage.backup import backup, restore
 from storage.db import CHECKPOINT_PAGES, Database
 from storage.migrations import apply_migrations, load_migrations
 
@@ -156,3 +157,23 @@ async def test_checkins_replace_and_outbox_keys_are_idempotent(tmp_path: Path) -
         rows = await checkins.since(session, 5, day)
     assert [(r.mood, r.confidence, r.has_note) for r in rows] == [(4, 6, True)]
     await db.close()
+
+
+async def test_the_database_its_log_and_its_backups_are_private(tmp_path: Path) -> None:
+    # Health data: readable by the bot's own user only, whatever the umask.
+    old = tmp_path / "old.db"
+    old.touch(mode=0o644)
+    old.chmod(0o644)
+    for path in (tmp_path / "new.db", old):
+        db = await Database.open(path)
+        async with db.transaction() as session:  # a write, so the log files exist
+            await session.execute("INSERT INTO alert_outcomes VALUES ('urgent', 'raised', 1)")
+        files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        assert [f.stat().st_mode & 0o777 for f in files] == [0o600] * 3, path
+        backup(path, tmp_path / "backups" / f"{path.stem}.copy")
+        await db.close()
+    copy = tmp_path / "backups" / "old.copy"
+    assert copy.stat().st_mode & 0o777 == 0o600
+    restored = tmp_path / "restored.db"
+    restore(copy, restored)
+    assert restored.stat().st_mode & 0o777 == 0o600

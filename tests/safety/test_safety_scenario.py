@@ -485,3 +485,36 @@ async def test_asking_after_an_alert_was_closed_opens_it_again(
     clock.advance(timedelta(minutes=16))
     again = await mod_message(emulator, "Nobody has taken this yet", after=count)
     assert asked.button_labels == again.button_labels
+
+
+async def test_a_stale_copy_of_a_closed_alert_does_not_act_again(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    user = await member(emulator)
+    await user.ask(URGENT)
+    alert = await mod_message(emulator, "Urgent crisis alert")
+    copies = []
+    for _ in range(2):  # repeated until someone takes it: two more copies with buttons
+        count = len(emulator.group(MOD_CHAT).messages)
+        clock.advance(timedelta(minutes=16))
+        copies.append(await mod_message(emulator, "Nobody has taken this yet", after=count))
+    operator = emulator.user(OPERATOR)
+    await operator.tap("Resolved", alert)
+    await emulator.wait_until(lambda: "Resolved by" in alert.shown_text)
+
+    late = await operator.tap("Not a crisis", copies[0])
+    assert "already closed" in (late.text or "")
+    await emulator.wait_until(lambda: not copies[0].buttons)
+    assert "Resolved by" in copies[0].shown_text
+    late = await operator.tap("I'll reach out", copies[1])
+    assert "already closed" in (late.text or "")
+    await emulator.wait_until(lambda: not copies[1].buttons)
+    with sqlite3.connect(db_path) as conn:
+        outcomes = set(conn.execute("SELECT outcome FROM alert_outcomes"))
+        row = conn.execute(
+            "SELECT taken_by, false_alarm_at FROM crisis_alerts ORDER BY id DESC"
+        ).fetchone()
+        audits = [a for (a,) in conn.execute("SELECT action FROM audit_log")]
+    assert outcomes == {("raised",)}  # neither taken nor a false alarm
+    assert row == (None, None)
+    assert audits == ["resolve crisis alert"]
