@@ -403,7 +403,11 @@ def _averages(stats: PeriodStats, none: str) -> str:
     return f"mood {stats.mood:.1f}/5, confidence {stats.confidence:.1f}/10 ({count})"
 
 
-def _short_day(day: date) -> str:
+def _difference(current: float | None, previous: float | None) -> str | None:
+    return None if current is None or previous is None else f"{current - previous:+.1f}"
+
+
+def chart_day(day: date) -> str:
     """A local date as "1 Dec": short enough for a chart's axis and a phone's caption."""
     return f"{day.day} {day:%b}"
 
@@ -413,8 +417,8 @@ MARKS_IN_CAPTION = 6  # a 90-day chart rarely has more; the newest are the ones 
 
 def _marks_line(marks: Sequence[JourneyMark]) -> str:
     shown = [
-        f"a setback on {_short_day(m.day)}" if m.setback
-        else f"{milestone_label(m.days)} on {_short_day(m.day)}"
+        f"a setback on {chart_day(m.day)}" if m.setback
+        else f"{milestone_label(m.days)} on {chart_day(m.day)}"
         for m in marks[-MARKS_IN_CAPTION:]
     ]  # fmt: skip
     return "Marked on the chart: " + ", ".join(shown) + "."
@@ -425,14 +429,14 @@ def trend_summary(summary: TrendSummary, marks: Sequence[JourneyMark] = ()) -> s
     journey's milestones and setbacks when the chart marks any."""
     current, previous = summary.current, summary.previous
     lines = [f"Last {summary.days} days: {_averages(current, 'no check-ins')}."]
-    if current.mood is not None and current.confidence is not None and previous.count:
-        lines.append(
-            f"Compared with the {summary.days} days before: "
-            f"mood {current.mood - (previous.mood or 0):+.1f}, "
-            f"confidence {current.confidence - (previous.confidence or 0):+.1f}."
-        )
-    else:
+    mood = _difference(current.mood, previous.mood)
+    confidence = _difference(current.confidence, previous.confidence)
+    if mood is None or confidence is None:  # one of the two periods had no check-ins
         lines.append(f"The {summary.days} days before: {_averages(previous, CHART_NO_CHECKINS)}.")
+    else:
+        lines.append(
+            f"Compared with the {summary.days} days before: mood {mood}, confidence {confidence}."
+        )
     lines.append(f"Streak: {summary.streak} day{'s' if summary.streak != 1 else ''}.")
     if marks:
         lines.append(_marks_line(marks))
@@ -463,7 +467,7 @@ def weekly_reflection(this_week: PeriodStats, last_week: PeriodStats, streak: in
 
 
 def chart_title(days: int, last_day: date) -> str:
-    return f"Your {days} days to {_short_day(last_day)}"
+    return f"Your {days} days to {chart_day(last_day)}"
 
 
 # Words on the /trends chart itself; it is read at phone width, so they stay short.
@@ -474,10 +478,6 @@ CHART_AVERAGE = "7-day average"
 CHART_MILESTONE = "milestone"
 CHART_SETBACK = "setback"
 CHART_NO_CHECKINS = "no check-ins then"
-
-
-def chart_day(day: date) -> str:
-    return _short_day(day)
 
 
 def period_label(days: int, shown: bool) -> str:
