@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from bot import texts
 from bot.charts import daily_series, render_trend_png, rolling_mean
 from bot.checkins import (
+    SupportOffer,
     change,
     confidence_question,
-    SupportOffer,
     day_code,
     is_low,
     mood_question,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
 from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
@@ -238,7 +236,7 @@ async def test_ask_and_an_answer_that_reaches_only_the_asker(
 
 
 async def test_a_hard_day_can_be_shared_with_the_circle(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+    emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
