@@ -61,6 +61,16 @@ async def test_a_member_with_no_circle_can_talk_to_a_moderator(
         assert alerts.fetchall() == [("request", 1)]
     assert sum("Request #" in m.shown_text for m in moderators.messages) == 1
 
+    # Crisis words the same day outrank the request: the same alert becomes a concern.
+    user.skip_to_end()
+    user.send("I can't go on like this")
+    answer = await user.next_message()
+    assert "already know you may be struggling" in answer.shown_text
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT tier FROM crisis_alerts").fetchall() == [("concern",)]
+        counted = dict(conn.execute("SELECT tier || ':' || outcome, count FROM alert_outcomes"))
+    assert counted == {"request:raised": 0, "concern:raised": 1}
+
     operator = emulator.user(OPERATOR)
     operator.skip_to_end()
     await operator.tap("I'll reach out", request)
