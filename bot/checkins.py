@@ -8,7 +8,7 @@ from statistics import fmean
 
 from bot import texts
 from bot.clock import Clock
-from bot.outgoing import OutgoingMessage, rows
+from bot.outgoing import Buttons, OutgoingMessage, rows
 from bot.timezones import zone_of
 from storage import checkins as checkin_rows
 from storage.checkins import CheckinRow
@@ -38,7 +38,8 @@ def parse_day_code(code: str) -> date | None:
 
 def mood_question(day: date) -> OutgoingMessage:
     buttons = [(texts.mood_label(m), f"ci:m:{day_code(day)}:{m}") for m in MOODS]
-    return OutgoingMessage(texts.ASK_MOOD, rows(buttons, 5))
+    # Three to a row: a digit, a face and a word stay whole at phone width.
+    return OutgoingMessage(texts.ASK_MOOD, rows(buttons, 3))
 
 
 def confidence_question(day: date, mood: int) -> OutgoingMessage:
@@ -49,7 +50,7 @@ def confidence_question(day: date, mood: int) -> OutgoingMessage:
 def note_question(day: date, mood: int, confidence: int, replaced: bool) -> OutgoingMessage:
     suffix = f"{day_code(day)}:{'r' if replaced else 'n'}"
     return OutgoingMessage(
-        texts.ask_note(mood, confidence),
+        texts.ask_note(mood, confidence, is_low(mood, confidence)),
         (
             (
                 (texts.BUTTON_ADD_NOTE, f"ci:note:{suffix}"),
@@ -96,9 +97,14 @@ def change(current: float | None, previous: float | None) -> float | None:
     return round(current - previous, 1)
 
 
+def is_low(mood: int, confidence: int) -> bool:
+    """A hard day, from one check-in alone: mood 1-2 or confidence 0-2."""
+    return mood <= 2 or confidence <= 2
+
+
 def needs_gentle_support(recent_newest_first: list[CheckinRow]) -> bool:
-    """Low mood (<= 2) and low confidence (<= 3) on two of the last three check-ins."""
-    low = [c for c in recent_newest_first[:3] if c.mood <= 2 and c.confidence <= 3]
+    """Two of the last three check-ins were hard days: support even on a better one."""
+    low = [c for c in recent_newest_first[:3] if is_low(c.mood, c.confidence)]
     return len(low) >= 2
 
 
@@ -111,7 +117,55 @@ class CheckinReflection:
     confidence: int
     streak: int
     confidence_change: float | None
-    gentle_support: bool
+    low_today: bool  # this check-in alone is a hard day
+    hard_days: bool  # two of the last three were
+
+    @property
+    def support(self) -> bool:
+        """Support comes first in the reply, and nothing cheerful follows it."""
+        return self.low_today or self.hard_days
+
+
+@dataclass(frozen=True)
+class SupportOffer:
+    """What a member can reach for on a hard day."""
+
+    circle: bool  # in a circle and free to write to it
+    moderators: bool  # a moderators' chat exists to hear a request
+    has_plan: bool  # a safety plan to show (else: an offer to make one)
+
+
+def support_buttons(offer: SupportOffer) -> Buttons:
+    """Their circle if they have one, else a moderator where there are any; always their
+    safety plan (or making one) and the crisis resources, so no hard day is a dead end."""
+    found: list[tuple[tuple[str, str], ...]] = []
+    if offer.circle:
+        found += [
+            ((texts.BUTTON_TELL_CIRCLE, "ci:circle:anon"),),
+            ((texts.BUTTON_TELL_CIRCLE_NAMED, "ci:circle:named"),),
+        ]
+    elif offer.moderators:
+        found.append(((texts.BUTTON_TALK_MODERATOR, "ci:talk"),))
+    plan = texts.BUTTON_SHOW_PLAN if offer.has_plan else texts.BUTTON_MAKE_PLAN
+    found += [((plan, "ci:plan"),), ((texts.BUTTON_CRISIS, "ci:crisis"),)]
+    return tuple(found)
+
+
+def checkin_reply(
+    reflection: CheckinReflection, replaced: bool, offer: SupportOffer | None,
+    note_saved: bool = False,
+) -> OutgoingMessage:  # fmt: skip
+    """The reply after a check-in: on a hard day support first, with its buttons."""
+    if not reflection.support or offer is None:
+        return OutgoingMessage(texts.checkin_reply(reflection, replaced, note_saved))
+    return OutgoingMessage(
+        texts.hard_day_reply(reflection, replaced, offer, note_saved), support_buttons(offer)
+    )
+
+
+def support_message(offer: SupportOffer) -> OutgoingMessage:
+    """The support block alone, e.g. when the circle can no longer be reached."""
+    return OutgoingMessage(texts.support_lines(offer), support_buttons(offer))
 
 
 @dataclass(frozen=True)
@@ -165,7 +219,8 @@ class CheckinService:
             confidence=upto[-1].confidence,
             streak=streak([d for d in days if d <= day], day),
             confidence_change=change(this_week.confidence, last_week.confidence),
-            gentle_support=needs_gentle_support(list(reversed(upto))),
+            low_today=is_low(upto[-1].mood, upto[-1].confidence),
+            hard_days=needs_gentle_support(list(reversed(upto))),
         )
 
     async def trend(self, user_id: int, today: date, days: int) -> TrendSummary:

@@ -7,19 +7,22 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from html import escape
 
 from bot import moderation_texts, texts
 from bot.clock import Clock
 from bot.config import CircleSettings
+from bot.journey import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
 from bot.outgoing import OutgoingMessage
 from bot.pseudonyms import draw_pseudonym
 from bot.safety import texts as safety_texts
 from bot.sanctions import restriction
 from bot.sanitizer import Sanitized, sanitize
+from bot.timezones import zone_of
 from storage import circles as circle_rows
+from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage import outbox
 from storage.circles import CircleRow, RelayRow
@@ -73,6 +76,14 @@ class RelayOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class Thanked:
+    """A Thanks press: the relay thanked (None when it cannot be), and whether it was new."""
+
+    relay: RelayRow | None
+    first: bool
+
+
+@dataclass(frozen=True)
 class Relayed:
     outcome: RelayOutcome
     sanitized: Sanitized | None = None
@@ -119,6 +130,30 @@ class CircleService:
     async def circle_of(self, user_id: int) -> CircleRow | None:
         async with self._db.read() as session:
             return await circle_rows.circle_of(session, user_id)
+
+    async def open_to(self, user_id: int) -> bool:
+        """In a circle and free to write to it: only then is "tell my circle" offered."""
+        async with self._db.read() as session:
+            return await circle_open_to(session, user_id, self._clock.now()) is not None
+
+    async def share_milestone_again(self, user_id: int, days: int) -> bool:
+        """After a setback the member said yes at a milestone of 7 days or more: the circle
+        hears about it now, and about the next ones as before. False for a stale button."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            member = await member_rows.get(session, user_id)
+            journey = await journey_rows.current(session, user_id)
+            if member is None or journey is None:
+                return False
+            if await journey_rows.sharing(session, user_id) != journey_rows.HELD:
+                return False
+            today = now.astimezone(zone_of(member.timezone)).date()
+            if not _latest_milestone(days, journey.started_on, today):
+                return False
+            await journey_rows.set_sharing(session, user_id, journey_rows.SHARED)
+            await share_milestone(session, user_id, member.pseudonym, days, now)
+        self._wake()
+        return True
 
     async def join(self, user_id: int, code: str) -> Joined:
         """Join by invite code; a pseudonym already used in the circle is redrawn."""
@@ -299,14 +334,15 @@ class CircleService:
             await circle_rows.set_mode(session, circle.id, mode)
             return await circle_rows.by_id(session, circle.id)
 
-    async def thank(self, user_id: int, relay_id: int) -> tuple[bool, str | None]:
-        """Thank the author once: (first time?, queued?). The author hears it via the outbox."""
+    async def thank(self, user_id: int, relay_id: int) -> Thanked:
+        """Thank the author once. They hear, through the outbox, which of their messages
+        landed (its first words), never who thanked them."""
         async with self._db.transaction() as session:
             relay = await circle_rows.relay(session, relay_id)
             if relay is None or relay.author_id == user_id or relay.status != "sent":
-                return False, None
+                return Thanked(None, False)
             if not await circle_rows.add_thanks(session, relay_id, user_id):
-                return False, relay.pseudonym
+                return Thanked(relay, False)
             now = self._clock.now()
             await outbox.enqueue_one(
                 session,
@@ -315,12 +351,12 @@ class CircleService:
                     relay.author_id,
                     relay.author_id,
                     "thanks",
-                    OutgoingMessage(texts.THANKS_RECEIVED).to_json(),
+                    OutgoingMessage(texts.thanks_received(relay.text)).to_json(),
                 ),
                 now,
             )
         self._wake()
-        return True, relay.pseudonym
+        return Thanked(relay, True)
 
     async def report(self, user_id: int, relay_id: int, moderator_chat_id: int) -> bool:
         """File a report and send it to the moderators' chat; False for an unknown relay."""
@@ -383,8 +419,50 @@ def report_message(report_id: int, circle: str, pseudonym: str, text: str) -> Ou
     )
 
 
-def relay_message(relay_id: int, kind: RelayKind, pseudonym: str, text: str) -> OutgoingMessage:
-    """A relayed message: new text built by the bot, protected from forwarding."""
+async def circle_open_to(session: Session, user_id: int, now: datetime) -> CircleRow | None:
+    """The member's circle, if they may write to it (neither muted nor banned)."""
+    if await restriction(session, user_id, now) is not None:
+        return None
+    return await circle_rows.circle_of(session, user_id)
+
+
+def _latest_milestone(days: int, started_on: date, today: date) -> bool:
+    """`days` is a milestone to share again, reached and not yet passed by the next one."""
+    so_far = (today - started_on).days
+    return (
+        is_milestone(days) and days >= SHARE_AGAIN_FROM and days <= so_far < milestone_after(days)
+    )
+
+
+async def share_milestone(
+    session: Session, user_id: int, pseudonym: str, days: int, now: datetime
+) -> bool:
+    """Queue "<pseudonym> reached <days>" to the rest of the member's circle; False when
+    there is no circle to tell (or the member is muted or banned: it stays with them)."""
+    circle = await circle_open_to(session, user_id, now)
+    if circle is None:
+        return False
+    text = texts.milestone_shared(pseudonym, milestone_label(days))
+    relay_id = await circle_rows.add_relay(
+        session, circle_id=circle.id, author_id=user_id, kind=RelayKind.MILESTONE.value,
+        pseudonym=pseudonym, text=text, status="sent", now=now,
+    )  # fmt: skip
+    payload = relay_message(relay_id, RelayKind.MILESTONE, pseudonym, text).to_json()
+    others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
+    await outbox.enqueue_many(
+        session,
+        [outbox.NewMessage(f"relay:{relay_id}:{m}", m, m, "relay", payload) for m in others],
+        now,
+        now,
+    )
+    return True
+
+
+def relay_message(
+    relay_id: int, kind: RelayKind, pseudonym: str, text: str, thanked: bool = False
+) -> OutgoingMessage:
+    """A relayed message: new text built by the bot, protected from forwarding. Once the
+    reader has thanked it, the button says so."""
     report = (texts.BUTTON_REPORT, f"rl:r:{relay_id}")
     helps = (texts.BUTTON_SEND_ENCOURAGEMENT, f"rl:h:{relay_id}")
     if kind in (RelayKind.HARD_DAY, RelayKind.MILESTONE):
@@ -393,5 +471,5 @@ def relay_message(relay_id: int, kind: RelayKind, pseudonym: str, text: str) -> 
         body = texts.relayed_ask(pseudonym, text)
         return OutgoingMessage(body, ((helps,), (report,)), protect_content=True)
     body = (texts.relayed_reply if kind is RelayKind.REPLY else texts.relayed)(pseudonym, text)
-    thanks = (texts.BUTTON_THANKS, f"rl:t:{relay_id}")
+    thanks = (texts.BUTTON_THANKED if thanked else texts.BUTTON_THANKS, f"rl:t:{relay_id}")
     return OutgoingMessage(body, ((thanks, report),), protect_content=True)

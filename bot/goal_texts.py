@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 
-from bot.goals import Goal, GoalKind, GoalProgress, GoalSchedule, LimitPeriod, LimitProgress
+from bot.goals import (
+    Goal,
+    GoalKind,
+    GoalProgress,
+    GoalSchedule,
+    LimitPeriod,
+    LimitProgress,
+    NewGoal,
+)
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -141,13 +149,20 @@ def schedule_changed(goal: Goal, zone: str) -> str:
     )
 
 
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
 def _habit_line(progress: GoalProgress) -> str:
     habit = progress.habit
     assert habit is not None
-    text = f"Done {habit.last7} of the last 7 days"
-    if habit.planned7 != 7:
+    young = 0 < progress.days_so_far < 7  # "of the last 7 days" would count days before it
+    so_far = _days(progress.days_so_far) + " so far" if young else "the last 7 days"
+    text = f"Done {habit.last7} of {so_far}"
+    if habit.planned7 != (progress.days_so_far if young else 7):
         text += f" ({habit.planned7} planned)"
-    text += f", {habit.last30} of the last 30"
+    if not young:
+        text += f", {habit.last30} of the last 30"
     if habit.streak >= 2:
         text += f". Streak: {habit.streak}"
     return text + "."
@@ -155,12 +170,29 @@ def _habit_line(progress: GoalProgress) -> str:
 
 def _limit_line(limit: LimitProgress) -> str:
     this = "Today" if limit.period is LimitPeriod.DAY else "This week"
-    text = f"{this}: {limit.total} of at most {limit.target}"
+    # Nothing logged yet is not the same as a day of none.
+    logged = f"{limit.total} logged" if limit.logged else "not logged yet"
+    text = f"{this}: {logged}, at most {limit.target}"
     if limit.counted:
         periods = "days" if limit.period is LimitPeriod.DAY else "weeks"
         text += f". Within your limit on {limit.within} of the last {limit.counted} {periods}"
         text += " you logged"
     return text + "."
+
+
+def _new_line(new: NewGoal, today: date) -> str:
+    at = new.first_nudge
+    if at is None:
+        return "New today, and paused: no nudges until you resume it."
+    if at.date() == today:
+        day = "today"
+    elif at.date() == today + timedelta(days=1):
+        day = "tomorrow"
+    else:
+        day = f"on {at:%a %d %b}"
+    if new.asked:
+        return f"New: first asked {day} at {at:%H:%M}; answer whenever you're ready."
+    return f"New: first nudge {day} at {at:%H:%M}."
 
 
 def progress_block(progress: GoalProgress) -> str:
@@ -172,9 +204,11 @@ def progress_block(progress: GoalProgress) -> str:
     if goal.kind is GoalKind.LIMIT and goal.limit_period is not None:
         lines.append(f"Limit: {describe_limit(goal.limit_target or 0, goal.limit_period)}")
     lines.append("Asked " + describe_schedule(goal.schedule, goal.nudge_time))
-    if progress.habit is not None:
+    if progress.new is not None:
+        lines.append(_new_line(progress.new, progress.today))
+    elif progress.habit is not None:
         lines.append(_habit_line(progress))
-    if progress.limit is not None:
+    elif progress.limit is not None:
         lines.append(_limit_line(progress.limit))
     if progress.reasons:
         reasons = ", ".join(
@@ -252,9 +286,15 @@ def count_reply(progress: GoalProgress, amount: int, day: date) -> str:
     this = "Today" if limit.period is LimitPeriod.DAY else "This week"
     text = f"Logged {amount} for {when}. {this}: {limit.total} of at most {limit.target}"
     if limit.over:
+        fresh = (
+            "Tomorrow starts a fresh count."
+            if limit.period is LimitPeriod.DAY
+            else "A new week starts on Monday."
+        )
+        # No question here: the member could only answer it with buttons that aren't there.
         return (
-            text + ". That's above your aim, and that's information, not failure. "
-            "Noticing is how change starts: what helped on the days that went better?"
+            f"{text}. That's above your aim. Writing it down honestly takes courage, and "
+            f"noticing is how change starts. {fresh} 💚"
         )
     return text + ": within your limit. 💚"
 

@@ -197,6 +197,7 @@ class LimitProgress:
     total: int  # logged this period
     within: int  # of the last few periods with a count, how many stayed within the target
     counted: int  # how many of the last few periods had a count
+    logged: bool = False  # a count was logged this period: "0 logged" is not "not logged yet"
 
     @property
     def over(self) -> bool:
@@ -225,6 +226,7 @@ def limit_progress(
         total=totals[current],
         within=sum(1 for start in counted if totals[start] <= target),
         counted=len(counted),
+        logged=current in counted_starts,
     )
 
 
@@ -235,12 +237,33 @@ def reasons_given(entries: list[EntryRow]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class NewGoal:
+    """A goal on its first day, not answered yet: its first nudge is what there is to say."""
+
+    first_nudge: datetime | None  # in the member's zone; None while the goal is paused
+    asked: bool  # that nudge has come already
+
+
+@dataclass(frozen=True)
 class GoalProgress:
     goal: Goal
     today: date
     habit: HabitProgress | None
     limit: LimitProgress | None
     reasons: dict[str, int]  # last 30 days
+    new: NewGoal | None = None
+    days_so_far: int = 0  # since the goal was set, today included
+
+
+def new_goal(goal: Goal, entries: list[EntryRow], today: date, first_day: date,
+             now: datetime, timezone: str) -> NewGoal | None:  # fmt: skip
+    """Until a day has passed (or anything was answered) a goal is new, not "0 of 7"."""
+    if first_day != today or entries:
+        return None
+    if goal.status != "active":
+        return NewGoal(None, False)
+    first = next_nudge(goal, goal.created_at, timezone)
+    return NewGoal(first.astimezone(zone_of(timezone)), first <= now)
 
 
 # -- the service ----------------------------------------------------------------------------
@@ -488,7 +511,9 @@ class GoalService:
                 goal.limit_period or LimitPeriod.DAY, goal.limit_target or 0, month, today
             )
         recent = [e for e in month if e.local_date > today - timedelta(days=30)]
-        return GoalProgress(goal, today, habit, limit, reasons_given(recent))
+        new = new_goal(goal, month, today, first_day, self._clock.now(), timezone)
+        days_so_far = (today - first_day).days + 1
+        return GoalProgress(goal, today, habit, limit, reasons_given(recent), new, days_so_far)
 
     async def export(self, user_id: int) -> list[dict[str, object]]:
         async with self._db.read() as session:

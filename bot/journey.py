@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from enum import StrEnum
 
 from bot.clock import Clock
 from bot.schedule import local_moment
@@ -16,6 +17,18 @@ from storage import journeys as journey_rows
 from storage.db import Database, Session
 
 MILESTONES: tuple[int, ...] = (1, 7, 14, 30, 60, 90, 180, 365)
+# After a setback the circle hears of no milestone until the member says yes again at one
+# of at least this many days: "reached 1 day" would tell them about the setback.
+SHARE_AGAIN_FROM = 7
+
+
+class Sharing(StrEnum):
+    """Whether the member's milestones reach their circle."""
+
+    UNASKED = journey_rows.UNASKED
+    PRIVATE = journey_rows.PRIVATE
+    SHARED = journey_rows.SHARED
+    HELD = journey_rows.HELD  # after a setback, until they say yes again at 7 days or more
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,7 @@ class JourneyView:
     history: list[Journey]
     today: date
     stats: JourneyStats
-    sharing: bool | None
+    sharing: Sharing
 
     @property
     def days(self) -> int:
@@ -119,7 +132,7 @@ class JourneyService:
         current = next((j for j in journeys if j.ended_on is None), None)
         return JourneyView(
             current, [j for j in journeys if j.ended_on is not None], today,
-            journey_stats(journeys, today), sharing,
+            journey_stats(journeys, today), Sharing(sharing),
         )  # fmt: skip
 
     async def set_start(self, user_id: int, timezone: str, day: date) -> None:
@@ -140,6 +153,7 @@ class JourneyService:
             if current is None or day < current.started_on:
                 return None
             await journey_rows.end(session, current.id, day)
+            await journey_rows.hold_sharing(session, user_id)
             next_start = day + timedelta(days=1)
             await journey_rows.start(session, user_id, next_start)
             await self._schedule(session, user_id, timezone, next_start)
@@ -149,9 +163,24 @@ class JourneyService:
         async with self._db.transaction() as session:
             return await journey_rows.set_setback_note(session, journey_id, user_id, note)
 
-    async def set_sharing(self, user_id: int, share: bool) -> None:
+    async def set_sharing(self, user_id: int, timezone: str, share: bool) -> Sharing:
+        """The member's answer to "share them with my circle?". A yes soon after a setback
+        holds until a milestone of 7 days or more, where they are asked again."""
+        today = self._today(timezone)
         async with self._db.transaction() as session:
-            await journey_rows.set_sharing(session, user_id, share)
+            state = Sharing.SHARED if share else Sharing.PRIVATE
+            journeys = await journey_rows.all_for(session, user_id)
+            current = next((j for j in journeys if j.ended_on is None), None)
+            after_setback = len(journeys) > 1
+            if (
+                share
+                and after_setback
+                and current is not None
+                and (today - current.started_on).days < SHARE_AGAIN_FROM
+            ):
+                state = Sharing.HELD
+            await journey_rows.set_sharing(session, user_id, state.value)
+            return state
 
     async def _schedule(self, session: Session, user_id: int, timezone: str, start: date) -> None:
         zone = zone_of(timezone)

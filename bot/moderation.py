@@ -381,19 +381,29 @@ class ModerationService:
             return await self.ban(by, relay.author_id, mt.REPORT_REASON)
         async with self._db.transaction() as session:
             if action is ReportAction.DISMISS:
+                await self._tell_reporters(session, relay, removed=False)
                 closed = await moderation_rows.close_reports(session, relay.id, "dismissed")
                 if closed:
                     await self._audit(session, by, "dismiss report", relay.pseudonym, None)
+                    self._wake()
                 return Outcome(closed > 0, mt.DISMISSED if closed else mt.REPORT_CLOSED)
             if not await circle_rows.set_relay_status(session, relay.id, "sent", "deleted"):
                 return Outcome(False, mt.ALREADY_DELETED)
             await moderation_rows.mark_relay_deleted(session, relay.id, self._now)
             await moderation_rows.drop_pending_copies(session, relay.id, self._now)
+            await self._tell_reporters(session, relay, removed=True)
             await moderation_rows.close_reports(session, relay.id, "acted")
             copies = await moderation_rows.relay_copies(session, relay.id)
             await self._audit(session, by, "delete message", relay.pseudonym,
                               f"{RelayKind(relay.kind).value} in {view.circle}")  # fmt: skip
+        self._wake()
         return Outcome(True, mt.deleted(len(copies)), tuple(copies))
+
+    async def _tell_reporters(self, session: Session, relay: RelayRow, removed: bool) -> None:
+        """Whoever reported the message hears what came of it: never who decided."""
+        text = mt.report_outcome(relay.pseudonym, removed)
+        for report_id, reporter_id in await moderation_rows.open_reporters(session, relay.id):
+            await self._tell(session, reporter_id, f"reported:{report_id}", text)
 
     # -- crisis alerts nobody took ------------------------------------------------------------
 

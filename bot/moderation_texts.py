@@ -307,3 +307,17 @@ def stats_text(report: StatsReport) -> str:
         lines.append(f"Encouragement, last 7 days: {f(group.encouragement_sent)} sent, "
                      f"{f(group.encouragement_thanked)} thanked")  # fmt: skip
     return "\n".join(lines)
+
+
+def report_outcome(pseudonym: str, removed: bool) -> str:
+    """To a member who reported a message, once a moderator has closed the report."""
+    about = f"A moderator looked at the message you reported (from {escape(pseudonym)})"
+    if removed:
+        return (
+            f"{about} and removed it, for everyone in the circle. Thank you for looking out "
+            "for your circle. 💚"
+        )
+    return (
+        f"{about} and decided to leave it. Thank you for telling us all the same: if anything "
+        "in your circle troubles you again, Report is always there."
+    )

@@ -12,21 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import goal_messages, texts
+from bot import goal_messages, journey_messages, texts
 from bot.checkins import TREND_WINDOW, mood_question, period_stats, streak
-from bot.circles import RelayKind, relay_message
+from bot.circles import circle_open_to, share_milestone
 from bot.clock import Clock
 from bot.config import Settings
 from bot.goals import Goal, GoalService, next_nudge
-from bot.journey import JourneyService, is_milestone, milestone_label
+from bot.journey import SHARE_AGAIN_FROM, JourneyService, is_milestone
 from bot.members import Member
 from bot.outgoing import OutgoingMessage
-from bot.sanctions import restriction
 from bot.schedule import local_date, next_daily, next_weekly
 from bot.timeparse import parse_hhmm
 from bot.timezones import zone_of
 from storage import checkins as checkin_rows
-from storage import circles as circle_rows
 from storage import goals as goal_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows
@@ -270,36 +268,25 @@ class DueSweeper:
     async def _celebrate(
         self, session: Session, row: MemberRow, started_on: date, days: int
     ) -> bool:
-        """Queue the member's celebration and, if they agreed, tell their circle."""
+        """Queue the member's celebration and, if they agreed, tell their circle. After a
+        setback the circle hears nothing until the member says yes again, asked with the
+        celebration of a milestone of 7 days or more."""
         now = self._clock.now()
-        label = milestone_label(days)
+        sharing = await journey_rows.sharing(session, row.user_id)
+        ask = (
+            sharing == journey_rows.HELD
+            and days >= SHARE_AGAIN_FROM
+            and await circle_open_to(session, row.user_id, now) is not None
+        )
         added = await outbox.enqueue_one(
             session,
             outbox.NewMessage(f"milestone:{row.user_id}:{started_on}:{days}", row.user_id,
                               row.user_id, "milestone",
-                              OutgoingMessage(texts.milestone(label)).to_json()),
+                              journey_messages.milestone(days, ask).to_json()),
             now,
         )  # fmt: skip
-        if not added or not await journey_rows.sharing(session, row.user_id):
-            return added
-        if await restriction(session, row.user_id, now) is not None:
-            return added  # a muted or banned member's milestone stays with them
-        circle = await circle_rows.circle_of(session, row.user_id)
-        if circle is None:
-            return added
-        text = texts.milestone_shared(row.pseudonym, label)
-        relay_id = await circle_rows.add_relay(
-            session, circle_id=circle.id, author_id=row.user_id, kind=RelayKind.MILESTONE.value,
-            pseudonym=row.pseudonym, text=text, status="sent", now=now,
-        )  # fmt: skip
-        payload = relay_message(relay_id, RelayKind.MILESTONE, row.pseudonym, text).to_json()
-        others = [m for m in await circle_rows.member_ids(session, circle.id) if m != row.user_id]
-        await outbox.enqueue_many(
-            session,
-            [outbox.NewMessage(f"relay:{relay_id}:{m}", m, m, "relay", payload) for m in others],
-            now,
-            now,
-        )
+        if added and sharing == journey_rows.SHARED:
+            await share_milestone(session, row.user_id, row.pseudonym, days, now)
         return added
 
     async def _reflection(self, session: Session, user_id: int, day: date) -> OutgoingMessage:

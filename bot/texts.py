@@ -8,12 +8,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from bot.cities import Place, normalise_name, zone_city
-from bot.journey import milestone_label, next_milestone_date
+from bot.journey import Sharing, milestone_label, next_milestone_date
 from bot.members import Member
 from bot.timezones import zone_of
 
 if TYPE_CHECKING:
-    from bot.checkins import CheckinReflection, PeriodStats, TrendSummary
+    from bot.checkins import CheckinReflection, PeriodStats, SupportOffer, TrendSummary
     from bot.journey import JourneyMark, JourneyView
 
 BUTTON_AGREE = "✅ I agree"
@@ -129,8 +129,9 @@ def zone_which(text: str) -> str:
 
 
 ASK_CHECKIN_TIME = (
-    "When would you like your daily check-in? Two quick taps: your mood and your "
-    "confidence.\n\nTap a time, or type one as HH:MM (like <code>21:30</code>)."
+    "When would you like your daily check-in? Three quick taps: your mood, your "
+    "confidence, and a private note if you want one.\n\nTap a time, or type one as HH:MM "
+    "(like <code>21:30</code>)."
 )
 BAD_CHECKIN_TIME = (
     "That doesn't look like a time, and nothing was changed. Please write it as HH:MM, "
@@ -305,10 +306,14 @@ def agreed_stamp(moment: datetime, zone: str) -> str:
 # -- check-ins ---------------------------------------------------------------------------
 
 MOOD_EMOJI = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+MOOD_WORDS = {1: "awful", 2: "bad", 3: "okay", 4: "good", 5: "great"}
 ASK_MOOD = "How is your mood today?"
 BUTTON_ADD_NOTE = "📝 Add a note"
 BUTTON_SKIP = "Skip"
 BUTTON_CRISIS = "Crisis resources"
+BUTTON_TALK_MODERATOR = "Talk to a moderator"
+BUTTON_SHOW_PLAN = "📋 My safety plan"
+BUTTON_MAKE_PLAN = "📋 Make a safety plan"
 BUTTON_WEEKLY_ON = "Weekly reflection: turn on"
 BUTTON_WEEKLY_OFF = "Weekly reflection: turn off"
 TYPE_NOTE = (
@@ -335,7 +340,7 @@ CHECKIN_ALREADY_ANSWERED = "You've already answered this one. /checkin changes t
 
 
 def mood_label(mood: int) -> str:
-    return f"{mood} {MOOD_EMOJI[mood]}"
+    return f"{mood} {MOOD_EMOJI[mood]} {MOOD_WORDS[mood]}"
 
 
 def ask_confidence(mood: int) -> str:
@@ -346,9 +351,16 @@ def ask_confidence(mood: int) -> str:
     )
 
 
-def ask_note(mood: int, confidence: int) -> str:
+HARD_DAY = "That sounds like a hard day. Thank you for checking in anyway."
+HARD_DAYS = "The last few days sound hard. Thank you for checking in anyway."
+CHECKIN_REPLACED = "You had already checked in today, so these answers replace those."
+
+
+def ask_note(mood: int, confidence: int, low: bool = False) -> str:
+    # A hard day is acknowledged before anything else, the figures included.
+    opening = f"{HARD_DAY}\n\n" if low else ""
     return (
-        f"Mood: {mood_label(mood)} · Confidence: {confidence}/10\n\n"
+        f"{opening}Mood: {mood_label(mood)} · Confidence: {confidence}/10\n\n"
         "Would you like to add a private note about today? Only you will see it."
     )
 
@@ -377,22 +389,62 @@ def streak_line(days: int) -> str:
     return f"Check-in streak: {days} days in a row."
 
 
-def checkin_reply(reflection: CheckinReflection, replaced: bool) -> str:
+def _today_line(reflection: CheckinReflection) -> str:
+    return f"Today: mood {mood_label(reflection.mood)} · confidence {reflection.confidence}/10"
+
+
+def checkin_reply(reflection: CheckinReflection, replaced: bool, note_saved: bool = False) -> str:
     lines = [
         "Thank you for checking in. 🌱",
-        f"Today: mood {mood_label(reflection.mood)} · confidence {reflection.confidence}/10",
+        _today_line(reflection),
         streak_line(reflection.streak),
         trend_line(reflection.confidence_change),
     ]
     if replaced:
-        lines.insert(1, "You had already checked in today, so these answers replace those.")
+        lines.insert(1, CHECKIN_REPLACED)
+    if note_saved:
+        lines.insert(0, NOTE_SAVED)
     return "\n".join(lines)
 
 
-GENTLE_SUPPORT = (
-    "The last few days sound hard. A hard day is information, not failure, and it passes. "
-    "Reaching out can help: someone who has been there, a friend, or a helpline. "
-    "The button below has urgent-help resources if you need them."
+def support_lines(offer: SupportOffer) -> str:
+    """What the support buttons offer, in words: never a dead end."""
+    if offer.circle:
+        reach = (
+            "You don't have to carry it alone: your circle can hear that today is hard, "
+            "with or without your name, and send you a few kind words."
+        )
+    elif offer.moderators:
+        reach = "You don't have to carry it alone: a peer moderator can write to you here."
+    else:
+        reach = "You don't have to carry it alone."
+    plan = (
+        "Your safety plan is a tap away."
+        if offer.has_plan
+        else "A safety plan, in your own words, can help on days like this."
+    )
+    return f"{reach} {plan} If you need someone right now, the crisis resources are below."
+
+
+def hard_day_reply(
+    reflection: CheckinReflection, replaced: bool, offer: SupportOffer, note_saved: bool
+) -> str:
+    """Support first, the figures after, and nothing cheerful: no 🌱, no streak cheer."""
+    figures = [_today_line(reflection)]
+    if reflection.streak >= 2:
+        figures.append(f"You've checked in {reflection.streak} days in a row.")
+    if replaced:
+        figures.insert(0, CHECKIN_REPLACED)
+    if note_saved:
+        figures.insert(0, NOTE_SAVED)
+    opening = HARD_DAYS if reflection.hard_days else HARD_DAY
+    return f"{opening}\n\n{support_lines(offer)}\n\n" + "\n".join(figures)
+
+
+TALK_REQUESTED = (
+    "I've asked a peer moderator to write to you here. They are peers, not professionals, "
+    "and it may take a little while. If you need someone sooner, /crisis has people who "
+    "answer straight away."
 )
 
 
@@ -450,7 +502,7 @@ def weekly_reflection(this_week: PeriodStats, last_week: PeriodStats, streak: in
     if this_week.count == 0:
         return (
             "<b>Your week</b>\n\nNo check-ins this week, and that's okay. Whenever you're "
-            "ready, /checkin takes two taps."
+            "ready, /checkin takes three taps."
         )
     lines = [
         "<b>Your week</b>",
@@ -488,6 +540,7 @@ def period_label(days: int, shown: bool) -> str:
 # -- circles -----------------------------------------------------------------------------
 
 BUTTON_THANKS = "💚 Thanks"
+BUTTON_THANKED = "💚 Thanked"
 BUTTON_SEND_ENCOURAGEMENT = "Send encouragement"
 BUTTON_TELL_CIRCLE = "Let my circle know"
 BUTTON_TELL_CIRCLE_NAMED = "Let my circle know it's me"
@@ -522,13 +575,33 @@ def hard_day_named(pseudonym: str) -> str:
 
 
 BUTTON_REPORT = "Report"
-THANKS_RECEIVED = (
-    "💚 Someone in your circle thanked you: your words landed. Helping others is part of "
-    "recovery too."
-)
+FIRST_WORDS = 6
+FIRST_WORDS_CHARACTERS = 48
+
+
+def first_words(text: str) -> str:
+    """The opening of someone's message, enough to recognise it: "You've got this, one…"."""
+    words = text.split()
+    opening = " ".join(words[:FIRST_WORDS])
+    if len(opening) > FIRST_WORDS_CHARACTERS:
+        return opening[: FIRST_WORDS_CHARACTERS - 1].rstrip() + "…"
+    return opening + ("…" if len(words) > FIRST_WORDS else "")
+
+
+def thanks_received(text: str) -> str:
+    # Which message, never who: the thanker stays anonymous.
+    return (
+        f"💚 Someone in your circle thanked you for “{escape(first_words(text))}”: your words "
+        "landed. Helping others is part of recovery too."
+    )
+
+
 THANKS_SENT = "Thanks sent. 💚"
 THANKS_ALREADY = "You've already thanked them for this one."
-REPORT_FILED = "Thank you. Moderators will look at it; nobody will know who reported it."
+REPORT_FILED = (
+    "Thank you. I've taken it out of your chat. A moderator will look at it and I'll let you "
+    "know what they decide; nobody will know who reported it."
+)
 FOR_MODERATORS = "This is for moderators."
 BUTTON_DISMISS = "Dismiss"
 
@@ -736,6 +809,22 @@ ASK_SHARE_MILESTONES = (
 )
 SHARING_ON = "Your circle will hear about your milestones. 🎉"
 SHARING_OFF = "Your milestones stay between you and me."
+SHARING_HELD = (
+    "Thank you. Your milestones stay between us for now; at 7 days I'll ask you again "
+    "before your circle hears about one."
+)
+ASK_SHARE_AGAIN = (
+    "Since your setback I've kept your milestones between us. Would you like your circle "
+    "to hear about this one?"
+)
+BUTTON_SHARE_THIS_ONE = "Share it with my circle"
+BUTTON_KEEP_THIS_PRIVATE = "Keep it private"
+SHARED_AGAIN = "Your circle will hear about it, and about your next milestones. 💚"
+KEPT_PRIVATE_AGAIN = "It stays between you and me. I'll ask again at your next milestone."
+HELD_NOTE = (
+    "Since your setback, your milestones stay between us until you say yes again at 7 days "
+    "or more."
+)
 SETBACK_NONE = "There's no journey to record a setback in yet. /journey starts one."
 SETBACK_BAD_DATE = (
     "Please give the setback's date as YYYY-MM-DD, on or after your journey's start and "
@@ -760,6 +849,8 @@ def journey_view(view: JourneyView) -> str:
         f"{'s' if view.days != 1 else ''}</b> so far.",
         f"Next milestone: {milestone_label(milestone)} on {on:%a %d %b %Y}.",
     ]
+    if view.sharing is Sharing.HELD:
+        lines.append(HELD_NOTE)
     if view.history:
         stats = view.stats
         lines += [
@@ -779,12 +870,19 @@ def journey_view(view: JourneyView) -> str:
 
 def setback_recorded(view: JourneyView) -> str:
     stats = view.stats
+    # A member who shares milestones may fear the circle will notice: say plainly it won't.
+    circle = (
+        "\n\nYour circle won't hear about it. I'll keep your milestones between us until "
+        "you say yes again, at 7 days or more."
+        if view.sharing is Sharing.HELD
+        else ""
+    )
     return (
         "Thank you for telling me. A setback is part of many recoveries, not the end of "
         "yours: everything you built is still here.\n\n"
         f"Days this month: {stats.days_this_month}. This year: {stats.days_this_year}. "
         f"Longest stretch: {stats.longest} days. Journeys: {stats.journeys}.\n"
-        "A new count starts tomorrow. 🌱"
+        f"A new count starts tomorrow.{circle}"
     )
 
 

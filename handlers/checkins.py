@@ -13,19 +13,24 @@ from bot import texts
 from bot.checkins import (
     CONFIDENCES,
     MOODS,
+    SupportOffer,
+    checkin_reply,
     confidence_question,
     mood_question,
     note_question,
     parse_day_code,
+    support_message,
 )
 from bot.circles import RelayKind
 from bot.context import PeerContext
 from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
+from bot.safety import texts as safety_texts
 from handlers.circles import send_relay
 from handlers.common import button_expired, close_buttons, current_member, member_press, reply
 from handlers.onboarding import prompt_next_step
+from handlers.safety import show_or_start_plan
 
 
 async def checkin_command(update: Update, context: PeerContext) -> None:
@@ -52,8 +57,22 @@ async def checkin_button(update: Update, context: PeerContext) -> None:
         await query.answer()
         await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
         return
+    if parts[1:] == ["talk"]:
+        await query.answer()
+        asked = await context.services.safety.request_talk(member.user_id)
+        await reply(update, texts.TALK_REQUESTED if asked else safety_texts.NO_MODERATORS)
+        return
+    if parts[1:] == ["plan"]:
+        await query.answer()
+        await show_or_start_plan(update, context, member)
+        return
     if parts[1:2] == ["circle"] and parts[2:] in (["anon"], ["named"]):
         await query.answer()
+        if not await context.services.circles.open_to(member.user_id):
+            # They left, or were muted, since the offer: what else there is, not a refusal.
+            support = support_message(await support_offer(context, member))
+            await reply(update, support.text, markup(support))
+            return
         message = (
             texts.hard_day_named(member.pseudonym)
             if parts[2] == "named"
@@ -106,23 +125,26 @@ async def _answer_and_edit(query: CallbackQuery, message: OutgoingMessage) -> No
     await asyncio.gather(query.answer(), _edit(query, message))
 
 
+async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
+    """What this member can reach for on a hard day (bot.checkins.support_buttons)."""
+    services = context.services
+    plan = await services.safety.plan(member.user_id)
+    return SupportOffer(
+        circle=await services.circles.open_to(member.user_id),
+        moderators=bool(services.settings.moderation.moderator_chat_id),
+        has_plan=plan is not None and not plan.empty,
+    )
+
+
 async def _reply_for(
-    context: PeerContext, member: Member, day: date, replaced: bool
+    context: PeerContext, member: Member, day: date, replaced: bool, note_saved: bool = False
 ) -> OutgoingMessage:
     reflection = await context.services.checkins.reflect(member.user_id, day)
     if reflection is None:
         return OutgoingMessage(texts.NOTE_TOO_LATE)
-    text = texts.checkin_reply(reflection, replaced)
-    if not reflection.gentle_support:
-        return OutgoingMessage(text)
-    return OutgoingMessage(
-        f"{text}\n\n{texts.GENTLE_SUPPORT}",
-        (
-            ((texts.BUTTON_TELL_CIRCLE, "ci:circle:anon"),),
-            ((texts.BUTTON_TELL_CIRCLE_NAMED, "ci:circle:named"),),
-            ((texts.BUTTON_CRISIS, "ci:crisis"),),
-        ),
-    )
+    # Only a hard day needs to know what the member can reach for.
+    offer = await support_offer(context, member) if reflection.support else None
+    return checkin_reply(reflection, replaced, offer, note_saved)
 
 
 async def save_note(update: Update, context: PeerContext, member: Member, note: str) -> None:
@@ -141,8 +163,8 @@ async def save_note(update: Update, context: PeerContext, member: Member, note: 
         # The crisis answer has gone out: no streak, no figures, nothing cheerful after it.
         await reply(update, texts.NOTE_SAVED)
         return
-    answer = await _reply_for(context, member, day, flag == "r")
-    await reply(update, texts.NOTE_SAVED + "\n\n" + answer.text, markup(answer))
+    answer = await _reply_for(context, member, day, flag == "r", note_saved=True)
+    await reply(update, answer.text, markup(answer))
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import moderation_texts, texts
-from bot.circles import JoinOutcome, RelayKind, RelayOutcome, valid_circle_name
+from bot.circles import JoinOutcome, RelayKind, RelayOutcome, relay_message, valid_circle_name
 from bot.context import PeerContext
+from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.safety import texts as safety_texts
 from handlers.common import (
@@ -22,6 +25,8 @@ from handlers.common import (
     moderator_press,
     reply,
 )
+
+log = logging.getLogger("peercircle.circles")
 
 
 def invite_link(context: PeerContext, code: str) -> str:
@@ -233,19 +238,35 @@ async def relay_button(update: Update, context: PeerContext) -> None:
         await query.answer()
         await reply(update, texts.ASK_REPLY)
     elif action == "t":
-        first, pseudonym = await circles.thank(member.user_id, int(relay_text))
-        if pseudonym is None:
+        thanked = await circles.thank(member.user_id, int(relay_text))
+        relay = thanked.relay
+        if relay is None:
             await button_expired(query)
             return
-        await query.answer(texts.THANKS_SENT if first else texts.THANKS_ALREADY)
+        await query.answer(texts.THANKS_SENT if thanked.first else texts.THANKS_ALREADY)
+        shown = relay_message(relay.id, RelayKind(relay.kind), relay.pseudonym, relay.text,
+                              thanked=True)  # fmt: skip
+        await close_buttons(query, None, markup(shown))
     elif action == "r":
         chat_id = context.services.settings.moderation.moderator_chat_id
         if not await circles.report(member.user_id, int(relay_text), chat_id):
             await button_expired(query)
             return
         await query.answer(texts.REPORT_FILED, show_alert=True)
+        await _remove_reported(query)
     else:
         await button_expired(query)
+
+
+async def _remove_reported(query: CallbackQuery) -> None:
+    """The reporter need not see the message again while moderators decide."""
+    message = query.message
+    if message is None:
+        return
+    try:
+        await query.get_bot().delete_message(message.chat.id, message.message_id)
+    except TelegramError as error:  # older than 48 hours, or gone already
+        log.info("could not remove a reported message: %s", type(error).__name__)
 
 
 async def circlemode_command(update: Update, context: PeerContext) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
 from bot.context import PeerContext
+from bot.journey import SHARE_AGAIN_FROM, Sharing, is_milestone, milestone_label
 from bot.members import Awaiting, Member
 from handlers.common import (
     button_expired,
@@ -64,7 +65,7 @@ async def journey_command(update: Update, context: PeerContext) -> None:
     if view.current is None:
         await reply(update, texts.JOURNEY_NONE, _start_buttons())
         return
-    share = _share_buttons() if view.sharing is None else None
+    share = _share_buttons() if view.sharing is Sharing.UNASKED else None
     await reply(update, texts.journey_view(view), share)
 
 
@@ -73,7 +74,7 @@ async def _set_start(update: Update, context: PeerContext, member: Member, day: 
     await journeys.set_start(member.user_id, member.timezone, day)
     view = await journeys.view(member.user_id, member.timezone)
     await reply(update, texts.journey_view(view))
-    if view.sharing is None:
+    if view.sharing is Sharing.UNASKED:
         await reply(update, texts.ASK_SHARE_MILESTONES, _share_buttons())
 
 
@@ -90,16 +91,39 @@ async def journey_button(update: Update, context: PeerContext) -> None:
         await close_buttons(query)
         await _set_start(update, context, member, today - timedelta(days=int(data[-1])))
     elif data in ("jr:share:y", "jr:share:n"):
-        share = data.endswith("y")
-        await journeys.set_sharing(member.user_id, share)
+        state = await journeys.set_sharing(member.user_id, member.timezone, data.endswith("y"))
         await query.answer()
-        await close_buttons(query, texts.SHARING_ON if share else texts.SHARING_OFF)
+        answers = {Sharing.SHARED: texts.SHARING_ON, Sharing.HELD: texts.SHARING_HELD}
+        await close_buttons(query, answers.get(state, texts.SHARING_OFF))
+    elif data.startswith("jr:ms:"):
+        await _share_again(query, context, member, data)
     elif data.startswith("jr:skipnote:"):
         await context.services.members.expect(member.user_id, None)
         await query.answer()
         await close_buttons(query, texts.CHECKIN_SKIPPED_NOTE)
     else:
         await button_expired(query)
+
+
+async def _share_again(
+    query: CallbackQuery, context: PeerContext, member: Member, data: str
+) -> None:
+    """After a setback, asked at a milestone: share this one with the circle, or not."""
+    _, _, answer, days_text = [*data.split(":"), "", ""][:4]
+    days = int(days_text) if days_text.isdigit() and len(days_text) <= 6 else 0
+    if answer not in ("y", "n") or days < SHARE_AGAIN_FROM or not is_milestone(days):
+        await button_expired(query)
+        return
+    celebration = texts.milestone(milestone_label(days))
+    if answer == "n":
+        await query.answer()
+        await close_buttons(query, f"{celebration}\n\n{texts.KEPT_PRIVATE_AGAIN}")
+        return
+    if not await context.services.circles.share_milestone_again(member.user_id, days):
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(query, f"{celebration}\n\n{texts.SHARED_AGAIN}")
 
 
 async def setback_command(update: Update, context: PeerContext) -> None:

@@ -207,8 +207,12 @@ def plan_part_too_long(length: int) -> str:
 async def safetyplan_command(update: Update, context: PeerContext) -> None:
     """Show the member's plan with Edit and Delete, or start writing one."""
     member = await current_member(update, context)
-    if member is None:
-        return
+    if member is not None:
+        await show_or_start_plan(update, context, member)
+
+
+async def show_or_start_plan(update: Update, context: PeerContext, member: Member) -> None:
+    """The plan with Edit and Delete, or its first question (also from a hard check-in)."""
     plan = await context.services.safety.plan(member.user_id)
     if plan is None or plan.empty:
         await reply(update, PLAN_INTRO)

@@ -74,19 +74,36 @@ async def set_next_milestone(session: Session, user_id: int, moment: datetime | 
     )
 
 
-async def set_sharing(session: Session, user_id: int, share: bool) -> None:
+# Whether milestones reach the circle, as members.share_milestones holds it: NULL not asked
+# yet, 0 private, 1 shared, 2 held: the member had said yes, then a setback came, and the
+# circle hears nothing until they say yes again at a milestone of 7 days or more (so that
+# "reached 1 day" never tells the circle about the setback).
+UNASKED, PRIVATE, SHARED, HELD = "unasked", "private", "shared", "held"
+_STORED: dict[str, int | None] = {UNASKED: None, PRIVATE: 0, SHARED: 1, HELD: 2}
+_STATE = {stored: state for state, stored in _STORED.items()}
+
+
+async def set_sharing(session: Session, user_id: int, state: str) -> None:
     await session.execute(
-        "UPDATE members SET share_milestones = ? WHERE user_id = ?", (int(share), user_id)
+        "UPDATE members SET share_milestones = ? WHERE user_id = ?", (_STORED[state], user_id)
     )
 
 
-async def sharing(session: Session, user_id: int) -> bool | None:
+async def hold_sharing(session: Session, user_id: int) -> bool:
+    """After a setback: shared milestones are held until the member says yes again."""
+    changed = await session.execute(
+        "UPDATE members SET share_milestones = ? WHERE user_id = ? AND share_milestones = ?",
+        (_STORED[HELD], user_id, _STORED[SHARED]),
+    )
+    return changed > 0
+
+
+async def sharing(session: Session, user_id: int) -> str:
+    """UNASKED, PRIVATE, SHARED or HELD (UNASKED for an unknown member)."""
     row = await session.fetch_one(
         "SELECT share_milestones FROM members WHERE user_id = ?", (user_id,)
     )
-    if row is None or row["share_milestones"] is None:
-        return None
-    return bool(row["share_milestones"])
+    return _STATE.get(row["share_milestones"], UNASKED) if row else UNASKED
 
 
 async def due_milestones(session: Session, now: datetime, limit: int) -> list[int]:

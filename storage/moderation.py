@@ -204,6 +204,15 @@ async def report(session: Session, report_id: int) -> ReportRow | None:
     return ReportRow(int(row["id"]), int(row["relay_id"]), str(row["status"])) if row else None
 
 
+async def open_reporters(session: Session, relay_id: int) -> list[tuple[int, int]]:
+    """(report id, reporter id) of every open report on a relay."""
+    rows = await session.fetch_all(
+        "SELECT id, reporter_id FROM reports WHERE relay_id = ? AND status = 'open' ORDER BY id",
+        (relay_id,),
+    )
+    return [(int(r["id"]), int(r["reporter_id"])) for r in rows]
+
+
 async def close_reports(session: Session, relay_id: int, status: str) -> int:
     """Close every open report on a relay: dismissed or acted on."""
     return await session.execute(

@@ -13,16 +13,19 @@ from bot import texts
 from bot.charts import daily_series, render_trend_png, rolling_mean
 from bot.checkins import (
     PeriodStats,
+    SupportOffer,
     TrendSummary,
     change,
     confidence_question,
     day_code,
+    is_low,
     mood_question,
     needs_gentle_support,
     note_question,
     parse_day_code,
     period_stats,
     streak,
+    support_buttons,
 )
 from bot.journey import JourneyMark
 from storage.checkins import CheckinRow
@@ -68,14 +71,37 @@ def test_period_stats_and_change() -> None:
     [
         ([row(0, 2, 3), row(1, 1, 0), row(2, 5, 9)], True),
         ([row(0, 2, 3), row(1, 3, 3), row(2, 2, 2)], True),
-        ([row(0, 2, 3), row(1, 3, 3), row(2, 4, 2)], False),
-        ([row(0, 2, 4), row(1, 2, 4)], False),
+        ([row(0, 2, 3), row(1, 3, 3), row(2, 4, 2)], True),  # confidence 2 is a hard day
+        ([row(0, 2, 4), row(1, 3, 4), row(2, 4, 3)], False),
+        ([row(0, 2, 9), row(1, 5, 2)], True),
         ([row(0, 1, 1)], False),
         ([row(0, 5, 9), row(1, 5, 9), row(2, 1, 1), row(3, 1, 1)], False),  # only the last 3
     ],
 )
 def test_gentle_support(recent: list[CheckinRow], expected: bool) -> None:
     assert needs_gentle_support(recent) is expected
+
+
+def test_one_low_answer_is_a_hard_day() -> None:
+    assert is_low(2, 9) and is_low(5, 2) and is_low(1, 0)
+    assert not is_low(3, 3) and not is_low(5, 10)
+
+
+def _offered(offer: SupportOffer) -> list[str]:
+    return [label for r in support_buttons(offer) for label, _ in r]
+
+
+def test_support_offers_the_circle_only_to_members_in_one() -> None:
+    in_circle = _offered(SupportOffer(circle=True, moderators=True, has_plan=True))
+    assert in_circle == ["Let my circle know", "Let my circle know it's me", "📋 My safety plan",
+                         "Crisis resources"]  # fmt: skip
+    alone = _offered(SupportOffer(circle=False, moderators=True, has_plan=False))
+    assert alone == ["Talk to a moderator", "📋 Make a safety plan", "Crisis resources"]
+    # No circle and no moderators: still the plan and the resources, never nothing.
+    nobody = _offered(SupportOffer(circle=False, moderators=False, has_plan=True))
+    assert nobody == ["📋 My safety plan", "Crisis resources"]
+    for offer in (SupportOffer(True, True, True), SupportOffer(False, False, False)):
+        assert "circle" not in texts.support_lines(offer) or offer.circle
 
 
 def test_trend_lines_reflect_without_judging() -> None:
@@ -92,9 +118,10 @@ def test_questions_carry_the_day_and_fit_telegram_limits() -> None:
         for row_ in message.buttons:
             for _, data in row_:
                 assert len(data.encode()) <= 64 and "20260310" in data
-    assert [label for label, _ in mood_question(TODAY).buttons[0]] == [
-        "1 😞", "2 🙁", "3 😐", "4 🙂", "5 😄",
+    assert [label for r in mood_question(TODAY).buttons for label, _ in r] == [
+        "1 😞 awful", "2 🙁 bad", "3 😐 okay", "4 🙂 good", "5 😄 great",
     ]  # fmt: skip
+    assert max(len(r) for r in mood_question(TODAY).buttons) <= 3  # whole words on a phone
     labels = [label for r in confidence_question(TODAY, 3).buttons for label, _ in r]
     assert labels == [str(n) for n in range(11)]
     assert parse_day_code("20260310") == TODAY

@@ -44,13 +44,14 @@ async def check_in(user: EmulatedUser, mood: int, confidence: int, note: str | N
     await user.emulator.wait_until(lambda: "private note" in question.shown_text)
     if note is None:
         await user.tap("Skip")
-        await user.emulator.wait_until(lambda: "Thank you for checking in" in question.shown_text)
+        # Every reply shows today's answers; a hard day's thanks come before them.
+        await user.emulator.wait_until(lambda: "Today: mood" in question.shown_text)
         return question
     await user.tap("Add a note")
     await user.emulator.wait_until(lambda: "Write your note" in question.shown_text)
     user.send(note)
     reply = await user.next_message()
-    while "Thank you for checking in" not in reply.shown_text:
+    while "Today: mood" not in reply.shown_text:
         reply = await user.next_message()
     return reply
 
@@ -117,19 +118,41 @@ async def test_crisis_language_in_a_note_gets_resources_at_once(
     assert (await user.next_message()).shown_text == "Your note is saved, privately."
 
 
-async def test_two_hard_days_bring_gentle_support(
+async def test_a_first_hard_day_gets_support_first_and_nothing_cheerful(
     emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
 ) -> None:
     user = emulator.user()
     await onboard(user)
-    first = await check_in(user, 2, 3)
-    assert "hard day is information" not in first.shown_text
+    good = await check_in(user, 4, 7)
+    assert good.shown_text.startswith("Thank you for checking in. 🌱") and not good.buttons
+
+    clock.advance(timedelta(days=1))
+    user.skip_to_end()
+    question = await user.ask("/checkin")
+    await user.tap("2", question)
+    await emulator.wait_until(lambda: "confident" in question.shown_text)
+    await user.tap("6", question)
+    hard_day = "That sounds like a hard day. Thank you for checking in anyway."
+    await emulator.wait_until(lambda: question.shown_text.startswith(hard_day))  # before all
+    assert "Mood: 2 🙁 bad" in question.shown_text and "private note" in question.shown_text
+    await user.tap("Skip", question)
+    await emulator.wait_until(lambda: "Today: mood" in question.shown_text)
+    text = question.shown_text
+    assert text.startswith(hard_day)
+    assert text.index("crisis resources are below") < text.index("Today: mood 2 🙁 bad")
+    assert "You've checked in 2 days in a row." in text
+    for cheer in ("🌱", "🎉", "streak", "That's your doing"):
+        assert cheer not in text, cheer
+    # Not in a circle and no moderators here: the plan and the resources, never nothing.
+    assert question.button_labels == ["📋 Make a safety plan", "Crisis resources"]
+
     clock.advance(timedelta(days=1))
     second = await check_in(user, 1, 2)
-    assert "A hard day is information, not failure" in second.shown_text
-    await user.tap("Crisis resources")
+    assert second.shown_text.startswith("The last few days sound hard.")
+    await user.tap("Crisis resources", second)
     resources = await user.next_message()
-    assert "988" in resources.shown_text
+    while "988" not in resources.shown_text:
+        resources = await user.next_message()
 
 
 async def test_a_prompt_from_an_earlier_day_is_closed(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
 from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
@@ -84,13 +82,23 @@ async def test_a_circle_of_four_encourages_thanks_and_reports(
     alex.skip_to_end()
     answer = await bo.tap("Thanks", copies[0])
     assert answer.text is not None and "Thanks sent" in answer.text
+    await emulator.wait_until(lambda: copies[0].button_labels == ["💚 Thanked", "Report"])
     landed = await alex.next_message()
-    assert "your words landed" in landed.shown_text
-    again = await bo.tap("Thanks", copies[0])
+    # Which words landed, never who thanked.
+    assert landed.shown_text == (
+        "💚 Someone in your circle thanked you for “You've got this, one day at…”: your words "
+        "landed. Helping others is part of recovery too."
+    )
+    assert bo.first_name not in landed.shown_text and "Thanked" not in landed.shown_text
+    again = await bo.tap("Thanked", copies[0])
     assert again.text is not None and "already" in again.text
+    assert copies[0].button_labels == ["💚 Thanked", "Report"]
+    assert copies[2].button_labels == ["💚 Thanks", "Report"]  # only the thanker's copy changes
 
     report = await cy.tap("Report", copies[1])
     assert report.text is not None and "nobody will know" in report.text
+    await emulator.wait_until(lambda: copies[1].deleted)  # gone from the reporter's chat
+    assert not copies[0].deleted and not copies[2].deleted
     moderators = emulator.group(MOD_CHAT)
     await emulator.wait_until(lambda: any("Report" in m.shown_text for m in moderators.messages))
     alert = next(m for m in moderators.messages if "Report" in m.shown_text)
@@ -228,17 +236,17 @@ async def test_ask_and_an_answer_that_reaches_only_the_asker(
 
 
 async def test_a_hard_day_can_be_shared_with_the_circle(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+    emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
-    for _ in range(2):
-        await answer_checkin(alex, 1, 2)
-        await alex.tap("Skip")
-        await emulator.wait_until(lambda: "Thank you" in alex.last_message.shown_text)
-        clock.advance(timedelta(days=1))
+    await answer_checkin(alex, 1, 2)  # the first hard day is enough
+    await alex.tap("Skip")
+    await emulator.wait_until(lambda: "Today: mood" in alex.last_message.shown_text)
     reply = alex.last_message
-    assert reply.find_button("Let my circle know") is not None
+    # In a circle: the circle first, not a moderator.
+    assert reply.button_labels == ["Let my circle know", "Let my circle know it's me",
+                                   "📋 Make a safety plan", "Crisis resources"]  # fmt: skip
     alex.skip_to_end()
     bo.skip_to_end()
     await alex.tap("Let my circle know", reply)
@@ -249,6 +257,14 @@ async def test_a_hard_day_can_be_shared_with_the_circle(
     await bo.next_message()
     bo.send("Thinking of you. Tomorrow is a new day.")
     assert "Thinking of you" in (await message_with_button(alex, "Thanks")).shown_text
+
+    # Pressed again after leaving the circle: what else there is, not a refusal.
+    await alex.ask("/leave")
+    await alex.tap("Let my circle know it's me", reply)
+    support = await alex.next_message()
+    assert "You don't have to carry it alone" in support.shown_text
+    assert support.button_labels == ["Talk to a moderator", "📋 Make a safety plan",
+                                     "Crisis resources"]  # fmt: skip
 
 
 async def test_crisis_alert_is_taken_and_becomes_a_private_thread(

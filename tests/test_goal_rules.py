@@ -237,3 +237,17 @@ async def test_a_nudge_is_queued_once_even_when_its_due_row_comes_round_again(
             assert await outbox.pending_count(session) == 1
     finally:
         await services.close()
+
+
+def test_the_stock_kind_phrase_is_said_in_one_place_only() -> None:
+    # Said after every over-limit count, "not today" and hard day, it stopped being kind.
+    root = Path(__file__).resolve().parents[1] / "bot"
+    said = sum(path.read_text("utf-8").count("information, not failure")
+               for path in root.rglob("*.py"))  # fmt: skip
+    assert said == 1
+
+
+def test_limit_lines_tell_none_logged_from_not_logged_yet() -> None:
+    none_yet = limit_progress(LimitPeriod.DAY, 2, [count("2026-03-06", 1)], d("2026-03-07"))
+    zero = limit_progress(LimitPeriod.DAY, 2, [count("2026-03-07", 0)], d("2026-03-07"))
+    assert (none_yet.logged, none_yet.total, zero.logged, zero.total) == (False, 0, True, 0)

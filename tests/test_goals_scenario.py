@@ -127,6 +127,9 @@ async def test_a_limit_goal_per_week_once_a_week_with_counts(
     await user.emulator.wait_until(lambda: "is set" in user.last_message.shown_text)
     created = user.last_message.shown_text
     assert "every Sunday at 19:45" in created and "at most 3 a week" in created
+    listed = await user.ask("/goals")
+    assert "New: first nudge on Sun 08 Mar at 19:45." in listed.shown_text
+    assert "of at most" not in listed.shown_text
 
     user.skip_to_end()
     clock.advance(timedelta(days=6, hours=9, minutes=46))  # Sunday 8 March, 19:46 Berlin
@@ -142,7 +145,61 @@ async def test_a_limit_goal_per_week_once_a_week_with_counts(
     await edited_to(user, question, "Send the number")
     over = await user.ask("5")
     assert "This week: 5 of at most 3" in over.shown_text
-    assert "information, not failure" in over.shown_text
+    assert "That's above your aim." in over.shown_text and "A new week starts" in over.shown_text
+    # No question the buttons cannot answer (there are none), and no stock phrase.
+    assert "?" not in over.shown_text and not over.buttons
+    assert "information, not failure" not in over.shown_text
+    assert "This week: 5 logged, at most 3" in (await user.ask("/goals")).shown_text
+
+
+async def goals_overview(user: EmulatedUser) -> SentMessage:
+    """/goals, past any nudge that arrives meanwhile."""
+    user.skip_to_end()
+    message = await user.ask("/goals")
+    while "Your goals" not in message.shown_text:
+        message = await user.next_message()
+    return message
+
+
+async def test_a_new_goal_reads_new_and_a_limit_tells_none_from_not_yet(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="America/New_York", at="20:00")  # 04:00 there
+    await new_habit(user, "Walk 20 minutes", at="07:00")
+    await new_habit(user, "Call my sponsor", at="02:30")  # today's 02:30 has passed
+    await user.ask("/newgoal")
+    kind = await user.ask("At most 2 coffees a day")
+    await user.tap("A limit", kind)
+    await edited_to(user, kind, "per day or per week")
+    await user.tap("Per day", kind)
+    await edited_to(user, kind, "most you want to allow per day")
+    schedule = await user.ask("2")
+    await user.tap("Every day", schedule)
+    await edited_to(user, schedule, "At what time")
+    await user.tap("21:00", schedule)
+    await edited_to(user, schedule, "why does this goal matter")
+    await user.tap("Skip")
+    await emulator.wait_until(lambda: "is set" in user.last_message.shown_text)
+
+    first_day = (await goals_overview(user)).shown_text
+    # The member's own times and zone (07:00 in New York is 12:00 UTC), not "0 of 7".
+    assert "New: first nudge today at 07:00." in first_day
+    assert "New: first nudge tomorrow at 02:30." in first_day
+    assert "New: first nudge today at 21:00." in first_day
+    assert "of the last 7 days" not in first_day and "logged" not in first_day
+
+    clock.advance(timedelta(days=1))  # 04:00 the next day in New York
+    second_day = (await goals_overview(user)).shown_text
+    assert "New:" not in second_day
+    assert "Done 0 of 2 days so far." in second_day
+    assert "Today: not logged yet, at most 2." in second_day
+    question = await user.ask("/done 3")
+    while "At most 2 coffees a day" not in question.shown_text:  # past a nudge meanwhile
+        question = await user.next_message()
+    await user.tap("0", question)
+    await edited_to(user, question, "Logged 0 for today")
+    assert "Today: 0 logged, at most 2." in (await goals_overview(user)).shown_text
 
 
 async def test_cancel_at_every_step_keeps_nothing(
@@ -224,7 +281,7 @@ async def test_not_today_reasons_and_one_snooze(
     # The next message is the answer to /crisis: no third nudge came in between.
     assert "If you need help right now" in (await user.ask("/crisis")).shown_text
     overview = await user.ask("/goals")
-    assert "Done 0 of the last 7 days" in overview.shown_text
+    assert "Done 0 of 1 day so far" in overview.shown_text  # answered: no longer "New"
     assert "Not-today reasons, last 30 days: stress 1" in overview.shown_text
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
-from bot.emulator import BotApiEmulator
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.helpers import message_with_button, onboard, rows_holding
 from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
 
@@ -105,3 +105,62 @@ async def test_moving_time_zone_moves_the_next_celebration(
     assert due() == "2026-03-03T00:00:00+00:00"  # 09:00 in Tokyo
     await user.ask("/timezone America/New_York")
     assert due() == "2026-03-03T14:00:00+00:00"  # 09:00 in New York
+
+
+def milestone_shares(db_path: Path) -> list[str]:
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT text FROM relays WHERE kind = 'milestone' ORDER BY id")
+        return [str(r[0]) for r in rows]
+
+
+async def test_a_setback_is_never_revealed_by_a_milestone_share(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    name = await pseudonym_of(alex)
+    none_yet = await alex.ask("/journey")
+    await alex.tap("It starts today", none_yet)  # Monday 2 March
+    ask = await message_with_button(alex, "Share them with my circle")
+    await alex.tap("Share them with my circle", ask)
+    await emulator.wait_until(lambda: "will hear" in ask.shown_text)
+    clock.advance(timedelta(hours=23, minutes=1))  # Tuesday 09:01 in Berlin: 1 day
+    assert "reached 1 day" in (await message_with_button(bo, "Send encouragement")).shown_text
+
+    alex.skip_to_end()
+    recorded = await alex.ask("/setback")  # today; the next journey starts on Wednesday
+    assert "Your circle won't hear about it" in recorded.shown_text
+    await alex.tap("Skip", await alex.next_message())
+
+    def celebrated(label: str) -> int:
+        return sum(f"{label} on your recovery journey" in m.shown_text for m in alex.messages)
+
+    clock.advance(timedelta(days=2))  # Thursday 09:01: 1 day again, for alex alone
+    await emulator.wait_until(lambda: celebrated("1 day") == 2)
+    assert milestone_shares(db_path) == [f"🎉 {name} reached 1 day."]
+    alex.skip_to_end()
+    held = await alex.ask("/journey")
+    assert "stay between us until you say yes again" in held.shown_text
+
+    clock.advance(timedelta(days=6))  # Wednesday 11 March: 7 days, and the question
+    await emulator.wait_until(lambda: celebrated("7 days") == 1)
+    seven = next(m for m in alex.messages if "7 days on your recovery journey" in m.shown_text)
+    assert "Would you like your circle to hear about this one?" in seven.shown_text
+    assert seven.button_labels == ["Share it with my circle", "Keep it private"]
+    assert len(milestone_shares(db_path)) == 1  # nothing until they say yes
+    bo.skip_to_end()
+    await alex.tap("Share it with my circle", seven)
+    shared = await message_with_button(bo, "Send encouragement")
+    assert shared.shown_text == f"🎉 {name} reached 7 days."
+    await emulator.wait_until(lambda: "Your circle will hear about it" in seven.shown_text)
+    stale = await alex.callback_answer(alex.press_data("jr:ms:y:7", seven))
+    assert stale.text is not None and "expired" in stale.text  # said once is enough
+
+    clock.advance(timedelta(days=7))  # 14 days: shared as before, without asking
+    later = await message_with_button(bo, "Send encouragement")
+    assert "reached 14 days" in later.shown_text
+
+
+async def pseudonym_of(user: EmulatedUser) -> str:
+    shown = (await user.ask("/circle")).shown_text
+    return shown.split("You are ")[1].removesuffix(" here.")

@@ -161,9 +161,14 @@ async def test_a_report_deleted_from_every_recipients_chat(
 ) -> None:
     code = await new_circle(emulator)
     alex, bo, cy = [await member_in(emulator, code) for _ in range(3)]
+    name = await pseudonym_of(alex)
     await alex.ask("/encourage something unkind")
     copies = [await message_with_button(u, "Thanks") for u in (bo, cy)]
+    bo.skip_to_end()
     await bo.tap("Report", copies[0])
+    # Gone from the reporter's own chat at once, before any moderator has looked.
+    await emulator.wait_until(lambda: copies[0].deleted)
+    assert not copies[1].deleted
     report = await mod_message(emulator, "Report #")
     assert report.button_labels == ["Dismiss", "🗑 Delete everywhere", "Warn", "Mute", "Ban"]
     listed = await emulator.user(OPERATOR).ask("/reports")
@@ -173,6 +178,14 @@ async def test_a_report_deleted_from_every_recipients_chat(
     await emulator.wait_until(lambda: all(copy.deleted for copy in copies))
     await emulator.wait_until(lambda: "Deleted from 2 chats" in report.shown_text)
     assert report.button_labels == []
+    outcome = await bo.next_message()  # the reporter hears what came of it
+    assert outcome.shown_text == (
+        f"A moderator looked at the message you reported (from {name}) and removed it, for "
+        "everyone in the circle. Thank you for looking out for your circle. 💚"
+    )
+    moderator = emulator.user(OPERATOR)
+    assert moderator.first_name not in outcome.shown_text  # never who decided
+    cy.skip_to_end()  # cy did not report: no outcome for them
     assert "no open reports" in (await emulator.user(OPERATOR).ask("/reports")).shown_text
     thanks = await bo.callback_answer(bo.press_data(copies[0].buttons[0]["callback_data"]))
     assert thanks.text is not None and "expired" in thanks.text  # nothing to thank any more
@@ -185,10 +198,14 @@ async def test_report_buttons_warn_and_dismiss(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     code = await new_circle(emulator)
-    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    alex, bo, cy = [await member_in(emulator, code) for _ in range(3)]
+    name = await pseudonym_of(alex)
     await alex.ask("/encourage meh")
-    copy = await message_with_button(bo, "Thanks")
-    await bo.tap("Report", copy)
+    copies = [await message_with_button(u, "Thanks") for u in (bo, cy)]
+    for reporter, copy in zip((bo, cy), copies, strict=True):
+        reporter.skip_to_end()
+        await reporter.tap("Report", copy)
+        await emulator.wait_until(lambda c=copy: c.deleted)  # type: ignore[misc]
     report = await mod_message(emulator, "Report #")
     operator = emulator.user(OPERATOR)
     warned = await operator.tap("Warn", report)
@@ -197,6 +214,12 @@ async def test_report_buttons_warn_and_dismiss(
     assert "Dismiss" in report.button_labels  # still open: a warning does not close it
     await operator.tap("Dismiss", report)
     await emulator.wait_until(lambda: "Dismissed" in report.shown_text)
+    for reporter in (bo, cy):  # each reporter, once, and nothing after the warning
+        outcome = await reporter.next_message()
+        assert outcome.shown_text.startswith(
+            f"A moderator looked at the message you reported (from {name}) and decided to "
+            "leave it."
+        )
     stale = await operator.callback_answer(operator.press_data("mr:dismiss:999", report))
     assert stale.text is not None and "expired" in stale.text
 

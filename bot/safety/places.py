@@ -26,6 +26,7 @@ class Place(StrEnum):
     MESSAGE = "message"  # typed to the bot with nothing pending
     CAPTION = "caption"
     COMMAND = "command"  # a command's argument
+    CHECKIN = "checkin"  # a hard check-in, where the member asked to talk: no words at all
 
     @property
     def private(self) -> bool:
@@ -39,7 +40,9 @@ class Place(StrEnum):
         return self not in _ANSWERED_BY_SCREEN
 
 
-_PRIVATE = frozenset({Place.NOTE, Place.SETBACK_NOTE, Place.GOAL, Place.SAFETY_PLAN, Place.EDIT})
+_PRIVATE = frozenset(
+    {Place.NOTE, Place.SETBACK_NOTE, Place.GOAL, Place.SAFETY_PLAN, Place.EDIT, Place.CHECKIN}
+)
 # A command with crisis words in it is answered by the crisis answer alone: "I don't know
 # that command" or a date error must never follow it. /encourage, /ask and /newgoal map to
 # places of their own, whose words are kept.

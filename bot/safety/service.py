@@ -85,8 +85,11 @@ class SafetyNet:
             open_alert = await alert_rows.open_for(session, user_id, now - ONE_ALERT_FOR)
             if open_alert is not None:
                 tier = open_alert.tier
-                if verdict.tier is Tier.URGENT and tier != Tier.URGENT:
-                    tier = Tier.URGENT.value
+                # Crisis words outrank a request to talk, as urgent outranks concern.
+                if tier == texts.REQUEST_TIER or (
+                    verdict.tier is Tier.URGENT and tier != Tier.URGENT
+                ):
+                    tier = verdict.tier.value
                     # A private place's signs never join an alert that shows shared words.
                     shown = open_alert.categories if place.private else categories
                     await alert_rows.escalate(session, open_alert.id, tier, shown)
@@ -133,6 +136,36 @@ class SafetyNet:
             )
             key = f"alert:{alert_id}:asked:{now.isoformat()}"
             await self._to_moderators(session, key, message)
+        self._wake()
+        return True
+
+    async def request_talk(self, user_id: int) -> bool:
+        """After a hard check-in the member asked to talk to a peer moderator: an alert of its
+        own tier, without words, repeated until someone takes it (or their open alert, asked
+        about again). False when there is no moderators' chat to hear it."""
+        if not self._chat:
+            return False
+        now = self._clock.now()
+        async with self._db.read() as session:
+            open_alert = await alert_rows.open_for(session, user_id, now - ONE_ALERT_FOR)
+        if open_alert is not None:
+            return await self.request_contact(user_id, open_alert.id)
+        async with self._db.transaction() as session:
+            member = await member_rows.get(session, user_id)
+            if member is None:
+                return False
+            circle = await circle_rows.circle_of(session, user_id)
+            circle_name = circle.name if circle else None
+            alert_id = await alert_rows.create(
+                session, user_id=user_id, source=Place.CHECKIN.value, circle_name=circle_name,
+                pseudonym=member.pseudonym, text=None, now=now, tier=texts.REQUEST_TIER,
+            )  # fmt: skip
+            await alert_rows.mark(session, alert_id, "contact_requested_at", now)
+            message = alert_message(
+                alert_id, texts.REQUEST_TIER, circle_name, member.pseudonym,
+                Place.CHECKIN.value, "", None,
+            )  # fmt: skip
+            await self._to_moderators(session, f"alert:{alert_id}", message)
         self._wake()
         return True
 

@@ -21,6 +21,10 @@ class Told(StrEnum):
     FAILED = "failed"  # the database failed: nobody could be let know
 
 
+# The tier of an alert the member raised themselves, asking to talk after a hard check-in:
+# no crisis words were screened. It is repeated until taken, like any request for contact.
+REQUEST_TIER = "request"
+
 BUTTON_ASK_MODERATOR = "Ask a moderator to reach out"
 BUTTON_TAKE = "I'll reach out"
 BUTTON_RESOLVED = "Resolved"
@@ -143,6 +147,7 @@ _PLACES = {
     Place.MESSAGE: "a message to the bot",
     Place.CAPTION: "a photo's caption",
     Place.COMMAND: "a command",
+    Place.CHECKIN: "a hard check-in",
 }
 _CATEGORY_WORDS = {
     "intent": "intent", "plan_means": "plan or means", "preparation": "preparation",
@@ -163,6 +168,12 @@ def alert_text(
     categories: str, text: str | None,
 ) -> str:  # fmt: skip
     where = f"circle <b>{escape(circle)}</b>" if circle else "no circle"
+    if tier == REQUEST_TIER:
+        return (
+            f"🙋 <b>Request #{alert_id}</b>: {where}, <b>{escape(pseudonym)}</b> had a hard day "
+            "at their check-in and asked to talk to a peer moderator. Their check-in stays "
+            f'private. Press "I\'ll reach out", then /tell {alert_id}.'
+        )
     signs = ", ".join(_CATEGORY_WORDS.get(c, c) for c in categories.split(",") if c)
     head = (
         f"🆘 <b>Urgent crisis alert #{alert_id}</b>"
@@ -183,7 +194,7 @@ def alert_text(
 
 
 def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: str | None) -> str:
-    level = "urgent" if tier == Tier.URGENT else "concern"
+    level = "urgent" if tier == Tier.URGENT else "concern"  # a request is escalated first
     body = f"\n\n{escape(clip(text, ALERT_TEXT_LIMIT))}" if text is not None else ""
     return (
         f"↪️ <b>Alert #{alert_id}</b> ({level}): <b>{escape(pseudonym)}</b> wrote again, in "
