@@ -439,9 +439,7 @@ def _times(count: int) -> str:
 
 def _encouragement_line(given: int, received: int) -> str | None:
     if given and received:
-        return (
-            f"You sent encouragement {_times(given)}, and it came back to you {_times(received)}."
-        )
+        return f"You sent encouragement {_times(given)} and received it {_times(received)}."
     if given:
         return f"You sent encouragement {_times(given)}. It means more than it may seem."
     if received:
