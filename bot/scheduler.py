@@ -81,6 +81,16 @@ def nudge_push(goal: Goal, day: date) -> Push:
     return Push(f"nudge:{goal.id}:{day}", "nudge", part)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A member's push due now, or within the hour after their first one that is."""
+
+    due: datetime
+    push: Push | None  # None when it need not go: answered already, paused, too late
+    goal: GoalRow | None = None  # a nudge's goal, whose due row moves on when it is taken
+    moves_checkin: bool = False  # the check-in's due row moves on when it is taken
+
+
 @dataclass
 class SweepResult:
     enqueued: int = 0
@@ -180,8 +190,12 @@ class DueSweeper:
             for row, day in wanted:
                 prompt = checkin_push(row.user_id, day)
                 if row.user_id in along:
-                    goals = along[row.user_id]
-                    enqueued += await self._push_together(session, row, [prompt], goals, now)
+                    assert row.next_checkin_at is not None  # moved on in bulk, below
+                    candidates = [Candidate(row.next_checkin_at, prompt)]
+                    candidates += await self._goal_candidates(
+                        session, row, along[row.user_id], now
+                    )
+                    enqueued += await self._push_together(session, row, candidates, now)
                 else:
                     messages.append(prompt.alone(row.user_id))
             enqueued += await outbox.enqueue_many(session, messages, now, now)
@@ -273,8 +287,9 @@ class DueSweeper:
                 )
                 goals = [row, *(g for g in along if g.id != row.id)]
                 gone_along.update(g.id for g in goals)
-                prompts = await self._checkin_along(session, member, due, day, now)
-                sent = await self._push_together(session, member, prompts, goals, now)
+                candidates = await self._goal_candidates(session, member, goals, now)
+                candidates += await self._checkin_along(session, member, due, day, now)
+                sent = await self._push_together(session, member, candidates, now)
                 result.add(SweepResult(sent, 0 if sent else 1))
         return result, len(rows) == limit
 
@@ -301,41 +316,49 @@ class DueSweeper:
 
     async def _checkin_along(
         self, session: Session, member: MemberRow, first: datetime, day: date, now: datetime
-    ) -> list[Push]:
-        """The member's check-in prompt, when it is due within the hour after `first` on the
-        same day: its due row advances now, and the prompt goes along unless it needn't."""
+    ) -> list[Candidate]:
+        """The member's check-in, when it is due within the hour after `first` that day."""
         due = member.next_checkin_at
-        zone = zone_of(member.timezone)
-        if due is None or due >= first + WINDOW or local_date(due, zone) != day:
+        if (
+            due is None
+            or due >= first + WINDOW
+            or local_date(due, zone_of(member.timezone)) != day
+        ):
             return []
-        at = parse_hhmm(member.checkin_time)
-        assert at is not None
-        next_at = next_daily(max(due, now), at, zone)
-        await member_rows.update(session, member.user_id, next_checkin_at=next_at)
-        if self._skip_reason(member, due, now) is not None:
-            return []
-        if await checkin_rows.exists(session, member.user_id, day):
-            return []
-        return [checkin_push(member.user_id, day)]
+        wanted = self._skip_reason(member, due, now) is None and not await checkin_rows.exists(
+            session, member.user_id, day
+        )
+        push = checkin_push(member.user_id, day) if wanted else None
+        return [Candidate(due, push, moves_checkin=True)]
 
-    async def _push_together(
-        self, session: Session, member: MemberRow, pushes: list[Push], goals: list[GoalRow],
-        now: datetime,
-    ) -> int:  # fmt: skip
-        """Advance these goals' due rows, then queue every push still wanted: one message
-        when it is one push, else combined (as few as fit). Returns messages queued."""
+    async def _goal_candidates(
+        self, session: Session, member: MemberRow, goals: list[GoalRow], now: datetime
+    ) -> list[Candidate]:
         zone = zone_of(member.timezone)
-        pushes = list(pushes)
+        candidates: list[Candidate] = []
         for row in goals:
             assert row.next_nudge_at is not None
             goal, due = Goal.from_row(row), row.next_nudge_at
             day = local_date(due, zone)
-            next_at = next_nudge(goal, max(due, now), member.timezone)
-            await goal_rows.update(session, goal.id, next_nudge_at=next_at)
-            if self._skip_reason(member, due, now) is None and not await goal_rows.answered(
+            wanted = self._skip_reason(member, due, now) is None and not await goal_rows.answered(
                 session, goal.id, day
-            ):
-                pushes.append(nudge_push(goal, day))
+            )
+            candidates.append(Candidate(due, nudge_push(goal, day) if wanted else None, row))
+        return candidates
+
+    async def _push_together(
+        self, session: Session, member: MemberRow, candidates: list[Candidate], now: datetime
+    ) -> int:
+        """Move the due rows on and queue the pushes still wanted: one message when it is
+        one push, else combined (as few as fit). Returns how many messages were queued."""
+        due_now = [c for c in candidates if c.due <= now]
+        early = [c for c in candidates if c.due > now and c.push is not None]
+        # A push not yet due comes early only to join one that is, never on its own; one
+        # that needn't go is left to its own moment.
+        taken = due_now + early if early and any(c.push for c in due_now) else due_now
+        for candidate in taken:
+            await self._move_on(session, member, candidate, now)
+        pushes = [c.push for c in taken if c.push is not None]
         held = await outbox.existing_keys(session, [push.key for push in pushes])
         pushes = [push for push in pushes if push.key not in held]
         by_part = {push.part.id: push for push in pushes}
@@ -354,6 +377,21 @@ class DueSweeper:
             message = outbox.NewMessage(key, user_id, user_id, "combined", payload)
             queued += await outbox.enqueue_one(session, message, now)
         return queued
+
+    async def _move_on(
+        self, session: Session, member: MemberRow, candidate: Candidate, now: datetime
+    ) -> None:
+        """Advance the candidate's due row past this occurrence."""
+        after = max(candidate.due, now)
+        if candidate.goal is not None:
+            goal = Goal.from_row(candidate.goal)
+            next_at = next_nudge(goal, after, member.timezone)
+            await goal_rows.update(session, goal.id, next_nudge_at=next_at)
+        if candidate.moves_checkin:
+            at = parse_hhmm(member.checkin_time)
+            assert at is not None
+            next_at = next_daily(after, at, zone_of(member.timezone))
+            await member_rows.update(session, member.user_id, next_checkin_at=next_at)
 
     async def _snooze_batch(self) -> tuple[SweepResult, bool]:
         """ "Remind me in an hour": the same day's question once more, without a snooze."""

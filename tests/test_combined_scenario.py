@@ -162,3 +162,30 @@ async def test_a_checkin_done_early_leaves_the_goals_together_and_a_snooze_asks_
     again = user.messages[-1]
     assert "Call my sponsor" in again.shown_text and "an hour later" in again.shown_text
     assert "Walk 20 minutes" not in again.shown_text
+
+
+async def test_nothing_comes_early_unless_it_joins_a_push_that_is_due(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="20:00")
+    await new_habit(user, "Walk 20 minutes", at="19:30")
+    user.skip_to_end()
+    assert "done" in (await user.ask("/done 1")).shown_text  # its nudge need not come
+    before = len(sent_to(emulator, user))
+    clock.advance(timedelta(hours=10, minutes=30, seconds=30))  # 19:30:30
+    with sqlite3.connect(db_path) as conn:
+        await emulator.wait_until(
+            lambda: (
+                conn.execute("SELECT next_nudge_at FROM goals").fetchone()[0]
+                == "2026-03-03T19:30:00+00:00"
+            )
+        )
+        # The check-in, due within the hour, waits for its own time: nothing to join.
+        assert conn.execute("SELECT next_checkin_at FROM members").fetchone()[0] == (
+            "2026-03-02T20:00:00+00:00"
+        )
+    assert len(sent_to(emulator, user)) == before
+    clock.advance(timedelta(minutes=30))  # 20:00:30
+    await emulator.wait_until(lambda: len(sent_to(emulator, user)) == before + 1)
+    assert sent_to(emulator, user)[-1] == texts.ASK_MOOD  # on its own, as always
