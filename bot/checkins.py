@@ -198,6 +198,7 @@ class CheckinService:
         if not upto or upto[-1].local_date != day:
             return None
         this_week = period_stats(upto, day - timedelta(days=TREND_WINDOW - 1), day)
+        until = today if today is not None and today > day else day  # the streak's last day
         last_week = period_stats(
             upto, day - timedelta(days=2 * TREND_WINDOW - 1), day - timedelta(days=TREND_WINDOW)
         )
@@ -205,9 +206,7 @@ class CheckinService:
             day=day,
             mood=upto[-1].mood,
             confidence=upto[-1].confidence,
-            streak=streak([d for d in days if d <= day], day)
-            if today is None or day >= today
-            else streak([d for d in days if d <= today], today),
+            streak=streak([d for d in days if d <= until], until),
             confidence_change=change(this_week.confidence, last_week.confidence),
             gentle_support=needs_gentle_support(list(reversed(upto))),
             filled_in_later=upto[-1].filled_in_later,

@@ -60,14 +60,13 @@ class Push:
     part: Part
 
     def alone(self, user_id: int) -> outbox.NewMessage:
-        return outbox.NewMessage(self.key, user_id, user_id, self.kind,
-                                 self.part.message.to_json())  # fmt: skip
+        payload = self.part.message.to_json()
+        return outbox.NewMessage(self.key, user_id, user_id, self.kind, payload)
 
 
 def checkin_push(user_id: int, day: date) -> Push:
     # Answering grows the five mood buttons to eleven for confidence.
-    part = Part("ci", texts.CHECKIN_PART_TITLE, mood_question(day),
-                len(CONFIDENCES))  # fmt: skip
+    part = Part("ci", texts.CHECKIN_PART_TITLE, mood_question(day), len(CONFIDENCES))
     return Push(f"checkin:{user_id}:{day}", "checkin", part)
 
 
@@ -224,7 +223,7 @@ class DueSweeper:
                     f"weekly:{row.user_id}:{day}",
                     row,
                     "weekly",
-                    await self._reflection(session, row.user_id, day, now),
+                    await self._reflection(session, row, day, now),
                 ):
                     result.enqueued += 1
                 else:
@@ -468,13 +467,10 @@ class DueSweeper:
         return added
 
     async def _reflection(
-        self, session: Session, user_id: int, day: date, now: datetime
+        self, session: Session, row: MemberRow, day: date, now: datetime
     ) -> OutgoingMessage:
-        row = await member_rows.get(session, user_id)
-        zone = zone_of(row.timezone if row else "UTC")
-        return OutgoingMessage(
-            texts.weekly_reflection(await week_summary(session, user_id, day, zone, now))
-        )
+        week = await week_summary(session, row.user_id, day, zone_of(row.timezone), now)
+        return OutgoingMessage(texts.weekly_reflection(week))
 
     async def _enqueue(
         self, session: Session, key: str, row: MemberRow, kind: str, message: OutgoingMessage
