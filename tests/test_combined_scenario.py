@@ -137,7 +137,8 @@ async def test_a_checkin_done_early_leaves_the_goals_together_and_a_snooze_asks_
     await onboard(user, zone="UTC", at="20:00")
     await new_habit(user, "Walk 20 minutes", at="20:00")
     await new_habit(user, "Call my sponsor", at="20:00")
-    sponsor = goal_ids(db_path)["Call my sponsor"]
+    ids = goal_ids(db_path)
+    walk, sponsor = ids["Walk 20 minutes"], ids["Call my sponsor"]
     user.skip_to_end()
     question = await user.ask("/checkin")  # earlier in the day
     await user.tap("3", question)
@@ -156,6 +157,12 @@ async def test_a_checkin_done_early_leaves_the_goals_together_and_a_snooze_asks_
     assert "Walk 20 minutes: how did it go?" in combined.shown_text
     assert f"gl:d:{sponsor}:{TODAY}" in data_of(combined)  # still answerable here
     assert f"gl:z:{sponsor}:{TODAY}" not in data_of(combined)  # one snooze
+    await press(user, combined, f"gl:n:{walk}:{TODAY}")  # "not today" grows into reasons
+    await edited_to(user, combined, "what got in the way?")
+    await press(user, combined, f"gl:r:{walk}:{TODAY}:stress")
+    await edited_to(user, combined, "Noted.")
+    assert f"gl:d:{sponsor}:{TODAY}" in data_of(combined)
+    assert "⬇ 1 · Walk 20 minutes" not in combined.button_labels
 
     clock.advance(timedelta(hours=1))  # 21:00:30: the snoozed question, on its own
     await emulator.wait_until(lambda: len(sent_to(emulator, user)) == before + 2)
