@@ -26,6 +26,7 @@ from handlers import (
     alerts,
     checkins,
     circles,
+    combined,
     fallback,
     goals,
     journey,
@@ -79,6 +80,7 @@ def build_application(
         moderation,
         journey,
         goals,
+        combined,
         safety,
         fallback,
     ):
@@ -97,6 +99,11 @@ async def start_services(app: PeerApplication) -> Services:
         raise RuntimeError("build the application with build_application()")
     services = await Services.open(startup.settings, startup.clock, startup.rng)
     app.bot_data.running_services = services
+    if startup.settings.checkins.weekly_reflection_time is not None:
+        log.warning(
+            "checkins.weekly_reflection_time is no longer used: the weekly reflection follows "
+            "each member's check-in (see checkins.weekly_reflection_wait_minutes)"
+        )
     commands = [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
     await app.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
     worker = OutboxWorker(

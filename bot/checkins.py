@@ -20,6 +20,8 @@ MAX_NOTE = 4096  # Telegram's own message limit: a note is never cut short
 TREND_WINDOW = 7
 # A change in mean confidence smaller than this reads as "steady".
 STEADY_BELOW = 0.5
+# A missed day can be filled in this many days afterwards; older prompts stay closed.
+BACKFILL_DAYS = 2
 
 
 def day_code(day: date) -> str:
@@ -36,21 +38,49 @@ def parse_day_code(code: str) -> date | None:
         return None
 
 
-def mood_question(day: date) -> OutgoingMessage:
+def fillable(day: date, today: date) -> bool:
+    """Today, or a day at most BACKFILL_DAYS back: its check-in can still be given."""
+    return today - timedelta(days=BACKFILL_DAYS) <= day <= today
+
+
+def parse_checkin_day(argument: str | None, today: date) -> date | None:
+    """The day `/checkin [today|yesterday|YYYY-MM-DD]` names; None when it names none."""
+    text = (argument or "today").strip().lower()
+    if text == "today":
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def _past(day: date, today: date | None) -> date | None:
+    """`day` when it is over (the check-in is filled in later), else None."""
+    return day if today is not None and day < today else None
+
+
+def mood_question(day: date, today: date | None = None) -> OutgoingMessage:
+    """The first question; `today` tells a day filled in later from today's."""
     buttons = [(texts.mood_label(m), f"ci:m:{day_code(day)}:{m}") for m in MOODS]
+    past = _past(day, today)
+    text = texts.ASK_MOOD if past is None else texts.ask_mood_for(past)
     # Three to a row: a digit, a face and a word stay whole at phone width.
-    return OutgoingMessage(texts.ASK_MOOD, rows(buttons, 3))
+    return OutgoingMessage(text, rows(buttons, 3))
 
 
-def confidence_question(day: date, mood: int) -> OutgoingMessage:
+def confidence_question(day: date, mood: int, today: date | None = None) -> OutgoingMessage:
     buttons = [(str(c), f"ci:c:{day_code(day)}:{mood}:{c}") for c in CONFIDENCES]
-    return OutgoingMessage(texts.ask_confidence(mood), rows(buttons, 6))
+    return OutgoingMessage(texts.ask_confidence(mood, _past(day, today)), rows(buttons, 6))
 
 
-def note_question(day: date, mood: int, confidence: int, replaced: bool) -> OutgoingMessage:
+def note_question(
+    day: date, mood: int, confidence: int, replaced: bool, today: date | None = None
+) -> OutgoingMessage:
     suffix = f"{day_code(day)}:{'r' if replaced else 'n'}"
     return OutgoingMessage(
-        texts.ask_note(mood, confidence, is_low(mood, confidence)),
+        texts.ask_note(mood, confidence, is_low(mood, confidence), _past(day, today)),
         (
             (
                 (texts.BUTTON_ADD_NOTE, f"ci:note:{suffix}"),
@@ -119,6 +149,7 @@ class CheckinReflection:
     confidence_change: float | None
     low_today: bool  # this check-in alone is a hard day
     hard_days: bool  # two of the last three were
+    filled_in_later: bool = False
 
     @property
     def support(self) -> bool:
@@ -188,21 +219,32 @@ class CheckinService:
         """The member's local calendar day now."""
         return self._clock.now().astimezone(zone_of(timezone)).date()
 
-    async def record(self, user_id: int, day: date, mood: int, confidence: int) -> bool:
-        """Store the day's answers; True when they replaced earlier answers for that day."""
+    async def record(
+        self, user_id: int, day: date, mood: int, confidence: int, timezone: str
+    ) -> bool:
+        """Store the day's answers; True when they replaced earlier answers for that day.
+
+        A day already over is marked as filled in later; one past BACKFILL_DAYS is refused."""
         if mood not in MOODS or confidence not in CONFIDENCES:
             raise ValueError("answer out of range")
+        today = self.today(timezone)
+        if not fillable(day, today):
+            raise ValueError("day out of range")
         async with self._db.transaction() as session:
             return await checkin_rows.record(
-                session, user_id, day, mood, confidence, self._clock.now()
+                session, user_id, day, mood, confidence, self._clock.now(), day < today
             )
 
     async def add_note(self, user_id: int, day: date, note: str) -> bool:
         async with self._db.transaction() as session:
             return await checkin_rows.set_note(session, user_id, day, note[:MAX_NOTE])
 
-    async def reflect(self, user_id: int, day: date) -> CheckinReflection | None:
-        """The reply's content for the check-in of `day`; None when there is none."""
+    async def reflect(
+        self, user_id: int, day: date, today: date | None = None
+    ) -> CheckinReflection | None:
+        """The reply's content for the check-in of `day`; None when there is none.
+
+        For a day filled in later the streak is today's, which that day may have mended."""
         async with self._db.read() as session:
             history = await checkin_rows.since(session, user_id, day - timedelta(days=60))
             days = await checkin_rows.streak_dates(session, user_id)
@@ -210,6 +252,7 @@ class CheckinService:
         if not upto or upto[-1].local_date != day:
             return None
         this_week = period_stats(upto, day - timedelta(days=TREND_WINDOW - 1), day)
+        until = today if today is not None and today > day else day  # the streak's last day
         last_week = period_stats(
             upto, day - timedelta(days=2 * TREND_WINDOW - 1), day - timedelta(days=TREND_WINDOW)
         )
@@ -217,10 +260,11 @@ class CheckinService:
             day=day,
             mood=upto[-1].mood,
             confidence=upto[-1].confidence,
-            streak=streak([d for d in days if d <= day], day),
+            streak=streak([d for d in days if d <= until], until),
             confidence_change=change(this_week.confidence, last_week.confidence),
             low_today=is_low(upto[-1].mood, upto[-1].confidence),
             hard_days=needs_gentle_support(list(reversed(upto))),
+            filled_in_later=upto[-1].filled_in_later,
         )
 
     async def trend(self, user_id: int, today: date, days: int) -> TrendSummary:

@@ -7,6 +7,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -154,16 +155,25 @@ class CheckinSettings(_Section):
     weekly_reflection_day: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     ] = "sunday"
-    weekly_reflection_time: str = "19:00"
+    # The reflection follows that day's check-in; a member who has not checked in gets it
+    # this long after their check-in time.
+    weekly_reflection_wait_minutes: int = Field(default=60, ge=0, le=720)
+    # No longer used (the reflection follows each member's check-in); still accepted so
+    # that older configuration files load. Start-up logs a warning when it is set.
+    weekly_reflection_time: str | None = None
 
     @field_validator("weekly_reflection_time")
     @classmethod
-    def _valid_time(cls, value: str) -> str:
-        return MemberSettings._valid_time(value)
+    def _valid_time(cls, value: str | None) -> str | None:
+        return None if value is None else MemberSettings._valid_time(value)
 
     @property
     def weekly_weekday(self) -> int:
         return WEEKDAYS.index(self.weekly_reflection_day)
+
+    @property
+    def weekly_reflection_wait(self) -> timedelta:
+        return timedelta(minutes=self.weekly_reflection_wait_minutes)
 
 
 class SchedulerSettings(_Section):

@@ -15,7 +15,7 @@ from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.pseudonyms import draw_pseudonym
 from bot.sanctions import hash_of
-from bot.schedule import next_daily, next_weekly
+from bot.schedule import next_daily, next_weekly_delayed
 from bot.timeparse import parse_hhmm
 from bot.timezones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
 from storage import checkins as checkin_rows
@@ -217,10 +217,12 @@ class MemberService:
             return
         zone = zone_of(row.timezone)
         at = parse_hhmm(row.checkin_time)
-        weekly_at = parse_hhmm(self._checkins.weekly_reflection_time)
-        assert at is not None and weekly_at is not None
+        assert at is not None
+        # The reflection's latest moment; finishing that day's check-in brings it forward.
         weekly = (
-            next_weekly(now, self._checkins.weekly_weekday, weekly_at, zone)
+            next_weekly_delayed(
+                now, self._checkins.weekly_weekday, at, zone, self._checkins.weekly_reflection_wait
+            )
             if row.weekly_reflection
             else None
         )

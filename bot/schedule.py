@@ -47,6 +47,19 @@ def next_weekly(after: datetime, weekday: int, at: time, zone: tzinfo) -> dateti
     return next_on_weekdays(after, frozenset({weekday}), at, zone)
 
 
+def next_weekly_delayed(
+    after: datetime, weekday: int, at: time, zone: tzinfo, delay: timedelta
+) -> datetime:
+    """The first moment after `after` that is `weekday` at `at` in `zone` plus `delay`."""
+    return next_weekly(after - delay, weekday, at, zone) + delay
+
+
+def weekday_on_or_before(moment: datetime, weekday: int, zone: tzinfo) -> date:
+    """The last `weekday` (Monday=0) on or before the day it is in `zone` at `moment`."""
+    day = local_date(moment, zone)
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
 def local_date(moment: datetime, zone: tzinfo) -> date:
     """The calendar day it is in `zone` at `moment`."""
     return moment.astimezone(zone).date()

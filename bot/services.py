@@ -10,12 +10,14 @@ from bot.alerts import CrisisAlerts
 from bot.checkins import CheckinService
 from bot.circles import CircleService
 from bot.clock import Clock
+from bot.combined import CombinedMessages
 from bot.config import Settings
 from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.members import MemberService
 from bot.metrics import Metrics
 from bot.moderation import ModerationService
+from bot.reflection import ReflectionService
 from bot.safety.screen import screener_for
 from bot.safety.service import SafetyNet
 from bot.scheduler import DueSweeper
@@ -38,6 +40,8 @@ class Services:
     moderation: ModerationService
     stats: StatsService
     safety: SafetyNet
+    combined: CombinedMessages
+    reflections: ReflectionService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics = field(default_factory=Metrics)
@@ -80,6 +84,8 @@ class Services:
                 outbox_ready.set,
                 metrics,
             ),
+            combined=CombinedMessages(db),
+            reflections=ReflectionService(db, clock, settings.checkins.weekly_weekday),
             outbox_ready=outbox_ready,
             metrics=metrics,
         )

@@ -15,6 +15,7 @@ from bot.timezones import zone_of
 if TYPE_CHECKING:
     from bot.checkins import CheckinReflection, PeriodStats, SupportOffer, TrendSummary
     from bot.journey import JourneyMark, JourneyView
+    from bot.reflection import WeekSummary
 
 BUTTON_AGREE = "✅ I agree"
 BUTTON_NOT_NOW = "Not now"
@@ -332,10 +333,42 @@ NOTICE_CHANGED = (
 )
 NOTE_SAVED = "Your note is saved, privately."
 NOTE_TOO_LATE = "That check-in has closed, so the note wasn't attached. /checkin starts today's."
-CHECKIN_CLOSED = (
-    "This check-in was for {day} and has closed, so nothing was recorded. "
-    "/checkin records today's."
+BUTTON_USE_FOR_TODAY = "Use it for today"
+CHECKIN_USAGE = (
+    "/checkin checks in for today. To fill in a day you missed, send "
+    "<code>/checkin yesterday</code> (or a date like <code>/checkin 2026-03-01</code>): days "
+    "can be filled in up to 2 days later."
 )
+
+
+def day_label(day: date) -> str:
+    return f"{day:%a %d %b}"
+
+
+def ask_mood_for(day: date) -> str:
+    """The mood question for a day already over, filled in later."""
+    return f"Filling in {day_label(day)}: how was your mood that day?"
+
+
+def checkin_too_old(day: date, kept: bool, offer_today: bool) -> str:
+    """An old prompt's button: closed kindly, saying what is kept and what can still be."""
+    text = (
+        f"This check-in was for {day_label(day)}. Days can be filled in up to 2 days later, "
+        "so it has closed"
+    )
+    text += "; the answers you gave for that day are kept." if kept else ". Nothing was lost."
+    if offer_today:
+        text += " If that's how you feel today, your answer can count for today instead."
+    return text
+
+
+def backfill_too_old(day: date) -> str:
+    return (
+        f"{day_label(day)} is more than 2 days ago, so it can't be filled in now. Everything "
+        "you recorded is kept; /checkin records today's."
+    )
+
+
 CHECKIN_ALREADY_ANSWERED = "You've already answered this one. /checkin changes today's answers."
 
 
@@ -343,7 +376,14 @@ def mood_label(mood: int) -> str:
     return f"{mood} {MOOD_EMOJI[mood]} {MOOD_WORDS[mood]}"
 
 
-def ask_confidence(mood: int) -> str:
+def ask_confidence(mood: int, past: date | None = None) -> str:
+    """`past` names the day being filled in later; None for today."""
+    if past is not None:
+        return (
+            f"{day_label(past)}, mood: {mood_label(mood)}\n\n"
+            "That day, how confident did you feel that you could handle what it brought?\n"
+            "0 = not at all, 10 = completely."
+        )
     return (
         f"Mood: {mood_label(mood)}\n\n"
         "How confident do you feel that you can handle what today brings?\n"
@@ -356,9 +396,15 @@ HARD_DAYS = "The last few days sound hard. Thank you for checking in anyway."
 CHECKIN_REPLACED = "You had already checked in today, so these answers replace those."
 
 
-def ask_note(mood: int, confidence: int, low: bool = False) -> str:
+def ask_note(mood: int, confidence: int, low: bool = False, past: date | None = None) -> str:
+    """`past` names the day being filled in later; None for today."""
     # A hard day is acknowledged before anything else, the figures included.
     opening = f"{HARD_DAY}\n\n" if low else ""
+    if past is not None:
+        return (
+            f"{opening}{day_label(past)}: mood {mood_label(mood)} · Confidence: {confidence}/10"
+            "\n\nWould you like to add a private note about that day? Only you will see it."
+        )
     return (
         f"{opening}Mood: {mood_label(mood)} · Confidence: {confidence}/10\n\n"
         "Would you like to add a private note about today? Only you will see it."
@@ -390,10 +436,27 @@ def streak_line(days: int) -> str:
 
 
 def _today_line(reflection: CheckinReflection) -> str:
-    return f"Today: mood {mood_label(reflection.mood)} · confidence {reflection.confidence}/10"
+    """The answers, named by their day when it was filled in later."""
+    figures = f"mood {mood_label(reflection.mood)} · confidence {reflection.confidence}/10"
+    if reflection.filled_in_later:
+        return f"{day_label(reflection.day)}: {figures}"
+    return f"Today: {figures}"
 
 
 def checkin_reply(reflection: CheckinReflection, replaced: bool, note_saved: bool = False) -> str:
+    if reflection.filled_in_later:
+        day = day_label(reflection.day)
+        lines = [
+            f"Thank you for checking in for {day}. It's marked as filled in later. 🌱",
+            _today_line(reflection),
+        ]
+        if replaced:
+            lines.append("You had already checked in for that day; these answers replace those.")
+        if reflection.streak:  # filling in an older day can leave today's streak at 0
+            lines.append(streak_line(reflection.streak))
+        if note_saved:
+            lines.insert(0, NOTE_SAVED)
+        return "\n".join(lines)
     lines = [
         "Thank you for checking in. 🌱",
         _today_line(reflection),
@@ -498,24 +561,77 @@ def trend_summary(summary: TrendSummary, marks: Sequence[JourneyMark] = ()) -> s
 NO_CHECKINS_YET = "There's nothing to chart yet. Your first check-in starts your trend: /checkin."
 
 
-def weekly_reflection(this_week: PeriodStats, last_week: PeriodStats, streak: int) -> str:
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def _encouragement_line(given: int, received: int) -> str | None:
+    if given and received:
+        return f"You sent encouragement {_times(given)} and received it {_times(received)}."
+    if given:
+        return f"You sent encouragement {_times(given)}. It means more than it may seem."
+    if received:
+        return f"Your circle sent you encouragement {_times(received)}."
+    return None
+
+
+def weekly_reflection(week: WeekSummary) -> str:
+    """The week in the member's own figures, then counts only; gentle after a hard week."""
+    this_week, last_week = week.this_week, week.last_week
+    lines = ["<b>Your week</b>", ""]
+    if week.hard:
+        lines.append("This week sounds like it was a hard one. Thank you for staying in touch.")
     if this_week.count == 0:
-        return (
-            "<b>Your week</b>\n\nNo check-ins this week, and that's okay. Whenever you're "
-            "ready, /checkin takes three taps."
+        lines.append(
+            "No check-ins this week, and that's okay. Whenever you're ready, /checkin takes "
+            "three taps."
         )
-    lines = [
-        "<b>Your week</b>",
-        "",
-        f"You checked in on {this_week.count} of 7 days.",
-        f"Average mood {this_week.mood:.1f}/5, confidence {this_week.confidence:.1f}/10.",
-    ]
-    if last_week.confidence is not None and this_week.confidence is not None:
-        lines.append(trend_line(round(this_week.confidence - last_week.confidence, 1)))
-    if streak > 1:
-        lines.append(f"Your streak is {streak} days.")
-    lines.append("Showing up for yourself counts. See the picture with /trends.")
+    else:
+        lines.append(f"You checked in on {this_week.count} of 7 days.")
+        lines.append(
+            f"Average mood {this_week.mood:.1f}/5, confidence {this_week.confidence:.1f}/10."
+        )
+        if last_week.confidence is not None and this_week.confidence is not None:
+            lines.append(trend_line(round(this_week.confidence - last_week.confidence, 1)))
+        if week.streak > 1:
+            lines.append(f"Your check-in streak is {week.streak} days.")
+    if week.goals_done:
+        lines.append(f"You marked a goal done {_times(week.goals_done)}.")
+    if week.milestones and not week.setback:
+        plural = "milestone" if week.milestones == 1 else "milestones"
+        lines.append(f"You reached {week.milestones} {plural} on your journey.")
+    encouragement = _encouragement_line(week.encouragement_given, week.encouragement_received)
+    if encouragement is not None:
+        lines.append(encouragement)
+    if week.hard:
+        lines.append(
+            "Go gently. If it gets heavy, /crisis has people you can talk to at any hour."
+        )
+    elif this_week.count:
+        lines.append("Showing up for yourself counts. See the picture with /trends.")
     return "\n".join(lines)
+
+
+# -- pushes due within the same hour, as one message -------------------------------------
+
+CHECKIN_PART_TITLE = "Check-in"
+PART_HEADING_TAPPED = "A heading: the buttons under it answer that question."
+
+
+def part_heading(title: str) -> str:
+    return f"⬇ {title}"
+
+
+def combined_intro(checkin: bool, goals: int) -> str:
+    """The first line of a combined message: what it holds, and that order doesn't matter."""
+    goal_words = "a goal" if goals == 1 else f"{goals} goals"
+    holds = f"Your check-in and {goal_words}" if checkin and goals else f"Your {goals} goals"
+    if checkin and not goals:
+        holds = "Your check-in"
+    return (
+        f"{holds}, together in one message. Answer in any order: each one's buttons are "
+        "under its name."
+    )
 
 
 def chart_title(days: int, last_day: date) -> str:

@@ -16,8 +16,11 @@ from bot.checkins import (
     SupportOffer,
     checkin_reply,
     confidence_question,
+    day_code,
+    fillable,
     mood_question,
     note_question,
+    parse_checkin_day,
     parse_day_code,
     support_message,
 )
@@ -28,13 +31,20 @@ from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.safety import texts as safety_texts
 from handlers.circles import send_relay
-from handlers.common import button_expired, close_buttons, current_member, member_press, reply
+from handlers.combined import show
+from handlers.common import (
+    button_expired,
+    command_argument,
+    current_member,
+    member_press,
+    reply,
+)
 from handlers.onboarding import prompt_next_step
 from handlers.safety import show_or_start_plan
 
 
 async def checkin_command(update: Update, context: PeerContext) -> None:
-    """Start today's check-in now."""
+    """Start today's check-in now, or a missed day's: `/checkin yesterday`."""
     member = await current_member(update, context)
     if member is None:
         return
@@ -42,7 +52,15 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
         await reply(update, texts.CONTINUE_ONBOARDING)
         await prompt_next_step(update, context, member)
         return
-    question = mood_question(context.services.checkins.today(member.timezone))
+    today = context.services.checkins.today(member.timezone)
+    day = parse_checkin_day(command_argument(context), today)
+    if day is None or day > today:
+        await reply(update, texts.CHECKIN_USAGE)
+        return
+    if not fillable(day, today):
+        await reply(update, texts.backfill_too_old(day))
+        return
+    question = mood_question(day, today)
     await reply(update, question.text, markup(question))
 
 
@@ -85,44 +103,61 @@ async def checkin_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     today = context.services.checkins.today(member.timezone)
-    if day != today:
-        # A prompt from an earlier day is closed rather than back-filled: the answers
-        # would describe a day the member is no longer in.
-        await query.answer()
-        await close_buttons(query, texts.CHECKIN_CLOSED.format(day=f"{day:%a %d %b}"))
-        return
     action, numbers = parts[1], parts[3:]
-    if action == "m" and _valid(numbers, MOODS):
-        await _answer_and_edit(query, confidence_question(day, int(numbers[0])))
-    elif action == "c" and len(numbers) == 2 and _valid(numbers[:1], MOODS) \
-            and _valid(numbers[1:], CONFIDENCES):  # fmt: skip
+    if day > today or not _well_formed(action, numbers):
+        await button_expired(query)
+        return
+    if not fillable(day, today):
+        # Older than the back-fill window: closed, keeping what was given. A mood or both
+        # answers can still count for today, with one more tap.
+        kept = await context.services.checkins.has_checked_in(member.user_id, day)
+        offer = action in ("m", "c")
+        closed = texts.checkin_too_old(day, kept, offer)
+        today_data = ":".join(["ci", action, day_code(today), *numbers])
+        buttons = (((texts.BUTTON_USE_FOR_TODAY, today_data),),) if offer else ()
+        await _answer_and_edit(query, context, OutgoingMessage(closed, buttons))
+        return
+    if action == "m":
+        await _answer_and_edit(query, context, confidence_question(day, int(numbers[0]), today))
+    elif action == "c":
         mood, confidence = int(numbers[0]), int(numbers[1])
-        replaced = await context.services.checkins.record(member.user_id, day, mood, confidence)
-        await _answer_and_edit(query, note_question(day, mood, confidence, replaced))
-    elif action == "skip" and numbers in (["r"], ["n"]):
+        replaced = await context.services.checkins.record(
+            member.user_id, day, mood, confidence, member.timezone
+        )
+        question = note_question(day, mood, confidence, replaced, today)
+        await _answer_and_edit(query, context, question)
+    elif action == "skip":
         await query.answer()
-        await _edit(query, await _reply_for(context, member, day, numbers == ["r"]))
-    elif action == "note" and numbers in (["r"], ["n"]):
+        await show(query, context, await _reply_for(context, member, day, numbers == ["r"]))
+        await context.services.reflections.after_checkin(member.user_id, day)
+    else:  # note
         await context.services.members.expect(
             member.user_id, Awaiting.NOTE, f"{day.isoformat()}:{numbers[0]}"
         )
         await query.answer()
-        await close_buttons(query, texts.TYPE_NOTE)
-    else:
-        await button_expired(query)
+        await show(query, context, OutgoingMessage(texts.TYPE_NOTE))
 
 
 def _valid(numbers: list[str], allowed: range) -> bool:
     return len(numbers) == 1 and numbers[0].isdigit() and int(numbers[0]) in allowed
 
 
-async def _edit(query: CallbackQuery, message: OutgoingMessage) -> None:
-    await close_buttons(query, message.text, markup(message))
+def _well_formed(action: str, numbers: list[str]) -> bool:
+    """The check-in step's data after the day: a mood, a mood and a confidence, or a flag."""
+    if action == "m":
+        return _valid(numbers, MOODS)
+    if action == "c":
+        return (
+            len(numbers) == 2 and _valid(numbers[:1], MOODS) and _valid(numbers[1:], CONFIDENCES)
+        )
+    return action in ("skip", "note") and numbers in (["r"], ["n"])
 
 
-async def _answer_and_edit(query: CallbackQuery, message: OutgoingMessage) -> None:
+async def _answer_and_edit(
+    query: CallbackQuery, context: PeerContext, message: OutgoingMessage
+) -> None:
     """Both at once: a tap costs one round trip to Telegram instead of two."""
-    await asyncio.gather(query.answer(), _edit(query, message))
+    await asyncio.gather(query.answer(), show(query, context, message))
 
 
 async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
@@ -139,7 +174,8 @@ async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
 async def _reply_for(
     context: PeerContext, member: Member, day: date, replaced: bool, note_saved: bool = False
 ) -> OutgoingMessage:
-    reflection = await context.services.checkins.reflect(member.user_id, day)
+    checkins = context.services.checkins
+    reflection = await checkins.reflect(member.user_id, day, checkins.today(member.timezone))
     if reflection is None:
         return OutgoingMessage(texts.NOTE_TOO_LATE)
     # Only a hard day needs to know what the member can reach for.
@@ -165,6 +201,7 @@ async def save_note(update: Update, context: PeerContext, member: Member, note: 
         return
     answer = await _reply_for(context, member, day, flag == "r", note_saved=True)
     await reply(update, answer.text, markup(answer))
+    await context.services.reflections.after_checkin(member.user_id, day)
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

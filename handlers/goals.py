@@ -28,6 +28,7 @@ from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.timeparse import parse_hhmm
 from bot.timezones import zone_of
+from handlers.combined import show
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -306,7 +307,7 @@ async def goal_button(update: Update, context: PeerContext) -> None:
             await query.answer(plain_answer(text), show_alert=True)
         return
     await query.answer()
-    await _edit(query, message)
+    await show(query, context, message)  # in a combined message, only this goal's part
 
 
 async def newgoal_from_button(update: Update, context: PeerContext, member: Member) -> None:

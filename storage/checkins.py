@@ -16,24 +16,35 @@ class CheckinRow:
     mood: int
     confidence: int
     has_note: bool
+    filled_in_later: bool = False
 
 
 async def record(
-    session: Session, user_id: int, day: date, mood: int, confidence: int, now: datetime
+    session: Session,
+    user_id: int,
+    day: date,
+    mood: int,
+    confidence: int,
+    now: datetime,
+    filled_in_later: bool = False,
 ) -> bool:
-    """Store the day's answers, replacing earlier ones; True when it replaced a check-in."""
+    """Store the day's answers, replacing earlier ones; True when it replaced a check-in.
+
+    `filled_in_later` describes the answers now stored, so it follows the latest answer."""
     existed = await session.fetch_one(
         "SELECT 1 FROM checkins WHERE user_id = ? AND local_date = ?", (user_id, day.isoformat())
     )
     await session.execute(
         """
-        INSERT INTO checkins (user_id, local_date, mood, confidence, answered_at)
-        VALUES (?, ?, ?, ?, ?)
+        INSERT INTO checkins (user_id, local_date, mood, confidence, answered_at,
+                              filled_in_later)
+        VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (user_id, local_date)
         DO UPDATE SET mood = excluded.mood, confidence = excluded.confidence,
-                      answered_at = excluded.answered_at
+                      answered_at = excluded.answered_at,
+                      filled_in_later = excluded.filled_in_later
         """,
-        (user_id, day.isoformat(), mood, confidence, to_db(now)),
+        (user_id, day.isoformat(), mood, confidence, to_db(now), int(filled_in_later)),
     )
     return existed is not None
 
@@ -75,14 +86,14 @@ async def since(session: Session, user_id: int, first_day: date) -> list[Checkin
     """The member's check-ins from `first_day` on, oldest first."""
     rows = await session.fetch_all(
         """
-        SELECT local_date, mood, confidence, note IS NOT NULL AS has_note
+        SELECT local_date, mood, confidence, note IS NOT NULL AS has_note, filled_in_later
         FROM checkins WHERE user_id = ? AND local_date >= ? ORDER BY local_date
         """,
         (user_id, first_day.isoformat()),
     )
     return [
         CheckinRow(date.fromisoformat(r["local_date"]), r["mood"], r["confidence"],
-                   bool(r["has_note"]))
+                   bool(r["has_note"]), bool(r["filled_in_later"]))
         for r in rows
     ]  # fmt: skip
 
@@ -98,8 +109,8 @@ async def streak_dates(session: Session, user_id: int, limit: int = 400) -> list
 
 async def export(session: Session, user_id: int) -> list[dict[str, Any]]:
     rows = await session.fetch_all(
-        "SELECT local_date, mood, confidence, note, answered_at FROM checkins "
+        "SELECT local_date, mood, confidence, note, answered_at, filled_in_later FROM checkins "
         "WHERE user_id = ? ORDER BY local_date",
         (user_id,),
     )
-    return [dict(row) for row in rows]
+    return [{**dict(row), "filled_in_later": bool(row["filled_in_later"])} for row in rows]

@@ -152,6 +152,36 @@ async def relays_since(session: Session, author_id: int, since: datetime) -> int
     return int(row[0]) if row else 0
 
 
+async def encouragement_counts(
+    session: Session, user_id: int, since: datetime, until: datetime
+) -> tuple[int, int]:
+    """(given, received) encouragement that reached people between the two moments.
+
+    Given: the member's own encouragement and answers. Received: encouragement from others
+    in the circle the member is in now (since they joined it), and answers to the member.
+    """
+    window = (to_db(since), to_db(until))
+    given = await session.fetch_one(
+        "SELECT count(*) FROM relays WHERE author_id = ? AND kind IN ('encourage', 'reply') "
+        "AND status = 'sent' AND created_at >= ? AND created_at < ?",
+        (user_id, *window),
+    )
+    received = await session.fetch_one(
+        """
+        SELECT
+          (SELECT count(*) FROM relays r JOIN circle_members cm ON cm.circle_id = r.circle_id
+           WHERE cm.user_id = :user AND r.author_id != :user AND r.kind = 'encourage'
+             AND r.status = 'sent' AND r.created_at >= max(:since, cm.joined_at)
+             AND r.created_at < :until)
+        + (SELECT count(*) FROM relays r JOIN relays asked ON asked.id = r.reply_to
+           WHERE asked.author_id = :user AND r.author_id != :user AND r.kind = 'reply'
+             AND r.status = 'sent' AND r.created_at >= :since AND r.created_at < :until)
+        """,
+        {"user": user_id, "since": window[0], "until": window[1]},
+    )
+    return (int(given[0]) if given else 0, int(received[0]) if received else 0)
+
+
 async def relay(session: Session, relay_id: int) -> RelayRow | None:
     row = await session.fetch_one(
         "SELECT id, circle_id, author_id, pseudonym, text, kind, status, reply_to FROM relays "

@@ -131,6 +131,20 @@ async def due_nudges(session: Session, now: datetime, limit: int) -> list[GoalRo
     return [_goal(r) for r in rows]
 
 
+async def nudges_due_before(
+    session: Session, user_ids: list[int], before: datetime
+) -> list[GoalRow]:
+    """These members' goals whose regular nudge is due before `before`, soonest first."""
+    if not user_ids:
+        return []
+    rows = await session.fetch_all(
+        f"SELECT * FROM goals WHERE user_id IN ({', '.join('?' for _ in user_ids)}) "
+        "AND next_nudge_at < ? ORDER BY next_nudge_at, id",
+        [*user_ids, to_db(before)],
+    )
+    return [_goal(r) for r in rows]
+
+
 async def due_snoozes(session: Session, now: datetime, limit: int) -> list[GoalRow]:
     """Goals whose "remind me in an hour" is due, oldest first."""
     rows = await session.fetch_all(
@@ -168,6 +182,16 @@ async def answered(session: Session, goal_id: int, day: date) -> bool:
         (goal_id, day.isoformat()),
     )
     return row is not None
+
+
+async def done_count(session: Session, user_id: int, first_day: date, last_day: date) -> int:
+    """How many times the member marked any goal done between the two days, both included."""
+    row = await session.fetch_one(
+        "SELECT count(*) FROM goal_entries e JOIN goals g ON g.id = e.goal_id "
+        "WHERE g.user_id = ? AND e.outcome = 'done' AND e.local_date BETWEEN ? AND ?",
+        (user_id, first_day.isoformat(), last_day.isoformat()),
+    )
+    return int(row[0]) if row else 0
 
 
 async def entries_since(session: Session, goal_id: int, first_day: date) -> list[EntryRow]:

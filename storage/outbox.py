@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,6 +83,61 @@ async def enqueue_one(session: Session, message: NewMessage, now: datetime) -> b
         session, key=message.key, chat_id=message.chat_id, user_id=message.user_id,
         kind=message.kind, payload=message.payload, not_before=now, now=now,
     )  # fmt: skip
+
+
+async def existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these idempotency keys the outbox holds already."""
+    if not keys:
+        return set()
+    rows = await session.fetch_all(
+        f"SELECT idempotency_key FROM outbox WHERE idempotency_key IN "
+        f"({', '.join('?' for _ in keys)})",
+        keys,
+    )
+    return {str(r["idempotency_key"]) for r in rows}
+
+
+async def mark_combined(
+    session: Session, parts: list[NewMessage], combined_key: str, now: datetime
+) -> None:
+    """Hold each part's own key, finished, so a part sent inside a combined message is
+    never sent again on its own (the keys are pruned with the other finished rows)."""
+    await session.execute_many(
+        """
+        INSERT INTO outbox (idempotency_key, chat_id, user_id, kind, payload, not_before,
+                            status, created_at, finished_at)
+        VALUES (?, ?, ?, ?, ?, ?, 'combined', ?, ?)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        """,
+        [
+            (p.key, p.chat_id, p.user_id, p.kind, json.dumps({"in": combined_key}),
+             to_db(now), to_db(now), to_db(now))
+            for p in parts
+        ],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CombinedRow:
+    id: int
+    payload: str
+
+
+async def combined_by_message(
+    session: Session, chat_id: int, message_id: int
+) -> CombinedRow | None:
+    """The combined message Telegram knows by this id in this chat, if it is one."""
+    row = await session.fetch_one(
+        "SELECT id, payload FROM outbox WHERE kind = 'combined' AND chat_id = ? "
+        "AND telegram_message_id = ?",
+        (chat_id, message_id),
+    )
+    return CombinedRow(row["id"], row["payload"]) if row else None
+
+
+async def set_payload(session: Session, row_id: int, payload: str) -> None:
+    """A combined message's payload follows its edits, so the next press redraws it whole."""
+    await session.execute("UPDATE outbox SET payload = ? WHERE id = ?", (payload, row_id))
 
 
 async def next_batch(session: Session, now: datetime, limit: int) -> list[OutboxRow]:

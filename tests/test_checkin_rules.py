@@ -1,4 +1,5 @@
-"""Check-in rules: streaks, averages, gentle support, trend lines, charts."""
+"""Check-in rules: streaks, averages, gentle support, trend lines, charts, filling in a day
+later, and the weekly reflection."""
 
 from __future__ import annotations
 
@@ -18,16 +19,19 @@ from bot.checkins import (
     change,
     confidence_question,
     day_code,
+    fillable,
     is_low,
     mood_question,
     needs_gentle_support,
     note_question,
+    parse_checkin_day,
     parse_day_code,
     period_stats,
     streak,
     support_buttons,
 )
-from bot.journey import JourneyMark
+from bot.journey import Journey, JourneyMark
+from bot.reflection import WeekSummary, milestones_between
 from storage.checkins import CheckinRow
 
 TODAY = date(2026, 3, 10)
@@ -178,3 +182,66 @@ def test_trend_summary_says_missing_periods_in_plain_words() -> None:
     assert marked.endswith(
         "Marked on the chart: 1 day on 4 Mar, a setback on 6 Mar, 1 day on 8 Mar."
     )
+
+
+def test_a_day_can_be_filled_in_up_to_two_days_later() -> None:
+    assert [fillable(TODAY - timedelta(days=n), TODAY) for n in (-1, 0, 1, 2, 3)] == [
+        False, True, True, True, False,
+    ]  # fmt: skip
+    assert parse_checkin_day(None, TODAY) == TODAY
+    assert parse_checkin_day(" Yesterday ", TODAY) == TODAY - timedelta(days=1)
+    assert parse_checkin_day("2026-03-08", TODAY) == date(2026, 3, 8)
+    for text in ("someday", "2026-02-30", "20260308", "last week"):
+        assert parse_checkin_day(text, TODAY) is None, text
+
+
+def test_questions_for_a_day_filled_in_later_name_that_day() -> None:
+    yesterday = TODAY - timedelta(days=1)
+    assert mood_question(TODAY, TODAY).text == texts.ASK_MOOD
+    assert mood_question(yesterday, TODAY).text.startswith("Filling in Mon 09 Mar")
+    assert "That day" in confidence_question(yesterday, 3, TODAY).text
+    assert "about that day" in note_question(yesterday, 3, 5, False, TODAY).text
+    assert "what today brings" in confidence_question(TODAY, 3, TODAY).text
+
+
+def week(**changes: object) -> WeekSummary:
+    fields: dict[str, object] = {
+        "this_week": PeriodStats(7, 3.6, 6.1), "last_week": PeriodStats(5, 3.4, 5.0),
+        "streak": 9, "low_days": 0, "setback": False, "goals_done": 4, "milestones": 1,
+        "encouragement_given": 2, "encouragement_received": 1,
+    }  # fmt: skip
+    fields.update(changes)
+    return WeekSummary(**fields)  # type: ignore[arg-type]
+
+
+def test_the_weekly_reflection_counts_the_week_kindly() -> None:
+    text = texts.weekly_reflection(week())
+    assert "You checked in on 7 of 7 days." in text
+    assert "Your confidence is up 1.1 on last week" in text
+    assert "You marked a goal done 4 times." in text
+    assert "You reached 1 milestone on your journey." in text
+    assert "You sent encouragement 2 times and received it once." in text
+    assert "hard one" not in text
+    quiet = texts.weekly_reflection(
+        week(goals_done=0, milestones=0, encouragement_given=0, encouragement_received=0)
+    )
+    assert "goal" not in quiet and "milestone" not in quiet and "encouragement" not in quiet
+
+
+def test_a_hard_week_is_met_gently_and_nothing_celebrates() -> None:
+    assert not week(low_days=3).hard and week(low_days=4).hard and week(setback=True).hard
+    text = texts.weekly_reflection(week(setback=True, this_week=PeriodStats(4, 2.0, 2.5)))
+    assert text.index("hard one") < text.index("You checked in on 4 of 7 days.")
+    assert "milestone" not in text  # a milestone before the setback is not held up now
+    assert "Showing up" not in text and "/crisis" in text
+    nothing = texts.weekly_reflection(week(setback=True, this_week=PeriodStats(0, None, None)))
+    assert "No check-ins this week, and that's okay." in nothing
+
+
+def test_milestones_are_counted_on_the_days_they_fall() -> None:
+    monday, sunday = date(2026, 3, 2), date(2026, 3, 8)
+    assert milestones_between([Journey(date(2026, 3, 1), None)], monday, sunday) == 2
+    # A setback on Wednesday closes the journey: its day 7 never came; day 1 of the next did.
+    journeys = [Journey(date(2026, 3, 1), date(2026, 3, 4)), Journey(date(2026, 3, 5), None)]
+    assert milestones_between(journeys, monday, sunday) == 2
+    assert milestones_between([Journey(date(2025, 3, 8), None)], monday, sunday) == 1  # a year

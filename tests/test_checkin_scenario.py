@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
@@ -155,18 +156,87 @@ async def test_a_first_hard_day_gets_support_first_and_nothing_cheerful(
         resources = await user.next_message()
 
 
-async def test_a_prompt_from_an_earlier_day_is_closed(
+async def stored_checkins(user: EmulatedUser) -> list[tuple[str, int, int, bool]]:
+    """The member's check-ins as /mydata exports them: day, mood, confidence, filled later."""
+    user.skip_to_end()
+    exported: dict[str, Any] = json.loads((await user.ask("/mydata")).document or b"{}")
+    return [
+        (c["local_date"], c["mood"], c["confidence"], c["filled_in_later"])
+        for c in exported["checkins"]
+    ]
+
+
+async def test_yesterdays_prompt_fills_in_yesterday_marked_as_filled_in_later(
     emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
 ) -> None:
     user = emulator.user()
-    await onboard(user)
-    old = await user.ask("/checkin")
-    clock.advance(timedelta(days=1))
-    await user.tap("4")
+    await onboard(user, zone="UTC", at="12:00")
+    clock.advance(timedelta(hours=3, minutes=1))  # Monday 2 March, 12:01
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1)
+    monday = prompts_to(emulator, user)[0]
+    clock.advance(timedelta(days=1))  # Tuesday: its own prompt comes too
+    await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 2)
+    await user.tap("4", monday)
+    await emulator.wait_until(lambda: "confident" in monday.shown_text)
+    assert "Mon 02 Mar" in monday.shown_text and "That day" in monday.shown_text
+    await user.tap("7", monday)
+    await emulator.wait_until(lambda: "private note about that day" in monday.shown_text)
+    await user.tap("Skip", monday)
+    await emulator.wait_until(lambda: "Thank you for checking in for Mon" in monday.shown_text)
+    assert "marked as filled in later" in monday.shown_text
+    assert "Check-in streak: 1 day" in monday.shown_text  # today is still open
+    assert await stored_checkins(user) == [("2026-03-02", 4, 7, True)]
+
+
+async def test_checkin_yesterday_fills_a_gap_and_the_streak_counts_it(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="20:00")
+    await check_in(user, 3, 5)  # Monday
+    clock.advance(timedelta(days=2))  # Wednesday: Tuesday was missed
+    question = await user.ask("/checkin yesterday")
+    assert question.shown_text == "Filling in Tue 03 Mar: how was your mood that day?"
+    await user.tap("4", question)
+    await emulator.wait_until(lambda: "confident" in question.shown_text)
+    await user.tap("6", question)
+    await emulator.wait_until(lambda: "private note" in question.shown_text)
+    await user.tap("Skip", question)
+    await emulator.wait_until(lambda: "checking in for Tue 03 Mar" in question.shown_text)
+    assert "Check-in streak: 2 days in a row" in question.shown_text  # Monday and Tuesday
+    today = await check_in(user, 4, 7)
+    assert "Check-in streak: 3 days in a row" in today.shown_text
+    assert await stored_checkins(user) == [
+        ("2026-03-02", 3, 5, False), ("2026-03-03", 4, 6, True), ("2026-03-04", 4, 7, False),
+    ]  # fmt: skip
+
+
+async def test_a_prompt_three_days_old_is_closed_and_its_answer_can_count_for_today(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    user = emulator.user()
+    await onboard(user, zone="UTC", at="12:00")
+    old = await user.ask("/checkin")  # Monday 2 March
+    clock.advance(timedelta(days=3))  # Thursday 5 March
+    await user.tap("4", old)
     await emulator.wait_until(lambda: "has closed" in old.shown_text)
-    assert old.buttons == []
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
-    assert exported["checkins"] == []
+    assert "up to 2 days later" in old.shown_text and "Nothing was lost" in old.shown_text
+    assert old.button_labels == ["Use it for today"]
+    assert await stored_checkins(user) == []
+    await user.tap("Use it for today", old)
+    await emulator.wait_until(lambda: "what today brings" in old.shown_text)
+    await user.tap("7", old)
+    await emulator.wait_until(lambda: "private note about today" in old.shown_text)
+    await user.tap("Skip", old)
+    await emulator.wait_until(lambda: "Thank you for checking in. " in old.shown_text)
+    assert await stored_checkins(user) == [("2026-03-05", 4, 7, False)]
+
+    assert "more than 2 days ago" in (await user.ask("/checkin 2026-03-02")).shown_text
+    assert "Filling in Tue 03 Mar" in (await user.ask("/checkin 2026-03-03")).shown_text
+    assert "/checkin yesterday" in (await user.ask("/checkin someday")).shown_text
+    forged = await user.callback_answer(user.press_data("ci:c:20260302:4:7", old))
+    assert forged.text is None  # closed kindly, not an error
+    assert await stored_checkins(user) == [("2026-03-05", 4, 7, False)]
 
 
 async def test_forged_checkin_buttons_change_nothing(
@@ -295,7 +365,7 @@ async def test_a_member_who_blocked_the_bot_gets_nothing_more(
     await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1)
 
 
-async def test_weekly_reflection_arrives_on_sunday_evening_and_can_be_turned_off(
+async def test_weekly_reflection_comes_an_hour_after_checkin_time_and_can_be_turned_off(
     emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
 ) -> None:
     user, quiet = emulator.user(), emulator.user()
@@ -306,7 +376,8 @@ async def test_weekly_reflection_arrives_on_sunday_evening_and_can_be_turned_off
     await quiet.tap("Weekly reflection: turn off")
     await emulator.wait_until(lambda: "Weekly reflection: off" in settings.shown_text)
     await check_in(user, 4, 7)
-    clock.advance(timedelta(days=6, hours=10, minutes=1))  # Sunday 2026-03-08 19:01 UTC
+    # Sunday 8 March, 09:01 UTC: no check-in today, so an hour after the 08:00 check-in time.
+    clock.advance(timedelta(days=6, minutes=1))
     await emulator.wait_until(lambda: any("Your week" in m.shown_text for m in user.messages))
     reflection = next(m for m in user.messages if "Your week" in m.shown_text)
     assert "checked in on 1 of 7 days" in reflection.shown_text

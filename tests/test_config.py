@@ -105,3 +105,12 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
     for section, model in settings:
         for key in type(model).model_fields:
             assert f"\n{key} =" in text or f"\n# {key} =" in text, f"{section}.{key} undocumented"
+
+
+def test_the_reflection_waits_an_hour_and_the_old_time_key_still_loads(tmp_path: Path) -> None:
+    assert load_settings().checkins.weekly_reflection_wait_minutes == 60
+    old = write(tmp_path / "old.toml", '[checkins]\nweekly_reflection_time = "19:00"\n')
+    assert load_settings(old).checkins.weekly_reflection_time == "19:00"  # ignored, warned
+    late = write(tmp_path / "late.toml", "[checkins]\nweekly_reflection_wait_minutes = 721\n")
+    with pytest.raises(ConfigError, match="weekly_reflection_wait_minutes"):
+        load_settings(late)

@@ -50,6 +50,8 @@ async def test_a_member_with_no_circle_can_talk_to_a_moderator(
     request = next(m for m in moderators.messages if "Request #" in m.shown_text)
     assert "had a hard day at their check-in and asked to talk" in request.shown_text
     assert "mood" not in request.shown_text.lower()  # the check-in itself stays private
+    # Asking to talk is no alarm to call false: take it, or resolve it.
+    assert request.button_labels == ["I'll reach out", "Resolved"]
     for identity in (user.first_name, user.username, str(user.user_id)):
         assert identity not in request.shown_text
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import local_date, next_daily, next_weekly
+from bot.schedule import (
+    local_date,
+    next_daily,
+    next_weekly,
+    next_weekly_delayed,
+    weekday_on_or_before,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -100,3 +106,20 @@ def test_next_daily_properties(zone: str, after: datetime, at: time) -> None:
     local = due.astimezone(tz).time()
     if local != at.replace(microsecond=0):  # only inside a gap, and then later that day
         assert local > at
+
+
+def test_the_weekly_reflection_moment_is_checkin_time_plus_the_wait() -> None:
+    sunday = 6
+    hour = timedelta(hours=1)
+    after = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+    due = next_weekly_delayed(after, sunday, time(20, 0), BERLIN, hour)
+    assert due == datetime(2026, 3, 8, 20, 0, tzinfo=UTC)  # 21:00 in Berlin
+    # At 20:30 on the Sunday the hour is not over: still today's.
+    assert (
+        next_weekly_delayed(due - timedelta(minutes=30), sunday, time(20, 0), BERLIN, hour) == due
+    )
+    # A 23:30 check-in time: the reflection falls on Monday 00:30, and still sums up Sunday.
+    late = next_weekly_delayed(after, sunday, time(23, 30), BERLIN, hour)
+    assert late.astimezone(BERLIN).strftime("%a %H:%M") == "Mon 00:30"
+    assert weekday_on_or_before(late, sunday, BERLIN) == date(2026, 3, 8)
+    assert weekday_on_or_before(due, sunday, BERLIN) == date(2026, 3, 8)

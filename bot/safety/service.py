@@ -95,7 +95,7 @@ class SafetyNet:
                     await alert_rows.escalate(session, open_alert.id, tier, shown)
                 follow_up = OutgoingMessage(
                     texts.follow_up_text(open_alert.id, tier, member.pseudonym, place, shared),
-                    alert_buttons(open_alert.id),
+                    alert_buttons(open_alert.id, tier),
                 )
                 await self._to_moderators(
                     session, f"alert:{open_alert.id}:more:{now.isoformat()}", follow_up
@@ -132,7 +132,8 @@ class SafetyNet:
                 await alert_rows.reopen(session, alert_id)
             await alert_rows.mark(session, alert_id, "contact_requested_at", now)
             message = OutgoingMessage(
-                texts.contact_requested_text(alert_id, alert.pseudonym), alert_buttons(alert_id)
+                texts.contact_requested_text(alert_id, alert.pseudonym),
+                alert_buttons(alert_id, alert.tier),
             )
             key = f"alert:{alert_id}:asked:{now.isoformat()}"
             await self._to_moderators(session, key, message)
@@ -259,14 +260,16 @@ async def _promote(session: Session, user_id: int, now: datetime) -> PlanRow | N
     return draft
 
 
-def alert_buttons(alert_id: int) -> tuple[tuple[tuple[str, str], ...], ...]:
-    return (
-        (
-            (texts.BUTTON_TAKE, f"cr:take:{alert_id}"),
-            (texts.BUTTON_RESOLVED, f"cr:done:{alert_id}"),
-        ),
-        ((texts.BUTTON_NOT_A_CRISIS, f"cr:false:{alert_id}"),),
+def alert_buttons(alert_id: int, tier: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Take and Resolved; "Not a crisis" only where the screen raised it (a member's own
+    request to talk was no alarm, false or true)."""
+    take = (
+        (texts.BUTTON_TAKE, f"cr:take:{alert_id}"),
+        (texts.BUTTON_RESOLVED, f"cr:done:{alert_id}"),
     )
+    if tier == texts.REQUEST_TIER:
+        return (take,)
+    return (take, ((texts.BUTTON_NOT_A_CRISIS, f"cr:false:{alert_id}"),))
 
 
 def alert_message(
@@ -275,7 +278,7 @@ def alert_message(
 ) -> OutgoingMessage:  # fmt: skip
     return OutgoingMessage(
         texts.alert_text(alert_id, tier, circle, pseudonym, source, categories, text),
-        alert_buttons(alert_id),
+        alert_buttons(alert_id, tier),
     )
 
 

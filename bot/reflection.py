@@ -1,0 +1,121 @@
+"""The weekly reflection: brought forward by that day's check-in, and the week it sums up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from bot.checkins import TREND_WINDOW, PeriodStats, period_stats, streak
+from bot.clock import Clock
+from bot.journey import Journey, is_milestone
+from bot.schedule import local_date, local_moment, weekday_on_or_before
+from bot.timezones import zone_of
+from storage import checkins as checkin_rows
+from storage import circles as circle_rows
+from storage import goals as goal_rows
+from storage import journeys as journey_rows
+from storage import members as member_rows
+from storage.db import Database, Session
+
+# A low day: mood 1-2 or confidence 0-2.
+LOW_MOOD = 2
+LOW_CONFIDENCE = 2
+
+
+def due_after_checkin(
+    next_due: datetime | None, day: date, now: datetime, weekday: int, zone: tzinfo
+) -> bool:
+    """True when finishing the check-in of `day` should bring that day's reflection
+    forward to now: it is today, the reflection's day, and the reflection is still to come."""
+    return (
+        next_due is not None
+        and next_due > now
+        and day == local_date(now, zone)
+        # a late check-in time plus the wait can fall after midnight
+        and weekday_on_or_before(next_due, weekday, zone) == day
+    )
+
+
+def milestones_between(journeys: list[Journey], first: date, last: date) -> int:
+    """Milestones reached from `first` to `last`, both included, on any journey."""
+    count = 0
+    for journey in journeys:
+        end = min(last, journey.ended_on or last)
+        day = max(first, journey.started_on + timedelta(days=1))
+        while day <= end:
+            count += is_milestone((day - journey.started_on).days)
+            day += timedelta(days=1)
+    return count
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """What the reflection says: the week's check-ins, then counts of the rest."""
+
+    this_week: PeriodStats
+    last_week: PeriodStats
+    streak: int
+    low_days: int
+    setback: bool
+    goals_done: int
+    milestones: int
+    encouragement_given: int
+    encouragement_received: int
+
+    @property
+    def hard(self) -> bool:
+        """A setback, or low days on at least half of the week's check-ins: then the
+        reflection is gentle and nothing in it celebrates."""
+        return self.setback or (self.low_days > 0 and 2 * self.low_days >= self.this_week.count)
+
+
+async def week_summary(
+    session: Session, user_id: int, day: date, zone: tzinfo, now: datetime
+) -> WeekSummary:
+    """The seven days up to and including `day`, and the seven before, for the reflection."""
+    first = day - timedelta(days=TREND_WINDOW - 1)
+    history = await checkin_rows.since(session, user_id, first - timedelta(days=TREND_WINDOW))
+    days = await checkin_rows.streak_dates(session, user_id)
+    journeys = [
+        Journey(r.started_on, r.ended_on) for r in await journey_rows.all_for(session, user_id)
+    ]
+    given, received = await circle_rows.encouragement_counts(
+        session, user_id, local_moment(first, time(0, 0), zone), now
+    )
+    week = [c for c in history if first <= c.local_date <= day]
+    before = first - timedelta(days=TREND_WINDOW)
+    return WeekSummary(
+        this_week=period_stats(history, first, day),
+        last_week=period_stats(history, before, first - timedelta(days=1)),
+        streak=streak([d for d in days if d <= day], day),
+        low_days=sum(1 for c in week if c.mood <= LOW_MOOD or c.confidence <= LOW_CONFIDENCE),
+        setback=any(j.ended_on is not None and first <= j.ended_on <= day for j in journeys),
+        goals_done=await goal_rows.done_count(session, user_id, first, day),
+        milestones=milestones_between(journeys, first, day),
+        encouragement_given=given,
+        encouragement_received=received,
+    )
+
+
+class ReflectionService:
+    """Brings the weekly reflection forward when the member finishes that day's check-in."""
+
+    def __init__(self, db: Database, clock: Clock, weekday: int) -> None:
+        self._db = db
+        self._clock = clock
+        self._weekday = weekday
+
+    async def after_checkin(self, user_id: int, day: date) -> None:
+        """The member has seen the reply to their check-in of `day`: if that is today and
+        the reflection's day, the reflection comes at the next sweep, not an hour after
+        their check-in time."""
+        now = self._clock.now()
+        async with self._db.read() as session:
+            row = await member_rows.get(session, user_id)
+        if row is None:
+            return
+        zone = zone_of(row.timezone)
+        if not due_after_checkin(row.next_weekly_at, day, now, self._weekday, zone):
+            return
+        async with self._db.transaction() as session:
+            await member_rows.update(session, user_id, next_weekly_at=now)
