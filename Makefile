@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.delivery --runs 3
 	$(BIN)/python -m bench.scale --runs 3
 	$(BIN)/python -m bench.safety --runs 5
+	$(BIN)/python -m bench.charts --runs 15
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

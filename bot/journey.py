@@ -215,3 +215,36 @@ class JourneyService:
     async def export(self, user_id: int) -> list[dict[str, object]]:
         async with self._db.read() as session:
             return await journey_rows.export(session, user_id)
+
+    async def marks(self, user_id: int, first: date, last: date) -> list[JourneyMark]:
+        """The milestones and setbacks a chart from `first` to `last` shows."""
+        async with self._db.read() as session:
+            rows = await journey_rows.all_for(session, user_id)
+        return journey_marks([Journey(r.started_on, r.ended_on) for r in rows], first, last)
+
+
+@dataclass(frozen=True)
+class JourneyMark:
+    """A milestone reached or a setback, as a member's chart marks it."""
+
+    day: date
+    setback: bool
+    days: int = 0  # the milestone's days; 0 for a setback
+
+
+def journey_marks(journeys: list[Journey], first: date, last: date) -> list[JourneyMark]:
+    """Milestones reached and setbacks recorded from `first` to `last`, by date.
+
+    A journey's milestones count up to its setback (or up to `last`): one reached before
+    a setback stays on the chart, since that history is the member's too.
+    """
+    marks: list[JourneyMark] = []
+    for journey in journeys:
+        end = min(journey.ended_on or last, last)
+        milestone = milestone_after(max(0, (first - journey.started_on).days) - 1)
+        while (day := journey.started_on + timedelta(days=milestone)) <= end:
+            marks.append(JourneyMark(day, setback=False, days=milestone))
+            milestone = milestone_after(milestone)
+        if journey.ended_on is not None and first <= journey.ended_on <= last:
+            marks.append(JourneyMark(journey.ended_on, setback=True))
+    return sorted(marks, key=lambda m: (m.day, m.setback))

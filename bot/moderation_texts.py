@@ -67,8 +67,17 @@ CIRCLESIZE_USAGE = (
 QUEUE_EMPTY = "Nothing is waiting for review."
 REPORTS_EMPTY = "There are no open reports."
 AUDIT_EMPTY = "No moderator actions yet."
-STATS_CHART_TITLE = "Weekly means (groups of fewer members are left out)"
-STATS_CHART_CAPTION = "Weekly mean mood and confidence, per group."
+STATS_CHART_TITLE = "Weekly means by group"
+STATS_CHART_HEADINGS = ("Mean mood, 1 to 5", "Mean confidence, 0 to 10")
+
+
+def stats_chart_caption(minimum: int) -> str:
+    return (
+        "Weekly mean mood and confidence, per group, by the Monday each week starts. "
+        f"Groups and weeks of fewer than {minimum} members are left out."
+    )
+
+
 UNMUTED_TO_MEMBER = "You can write to your circle again. Welcome back. 💚"
 BANNED_FROM_CIRCLES = (
     "The moderators have closed circles to you, so I can't add you to one. Check-ins, "

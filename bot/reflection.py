@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.checkins import TREND_WINDOW, PeriodStats, period_stats, streak
 from bot.clock import Clock
-from bot.journey import Journey, is_milestone
+from bot.journey import Journey, journey_marks
 from bot.schedule import local_date, local_moment, weekday_on_or_before
 from bot.timezones import zone_of
 from storage import checkins as checkin_rows
@@ -37,15 +37,9 @@ def due_after_checkin(
 
 
 def milestones_between(journeys: list[Journey], first: date, last: date) -> int:
-    """Milestones reached from `first` to `last`, both included, on any journey."""
-    count = 0
-    for journey in journeys:
-        end = min(last, journey.ended_on or last)
-        day = max(first, journey.started_on + timedelta(days=1))
-        while day <= end:
-            count += is_milestone((day - journey.started_on).days)
-            day += timedelta(days=1)
-    return count
+    """Milestones reached from `first` to `last`, both included, on any journey: the ones
+    the member's chart marks for those days."""
+    return sum(not mark.setback for mark in journey_marks(journeys, first, last))
 
 
 @dataclass(frozen=True)

@@ -308,8 +308,10 @@ async def stats_command(update: Update, context: PeerContext) -> None:
     series = chart_series(report)
     if series:
         # Rendering is CPU work: off the event loop, so other members are not kept waiting.
-        png = await asyncio.to_thread(render_weekly_png, series, mt.STATS_CHART_TITLE)
-        await update.effective_chat.send_photo(png, caption=mt.STATS_CHART_CAPTION)
+        png = await asyncio.to_thread(
+            render_weekly_png, series, mt.STATS_CHART_TITLE, mt.STATS_CHART_HEADINGS
+        )
+        await update.effective_chat.send_photo(png, caption=mt.stats_chart_caption(report.minimum))
 
 
 async def audit_command(update: Update, context: PeerContext) -> None:

@@ -1,11 +1,24 @@
-"""/trends: a chart of the member's own mood and confidence, with a two-line summary."""
+"""/trends: a chart of the member's own mood and confidence, with a short summary.
+
+The 7 / 30 / 90 buttons replace the picture in the same message (editMessageMedia), as
+Telegram users expect, rather than posting a new chart for every tap.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    Update,
+)
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
@@ -18,44 +31,79 @@ PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
 
 
-def period_buttons() -> InlineKeyboardMarkup:
+def period_buttons(shown: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(f"{days} days", callback_data=f"tr:{days}") for days in PERIODS]]
+        [[InlineKeyboardButton(texts.period_label(days, days == shown),
+                               callback_data=f"tr:{days}") for days in PERIODS]]
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    caption: str
+    days: int
+
+
+async def make_chart(
+    context: PeerContext, member: Member, days: int, *, even_empty: bool = False
+) -> Chart | None:
+    """The member's chart for the last `days` days. None when there is nothing in it or
+    the period before, unless `even_empty`: a chart already on screen turns into one that
+    says "no check-ins then", not into a message about the first check-in."""
+    services = context.services
+    summary = await services.checkins.trend(
+        member.user_id, services.checkins.today(member.timezone), days
     )
-
-
-async def send_trends(update: Update, context: PeerContext, member: Member, days: int) -> None:
-    checkins = context.services.checkins
-    summary = await checkins.trend(member.user_id, checkins.today(member.timezone), days)
-    if not summary.checkins and summary.previous.count == 0:
-        await reply(update, texts.NO_CHECKINS_YET)
-        return
+    if not even_empty and not summary.checkins and summary.previous.count == 0:
+        return None
+    marks = await services.journeys.marks(member.user_id, summary.first_day, summary.last_day)
     png = await asyncio.to_thread(
-        render_trend_png,
-        summary.checkins,
-        summary.first_day,
-        summary.last_day,
-        texts.chart_title(days, summary.last_day),
-    )
+        render_trend_png, summary.checkins, summary.first_day, summary.last_day,
+        texts.chart_title(days, summary.last_day), marks,
+    )  # fmt: skip
+    return Chart(png, texts.trend_summary(summary, marks), days)
+
+
+async def send_chart(update: Update, chart: Chart) -> None:
     chat = update.effective_chat
     if chat is not None:
         await chat.send_photo(
-            InputFile(png, filename=f"trends-{days}d.png"),
-            caption=texts.trend_summary(summary),
-            reply_markup=period_buttons(),
+            InputFile(chart.png, filename=f"trends-{chart.days}d.png"),
+            caption=chart.caption,
+            reply_markup=period_buttons(chart.days),
             protect_content=True,
         )
+
+
+async def edit_chart(update: Update, query: CallbackQuery, chart: Chart) -> None:
+    """Put the chart in place of the one whose button was pressed; a new message only when
+    that one can no longer be edited (deleted, say)."""
+    # Bytes, not an InputFile: only then does the library name the upload attach://...
+    # inside the media object, which Telegram requires.
+    media = InputMediaPhoto(chart.png, caption=chart.caption, filename=f"trends-{chart.days}d.png")
+    try:
+        await query.edit_message_media(media, reply_markup=period_buttons(chart.days))
+    except BadRequest as error:
+        if "not modified" in str(error):  # the same period tapped again, nothing new
+            return
+        await send_chart(update, chart)
 
 
 async def trends_command(update: Update, context: PeerContext) -> None:
     """Send the last 30 days as a chart."""
     member = await current_member(update, context)
-    if member is not None:
-        await send_trends(update, context, member, DEFAULT_PERIOD)
+    if member is None:
+        return
+    chart = await make_chart(context, member, DEFAULT_PERIOD)
+    if chart is None:
+        await reply(update, texts.NO_CHECKINS_YET)
+    else:
+        await send_chart(update, chart)
 
 
 async def period_button(update: Update, context: PeerContext) -> None:
-    """7, 30 or 90 days."""
+    """7, 30 or 90 days, in place of the chart on screen."""
     pressed = await member_press(update, context)
     if pressed is None:
         return
@@ -65,7 +113,9 @@ async def period_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     await query.answer()
-    await send_trends(update, context, member, int(days_text))
+    chart = await make_chart(context, member, int(days_text), even_empty=True)
+    if chart is not None:
+        await edit_chart(update, query, chart)
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

@@ -15,6 +15,7 @@ from bot.charts import daily_series, render_trend_png, rolling_mean
 from bot.checkins import (
     PeriodStats,
     SupportOffer,
+    TrendSummary,
     change,
     confidence_question,
     day_code,
@@ -29,7 +30,7 @@ from bot.checkins import (
     streak,
     support_buttons,
 )
-from bot.journey import Journey
+from bot.journey import Journey, JourneyMark
 from bot.reflection import WeekSummary, milestones_between
 from storage.checkins import CheckinRow
 
@@ -152,7 +153,35 @@ def test_chart_is_a_png() -> None:
     png = render_trend_png([row(0), row(3)], TODAY - timedelta(29), TODAY, "title")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width = int.from_bytes(png[16:20], "big")
-    assert width == 800
+    assert width == 900  # 4.5 inches at 200 dpi: see tests/test_charts.py for why
+
+
+def test_trend_summary_says_missing_periods_in_plain_words() -> None:
+    def summary(current: PeriodStats, previous: PeriodStats) -> TrendSummary:
+        return TrendSummary(7, current, previous, 2, [], TODAY - timedelta(6), TODAY)
+
+    both = texts.trend_summary(summary(PeriodStats(3, 4.0, 5.0), PeriodStats(2, 3.0, 7.0)))
+    assert both == (
+        "Last 7 days: mood 4.0/5, confidence 5.0/10 (3 check-ins).\n"
+        "Compared with the 7 days before: mood +1.0, confidence -2.0.\nStreak: 2 days."
+    )
+    quiet_week = texts.trend_summary(summary(PeriodStats(0, None, None),
+                                             PeriodStats(1, 3.0, 0.0)))  # fmt: skip
+    assert quiet_week.startswith(
+        "Last 7 days: no check-ins.\n"
+        "The 7 days before: mood 3.0/5, confidence 0.0/10 (1 check-in).\n"
+    )
+    first_week = texts.trend_summary(summary(PeriodStats(1, 2.0, 3.0),
+                                             PeriodStats(0, None, None)))  # fmt: skip
+    assert "The 7 days before: no check-ins then." in first_week and "n/a" not in first_week
+    marks = [JourneyMark(date(2026, 3, 4), setback=False, days=1),
+             JourneyMark(date(2026, 3, 6), setback=True),
+             JourneyMark(date(2026, 3, 8), setback=False, days=1)]  # fmt: skip
+    marked = texts.trend_summary(summary(PeriodStats(1, 2.0, 3.0), PeriodStats(0, None, None)),
+                                 marks)  # fmt: skip
+    assert marked.endswith(
+        "Marked on the chart: 1 day on 4 Mar, a setback on 6 Mar, 1 day on 8 Mar."
+    )
 
 
 def test_a_day_can_be_filled_in_up_to_two_days_later() -> None:

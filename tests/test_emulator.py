@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 
 from bot.emulator import BotApiEmulator
@@ -164,3 +164,46 @@ async def test_documents_and_photos_keep_their_bytes(
     await ptb_bot.send_photo(user.chat_id, png, caption="chart")
     assert user.last_message.photo == png and user.last_message.caption == "chart"
     assert [c.method for c in emulator.calls] == ["getMe", "sendDocument", "sendPhoto"]
+
+
+def png_of(width: int, height: int) -> bytes:
+    """A PNG signature and header: enough for the emulator to read the size."""
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    return b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + header + b"\x08\x02\x00\x00\x00"
+
+
+async def test_edit_message_media_replaces_the_photo_in_the_same_message(
+    ptb_bot: Bot, emulator: BotApiEmulator
+) -> None:
+    user = emulator.user()
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("7 days", callback_data="tr:7")]])
+    first, second = png_of(900, 1200), png_of(900, 1260)
+    sent = await ptb_bot.send_photo(user.chat_id, first, caption="30 days", reply_markup=markup)
+    assert (sent.photo[-1].width, sent.photo[-1].height) == (900, 1200)
+    edited = await ptb_bot.edit_message_media(
+        InputMediaPhoto(second, caption="7 days"), user.chat_id, sent.message_id,
+        reply_markup=markup,
+    )  # fmt: skip
+    assert isinstance(edited, Message) and edited.message_id == sent.message_id
+    assert edited.photo[-1].height == 1260 and edited.caption == "7 days"
+    assert edited.photo[-1].file_id != sent.photo[-1].file_id  # a new file, as Telegram
+    (message,) = user.messages
+    assert (message.photo, message.caption, message.button_labels) == (second, "7 days",
+                                                                       ["7 days"])  # fmt: skip
+    assert message.edits == 1 and message.media_edits == 1
+    recorded = emulator.calls_of("editMessageMedia")[-1].params["media"]
+    assert recorded["media"][1] == f"<{len(second)} bytes>"  # contents are not kept in calls
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
+        await ptb_bot.edit_message_media(
+            InputMediaPhoto(second, caption="7 days"), user.chat_id, sent.message_id,
+            reply_markup=markup,
+        )  # fmt: skip
+    # No caption and no buttons with the new media: the message has neither, as Telegram.
+    await ptb_bot.edit_message_media(InputMediaPhoto(first), user.chat_id, sent.message_id)
+    assert (message.photo, message.caption, message.buttons) == (first, None, [])
+    text = await ptb_bot.send_message(user.chat_id, "just words")
+    with pytest.raises(BadRequest, match=r"(?i)no media in the message"):
+        await ptb_bot.edit_message_media(InputMediaPhoto(first), user.chat_id, text.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await ptb_bot.edit_message_media(InputMediaPhoto(first), user.chat_id, 999)
+    assert [m.message_id for m in user.messages] == [sent.message_id, text.message_id]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.journey import (
     Journey,
     is_milestone,
+    journey_marks,
     journey_stats,
     milestone_after,
     milestone_label,
@@ -60,3 +61,35 @@ def test_stats_keep_history_through_setbacks() -> None:
     assert stats.longest == 71
     assert stats.days_this_month == 4 + 14
     assert stats.days_this_year == 40 + 22 + 14
+
+
+def test_chart_marks_are_milestones_reached_and_setbacks_in_the_period() -> None:
+    first, last = date(2026, 2, 1), date(2026, 3, 2)
+    journeys = [
+        Journey(date(2025, 12, 1), date(2026, 2, 10)),  # 30 and 60 days, then a setback
+        Journey(date(2026, 2, 11), None),  # 1, 7 and 14 days so far
+    ]
+    marks = [(m.day, m.setback, m.days) for m in journey_marks(journeys, first, last)]
+    assert marks == [
+        (date(2026, 2, 10), True, 0),
+        (date(2026, 2, 12), False, 1),
+        (date(2026, 2, 18), False, 7),
+        (date(2026, 2, 25), False, 14),
+    ]  # 30 days fell on 31 Dec and 60 on 30 Jan, before the period
+    assert [m.days for m in journey_marks(journeys, date(2025, 12, 1), last)] == [
+        1, 7, 14, 30, 60, 0, 1, 7, 14
+    ]  # fmt: skip
+
+
+@given(st.dates(date(2000, 1, 1), date(2030, 1, 1)), st.integers(0, 800), st.integers(1, 120))
+def test_chart_marks_are_milestones_on_their_day_inside_the_period(
+    start: date, length: int, days: int
+) -> None:
+    last = start + timedelta(days=length)
+    first = last - timedelta(days=days - 1)
+    for mark in journey_marks([Journey(start, None)], first, last):
+        assert first <= mark.day <= last and not mark.setback
+        assert is_milestone(mark.days) and mark.day == start + timedelta(days=mark.days)
+    every = [d for d in range(1, length + 1) if is_milestone(d)]
+    shown = [m.days for m in journey_marks([Journey(start, None)], first, last)]
+    assert shown == [d for d in every if start + timedelta(days=d) >= first]

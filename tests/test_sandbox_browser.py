@@ -1,20 +1,26 @@
 """The sandbox in a real browser: headless Chromium (Debian's) driven by Playwright.
 
-Onboarding, a check-in, /trends with its chart displayed, and encouragement relayed from
-one member to another, with screenshots. Chromium is installed with apt when missing; the
-test is skipped, saying why, only where that cannot be done.
+Onboarding, a check-in, /trends with its chart displayed (and measured at a phone's width),
+and encouragement relayed from one member to another, with screenshots. Chromium is
+installed with apt when missing; the test is skipped, saying why, only where that cannot
+be done.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
+from PIL import Image
 
+from bot.charts import DPI, PHONE_PX, TEXT_PT, text_px
 from bot.sandbox.server import Sandbox
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,6 +49,61 @@ def ensure_chromium() -> str:
     if not found:
         pytest.skip("apt-get installed no chromium executable")
     return found
+
+
+def first_date_digit_px(png: bytes) -> int:
+    """How tall, in screen px, the first digit of the chart's first date label is drawn.
+
+    What is measured: the chart as the browser displays it (an element screenshot at one
+    device pixel per CSS px). Ink is a pixel with every channel below 128, which on these
+    charts only text is (the frame and grid are light grey, data and marks coloured). The
+    date labels are the lowest text on the chart; the first run of ink columns in that band
+    is one digit, and its rows with ink are its height: digits are about 0.73 of the font
+    size, so this is the text's visible height, not its em.
+    """
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    ink = (pixels < 128).all(axis=2)
+    rows = np.flatnonzero(ink.any(axis=1))
+    bottom = top = int(rows[-1])
+    while top > 0 and ink[top - 1].any():
+        top -= 1
+    band = ink[top : bottom + 1]
+    columns = np.flatnonzero(band.any(axis=0))
+    end = int(columns[0])
+    while end + 1 < band.shape[1] and band[:, end + 1].any():
+        end += 1
+    digit_rows = np.flatnonzero(band[:, columns[0] : end + 1].any(axis=1))
+    return int(digit_rows[-1] - digit_rows[0] + 1)
+
+
+async def phone_width_chart(page: Any, shots: Path) -> None:
+    """The chart at a phone's width: as wide as the chat, its text at least 10 px tall, and
+    the 7-day button putting a new picture in the same message."""
+    await page.set_viewport_size({"width": PHONE_PX, "height": 780})
+    chart = page.locator(".msg.bot img").last
+    await chart.scroll_into_view_if_needed()
+    box = await chart.bounding_box()
+    natural = await chart.evaluate("i => i.naturalWidth")
+    assert box is not None and 0.85 * PHONE_PX <= box["width"] <= PHONE_PX, box
+    # From the chart's known font size and dpi: the em at the width it is displayed.
+    assert text_px(natural, box["width"], TEXT_PT, DPI) >= 12, (natural, box)
+    # From the pixels on screen: a digit of the date labels, measured.
+    assert first_date_digit_px(await chart.screenshot()) >= 10
+    await page.screenshot(path=shots / "3-trends-phone.png")
+
+    charts = await page.locator(".msg.bot img").count()
+    source = await chart.get_attribute("src")
+    await page.locator(".msg.bot .buttons button", has_text="7 days").last.click()
+    await page.locator(".msg.bot .buttons button", has_text="✓ 7 days").wait_for(timeout=20_000)
+    await page.wait_for_function(
+        "s => { const i = [...document.querySelectorAll('.msg.bot img')].pop();"
+        " return i.getAttribute('src') !== s && i.complete && i.naturalWidth > 300; }",
+        arg=source, timeout=20_000,
+    )  # fmt: skip
+    assert await page.locator(".msg.bot img").count() == charts  # edited, not a new message
+    assert await page.locator(".msg.bot", has_text="Last 7 days").count() == 1
+    assert first_date_digit_px(await page.locator(".msg.bot img").last.screenshot()) >= 10
+    await page.set_viewport_size({"width": 1200, "height": 850})
 
 
 async def test_a_newcomer_tries_everything_in_the_browser(tmp_path: Path) -> None:
@@ -107,6 +168,7 @@ async def test_a_newcomer_tries_everything_in_the_browser(tmp_path: Path) -> Non
             timeout=20_000,
         )
         await page.screenshot(path=shots / "3-trends.png")
+        await phone_width_chart(page, shots)
 
         await person("Mo (moderator)")
         await send("/newcircle Morning Walkers")
@@ -131,5 +193,5 @@ async def test_a_newcomer_tries_everything_in_the_browser(tmp_path: Path) -> Non
         await page.click(".jump[data-hours='24']")
         await page.locator("#clock", has_text="h ahead").wait_for(timeout=5_000)
         await browser.close()
-    for name in ("1-onboarding", "2-checkin", "3-trends", "4-encouragement"):
+    for name in ("1-onboarding", "2-checkin", "3-trends", "3-trends-phone", "4-encouragement"):
         assert (shots / f"{name}.png").stat().st_size > 10_000, name

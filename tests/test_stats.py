@@ -175,7 +175,9 @@ async def test_stats_command_hides_small_circles_and_sends_a_chart(
     chart = await operator.next_message()
     assert chart.photo is not None and chart.photo.startswith(b"\x89PNG\r\n\x1a\n")
     image = matplotlib.image.imread(io.BytesIO(chart.photo), format="png")
-    assert image.shape[0] >= 400 and image.shape[1] >= 700  # 8x5 inches at 100 dpi
+    # The members' chart style, phone-sized (tests/test_charts.py): 900 px wide, portrait.
+    assert image.shape[1] == 900 and image.shape[0] > 900
+    assert chart.caption is not None and "fewer than 5 members are left out" in chart.caption
     member = emulator.user()
     assert (await member.ask("/stats")).shown_text == "This is for moderators."
 

@@ -54,8 +54,27 @@ _JSON_PARAMS = frozenset(
         "from_chat_id",
         "message_thread_id",
         "max_connections",
+        "media",
     }
 )
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """A PNG's width and height from its header; None for anything else."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) < 24:
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _without_bytes(value: Any) -> Any:
+    """A parameter as recorded: file contents replaced by their size, also inside media."""
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, tuple):
+        return tuple(_without_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _without_bytes(v) for k, v in value.items()}
+    return value
 
 
 class ApiError(Exception):
@@ -166,6 +185,7 @@ class BotApiEmulator:
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "editMessageCaption": self._edit_message_caption,
+            "editMessageMedia": self._edit_message_media,
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
@@ -333,9 +353,7 @@ class BotApiEmulator:
         return web.json_response({"ok": True, "result": result})
 
     def _record(self, method: str, params: dict[str, Any], status: int, result: Any) -> None:
-        shown = {
-            k: (f"<{len(v)} bytes>" if isinstance(v, bytes) else v) for k, v in params.items()
-        }
+        shown = {k: _without_bytes(v) for k, v in params.items()}
         self.calls.append(RecordedCall(method, shown, status, time.monotonic(), result))
         if status == 200:
             self.succeeded[method] += 1
@@ -363,10 +381,14 @@ class BotApiEmulator:
                     params[key] = json.loads(raw)
                 except json.JSONDecodeError:
                     params[key] = raw
-        # Files sent as attach://name live in a part of their own.
+        # Files sent as attach://name live in a part of their own, also when an InputMedia
+        # object names them.
         for key, value in list(params.items()):
             if isinstance(value, str) and value.startswith("attach://"):
                 params[key] = params.pop(value.removeprefix("attach://"), value)
+        media = params.get("media")
+        if isinstance(media, dict) and str(media.get("media", "")).startswith("attach://"):
+            media["media"] = params.pop(media["media"].removeprefix("attach://"), media["media"])
         return params
 
     def _inject(self, method: str) -> None:
@@ -478,13 +500,15 @@ class BotApiEmulator:
         if message.reply_markup:
             payload["reply_markup"] = message.reply_markup
         if message.photo is not None:
-            unique = f"photo-{message.chat_id}-{message.message_id}"
+            # A new file after each edit of the media, as Telegram gives a new file id.
+            unique = f"photo-{message.chat_id}-{message.message_id}-{message.media_edits}"
+            width, height = png_size(message.photo) or (800, 500)
             payload["photo"] = [
                 {
                     "file_id": unique,
                     "file_unique_id": unique,
-                    "width": 800,
-                    "height": 500,
+                    "width": width,
+                    "height": height,
                     "file_size": len(message.photo),
                 }
             ]
@@ -663,6 +687,35 @@ class BotApiEmulator:
             raise ApiError(400, "Bad Request: message is not modified")
         message.caption, message.reply_markup = caption, markup
         message.edits += 1
+        return self.message_payload(message)
+
+    async def _edit_message_media(self, params: dict[str, Any]) -> Any:
+        """A photo or document replaced in the same message: new file, new caption (none
+        when the new media has none) and the buttons sent with the edit."""
+        message = self._find_message(params, "edit")
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") not in ("photo", "document"):
+            raise ApiError(400, "Bad Request: can't parse InputMedia: unsupported media type")
+        if message.photo is None and message.document is None:
+            raise ApiError(400, "Bad Request: there is no media in the message to edit")
+        name, content = self._file(media, "media")
+        caption = self._caption(media)
+        markup = self._check_markup(params.get("reply_markup"))
+        current = message.photo if media["type"] == "photo" else message.document
+        if (content, caption, markup) == (current, message.caption, message.reply_markup):
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup of "
+                "the message",
+            )
+        if media["type"] == "photo":
+            message.photo, message.document, message.document_name = content, None, None
+        else:
+            message.photo, message.document, message.document_name = None, content, name
+        message.caption, message.reply_markup = caption, markup
+        message.edits += 1
+        message.media_edits += 1
         return self.message_payload(message)
 
     async def _edit_message_reply_markup(self, params: dict[str, Any]) -> Any:

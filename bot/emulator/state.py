@@ -76,6 +76,7 @@ class SentMessage:
     method: str = "sendMessage"
     deleted: bool = False
     edits: int = 0
+    media_edits: int = 0  # editMessageMedia calls: the photo or document was replaced
 
     @property
     def buttons(self) -> list[dict[str, Any]]:

@@ -71,7 +71,9 @@ class Transcript:
 def _message(chat_id: int, message: SentMessage) -> dict[str, Any]:
     media = None
     if message.photo is not None:
-        media = {"kind": "photo", "url": f"/api/media/{chat_id}/{message.message_id}"}
+        # The version makes the browser fetch the new picture after editMessageMedia.
+        url = f"/api/media/{chat_id}/{message.message_id}?v={message.media_edits}"
+        media = {"kind": "photo", "url": url}
     elif message.document is not None:
         media = {
             "kind": "document", "name": message.document_name or "file",
