@@ -28,7 +28,8 @@ BUTTON_SETTINGS_TIME = "Check-in time"
 BUTTON_PAUSE = "⏸ Pause"
 BUTTON_RESUME = "▶️ Resume"
 BUTTON_FORGET_YES = "Yes, delete everything"
-BUTTON_FORGET_NO = "No, keep my data"
+BUTTON_FORGET_NO = "No, keep everything"
+BUTTON_FORGET_COPY = "📦 Get a copy first"
 
 
 def welcome(crisis_resources: str) -> str:
@@ -201,13 +202,13 @@ def paused(member: Member) -> str:
 BAD_PAUSE = "Pause for how many days? Use a number from 1 to 365, like <code>/pause 7</code>."
 RESUMED = "Welcome back. Check-ins and nudges are on again. 🌱"
 NOT_PAUSED = "You weren't paused, so nothing changed: check-ins and nudges are on."
-MYDATA_CAPTION = (
-    "Everything peercircle stores about you, as JSON. Keep it somewhere safe: it is "
-    "personal health information."
-)
 FORGET_CONFIRM = (
     "This deletes <b>everything</b> peercircle stores about you, for good: your settings, "
-    "check-ins, notes and goals. It cannot be undone. Are you sure?"
+    "check-ins, notes, goals, journey and safety plan. It cannot be undone.\n\n"
+    "Would you like a copy first? Tap “Get a copy first”, or send /mydata."
+)
+FORGET_AFTER_COPY = (
+    "Your copy is above. Do you still want to delete everything? It cannot be undone."
 )
 FORGOTTEN = (
     "Done. Everything about you has been deleted. If you ever want to come back, "

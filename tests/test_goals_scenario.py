@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import onboard, rows_holding
+from tests.helpers import my_data_json, onboard, rows_holding
 
 # The clock starts on Monday 2026-03-02 at 09:00 UTC: 10:00 in Berlin.
 
@@ -456,7 +455,7 @@ async def test_mydata_holds_goals_and_forget_removes_them(
     await onboard(user)
     await new_habit(user, why="for my kids")
     await user.ask("/done 1")
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     [goal] = exported["goals"]
     assert (goal["title"], goal["why"], goal["kind"]) == (
         "Walk 20 minutes",
