@@ -32,8 +32,10 @@ from handlers.safety import cancel_plan, save_plan_part
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
-    """List what the bot does and every member command."""
-    await reply(update, texts.HELP)
+    """List what the bot does and every member command, grouped; moderators hear of /modhelp."""
+    user = update.effective_user
+    moderator = user is not None and await context.services.moderation.is_moderator(user.id)
+    await reply(update, texts.help_text(moderator))
 
 
 async def show_crisis(update: Update, context: PeerContext) -> None:
