@@ -73,6 +73,7 @@ _STYLE = (
     "line-height:1.45;color:#222}h2{margin-top:2rem;border-bottom:1px solid #ccc}"
     "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e4e4e4;"
     "padding:.3rem;text-align:left;vertical-align:top}.quiet{color:#666}"
+    ".wide{overflow-x:auto}"
 )
 
 
@@ -140,7 +141,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A table of already-escaped cells."""
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    # A phone is narrower than five columns: the table scrolls sideways, not the page.
+    return f"<div class=wide><table><tr>{head}</tr>{body}</table></div>"
 
 
 def _text(value: object) -> str:
@@ -170,7 +172,7 @@ def _you(member: Mapping[str, Any], clock: _Clock) -> str:
         f"Weekly reflection: {'on' if member.get('weekly_reflection') else 'off'}",
         f"Milestones shared with your circle: {sharing}",
     ]
-    if member.get("next_checkin_at"):
+    if member.get("next_checkin_at") and not member.get("paused"):
         items.append(f"Next check-in prompt: {clock.moment(member['next_checkin_at'])}")
     if member.get("blocked_at"):
         items.append(f"Telegram said you blocked the bot on {clock.moment(member['blocked_at'])}")

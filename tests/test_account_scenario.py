@@ -195,8 +195,9 @@ async def settled(user: EmulatedUser) -> None:
 
 async def pseudonym(user: EmulatedUser) -> str:
     user.send("/circle")
-    shown = (await said(user, "You are ")).shown_text
-    return shown.split("You are ")[1].split(" here.")[0]
+    found = re.search(r"You are (.+) here\.$", (await said(user, "Your circle: ")).shown_text)
+    assert found is not None
+    return found.group(1)
 
 
 async def everything_used(emulator: BotApiEmulator) -> tuple[EmulatedUser, EmulatedUser]:
@@ -238,7 +239,7 @@ async def everything_used(emulator: BotApiEmulator) -> tuple[EmulatedUser, Emula
 
     # A warning, a pause, the moderator role, and a safety plan with an unfinished edit.
     operator.send(f"/warn {await pseudonym(alex)} mind the tone")
-    await said(alex, "gentle word")
+    assert "mind the tone" in (await said(alex, "gentle word")).shown_text
     alex.send("/pause 3")
     operator.send(f"/promote {alex.user_id}")
     await said(operator, "is a moderator now")
@@ -300,6 +301,9 @@ async def test_mydata_holds_every_table_that_holds_the_member(
     assert export["crisis_alerts"][0]["outcome"] == "resolved"
     assert export["circle"]["circle"] == "Morning Walkers"
     assert [r["status"] for r in export["reports_filed"]] == ["open"]
+    assert [(s["kind"], s["reason"]) for s in export["moderation"]] == [
+        ("warning", "mind the tone")
+    ]
 
 
 async def test_the_readable_copy_and_the_checkins_csv(
