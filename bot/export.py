@@ -49,8 +49,8 @@ def export_files(export: Mapping[str, Any]) -> list[ExportFile]:
 
 def checkins_csv(checkins: list[Mapping[str, Any]], zone: tzinfo) -> str:
     """Check-ins as a spreadsheet, newest first with Daylio's kind of columns."""
-    # The column exists once check-ins can be filled in afterwards; before that it is left out.
-    later = any("filled_in_later" in checkin for checkin in checkins)
+    # Only a store that knows about filling in afterwards has the column (0012 added it).
+    later = not checkins or any("filled_in_later" in checkin for checkin in checkins)
     header = ["date", "weekday", "time", "mood", "mood_number", "confidence", "note"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

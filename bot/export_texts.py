@@ -184,7 +184,8 @@ def _checkins(checkins: Sequence[Mapping[str, Any]], clock: _Clock) -> str:
         return _section("Check-ins", "<p>None yet.</p>")
     rows = [
         (
-            clock.day(c["local_date"]),
+            clock.day(c["local_date"])
+            + (" (filled in later)" if c.get("filled_in_later") else ""),
             f"{c['mood']} {MOOD_WORDS.get(int(c['mood']), '')}",
             f"{c['confidence']}/10",
             _text(c.get("note")),

@@ -313,6 +313,14 @@ async def test_the_readable_copy_and_the_checkins_csv(
     await onboard(user)  # Europe/Berlin; the clock stands at 09:00 UTC, 10:00 there
     await check_in(user, 4, 7, note="-2 days without a drink, <b>proud</b>")
     user.skip_to_end()
+    yesterday = await user.ask("/checkin yesterday")  # filled in later
+    await user.tap("3", yesterday)
+    await emulator.wait_until(lambda: "confident" in yesterday.shown_text)
+    await user.tap("5", yesterday)
+    await emulator.wait_until(lambda: "private note" in yesterday.shown_text)
+    await user.tap("Skip", yesterday)
+    await emulator.wait_until(lambda: "checking in for Sun 01 Mar" in yesterday.shown_text)
+    user.skip_to_end()
     await user.ask("honestly everyone would be better off without me")  # a concern
     await new_habit(user, title="Call my sponsor")
     user.skip_to_end()
@@ -325,6 +333,7 @@ async def test_the_readable_copy_and_the_checkins_csv(
                         "Circle", "Crisis alerts about you", "Moderation"]  # fmt: skip
     assert "-2 days without a drink, &lt;b&gt;proud&lt;/b&gt;" in html  # escaped, as written
     assert "4 good" in html and "7/10" in html and "Mon 2 Mar 2026" in html
+    assert "Sun 1 Mar 2026 (filled in later)" in html
     assert "Call my sponsor" in html and "nudged every day at 18:00" in html
     assert "concern" in html and "hopelessness" in html and "a message to the bot" in html
     assert "times in Europe/Berlin" in html and "Mon 2 Mar 2026, 10:00" in html
@@ -332,12 +341,14 @@ async def test_the_readable_copy_and_the_checkins_csv(
     table = list(csv.reader(io.StringIO(documents[MYDATA_CSV].decode("utf-8-sig"))))
     assert documents[MYDATA_CSV].startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     assert table == [
-        ["date", "weekday", "time", "mood", "mood_number", "confidence", "note"],
+        ["date", "weekday", "time", "mood", "mood_number", "confidence", "note",
+         "filled_in_later"],
         ["2026-03-02", "Monday", "10:00", "good", "4", "7",
-         "'-2 days without a drink, <b>proud</b>"],  # a spreadsheet keeps it text
+         "'-2 days without a drink, <b>proud</b>", "no"],  # a spreadsheet keeps it text
+        ["2026-03-01", "Sunday", "10:00", "okay", "3", "5", "", "yes"],  # answered on the 2nd
     ]  # fmt: skip
     export = json.loads(documents[MYDATA_JSON])
-    assert export["checkins"][0]["note"] == "-2 days without a drink, <b>proud</b>"
+    assert export["checkins"][-1]["note"] == "-2 days without a drink, <b>proud</b>"
 
 
 async def test_forget_offers_a_copy_first_and_the_safe_answer_comes_first(
