@@ -414,7 +414,12 @@ async def test_paused_members_get_no_nudges_and_zone_changes_move_them(
     await user.ask("/help")
     assert not any("how did it go" in m.shown_text for m in user.messages)
     await user.ask("/resume")
-    await user.ask("/timezone America/New_York")
+    # The nudge missed while paused may come now, before the answer to /timezone: wait for
+    # that answer itself, not for whichever message comes next.
+    user.send("/timezone America/New_York")
+    await emulator.wait_until(
+        lambda: any("Time zone set to America/New_York" in m.shown_text for m in user.messages)
+    )
     # It is 13:00 in New York; 18:00 there today is 23:00 UTC.
     assert goal_rows(db_path)[0]["next_nudge_at"] == "2026-03-02T23:00:00+00:00"
 
