@@ -1,29 +1,45 @@
 # peercircle: `make run` runs the bot, `make test` runs the whole suite.
-# Both create or update the local virtual environment .venv first.
+# Both create or update the local virtual environment .venv first: `make run` installs only
+# what the bot needs, `make test` adds the test tools.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+# Quiet, so that what peercircle itself prints (the how-to when there is no token) is the
+# last thing on the screen; errors still show.
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# `peercircle run` exits with this when no token is configured, after printing the how-to.
+NO_TOKEN_EXIT := 3
 
 .PHONY: run sandbox test lint bench venv clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV)
 
-venv: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Setting up $(VENV) with what peercircle needs (a minute or two the first time)..."
+	@$(PIP) -e .
+	@touch $@
 
-run: $(STAMP)
-	$(BIN)/peercircle run $(if $(CONFIG),--config $(CONFIG),)
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Setting up $(VENV) with peercircle and its test tools..."
+	@$(PIP) -e '.[dev]'
+	@touch $@ $(RUN_STAMP)
+
+venv: $(DEV_STAMP)
+
+# Without a token, peercircle prints how to get one and offers the sandbox; make stops
+# there without an error line of its own, so the how-to stays the last lines on screen.
+run: $(RUN_STAMP)
+	@$(BIN)/peercircle run $(if $(CONFIG),--config $(CONFIG),) || test $$? -eq $(NO_TOKEN_EXIT)
 
 # Try it without Telegram: the emulator, the bot and a chat page on http://127.0.0.1:8080.
-sandbox: $(STAMP)
+sandbox: $(RUN_STAMP)
 	$(BIN)/peercircle sandbox $(if $(DB),--db $(DB),)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict bot handlers storage
@@ -32,7 +48,7 @@ test: lint
 	$(BIN)/pytest
 
 # Benchmarks are not tests: they take minutes and write their figures to bench/.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.updates --runs 3
 	$(BIN)/python -m bench.delivery --runs 3
 	$(BIN)/python -m bench.scale --runs 3

@@ -7,11 +7,10 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot import texts
 from bot.clock import Clock, SystemClock
+from bot.command_menus import register_menus
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
 from bot.delivery import OutboxWorker
@@ -93,7 +92,7 @@ def build_application(
 
 
 async def start_services(app: PeerApplication) -> Services:
-    """Open the database (migrating it) and register the command menu."""
+    """Open the database (migrating it) and register the command menus."""
     startup = app.bot_data.startup
     if startup is None:
         raise RuntimeError("build the application with build_application()")
@@ -104,8 +103,9 @@ async def start_services(app: PeerApplication) -> Services:
             "checkins.weekly_reflection_time is no longer used: the weekly reflection follows "
             "each member's check-in (see checkins.weekly_reflection_wait_minutes)"
         )
-    commands = [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
-    await app.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    await register_menus(
+        app.bot, services.moderation, startup.settings.moderation.moderator_chat_id
+    )
     worker = OutboxWorker(
         app.bot,
         services.db,

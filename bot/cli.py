@@ -30,6 +30,9 @@ log = logging.getLogger("peercircle")
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
+# No token yet: not a broken configuration but a first run; the Makefile's `run` stops
+# quietly on it so that the how-to stays the last lines on screen.
+EXIT_NO_TOKEN = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,13 +134,13 @@ def _webhook_secret(settings: Settings) -> str:
 def _offer_sandbox() -> int:
     """No token: at a terminal, offer the sandbox there and then."""
     if not sys.stdin.isatty():
-        return EXIT_CONFIG
+        return EXIT_NO_TOKEN
     try:
         answer = input("\nStart the sandbox now? [Y/n] ").strip().lower()
     except EOFError:
-        return EXIT_CONFIG
+        return EXIT_NO_TOKEN
     if answer not in ("", "y", "yes"):
-        return EXIT_CONFIG
+        return EXIT_NO_TOKEN
     return _sandbox(None, 8080)
 
 

@@ -18,12 +18,15 @@ from bot.sanctions import hash_of
 from bot.schedule import next_daily, next_weekly_delayed
 from bot.timeparse import parse_hhmm
 from bot.timezones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
+from storage import alerts as alert_rows
 from storage import checkins as checkin_rows
+from storage import circles as circle_rows
 from storage import goals as goal_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage import moderation as moderation_rows
 from storage import safety_plans as plan_rows
+from storage import stats as stats_rows
 from storage.db import Database, Session
 from storage.members import MemberRow
 
@@ -308,26 +311,32 @@ class MemberService:
         return await self._change(user_id, paused=0, paused_until=None)
 
     async def export(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about the member, table by table."""
+        """Everything stored about the member, table by table: their own words and choices,
+        never another member's words or ids, nor which moderator acted."""
         async with self._db.read() as session:
             member = await member_rows.export(session, user_id)
-            checkins = await checkin_rows.export(session, user_id)
-            journeys = await journey_rows.export(session, user_id)
-            goals = await goal_rows.export(session, user_id)
-            safety_plan = await plan_rows.export(session, user_id)
-            sanctions = await moderation_rows.export(session, await hash_of(session, user_id))
-        if not member:
-            raise NotAMember(user_id)
-        return {
-            "exported_at": self._clock.now().isoformat(timespec="seconds"),
-            "consent_version_current": CONSENT_VERSION,
-            "member": member,
-            "checkins": checkins,
-            "journeys": journeys,
-            "goals": goals,
-            "safety_plan": safety_plan,
-            "moderation": sanctions,
-        }
+            if not member:
+                raise NotAMember(user_id)
+            id_hash = await hash_of(session, user_id)
+            export = {
+                "exported_at": self._clock.now().isoformat(timespec="seconds"),
+                "consent_version_current": CONSENT_VERSION,
+                "member": member,
+                "checkins": await checkin_rows.export(session, user_id),
+                "checkin_summaries": await stats_rows.export_summaries(session, user_id),
+                "goals": await goal_rows.export(session, user_id),
+                "journeys": await journey_rows.export(session, user_id),
+                "safety_plan": await plan_rows.export(session, user_id),
+                "safety_plan_draft": await plan_rows.export(session, user_id, draft=True),
+                "circle": await circle_rows.export_membership(session, user_id),
+                "messages_to_circle": await circle_rows.export_relays(session, user_id),
+                "thanks_given": await circle_rows.export_thanks_given(session, user_id),
+                "reports_filed": await circle_rows.export_reports_filed(session, user_id),
+                "crisis_alerts": await alert_rows.export(session, user_id),
+                "moderation": await moderation_rows.export(session, id_hash),
+                "moderator": await moderation_rows.export_role(session, user_id),
+            }
+        return export
 
     async def forget(self, user_id: int) -> bool:
         """Delete everything about the member; False when there was nothing."""

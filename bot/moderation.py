@@ -115,6 +115,13 @@ class ModerationService:
         async with self._db.read() as session:
             return await moderation_rows.is_moderator(session, user_id)
 
+    async def moderator_ids(self) -> list[int]:
+        """Everyone with moderator rights: the operators, then those promoted."""
+        async with self._db.read() as session:
+            promoted = await moderation_rows.moderator_ids(session)
+        operators = list(self._settings.moderation.operators)
+        return operators + [user_id for user_id in promoted if user_id not in operators]
+
     async def promote(self, by: Moderator, user_id: int) -> bool:
         async with self._db.transaction() as session:
             added = await moderation_rows.add_moderator(session, user_id, by.user_id, self._now)

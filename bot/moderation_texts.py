@@ -32,6 +32,34 @@ MODHELP = (
     "/stats: anonymised statistics per circle, with a chart\n"
     "/promote &lt;user id&gt;, /demote &lt;user id&gt;: operators only"
 )
+# Moderators' own command menu (name, description), in their private chat after the member
+# commands, and in the moderators' chat without the private-only ones.
+MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("modhelp", "Moderator commands, explained"),
+    ("reports", "Open reports"),
+    ("queue", "Messages waiting for approval"),
+    ("reject", "Reject a waiting message, with a reason"),
+    ("tell", "Write to the member behind an alert you took"),
+    ("warn", "A private, kind warning"),
+    ("mute", "Pause a member's messages for a while"),
+    ("unmute", "Lift a mute"),
+    ("ban", "Ban a member"),
+    ("unban", "Lift a ban"),
+    ("newcircle", "Make a circle"),
+    ("invite", "A circle's invite link"),
+    ("circles", "Every circle, its size and mode"),
+    ("circlemode", "Review a circle's messages before or after"),
+    ("circlesize", "The most members a circle takes"),
+    ("announce", "A message from Moderators to a circle"),
+    ("stats", "Anonymised statistics"),
+    ("audit", "The last moderator actions"),
+)
+# Commands that only work in a private chat with the bot.
+PRIVATE_ONLY_COMMANDS = frozenset({"tell"})
+OPERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("promote", "Make someone a moderator"),
+    ("demote", "Take moderation away"),
+)
 OPERATORS_ONLY = "Only an operator can do this."
 PROMOTE_USAGE = "Give the Telegram user id: <code>/promote 123456789</code>"
 NO_SUCH_MEMBER = "That member is no longer here."
@@ -87,6 +115,10 @@ BANNED_FROM_CIRCLES = (
 
 # Replies about roles do not repeat the user id: ids never travel in the bot's messages.
 PROMOTED = "Done: that user is a moderator now. /modhelp shows them what they can do."
+PROMOTED_MENU_LATER = (
+    "Done: that user is a moderator now. They haven't started a chat with the bot yet, so "
+    "their moderator menu appears once they send /start; /modhelp shows what they can do."
+)
 ALREADY_MODERATOR = "That user is a moderator already."
 DEMOTED = "Done: that user is no longer a moderator."
 NOT_MODERATOR = "That user was not a moderator (operators come from the config)."

@@ -28,7 +28,8 @@ BUTTON_SETTINGS_TIME = "Check-in time"
 BUTTON_PAUSE = "⏸ Pause"
 BUTTON_RESUME = "▶️ Resume"
 BUTTON_FORGET_YES = "Yes, delete everything"
-BUTTON_FORGET_NO = "No, keep my data"
+BUTTON_FORGET_NO = "No, keep everything"
+BUTTON_FORGET_COPY = "📦 Get a copy first"
 
 
 def welcome(crisis_resources: str) -> str:
@@ -201,13 +202,13 @@ def paused(member: Member) -> str:
 BAD_PAUSE = "Pause for how many days? Use a number from 1 to 365, like <code>/pause 7</code>."
 RESUMED = "Welcome back. Check-ins and nudges are on again. 🌱"
 NOT_PAUSED = "You weren't paused, so nothing changed: check-ins and nudges are on."
-MYDATA_CAPTION = (
-    "Everything peercircle stores about you, as JSON. Keep it somewhere safe: it is "
-    "personal health information."
-)
 FORGET_CONFIRM = (
     "This deletes <b>everything</b> peercircle stores about you, for good: your settings, "
-    "check-ins, notes and goals. It cannot be undone. Are you sure?"
+    "check-ins, notes, goals, journey and safety plan. It cannot be undone.\n\n"
+    "Would you like a copy first? Tap “Get a copy first”, or send /mydata."
+)
+FORGET_AFTER_COPY = (
+    "Your copy is above. Do you still want to delete everything? It cannot be undone."
 )
 FORGOTTEN = (
     "Done. Everything about you has been deleted. If you ever want to come back, "
@@ -245,31 +246,34 @@ def crisis(resources: str) -> str:
 HELP = (
     "<b>peercircle</b> is peer support for recovery: a daily check-in, your own progress, "
     "and encouragement from peers who know the road.\n\n"
-    "<b>Your commands</b>\n"
-    "/start: join, or see your settings\n"
-    "/help: this message\n"
-    "/crisis: urgent-help resources\n"
-    "/safetyplan: your personal safety plan, for the hard days\n"
-    "/settings: pseudonym, time zone, check-in time, pause\n"
-    "/timezone &lt;city&gt;: set your time zone, e.g. <code>/timezone Lisbon</code>\n"
-    "/checkintime &lt;HH:MM&gt;: set your daily check-in time\n"
-    "/checkin: check in now (mood and confidence)\n"
+    "<b>Daily</b>\n"
+    "/checkin: how today is going, mood and confidence\n"
+    "/trends: your chart over time\n\n"
+    "<b>Circle</b>\n"
     "/circle: your peer circle; /leave leaves it\n"
-    "/encourage &lt;words&gt;: send encouragement to your circle\n"
-    "/ask &lt;words&gt;: ask your circle for support\n"
-    "/trends: your mood and confidence over time, as a chart\n"
-    "/newgoal: set a personal goal, with nudges at a time you choose\n"
-    "/goals: your goals and progress; change, pause or archive them\n"
-    "/done &lt;number&gt;: mark a goal done today (no nudge that day)\n"
-    "/journey [YYYY-MM-DD]: your recovery journey and milestones\n"
-    "/setback [YYYY-MM-DD]: record a setback; your history stays\n"
-    "/pause [days]: pause check-ins and nudges\n"
-    "/resume: start them again\n"
-    "/mydata: download everything stored about you\n"
-    "/forget: delete everything about you\n"
+    "/encourage: kind words to your circle\n"
+    "/ask: ask your circle for support\n\n"
+    "<b>Goals and journey</b>\n"
+    "/newgoal, /goals, /done: small goals, with nudges\n"
+    "/journey, /setback: your recovery journey and milestones\n\n"
+    "<b>Account</b>\n"
+    "/settings: pseudonym, reminders, pause (or /start)\n"
+    "/timezone &lt;city&gt;, /checkintime &lt;HH:MM&gt;: your zone and check-in time\n"
+    "/pause, /resume: a break from prompts and nudges\n"
+    "/mydata: a copy of everything stored about you\n"
+    "/forget: delete all of it\n"
     "/cancel: stop what you were typing\n\n"
-    "peercircle is not a medical or crisis service. If you are in danger, send /crisis."
+    "<b>Urgent help</b>\n"
+    "/crisis: helplines, right now\n"
+    "/safetyplan: your own plan for hard moments\n"
+    "peercircle is peer support, not a medical or crisis service."
 )
+HELP_FOR_MODERATORS = "\n\n<b>Moderators</b>\n/modhelp: your commands, also in the menu"
+
+
+def help_text(moderator: bool) -> str:
+    return HELP + HELP_FOR_MODERATORS if moderator else HELP
+
 
 # The command menu registered with set_my_commands (name, description).
 MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (

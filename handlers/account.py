@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from telegram import InputFile, Update
@@ -11,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import texts
 from bot.circles import RelayKind
 from bot.context import PeerContext
+from bot.export import export_files
 from bot.members import Awaiting, Member, parse_pause_days
 from bot.timezones import Found
 from handlers import keyboards
@@ -32,8 +32,10 @@ from handlers.safety import cancel_plan, save_plan_part
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
-    """List what the bot does and every member command."""
-    await reply(update, texts.HELP)
+    """List what the bot does and every member command, grouped; moderators hear of /modhelp."""
+    user = update.effective_user
+    moderator = user is not None and await context.services.moderation.is_moderator(user.id)
+    await reply(update, texts.help_text(moderator))
 
 
 async def show_crisis(update: Update, context: PeerContext) -> None:
@@ -236,21 +238,26 @@ async def resume_command(update: Update, context: PeerContext) -> None:
 
 
 async def mydata_command(update: Update, context: PeerContext) -> None:
-    """Send everything stored about the member as a JSON document."""
+    """Send everything stored about the member: JSON, a readable copy, check-ins as CSV."""
     member = await current_member(update, context)
-    if member is None or update.effective_chat is None:
+    if member is not None:
+        await send_export(update, context, member)
+
+
+async def send_export(update: Update, context: PeerContext, member: Member) -> None:
+    chat = update.effective_chat
+    if chat is None:
         return
-    export = await context.services.members.export(member.user_id)
-    payload = json.dumps(export, indent=2, ensure_ascii=False).encode("utf-8")
-    await update.effective_chat.send_document(
-        InputFile(payload, filename="peercircle-my-data.json"),
-        caption=texts.MYDATA_CAPTION,
-        protect_content=True,
-    )
+    # Not protect_content: the point of a copy is that the member can save it and take it
+    # elsewhere.
+    for document in export_files(await context.services.members.export(member.user_id)):
+        await chat.send_document(
+            InputFile(document.content, filename=document.filename), caption=document.caption
+        )
 
 
 async def forget_command(update: Update, context: PeerContext) -> None:
-    """Ask before deleting everything about the member."""
+    """Ask before deleting everything about the member, offering a copy first."""
     member = await current_member(update, context)
     if member is None:
         return
@@ -258,13 +265,22 @@ async def forget_command(update: Update, context: PeerContext) -> None:
 
 
 async def forget_button(update: Update, context: PeerContext) -> None:
-    """Delete everything on "Yes"; keep it on "No"."""
+    """Delete everything on "Yes"; keep it on "No"; send a copy first on "Get a copy"."""
     query = update.callback_query
     if query is None or query.data is None:
         return
     if query.data == "forget:no":
         await query.answer()
         await close_buttons(query, texts.FORGET_CANCELLED)
+        return
+    if query.data == "forget:copy":
+        member = await current_member(update, context)
+        if member is None:
+            return
+        await query.answer()
+        await close_buttons(query)  # the question comes again below the copy
+        await send_export(update, context, member)
+        await reply(update, texts.FORGET_AFTER_COPY, keyboards.forget_confirm(offer_copy=False))
         return
     if query.data != "forget:yes" or not await context.services.members.forget(query.from_user.id):
         await button_expired(query)

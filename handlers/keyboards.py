@@ -88,10 +88,10 @@ def settings(member: Member) -> InlineKeyboardMarkup:
     )
 
 
-def forget_confirm() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.BUTTON_FORGET_YES, callback_data="forget:yes")],
-            [InlineKeyboardButton(texts.BUTTON_FORGET_NO, callback_data="forget:no")],
-        ]
-    )
+def forget_confirm(offer_copy: bool = True) -> InlineKeyboardMarkup:
+    """The safe answer first, where a thumb lands; deleting last."""
+    rows = [[InlineKeyboardButton(texts.BUTTON_FORGET_NO, callback_data="forget:no")]]
+    if offer_copy:
+        rows.append([InlineKeyboardButton(texts.BUTTON_FORGET_COPY, callback_data="forget:copy")])
+    rows.append([InlineKeyboardButton(texts.BUTTON_FORGET_YES, callback_data="forget:yes")])
+    return InlineKeyboardMarkup(rows)

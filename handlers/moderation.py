@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import moderation_texts as mt
 from bot.charts import render_weekly_png
 from bot.circles import report_message
+from bot.command_menus import refresh_menu
 from bot.context import PeerContext
 from bot.delivery import markup
 from bot.moderation import (
@@ -64,7 +65,11 @@ async def promote_command(update: Update, context: PeerContext) -> None:
         await reply(update, mt.PROMOTE_USAGE)
         return
     added = await context.services.moderation.promote(operator, user_id)
-    await reply(update, mt.PROMOTED if added else mt.ALREADY_MODERATOR)
+    if not added:
+        await reply(update, mt.ALREADY_MODERATOR)
+        return
+    menu = await refresh_menu(update.get_bot(), context.services.moderation, user_id)
+    await reply(update, mt.PROMOTED if menu else mt.PROMOTED_MENU_LATER)
 
 
 async def demote_command(update: Update, context: PeerContext) -> None:
@@ -77,6 +82,8 @@ async def demote_command(update: Update, context: PeerContext) -> None:
         await reply(update, mt.PROMOTE_USAGE.replace("promote", "demote"))
         return
     removed = await context.services.moderation.demote(operator, user_id)
+    if removed:
+        await refresh_menu(update.get_bot(), context.services.moderation, user_id)
     await reply(update, mt.DEMOTED if removed else mt.NOT_MODERATOR)
 
 

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
 from bot import texts
+from bot.command_menus import refresh_menu
 from bot.context import PeerContext
 from bot.members import Awaiting, Member, valid_invite_code
 from handlers import keyboards
@@ -21,6 +22,9 @@ async def start(update: Update, context: PeerContext) -> None:
     user = update.effective_user
     if user is None:
         return
+    moderation = context.services.moderation
+    if await moderation.is_moderator(user.id):  # promoted before they ever wrote to the bot
+        await refresh_menu(update.get_bot(), moderation, user.id)
     member = await context.services.members.get(user.id)
     if member is None:
         # Nothing is stored yet: the invite code rides on the "I agree" button.

@@ -182,3 +182,21 @@ async def resolve(session: Session, alert_id: int, name: str, now: datetime) -> 
         (name, to_db(now), alert_id),
     )
     return changed > 0
+
+
+# What a member's /mydata shows of an alert about them: everything but who the moderator
+# was (members meet moderators only as "Moderator"). A column added later stays out until
+# it is listed here, so nothing about moderators leaks by accident.
+_EXPORTED = (
+    "tier", "categories", "source", "circle_name", "pseudonym", "text", "created_at",
+    "repeated_at", "taken_at", "told_at", "contact_requested_at", "thread_noticed_at",
+    "thread_closed_at", "false_alarm_at", "resolved_at",
+)  # fmt: skip
+
+
+async def export(session: Session, user_id: int) -> list[dict[str, object]]:
+    rows = await session.fetch_all(
+        f"SELECT {', '.join(_EXPORTED)} FROM crisis_alerts WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    return [dict(r) for r in rows]

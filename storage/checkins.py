@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from storage.db import Session
+from storage.db import Session, without
 from storage.timestamps import to_db
 
 
@@ -108,9 +108,11 @@ async def streak_dates(session: Session, user_id: int, limit: int = 400) -> list
 
 
 async def export(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """Every column of the member's check-ins (a column added later comes along)."""
     rows = await session.fetch_all(
-        "SELECT local_date, mood, confidence, note, answered_at, filled_in_later FROM checkins "
-        "WHERE user_id = ? ORDER BY local_date",
-        (user_id,),
+        "SELECT * FROM checkins WHERE user_id = ? ORDER BY local_date", (user_id,)
     )
-    return [{**dict(row), "filled_in_later": bool(row["filled_in_later"])} for row in rows]
+    return [
+        {**without(row, "user_id"), "filled_in_later": bool(row["filled_in_later"])}
+        for row in rows
+    ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
-from storage.db import Session
+from storage.db import Session, without
 from storage.timestamps import to_db
 
 
@@ -220,3 +221,53 @@ async def add_report(
         "SELECT id FROM reports WHERE relay_id = ? AND reporter_id = ?", (relay_id, reporter_id)
     )
     return int(row["id"]) if row else None
+
+
+# -- /mydata: what the member did in their circle, never another member's words or ids ---
+
+
+async def export_membership(session: Session, user_id: int) -> dict[str, Any] | None:
+    row = await session.fetch_one(
+        "SELECT c.name AS circle, cm.joined_at FROM circle_members cm "
+        "JOIN circles c ON c.id = cm.circle_id WHERE cm.user_id = ?",
+        (user_id,),
+    )
+    return dict(row) if row is not None else None
+
+
+async def export_relays(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """What the member wrote to their circle, with how many thanked them (not who)."""
+    rows = await session.fetch_all(
+        """
+        SELECT r.*, c.name AS circle,
+               (SELECT count(*) FROM relay_thanks t WHERE t.relay_id = r.id) AS thanked_by
+        FROM relays r JOIN circles c ON c.id = r.circle_id
+        WHERE r.author_id = ? ORDER BY r.id
+        """,
+        (user_id,),
+    )
+    # Row keys, and the message an answer went to (another member's), stay out.
+    hidden = ("id", "circle_id", "author_id", "reply_to")
+    return [without(r, *hidden) for r in rows]
+
+
+async def export_thanks_given(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """The messages the member thanked: when they were sent and their kind, not their
+    author or words."""
+    rows = await session.fetch_all(
+        "SELECT r.kind AS message_kind, r.created_at AS message_sent_at FROM relay_thanks t "
+        "JOIN relays r ON r.id = t.relay_id WHERE t.user_id = ? ORDER BY r.id",
+        (user_id,),
+    )
+    return [dict(r) for r in rows]
+
+
+async def export_reports_filed(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """Reports the member filed and what became of them; not the reported words or author."""
+    rows = await session.fetch_all(
+        "SELECT p.created_at, p.status, r.kind AS message_kind, r.created_at AS message_sent_at "
+        "FROM reports p JOIN relays r ON r.id = p.relay_id WHERE p.reporter_id = ? "
+        "ORDER BY p.id",
+        (user_id,),
+    )
+    return [dict(r) for r in rows]

@@ -93,6 +93,11 @@ class Session:
         return await self._run(_rows(sql, params))
 
 
+def without(row: aiosqlite.Row, *names: str) -> dict[str, Any]:
+    """The row as a dict, leaving out `names` (row keys an export has no use for)."""
+    return {key: value for key, value in dict(row).items() if key not in names}
+
+
 def _BEGIN(raw: sqlite3.Connection) -> None:
     raw.execute("BEGIN IMMEDIATE")
 

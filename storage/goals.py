@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Session
+from storage.db import Session, without
 from storage.timestamps import from_db, to_db
 
 OPEN = ("active", "paused")
@@ -220,19 +220,14 @@ async def done_dates(session: Session, goal_id: int, limit: int = 400) -> list[d
 async def export(session: Session, user_id: int) -> list[dict[str, Any]]:
     """Every goal of the member (drafts and archived ones too) with its answers."""
     goals = await session.fetch_all(
-        "SELECT id, number, title, why, kind, limit_target, limit_period, schedule, "
-        "nudge_time, status, created_at, archived_at FROM goals WHERE user_id = ? ORDER BY id",
-        (user_id,),
+        "SELECT * FROM goals WHERE user_id = ? ORDER BY id", (user_id,)
     )
     exported: list[dict[str, Any]] = []
     for goal in goals:
         entries = await session.fetch_all(
-            "SELECT local_date, outcome, reason, amount, answered_at FROM goal_entries "
-            "WHERE goal_id = ? ORDER BY local_date",
-            (goal["id"],),
+            "SELECT * FROM goal_entries WHERE goal_id = ? ORDER BY local_date", (goal["id"],)
         )
-        item = dict(goal)
-        del item["id"]
-        item["answers"] = [dict(e) for e in entries]
+        item = without(goal, "id", "user_id")
+        item["answers"] = [without(e, "goal_id") for e in entries]
         exported.append(item)
     return exported

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from storage.db import Session
+from storage.db import Session, without
 from storage.timestamps import to_db
 
 
@@ -116,9 +116,8 @@ async def due_milestones(session: Session, now: datetime, limit: int) -> list[in
 
 
 async def export(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """Every column of the member's journeys but the row keys."""
     rows = await session.fetch_all(
-        "SELECT started_on, ended_on, setback_note FROM journeys WHERE user_id = ? "
-        "ORDER BY started_on",
-        (user_id,),
+        "SELECT * FROM journeys WHERE user_id = ? ORDER BY started_on, id", (user_id,)
     )
-    return [dict(r) for r in rows]
+    return [without(r, "id", "user_id") for r in rows]

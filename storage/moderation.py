@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.db import Session
+from storage.db import Session, without
 from storage.timestamps import from_db, to_db
 
 # -- moderators -------------------------------------------------------------------------------
@@ -112,11 +112,21 @@ async def lift(session: Session, id_hash: str, kind: str, now: datetime) -> int:
 async def export(session: Session, id_hash: str) -> list[dict[str, object]]:
     """A member's own warnings, mutes and bans, for /mydata."""
     rows = await session.fetch_all(
-        "SELECT kind, reason, until, created_at, lifted_at FROM sanctions WHERE id_hash = ? "
-        "ORDER BY id",
-        (id_hash,),
+        "SELECT * FROM sanctions WHERE id_hash = ? ORDER BY id", (id_hash,)
     )
-    return [dict(r) for r in rows]
+    return [without(r, "id") for r in rows]
+
+
+async def export_role(session: Session, user_id: int) -> dict[str, object] | None:
+    """When the member became a moderator (not who promoted them), for /mydata."""
+    row = await session.fetch_one("SELECT added_at FROM moderators WHERE user_id = ?", (user_id,))
+    return dict(row) if row is not None else None
+
+
+async def moderator_ids(session: Session) -> list[int]:
+    """Everyone promoted to moderator (operators come from the config)."""
+    rows = await session.fetch_all("SELECT user_id FROM moderators ORDER BY user_id")
+    return [int(r["user_id"]) for r in rows]
 
 
 async def bans_matching(session: Session, text: str) -> list[SanctionRow]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from storage.db import Session
+from storage.db import Session, without
 from storage.timestamps import to_db
 
 PARTS = (
@@ -61,10 +61,11 @@ async def delete(session: Session, user_id: int, draft: bool) -> None:
     )
 
 
-async def export(session: Session, user_id: int) -> dict[str, Any] | None:
+async def export(session: Session, user_id: int, draft: bool = False) -> dict[str, Any] | None:
+    """The plan (or the unfinished edit of it) as the member wrote it."""
     row = await session.fetch_one(
-        "SELECT * FROM safety_plans WHERE user_id = ? AND draft = 0", (user_id,)
+        "SELECT * FROM safety_plans WHERE user_id = ? AND draft = ?", (user_id, int(draft))
     )
     if row is None:
         return None
-    return {**{name: row[name] for name in PARTS}, "updated_at": row["updated_at"]}
+    return without(row, "user_id", "draft")

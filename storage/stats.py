@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from storage.db import Session
+from storage.db import Session, without
 from storage.timestamps import to_db
 
 
@@ -173,3 +174,15 @@ async def member_count(session: Session) -> int:
         "SELECT COUNT(*) AS n FROM members WHERE onboarded_at IS NOT NULL"
     )
     return int(row["n"]) if row else 0
+
+
+async def export_summaries(session: Session, user_id: int) -> dict[str, Any]:
+    """The per-member summaries kept from the member's check-ins, for /mydata."""
+    weeks = await session.fetch_all(
+        "SELECT * FROM member_weeks WHERE user_id = ? ORDER BY week_start", (user_id,)
+    )
+    span = await session.fetch_one("SELECT * FROM member_spans WHERE user_id = ?", (user_id,))
+    return {
+        "weeks": [without(w, "user_id") for w in weeks],
+        "span": without(span, "user_id") if span else None,
+    }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from bot.emulator import EmulatedUser, SentMessage
 
@@ -64,6 +66,25 @@ async def message_with_button(user: EmulatedUser, label: str) -> SentMessage:
     while message.find_button(label) is None:
         message = await user.next_message()
     return message
+
+
+MYDATA_JSON, MYDATA_HTML, MYDATA_CSV = (
+    "peercircle-my-data.json", "peercircle-my-data.html", "peercircle-checkins.csv",
+)  # fmt: skip
+
+
+async def my_data(user: EmulatedUser) -> dict[str, bytes]:
+    """/mydata's three documents by file name: the JSON, the readable copy, the CSV."""
+    documents = [await user.ask("/mydata"), await user.next_message(), await user.next_message()]
+    found = {d.document_name or "": d.document or b"" for d in documents}
+    assert set(found) == {MYDATA_JSON, MYDATA_HTML, MYDATA_CSV}, found.keys()
+    return found
+
+
+async def my_data_json(user: EmulatedUser) -> dict[str, Any]:
+    """The complete JSON of /mydata (the other two documents are read and set aside)."""
+    exported: dict[str, Any] = json.loads((await my_data(user))[MYDATA_JSON])
+    return exported
 
 
 async def answer_checkin(user: EmulatedUser, mood: int, confidence: int) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, RecordedCall, SentMessage
-from tests.helpers import answer_checkin, onboard, rows_holding
+from tests.helpers import answer_checkin, my_data_json, onboard, rows_holding
 
 MOOD_QUESTION = "How is your mood today?"
 
@@ -87,7 +85,7 @@ async def test_a_whole_checkin_and_answering_again(
     next_day = await check_in(user, 5, 9, note="Walked by the river with my sister")
     assert "2 days in a row" in next_day.shown_text
     assert "up 4.0 on last week" not in next_day.shown_text  # both days are this week
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     assert [(c["mood"], c["confidence"]) for c in exported["checkins"]] == [(2, 5), (5, 9)]
     assert exported["checkins"][1]["note"] == "Walked by the river with my sister"
 
@@ -159,7 +157,7 @@ async def test_a_first_hard_day_gets_support_first_and_nothing_cheerful(
 async def stored_checkins(user: EmulatedUser) -> list[tuple[str, int, int, bool]]:
     """The member's check-ins as /mydata exports them: day, mood, confidence, filled later."""
     user.skip_to_end()
-    exported: dict[str, Any] = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     return [
         (c["local_date"], c["mood"], c["confidence"], c["filled_in_later"])
         for c in exported["checkins"]
@@ -248,7 +246,7 @@ async def test_forged_checkin_buttons_change_nothing(
                  "ci:x:20260302", "ci:c:20260302:3", "ci:skip:20260302:q", "tr:365"):  # fmt: skip
         answer = await user.callback_answer(user.press_data(data))
         assert answer.text is not None and "expired" in answer.text, data
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     assert exported["checkins"] == []
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import EXIT_NO_TOKEN
 from bot.emulator import BotApiEmulator
 from storage.migrations import load_migrations
-from tests.helpers import onboard, subprocess_env
+from tests.helpers import ROOT, onboard, subprocess_env
 
 
 async def peercircle(*args: str, cwd: Path) -> tuple[int, str, str]:
@@ -107,10 +108,18 @@ async def test_bad_config_exits_non_zero_with_one_line(
 
 
 async def test_no_token_explains_how_to_get_one(tmp_path: Path) -> None:
-    code, _, err = await peercircle("run", cwd=tmp_path)
-    assert code != 0
+    code, out, err = await peercircle("run", cwd=tmp_path)
+    assert code == EXIT_NO_TOKEN
     assert "@BotFather" in err and "PEERCIRCLE_TELEGRAM__TOKEN" in err
-    assert "Traceback" not in err
+    assert err.rstrip().endswith("in a browser.")  # the how-to is the last thing printed
+    assert "Traceback" not in err and out == ""
+
+
+def test_make_run_stops_quietly_on_the_no_token_exit() -> None:
+    """`make run` treats exactly that exit as a stop, not an error (see the Makefile)."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"NO_TOKEN_EXIT := {EXIT_NO_TOKEN}\n" in makefile
+    assert "|| test $$? -eq $(NO_TOKEN_EXIT)" in makefile
 
 
 async def test_check_config_and_migrate(emulator: BotApiEmulator, tmp_path: Path) -> None:

@@ -7,7 +7,16 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+)
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 
 from bot.emulator import BotApiEmulator
@@ -207,3 +216,28 @@ async def test_edit_message_media_replaces_the_photo_in_the_same_message(
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await ptb_bot.edit_message_media(InputMediaPhoto(first), user.chat_id, 999)
     assert [m.message_id for m in user.messages] == [sent.message_id, text.message_id]
+
+
+async def test_command_menus_are_kept_per_scope_and_language(
+    ptb_bot: Bot, emulator: BotApiEmulator
+) -> None:
+    user = emulator.user()
+    mine = [BotCommand("mine", "Only in this chat")]
+    everyone = [BotCommand("all", "Every private chat")]
+    await ptb_bot.set_my_commands(everyone, scope=BotCommandScopeAllPrivateChats())
+    await ptb_bot.set_my_commands(mine, scope=BotCommandScopeChat(user.chat_id))
+    here = BotCommandScopeChat(user.chat_id)
+    await ptb_bot.set_my_commands(mine, scope=here, language_code="de")
+    assert await ptb_bot.get_my_commands(scope=BotCommandScopeChat(user.chat_id)) == tuple(mine)
+    assert await ptb_bot.get_my_commands(scope=BotCommandScopeAllPrivateChats()) == tuple(everyone)
+    assert await ptb_bot.get_my_commands() == ()  # the default scope is a scope of its own
+    assert emulator.commands_for({"type": "chat", "chat_id": user.chat_id}, "de") == [
+        {"command": "mine", "description": "Only in this chat"}
+    ]
+    await ptb_bot.delete_my_commands(scope=BotCommandScopeChat(user.chat_id))
+    assert emulator.commands_for({"type": "chat", "chat_id": user.chat_id}) == []
+    # A chat Telegram has never seen (a user who never started the bot) is refused.
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await ptb_bot.set_my_commands(mine, scope=BotCommandScopeChat(424242))
+    status, body = await call(emulator, "setMyCommands", commands=[], scope={"type": "nope"})
+    assert status == 400 and "scope" in body["description"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import onboard, rows_holding
+from tests.helpers import my_data_json, onboard, rows_holding
 
 # The clock starts on Monday 2026-03-02 at 09:00 UTC: 10:00 in Berlin.
 
@@ -415,7 +414,12 @@ async def test_paused_members_get_no_nudges_and_zone_changes_move_them(
     await user.ask("/help")
     assert not any("how did it go" in m.shown_text for m in user.messages)
     await user.ask("/resume")
-    await user.ask("/timezone America/New_York")
+    # The nudge missed while paused may come now, before the answer to /timezone: wait for
+    # that answer itself, not for whichever message comes next.
+    user.send("/timezone America/New_York")
+    await emulator.wait_until(
+        lambda: any("Time zone set to America/New_York" in m.shown_text for m in user.messages)
+    )
     # It is 13:00 in New York; 18:00 there today is 23:00 UTC.
     assert goal_rows(db_path)[0]["next_nudge_at"] == "2026-03-02T23:00:00+00:00"
 
@@ -456,7 +460,7 @@ async def test_mydata_holds_goals_and_forget_removes_them(
     await onboard(user)
     await new_habit(user, why="for my kids")
     await user.ask("/done 1")
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     [goal] = exported["goals"]
     assert (goal["title"], goal["why"], goal["kind"]) == (
         "Walk 20 minutes",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
-from tests.helpers import message_with_button, onboard, rows_holding
+from tests.helpers import message_with_button, my_data_json, onboard, rows_holding
 from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
 
 
@@ -81,7 +80,7 @@ async def test_a_setback_keeps_history_and_notes_stay_private(
     view = await user.ask("/journey")
     assert "Earlier: 01 Jan 2026 to 02 Mar 2026 (60 days)" in view.shown_text
     assert "Started 03 Mar 2026" in view.shown_text
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     assert [j["started_on"] for j in exported["journeys"]] == ["2026-01-01", "2026-03-03"]
     assert "want to die" in exported["journeys"][0]["setback_note"]
     await user.ask("/forget")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import message_with_button, onboard
+from tests.helpers import message_with_button, my_data_json, onboard
 from tests.test_circles_scenario import (  # noqa: F401
     MOD_CHAT,
     OPERATOR,
@@ -102,7 +101,7 @@ async def test_sanctions_stop_relaying_and_a_ban_outlives_forget(
     assert f"Muted {name} until" in (await operator.ask(f"/mute {name} 2h spamming")).shown_text
     notice = await alex.next_message()
     assert "paused your messages" in notice.shown_text and "spamming" in notice.shown_text
-    exported = json.loads((await alex.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(alex)
     assert [(s["kind"], s["reason"]) for s in exported["moderation"]] == [("mute", "spamming")]
     refused = await alex.ask("/encourage hello all")
     assert "paused until" in refused.shown_text

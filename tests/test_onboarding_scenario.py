@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from tests.helpers import rows_holding
+from tests.helpers import my_data_json, rows_holding
 
 
 async def test_new_member_journey_through_forget(
@@ -58,9 +57,7 @@ async def test_new_member_journey_through_forget(
     assert "Europe/Berlin" in (await user.ask("/timezone europe/berlin")).shown_text
     assert "07:30" in (await user.ask("/checkintime 7:30")).shown_text
 
-    export_message = await user.ask("/mydata")
-    assert export_message.document is not None and export_message.protect_content
-    exported = json.loads(export_message.document)
+    exported = await my_data_json(user)
     assert exported["member"]["user_id"] == user.user_id
     assert exported["member"]["pseudonym"] == second_name
     assert exported["member"]["timezone"] == "Europe/Berlin"
@@ -107,5 +104,5 @@ async def test_invite_code_is_kept_through_onboarding(
     await user.next_message()
     kept = await user.next_message()  # the code was carried through; it names no circle
     assert "invite link isn't valid" in kept.shown_text
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     assert exported["member"]["pending_invite"] is None  # used up, even though unknown

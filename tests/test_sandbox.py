@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.cli import EXIT_NO_TOKEN
 from bot.sandbox.server import MODERATORS_CHAT, Sandbox
 from tests.helpers import onboard, subprocess_env
 
@@ -77,6 +78,6 @@ async def test_run_without_a_token_points_to_the_sandbox(tmp_path: Path) -> None
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 2  # not at a terminal: no question, just the way there
+    assert process.returncode == EXIT_NO_TOKEN  # not at a terminal: no question, the way there
     text = err.decode()
     assert "@BotFather" in text and "make sandbox" in text and "127.0.0.1:8080" in text

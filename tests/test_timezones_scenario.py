@@ -3,7 +3,6 @@ every time a member reads shown in their own zone."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import onboard
+from tests.helpers import my_data_json, onboard
 from tests.test_circles_scenario import OPERATOR, member_in, new_circle, settings  # noqa: F401
 
 # The clock starts on Monday 2026-03-02 at 09:00 UTC: 10:00 in Berlin, 04:00 in New York.
@@ -31,7 +30,7 @@ async def at_zone_question(user: EmulatedUser) -> tuple[SentMessage, str]:
 
 
 async def exported_zone(user: EmulatedUser) -> str:
-    exported = json.loads((await user.ask("/mydata")).document or b"{}")
+    exported = await my_data_json(user)
     return str(exported["member"]["timezone"])
 
 

@@ -77,6 +77,19 @@ def _without_bytes(value: Any) -> Any:
     return value
 
 
+# BotCommandScope types; the chat ones must name a chat Telegram knows.
+_SCOPES = frozenset(
+    {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+     "chat_administrators", "chat_member"}
+)  # fmt: skip
+_CHAT_SCOPES = frozenset({"chat", "chat_administrators", "chat_member"})
+
+
+def command_scope_key(scope: dict[str, Any], language_code: str = "") -> str:
+    """How the emulator files a command list: by scope and language."""
+    return json.dumps({"scope": scope, "language_code": language_code}, sort_keys=True)
+
+
 class ApiError(Exception):
     """A Bot API error response."""
 
@@ -582,10 +595,26 @@ class BotApiEmulator:
             "pending_update_count": len(self._updates),
         }
 
-    @staticmethod
-    def _scope_key(params: dict[str, Any]) -> str:
+    def _scope_key(self, params: dict[str, Any]) -> str:
+        """Commands are kept per scope and language, as Telegram keeps them."""
         scope = params.get("scope") or {"type": "default"}
-        return json.dumps(scope, sort_keys=True)
+        if not isinstance(scope, dict) or scope.get("type") not in _SCOPES:
+            raise ApiError(400, "Bad Request: wrong scope type specified")
+        if scope["type"] in _CHAT_SCOPES:
+            try:
+                chat_id = int(str(scope.get("chat_id")))
+            except (TypeError, ValueError):
+                raise ApiError(400, "Bad Request: chat not found") from None
+            if chat_id not in self.chats:  # e.g. a user who never started the bot
+                raise ApiError(400, "Bad Request: chat not found")
+            scope = {**scope, "chat_id": chat_id}
+            if scope["type"] == "chat_member":
+                scope["user_id"] = int(scope.get("user_id") or 0)
+        return command_scope_key(scope, str(params.get("language_code") or ""))
+
+    def commands_for(self, scope: dict[str, Any], language_code: str = "") -> list[dict[str, Any]]:
+        """The commands the bot set for exactly this scope (no fallback to wider ones)."""
+        return self.commands.get(command_scope_key(scope, language_code), [])
 
     async def _set_my_commands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands")

@@ -16,7 +16,14 @@ from bot.config import CircleSettings, MetricsSettings, ModerationSettings, Sett
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import make_settings
-from tests.helpers import answer_checkin, message_with_button, onboard, rows_holding
+from tests.helpers import (
+    MYDATA_JSON,
+    answer_checkin,
+    message_with_button,
+    my_data,
+    onboard,
+    rows_holding,
+)
 from tests.reliability.test_webhook import free_port
 
 OPERATOR = 990001
@@ -276,8 +283,7 @@ async def test_the_safety_plan_comes_first_and_forget_removes_it(
     assert text.index("a long walk with the dog") < text.index("988")
     assert text.index("sounds really serious") < text.index("Your safety plan")
 
-    export = await user.ask("/mydata")
-    assert export.document is not None and b"my daughter Mia" in export.document
+    assert b"my daughter Mia" in (await my_data(user))[MYDATA_JSON]
 
     await user.ask("/forget")
     await user.tap("Yes, delete everything")

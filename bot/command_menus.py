@@ -1,0 +1,81 @@
+"""The command menus Telegram shows: members', each moderator's own, the moderators' chat's.
+
+Telegram picks the most specific scope: a moderator's private chat has a menu of its own
+(the member commands, then theirs), so promoting or demoting someone sets or deletes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+from telegram.error import TelegramError
+
+from bot import moderation_texts as mt
+from bot import texts
+from bot.moderation import ModerationService
+
+log = logging.getLogger("peercircle.menus")
+
+
+def member_menu() -> list[BotCommand]:
+    return [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
+
+
+def moderator_menu(operator: bool) -> list[BotCommand]:
+    """A moderator's private chat: what every member has, then the moderator commands."""
+    extra = mt.MODERATOR_COMMANDS + (mt.OPERATOR_COMMANDS if operator else ())
+    return member_menu() + [BotCommand(name, description) for name, description in extra]
+
+
+def moderators_chat_menu() -> list[BotCommand]:
+    """The moderators' group: the moderator commands that work there. Operator commands
+    stay out: most who read this menu are not operators."""
+    return [
+        BotCommand(name, description)
+        for name, description in mt.MODERATOR_COMMANDS
+        if name not in mt.PRIVATE_ONLY_COMMANDS
+    ]
+
+
+async def register_menus(bot: Bot, moderation: ModerationService, moderator_chat_id: int) -> None:
+    """Every menu, at start-up: members', the moderators' chat's and each moderator's."""
+    await bot.set_my_commands(member_menu(), scope=BotCommandScopeAllPrivateChats())
+    if moderator_chat_id:
+        await _set(bot, moderators_chat_menu(), BotCommandScopeChat(moderator_chat_id))
+    moderators = await moderation.moderator_ids()
+    await asyncio.gather(*(refresh_menu(bot, moderation, user_id) for user_id in moderators))
+
+
+async def refresh_menu(bot: Bot, moderation: ModerationService, user_id: int) -> bool:
+    """Give a moderator their menu, or take it from someone who is no longer one.
+
+    False when that failed, mostly because Telegram does not know the chat yet (they never
+    started the bot); /start tries again then."""
+    scope = BotCommandScopeChat(user_id)
+    if await moderation.is_moderator(user_id):
+        return await _set(bot, moderator_menu(moderation.is_operator(user_id)), scope)
+    try:
+        await bot.delete_my_commands(scope=scope)
+    except TelegramError as error:
+        log.info("no menu to delete for user_id=%s: %s", user_id, type(error).__name__)
+        return False
+    return True
+
+
+async def _set(bot: Bot, commands: list[BotCommand], scope: BotCommandScope) -> bool:
+    try:
+        await bot.set_my_commands(commands, scope=scope)
+    except TelegramError as error:
+        # A chat Telegram does not know (yet), or a network failure: a menu never stops a
+        # promotion or a /start, and the next start-up sets it again.
+        log.warning("command menu not set for a chat: %s", type(error).__name__)
+        return False
+    return True

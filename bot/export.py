@@ -1,0 +1,78 @@
+"""What /mydata sends: everything as JSON, a readable summary (HTML) and check-ins as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from typing import Any
+
+from bot import export_texts as et
+from bot.timezones import zone_of
+from storage.timestamps import from_db
+
+JSON_NAME = "peercircle-my-data.json"
+SUMMARY_NAME = "peercircle-my-data.html"
+CSV_NAME = "peercircle-checkins.csv"
+# Spreadsheets read a cell that starts with one of these as a formula: "-2 days clean"
+# would show as an error. A leading apostrophe keeps it text (and hides itself in Excel).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One document of the export."""
+
+    filename: str
+    content: bytes
+    caption: str
+
+
+def export_files(export: Mapping[str, Any]) -> list[ExportFile]:
+    """The documents /mydata sends, the complete JSON first."""
+    zone = zone_of(str(export["member"]["timezone"]))
+    alerts = [{**alert, "outcome": et.alert_outcome(alert)} for alert in export["crisis_alerts"]]
+    export = {**export, "crisis_alerts": alerts}
+    payload = json.dumps(export, indent=2, ensure_ascii=False).encode("utf-8")
+    # With a byte-order mark, Excel reads the CSV as UTF-8 (emoji and accents intact).
+    # Without check-ins it still comes, with its header only: always the same three files.
+    table = checkins_csv(export["checkins"], zone).encode("utf-8-sig")
+    return [
+        ExportFile(JSON_NAME, payload, et.JSON_CAPTION),
+        ExportFile(SUMMARY_NAME, et.summary_html(export, zone).encode("utf-8"), et.HTML_CAPTION),
+        ExportFile(CSV_NAME, table, et.CSV_CAPTION),
+    ]
+
+
+def checkins_csv(checkins: list[Mapping[str, Any]], zone: tzinfo) -> str:
+    """Check-ins as a spreadsheet, newest first with Daylio's kind of columns."""
+    # Only a store that knows about filling in afterwards has the column (0012 added it).
+    later = not checkins or any("filled_in_later" in checkin for checkin in checkins)
+    header = ["date", "weekday", "time", "mood", "mood_number", "confidence", "note"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*header, "filled_in_later"] if later else header)
+    for checkin in sorted(checkins, key=lambda c: str(c["local_date"]), reverse=True):
+        day = date.fromisoformat(str(checkin["local_date"]))
+        answered = from_db(str(checkin["answered_at"])).astimezone(zone)
+        mood = int(checkin["mood"])
+        row = [
+            day.isoformat(),
+            f"{day:%A}",
+            f"{answered:%H:%M}",
+            et.MOOD_WORDS.get(mood, ""),
+            mood,
+            checkin["confidence"],
+            _cell(checkin.get("note") or ""),
+        ]
+        if later:
+            row.append("yes" if checkin.get("filled_in_later") else "no")
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
