@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # `peercircle run` exits with this when no token is configured, after printing the how-to.
 NO_TOKEN_EXIT := 3
 
-.PHONY: run sandbox test lint bench venv clean
+.PHONY: run sandbox test test-fast lint bench venv clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: $(DEV_STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The everyday loop: lint and every test but the slow reliability ones (CI runs them all).
+test-fast: lint
+	$(BIN)/pytest -m "not reliability"
 
 # Benchmarks are not tests: they take minutes and write their figures to bench/.
 bench: $(DEV_STAMP)
