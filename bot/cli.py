@@ -21,7 +21,6 @@ from bot.context import PeerApplication
 from bot.instance_lock import AlreadyRunning, InstanceLock
 from bot.intake import PollingIntake
 from bot.logging_setup import configure_logging
-from bot.sandbox.server import run_sandbox
 from bot.stats import StatsReport, StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
@@ -145,6 +144,10 @@ def _offer_sandbox() -> int:
 
 
 def _sandbox(db_path: Path | None, port: int) -> int:
+    # Only here: the sandbox brings the emulator and a web page, which a production
+    # `peercircle run` never needs to import.
+    from bot.sandbox.server import run_sandbox
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     async def serve() -> None:
