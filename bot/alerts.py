@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import texts
+from bot.audit import Moderator, audit
 from bot.clock import Clock
 from bot.outgoing import OutgoingMessage
 from bot.safety import texts as safety_texts
@@ -35,41 +36,52 @@ class CrisisAlerts:
         async with self._db.read() as session:
             return await alert_rows.get(session, alert_id)
 
-    async def take(self, alert_id: int, moderator_id: int, name: str) -> Taken | None:
+    async def take(self, alert_id: int, by: Moderator) -> Taken | None:
+        now = self._clock.now()
         async with self._db.transaction() as session:
-            first = await alert_rows.take(session, alert_id, moderator_id, name, self._clock.now())
+            first = await alert_rows.take(session, alert_id, by.user_id, by.name, now)
             alert = await alert_rows.get(session, alert_id)
             if alert is not None and first:
                 await alert_rows.count_outcome(session, alert.tier, "taken")
+                target = f"alert {alert_id}: {alert.pseudonym}"
+                await audit(session, by, "take crisis alert", target, now)
         return Taken(alert, first) if alert else None
 
-    async def false_alarm(self, alert_id: int, name: str) -> Taken | None:
+    async def false_alarm(self, alert_id: int, by: Moderator) -> Taken | None:
         """ "Not a crisis": resolved, and counted (per tier) for /stats and Prometheus;
         `first` is False when the alert was already closed."""
+        now = self._clock.now()
         async with self._db.transaction() as session:
             alert = await alert_rows.get(session, alert_id)
             if alert is None:
                 return None
-            first = await alert_rows.mark_false_alarm(session, alert_id, name, self._clock.now())
+            first = await alert_rows.mark_false_alarm(session, alert_id, by.name, now)
             if first:
                 await alert_rows.count_outcome(session, alert.tier, "false_alarm")
+                target = f"alert {alert_id}: {alert.pseudonym}"
+                await audit(session, by, "not a crisis", target, now)
             alert = await alert_rows.get(session, alert_id)
         return Taken(alert, first) if alert else None
 
-    async def resolve(self, alert_id: int, name: str) -> Taken | None:
+    async def resolve(self, alert_id: int, by: Moderator) -> Taken | None:
         """Resolved; `first` is False when the alert was already closed."""
+        now = self._clock.now()
         async with self._db.transaction() as session:
-            first = await alert_rows.resolve(session, alert_id, name, self._clock.now())
+            first = await alert_rows.resolve(session, alert_id, by.name, now)
             alert = await alert_rows.get(session, alert_id)
+            if alert is not None and first:
+                target = f"alert {alert_id}: {alert.pseudonym}"
+                await audit(session, by, "resolve crisis alert", target, now)
         return Taken(alert, first) if alert else None
 
-    async def tell_member(self, alert_id: int, moderator_id: int, text: str) -> bool:
+    async def tell_member(self, alert_id: int, by: Moderator, text: str) -> bool:
         """Send the moderator's words to the member as "Moderator"; False when not theirs."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             alert = await alert_rows.get(session, alert_id)
-            if alert is None or alert.taken_by != moderator_id:
+            if alert is None or alert.taken_by != by.user_id:
                 return False
+            await audit(session, by, "tell", f"alert {alert_id}", now)
             message = OutgoingMessage(
                 texts.from_moderator(text),
                 (((texts.BUTTON_REPLY_MODERATOR, f"cr:reply:{alert_id}"),), end_button(alert_id)),

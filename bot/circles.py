@@ -12,6 +12,7 @@ from enum import StrEnum
 from html import escape
 
 from bot import moderation_texts, texts
+from bot.audit import Moderator, audit
 from bot.clock import Clock
 from bot.config import CircleSettings
 from bot.journey import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
@@ -108,16 +109,18 @@ class CircleService:
         self._settings = settings
         self._wake = wake
 
-    async def create(self, name: str) -> CircleRow | None:
-        """A new circle with a fresh invite code; None when the name is taken."""
+    async def create(self, name: str, by: Moderator) -> CircleRow | None:
+        """A new circle with a fresh invite code, audited; None when the name is taken."""
+        now = self._clock.now()
         async with self._db.transaction() as session:
             if await circle_rows.by_name(session, name) is not None:
                 return None
             circle_id = await circle_rows.create(
-                session, name, secrets.token_urlsafe(9), self._settings.max_members,
-                self._clock.now(),
-            )  # fmt: skip
-            return await circle_rows.by_id(session, circle_id)
+                session, name, secrets.token_urlsafe(9), self._settings.max_members, now
+            )
+            circle = await circle_rows.by_id(session, circle_id)
+            await audit(session, by, "newcircle", circle.name if circle else name, now)
+            return circle
 
     async def by_name(self, name: str) -> CircleRow | None:
         async with self._db.read() as session:
@@ -301,8 +304,11 @@ class CircleService:
             now,
         )
 
-    async def review(self, relay_id: int, approve: bool) -> tuple[RelayRow, str] | None:
-        """A moderator's decision on a held relay; None when it is not (or no longer) held."""
+    async def review(
+        self, relay_id: int, approve: bool, by: Moderator
+    ) -> tuple[RelayRow, str] | None:
+        """A moderator's decision on a held relay, audited; None when it is not (or no
+        longer) held."""
         async with self._db.transaction() as session:
             relay = await circle_rows.relay(session, relay_id)
             new_status = "sent" if approve else "rejected"
@@ -310,6 +316,8 @@ class CircleService:
                 session, relay_id, "held", new_status
             ):
                 return None
+            decision = "approve" if approve else "reject"
+            await audit(session, by, decision, relay.pseudonym, self._clock.now())
             if not approve:
                 rejected = OutgoingMessage(texts.RELAY_REJECTED)
                 await self._queue(
@@ -326,12 +334,13 @@ class CircleService:
         self._wake()
         return relay, circle.name if circle else "?"
 
-    async def set_mode(self, name: str, mode: str) -> CircleRow | None:
+    async def set_mode(self, name: str, mode: str, by: Moderator) -> CircleRow | None:
         async with self._db.transaction() as session:
             circle = await circle_rows.by_name(session, name)
             if circle is None:
                 return None
             await circle_rows.set_mode(session, circle.id, mode)
+            await audit(session, by, "circlemode", circle.name, self._clock.now(), mode)
             return await circle_rows.by_id(session, circle.id)
 
     async def thank(self, user_id: int, relay_id: int) -> Thanked:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot import moderation_texts as mt
+from bot.audit import Moderator, audit
 from bot.circles import RelayKind, review_message
 from bot.clock import Clock
 from bot.config import Settings
@@ -49,12 +50,6 @@ def split_pseudonym(args: list[str]) -> tuple[str, str | None] | None:
         return None
     rest = " ".join(args[2:]).strip()
     return f"{args[0]} {args[1]}", rest or None
-
-
-@dataclass(frozen=True)
-class Moderator:
-    user_id: int
-    name: str
 
 
 class Found(StrEnum):
@@ -146,16 +141,7 @@ class ModerationService:
         self, session: Session, by: Moderator, action: str, target: str | None,
         reason: str | None,
     ) -> None:  # fmt: skip
-        await moderation_rows.audit(
-            session, moderator_id=by.user_id, moderator_name=by.name, action=action,
-            target=target, reason=reason, now=self._now,
-        )  # fmt: skip
-
-    async def record(self, by: Moderator, action: str, target: str | None,
-                     reason: str | None = None) -> None:  # fmt: skip
-        """An audit row for an action done elsewhere (circles, reviews, alerts)."""
-        async with self._db.transaction() as session:
-            await self._audit(session, by, action, target, reason)
+        await audit(session, by, action, target, self._now, reason)
 
     async def audit_log(self, limit: int) -> list[AuditRow]:
         async with self._db.read() as session:

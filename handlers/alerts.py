@@ -58,7 +58,7 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         return
     user, moderator = query.from_user, pressed[2]
     if action == "take":
-        taken = await alerts.take(alert_id, user.id, user.first_name)
+        taken = await alerts.take(alert_id, moderator)
         if taken is None:
             await button_expired(query)
             return
@@ -68,9 +68,6 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         if not taken.first:
             await query.answer(texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name))
             return
-        await context.services.moderation.record(
-            moderator, "take crisis alert", f"alert {alert_id}: {taken.alert.pseudonym}"
-        )
         await query.answer()
         alert = taken.alert
         base = alert_row_message(alert)
@@ -89,17 +86,13 @@ async def alert_button(update: Update, context: PeerContext) -> None:
         # Resolved, or "Not a crisis" (a false alarm, counted): audited, buttons removed.
         done = action == "done"
         close = alerts.resolve if done else alerts.false_alarm
-        closed = await close(alert_id, user.first_name)
+        closed = await close(alert_id, moderator)
         if closed is None:
             await button_expired(query)
             return
         if not closed.first:
             await _show_closed(update, context, closed.alert)
             return
-        audit = "resolve crisis alert" if done else "not a crisis"
-        await context.services.moderation.record(
-            moderator, audit, f"alert {alert_id}: {closed.alert.pseudonym}"
-        )
         await query.answer()
         await query.edit_message_text(_closed_text(closed.alert), parse_mode=ParseMode.HTML)
     else:
@@ -176,14 +169,12 @@ async def tell_command(update: Update, context: PeerContext) -> None:
     if moderator is None:
         return
     args = context.args or []
-    user = update.effective_user
-    if len(args) < 2 or row_id(args[0]) is None or user is None:
+    if len(args) < 2 or row_id(args[0]) is None:
         await reply(update, texts.TELL_USAGE)
         return
-    if not await context.services.alerts.tell_member(int(args[0]), user.id, " ".join(args[1:])):
+    if not await context.services.alerts.tell_member(int(args[0]), moderator, " ".join(args[1:])):
         await reply(update, texts.TELL_NOT_YOURS)
         return
-    await context.services.moderation.record(moderator, "tell", f"alert {args[0]}")
     await reply(update, texts.TELL_SENT)
 
 

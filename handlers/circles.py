@@ -42,11 +42,10 @@ async def newcircle_command(update: Update, context: PeerContext) -> None:
     if name is None:
         await reply(update, texts.NEWCIRCLE_USAGE)
         return
-    circle = await context.services.circles.create(name)
+    circle = await context.services.circles.create(name, moderator)
     if circle is None:
         await reply(update, texts.CIRCLE_NAME_TAKEN.format(name=name))
         return
-    await context.services.moderation.record(moderator, "newcircle", circle.name)
     await reply(
         update, texts.circle_created(circle.name, invite_link(context, circle.invite_code))
     )
@@ -282,11 +281,10 @@ async def circlemode_command(update: Update, context: PeerContext) -> None:
     if mode == "pre" and not context.services.settings.moderation.moderator_chat_id:
         await reply(update, texts.CIRCLEMODE_NEEDS_CHAT)
         return
-    circle = await context.services.circles.set_mode(name, mode)
+    circle = await context.services.circles.set_mode(name, mode, moderator)
     if circle is None:
         await reply(update, texts.NO_SUCH_CIRCLE.format(name=name))
         return
-    await context.services.moderation.record(moderator, "circlemode", circle.name, mode)
     await reply(update, texts.CIRCLEMODE_SET.format(name=circle.name, mode=mode))
 
 
@@ -300,13 +298,13 @@ async def review_button(update: Update, context: PeerContext) -> None:
     if action not in ("ok", "no") or not relay_text.isdigit():
         await button_expired(query)
         return
-    reviewed = await context.services.circles.review(int(relay_text), approve=action == "ok")
+    reviewed = await context.services.circles.review(
+        int(relay_text), approve=action == "ok", by=moderator
+    )
     if reviewed is None:
         await button_expired(query)
         return
     relay, circle_name = reviewed
-    approved = "approve" if action == "ok" else "reject"
-    await context.services.moderation.record(moderator, approved, relay.pseudonym)
     await query.answer()
     shown = texts.review(circle_name, relay.pseudonym, relay.text)
     await close_buttons(query, texts.reviewed(shown, action == "ok", moderator.name))

@@ -44,12 +44,12 @@ async def on_error(update: object, context: PeerContext) -> None:
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
     chat = update.effective_chat
-    if chat is None or chat.type != "private":
-        return
     try:
+        # A pressed button is answered anywhere, the moderators' chat included: only the
+        # presser sees the answer, and the button stops spinning.
         if update.callback_query is not None:
             await update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
-        else:
+        elif chat is not None and chat.type == "private":
             await chat.send_message(texts.SOMETHING_WENT_WRONG)
     except TelegramError:
         log.warning("could not tell user about the failure: %s", describe(update))

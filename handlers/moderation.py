@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import moderation_texts as mt
+from bot.audit import Moderator
 from bot.charts import render_weekly_png
 from bot.circles import report_message
 from bot.command_menus import refresh_menu
@@ -20,7 +21,6 @@ from bot.context import PeerContext
 from bot.delivery import markup
 from bot.moderation import (
     Found,
-    Moderator,
     Outcome,
     ReportAction,
     Target,

@@ -307,3 +307,45 @@ async def test_every_action_is_audited_and_the_log_is_append_only(
 def write_directly(db_path: Path, statement: str) -> None:
     with sqlite3.connect(db_path, timeout=30) as conn:
         conn.execute(statement)
+
+
+async def test_an_action_and_its_audit_row_commit_together(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    # The audit row is written in the action's own transaction: when it cannot be written
+    # (here a trigger refuses it, as a full disk would), the action does not happen either,
+    # and a crash can never leave an action without its record.
+    refuse = (
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'no room'); END"
+    )
+    await asyncio.to_thread(write_directly, db_path, refuse)
+    operator = emulator.user(OPERATOR)
+    failed = await operator.ask("/newcircle Night Owls")
+    assert "went wrong" in failed.shown_text
+    user = emulator.user()
+    await onboard(user)
+    await user.ask("i dont want to be here anymore, i want to kill myself")
+    moderators = emulator.group(MOD_CHAT)
+    await emulator.wait_until(lambda: any("I'll reach out" in m.button_labels
+                                          for m in moderators.messages))  # fmt: skip
+    alert = next(m for m in moderators.messages if "I'll reach out" in m.button_labels)
+    refused = await operator.tap("I'll reach out", alert)
+    assert refused.show_alert and "went wrong" in (refused.text or "")
+
+    def state() -> tuple[list[tuple[str]], list[tuple[int | None]], int]:
+        with sqlite3.connect(db_path, timeout=30) as conn:
+            return (
+                conn.execute("SELECT name FROM circles").fetchall(),
+                conn.execute("SELECT taken_by FROM crisis_alerts").fetchall(),
+                conn.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+            )
+
+    assert await asyncio.to_thread(state) == ([], [(None,)], 0)
+
+    await asyncio.to_thread(write_directly, db_path, "DROP TRIGGER refuse_audit")
+    operator.skip_to_end()
+    created = await operator.ask("/newcircle Night Owls")
+    assert "Night Owls" in created.shown_text
+    await operator.tap("I'll reach out", alert)
+    assert await asyncio.to_thread(state) == ([("Night Owls",)], [(OPERATOR,)], 2)
