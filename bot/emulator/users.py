@@ -147,6 +147,27 @@ class EmulatedUser:
         self.send(text)
         return await self.next_message(timeout)
 
+    async def ask_for(self, text: str, containing: str, timeout: float = 5.0) -> SentMessage:
+        """Send a text and wait for the answer that contains `containing`, whatever else
+        the bot sends meanwhile (a milestone or a nudge due at that moment); messages
+        before that answer count as read."""
+        chat = self.emulator.chats[self.user_id]
+        start = len(chat.messages)
+        self.send(text)
+
+        def answer() -> int | None:
+            return next(
+                (i for i in range(start, len(chat.messages))
+                 if containing in chat.messages[i].shown_text),
+                None,
+            )  # fmt: skip
+
+        await self.emulator.wait_until(lambda: answer() is not None, timeout)
+        found = answer()
+        assert found is not None
+        self._read = max(self._read, found + 1)
+        return chat.messages[found]
+
     async def tap(
         self, label: str, message: SentMessage | None = None, timeout: float = 5.0
     ) -> CallbackAnswer:
