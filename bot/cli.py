@@ -24,6 +24,7 @@ from bot.logging_setup import configure_logging
 from bot.stats import StatsReport, StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
+from storage.sealed import KeyFileError
 
 log = logging.getLogger("peercircle")
 
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote anonymised statistics for {len(report.groups)} group(s) to {args.out}")
             return 0
         token = require_token(settings)
-    except ConfigError as error:
+    except (ConfigError, KeyFileError) as error:
         print(error, file=sys.stderr)
         if args.command == "run" and error.args and error.args[0] == NO_TOKEN_HELP:
             return _offer_sandbox()
@@ -122,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:
         return 0
+    except KeyFileError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
     finally:
         lock.release()
 
@@ -185,7 +189,9 @@ def _backup_or_restore(command: str, db_path: Path, path: Path) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
-    db = await Database.open(settings.storage.path, migrate=False)
+    db = await Database.open(
+        settings.storage.path, migrate=False, key_file=settings.storage.key_file
+    )
     try:
         applied = await db.migrate()
         version = await db.schema_version()
@@ -197,7 +203,7 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _report(settings: Settings, since: date | None) -> StatsReport:
-    db = await Database.open(settings.storage.path)
+    db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
     try:
         stats = StatsService(db, SystemClock(), settings.moderation.stats_min_members)
         return await stats.report(since)
