@@ -95,6 +95,12 @@ def load_or_create_key(path: Path) -> bytes:
             f"cannot read the encryption key file {path} ({error.strerror}); "
             "check storage.key_file and its permissions"
         ) from None
+    if path.stat().st_mode & 0o077:
+        log.warning(
+            "the encryption key file %s can be read by other users; narrow it with `chmod 600 %s`",
+            path,
+            path,
+        )
     if len(key) != KEY_BYTES:
         raise KeyFileError(
             f"the encryption key file {path} holds {len(key)} bytes, not {KEY_BYTES}; "

@@ -18,7 +18,7 @@ from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from storage import alerts, checkins, circles, goals, journeys, moderation, outbox, safety_plans
 from storage.db import Database
-from storage.sealed import PREFIX, SEALED, Sealer, SealError, default_key_file
+from storage.sealed import PREFIX, SEALED, KeyFileError, Sealer, SealError, default_key_file
 from tests.test_checkin_scenario import check_in
 from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
 from tests.test_cli import peercircle, write_config
@@ -77,6 +77,16 @@ async def test_a_missing_key_is_made_private_and_logged(
     assert str(key_file) in caplog.text and key_file.read_bytes().hex() not in caplog.text
     db = await Database.open(tmp_path / "d" / "bot.db")  # the same key opens it again
     await db.close()
+    key_file.chmod(0o644)
+    db = await Database.open(tmp_path / "d" / "bot.db")
+    await db.close()
+    assert "chmod 600" in caplog.text
+
+
+async def test_a_key_file_of_the_wrong_size_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "peercircle.key").write_bytes(b"too short")
+    with pytest.raises(KeyFileError, match="holds 9 bytes, not 32"):
+        await Database.open(tmp_path / "bot.db")
 
 
 def test_the_key_file_is_a_setting_with_an_environment_override(
