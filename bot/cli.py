@@ -24,7 +24,7 @@ from bot.logging_setup import configure_logging
 from bot.stats import StatsReport, StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
-from storage.sealed import KeyFileError
+from storage.sealed import KeyFileError, default_key_file
 
 log = logging.getLogger("peercircle")
 
@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command in ("backup", "restore"):
-            return _backup_or_restore(args.command, settings.storage.path, args.path)
+            key_file = settings.storage.key_file or default_key_file(settings.storage.path)
+            return _backup_or_restore(args.command, settings.storage.path, args.path, key_file)
         if args.command == "report":
             report = asyncio.run(_report(settings, args.since))
             args.out.write_text(to_csv(report), encoding="utf-8")
@@ -170,11 +171,13 @@ def _sandbox(db_path: Path | None, port: int) -> int:
     return 0
 
 
-def _backup_or_restore(command: str, db_path: Path, path: Path) -> int:
+def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: Path) -> int:
     try:
         if command == "backup":
             backup(db_path, path)
             print(f"backed up {db_path} to {path}; integrity check: ok")
+            # Members' notes in the copy open only with the key, which is not in it.
+            print(f"the encryption key {key_file} is not in the backup: keep a copy of it, apart")
             return 0
         with InstanceLock(db_path):
             restore(path, db_path)

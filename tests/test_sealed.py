@@ -275,3 +275,18 @@ async def test_a_wrong_key_stops_the_start_with_one_clear_line(
         last = err.strip().splitlines()[-1]
         assert last.startswith("the encryption key in") and str(key_file) in last, err
         assert "does not open this database" in last
+
+
+async def test_a_backup_leaves_the_key_out_and_says_so(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "config.toml", emulator.token, emulator.base_url)
+    code, _, err = await peercircle("migrate", "--config", str(config), cwd=tmp_path)
+    assert code == 0, err
+    target = tmp_path / "backups" / "copy.db"
+    code, out, err = await peercircle("backup", str(target), "--config", str(config), cwd=tmp_path)
+    assert code == 0, err
+    key_file = tmp_path / "peercircle.key"
+    assert f"the encryption key {key_file} is not in the backup" in out
+    key = key_file.read_bytes()
+    assert all(key not in copied.read_bytes() for copied in target.parent.iterdir())
