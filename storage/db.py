@@ -15,7 +15,14 @@ import aiosqlite
 
 from storage.migrations import apply_migrations
 from storage.private import private_file
-from storage.sealed import KEY_BYTES, SEALED, Sealer, default_key_file, load_or_create_key
+from storage.sealed import (
+    KEY_BYTES,
+    SEALED,
+    KeyFileError,
+    Sealer,
+    default_key_file,
+    load_or_create_key,
+)
 from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, handling_update
 
@@ -173,12 +180,14 @@ class Database:
         when the key cannot be read or does not open this database.
         """
         path = Path(path)
+        made_key = False
         if str(path) == ":memory:":
             key = load_or_create_key(key_file) if key_file else os.urandom(KEY_BYTES)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             private_file(path)
             key_file = key_file or default_key_file(path)
+            made_key = not key_file.exists()
             key = load_or_create_key(key_file)
         # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
         conn = await aiosqlite.connect(path, isolation_level=None)
@@ -198,8 +207,18 @@ class Database:
         if migrate:
             try:
                 await db.migrate()
-            except BaseException:
+            except KeyFileError:
                 await db.close()  # its thread would keep the process from exiting
+                if made_key and key_file is not None:
+                    # A key made now cannot open notes sealed before: the old one is lost.
+                    key_file.unlink(missing_ok=True)
+                    raise KeyFileError(
+                        f"the encryption key file {key_file} is missing, and this database "
+                        "was sealed with a key; restore that key file (storage.key_file)"
+                    ) from None
+                raise
+            except BaseException:
+                await db.close()
                 raise
         return db
 

@@ -83,6 +83,16 @@ async def test_a_missing_key_is_made_private_and_logged(
     assert "chmod 600" in caplog.text
 
 
+async def test_a_lost_key_is_not_replaced_by_a_new_one(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "bot.db")
+    await db.close()
+    key_file = tmp_path / "peercircle.key"
+    key_file.unlink()
+    with pytest.raises(KeyFileError, match=r"peercircle\.key is missing, and this database"):
+        await Database.open(tmp_path / "bot.db")
+    assert not key_file.exists()  # nothing in the way of restoring the right one
+
+
 async def test_a_key_file_of_the_wrong_size_is_refused(tmp_path: Path) -> None:
     (tmp_path / "peercircle.key").write_bytes(b"too short")
     with pytest.raises(KeyFileError, match="holds 9 bytes, not 32"):
