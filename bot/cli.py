@@ -24,6 +24,7 @@ from bot.logging_setup import configure_logging
 from bot.stats import StatsReport, StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
+from storage.sealed import KeyFileError, default_key_file
 
 log = logging.getLogger("peercircle")
 
@@ -88,14 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command in ("backup", "restore"):
-            return _backup_or_restore(args.command, settings.storage.path, args.path)
+            key_file = settings.storage.key_file or default_key_file(settings.storage.path)
+            return _backup_or_restore(args.command, settings.storage.path, args.path, key_file)
         if args.command == "report":
             report = asyncio.run(_report(settings, args.since))
             args.out.write_text(to_csv(report), encoding="utf-8")
             print(f"wrote anonymised statistics for {len(report.groups)} group(s) to {args.out}")
             return 0
         token = require_token(settings)
-    except ConfigError as error:
+    except (ConfigError, KeyFileError) as error:
         print(error, file=sys.stderr)
         if args.command == "run" and error.args and error.args[0] == NO_TOKEN_HELP:
             return _offer_sandbox()
@@ -122,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:
         return 0
+    except KeyFileError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
     finally:
         lock.release()
 
@@ -166,11 +171,13 @@ def _sandbox(db_path: Path | None, port: int) -> int:
     return 0
 
 
-def _backup_or_restore(command: str, db_path: Path, path: Path) -> int:
+def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: Path) -> int:
     try:
         if command == "backup":
             backup(db_path, path)
             print(f"backed up {db_path} to {path}; integrity check: ok")
+            # Members' notes in the copy open only with the key, which is not in it.
+            print(f"the encryption key {key_file} is not in the backup: keep a copy of it, apart")
             return 0
         with InstanceLock(db_path):
             restore(path, db_path)
@@ -185,7 +192,9 @@ def _backup_or_restore(command: str, db_path: Path, path: Path) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
-    db = await Database.open(settings.storage.path, migrate=False)
+    db = await Database.open(
+        settings.storage.path, migrate=False, key_file=settings.storage.key_file
+    )
     try:
         applied = await db.migrate()
         version = await db.schema_version()
@@ -197,7 +206,7 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _report(settings: Settings, since: date | None) -> StatsReport:
-    db = await Database.open(settings.storage.path)
+    db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
     try:
         stats = StatsService(db, SystemClock(), settings.moderation.stats_min_members)
         return await stats.report(since)

@@ -93,6 +93,9 @@ class TelegramSettings(_Section):
 
 class StorageSettings(_Section):
     path: Path = Path("data/peercircle.db")
+    # The 32-byte key that seals members' text in the database (storage.sealed); None:
+    # peercircle.key beside the database. Made at first start when missing.
+    key_file: Path | None = None
 
 
 class ModerationSettings(_Section):

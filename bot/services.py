@@ -49,7 +49,9 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
         screener = screener_for(settings.safety.lexicon_dir)
-        db = await Database.open(settings.storage.path, now=clock.now)
+        db = await Database.open(
+            settings.storage.path, now=clock.now, key_file=settings.storage.key_file
+        )
         outbox_ready = asyncio.Event()
         metrics = Metrics()
         journeys = JourneyService(db, clock)

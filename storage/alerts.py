@@ -49,16 +49,26 @@ async def create(
     alert_id = await session.insert(
         "INSERT INTO crisis_alerts (user_id, source, circle_name, pseudonym, text, created_at, "
         "tier, categories) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (user_id, source, circle_name, pseudonym, text, to_db(now), tier, categories),
+        (
+            user_id,
+            source,
+            circle_name,
+            pseudonym,
+            session.seal("crisis_alerts", "text", text),
+            to_db(now),
+            tier,
+            categories,
+        ),
     )
     await count_outcome(session, tier, "raised")
     return alert_id
 
 
-def _alert(row: aiosqlite.Row) -> AlertRow:
+def _alert(session: Session, row: aiosqlite.Row) -> AlertRow:
     return AlertRow(
         row["id"], row["user_id"], row["source"], row["circle_name"], row["pseudonym"],
-        row["text"], row["taken_by"], row["taken_by_name"], row["resolved_at"] is not None,
+        session.unseal("crisis_alerts", "text", row["text"]), row["taken_by"],
+        row["taken_by_name"], row["resolved_at"] is not None,
         row["tier"], row["categories"] or "", row["false_alarm_at"] is not None,
         row["contact_requested_at"] is not None,
         from_db(row["told_at"]) if row["told_at"] else None,
@@ -73,7 +83,7 @@ def _moment(value: str | None) -> datetime | None:
 
 async def get(session: Session, alert_id: int) -> AlertRow | None:
     row = await session.fetch_one("SELECT * FROM crisis_alerts WHERE id = ?", (alert_id,))
-    return _alert(row) if row is not None else None
+    return _alert(session, row) if row is not None else None
 
 
 async def open_for(session: Session, user_id: int, since: datetime) -> AlertRow | None:
@@ -83,7 +93,7 @@ async def open_for(session: Session, user_id: int, since: datetime) -> AlertRow 
         "AND created_at >= ? ORDER BY id DESC LIMIT 1",
         (user_id, to_db(since)),
     )
-    return _alert(row) if row is not None else None
+    return _alert(session, row) if row is not None else None
 
 
 async def open_thread(session: Session, user_id: int, since: datetime) -> AlertRow | None:
@@ -93,7 +103,7 @@ async def open_thread(session: Session, user_id: int, since: datetime) -> AlertR
         "AND told_at >= ? AND thread_closed_at IS NULL ORDER BY told_at DESC LIMIT 1",
         (user_id, to_db(since)),
     )
-    return _alert(row) if row is not None else None
+    return _alert(session, row) if row is not None else None
 
 
 async def escalate(session: Session, alert_id: int, tier: str, categories: str) -> None:
@@ -199,4 +209,4 @@ async def export(session: Session, user_id: int) -> list[dict[str, object]]:
         f"SELECT {', '.join(_EXPORTED)} FROM crisis_alerts WHERE user_id = ? ORDER BY id",
         (user_id,),
     )
-    return [dict(r) for r in rows]
+    return [session.exported("crisis_alerts", r) for r in rows]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from storage.db import Session, without
+from storage.db import Session
 from storage.timestamps import to_db
 
 
@@ -53,7 +53,7 @@ async def set_note(session: Session, user_id: int, day: date, note: str) -> bool
     """Attach a private note to the day's check-in; False when there is no check-in."""
     changed = await session.execute(
         "UPDATE checkins SET note = ? WHERE user_id = ? AND local_date = ?",
-        (note, user_id, day.isoformat()),
+        (session.seal("checkins", "note", note), user_id, day.isoformat()),
     )
     return changed > 0
 
@@ -113,6 +113,9 @@ async def export(session: Session, user_id: int) -> list[dict[str, Any]]:
         "SELECT * FROM checkins WHERE user_id = ? ORDER BY local_date", (user_id,)
     )
     return [
-        {**without(row, "user_id"), "filled_in_later": bool(row["filled_in_later"])}
+        {
+            **session.exported("checkins", row, "user_id"),
+            "filled_in_later": bool(row["filled_in_later"]),
+        }
         for row in rows
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Session, without
+from storage.db import Session
 from storage.timestamps import to_db
 
 
@@ -125,7 +125,16 @@ async def add_relay(
     return await session.insert(
         "INSERT INTO relays (circle_id, author_id, kind, pseudonym, text, status, reply_to, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (circle_id, author_id, kind, pseudonym, text, status, reply_to, to_db(now)),
+        (
+            circle_id,
+            author_id,
+            kind,
+            pseudonym,
+            session.seal("relays", "text", text),
+            status,
+            reply_to,
+            to_db(now),
+        ),
     )
 
 
@@ -192,8 +201,8 @@ async def relay(session: Session, relay_id: int) -> RelayRow | None:
     if row is None:
         return None
     return RelayRow(
-        row["id"], row["circle_id"], row["author_id"], row["pseudonym"], row["text"],
-        row["kind"], row["status"], row["reply_to"],
+        row["id"], row["circle_id"], row["author_id"], row["pseudonym"],
+        session.unseal("relays", "text", row["text"]), row["kind"], row["status"], row["reply_to"],
     )  # fmt: skip
 
 
@@ -248,7 +257,7 @@ async def export_relays(session: Session, user_id: int) -> list[dict[str, Any]]:
     )
     # Row keys, and the message an answer went to (another member's), stay out.
     hidden = ("id", "circle_id", "author_id", "reply_to")
-    return [without(r, *hidden) for r in rows]
+    return [session.exported("relays", r, *hidden) for r in rows]
 
 
 async def export_thanks_given(session: Session, user_id: int) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -14,6 +15,14 @@ import aiosqlite
 
 from storage.migrations import apply_migrations
 from storage.private import private_file
+from storage.sealed import (
+    KEY_BYTES,
+    SEALED,
+    KeyFileError,
+    Sealer,
+    default_key_file,
+    load_or_create_key,
+)
 from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, handling_update
 
@@ -60,9 +69,13 @@ class Session:
     thread hop fewer per transaction (a check-in tap's own, and its batch's marks).
     """
 
-    def __init__(self, conn: aiosqlite.Connection, begin: bool = False) -> None:
+    def __init__(self, conn: aiosqlite.Connection, sealer: Sealer, begin: bool = False) -> None:
         self._conn = conn
         self.begin_pending = begin
+        # Repositories seal members' text before it is written and open it when read
+        # (storage.sealed lists the columns); in the caller's task, not a thread hop.
+        self.seal = sealer.seal
+        self.unseal = sealer.unseal
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         if not self.begin_pending:
@@ -91,6 +104,15 @@ class Session:
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         return await self._run(_rows(sql, params))
+
+    def exported(self, table: str, row: aiosqlite.Row, *leave_out: str) -> dict[str, Any]:
+        """The row as a dict for /mydata, `table`'s sealed columns opened, `leave_out` left
+        out (row keys an export has no use for)."""
+        return {
+            key: self.unseal(table, key, value) if key in SEALED[table] else value
+            for key, value in dict(row).items()
+            if key not in leave_out
+        }
 
 
 def without(row: aiosqlite.Row, *names: str) -> dict[str, Any]:
@@ -128,22 +150,45 @@ class Database:
     """
 
     def __init__(
-        self, conn: aiosqlite.Connection, path: Path, now: Callable[[], datetime]
+        self,
+        conn: aiosqlite.Connection,
+        path: Path,
+        now: Callable[[], datetime],
+        sealer: Sealer,
+        key_file: Path | None,
     ) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._now = now
+        self._sealer = sealer
+        self._key_file = key_file
         self.path = path
 
     @classmethod
     async def open(
-        cls, path: Path | str, *, migrate: bool = True, now: Callable[[], datetime] | None = None
+        cls,
+        path: Path | str,
+        *,
+        migrate: bool = True,
+        now: Callable[[], datetime] | None = None,
+        key_file: Path | None = None,
     ) -> Database:
-        """`now` stamps update marks: the bot's clock, which intake prunes them by."""
+        """`now` stamps update marks: the bot's clock, which intake prunes them by.
+
+        `key_file` holds the key that seals members' text (storage.sealed), by default
+        peercircle.key beside the database; it is made when missing. Raises KeyFileError
+        when the key cannot be read or does not open this database.
+        """
         path = Path(path)
-        if str(path) != ":memory:":
+        made_key = False
+        if str(path) == ":memory:":
+            key = load_or_create_key(key_file) if key_file else os.urandom(KEY_BYTES)
+        else:
             path.parent.mkdir(parents=True, exist_ok=True)
             private_file(path)
+            key_file = key_file or default_key_file(path)
+            made_key = not key_file.exists()
+            key = load_or_create_key(key_file)
         # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
@@ -158,15 +203,40 @@ class Database:
             f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}",
         ):
             await conn.execute(pragma)
-        db = cls(conn, path, now or (lambda: datetime.now(UTC)))
+        db = cls(conn, path, now or (lambda: datetime.now(UTC)), Sealer(key), key_file)
         if migrate:
-            await db.migrate()
+            try:
+                await db.migrate()
+            except KeyFileError:
+                await db.close()  # its thread would keep the process from exiting
+                if made_key and key_file is not None:
+                    # A key made now cannot open notes sealed before: the old one is lost.
+                    key_file.unlink(missing_ok=True)
+                    raise KeyFileError(
+                        f"the encryption key file {key_file} is missing, and this database "
+                        "was sealed with a key; restore that key file (storage.key_file)"
+                    ) from None
+                raise
+            except BaseException:
+                await db.close()
+                raise
         return db
 
     async def migrate(self) -> list[int]:
-        """Apply pending migrations; return the versions applied."""
+        """Apply pending migrations and seal older rows; return the versions applied."""
         async with self._lock:
-            return await apply_migrations(self._conn)
+            applied = await apply_migrations(self._conn)
+            await in_thread(self._conn, self._seal_older_rows)
+        return applied
+
+    def _seal_older_rows(self, raw: sqlite3.Connection) -> None:
+        _BEGIN(raw)
+        try:
+            self._sealer.seal_older_rows(raw, self._key_file or Path("(in memory)"))
+        except BaseException:
+            _ROLLBACK(raw)
+            raise
+        raw.execute("COMMIT")
 
     async def schema_version(self) -> int:
         async with self.read() as session:
@@ -177,7 +247,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[Session]:
         """A write transaction: committed when the block ends, rolled back on an exception."""
         async with self._lock:
-            session = Session(self._conn, begin=True)
+            session = Session(self._conn, self._sealer, begin=True)
             try:
                 yield session
             except BaseException:
@@ -194,7 +264,7 @@ class Database:
     async def read(self) -> AsyncIterator[Session]:
         """Reads that need no transaction of their own."""
         async with self._lock:
-            yield Session(self._conn)
+            yield Session(self._conn, self._sealer)
 
     async def close(self) -> None:
         await self._conn.close()

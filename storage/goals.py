@@ -41,13 +41,15 @@ class EntryRow:
     amount: int | None
 
 
-def _goal(row: aiosqlite.Row) -> GoalRow:
+def _goal(session: Session, row: aiosqlite.Row) -> GoalRow:
     def moment(name: str) -> datetime | None:
         return from_db(row[name]) if row[name] else None
 
     return GoalRow(
-        id=row["id"], user_id=row["user_id"], number=row["number"], title=row["title"],
-        why=row["why"], kind=row["kind"], limit_target=row["limit_target"],
+        id=row["id"], user_id=row["user_id"], number=row["number"],
+        title=session.unseal("goals", "title", row["title"]),
+        why=session.unseal("goals", "why", row["why"]), kind=row["kind"],
+        limit_target=row["limit_target"],
         limit_period=row["limit_period"], schedule=row["schedule"],
         nudge_time=row["nudge_time"], status=row["status"],
         created_at=from_db(row["created_at"]), next_nudge_at=moment("next_nudge_at"),
@@ -62,7 +64,7 @@ async def create_draft(
     return await session.insert(
         "INSERT INTO goals (user_id, title, kind, schedule, nudge_time, status, created_at) "
         "VALUES (?, ?, 'habit', ?, ?, 'draft', ?)",
-        (user_id, title, schedule, nudge_time, to_db(now)),
+        (user_id, session.seal("goals", "title", title), schedule, nudge_time, to_db(now)),
     )
 
 
@@ -77,7 +79,7 @@ async def get(session: Session, user_id: int, goal_id: int) -> GoalRow | None:
     row = await session.fetch_one(
         "SELECT * FROM goals WHERE id = ? AND user_id = ?", (goal_id, user_id)
     )
-    return _goal(row) if row else None
+    return _goal(session, row) if row else None
 
 
 async def by_number(session: Session, user_id: int, number: int) -> GoalRow | None:
@@ -85,7 +87,7 @@ async def by_number(session: Session, user_id: int, number: int) -> GoalRow | No
         "SELECT * FROM goals WHERE user_id = ? AND number = ? AND status IN ('active', 'paused')",
         (user_id, number),
     )
-    return _goal(row) if row else None
+    return _goal(session, row) if row else None
 
 
 async def open_goals(session: Session, user_id: int) -> list[GoalRow]:
@@ -94,7 +96,7 @@ async def open_goals(session: Session, user_id: int) -> list[GoalRow]:
         "SELECT * FROM goals WHERE user_id = ? AND status IN ('active', 'paused') ORDER BY number",
         (user_id,),
     )
-    return [_goal(r) for r in rows]
+    return [_goal(session, r) for r in rows]
 
 
 async def count_open(session: Session, user_id: int) -> int:
@@ -115,9 +117,11 @@ async def update(session: Session, goal_id: int, **fields: Any) -> None:
     if unknown:
         raise ValueError(f"not an updatable goal column: {sorted(unknown)}")
     values = [
-        to_db(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
-        for v in fields.values()
-    ]
+        session.seal("goals", name, v) if name in ("title", "why")
+        else to_db(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date)
+        else v
+        for name, v in fields.items()
+    ]  # fmt: skip
     assignments = ", ".join(f"{name} = ?" for name in fields)
     await session.execute(f"UPDATE goals SET {assignments} WHERE id = ?", (*values, goal_id))
 
@@ -128,7 +132,7 @@ async def due_nudges(session: Session, now: datetime, limit: int) -> list[GoalRo
         "SELECT * FROM goals WHERE next_nudge_at <= ? ORDER BY next_nudge_at LIMIT ?",
         (to_db(now), limit),
     )
-    return [_goal(r) for r in rows]
+    return [_goal(session, r) for r in rows]
 
 
 async def nudges_due_before(
@@ -142,7 +146,7 @@ async def nudges_due_before(
         "AND next_nudge_at < ? ORDER BY next_nudge_at, id",
         [*user_ids, to_db(before)],
     )
-    return [_goal(r) for r in rows]
+    return [_goal(session, r) for r in rows]
 
 
 async def due_snoozes(session: Session, now: datetime, limit: int) -> list[GoalRow]:
@@ -151,7 +155,7 @@ async def due_snoozes(session: Session, now: datetime, limit: int) -> list[GoalR
         "SELECT * FROM goals WHERE snooze_at <= ? ORDER BY snooze_at LIMIT ?",
         (to_db(now), limit),
     )
-    return [_goal(r) for r in rows]
+    return [_goal(session, r) for r in rows]
 
 
 async def record(
@@ -227,7 +231,7 @@ async def export(session: Session, user_id: int) -> list[dict[str, Any]]:
         entries = await session.fetch_all(
             "SELECT * FROM goal_entries WHERE goal_id = ? ORDER BY local_date", (goal["id"],)
         )
-        item = without(goal, "id", "user_id")
+        item = session.exported("goals", goal, "id", "user_id")
         item["answers"] = [without(e, "goal_id") for e in entries]
         exported.append(item)
     return exported

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from storage.db import Session, without
+from storage.db import Session
 from storage.timestamps import to_db
 
 
@@ -62,7 +62,7 @@ async def set_setback_note(session: Session, journey_id: int, user_id: int, note
     changed = await session.execute(
         "UPDATE journeys SET setback_note = ? WHERE id = ? AND user_id = ? "
         "AND ended_on IS NOT NULL",
-        (note, journey_id, user_id),
+        (session.seal("journeys", "setback_note", note), journey_id, user_id),
     )
     return changed > 0
 
@@ -120,4 +120,4 @@ async def export(session: Session, user_id: int) -> list[dict[str, Any]]:
     rows = await session.fetch_all(
         "SELECT * FROM journeys WHERE user_id = ? ORDER BY started_on, id", (user_id,)
     )
-    return [without(r, "id", "user_id") for r in rows]
+    return [session.exported("journeys", r, "id", "user_id") for r in rows]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.db import Session, without
+from storage.db import Session
 from storage.timestamps import from_db, to_db
 
 # -- moderators -------------------------------------------------------------------------------
@@ -51,9 +51,10 @@ class SanctionRow:
     created_at: datetime
 
 
-def _sanction(r: aiosqlite.Row) -> SanctionRow:
+def _sanction(session: Session, r: aiosqlite.Row) -> SanctionRow:
     return SanctionRow(
-        r["id"], r["id_hash"], r["kind"], r["pseudonym"], r["reason"],
+        r["id"], r["id_hash"], r["kind"], r["pseudonym"],
+        session.unseal("sanctions", "reason", r["reason"]),
         from_db(r["until"]) if r["until"] else None, from_db(r["created_at"]),
     )  # fmt: skip
 
@@ -71,7 +72,14 @@ async def add_sanction(
     return await session.insert(
         "INSERT INTO sanctions (id_hash, kind, pseudonym, reason, until, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (id_hash, kind, pseudonym, reason, to_db(until) if until else None, to_db(now)),
+        (
+            id_hash,
+            kind,
+            pseudonym,
+            session.seal("sanctions", "reason", reason),
+            to_db(until) if until else None,
+            to_db(now),
+        ),
     )
 
 
@@ -81,7 +89,7 @@ async def active_ban(session: Session, id_hash: str) -> SanctionRow | None:
         "ORDER BY id DESC LIMIT 1",
         (id_hash,),
     )
-    return _sanction(row) if row else None
+    return _sanction(session, row) if row else None
 
 
 async def active_mute(session: Session, id_hash: str, now: datetime) -> SanctionRow | None:
@@ -90,7 +98,7 @@ async def active_mute(session: Session, id_hash: str, now: datetime) -> Sanction
         "AND until > ? ORDER BY until DESC LIMIT 1",
         (id_hash, to_db(now)),
     )
-    return _sanction(row) if row else None
+    return _sanction(session, row) if row else None
 
 
 async def warnings_since(session: Session, id_hash: str, since: datetime) -> int:
@@ -114,7 +122,7 @@ async def export(session: Session, id_hash: str) -> list[dict[str, object]]:
     rows = await session.fetch_all(
         "SELECT * FROM sanctions WHERE id_hash = ? ORDER BY id", (id_hash,)
     )
-    return [without(r, "id") for r in rows]
+    return [session.exported("sanctions", r, "id") for r in rows]
 
 
 async def export_role(session: Session, user_id: int) -> dict[str, object] | None:
@@ -136,7 +144,7 @@ async def bans_matching(session: Session, text: str) -> list[SanctionRow]:
         "AND (pseudonym = ? COLLATE NOCASE OR (length(?) >= 6 AND id_hash LIKE ? || '%'))",
         (text, text, text.lower()),
     )
-    return [_sanction(r) for r in rows]
+    return [_sanction(session, r) for r in rows]
 
 
 # -- audit log --------------------------------------------------------------------------------
@@ -164,7 +172,14 @@ async def audit(
     await session.execute(
         "INSERT INTO audit_log (at, moderator_id, moderator_name, action, target, reason) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (to_db(now), moderator_id, moderator_name, action, target, reason),
+        (
+            to_db(now),
+            moderator_id,
+            moderator_name,
+            action,
+            target,
+            session.seal("audit_log", "reason", reason),
+        ),
     )
 
 
@@ -175,7 +190,13 @@ async def last_audit(session: Session, limit: int) -> list[AuditRow]:
         (limit,),
     )
     return [
-        AuditRow(from_db(r["at"]), r["moderator_name"], r["action"], r["target"], r["reason"])
+        AuditRow(
+            from_db(r["at"]),
+            r["moderator_name"],
+            r["action"],
+            r["target"],
+            session.unseal("audit_log", "reason", r["reason"]),
+        )
         for r in rows
     ]
 

@@ -39,7 +39,15 @@ async def enqueue(
         VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (idempotency_key) DO NOTHING
         """,
-        (key, chat_id, user_id, kind, payload, to_db(not_before), to_db(now)),
+        (
+            key,
+            chat_id,
+            user_id,
+            kind,
+            session.seal("outbox", "payload", payload),
+            to_db(not_before),
+            to_db(now),
+        ),
     )
     return changed > 0
 
@@ -68,7 +76,15 @@ async def enqueue_many(
         ON CONFLICT (idempotency_key) DO NOTHING
         """,
         [
-            (m.key, m.chat_id, m.user_id, m.kind, m.payload, to_db(not_before), to_db(now))
+            (
+                m.key,
+                m.chat_id,
+                m.user_id,
+                m.kind,
+                session.seal("outbox", "payload", m.payload),
+                to_db(not_before),
+                to_db(now),
+            )
             for m in messages
         ],
     )
@@ -110,7 +126,8 @@ async def mark_combined(
         ON CONFLICT (idempotency_key) DO NOTHING
         """,
         [
-            (p.key, p.chat_id, p.user_id, p.kind, json.dumps({"in": combined_key}),
+            (p.key, p.chat_id, p.user_id, p.kind,
+             session.seal("outbox", "payload", json.dumps({"in": combined_key})),
              to_db(now), to_db(now), to_db(now))
             for p in parts
         ],
@@ -132,12 +149,19 @@ async def combined_by_message(
         "AND telegram_message_id = ?",
         (chat_id, message_id),
     )
-    return CombinedRow(row["id"], row["payload"]) if row else None
+    return (
+        CombinedRow(row["id"], session.unseal("outbox", "payload", row["payload"]))
+        if row
+        else None
+    )
 
 
 async def set_payload(session: Session, row_id: int, payload: str) -> None:
     """A combined message's payload follows its edits, so the next press redraws it whole."""
-    await session.execute("UPDATE outbox SET payload = ? WHERE id = ?", (payload, row_id))
+    await session.execute(
+        "UPDATE outbox SET payload = ? WHERE id = ?",
+        (session.seal("outbox", "payload", payload), row_id),
+    )
 
 
 async def next_batch(session: Session, now: datetime, limit: int) -> list[OutboxRow]:
@@ -150,7 +174,14 @@ async def next_batch(session: Session, now: datetime, limit: int) -> list[Outbox
         (to_db(now), limit),
     )
     return [
-        OutboxRow(r["id"], r["chat_id"], r["user_id"], r["kind"], r["payload"], r["attempts"])
+        OutboxRow(
+            r["id"],
+            r["chat_id"],
+            r["user_id"],
+            r["kind"],
+            session.unseal("outbox", "payload", r["payload"]),
+            r["attempts"],
+        )
         for r in rows
     ]
 

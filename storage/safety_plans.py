@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from storage.db import Session, without
+from storage.db import Session
 from storage.timestamps import to_db
 
 PARTS = (
@@ -38,13 +38,17 @@ async def get(session: Session, user_id: int, draft: bool = False) -> PlanRow | 
     row = await session.fetch_one(
         "SELECT * FROM safety_plans WHERE user_id = ? AND draft = ?", (user_id, int(draft))
     )
-    return PlanRow(**{name: row[name] for name in PARTS}) if row is not None else None
+    return PlanRow(**_parts(session, row)) if row is not None else None
+
+
+def _parts(session: Session, row: Any) -> dict[str, str | None]:
+    return {name: session.unseal("safety_plans", name, row[name]) for name in PARTS}
 
 
 async def save(
     session: Session, user_id: int, plan: PlanRow, now: datetime, draft: bool = False
 ) -> None:
-    values = [plan.part(name) for name in PARTS]
+    values = [session.seal("safety_plans", name, plan.part(name)) for name in PARTS]
     await session.execute(
         f"INSERT INTO safety_plans (user_id, draft, {', '.join(PARTS)}, updated_at) "
         f"VALUES (?, ?, {', '.join('?' for _ in PARTS)}, ?) "
@@ -68,4 +72,4 @@ async def export(session: Session, user_id: int, draft: bool = False) -> dict[st
     )
     if row is None:
         return None
-    return without(row, "user_id", "draft")
+    return session.exported("safety_plans", row, "user_id", "draft")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.emulator import EmulatedUser, SentMessage
+from storage.sealed import SEALED, Sealer, default_key_file
 
 
 async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20:00") -> None:
@@ -48,6 +49,32 @@ def rows_holding(db_path: Path, value: int) -> list[tuple[str, str]]:
                 if hit:
                     found.append((table, column))
     return found
+
+
+def opened(db_path: Path, table: str, column: str, value: str | None) -> str | None:
+    """A value read straight from the database file, opened with the key beside it."""
+    sealer = Sealer(default_key_file(db_path).read_bytes())
+    return sealer.unseal(table, column, value)
+
+
+def opened_row(db_path: Path, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row read straight from the database file, `table`'s sealed columns opened."""
+    sealer = Sealer(default_key_file(db_path).read_bytes())
+    sealed = SEALED.get(table, ())
+    return {k: sealer.unseal(table, k, v) if k in sealed else v for k, v in row.items()}
+
+
+def opened_rows(db_path: Path, sql: str, table: str) -> list[dict[str, object]]:
+    """Rows read straight from the database file, `table`'s sealed columns opened."""
+    sealer = Sealer(default_key_file(db_path).read_bytes())
+    with sqlite3.connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = [dict(r) for r in conn.execute(sql)]
+    for row in rows:
+        for column, value in row.items():
+            if isinstance(value, str) and value.startswith("enc1:"):
+                row[column] = sealer.unseal(table, column, value)
+    return rows
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,6 +28,7 @@ from tests.helpers import (
     message_with_button,
     my_data,
     onboard,
+    opened_row,
     rows_holding,
 )
 from tests.test_checkin_scenario import check_in
@@ -138,13 +139,16 @@ def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict
                     joins.append(f"JOIN {parent} t{n} ON t{n}.{parent_column} = {alias}.{column}")
                     alias = f"t{n}"
                 sql = f"SELECT t0.* FROM {table} t0 {' '.join(joins)} WHERE {alias}.user_id = ?"
-                found[table] = [dict(r) for r in conn.execute(sql, (user_id,))]
+                rows = conn.execute(sql, (user_id,))
+                found[table] = [opened_row(db_path, table, dict(r)) for r in rows]
             elif "user_id" in columns:
                 sql = f"SELECT * FROM {table} WHERE user_id = ?"
-                found[table] = [dict(r) for r in conn.execute(sql, (user_id,))]
+                rows = conn.execute(sql, (user_id,))
+                found[table] = [opened_row(db_path, table, dict(r)) for r in rows]
             elif "id_hash" in columns:
                 sql = f"SELECT * FROM {table} WHERE id_hash = ?"
-                found[table] = [dict(r) for r in conn.execute(sql, (hashed,))]
+                rows = conn.execute(sql, (hashed,))
+                found[table] = [opened_row(db_path, table, dict(r)) for r in rows]
             elif table in holding:
                 found[table] = [{"(found by value)": user_id}]
     return found

@@ -11,7 +11,7 @@ from bot import texts
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import onboard
+from tests.helpers import onboard, opened
 from tests.test_checkin_scenario import wait_for_sweep
 from tests.test_goals_scenario import edited_to, new_habit
 
@@ -37,7 +37,8 @@ async def new_daily_limit(user: EmulatedUser, title: str, most: int, at: str) ->
 
 def goal_ids(db_path: Path) -> dict[str, int]:
     with sqlite3.connect(db_path) as conn:
-        return dict(conn.execute("SELECT title, id FROM goals").fetchall())
+        rows = conn.execute("SELECT title, id FROM goals").fetchall()
+    return {str(opened(db_path, "goals", "title", title)): id for title, id in rows}
 
 
 def sent_to(emulator: BotApiEmulator, user: EmulatedUser) -> list[str]:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import my_data_json, onboard, rows_holding
+from tests.helpers import my_data_json, onboard, opened_rows, rows_holding
 
 # The clock starts on Monday 2026-03-02 at 09:00 UTC: 10:00 in Berlin.
 
 
-def goal_rows(db_path: Path) -> list[sqlite3.Row]:
-    with sqlite3.connect(db_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("SELECT * FROM goals ORDER BY id").fetchall()
+def goal_rows(db_path: Path) -> list[dict[str, Any]]:
+    return opened_rows(db_path, "SELECT * FROM goals ORDER BY id", "goals")
 
 
 async def edited_to(user: EmulatedUser, message: SentMessage, text: str) -> SentMessage:

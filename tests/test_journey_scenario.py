@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
-from tests.helpers import message_with_button, my_data_json, onboard, rows_holding
+from tests.helpers import message_with_button, my_data_json, onboard, opened, rows_holding
 from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
 
 
@@ -109,7 +109,7 @@ async def test_moving_time_zone_moves_the_next_celebration(
 def milestone_shares(db_path: Path) -> list[str]:
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute("SELECT text FROM relays WHERE kind = 'milestone' ORDER BY id")
-        return [str(r[0]) for r in rows]
+        return [str(opened(db_path, "relays", "text", r[0])) for r in rows]
 
 
 async def test_a_setback_is_never_revealed_by_a_milestone_share(

@@ -12,7 +12,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from tests.helpers import message_with_button, my_data_json, onboard
+from tests.helpers import message_with_button, my_data_json, onboard, opened
 from tests.test_circles_scenario import (  # noqa: F401
     MOD_CHAT,
     OPERATOR,
@@ -188,7 +188,8 @@ async def test_a_report_deleted_from_every_recipients_chat(
     assert "no open reports" in (await emulator.user(OPERATOR).ask("/reports")).shown_text
     thanks = await bo.callback_answer(bo.press_data(copies[0].buttons[0]["callback_data"]))
     assert thanks.text is not None and "expired" in thanks.text  # nothing to thank any more
-    assert table(db_path, "SELECT action, reason FROM audit_log WHERE action LIKE 'delete%'") == [
+    deletes = table(db_path, "SELECT action, reason FROM audit_log WHERE action LIKE 'delete%'")
+    assert [(a, opened(db_path, "audit_log", "reason", str(r))) for a, r in deletes] == [
         ("delete message", "encourage in Morning Walkers")
     ]
 

@@ -15,6 +15,7 @@ from typing import Any
 from bot.emulator import ApiError, BotApiEmulator
 from storage import circles, members
 from storage.db import Database
+from tests.helpers import opened
 from tests.reliability.test_fanout_kill import start_bot
 
 MEMBERS, EACH = 30, 10
@@ -54,7 +55,8 @@ def write_config(tmp_path: Path, emulator: BotApiEmulator) -> Path:
 
 def relayed(db_path: Path) -> list[tuple[int, str]]:
     with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT author_id, text FROM relays ORDER BY id").fetchall()
+        rows = conn.execute("SELECT author_id, text FROM relays ORDER BY id").fetchall()
+    return [(author, str(opened(db_path, "relays", "text", text))) for author, text in rows]
 
 
 async def burst_then_kill(
