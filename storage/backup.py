@@ -35,6 +35,10 @@ def backup(source: Path, target: Path) -> None:
     private_file(partial)  # a copy of health data is as private as the original
     with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
         src.backup(dst)  # a snapshot: writers may go on meanwhile
+        # One self-contained file: no -wal or -shm beside the copy (left behind, they
+        # were stray files, and a copy moved without them could lose its last pages).
+        dst.execute("PRAGMA journal_mode=DELETE")
+    src.close()
     dst.close()
     result = integrity(partial)
     if result != "ok":

@@ -174,6 +174,8 @@ async def test_the_database_its_log_and_its_backups_are_private(tmp_path: Path) 
         await db.close()
     copy = tmp_path / "backups" / "old.copy"
     assert copy.stat().st_mode & 0o777 == 0o600
+    # Each copy is one self-contained file: nothing else is left in the folder.
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["new.copy", "old.copy"]
     restored = tmp_path / "restored.db"
     restore(copy, restored)
     assert restored.stat().st_mode & 0o777 == 0o600
