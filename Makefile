@@ -57,6 +57,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.delivery --runs 3
 	$(BIN)/python -m bench.scale --runs 3
 	$(BIN)/python -m bench.safety --runs 5
+	$(BIN)/python -m bench.sealing --runs 5
 	$(BIN)/python -m bench.charts --runs 15
 
 clean:
