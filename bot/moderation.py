@@ -384,13 +384,17 @@ class ModerationService:
                 return Outcome(False, mt.ALREADY_DELETED)
             await moderation_rows.mark_relay_deleted(session, relay.id, self._now)
             await moderation_rows.drop_pending_copies(session, relay.id, self._now)
+            # Reporters lost their copy when they reported it: not counted, not retried.
+            reporters = {r for _, r in await moderation_rows.open_reporters(session, relay.id)}
             await self._tell_reporters(session, relay, removed=True)
             await moderation_rows.close_reports(session, relay.id, "acted")
-            copies = await moderation_rows.relay_copies(session, relay.id)
+            delivered = await moderation_rows.relay_copies(session, relay.id)
+            copies = [copy for copy in delivered if copy[0] not in reporters]
             await self._audit(session, by, "delete message", relay.pseudonym,
                               f"{RelayKind(relay.kind).value} in {view.circle}")  # fmt: skip
         self._wake()
-        return Outcome(True, mt.deleted(len(copies)), tuple(copies))
+        gone = len(delivered) - len(copies)
+        return Outcome(True, mt.deleted(len(copies), gone), tuple(copies))
 
     async def _tell_reporters(self, session: Session, relay: RelayRow, removed: bool) -> None:
         """Whoever reported the message hears what came of it: never who decided."""

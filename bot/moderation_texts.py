@@ -236,8 +236,17 @@ def rejected(pseudonym: str) -> str:
     return f"Rejected, and {escape(pseudonym)} has been told why."
 
 
-def deleted(copies: int) -> str:
-    return f"Deleted from {copies} chat{'s' if copies != 1 else ''}. The report is closed."
+def deleted(copies: int, reporters: int = 0) -> str:
+    """`reporters`: copies already gone, removed from a reporter's chat when they reported."""
+    earlier = (
+        " (the reporter's own copy went when they reported it)"
+        if reporters == 1
+        else f" (the {reporters} reporters' own copies went when they reported it)"
+        if reporters
+        else ""
+    )
+    plural = "s" if copies != 1 else ""
+    return f"Deleted from {copies} chat{plural}{earlier}. The report is closed."
 
 
 def report_text(report_id: int, circle: str, pseudonym: str, text: str) -> str:
