@@ -178,11 +178,6 @@ def settings_summary(member: Member, now: datetime) -> str:
 SETTINGS_HEADER = "<b>Your settings</b>\n\n"
 CONTINUE_ONBOARDING = "Let's finish setting up first. "
 CHECKIN_TIME_SET = "Your daily check-in is now at <b>{time}</b> ({zone})."
-TIMEZONE_USAGE = (
-    "Tell me your city or zone after the command, like <code>/timezone Lisbon</code> or "
-    "<code>/timezone UTC+5:30</code>."
-)
-CHECKIN_TIME_USAGE = "Tell me the time after the command, like <code>/checkintime 20:30</code>."
 PSEUDONYM_CHANGED = "Your pseudonym is now <b>{pseudonym}</b>."
 
 
@@ -372,9 +367,6 @@ def backfill_too_old(day: date) -> str:
         f"{day_label(day)} is more than 2 days ago, so it can't be filled in now. Everything "
         "you recorded is kept; /checkin records today's."
     )
-
-
-CHECKIN_ALREADY_ANSWERED = "You've already answered this one. /checkin changes today's answers."
 
 
 def mood_label(mood: int) -> str:
@@ -829,8 +821,6 @@ def removed_note(removed: tuple[str, ...]) -> str:
 
 # -- crisis alerts -----------------------------------------------------------------------
 
-BUTTON_TAKE_ALERT = "I'll reach out"
-BUTTON_RESOLVE_ALERT = "Resolved"
 BUTTON_REPLY_MODERATOR = "Reply to Moderator"
 ALERT_ALREADY_TAKEN = "{name} has already taken this one."
 ALERT_ALREADY_CLOSED = "{name} has already closed this one."

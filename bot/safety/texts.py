@@ -231,4 +231,3 @@ RELAY_HELD_FOR_CARE = (
     "here."
 )
 RELAY_HELD_NOT_SENT = "I haven't passed your words on to anyone."
-NOTE_SAVED_QUIETLY = "Your note is saved, privately."
