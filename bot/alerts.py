@@ -12,6 +12,7 @@ from bot.audit import Moderator, audit
 from bot.clock import Clock
 from bot.outgoing import OutgoingMessage
 from bot.safety import texts as safety_texts
+from bot.safety.service import alert_row_message
 from storage import alerts as alert_rows
 from storage import outbox
 from storage.alerts import AlertRow
@@ -123,3 +124,15 @@ class CrisisAlerts:
 def end_button(alert_id: int) -> tuple[tuple[str, str], ...]:
     """ "End conversation" under a thread's messages, for either side."""
     return ((safety_texts.BUTTON_END_CONVERSATION, f"cr:end:{alert_id}"),)
+
+
+def closed_alert_text(alert: AlertRow) -> str:
+    """The alert as it reads once closed: who took it, who closed it and how."""
+    shown = alert_row_message(alert).text
+    closed_at = alert.resolved_at.strftime("%H:%M") if alert.resolved_at else ""
+    name = alert.resolved_by_name or ""
+    if alert.false_alarm:
+        return safety_texts.false_alarm_text(shown, name, closed_at)
+    if alert.taken_by_name and alert.taken_at is not None:
+        shown = texts.alert_taken(shown, alert.taken_by_name, alert.taken_at.strftime("%H:%M"))
+    return texts.alert_resolved(shown, name, closed_at)

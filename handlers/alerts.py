@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
-from bot.alerts import end_button
+from bot.alerts import Taken, closed_alert_text, end_button
 from bot.context import PeerContext
 from bot.delivery import markup
 from bot.members import Awaiting, Member
@@ -25,7 +25,6 @@ from handlers.common import (
     reply,
     row_id,
 )
-from storage.alerts import AlertRow
 
 
 async def alert_button(update: Update, context: PeerContext) -> None:
@@ -63,7 +62,7 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             await button_expired(query)
             return
         if taken.alert.resolved:
-            await _show_closed(update, context, taken.alert)
+            await _show_closed(update, taken)
             return
         if not taken.first:
             await query.answer(texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name))
@@ -91,33 +90,21 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             await button_expired(query)
             return
         if not closed.first:
-            await _show_closed(update, context, closed.alert)
+            await _show_closed(update, closed)
             return
         await query.answer()
-        await query.edit_message_text(_closed_text(closed.alert), parse_mode=ParseMode.HTML)
+        await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
     else:
         await button_expired(query)
 
 
-def _closed_text(alert: AlertRow) -> str:
-    """The alert as it reads once closed: who took it, who closed it and how."""
-    shown = alert_row_message(alert).text
-    closed_at = alert.resolved_at.strftime("%H:%M") if alert.resolved_at else ""
-    name = alert.resolved_by_name or ""
-    if alert.false_alarm:
-        return safety_texts.false_alarm_text(shown, name, closed_at)
-    if alert.taken_by_name and alert.taken_at is not None:
-        shown = texts.alert_taken(shown, alert.taken_by_name, alert.taken_at.strftime("%H:%M"))
-    return texts.alert_resolved(shown, name, closed_at)
-
-
-async def _show_closed(update: Update, context: PeerContext, alert: AlertRow) -> None:
+async def _show_closed(update: Update, closed: Taken) -> None:
     """A tap on a stale copy of an alert someone already closed: say so, and show this copy
     closed too (no buttons), instead of acting on it again."""
     query = update.callback_query
     assert query is not None
-    await query.answer(texts.ALERT_ALREADY_CLOSED.format(name=alert.resolved_by_name))
-    await query.edit_message_text(_closed_text(alert), parse_mode=ParseMode.HTML)
+    await query.answer(texts.ALERT_ALREADY_CLOSED.format(name=closed.alert.resolved_by_name))
+    await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
 
 
 async def _end_thread(update: Update, context: PeerContext, alert_id: int) -> None:
