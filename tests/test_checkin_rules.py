@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from bot import texts
 from bot.charts import daily_series, render_trend_png, rolling_mean
 from bot.checkins import (
+    CheckinReflection,
     PeriodStats,
     SupportOffer,
     TrendSummary,
     change,
+    checkin_reply,
     confidence_question,
     day_code,
     fillable,
@@ -245,3 +247,16 @@ def test_milestones_are_counted_on_the_days_they_fall() -> None:
     journeys = [Journey(date(2026, 3, 1), date(2026, 3, 4)), Journey(date(2026, 3, 5), None)]
     assert milestones_between(journeys, monday, sunday) == 2
     assert milestones_between([Journey(date(2025, 3, 8), None)], monday, sunday) == 1  # a year
+
+
+def test_a_hard_day_filled_in_later_names_its_day_and_cheers_nothing() -> None:
+    yesterday = TODAY - timedelta(days=1)
+    reflection = CheckinReflection(
+        day=yesterday, mood=1, confidence=2, streak=3, confidence_change=None,
+        low_today=True, hard_days=False, filled_in_later=True,
+    )  # fmt: skip
+    offer = SupportOffer(circle=False, moderators=True, has_plan=False)
+    reply = checkin_reply(reflection, replaced=False, offer=offer)
+    assert reply.text.startswith(texts.HARD_DAY)
+    assert f"{texts.day_label(yesterday)}: mood 1" in reply.text
+    assert "Today:" not in reply.text and "🌱" not in reply.text
