@@ -2,7 +2,7 @@
 
 Polling with default settings and one reply per message, as in python-telegram-bot's own
 examples. `python -m bench.echo_bot TOKEN BASE_URL [concurrent|aiohttp]`; `aiohttp` sends
-through peercircle's own transport (bot.transport), to show what it adds on its own.
+through peercircle's own transport (bot.runtime.transport), to show what it adds on its own.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.transport import AiohttpRequest
+from bot.runtime.transport import AiohttpRequest
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,13 +13,13 @@ from bot.clock import Clock, SystemClock
 from bot.command_menus import register_menus
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
-from bot.delivery import OutboxWorker
-from bot.health import HealthServer
-from bot.intake import PollingIntake, UpdateDispatcher
-from bot.logging_setup import quiet_noisy_loggers
+from bot.runtime.delivery import OutboxWorker
+from bot.runtime.health import HealthServer
+from bot.runtime.intake import PollingIntake, UpdateDispatcher
+from bot.runtime.logging_setup import quiet_noisy_loggers
+from bot.runtime.transport import AiohttpRequest
+from bot.runtime.webhook import WebhookServer
 from bot.services import Services
-from bot.transport import AiohttpRequest
-from bot.webhook import WebhookServer
 from handlers import (
     account,
     alerts,
@@ -54,8 +54,10 @@ def build_application(
         .base_url(settings.telegram.api_base_url)
         .base_file_url(settings.telegram.api_base_file_url)
         .context_types(ContextTypes(context=PeerContext, bot_data=BotData))
-        .updater(None)  # bot.intake polls (or bot.webhook listens) instead: see there why
-        # aiohttp instead of httpx: see bot.transport. Members' updates are handled side by
+        .updater(
+            None
+        )  # bot.runtime.intake polls (or bot.runtime.webhook listens) instead: see there why
+        # aiohttp instead of httpx: see bot.runtime.transport. Members' updates are handled side by
         # side; with one connection their requests would queue for it.
         .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
         .get_updates_request(AiohttpRequest(1, read_timeout=settings.telegram.poll_timeout + 10))

@@ -18,9 +18,9 @@ from bot.app import build_application, running_bot
 from bot.clock import SystemClock
 from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings, require_token
 from bot.context import PeerApplication
-from bot.instance_lock import AlreadyRunning, InstanceLock
-from bot.intake import PollingIntake
-from bot.logging_setup import configure_logging
+from bot.runtime.instance_lock import AlreadyRunning, InstanceLock
+from bot.runtime.intake import PollingIntake
+from bot.runtime.logging_setup import configure_logging
 from bot.stats import StatsReport, StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import OutboxWorker
+from bot.runtime.delivery import OutboxWorker
 from bot.safety.screen import Verdict
 from bot.services import Services
 

@@ -15,12 +15,12 @@ from bot.config import Settings
 from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.members import MemberService
-from bot.metrics import Metrics
 from bot.moderation import ModerationService
 from bot.reflection import ReflectionService
+from bot.runtime.metrics import Metrics
+from bot.runtime.sweeper import DueSweeper
 from bot.safety.screen import screener_for
 from bot.safety.service import SafetyNet
-from bot.scheduler import DueSweeper
 from bot.stats import StatsService
 from storage.db import Database
 

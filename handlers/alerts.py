@@ -11,9 +11,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import texts
 from bot.alerts import Taken, closed_alert_text, end_button
 from bot.context import PeerContext
-from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
+from bot.runtime.delivery import markup
 from bot.safety import texts as safety_texts
 from bot.safety.service import alert_row_message
 from handlers.common import (

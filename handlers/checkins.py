@@ -26,9 +26,9 @@ from bot.checkins import (
 )
 from bot.circles import RelayKind
 from bot.context import PeerContext
-from bot.delivery import markup
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
+from bot.runtime.delivery import markup
 from bot.safety import texts as safety_texts
 from handlers.circles import send_relay
 from handlers.combined import show

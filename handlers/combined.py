@@ -10,8 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import texts
 from bot.combined import HEADING_DATA, part_id
 from bot.context import PeerContext
-from bot.delivery import markup
 from bot.outgoing import OutgoingMessage
+from bot.runtime.delivery import markup
 from handlers.common import close_buttons
 
 

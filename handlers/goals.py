@@ -14,7 +14,6 @@ from bot import goal_texts as t
 from bot import texts
 from bot.checkins import parse_day_code
 from bot.context import PeerContext
-from bot.delivery import markup
 from bot.goals import (
     MAX_TITLE,
     MAX_WHY,
@@ -26,6 +25,7 @@ from bot.goals import (
 )
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
+from bot.runtime.delivery import markup
 from bot.timeparse import parse_hhmm
 from bot.timezones import zone_of
 from handlers.combined import show

@@ -18,7 +18,6 @@ from bot.charts import render_weekly_png
 from bot.circles import report_message
 from bot.command_menus import refresh_menu
 from bot.context import PeerContext
-from bot.delivery import markup
 from bot.moderation import (
     Found,
     Outcome,
@@ -27,6 +26,7 @@ from bot.moderation import (
     parse_duration,
     split_pseudonym,
 )
+from bot.runtime.delivery import markup
 from bot.stats import chart_series
 from handlers.common import (
     button_expired,

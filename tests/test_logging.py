@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import build_application
 from bot.config import LoggingSettings, Settings
-from bot.logging_setup import configure_logging
+from bot.runtime.logging_setup import configure_logging
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 

@@ -13,7 +13,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.emulator import BotApiEmulator
-from bot.transport import AiohttpRequest, tls_context
+from bot.runtime.transport import AiohttpRequest, tls_context
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

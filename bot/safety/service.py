@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.metrics import Metrics
 from bot.outgoing import OutgoingMessage
+from bot.runtime.metrics import Metrics
 from bot.safety import texts
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place

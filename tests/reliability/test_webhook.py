@@ -15,7 +15,7 @@ from bot.clock import ManualClock
 from bot.config import ConfigError, Settings, TelegramSettings, load_settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from bot.webhook import SECRET_HEADER, WebhookServer
+from bot.runtime.webhook import SECRET_HEADER, WebhookServer
 from tests.conftest import make_settings
 
 SECRET = "s" * 20 + "-webhook-secret-0123456789"  # 46 characters

@@ -23,7 +23,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from bot.clock import Clock
 from bot.config import TelegramSettings
 from bot.context import PeerApplication
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
 from storage import updates as update_rows
 from storage.db import Database
 

@@ -18,8 +18,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
 from bot.config import DeliverySettings
-from bot.metrics import Metrics
 from bot.outgoing import OutgoingMessage
+from bot.runtime.metrics import Metrics
 from storage import members as member_rows
 from storage import outbox
 from storage.db import Database

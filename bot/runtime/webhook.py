@@ -16,7 +16,7 @@ from telegram import Update
 
 from bot.config import TelegramSettings
 from bot.context import PeerApplication
-from bot.intake import UpdateDispatcher
+from bot.runtime.intake import UpdateDispatcher
 
 log = logging.getLogger("peercircle.webhook")
 

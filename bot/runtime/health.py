@@ -10,7 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.clock import Clock
 from bot.config import MetricsSettings
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
 from storage import alerts as alert_rows
 from storage import outbox, scheduling
 from storage.db import Database
