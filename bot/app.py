@@ -54,11 +54,10 @@ def build_application(
         .base_url(settings.telegram.api_base_url)
         .base_file_url(settings.telegram.api_base_file_url)
         .context_types(ContextTypes(context=PeerContext, bot_data=BotData))
-        .updater(
-            None
-        )  # bot.runtime.intake polls (or bot.runtime.webhook listens) instead: see there why
-        # aiohttp instead of httpx: see bot.runtime.transport. Members' updates are handled side by
-        # side; with one connection their requests would queue for it.
+        # bot.runtime.intake polls (or bot.runtime.webhook listens) instead: see there why.
+        .updater(None)
+        # aiohttp instead of httpx: see bot.runtime.transport. Members' updates are handled
+        # side by side; with one connection their requests would queue for it.
         .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
         .get_updates_request(AiohttpRequest(1, read_timeout=settings.telegram.poll_timeout + 10))
         .build()
