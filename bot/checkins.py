@@ -8,8 +8,8 @@ from statistics import fmean
 
 from bot import texts
 from bot.clock import Clock
+from bot.localtime.zones import zone_of
 from bot.outgoing import Buttons, OutgoingMessage, rows
-from bot.timezones import zone_of
 from storage import checkins as checkin_rows
 from storage.checkins import CheckinRow
 from storage.db import Database

@@ -28,8 +28,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from bot.timeparse import parse_hhmm
-from bot.timezones import normalise_timezone
+from bot.localtime.hhmm import parse_hhmm
+from bot.localtime.zones import normalise_timezone
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 _TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")

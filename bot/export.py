@@ -11,7 +11,7 @@ from datetime import date, tzinfo
 from typing import Any
 
 from bot import export_texts as et
-from bot.timezones import zone_of
+from bot.localtime.zones import zone_of
 from storage.timestamps import from_db
 
 JSON_NAME = "peercircle-my-data.json"

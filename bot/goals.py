@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.schedule import local_date, next_on_weekdays
-from bot.timeparse import parse_hhmm
-from bot.timezones import zone_of
+from bot.localtime.hhmm import parse_hhmm
+from bot.localtime.schedule import local_date, next_on_weekdays
+from bot.localtime.zones import zone_of
 from storage import goals as goal_rows
 from storage import members as member_rows
 from storage.db import Database, Session

@@ -11,8 +11,8 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.schedule import local_moment
-from bot.timezones import zone_of
+from bot.localtime.schedule import local_moment
+from bot.localtime.zones import zone_of
 from storage import journeys as journey_rows
 from storage.db import Database, Session
 

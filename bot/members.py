@@ -13,11 +13,11 @@ from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
 from bot.goals import GoalService
 from bot.journey import JourneyService
+from bot.localtime.hhmm import parse_hhmm
+from bot.localtime.schedule import next_daily, next_weekly_delayed
+from bot.localtime.zones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
 from bot.pseudonyms import draw_pseudonym
 from bot.sanctions import hash_of
-from bot.schedule import next_daily, next_weekly_delayed
-from bot.timeparse import parse_hhmm
-from bot.timezones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
 from storage import alerts as alert_rows
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows

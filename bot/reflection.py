@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from bot.checkins import TREND_WINDOW, PeriodStats, period_stats, streak
 from bot.clock import Clock
 from bot.journey import Journey, journey_marks
-from bot.schedule import local_date, local_moment, weekday_on_or_before
-from bot.timezones import zone_of
+from bot.localtime.schedule import local_date, local_moment, weekday_on_or_before
+from bot.localtime.zones import zone_of
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
 from storage import goals as goal_rows

@@ -23,11 +23,11 @@ from bot.goals import (
     GoalSchedule,
     LimitPeriod,
 )
+from bot.localtime.hhmm import parse_hhmm
+from bot.localtime.zones import zone_of
 from bot.members import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
-from bot.timeparse import parse_hhmm
-from bot.timezones import zone_of
 from handlers.combined import show
 from handlers.common import (
     button_expired,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cities import (
+from bot.localtime.cities import (
     Place,
     build_table,
     city_table,
@@ -17,7 +17,7 @@ from bot.cities import (
     table_rows,
     zone_city,
 )
-from bot.timezones import COMMON_ZONES, Found, find_zone
+from bot.localtime.zones import COMMON_ZONES, Found, find_zone
 
 
 def test_every_zone_in_the_table_exists() -> None:

@@ -25,7 +25,7 @@ from bot.goals import (
     limit_progress,
     period_start,
 )
-from bot.schedule import next_on_weekdays
+from bot.localtime.schedule import next_on_weekdays
 from bot.services import Services
 from storage import goals as goal_rows
 from storage import members as member_rows

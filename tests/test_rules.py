@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.localtime.hhmm import parse_hhmm
+from bot.localtime.zones import COMMON_ZONES, normalise_timezone, zone_of
 from bot.members import parse_pause_days, valid_invite_code
 from bot.pseudonyms import ADJECTIVES, ANIMALS, draw_pseudonym
-from bot.timeparse import parse_hhmm
-from bot.timezones import COMMON_ZONES, normalise_timezone, zone_of
 
 
 @pytest.mark.parametrize(

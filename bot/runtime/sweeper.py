@@ -21,18 +21,18 @@ from bot.combined import WINDOW, Combined, Part, group
 from bot.config import Settings
 from bot.goals import REASONS, Goal, GoalKind, GoalService, next_nudge
 from bot.journey import SHARE_AGAIN_FROM, JourneyService, is_milestone
-from bot.members import Member
-from bot.outgoing import OutgoingMessage
-from bot.reflection import week_summary
-from bot.schedule import (
+from bot.localtime.hhmm import parse_hhmm
+from bot.localtime.schedule import (
     local_date,
     local_moment,
     next_daily,
     next_weekly_delayed,
     weekday_on_or_before,
 )
-from bot.timeparse import parse_hhmm
-from bot.timezones import zone_of
+from bot.localtime.zones import zone_of
+from bot.members import Member
+from bot.outgoing import OutgoingMessage
+from bot.reflection import week_summary
 from storage import checkins as checkin_rows
 from storage import goals as goal_rows
 from storage import journeys as journey_rows

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.cities import Place, city_table, one_per_zone, zone_city
+from bot.localtime.cities import Place, city_table, one_per_zone, zone_city
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _MAX_NAME = 64

@@ -1,0 +1,1 @@
+"""Localtime: see the modules inside."""
