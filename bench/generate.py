@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.pseudonyms import draw_pseudonym
+from bot.safety.pseudonyms import draw_pseudonym
 from storage.db import Database
 
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "America/Los_Angeles",

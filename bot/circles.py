@@ -18,10 +18,10 @@ from bot.config import CircleSettings
 from bot.journey import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
 from bot.localtime.zones import zone_of
 from bot.outgoing import OutgoingMessage
-from bot.pseudonyms import draw_pseudonym
 from bot.safety import texts as safety_texts
+from bot.safety.pseudonyms import draw_pseudonym
+from bot.safety.sanitizer import Sanitized, sanitize
 from bot.sanctions import restriction
-from bot.sanitizer import Sanitized, sanitize
 from storage import circles as circle_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows

@@ -15,9 +15,9 @@ from bot.circles import RelayKind, review_message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.outgoing import OutgoingMessage
+from bot.safety.sanitizer import sanitize
 from bot.safety.service import alert_row_message
 from bot.sanctions import hash_of
-from bot.sanitizer import sanitize
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import members as member_rows

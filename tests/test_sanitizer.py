@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.sanitizer import MAX_RELAY_CHARS, sanitize
+from bot.safety.sanitizer import MAX_RELAY_CHARS, sanitize
 
 
 @pytest.mark.parametrize(
