@@ -14,7 +14,7 @@ from bot.combined import CombinedMessages
 from bot.config import Settings
 from bot.goals import GoalService
 from bot.journey import JourneyService
-from bot.members import MemberService
+from bot.members.service import MemberService
 from bot.moderation import ModerationService
 from bot.reflection import ReflectionService
 from bot.runtime.metrics import Metrics

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.journey import Sharing, milestone_label, next_milestone_date
 from bot.localtime.cities import Place, normalise_name, zone_city
 from bot.localtime.zones import zone_of
-from bot.members import Member
+from bot.members.service import Member
 
 if TYPE_CHECKING:
     from bot.checkins import CheckinReflection, PeriodStats, SupportOffer, TrendSummary

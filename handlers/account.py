@@ -10,9 +10,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import texts
 from bot.circles import RelayKind
 from bot.context import PeerContext
-from bot.export import export_files
 from bot.localtime.zones import Found
-from bot.members import Awaiting, Member, parse_pause_days
+from bot.members.export import export_files
+from bot.members.service import Awaiting, Member, parse_pause_days
 from handlers import keyboards
 from handlers.alerts import answer_moderator
 from handlers.checkins import save_note

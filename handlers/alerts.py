@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import texts
 from bot.alerts import Taken, closed_alert_text, end_button
 from bot.context import PeerContext
-from bot.members import Awaiting, Member
+from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety import texts as safety_texts

@@ -26,7 +26,7 @@ from bot.checkins import (
 )
 from bot.circles import RelayKind
 from bot.context import PeerContext
-from bot.members import Awaiting, Member
+from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety import texts as safety_texts

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import moderation_texts, texts
 from bot.circles import JoinOutcome, RelayKind, RelayOutcome, relay_message, valid_circle_name
 from bot.context import PeerContext
-from bot.members import Awaiting, Member
+from bot.members.service import Awaiting, Member
 from bot.runtime.delivery import markup
 from bot.safety import texts as safety_texts
 from handlers.common import (

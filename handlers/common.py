@@ -14,7 +14,7 @@ from telegram.warnings import PTBUserWarning
 from bot import texts
 from bot.audit import Moderator
 from bot.context import PeerContext
-from bot.members import Member
+from bot.members.service import Member
 
 log = logging.getLogger("peercircle.moderation")
 

@@ -25,7 +25,7 @@ from bot.goals import (
 )
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.zones import zone_of
-from bot.members import Awaiting, Member
+from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from handlers.combined import show

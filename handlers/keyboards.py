@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.localtime.cities import Place
 from bot.localtime.zones import COMMON_ZONES, zone_place
-from bot.members import Member
+from bot.members.service import Member
 
 CHECKIN_TIMES: tuple[str, ...] = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 

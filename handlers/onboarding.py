@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Type
 from bot import texts
 from bot.command_menus import refresh_menu
 from bot.context import PeerContext
-from bot.members import Awaiting, Member, valid_invite_code
+from bot.members.service import Awaiting, Member, valid_invite_code
 from handlers import keyboards
 from handlers.circles import join_by_code
 from handlers.common import button_expired, close_buttons, command_argument, reply

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.context import PeerContext
-from bot.members import Awaiting, Member
+from bot.members.service import Awaiting, Member
 from bot.safety import texts
 from bot.safety.places import Place, place_of
 from bot.safety.screen import Verdict

@@ -24,7 +24,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import texts
 from bot.charts import render_trend_png
 from bot.context import PeerContext
-from bot.members import Member
+from bot.members.service import Member
 from handlers.common import button_expired, current_member, member_press, reply
 
 PERIODS = (7, 30, 90)

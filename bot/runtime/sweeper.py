@@ -30,7 +30,7 @@ from bot.localtime.schedule import (
     weekday_on_or_before,
 )
 from bot.localtime.zones import zone_of
-from bot.members import Member
+from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
 from bot.reflection import week_summary
 from storage import checkins as checkin_rows

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.members import Awaiting
+from bot.members.service import Awaiting
 
 
 class Place(StrEnum):

@@ -1,0 +1,1 @@
+"""Members: see the modules inside."""
