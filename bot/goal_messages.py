@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import goal_texts as t
-from bot.checkins import day_code
+from bot.checkins.service import day_code
 from bot.goals import REASONS, Goal, GoalKind, GoalProgress, GoalSchedule
 from bot.outgoing import Buttons, OutgoingMessage, rows
 

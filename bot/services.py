@@ -7,7 +7,8 @@ import random
 from dataclasses import dataclass, field
 
 from bot.alerts import CrisisAlerts
-from bot.checkins import CheckinService
+from bot.checkins.reflection import ReflectionService
+from bot.checkins.service import CheckinService
 from bot.circles import CircleService
 from bot.clock import Clock
 from bot.combined import CombinedMessages
@@ -16,7 +17,6 @@ from bot.goals import GoalService
 from bot.journey import JourneyService
 from bot.members.service import MemberService
 from bot.moderation import ModerationService
-from bot.reflection import ReflectionService
 from bot.runtime.metrics import Metrics
 from bot.runtime.sweeper import DueSweeper
 from bot.safety.screen import screener_for

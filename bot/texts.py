@@ -13,9 +13,9 @@ from bot.localtime.zones import zone_of
 from bot.members.service import Member
 
 if TYPE_CHECKING:
-    from bot.checkins import CheckinReflection, PeriodStats, SupportOffer, TrendSummary
+    from bot.checkins.reflection import WeekSummary
+    from bot.checkins.service import CheckinReflection, PeriodStats, SupportOffer, TrendSummary
     from bot.journey import JourneyMark, JourneyView
-    from bot.reflection import WeekSummary
 
 BUTTON_AGREE = "✅ I agree"
 BUTTON_NOT_NOW = "Not now"

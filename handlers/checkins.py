@@ -10,7 +10,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
-from bot.checkins import (
+from bot.checkins.service import (
     CONFIDENCES,
     MOODS,
     SupportOffer,
@@ -161,7 +161,7 @@ async def _answer_and_edit(
 
 
 async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
-    """What this member can reach for on a hard day (bot.checkins.support_buttons)."""
+    """What this member can reach for on a hard day (bot.checkins.service.support_buttons)."""
     services = context.services
     plan = await services.safety.plan(member.user_id)
     return SupportOffer(

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import goal_messages as gm
 from bot import goal_texts as t
 from bot import texts
-from bot.checkins import parse_day_code
+from bot.checkins.service import parse_day_code
 from bot.context import PeerContext
 from bot.goals import (
     MAX_TITLE,

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from bot import texts
 from bot.charts import daily_series, render_trend_png, rolling_mean
-from bot.checkins import (
+from bot.checkins.reflection import WeekSummary, milestones_between
+from bot.checkins.service import (
     CheckinReflection,
     PeriodStats,
     SupportOffer,
@@ -33,7 +34,6 @@ from bot.checkins import (
     support_buttons,
 )
 from bot.journey import Journey, JourneyMark
-from bot.reflection import WeekSummary, milestones_between
 from storage.checkins import CheckinRow
 
 TODAY = date(2026, 3, 10)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import goal_messages, goal_texts, journey_messages, texts
-from bot.checkins import CONFIDENCES, mood_question
+from bot.checkins.reflection import week_summary
+from bot.checkins.service import CONFIDENCES, mood_question
 from bot.circles import circle_open_to, share_milestone
 from bot.clock import Clock
 from bot.combined import WINDOW, Combined, Part, group
@@ -32,7 +33,6 @@ from bot.localtime.schedule import (
 from bot.localtime.zones import zone_of
 from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
-from bot.reflection import week_summary
 from storage import checkins as checkin_rows
 from storage import goals as goal_rows
 from storage import journeys as journey_rows
@@ -201,7 +201,7 @@ class DueSweeper:
 
     async def _weekly_batch(self) -> tuple[SweepResult, bool]:
         """Weekly reflections: due an hour after the check-in time on the day, or earlier
-        when that day's check-in brought them forward (bot.reflection)."""
+        when that day's check-in brought them forward (bot.checkins.reflection)."""
         result = SweepResult()
         limit = self._settings.scheduler.batch_size
         weekly = self._settings.checkins

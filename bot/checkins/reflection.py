@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from bot.checkins import TREND_WINDOW, PeriodStats, period_stats, streak
+from bot.checkins.service import TREND_WINDOW, PeriodStats, period_stats, streak
 from bot.clock import Clock
 from bot.journey import Journey, journey_marks
 from bot.localtime.schedule import local_date, local_moment, weekday_on_or_before

@@ -1,0 +1,1 @@
+"""Checkins: see the modules inside."""
