@@ -11,7 +11,7 @@ from bot.checkins.reflection import ReflectionService
 from bot.checkins.service import CheckinService
 from bot.circles import CircleService
 from bot.clock import Clock
-from bot.combined import CombinedMessages
+from bot.combined.service import CombinedMessages
 from bot.config import Settings
 from bot.goals import GoalService
 from bot.journey import JourneyService

@@ -8,7 +8,7 @@ from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import texts
-from bot.combined import HEADING_DATA, part_id
+from bot.combined.service import HEADING_DATA, part_id
 from bot.context import PeerContext
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup

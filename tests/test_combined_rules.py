@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.combined import HEADING_DATA, MAX_BUTTONS, Combined, Part, fits, group, part_id
+from bot.combined.service import HEADING_DATA, MAX_BUTTONS, Combined, Part, fits, group, part_id
 from bot.outgoing import OutgoingMessage
 
 

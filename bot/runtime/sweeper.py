@@ -3,7 +3,7 @@
 One job calls `sweep()` every few seconds. Each batch is one transaction that writes the
 message (with an idempotency key) and advances the due row, so a crash loses nothing and a
 restart sends nothing twice. A member's check-in prompt and goal nudges due within the same
-hour go as one combined message (bot.combined); each part still holds its own key.
+hour go as one combined message (bot.combined.service); each part still holds its own key.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.checkins.reflection import week_summary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.circles import circle_open_to, share_milestone
 from bot.clock import Clock
-from bot.combined import WINDOW, Combined, Part, group
+from bot.combined.service import WINDOW, Combined, Part, group
 from bot.config import Settings
 from bot.goals import REASONS, Goal, GoalKind, GoalService, next_nudge
 from bot.journey import SHARE_AGAIN_FROM, JourneyService, is_milestone

@@ -1,0 +1,1 @@
+"""Combined: see the modules inside."""
