@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from bot import moderation_texts as mt
 from bot.audit import Moderator, audit
-from bot.circles import RelayKind, review_message
+from bot.circles.service import RelayKind, review_message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.outgoing import OutgoingMessage

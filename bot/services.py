@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bot.alerts import CrisisAlerts
 from bot.checkins.reflection import ReflectionService
 from bot.checkins.service import CheckinService
-from bot.circles import CircleService
+from bot.circles.service import CircleService
 from bot.clock import Clock
 from bot.combined.service import CombinedMessages
 from bot.config import Settings

@@ -8,7 +8,7 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
-from bot.circles import RelayKind
+from bot.circles.service import RelayKind
 from bot.context import PeerContext
 from bot.localtime.zones import Found
 from bot.members.export import export_files

@@ -10,7 +10,13 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import moderation_texts, texts
-from bot.circles import JoinOutcome, RelayKind, RelayOutcome, relay_message, valid_circle_name
+from bot.circles.service import (
+    JoinOutcome,
+    RelayKind,
+    RelayOutcome,
+    relay_message,
+    valid_circle_name,
+)
 from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.runtime.delivery import markup

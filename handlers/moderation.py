@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import moderation_texts as mt
 from bot.audit import Moderator
 from bot.charts import render_weekly_png
-from bot.circles import report_message
+from bot.circles.service import report_message
 from bot.command_menus import refresh_menu
 from bot.context import PeerContext
 from bot.moderation import (

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from bot import goal_messages, goal_texts, journey_messages, texts
 from bot.checkins.reflection import week_summary
 from bot.checkins.service import CONFIDENCES, mood_question
-from bot.circles import circle_open_to, share_milestone
+from bot.circles.service import circle_open_to, share_milestone
 from bot.clock import Clock
 from bot.combined.service import WINDOW, Combined, Part, group
 from bot.config import Settings

@@ -1,0 +1,1 @@
+"""Circles: see the modules inside."""
