@@ -6,7 +6,7 @@ import asyncio
 import random
 from dataclasses import dataclass, field
 
-from bot.alerts import CrisisAlerts
+from bot.alerts.service import CrisisAlerts
 from bot.checkins.reflection import ReflectionService
 from bot.checkins.service import CheckinService
 from bot.circles.service import CircleService

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
-from bot.alerts import Taken, closed_alert_text, end_button
+from bot.alerts.service import Taken, closed_alert_text, end_button
 from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage

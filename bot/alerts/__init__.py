@@ -1,0 +1,1 @@
+"""Alerts: see the modules inside."""
