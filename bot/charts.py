@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bot import texts
-from bot.journey import JourneyMark
+from bot.journey.service import JourneyMark
 from storage.checkins import CheckinRow
 
 ROLLING_DAYS = 7

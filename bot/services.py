@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.combined.service import CombinedMessages
 from bot.config import Settings
 from bot.goals import GoalService
-from bot.journey import JourneyService
+from bot.journey.service import JourneyService
 from bot.members.service import MemberService
 from bot.moderation import ModerationService
 from bot.runtime.metrics import Metrics

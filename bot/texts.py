@@ -7,7 +7,7 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from bot.journey import Sharing, milestone_label, next_milestone_date
+from bot.journey.service import Sharing, milestone_label, next_milestone_date
 from bot.localtime.cities import Place, normalise_name, zone_city
 from bot.localtime.zones import zone_of
 from bot.members.service import Member
@@ -15,7 +15,7 @@ from bot.members.service import Member
 if TYPE_CHECKING:
     from bot.checkins.reflection import WeekSummary
     from bot.checkins.service import CheckinReflection, PeriodStats, SupportOffer, TrendSummary
-    from bot.journey import JourneyMark, JourneyView
+    from bot.journey.service import JourneyMark, JourneyView
 
 BUTTON_AGREE = "✅ I agree"
 BUTTON_NOT_NOW = "Not now"

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot import texts
 from bot.context import PeerContext
-from bot.journey import SHARE_AGAIN_FROM, Sharing, is_milestone, milestone_label
+from bot.journey.service import SHARE_AGAIN_FROM, Sharing, is_milestone, milestone_label
 from bot.members.service import Awaiting, Member
 from handlers.common import (
     button_expired,

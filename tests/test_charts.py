@@ -25,7 +25,7 @@ from bot.charts import (
     trend_figure,
     weekly_figure,
 )
-from bot.journey import JourneyMark
+from bot.journey.service import JourneyMark
 from storage.checkins import CheckinRow
 
 LAST = date(2026, 12, 1)

@@ -33,7 +33,7 @@ from bot.checkins.service import (
     streak,
     support_buttons,
 )
-from bot.journey import Journey, JourneyMark
+from bot.journey.service import Journey, JourneyMark
 from storage.checkins import CheckinRow
 
 TODAY = date(2026, 3, 10)

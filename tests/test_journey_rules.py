@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.journey import (
+from bot.journey.service import (
     Journey,
     is_milestone,
     journey_marks,

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.checkins.service import TREND_WINDOW, PeriodStats, period_stats, streak
 from bot.clock import Clock
-from bot.journey import Journey, journey_marks
+from bot.journey.service import Journey, journey_marks
 from bot.localtime.schedule import local_date, local_moment, weekday_on_or_before
 from bot.localtime.zones import zone_of
 from storage import checkins as checkin_rows

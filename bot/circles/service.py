@@ -15,7 +15,7 @@ from bot import moderation_texts, texts
 from bot.audit import Moderator, audit
 from bot.clock import Clock
 from bot.config import CircleSettings
-from bot.journey import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
+from bot.journey.service import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
 from bot.localtime.zones import zone_of
 from bot.outgoing import OutgoingMessage
 from bot.safety import texts as safety_texts

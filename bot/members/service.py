@@ -12,7 +12,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
 from bot.goals import GoalService
-from bot.journey import JourneyService
+from bot.journey.service import JourneyService
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import next_daily, next_weekly_delayed
 from bot.localtime.zones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import goal_messages, goal_texts, journey_messages, texts
+from bot import goal_messages, goal_texts, texts
 from bot.checkins.reflection import week_summary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.circles.service import circle_open_to, share_milestone
@@ -21,7 +21,8 @@ from bot.clock import Clock
 from bot.combined.service import WINDOW, Combined, Part, group
 from bot.config import Settings
 from bot.goals import REASONS, Goal, GoalKind, GoalService, next_nudge
-from bot.journey import SHARE_AGAIN_FROM, JourneyService, is_milestone
+from bot.journey import messages as journey_messages
+from bot.journey.service import SHARE_AGAIN_FROM, JourneyService, is_milestone
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import (
     local_date,

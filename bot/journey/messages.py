@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.journey import milestone_label
+from bot.journey.service import milestone_label
 from bot.outgoing import OutgoingMessage
 
 

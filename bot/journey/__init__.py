@@ -1,0 +1,1 @@
+"""Journey: see the modules inside."""
