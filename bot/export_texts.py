@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from bot.goal_texts import REASON_LABELS, describe_limit, describe_schedule
-from bot.goals import GoalSchedule, LimitPeriod
+from bot.goals.service import GoalSchedule, LimitPeriod
 from bot.safety.texts import PLAN_PARTS
 from bot.texts import MOOD_WORDS
 from storage.timestamps import from_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from bot.goals import (
+from bot.goals.service import (
     Goal,
     GoalKind,
     GoalProgress,

@@ -13,7 +13,7 @@ from bot.circles.service import CircleService
 from bot.clock import Clock
 from bot.combined.service import CombinedMessages
 from bot.config import Settings
-from bot.goals import GoalService
+from bot.goals.service import GoalService
 from bot.journey.service import JourneyService
 from bot.members.service import MemberService
 from bot.moderation import ModerationService

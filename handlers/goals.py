@@ -9,12 +9,12 @@ from typing import Any
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import goal_messages as gm
 from bot import goal_texts as t
 from bot import texts
 from bot.checkins.service import parse_day_code
 from bot.context import PeerContext
-from bot.goals import (
+from bot.goals import messages as gm
+from bot.goals.service import (
     MAX_TITLE,
     MAX_WHY,
     Goal,

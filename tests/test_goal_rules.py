@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from bot.clock import ManualClock
 from bot.config import Settings, StorageSettings
-from bot.goal_messages import parse_schedule_code, schedule_code
-from bot.goals import (
+from bot.goals.messages import parse_schedule_code, schedule_code
+from bot.goals.service import (
     GoalError,
     GoalKind,
     GoalSchedule,

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
-from bot.goals import GoalService
+from bot.goals.service import GoalService
 from bot.journey.service import JourneyService
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import next_daily, next_weekly_delayed

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import goal_messages, goal_texts, texts
+from bot import goal_texts, texts
 from bot.checkins.reflection import week_summary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.circles.service import circle_open_to, share_milestone
 from bot.clock import Clock
 from bot.combined.service import WINDOW, Combined, Part, group
 from bot.config import Settings
-from bot.goals import REASONS, Goal, GoalKind, GoalService, next_nudge
+from bot.goals import messages as goal_messages
+from bot.goals.service import REASONS, Goal, GoalKind, GoalService, next_nudge
 from bot.journey import messages as journey_messages
 from bot.journey.service import SHARE_AGAIN_FROM, JourneyService, is_milestone
 from bot.localtime.hhmm import parse_hhmm

@@ -10,7 +10,7 @@ from datetime import date
 
 from bot import goal_texts as t
 from bot.checkins.service import day_code
-from bot.goals import REASONS, Goal, GoalKind, GoalProgress, GoalSchedule
+from bot.goals.service import REASONS, Goal, GoalKind, GoalProgress, GoalSchedule
 from bot.outgoing import Buttons, OutgoingMessage, rows
 
 NUDGE_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00", "22:00")

@@ -1,0 +1,1 @@
+"""Goals: see the modules inside."""
