@@ -10,9 +10,9 @@ from contextlib import asynccontextmanager
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.clock import Clock, SystemClock
-from bot.command_menus import register_menus
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
+from bot.moderation.menus import register_menus
 from bot.runtime.delivery import OutboxWorker
 from bot.runtime.health import HealthServer
 from bot.runtime.intake import PollingIntake, UpdateDispatcher

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.goals.service import GoalService
 from bot.journey.service import JourneyService
 from bot.members.service import MemberService
-from bot.moderation import ModerationService
+from bot.moderation.service import ModerationService
 from bot.runtime.metrics import Metrics
 from bot.runtime.sweeper import DueSweeper
 from bot.safety.screen import screener_for

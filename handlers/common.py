@@ -12,9 +12,9 @@ from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import texts
-from bot.audit import Moderator
 from bot.context import PeerContext
 from bot.members.service import Member
+from bot.moderation.audit import Moderator
 
 log = logging.getLogger("peercircle.moderation")
 

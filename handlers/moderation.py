@@ -13,12 +13,12 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import moderation_texts as mt
-from bot.audit import Moderator
 from bot.charts import render_weekly_png
 from bot.circles.service import report_message
-from bot.command_menus import refresh_menu
 from bot.context import PeerContext
-from bot.moderation import (
+from bot.moderation.audit import Moderator
+from bot.moderation.menus import refresh_menu
+from bot.moderation.service import (
     Found,
     Outcome,
     ReportAction,

@@ -9,9 +9,9 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
 from bot import texts
-from bot.command_menus import refresh_menu
 from bot.context import PeerContext
 from bot.members.service import Awaiting, Member, valid_invite_code
+from bot.moderation.menus import refresh_menu
 from handlers import keyboards
 from handlers.circles import join_by_code
 from handlers.common import button_expired, close_buttons, command_argument, reply

@@ -19,7 +19,7 @@ from bot import texts
 from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from bot.sanctions import id_hash
+from bot.moderation.sanctions import id_hash
 from tests.conftest import make_settings
 from tests.helpers import (
     MYDATA_CSV,

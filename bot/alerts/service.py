@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import texts
-from bot.audit import Moderator, audit
 from bot.clock import Clock
+from bot.moderation.audit import Moderator, audit
 from bot.outgoing import OutgoingMessage
 from bot.safety import texts as safety_texts
 from bot.safety.service import alert_row_message

@@ -16,8 +16,8 @@ from bot.journey.service import JourneyService
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import next_daily, next_weekly_delayed
 from bot.localtime.zones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
+from bot.moderation.sanctions import hash_of
 from bot.safety.pseudonyms import draw_pseudonym
-from bot.sanctions import hash_of
 from storage import alerts as alert_rows
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows

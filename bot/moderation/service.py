@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot import moderation_texts as mt
-from bot.audit import Moderator, audit
 from bot.circles.service import RelayKind, review_message
 from bot.clock import Clock
 from bot.config import Settings
+from bot.moderation.audit import Moderator, audit
+from bot.moderation.sanctions import hash_of
 from bot.outgoing import OutgoingMessage
 from bot.safety.sanitizer import sanitize
 from bot.safety.service import alert_row_message
-from bot.sanctions import hash_of
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import members as member_rows

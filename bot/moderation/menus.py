@@ -20,7 +20,7 @@ from telegram.error import TelegramError
 
 from bot import moderation_texts as mt
 from bot import texts
-from bot.moderation import ModerationService
+from bot.moderation.service import ModerationService
 
 log = logging.getLogger("peercircle.menus")
 

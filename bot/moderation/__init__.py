@@ -1,0 +1,1 @@
+"""Moderation: see the modules inside."""
