@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from bot.stats import Figure, StatsReport
+from bot.stats.service import Figure, StatsReport
 from bot.texts import member_time
 from storage.moderation import AuditRow
 

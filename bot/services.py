@@ -21,7 +21,7 @@ from bot.runtime.metrics import Metrics
 from bot.runtime.sweeper import DueSweeper
 from bot.safety.screen import screener_for
 from bot.safety.service import SafetyNet
-from bot.stats import StatsService
+from bot.stats.service import StatsService
 from storage.db import Database
 
 

@@ -27,7 +27,7 @@ from bot.moderation.service import (
     split_pseudonym,
 )
 from bot.runtime.delivery import markup
-from bot.stats import chart_series
+from bot.stats.service import chart_series
 from handlers.common import (
     button_expired,
     close_buttons,

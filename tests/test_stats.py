@@ -18,7 +18,7 @@ from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.moderation_texts import stats_messages
-from bot.stats import CSV_COLUMNS, Figure, GroupStats, StatsReport, StatsService, to_csv
+from bot.stats.service import CSV_COLUMNS, Figure, GroupStats, StatsReport, StatsService, to_csv
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.helpers import ROOT, subprocess_env

@@ -1,0 +1,1 @@
+"""Stats: see the modules inside."""
