@@ -14,8 +14,8 @@ from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
-from bot.safety import texts as safety_texts
 from bot.safety.service import alert_row_message
+from bot.texts import safety as safety_texts
 from handlers.common import (
     button_expired,
     close_buttons,

@@ -29,7 +29,7 @@ from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
-from bot.safety import texts as safety_texts
+from bot.texts import safety as safety_texts
 from handlers.circles import send_relay
 from handlers.combined import show
 from handlers.common import (

@@ -9,7 +9,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import moderation_texts, texts
+from bot import texts
 from bot.circles.service import (
     JoinOutcome,
     RelayKind,
@@ -20,7 +20,8 @@ from bot.circles.service import (
 from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.runtime.delivery import markup
-from bot.safety import texts as safety_texts
+from bot.texts import moderation as moderation_texts
+from bot.texts import safety as safety_texts
 from handlers.common import (
     button_expired,
     close_buttons,

@@ -9,7 +9,6 @@ from typing import Any
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import goal_texts as t
 from bot import texts
 from bot.checkins.service import parse_day_code
 from bot.context import PeerContext
@@ -28,6 +27,7 @@ from bot.localtime.zones import zone_of
 from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
+from bot.texts import goals as t
 from handlers.combined import show
 from handlers.common import (
     button_expired,

@@ -12,7 +12,6 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import moderation_texts as mt
 from bot.charts import render_weekly_png
 from bot.circles.service import report_message
 from bot.context import PeerContext
@@ -28,6 +27,7 @@ from bot.moderation.service import (
 )
 from bot.runtime.delivery import markup
 from bot.stats.service import chart_series
+from bot.texts import moderation as mt
 from handlers.common import (
     button_expired,
     close_buttons,

@@ -21,11 +21,11 @@ from telegram.ext import (
 
 from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
-from bot.safety import texts
 from bot.safety.places import Place, place_of
 from bot.safety.screen import Verdict
 from bot.safety.service import MAX_PLAN_PART, Response
-from bot.safety.texts import PLAN_PARTS, Told
+from bot.texts import safety as texts
+from bot.texts.safety import PLAN_PARTS, Told
 from handlers.common import (
     button_expired,
     close_buttons,

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from bot import moderation_texts as mt
 from bot import texts
 from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.moderation.sanctions import id_hash
+from bot.texts import moderation as mt
 from tests.conftest import make_settings
 from tests.helpers import (
     MYDATA_CSV,

@@ -11,8 +11,8 @@ from bot import texts
 from bot.clock import Clock
 from bot.moderation.audit import Moderator, audit
 from bot.outgoing import OutgoingMessage
-from bot.safety import texts as safety_texts
 from bot.safety.service import alert_row_message
+from bot.texts import safety as safety_texts
 from storage import alerts as alert_rows
 from storage import outbox
 from storage.alerts import AlertRow

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from html import escape
 
-from bot import moderation_texts, texts
+from bot import texts
 from bot.clock import Clock
 from bot.config import CircleSettings
 from bot.journey.service import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
@@ -19,9 +19,10 @@ from bot.localtime.zones import zone_of
 from bot.moderation.audit import Moderator, audit
 from bot.moderation.sanctions import restriction
 from bot.outgoing import OutgoingMessage
-from bot.safety import texts as safety_texts
 from bot.safety.pseudonyms import draw_pseudonym
 from bot.safety.sanitizer import Sanitized, sanitize
+from bot.texts import moderation as moderation_texts
+from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
 from storage import journeys as journey_rows
 from storage import members as member_rows

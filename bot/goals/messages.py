@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import goal_texts as t
 from bot.checkins.service import day_code
 from bot.goals.service import REASONS, Goal, GoalKind, GoalProgress, GoalSchedule
 from bot.outgoing import Buttons, OutgoingMessage, rows
+from bot.texts import goals as t
 
 NUDGE_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 QUICK_COUNTS = range(10)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any
 
-from bot import export_texts as et
 from bot.localtime.zones import zone_of
+from bot.texts import export as et
 from storage.timestamps import from_db
 
 JSON_NAME = "peercircle-my-data.json"

@@ -18,9 +18,9 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot import moderation_texts as mt
 from bot import texts
 from bot.moderation.service import ModerationService
+from bot.texts import moderation as mt
 
 log = logging.getLogger("peercircle.menus")
 

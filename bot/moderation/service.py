@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot import moderation_texts as mt
 from bot.circles.service import RelayKind, review_message
 from bot.clock import Clock
 from bot.config import Settings
@@ -18,6 +17,7 @@ from bot.moderation.sanctions import hash_of
 from bot.outgoing import OutgoingMessage
 from bot.safety.sanitizer import sanitize
 from bot.safety.service import alert_row_message
+from bot.texts import moderation as mt
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import members as member_rows

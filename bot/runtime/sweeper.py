@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import goal_texts, texts
+from bot import texts
 from bot.checkins.reflection import week_summary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.circles.service import circle_open_to, share_milestone
@@ -35,6 +35,7 @@ from bot.localtime.schedule import (
 from bot.localtime.zones import zone_of
 from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
+from bot.texts import goals as goal_texts
 from storage import checkins as checkin_rows
 from storage import goals as goal_rows
 from storage import journeys as journey_rows

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.outgoing import OutgoingMessage
 from bot.runtime.metrics import Metrics
-from bot.safety import texts
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place
 from bot.safety.screen import Screener, Verdict
-from bot.safety.texts import Told
+from bot.texts import safety as texts
+from bot.texts.safety import Told
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import members as member_rows

@@ -7,10 +7,10 @@ from datetime import date, tzinfo
 from html import escape
 from typing import Any
 
-from bot.goal_texts import REASON_LABELS, describe_limit, describe_schedule
 from bot.goals.service import GoalSchedule, LimitPeriod
-from bot.safety.texts import PLAN_PARTS
 from bot.texts import MOOD_WORDS
+from bot.texts.goals import REASON_LABELS, describe_limit, describe_schedule
+from bot.texts.safety import PLAN_PARTS
 from storage.timestamps import from_db
 
 __all__ = [
