@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
+from bot.callbacks import Pending
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
@@ -34,6 +35,7 @@ from handlers import (
     safety,
     trends,
 )
+from handlers.answers import AnswerTable, TextAnswer
 from handlers.errors import on_error
 
 log = logging.getLogger("peercircle.app")
@@ -69,7 +71,9 @@ def build_application(
     for handler in safety.screen_handlers():
         app.add_handler(handler, group=-1)
     # Order matters: commands and feature buttons first, then the catch-alls in fallback,
-    # which answer whatever no feature claimed.
+    # which answer whatever no feature claimed. A module that asks questions answered by
+    # free text lists them in answers(); fallback routes typed text through the table.
+    answers = AnswerTable()
     for module in (
         onboarding,
         account,
@@ -82,10 +86,16 @@ def build_application(
         goals,
         combined,
         safety,
-        fallback,
     ):
         for handler in module.handlers():
             app.add_handler(handler)
+        table: Callable[[], Mapping[type[Pending], TextAnswer]] | None = getattr(
+            module, "answers", None
+        )
+        if table is not None:
+            answers.add(table())
+    for handler in fallback.handlers(answers):
+        app.add_handler(handler)
     for handler in onboarding.notice_handlers():
         app.add_handler(handler, group=1)
     app.add_error_handler(on_error)

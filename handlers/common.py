@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -12,11 +13,13 @@ from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import texts
+from bot.callbacks import Button
 from bot.context import PeerContext
 from bot.members.service import Member
 from bot.moderation.audit import Moderator
 
 log = logging.getLogger("peercircle.moderation")
+ButtonT = TypeVar("ButtonT", bound=Button)
 
 # Button edits go through Bot.do_api_request (see edit_text), which warns that
 # edit_message_text exists; we know. pyproject.toml ignores it in tests the same way.
@@ -63,6 +66,38 @@ async def member_press(
     if member is None:
         return None
     return query, query.data, member
+
+
+async def press(
+    update: Update, context: PeerContext, kind: type[ButtonT]
+) -> tuple[CallbackQuery, ButtonT, Member] | None:
+    """A member's press of a `kind` button, parsed; None when there is none (a non-member
+    has been told how to join; stale or forged data has been answered "expired")."""
+    pressed = await member_press(update, context)
+    if pressed is None:
+        return None
+    query, data, member = pressed
+    button = kind.parse(data)
+    if button is None:
+        await button_expired(query)
+        return None
+    return query, button, member
+
+
+async def moderator_button(
+    update: Update, context: PeerContext, kind: type[ButtonT]
+) -> tuple[CallbackQuery, ButtonT, Moderator] | None:
+    """A moderator's press of a `kind` button, parsed; others are told it is for
+    moderators, and stale or forged data is answered "expired"."""
+    pressed = await moderator_press(update, context)
+    if pressed is None:
+        return None
+    query, data, moderator = pressed
+    button = kind.parse(data)
+    if button is None:
+        await button_expired(query)
+        return None
+    return query, button, moderator
 
 
 def plain_answer(html: str) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.callbacks import Pending
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
 from bot.goals.service import GoalService
@@ -86,6 +87,15 @@ class Member:
     pending_invite: str | None
     weekly_reflection: bool
     blocked: bool
+
+    @property
+    def pending(self) -> str | None:
+        """The stored answer the next free text fills, as its Pending class reads it."""
+        if self.awaiting is None:
+            return None
+        if self.awaiting_arg:
+            return f"{self.awaiting.value}:{self.awaiting_arg}"
+        return self.awaiting.value
 
     @classmethod
     def from_row(cls, row: MemberRow, now: datetime) -> Member:
@@ -294,6 +304,10 @@ class MemberService:
         if value and argument:
             value = f"{value}:{argument}"
         return await self._change(user_id, awaiting=value)
+
+    async def wait_for(self, user_id: int, pending: Pending | None) -> Member:
+        """Remember what the member's next free text answers, typed (None: nothing)."""
+        return await self._change(user_id, awaiting=pending.pack() if pending else None)
 
     async def set_weekly_reflection(self, user_id: int, enabled: bool) -> Member:
         return await self._change(user_id, weekly_reflection=int(enabled))
