@@ -21,7 +21,8 @@ from bot.context import PeerApplication
 from bot.runtime.instance_lock import AlreadyRunning, InstanceLock
 from bot.runtime.intake import PollingIntake
 from bot.runtime.logging_setup import configure_logging
-from bot.stats.service import StatsReport, StatsService, to_csv
+from bot.stats.rules import StatsReport
+from bot.stats.service import StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
 from storage.sealed import KeyFileError, default_key_file

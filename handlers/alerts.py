@@ -15,6 +15,7 @@ from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety.service import alert_row_message
+from bot.texts import alerts as alert_texts
 from bot.texts import safety as safety_texts
 from handlers.common import (
     button_expired,
@@ -50,7 +51,7 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             return
         await context.services.members.expect(member.user_id, Awaiting.MOD_ANSWER, alert_text)
         await query.answer()
-        await reply(update, texts.ANSWER_MODERATOR)
+        await reply(update, alert_texts.ANSWER_MODERATOR)
         return
     pressed = await moderator_press(update, context)
     if pressed is None:
@@ -65,20 +66,22 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             await _show_closed(update, taken)
             return
         if not taken.first:
-            await query.answer(texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name))
+            await query.answer(
+                alert_texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name)
+            )
             return
         await query.answer()
         alert = taken.alert
         base = alert_row_message(alert)
         now = context.services.clock.now().strftime("%H:%M")
         await query.edit_message_text(
-            texts.alert_taken(base.text, user.first_name, now),
+            alert_texts.alert_taken(base.text, user.first_name, now),
             parse_mode=ParseMode.HTML,
             reply_markup=markup(base),
         )
         await context.bot.send_message(
             user.id,
-            texts.reach_out_instructions(alert.id, alert.pseudonym),
+            alert_texts.reach_out_instructions(alert.id, alert.pseudonym),
             parse_mode=ParseMode.HTML,
         )
     elif action in ("done", "false"):
@@ -103,7 +106,7 @@ async def _show_closed(update: Update, closed: Taken) -> None:
     closed too (no buttons), instead of acting on it again."""
     query = update.callback_query
     assert query is not None
-    await query.answer(texts.ALERT_ALREADY_CLOSED.format(name=closed.alert.resolved_by_name))
+    await query.answer(alert_texts.ALERT_ALREADY_CLOSED.format(name=closed.alert.resolved_by_name))
     await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
 
 
@@ -146,7 +149,7 @@ async def to_open_thread(update: Update, context: PeerContext, user_id: int, tex
         notice = OutgoingMessage(safety_texts.THREAD_NOTICE, (end_button(thread.id),))
         await reply(update, notice.text, markup(notice))
     elif context.crisis is None:
-        await reply(update, texts.ANSWER_SENT)
+        await reply(update, alert_texts.ANSWER_SENT)
     return True
 
 
@@ -157,12 +160,12 @@ async def tell_command(update: Update, context: PeerContext) -> None:
         return
     args = context.args or []
     if len(args) < 2 or row_id(args[0]) is None:
-        await reply(update, texts.TELL_USAGE)
+        await reply(update, alert_texts.TELL_USAGE)
         return
     if not await context.services.alerts.tell_member(int(args[0]), moderator, " ".join(args[1:])):
-        await reply(update, texts.TELL_NOT_YOURS)
+        await reply(update, alert_texts.TELL_NOT_YOURS)
         return
-    await reply(update, texts.TELL_SENT)
+    await reply(update, alert_texts.TELL_SENT)
 
 
 async def answer_moderator(
@@ -174,7 +177,7 @@ async def answer_moderator(
     if not await context.services.alerts.answer_moderator(member.user_id, alert_id, text):
         await reply(update, texts.BUTTON_EXPIRED)
         return
-    await reply(update, texts.ANSWER_SENT)
+    await reply(update, alert_texts.ANSWER_SENT)
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

@@ -29,6 +29,7 @@ from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
+from bot.texts import circles as circle_texts
 from bot.texts import safety as safety_texts
 from handlers.circles import send_relay
 from handlers.combined import show
@@ -92,9 +93,9 @@ async def checkin_button(update: Update, context: PeerContext) -> None:
             await reply(update, support.text, markup(support))
             return
         message = (
-            texts.hard_day_named(member.pseudonym)
+            circle_texts.hard_day_named(member.pseudonym)
             if parts[2] == "named"
-            else texts.HARD_DAY_ANONYMOUS
+            else circle_texts.HARD_DAY_ANONYMOUS
         )
         await send_relay(update, context, member, message, RelayKind.HARD_DAY)
         return

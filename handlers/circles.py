@@ -9,7 +9,6 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
 from bot.circles.service import (
     JoinOutcome,
     RelayKind,
@@ -20,6 +19,7 @@ from bot.circles.service import (
 from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.runtime.delivery import markup
+from bot.texts import circles as circle_texts
 from bot.texts import moderation as moderation_texts
 from bot.texts import safety as safety_texts
 from handlers.common import (
@@ -47,14 +47,14 @@ async def newcircle_command(update: Update, context: PeerContext) -> None:
         return
     name = valid_circle_name(command_argument(context) or "")
     if name is None:
-        await reply(update, texts.NEWCIRCLE_USAGE)
+        await reply(update, circle_texts.NEWCIRCLE_USAGE)
         return
     circle = await context.services.circles.create(name, moderator)
     if circle is None:
-        await reply(update, texts.CIRCLE_NAME_TAKEN.format(name=name))
+        await reply(update, circle_texts.CIRCLE_NAME_TAKEN.format(name=name))
         return
     await reply(
-        update, texts.circle_created(circle.name, invite_link(context, circle.invite_code))
+        update, circle_texts.circle_created(circle.name, invite_link(context, circle.invite_code))
     )
 
 
@@ -64,13 +64,13 @@ async def invite_command(update: Update, context: PeerContext) -> None:
         return
     name = command_argument(context)
     if name is None:
-        await reply(update, texts.INVITE_USAGE)
+        await reply(update, circle_texts.INVITE_USAGE)
         return
     circle = await context.services.circles.by_name(name)
     if circle is None:
-        await reply(update, texts.NO_SUCH_CIRCLE.format(name=name))
+        await reply(update, circle_texts.NO_SUCH_CIRCLE.format(name=name))
         return
-    await reply(update, texts.invite(circle.name, invite_link(context, circle.invite_code)))
+    await reply(update, circle_texts.invite(circle.name, invite_link(context, circle.invite_code)))
 
 
 async def circles_command(update: Update, context: PeerContext) -> None:
@@ -79,11 +79,13 @@ async def circles_command(update: Update, context: PeerContext) -> None:
         return
     circles = await context.services.circles.all()
     if not circles:
-        await reply(update, texts.NO_CIRCLES)
+        await reply(update, circle_texts.NO_CIRCLES)
         return
     await reply(
         update,
-        texts.circles_list([(c.name, c.member_count, c.max_members, c.mode) for c in circles]),
+        circle_texts.circles_list(
+            [(c.name, c.member_count, c.max_members, c.mode) for c in circles]
+        ),
     )
 
 
@@ -93,19 +95,19 @@ async def join_by_code(update: Update, context: PeerContext, member: Member, cod
     circle = joined.circle
     if joined.outcome is JoinOutcome.JOINED and circle is not None and joined.pseudonym:
         await reply(
-            update, texts.joined_circle(circle.name, joined.pseudonym, circle.member_count)
+            update, circle_texts.joined_circle(circle.name, joined.pseudonym, circle.member_count)
         )
     elif joined.outcome is JoinOutcome.FULL:
-        await reply(update, texts.CIRCLE_FULL)
+        await reply(update, circle_texts.CIRCLE_FULL)
     elif joined.outcome is JoinOutcome.BANNED:
         await reply(update, moderation_texts.BANNED_FROM_CIRCLES)
     elif joined.outcome is JoinOutcome.UNKNOWN_CODE:
-        await reply(update, texts.UNKNOWN_INVITE)
+        await reply(update, circle_texts.UNKNOWN_INVITE)
     elif circle is not None:
         template = (
-            texts.ALREADY_IN_THIS_CIRCLE
+            circle_texts.ALREADY_IN_THIS_CIRCLE
             if joined.outcome is JoinOutcome.ALREADY_HERE
-            else texts.IN_ANOTHER_CIRCLE
+            else circle_texts.IN_ANOTHER_CIRCLE
         )
         await reply(update, template.format(name=circle.name))
 
@@ -117,9 +119,9 @@ async def circle_command(update: Update, context: PeerContext) -> None:
         return
     circle = await context.services.circles.circle_of(member.user_id)
     if circle is None:
-        await reply(update, texts.NOT_IN_CIRCLE)
+        await reply(update, circle_texts.NOT_IN_CIRCLE)
         return
-    await reply(update, texts.my_circle(circle.name, circle.member_count, member.pseudonym))
+    await reply(update, circle_texts.my_circle(circle.name, circle.member_count, member.pseudonym))
 
 
 async def leave_command(update: Update, context: PeerContext) -> None:
@@ -129,9 +131,9 @@ async def leave_command(update: Update, context: PeerContext) -> None:
         return
     circle = await context.services.circles.leave(member.user_id)
     if circle is None:
-        await reply(update, texts.NOT_IN_CIRCLE)
+        await reply(update, circle_texts.NOT_IN_CIRCLE)
         return
-    await reply(update, texts.LEFT_CIRCLE.format(name=circle.name))
+    await reply(update, circle_texts.LEFT_CIRCLE.format(name=circle.name))
 
 
 async def encourage_command(update: Update, context: PeerContext) -> None:
@@ -153,13 +155,13 @@ async def _relay_command(update: Update, context: PeerContext, kind: RelayKind) 
         await send_relay(update, context, member, text, kind)
         return
     if await context.services.circles.circle_of(member.user_id) is None:
-        await reply(update, texts.NOT_IN_CIRCLE)
+        await reply(update, circle_texts.NOT_IN_CIRCLE)
         return
     asking = kind is RelayKind.ASK
     await context.services.members.expect(
         member.user_id, Awaiting.ASK if asking else Awaiting.ENCOURAGE
     )
-    await reply(update, texts.ASK_FOR_SUPPORT if asking else texts.ASK_ENCOURAGEMENT)
+    await reply(update, circle_texts.ASK_FOR_SUPPORT if asking else circle_texts.ASK_ENCOURAGEMENT)
 
 
 async def send_relay(
@@ -185,7 +187,7 @@ async def send_relay(
             [
                 [
                     InlineKeyboardButton(
-                        texts.BUTTON_TELL_CIRCLE_NAMED, callback_data="ci:circle:named"
+                        circle_texts.BUTTON_TELL_CIRCLE_NAMED, callback_data="ci:circle:named"
                     )
                 ]
             ]
@@ -195,37 +197,39 @@ async def send_relay(
     relayed = await context.services.circles.relay(member.user_id, text, kind, reply_to)
     outcome, cleaned = relayed.outcome, relayed.sanitized
     if outcome is RelayOutcome.MUTED and relayed.until is not None:
-        await reply(update, texts.relay_muted(relayed.until, member.timezone))
+        await reply(update, circle_texts.relay_muted(relayed.until, member.timezone))
         return
     if outcome is RelayOutcome.HELD:
-        await reply(update, texts.RELAY_HELD)
+        await reply(update, circle_texts.RELAY_HELD)
         return
     if outcome is RelayOutcome.SENT:
         if cleaned is not None and cleaned.removed:
-            await reply(update, texts.removed_note(cleaned.removed))
+            await reply(update, circle_texts.removed_note(cleaned.removed))
         if kind is RelayKind.ENCOURAGE:
             plural = "s" if relayed.recipients != 1 else ""
-            sent = texts.ENCOURAGEMENT_SENT.format(count=relayed.recipients, plural=plural)
+            sent = circle_texts.ENCOURAGEMENT_SENT.format(count=relayed.recipients, plural=plural)
         elif kind is RelayKind.REPLY:
-            sent = texts.THANKS_SENT.replace("Thanks", "Encouragement")
+            sent = circle_texts.THANKS_SENT.replace("Thanks", "Encouragement")
         else:
-            sent = texts.ASK_USAGE_SENT if kind is RelayKind.ASK else texts.CIRCLE_TOLD
+            sent = (
+                circle_texts.ASK_USAGE_SENT if kind is RelayKind.ASK else circle_texts.CIRCLE_TOLD
+            )
         await reply(update, sent)
         return
     if outcome is RelayOutcome.MOSTLY_REMOVED and cleaned is not None:
         kinds = ", ".join(f"{kind}s" for kind in cleaned.removed)
-        await reply(update, texts.RELAY_MOSTLY_REMOVED.format(removed=kinds))
+        await reply(update, circle_texts.RELAY_MOSTLY_REMOVED.format(removed=kinds))
         return
     refusals = {
-        RelayOutcome.NOT_IN_CIRCLE: texts.NOT_IN_CIRCLE,
-        RelayOutcome.ALONE: texts.ALONE_IN_CIRCLE,
-        RelayOutcome.RATE_LIMITED: texts.RELAY_RATE_LIMITED,
-        RelayOutcome.TOO_LONG: texts.RELAY_TOO_LONG,
-        RelayOutcome.EMPTY: texts.RELAY_EMPTY,
-        RelayOutcome.GONE: texts.REPLY_GONE,
+        RelayOutcome.NOT_IN_CIRCLE: circle_texts.NOT_IN_CIRCLE,
+        RelayOutcome.ALONE: circle_texts.ALONE_IN_CIRCLE,
+        RelayOutcome.RATE_LIMITED: circle_texts.RELAY_RATE_LIMITED,
+        RelayOutcome.TOO_LONG: circle_texts.RELAY_TOO_LONG,
+        RelayOutcome.EMPTY: circle_texts.RELAY_EMPTY,
+        RelayOutcome.GONE: circle_texts.REPLY_GONE,
         RelayOutcome.BANNED: moderation_texts.BANNED_FROM_CIRCLES,
     }
-    await reply(update, refusals.get(outcome, texts.RELAY_EMPTY))
+    await reply(update, refusals.get(outcome, circle_texts.RELAY_EMPTY))
 
 
 async def relay_button(update: Update, context: PeerContext) -> None:
@@ -242,14 +246,16 @@ async def relay_button(update: Update, context: PeerContext) -> None:
     if action == "h":
         await context.services.members.expect(member.user_id, Awaiting.REPLY, relay_text)
         await query.answer()
-        await reply(update, texts.ASK_REPLY)
+        await reply(update, circle_texts.ASK_REPLY)
     elif action == "t":
         thanked = await circles.thank(member.user_id, int(relay_text))
         relay = thanked.relay
         if relay is None:
             await button_expired(query)
             return
-        await query.answer(texts.THANKS_SENT if thanked.first else texts.THANKS_ALREADY)
+        await query.answer(
+            circle_texts.THANKS_SENT if thanked.first else circle_texts.THANKS_ALREADY
+        )
         shown = relay_message(relay.id, RelayKind(relay.kind), relay.pseudonym, relay.text,
                               thanked=True)  # fmt: skip
         await close_buttons(query, None, markup(shown))
@@ -258,7 +264,7 @@ async def relay_button(update: Update, context: PeerContext) -> None:
         if not await circles.report(member.user_id, int(relay_text), chat_id):
             await button_expired(query)
             return
-        await query.answer(texts.REPORT_FILED, show_alert=True)
+        await query.answer(circle_texts.REPORT_FILED, show_alert=True)
         await _remove_reported(query)
     else:
         await button_expired(query)
@@ -282,17 +288,17 @@ async def circlemode_command(update: Update, context: PeerContext) -> None:
         return
     args = context.args or []
     if len(args) < 2 or args[-1].lower() not in ("pre", "post"):
-        await reply(update, texts.CIRCLEMODE_USAGE)
+        await reply(update, circle_texts.CIRCLEMODE_USAGE)
         return
     mode, name = args[-1].lower(), " ".join(args[:-1])
     if mode == "pre" and not context.services.settings.moderation.moderator_chat_id:
-        await reply(update, texts.CIRCLEMODE_NEEDS_CHAT)
+        await reply(update, circle_texts.CIRCLEMODE_NEEDS_CHAT)
         return
     circle = await context.services.circles.set_mode(name, mode, moderator)
     if circle is None:
-        await reply(update, texts.NO_SUCH_CIRCLE.format(name=name))
+        await reply(update, circle_texts.NO_SUCH_CIRCLE.format(name=name))
         return
-    await reply(update, texts.CIRCLEMODE_SET.format(name=circle.name, mode=mode))
+    await reply(update, circle_texts.CIRCLEMODE_SET.format(name=circle.name, mode=mode))
 
 
 async def review_button(update: Update, context: PeerContext) -> None:
@@ -313,8 +319,8 @@ async def review_button(update: Update, context: PeerContext) -> None:
         return
     relay, circle_name = reviewed
     await query.answer()
-    shown = texts.review(circle_name, relay.pseudonym, relay.text)
-    await close_buttons(query, texts.reviewed(shown, action == "ok", moderator.name))
+    shown = circle_texts.review(circle_name, relay.pseudonym, relay.text)
+    await close_buttons(query, circle_texts.reviewed(shown, action == "ok", moderator.name))
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

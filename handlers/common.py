@@ -17,6 +17,7 @@ from bot.callbacks import Button
 from bot.context import PeerContext
 from bot.members.service import Member
 from bot.moderation.audit import Moderator
+from bot.texts import moderation as moderation_texts
 
 log = logging.getLogger("peercircle.moderation")
 ButtonT = TypeVar("ButtonT", bound=Button)
@@ -182,7 +183,7 @@ async def moderator_only(update: Update, context: PeerContext) -> Moderator | No
     if await context.services.moderation.is_moderator(user.id):
         return Moderator(user.id, user.first_name)
     log.warning("refused moderator command: user_id=%s", user.id)
-    await reply(update, texts.FOR_MODERATORS)
+    await reply(update, moderation_texts.FOR_MODERATORS)
     return None
 
 
@@ -196,6 +197,6 @@ async def moderator_press(
     user = query.from_user
     if not await context.services.moderation.is_moderator(user.id):
         log.warning("refused moderator button: user_id=%s", user.id)
-        await query.answer(texts.FOR_MODERATORS, show_alert=True)
+        await query.answer(moderation_texts.FOR_MODERATORS, show_alert=True)
         return None
     return query, query.data, Moderator(user.id, user.first_name)

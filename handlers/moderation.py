@@ -28,6 +28,7 @@ from bot.moderation.service import (
 from bot.runtime.delivery import markup
 from bot.stats.service import chart_series
 from bot.texts import moderation as mt
+from bot.texts import stats as stats_texts
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -310,15 +311,20 @@ async def stats_command(update: Update, context: PeerContext) -> None:
     if not await moderator_only(update, context) or update.effective_chat is None:
         return
     report = await context.services.stats.report()
-    for text in mt.stats_messages(report):
+    for text in stats_texts.stats_messages(report):
         await reply(update, text)
     series = chart_series(report)
     if series:
         # Rendering is CPU work: off the event loop, so other members are not kept waiting.
         png = await asyncio.to_thread(
-            render_weekly_png, series, mt.STATS_CHART_TITLE, mt.STATS_CHART_HEADINGS
+            render_weekly_png,
+            series,
+            stats_texts.STATS_CHART_TITLE,
+            stats_texts.STATS_CHART_HEADINGS,
         )
-        await update.effective_chat.send_photo(png, caption=mt.stats_chart_caption(report.minimum))
+        await update.effective_chat.send_photo(
+            png, caption=stats_texts.stats_chart_caption(report.minimum)
+        )
 
 
 async def audit_command(update: Update, context: PeerContext) -> None:

@@ -17,8 +17,9 @@ from bot.clock import ManualClock
 from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from bot.stats.service import CSV_COLUMNS, Figure, GroupStats, StatsReport, StatsService, to_csv
-from bot.texts.moderation import stats_messages
+from bot.stats.rules import Figure, GroupStats, StatsReport
+from bot.stats.service import CSV_COLUMNS, StatsService, to_csv
+from bot.texts.stats import stats_messages
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.helpers import ROOT, subprocess_env

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import texts
 from bot.clock import Clock
 from bot.moderation.audit import Moderator, audit
 from bot.outgoing import OutgoingMessage
 from bot.safety.service import alert_row_message
+from bot.texts import alerts as alert_texts
 from bot.texts import safety as safety_texts
 from storage import alerts as alert_rows
 from storage import outbox
@@ -84,8 +84,11 @@ class CrisisAlerts:
                 return False
             await audit(session, by, "tell", f"alert {alert_id}", now)
             message = OutgoingMessage(
-                texts.from_moderator(text),
-                (((texts.BUTTON_REPLY_MODERATOR, f"cr:reply:{alert_id}"),), end_button(alert_id)),
+                alert_texts.from_moderator(text),
+                (
+                    ((alert_texts.BUTTON_REPLY_MODERATOR, f"cr:reply:{alert_id}"),),
+                    end_button(alert_id),
+                ),
                 protect_content=True,
             )
             # The thread is open: for 48 hours the member's plain messages come back here.
@@ -109,7 +112,8 @@ class CrisisAlerts:
             if alert is None or alert.user_id != user_id or alert.taken_by is None:
                 return False
             message = OutgoingMessage(
-                texts.member_answered(alert.pseudonym, alert_id, text), (end_button(alert_id),)
+                alert_texts.member_answered(alert.pseudonym, alert_id, text),
+                (end_button(alert_id),),
             )
             key = f"answer:{alert_id}:{now.isoformat()}:{len(text)}"
             await outbox.enqueue_one(
@@ -134,5 +138,7 @@ def closed_alert_text(alert: AlertRow) -> str:
     if alert.false_alarm:
         return safety_texts.false_alarm_text(shown, name, closed_at)
     if alert.taken_by_name and alert.taken_at is not None:
-        shown = texts.alert_taken(shown, alert.taken_by_name, alert.taken_at.strftime("%H:%M"))
-    return texts.alert_resolved(shown, name, closed_at)
+        shown = alert_texts.alert_taken(
+            shown, alert.taken_by_name, alert.taken_at.strftime("%H:%M")
+        )
+    return alert_texts.alert_resolved(shown, name, closed_at)

@@ -10,6 +10,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.localtime.zones import zone_of
 from bot.outgoing import Buttons, OutgoingMessage, rows
+from bot.texts import circles as circle_texts
 from storage import checkins as checkin_rows
 from storage.checkins import CheckinRow
 from storage.db import Database
@@ -172,8 +173,8 @@ def support_buttons(offer: SupportOffer) -> Buttons:
     found: list[tuple[tuple[str, str], ...]] = []
     if offer.circle:
         found += [
-            ((texts.BUTTON_TELL_CIRCLE, "ci:circle:anon"),),
-            ((texts.BUTTON_TELL_CIRCLE_NAMED, "ci:circle:named"),),
+            ((circle_texts.BUTTON_TELL_CIRCLE, "ci:circle:anon"),),
+            ((circle_texts.BUTTON_TELL_CIRCLE_NAMED, "ci:circle:named"),),
         ]
     elif offer.moderators:
         found.append(((texts.BUTTON_TALK_MODERATOR, "ci:talk"),))

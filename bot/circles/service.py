@@ -21,6 +21,7 @@ from bot.moderation.sanctions import restriction
 from bot.outgoing import OutgoingMessage
 from bot.safety.pseudonyms import draw_pseudonym
 from bot.safety.sanitizer import Sanitized, sanitize
+from bot.texts import circles as circle_texts
 from bot.texts import moderation as moderation_texts
 from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
@@ -320,7 +321,7 @@ class CircleService:
             decision = "approve" if approve else "reject"
             await audit(session, by, decision, relay.pseudonym, self._clock.now())
             if not approve:
-                rejected = OutgoingMessage(texts.RELAY_REJECTED)
+                rejected = OutgoingMessage(circle_texts.RELAY_REJECTED)
                 await self._queue(
                     session, f"rejected:{relay_id}", relay.author_id, relay.author_id, rejected
                 )
@@ -361,7 +362,7 @@ class CircleService:
                     relay.author_id,
                     relay.author_id,
                     "thanks",
-                    OutgoingMessage(texts.thanks_received(relay.text)).to_json(),
+                    OutgoingMessage(circle_texts.thanks_received(relay.text)).to_json(),
                 ),
                 now,
             )
@@ -401,11 +402,11 @@ class CircleService:
 def review_message(relay_id: int, circle: str, pseudonym: str, text: str) -> OutgoingMessage:
     """A held relay as the moderators see it, with Approve and Reject."""
     return OutgoingMessage(
-        texts.review(circle, pseudonym, text),
+        circle_texts.review(circle, pseudonym, text),
         (
             (
-                (texts.BUTTON_APPROVE, f"pm:ok:{relay_id}"),
-                (texts.BUTTON_REJECT, f"pm:no:{relay_id}"),
+                (circle_texts.BUTTON_APPROVE, f"pm:ok:{relay_id}"),
+                (circle_texts.BUTTON_REJECT, f"pm:no:{relay_id}"),
             ),
         ),
     )
@@ -417,13 +418,13 @@ def report_message(report_id: int, circle: str, pseudonym: str, text: str) -> Ou
         moderation_texts.report_text(report_id, circle, pseudonym, text),
         (
             (
-                (texts.BUTTON_DISMISS, f"mr:dismiss:{report_id}"),
-                (texts.BUTTON_DELETE, f"mr:delete:{report_id}"),
+                (moderation_texts.BUTTON_DISMISS, f"mr:dismiss:{report_id}"),
+                (moderation_texts.BUTTON_DELETE, f"mr:delete:{report_id}"),
             ),
             (
-                (texts.BUTTON_WARN, f"mr:warn:{report_id}"),
-                (texts.BUTTON_MUTE, f"mr:mute:{report_id}"),
-                (texts.BUTTON_BAN, f"mr:ban:{report_id}"),
+                (moderation_texts.BUTTON_WARN, f"mr:warn:{report_id}"),
+                (moderation_texts.BUTTON_MUTE, f"mr:mute:{report_id}"),
+                (moderation_texts.BUTTON_BAN, f"mr:ban:{report_id}"),
             ),
         ),
     )
@@ -473,13 +474,18 @@ def relay_message(
 ) -> OutgoingMessage:
     """A relayed message: new text built by the bot, protected from forwarding. Once the
     reader has thanked it, the button says so."""
-    report = (texts.BUTTON_REPORT, f"rl:r:{relay_id}")
-    helps = (texts.BUTTON_SEND_ENCOURAGEMENT, f"rl:h:{relay_id}")
+    report = (circle_texts.BUTTON_REPORT, f"rl:r:{relay_id}")
+    helps = (circle_texts.BUTTON_SEND_ENCOURAGEMENT, f"rl:h:{relay_id}")
     if kind in (RelayKind.HARD_DAY, RelayKind.MILESTONE):
         return OutgoingMessage(escape(text), ((helps,),), protect_content=True)
     if kind is RelayKind.ASK:
-        body = texts.relayed_ask(pseudonym, text)
+        body = circle_texts.relayed_ask(pseudonym, text)
         return OutgoingMessage(body, ((helps,), (report,)), protect_content=True)
-    body = (texts.relayed_reply if kind is RelayKind.REPLY else texts.relayed)(pseudonym, text)
-    thanks = (texts.BUTTON_THANKED if thanked else texts.BUTTON_THANKS, f"rl:t:{relay_id}")
+    body = (circle_texts.relayed_reply if kind is RelayKind.REPLY else circle_texts.relayed)(
+        pseudonym, text
+    )
+    thanks = (
+        circle_texts.BUTTON_THANKED if thanked else circle_texts.BUTTON_THANKS,
+        f"rl:t:{relay_id}",
+    )
     return OutgoingMessage(body, ((thanks, report),), protect_content=True)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from bot.clock import Clock
+from bot.stats.rules import Figure, GroupStats, StatsReport, Week
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import stats as stat_rows
@@ -21,47 +22,6 @@ from storage.db import Database
 
 OVERALL = "All members"
 CHART_WEEKS = 8
-
-
-@dataclass(frozen=True)
-class Figure:
-    value: float | None  # None when there is no data at all
-    basis: int  # how many members it was computed over
-
-
-@dataclass(frozen=True)
-class Week:
-    start: date
-    members: int
-    checkins: int
-    mood: Figure
-    confidence: Figure
-
-
-@dataclass(frozen=True)
-class GroupStats:
-    name: str
-    members: int
-    active_7d: Figure
-    active_30d: Figure
-    adherence_7d: Figure  # share of member-days with a check-in, 0..1
-    confidence_change: Figure  # median of (last 14 days - first 14 days)
-    goal_completion: Figure  # share of habit answers that were "done", last 30 days
-    encouragement_sent: Figure
-    encouragement_thanked: Figure
-    weeks: list[Week] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class StatsReport:
-    today: date
-    minimum: int
-    groups: list[GroupStats]  # everyone first, then each circle by name
-    # Crisis alerts since the start, by (tier, outcome): raised, taken, false_alarm.
-    alerts: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def hidden(self, figure: Figure) -> bool:
-        return figure.basis < self.minimum
 
 
 def _weeks(rows: list[stat_rows.WeekRow]) -> list[Week]:
@@ -76,8 +36,9 @@ def _weeks(rows: list[stat_rows.WeekRow]) -> list[Week]:
         checkins = sum(p.checkins for p in parts)
         mood = sum(p.mood * p.checkins for p in parts) / checkins
         confidence = sum(p.confidence * p.checkins for p in parts) / checkins
-        weeks.append(Week(start, members, checkins, Figure(mood, members),
-                          Figure(confidence, members)))  # fmt: skip
+        weeks.append(
+            Week(start, members, checkins, Figure(mood, members), Figure(confidence, members))
+        )
     return weeks
 
 
@@ -173,11 +134,22 @@ def chart_series(report: StatsReport) -> dict[str, list[tuple[date, float, float
 
 
 CSV_COLUMNS = (
-    "group", "row", "week_start", "members", "active_7d", "active_30d",
-    "checkin_adherence_7d", "checkins", "mean_mood", "mean_confidence",
-    "confidence_change_median", "confidence_change_members", "goal_completion_30d",
-    "encouragement_sent_7d", "encouragement_thanked_7d",
-)  # fmt: skip
+    "group",
+    "row",
+    "week_start",
+    "members",
+    "active_7d",
+    "active_30d",
+    "checkin_adherence_7d",
+    "checkins",
+    "mean_mood",
+    "mean_confidence",
+    "confidence_change_median",
+    "confidence_change_members",
+    "goal_completion_30d",
+    "encouragement_sent_7d",
+    "encouragement_thanked_7d",
+)
 
 
 def to_csv(report: StatsReport) -> str:
@@ -196,19 +168,45 @@ def to_csv(report: StatsReport) -> str:
     for g in report.groups:
         small = g.members < report.minimum
         members = f"fewer than {report.minimum}" if small else str(g.members)
-        writer.writerow([
-            g.name, "summary", "", members, shown(g.active_7d, 0), shown(g.active_30d, 0),
-            shown(g.adherence_7d, 3), "", "", "", shown(g.confidence_change),
-            shown(Figure(g.confidence_change.basis, g.confidence_change.basis), 0),
-            shown(g.goal_completion, 3), shown(g.encouragement_sent, 0),
-            shown(g.encouragement_thanked, 0),
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                g.name,
+                "summary",
+                "",
+                members,
+                shown(g.active_7d, 0),
+                shown(g.active_30d, 0),
+                shown(g.adherence_7d, 3),
+                "",
+                "",
+                "",
+                shown(g.confidence_change),
+                shown(Figure(g.confidence_change.basis, g.confidence_change.basis), 0),
+                shown(g.goal_completion, 3),
+                shown(g.encouragement_sent, 0),
+                shown(g.encouragement_thanked, 0),
+            ]
+        )
     for g in report.groups:
         for week in g.weeks:
             count = Figure(week.members, week.members)
-            writer.writerow([
-                g.name, "week", week.start.isoformat(), shown(count, 0), "", "", "",
-                shown(Figure(week.checkins, week.members), 0), shown(week.mood),
-                shown(week.confidence), "", "", "", "", "",
-            ])  # fmt: skip
+            writer.writerow(
+                [
+                    g.name,
+                    "week",
+                    week.start.isoformat(),
+                    shown(count, 0),
+                    "",
+                    "",
+                    "",
+                    shown(Figure(week.checkins, week.members), 0),
+                    shown(week.mood),
+                    shown(week.confidence),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return out.getvalue()
