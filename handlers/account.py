@@ -8,15 +8,13 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
-from bot.circles.service import RelayKind
 from bot.context import PeerContext
 from bot.localtime.zones import Found
 from bot.members.export import export_files
 from bot.members.service import Awaiting, Member, parse_pause_days
 from handlers import keyboards
-from handlers.alerts import answer_moderator
 from handlers.checkins import save_note
-from handlers.circles import join_by_code, send_relay
+from handlers.circles import join_by_code
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -327,19 +325,10 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         await reply(update, texts.PSEUDONYM_USE_BUTTONS)
     elif member.awaiting is Awaiting.NOTE:
         await save_note(update, context, member, message.text)
-    elif member.awaiting is Awaiting.ENCOURAGE:
-        await send_relay(update, context, member, message.text, RelayKind.ENCOURAGE)
-    elif member.awaiting is Awaiting.ASK:
-        await send_relay(update, context, member, message.text, RelayKind.ASK)
     elif member.awaiting is Awaiting.SETBACK_NOTE and (member.awaiting_arg or "").isdigit():
         await save_setback_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.SAFETY_PLAN:
         await save_plan_part(update, context, member, message.text)
-    elif member.awaiting is Awaiting.MOD_ANSWER and (member.awaiting_arg or "").isdigit():
-        await answer_moderator(update, context, member, message.text)
-    elif member.awaiting is Awaiting.REPLY and (member.awaiting_arg or "").isdigit():
-        reply_to = int(member.awaiting_arg or 0)
-        await send_relay(update, context, member, message.text, RelayKind.REPLY, reply_to)
     elif member.awaiting is Awaiting.TIMEZONE:
         await apply_timezone(update, context, member, message.text)
     else:

@@ -9,14 +9,17 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import texts
+from bot.alerts.callbacks import AlertAction, AlertButton, ModeratorAnswerPending
 from bot.alerts.service import Taken, closed_alert_text, end_button
+from bot.callbacks import Pending
 from bot.context import PeerContext
-from bot.members.service import Awaiting, Member
+from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety.service import alert_row_message
 from bot.texts import alerts as alert_texts
 from bot.texts import safety as safety_texts
+from handlers.answers import TextAnswer
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -33,23 +36,22 @@ async def alert_button(update: Update, context: PeerContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    _, action, alert_text = [*query.data.split(":"), "", ""][:3]
-    found_id = row_id(alert_text)
-    if found_id is None:
+    button = AlertButton.parse(query.data)
+    if button is None or row_id(str(button.alert_id)) is None:
         await button_expired(query)
         return
-    alert_id = found_id
+    alert_id = button.alert_id
     alerts = context.services.alerts
-    if action == "end":
+    if button.action is AlertAction.END:
         await _end_thread(update, context, alert_id)
         return
-    if action == "reply":
+    if button.action is AlertAction.REPLY:
         member = await current_member(update, context)
         alert = await alerts.get(alert_id)
         if member is None or alert is None or alert.user_id != member.user_id:
             await button_expired(query)
             return
-        await context.services.members.expect(member.user_id, Awaiting.MOD_ANSWER, alert_text)
+        await context.services.members.wait_for(member.user_id, ModeratorAnswerPending(alert_id))
         await query.answer()
         await reply(update, alert_texts.ANSWER_MODERATOR)
         return
@@ -57,7 +59,7 @@ async def alert_button(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     user, moderator = query.from_user, pressed[2]
-    if action == "take":
+    if button.action is AlertAction.TAKE:
         taken = await alerts.take(alert_id, moderator)
         if taken is None:
             await button_expired(query)
@@ -84,9 +86,9 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             alert_texts.reach_out_instructions(alert.id, alert.pseudonym),
             parse_mode=ParseMode.HTML,
         )
-    elif action in ("done", "false"):
+    else:
         # Resolved, or "Not a crisis" (a false alarm, counted): audited, buttons removed.
-        done = action == "done"
+        done = button.action is AlertAction.RESOLVED
         close = alerts.resolve if done else alerts.false_alarm
         closed = await close(alert_id, moderator)
         if closed is None:
@@ -97,8 +99,6 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             return
         await query.answer()
         await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
-    else:
-        await button_expired(query)
 
 
 async def _show_closed(update: Update, closed: Taken) -> None:
@@ -169,19 +169,26 @@ async def tell_command(update: Update, context: PeerContext) -> None:
 
 
 async def answer_moderator(
-    update: Update, context: PeerContext, member: Member, text: str
+    update: Update,
+    context: PeerContext,
+    member: Member,
+    pending: ModeratorAnswerPending,
+    text: str,
 ) -> None:
     """The member typed their answer to the moderator."""
-    await context.services.members.expect(member.user_id, None)
-    alert_id = int(member.awaiting_arg or 0)
-    if not await context.services.alerts.answer_moderator(member.user_id, alert_id, text):
+    await context.services.members.wait_for(member.user_id, None)
+    if not await context.services.alerts.answer_moderator(member.user_id, pending.alert_id, text):
         await reply(update, texts.BUTTON_EXPIRED)
         return
     await reply(update, alert_texts.ANSWER_SENT)
 
 
+def answers() -> dict[type[Pending], TextAnswer]:
+    return {ModeratorAnswerPending: answer_moderator}
+
+
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("tell", tell_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(alert_button, pattern=r"^cr:"),
+        CallbackQueryHandler(alert_button, pattern=AlertButton.route()),
     ]

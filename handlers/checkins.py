@@ -24,7 +24,7 @@ from bot.checkins.service import (
     parse_day_code,
     support_message,
 )
-from bot.circles.service import RelayKind
+from bot.circles.rules import RelayKind
 from bot.context import PeerContext
 from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage

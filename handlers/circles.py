@@ -9,27 +9,34 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.circles.service import (
-    JoinOutcome,
-    RelayKind,
-    RelayOutcome,
-    relay_message,
-    valid_circle_name,
+from bot.callbacks import Pending
+from bot.circles.callbacks import (
+    AskPending,
+    EncouragementPending,
+    RelayAction,
+    RelayButton,
+    ReplyPending,
+    ReviewButton,
+    ReviewDecision,
 )
+from bot.circles.messages import relay_message
+from bot.circles.rules import CircleMode, RelayKind, valid_circle_name
+from bot.circles.service import JoinOutcome, ModeOutcome, RelayOutcome
 from bot.context import PeerContext
-from bot.members.service import Awaiting, Member
+from bot.members.service import Member
 from bot.runtime.delivery import markup
 from bot.texts import circles as circle_texts
 from bot.texts import moderation as moderation_texts
 from bot.texts import safety as safety_texts
+from handlers.answers import TextAnswer
 from handlers.common import (
     button_expired,
     close_buttons,
     command_argument,
     current_member,
-    member_press,
+    moderator_button,
     moderator_only,
-    moderator_press,
+    press,
     reply,
 )
 
@@ -158,9 +165,8 @@ async def _relay_command(update: Update, context: PeerContext, kind: RelayKind) 
         await reply(update, circle_texts.NOT_IN_CIRCLE)
         return
     asking = kind is RelayKind.ASK
-    await context.services.members.expect(
-        member.user_id, Awaiting.ASK if asking else Awaiting.ENCOURAGE
-    )
+    pending = AskPending() if asking else EncouragementPending()
+    await context.services.members.wait_for(member.user_id, pending)
     await reply(update, circle_texts.ASK_FOR_SUPPORT if asking else circle_texts.ASK_ENCOURAGEMENT)
 
 
@@ -174,7 +180,7 @@ async def send_relay(
 ) -> None:
     """Relay the member's words and tell them how it went (what was removed, and why)."""
     if member.awaiting is not None:
-        await context.services.members.expect(member.user_id, None)
+        await context.services.members.wait_for(member.user_id, None)
     if context.crisis is not None and kind is not RelayKind.HARD_DAY:
         # The crisis answer has gone out; the words stay here, the circle gets a notice.
         noticed = await context.services.circles.notice_hard_time(member.user_id)
@@ -206,10 +212,9 @@ async def send_relay(
         if cleaned is not None and cleaned.removed:
             await reply(update, circle_texts.removed_note(cleaned.removed))
         if kind is RelayKind.ENCOURAGE:
-            plural = "s" if relayed.recipients != 1 else ""
-            sent = circle_texts.ENCOURAGEMENT_SENT.format(count=relayed.recipients, plural=plural)
+            sent = circle_texts.encouragement_sent(relayed.recipients)
         elif kind is RelayKind.REPLY:
-            sent = circle_texts.THANKS_SENT.replace("Thanks", "Encouragement")
+            sent = circle_texts.ENCOURAGEMENT_REPLY_SENT
         else:
             sent = (
                 circle_texts.ASK_USAGE_SENT if kind is RelayKind.ASK else circle_texts.CIRCLE_TOLD
@@ -217,8 +222,7 @@ async def send_relay(
         await reply(update, sent)
         return
     if outcome is RelayOutcome.MOSTLY_REMOVED and cleaned is not None:
-        kinds = ", ".join(f"{kind}s" for kind in cleaned.removed)
-        await reply(update, circle_texts.RELAY_MOSTLY_REMOVED.format(removed=kinds))
+        await reply(update, circle_texts.relay_mostly_removed(cleaned.removed))
         return
     refusals = {
         RelayOutcome.NOT_IN_CIRCLE: circle_texts.NOT_IN_CIRCLE,
@@ -233,22 +237,19 @@ async def send_relay(
 
 
 async def relay_button(update: Update, context: PeerContext) -> None:
-    """Thanks (tells the author once) and Report (to the moderators, anonymously)."""
-    pressed = await member_press(update, context)
+    """Thanks (tells the author once), Report (to the moderators, anonymously) and Send
+    encouragement (the next text goes back to the author)."""
+    pressed = await press(update, context, RelayButton)
     if pressed is None:
         return
-    query, data, member = pressed
-    _, action, relay_text = [*data.split(":"), "", ""][:3]
-    if not relay_text.isdigit():
-        await button_expired(query)
-        return
+    query, button, member = pressed
     circles = context.services.circles
-    if action == "h":
-        await context.services.members.expect(member.user_id, Awaiting.REPLY, relay_text)
+    if button.action is RelayAction.ENCOURAGE_BACK:
+        await context.services.members.wait_for(member.user_id, ReplyPending(button.relay_id))
         await query.answer()
         await reply(update, circle_texts.ASK_REPLY)
-    elif action == "t":
-        thanked = await circles.thank(member.user_id, int(relay_text))
+    elif button.action is RelayAction.THANKS:
+        thanked = await circles.thank(member.user_id, button.relay_id)
         relay = thanked.relay
         if relay is None:
             await button_expired(query)
@@ -256,18 +257,17 @@ async def relay_button(update: Update, context: PeerContext) -> None:
         await query.answer(
             circle_texts.THANKS_SENT if thanked.first else circle_texts.THANKS_ALREADY
         )
-        shown = relay_message(relay.id, RelayKind(relay.kind), relay.pseudonym, relay.text,
-                              thanked=True)  # fmt: skip
+        shown = relay_message(
+            relay.id, RelayKind(relay.kind), relay.pseudonym, relay.text, thanked=True
+        )
         await close_buttons(query, None, markup(shown))
-    elif action == "r":
+    else:
         chat_id = context.services.settings.moderation.moderator_chat_id
-        if not await circles.report(member.user_id, int(relay_text), chat_id):
+        if not await circles.report(member.user_id, button.relay_id, chat_id):
             await button_expired(query)
             return
         await query.answer(circle_texts.REPORT_FILED, show_alert=True)
         await _remove_reported(query)
-    else:
-        await button_expired(query)
 
 
 async def _remove_reported(query: CallbackQuery) -> None:
@@ -287,40 +287,61 @@ async def circlemode_command(update: Update, context: PeerContext) -> None:
     if moderator is None:
         return
     args = context.args or []
-    if len(args) < 2 or args[-1].lower() not in ("pre", "post"):
+    modes = {mode.value: mode for mode in CircleMode}
+    if len(args) < 2 or args[-1].lower() not in modes:
         await reply(update, circle_texts.CIRCLEMODE_USAGE)
         return
-    mode, name = args[-1].lower(), " ".join(args[:-1])
-    if mode == "pre" and not context.services.settings.moderation.moderator_chat_id:
+    mode, name = modes[args[-1].lower()], " ".join(args[:-1])
+    done = await context.services.circles.set_mode(name, mode, moderator)
+    if done.outcome is ModeOutcome.NEEDS_CHAT:
         await reply(update, circle_texts.CIRCLEMODE_NEEDS_CHAT)
-        return
-    circle = await context.services.circles.set_mode(name, mode, moderator)
-    if circle is None:
+    elif done.outcome is ModeOutcome.NO_SUCH_CIRCLE or done.circle is None:
         await reply(update, circle_texts.NO_SUCH_CIRCLE.format(name=name))
-        return
-    await reply(update, circle_texts.CIRCLEMODE_SET.format(name=circle.name, mode=mode))
+    else:
+        await reply(update, circle_texts.CIRCLEMODE_SET.format(name=done.circle.name, mode=mode))
 
 
 async def review_button(update: Update, context: PeerContext) -> None:
     """Approve or Reject a held message (moderators only)."""
-    pressed = await moderator_press(update, context)
+    pressed = await moderator_button(update, context, ReviewButton)
     if pressed is None:
         return
-    query, data, moderator = pressed
-    _, action, relay_text = [*data.split(":"), "", ""][:3]
-    if action not in ("ok", "no") or not relay_text.isdigit():
-        await button_expired(query)
-        return
-    reviewed = await context.services.circles.review(
-        int(relay_text), approve=action == "ok", by=moderator
-    )
+    query, button, moderator = pressed
+    approve = button.decision is ReviewDecision.APPROVE
+    reviewed = await context.services.circles.review(button.relay_id, approve, by=moderator)
     if reviewed is None:
         await button_expired(query)
         return
     relay, circle_name = reviewed
     await query.answer()
     shown = circle_texts.review(circle_name, relay.pseudonym, relay.text)
-    await close_buttons(query, circle_texts.reviewed(shown, action == "ok", moderator.name))
+    await close_buttons(query, circle_texts.reviewed(shown, approve, moderator.name))
+
+
+async def _encouragement_typed(
+    update: Update, context: PeerContext, member: Member, _: EncouragementPending, text: str
+) -> None:
+    await send_relay(update, context, member, text, RelayKind.ENCOURAGE)
+
+
+async def _ask_typed(
+    update: Update, context: PeerContext, member: Member, _: AskPending, text: str
+) -> None:
+    await send_relay(update, context, member, text, RelayKind.ASK)
+
+
+async def _reply_typed(
+    update: Update, context: PeerContext, member: Member, pending: ReplyPending, text: str
+) -> None:
+    await send_relay(update, context, member, text, RelayKind.REPLY, pending.relay_id)
+
+
+def answers() -> dict[type[Pending], TextAnswer]:
+    return {
+        EncouragementPending: _encouragement_typed,
+        AskPending: _ask_typed,
+        ReplyPending: _reply_typed,
+    }
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
@@ -331,10 +352,10 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CommandHandler("invite", invite_command, filters=moderation),
         CommandHandler("circles", circles_command, filters=moderation),
         CommandHandler("circlemode", circlemode_command, filters=moderation),
-        CallbackQueryHandler(review_button, pattern=r"^pm:"),
+        CallbackQueryHandler(review_button, pattern=ReviewButton.route()),
         CommandHandler("circle", circle_command, filters=private),
         CommandHandler("leave", leave_command, filters=private),
         CommandHandler("encourage", encourage_command, filters=private),
         CommandHandler("ask", ask_command, filters=private),
-        CallbackQueryHandler(relay_button, pattern=r"^rl:"),
+        CallbackQueryHandler(relay_button, pattern=RelayButton.route()),
     ]

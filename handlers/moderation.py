@@ -13,14 +13,14 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.charts import render_weekly_png
-from bot.circles.service import report_message
 from bot.context import PeerContext
 from bot.moderation.audit import Moderator
+from bot.moderation.callbacks import ReportAction, ReportButton
 from bot.moderation.menus import refresh_menu
+from bot.moderation.messages import report_message
 from bot.moderation.service import (
     Found,
     Outcome,
-    ReportAction,
     Target,
     parse_duration,
     split_pseudonym,
@@ -32,8 +32,8 @@ from bot.texts import stats as stats_texts
 from handlers.common import (
     button_expired,
     close_buttons,
+    moderator_button,
     moderator_only,
-    moderator_press,
     plain_answer,
     reply,
 )
@@ -170,20 +170,16 @@ async def reports_command(update: Update, context: PeerContext) -> None:
 
 async def report_button(update: Update, context: PeerContext) -> None:
     """Dismiss, delete everywhere, warn, mute or ban, from a report."""
-    pressed = await moderator_press(update, context)
+    pressed = await moderator_button(update, context, ReportButton)
     if pressed is None:
         return
-    query, data, moderator = pressed
-    _, action_text, report_text = [*data.split(":"), "", ""][:3]
-    if action_text not in {a.value for a in ReportAction} or not report_text.isdigit():
-        await button_expired(query)
-        return
+    query, button, moderator = pressed
     moderation = context.services.moderation
-    view = await moderation.report_view(int(report_text))
+    view = await moderation.report_view(button.report_id)
     if view is None:
         await button_expired(query)
         return
-    action = ReportAction(action_text)
+    action = button.action
     outcome = await moderation.act_on_report(moderator, view, action)
     await _delete_copies(context, outcome)
     await query.answer(plain_answer(outcome.text), show_alert=not outcome.done)
@@ -349,5 +345,5 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     found: list[BaseHandler[Any, PeerContext, Any]] = [
         CommandHandler(name, callback, filters=where) for name, callback in commands.items()
     ]
-    found.append(CallbackQueryHandler(report_button, pattern=r"^mr:"))
+    found.append(CallbackQueryHandler(report_button, pattern=ReportButton.route()))
     return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.alerts.callbacks import AlertAction, AlertButton
 from bot.clock import Clock
 from bot.moderation.audit import Moderator, audit
 from bot.outgoing import OutgoingMessage
@@ -86,7 +87,12 @@ class CrisisAlerts:
             message = OutgoingMessage(
                 alert_texts.from_moderator(text),
                 (
-                    ((alert_texts.BUTTON_REPLY_MODERATOR, f"cr:reply:{alert_id}"),),
+                    (
+                        (
+                            alert_texts.BUTTON_REPLY_MODERATOR,
+                            AlertButton(AlertAction.REPLY, alert_id).pack(),
+                        ),
+                    ),
                     end_button(alert_id),
                 ),
                 protect_content=True,
@@ -127,7 +133,7 @@ class CrisisAlerts:
 
 def end_button(alert_id: int) -> tuple[tuple[str, str], ...]:
     """ "End conversation" under a thread's messages, for either side."""
-    return ((safety_texts.BUTTON_END_CONVERSATION, f"cr:end:{alert_id}"),)
+    return ((safety_texts.BUTTON_END_CONVERSATION, AlertButton(AlertAction.END, alert_id).pack()),)
 
 
 def closed_alert_text(alert: AlertRow) -> str:

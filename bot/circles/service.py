@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import random
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from html import escape
 
 from bot import texts
+from bot.circles.messages import rejected_message, relay_message, review_message, thanks_message
+from bot.circles.rules import CircleMode, RelayKind, mode_possible
 from bot.clock import Clock
 from bot.config import CircleSettings
 from bot.journey.service import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
 from bot.localtime.zones import zone_of
 from bot.moderation.audit import Moderator, audit
+from bot.moderation.messages import report_message
 from bot.moderation.sanctions import restriction
 from bot.outgoing import OutgoingMessage
 from bot.safety.pseudonyms import draw_pseudonym
 from bot.safety.sanitizer import Sanitized, sanitize
-from bot.texts import circles as circle_texts
-from bot.texts import moderation as moderation_texts
 from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
 from storage import journeys as journey_rows
@@ -30,14 +29,6 @@ from storage import members as member_rows
 from storage import outbox
 from storage.circles import CircleRow, RelayRow
 from storage.db import Database, Session
-
-_NAME = re.compile(r"^[\w][\w .'-]{0,39}$", re.UNICODE)
-
-
-def valid_circle_name(name: str) -> str | None:
-    """A circle name as given (trimmed), or None when it is not a plain short name."""
-    name = " ".join(name.split())
-    return name if _NAME.match(name) else None
 
 
 class JoinOutcome(StrEnum):
@@ -56,14 +47,6 @@ class Joined:
     pseudonym: str | None = None
 
 
-class RelayKind(StrEnum):
-    ENCOURAGE = "encourage"
-    ASK = "ask"
-    REPLY = "reply"  # encouragement sent back to whoever asked or had a hard day
-    HARD_DAY = "hard_day"
-    MILESTONE = "milestone"  # "<pseudonym> reached 30 days", shared with consent
-
-
 class RelayOutcome(StrEnum):
     SENT = "sent"
     NOT_IN_CIRCLE = "not_in_circle"
@@ -76,6 +59,18 @@ class RelayOutcome(StrEnum):
     HELD = "held"  # pre-moderated circle: waits for a moderator
     MUTED = "muted"
     BANNED = "banned"
+
+
+class ModeOutcome(StrEnum):
+    SET = "set"
+    NO_SUCH_CIRCLE = "no_such_circle"
+    NEEDS_CHAT = "needs_chat"  # pre-moderation without a moderators' chat to review in
+
+
+@dataclass(frozen=True)
+class ModeSet:
+    outcome: ModeOutcome
+    circle: CircleRow | None = None
 
 
 @dataclass(frozen=True)
@@ -244,17 +239,25 @@ class CircleService:
             assert member is not None
             held = circle.mode == "pre" and kind is not RelayKind.HARD_DAY
             relay_id = await circle_rows.add_relay(
-                session, circle_id=circle.id, author_id=user_id, kind=kind.value,
-                pseudonym=member.pseudonym, text=cleaned.text,
-                status="held" if held else "sent", now=now, reply_to=reply_to,
-            )  # fmt: skip
+                session,
+                circle_id=circle.id,
+                author_id=user_id,
+                kind=kind.value,
+                pseudonym=member.pseudonym,
+                text=cleaned.text,
+                status="held" if held else "sent",
+                now=now,
+                reply_to=reply_to,
+            )
             if held:
                 review = review_message(relay_id, circle.name, member.pseudonym, cleaned.text)
-                await self._queue(session, f"review:{relay_id}", self._moderator_chat, None,
-                                  review)  # fmt: skip
+                await self._queue(
+                    session, "review", f"review:{relay_id}", self._moderator_chat, None, review
+                )
             else:
-                await self._deliver(session, relay_id, kind, member.pseudonym, cleaned.text,
-                                    recipients)  # fmt: skip
+                await self._deliver(
+                    session, relay_id, kind, member.pseudonym, cleaned.text, recipients
+                )
         self._wake()
         outcome = RelayOutcome.HELD if held else RelayOutcome.SENT
         return Relayed(outcome, cleaned, len(recipients))
@@ -296,14 +299,18 @@ class CircleService:
         await outbox.enqueue_many(session, copies, now, now)
 
     async def _queue(
-        self, session: Session, key: str, chat_id: int, user_id: int | None,
+        self,
+        session: Session,
+        kind: str,
+        key: str,
+        chat_id: int,
+        user_id: int | None,
         message: OutgoingMessage,
-    ) -> None:  # fmt: skip
+    ) -> None:
+        """One message through the outbox; `kind` is the outbox kind ("review", "rejected")."""
         now = self._clock.now()
         await outbox.enqueue_one(
-            session,
-            outbox.NewMessage(key, chat_id, user_id, key.split(":")[0], message.to_json()),
-            now,
+            session, outbox.NewMessage(key, chat_id, user_id, kind, message.to_json()), now
         )
 
     async def review(
@@ -321,29 +328,42 @@ class CircleService:
             decision = "approve" if approve else "reject"
             await audit(session, by, decision, relay.pseudonym, self._clock.now())
             if not approve:
-                rejected = OutgoingMessage(circle_texts.RELAY_REJECTED)
                 await self._queue(
-                    session, f"rejected:{relay_id}", relay.author_id, relay.author_id, rejected
+                    session,
+                    "rejected",
+                    f"rejected:{relay_id}",
+                    relay.author_id,
+                    relay.author_id,
+                    rejected_message(),
                 )
             else:
                 recipients = await self._recipients(
                     session, relay.circle_id, relay.author_id, relay.reply_to
                 )
                 if not isinstance(recipients, RelayOutcome):
-                    await self._deliver(session, relay.id, RelayKind(relay.kind),
-                                        relay.pseudonym, relay.text, recipients)  # fmt: skip
+                    await self._deliver(
+                        session,
+                        relay.id,
+                        RelayKind(relay.kind),
+                        relay.pseudonym,
+                        relay.text,
+                        recipients,
+                    )
             circle = await circle_rows.by_id(session, relay.circle_id)
         self._wake()
         return relay, circle.name if circle else "?"
 
-    async def set_mode(self, name: str, mode: str, by: Moderator) -> CircleRow | None:
+    async def set_mode(self, name: str, mode: CircleMode, by: Moderator) -> ModeSet:
+        """Pre- or post-moderation for a circle, audited; pre needs a moderators' chat."""
+        if not mode_possible(mode, self._moderator_chat):
+            return ModeSet(ModeOutcome.NEEDS_CHAT)
         async with self._db.transaction() as session:
             circle = await circle_rows.by_name(session, name)
             if circle is None:
-                return None
-            await circle_rows.set_mode(session, circle.id, mode)
-            await audit(session, by, "circlemode", circle.name, self._clock.now(), mode)
-            return await circle_rows.by_id(session, circle.id)
+                return ModeSet(ModeOutcome.NO_SUCH_CIRCLE)
+            await circle_rows.set_mode(session, circle.id, mode.value)
+            await audit(session, by, "circlemode", circle.name, self._clock.now(), mode.value)
+            return ModeSet(ModeOutcome.SET, await circle_rows.by_id(session, circle.id))
 
     async def thank(self, user_id: int, relay_id: int) -> Thanked:
         """Thank the author once. They hear, through the outbox, which of their messages
@@ -362,7 +382,7 @@ class CircleService:
                     relay.author_id,
                     relay.author_id,
                     "thanks",
-                    OutgoingMessage(circle_texts.thanks_received(relay.text)).to_json(),
+                    thanks_message(relay.text).to_json(),
                 ),
                 now,
             )
@@ -399,37 +419,6 @@ class CircleService:
         return True
 
 
-def review_message(relay_id: int, circle: str, pseudonym: str, text: str) -> OutgoingMessage:
-    """A held relay as the moderators see it, with Approve and Reject."""
-    return OutgoingMessage(
-        circle_texts.review(circle, pseudonym, text),
-        (
-            (
-                (circle_texts.BUTTON_APPROVE, f"pm:ok:{relay_id}"),
-                (circle_texts.BUTTON_REJECT, f"pm:no:{relay_id}"),
-            ),
-        ),
-    )
-
-
-def report_message(report_id: int, circle: str, pseudonym: str, text: str) -> OutgoingMessage:
-    """A report as the moderators see it, with what they can do about it."""
-    return OutgoingMessage(
-        moderation_texts.report_text(report_id, circle, pseudonym, text),
-        (
-            (
-                (moderation_texts.BUTTON_DISMISS, f"mr:dismiss:{report_id}"),
-                (moderation_texts.BUTTON_DELETE, f"mr:delete:{report_id}"),
-            ),
-            (
-                (moderation_texts.BUTTON_WARN, f"mr:warn:{report_id}"),
-                (moderation_texts.BUTTON_MUTE, f"mr:mute:{report_id}"),
-                (moderation_texts.BUTTON_BAN, f"mr:ban:{report_id}"),
-            ),
-        ),
-    )
-
-
 async def circle_open_to(session: Session, user_id: int, now: datetime) -> CircleRow | None:
     """The member's circle, if they may write to it (neither muted nor banned)."""
     if await restriction(session, user_id, now) is not None:
@@ -455,9 +444,15 @@ async def share_milestone(
         return False
     text = texts.milestone_shared(pseudonym, milestone_label(days))
     relay_id = await circle_rows.add_relay(
-        session, circle_id=circle.id, author_id=user_id, kind=RelayKind.MILESTONE.value,
-        pseudonym=pseudonym, text=text, status="sent", now=now,
-    )  # fmt: skip
+        session,
+        circle_id=circle.id,
+        author_id=user_id,
+        kind=RelayKind.MILESTONE.value,
+        pseudonym=pseudonym,
+        text=text,
+        status="sent",
+        now=now,
+    )
     payload = relay_message(relay_id, RelayKind.MILESTONE, pseudonym, text).to_json()
     others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
     await outbox.enqueue_many(
@@ -467,25 +462,3 @@ async def share_milestone(
         now,
     )
     return True
-
-
-def relay_message(
-    relay_id: int, kind: RelayKind, pseudonym: str, text: str, thanked: bool = False
-) -> OutgoingMessage:
-    """A relayed message: new text built by the bot, protected from forwarding. Once the
-    reader has thanked it, the button says so."""
-    report = (circle_texts.BUTTON_REPORT, f"rl:r:{relay_id}")
-    helps = (circle_texts.BUTTON_SEND_ENCOURAGEMENT, f"rl:h:{relay_id}")
-    if kind in (RelayKind.HARD_DAY, RelayKind.MILESTONE):
-        return OutgoingMessage(escape(text), ((helps,),), protect_content=True)
-    if kind is RelayKind.ASK:
-        body = circle_texts.relayed_ask(pseudonym, text)
-        return OutgoingMessage(body, ((helps,), (report,)), protect_content=True)
-    body = (circle_texts.relayed_reply if kind is RelayKind.REPLY else circle_texts.relayed)(
-        pseudonym, text
-    )
-    thanks = (
-        circle_texts.BUTTON_THANKED if thanked else circle_texts.BUTTON_THANKS,
-        f"rl:t:{relay_id}",
-    )
-    return OutgoingMessage(body, ((thanks, report),), protect_content=True)

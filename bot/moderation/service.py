@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.circles.service import RelayKind, review_message
+from bot.circles.messages import review_message
+from bot.circles.rules import RelayKind
 from bot.clock import Clock
 from bot.config import Settings
 from bot.moderation.audit import Moderator, audit
+from bot.moderation.callbacks import ReportAction
 from bot.moderation.sanctions import hash_of
 from bot.outgoing import OutgoingMessage
 from bot.safety.sanitizer import sanitize
@@ -71,14 +73,6 @@ class ReportView:
     report_id: int
     relay: RelayRow
     circle: str
-
-
-class ReportAction(StrEnum):
-    DISMISS = "dismiss"
-    DELETE = "delete"
-    WARN = "warn"
-    MUTE = "mute"
-    BAN = "ban"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.alerts.callbacks import AlertAction, AlertButton
 from bot.clock import Clock
 from bot.outgoing import OutgoingMessage
 from bot.runtime.metrics import Metrics
@@ -264,12 +265,15 @@ def alert_buttons(alert_id: int, tier: str) -> tuple[tuple[tuple[str, str], ...]
     """Take and Resolved; "Not a crisis" only where the screen raised it (a member's own
     request to talk was no alarm, false or true)."""
     take = (
-        (texts.BUTTON_TAKE, f"cr:take:{alert_id}"),
-        (texts.BUTTON_RESOLVED, f"cr:done:{alert_id}"),
+        (texts.BUTTON_TAKE, AlertButton(AlertAction.TAKE, alert_id).pack()),
+        (texts.BUTTON_RESOLVED, AlertButton(AlertAction.RESOLVED, alert_id).pack()),
     )
     if tier == texts.REQUEST_TIER:
         return (take,)
-    return (take, ((texts.BUTTON_NOT_A_CRISIS, f"cr:false:{alert_id}"),))
+    return (
+        take,
+        ((texts.BUTTON_NOT_A_CRISIS, AlertButton(AlertAction.NOT_A_CRISIS, alert_id).pack()),),
+    )
 
 
 def alert_message(

@@ -66,6 +66,8 @@ def thanks_received(text: str) -> str:
 
 
 THANKS_SENT = "Thanks sent. 💚"
+# After "Send encouragement": it went to the one member it answers.
+ENCOURAGEMENT_REPLY_SENT = "Encouragement sent. 💚"
 THANKS_ALREADY = "You've already thanked them for this one."
 REPORT_FILED = (
     "Thank you. I've taken it out of your chat. A moderator will look at it and I'll let you "
@@ -147,7 +149,12 @@ ASK_ENCOURAGEMENT = (
     "Write your encouragement as one message; it goes to everyone else in your circle under "
     "your pseudonym. /cancel if you'd rather not."
 )
-ENCOURAGEMENT_SENT = "Sent to {count} member{plural} of your circle. 💚"
+
+
+def encouragement_sent(count: int) -> str:
+    return f"Sent to {count} member{'s' if count != 1 else ''} of your circle. 💚"
+
+
 ALONE_IN_CIRCLE = "You're the only one in your circle so far, so there's nobody to send it to."
 RELAY_RATE_LIMITED = (
     "You've sent a lot this hour; thank you for being so generous. Please wait a little "
@@ -155,10 +162,14 @@ RELAY_RATE_LIMITED = (
 )
 RELAY_TOO_LONG = "That's over 1,000 characters. Please shorten it and send it again."
 RELAY_EMPTY = "There's nothing left to send once contact details are taken out."
-RELAY_MOSTLY_REMOVED = (
-    "I didn't send that: most of it was contact details ({removed}). To keep everyone safe "
-    "and anonymous, members stay in touch only through the bot."
-)
+
+
+def relay_mostly_removed(removed: tuple[str, ...]) -> str:
+    kinds = ", ".join(f"{kind}s" for kind in removed)
+    return (
+        f"I didn't send that: most of it was contact details ({kinds}). To keep everyone safe "
+        "and anonymous, members stay in touch only through the bot."
+    )
 
 
 def removed_note(removed: tuple[str, ...]) -> str:
