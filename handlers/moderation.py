@@ -18,16 +18,11 @@ from bot.moderation.audit import Moderator
 from bot.moderation.callbacks import ReportAction, ReportButton
 from bot.moderation.menus import refresh_menu
 from bot.moderation.messages import report_message
-from bot.moderation.service import (
-    Found,
-    Outcome,
-    Target,
-    parse_duration,
-    split_pseudonym,
-)
+from bot.moderation.rules import Outcome, parse_duration, split_pseudonym
+from bot.moderation.service import Found, Target
 from bot.runtime.delivery import markup
 from bot.stats.service import chart_series
-from bot.texts import moderation as mt
+from bot.texts import moderation as moderation_texts
 from bot.texts import stats as stats_texts
 from handlers.common import (
     button_expired,
@@ -46,7 +41,7 @@ async def _operator(update: Update, context: PeerContext) -> Moderator | None:
     moderator = await moderator_only(update, context)
     if moderator is not None and not context.services.moderation.is_operator(moderator.user_id):
         log.warning("refused operator command: user_id=%s", moderator.user_id)
-        await reply(update, mt.OPERATORS_ONLY)
+        await reply(update, moderation_texts.OPERATORS_ONLY)
         return None
     return moderator
 
@@ -63,14 +58,16 @@ async def promote_command(update: Update, context: PeerContext) -> None:
         return
     user_id = _user_id(context)
     if user_id is None:
-        await reply(update, mt.PROMOTE_USAGE)
+        await reply(update, moderation_texts.PROMOTE_USAGE)
         return
     added = await context.services.moderation.promote(operator, user_id)
     if not added:
-        await reply(update, mt.ALREADY_MODERATOR)
+        await reply(update, moderation_texts.ALREADY_MODERATOR)
         return
     menu = await refresh_menu(update.get_bot(), context.services.moderation, user_id)
-    await reply(update, mt.PROMOTED if menu else mt.PROMOTED_MENU_LATER)
+    await reply(
+        update, moderation_texts.PROMOTED if menu else moderation_texts.PROMOTED_MENU_LATER
+    )
 
 
 async def demote_command(update: Update, context: PeerContext) -> None:
@@ -80,18 +77,18 @@ async def demote_command(update: Update, context: PeerContext) -> None:
         return
     user_id = _user_id(context)
     if user_id is None:
-        await reply(update, mt.PROMOTE_USAGE.replace("promote", "demote"))
+        await reply(update, moderation_texts.DEMOTE_USAGE)
         return
     removed = await context.services.moderation.demote(operator, user_id)
     if removed:
         await refresh_menu(update.get_bot(), context.services.moderation, user_id)
-    await reply(update, mt.DEMOTED if removed else mt.NOT_MODERATOR)
+    await reply(update, moderation_texts.DEMOTED if removed else moderation_texts.NOT_MODERATOR)
 
 
 async def modhelp_command(update: Update, context: PeerContext) -> None:
     """List the moderator commands."""
     if await moderator_only(update, context):
-        await reply(update, mt.MODHELP)
+        await reply(update, moderation_texts.MODHELP)
 
 
 async def circlesize_command(update: Update, context: PeerContext) -> None:
@@ -100,13 +97,13 @@ async def circlesize_command(update: Update, context: PeerContext) -> None:
     if moderator is None:
         return
     args = context.args or []
-    if len(args) < 2 or not args[-1].isdigit() or not 2 <= int(args[-1]) <= 200:
-        await reply(update, mt.CIRCLESIZE_USAGE)
+    if len(args) < 2 or not args[-1].isdigit():
+        await reply(update, moderation_texts.CIRCLESIZE_USAGE)
         return
     outcome = await context.services.moderation.set_circle_size(
         moderator, " ".join(args[:-1]), int(args[-1])
     )
-    await reply(update, outcome.text)
+    await reply(update, moderation_texts.outcome_text(outcome))
 
 
 async def announce_command(update: Update, context: PeerContext) -> None:
@@ -120,11 +117,16 @@ async def announce_command(update: Update, context: PeerContext) -> None:
     text = " ".join(args)
     named = [c.name for c in circles if text.lower().startswith(c.name.lower() + " ")]
     if not named:
-        await reply(update, mt.ANNOUNCE_USAGE if len(args) < 2 else mt.no_circle(args[0]))
+        await reply(
+            update,
+            moderation_texts.ANNOUNCE_USAGE
+            if len(args) < 2
+            else moderation_texts.no_circle(args[0]),
+        )
         return
     name = max(named, key=len)
     outcome = await context.services.moderation.announce(moderator, name, text[len(name) :])
-    await reply(update, outcome.text)
+    await reply(update, moderation_texts.outcome_text(outcome))
 
 
 async def queue_command(update: Update, context: PeerContext) -> None:
@@ -133,7 +135,7 @@ async def queue_command(update: Update, context: PeerContext) -> None:
         return
     held = await context.services.moderation.queue()
     if not held:
-        await reply(update, mt.QUEUE_EMPTY)
+        await reply(update, moderation_texts.QUEUE_EMPTY)
         return
     for message in held:
         await reply(update, message.text, markup(message))
@@ -146,12 +148,12 @@ async def reject_command(update: Update, context: PeerContext) -> None:
         return
     args = context.args or []
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
-        await reply(update, mt.REJECT_USAGE)
+        await reply(update, moderation_texts.REJECT_USAGE)
         return
     outcome = await context.services.moderation.reject_with_reason(
         moderator, int(args[0].lstrip("#")), " ".join(args[1:])
     )
-    await reply(update, outcome.text)
+    await reply(update, moderation_texts.outcome_text(outcome))
 
 
 async def reports_command(update: Update, context: PeerContext) -> None:
@@ -160,11 +162,11 @@ async def reports_command(update: Update, context: PeerContext) -> None:
         return
     views = await context.services.moderation.reports()
     if not views:
-        await reply(update, mt.REPORTS_EMPTY)
+        await reply(update, moderation_texts.REPORTS_EMPTY)
         return
     for view in views:
-        message = report_message(view.report_id, view.circle, view.relay.pseudonym,
-                                 view.relay.text)  # fmt: skip
+        relay = view.relay
+        message = report_message(view.report_id, view.circle, relay.pseudonym, relay.text)
         await reply(update, message.text, markup(message))
 
 
@@ -182,15 +184,18 @@ async def report_button(update: Update, context: PeerContext) -> None:
     action = button.action
     outcome = await moderation.act_on_report(moderator, view, action)
     await _delete_copies(context, outcome)
-    await query.answer(plain_answer(outcome.text), show_alert=not outcome.done)
+    said = moderation_texts.outcome_text(outcome)
+    await query.answer(plain_answer(said), show_alert=not outcome.done)
     if not outcome.done:
         return
-    shown = mt.report_text(view.report_id, view.circle, view.relay.pseudonym, view.relay.text)
+    shown = moderation_texts.report_text(
+        view.report_id, view.circle, view.relay.pseudonym, view.relay.text
+    )
     closed = action in (ReportAction.DISMISS, ReportAction.DELETE)
     base = report_message(view.report_id, view.circle, view.relay.pseudonym, view.relay.text)
     await close_buttons(
         query,
-        mt.report_done(shown, outcome.text, moderator.name),
+        moderation_texts.report_done(shown, said, moderator.name),
         None if closed else markup(base),
     )
 
@@ -201,17 +206,17 @@ async def _delete_copies(context: PeerContext, outcome: Outcome) -> None:
         try:
             await context.bot.delete_message(chat_id, message_id)
         except TelegramError as error:
-            log.info("could not delete message %s in chat %s: %s", message_id, chat_id,
-                     type(error).__name__)  # fmt: skip
+            reason = type(error).__name__
+            log.info("could not delete message %s in chat %s: %s", message_id, chat_id, reason)
 
 
 async def _target(update: Update, context: PeerContext, name: str) -> Target | None:
     target = await context.services.moderation.find(name)
     if target.found is Found.NONE:
-        await reply(update, mt.no_member_called(name))
+        await reply(update, moderation_texts.no_member_called(name))
         return None
     if target.found is Found.SEVERAL:
-        await reply(update, mt.several_called(name, target.circles))
+        await reply(update, moderation_texts.several_called(name, target.circles))
         return None
     return target
 
@@ -236,7 +241,8 @@ async def _on_member(
         return
     target = await _target(update, context, parsed[0])
     if target is not None:
-        await reply(update, (await act(moderator, target, parsed[1])).text)
+        outcome = await act(moderator, target, parsed[1])
+        await reply(update, moderation_texts.outcome_text(outcome))
 
 
 async def warn_command(update: Update, context: PeerContext) -> None:
@@ -246,7 +252,7 @@ async def warn_command(update: Update, context: PeerContext) -> None:
     async def warn(by: Moderator, target: Target, reason: str | None) -> Outcome:
         return await moderation.warn(by, target.user_id, reason)
 
-    await _on_member(update, context, mt.WARN_USAGE, warn)
+    await _on_member(update, context, moderation_texts.WARN_USAGE, warn)
 
 
 async def mute_command(update: Update, context: PeerContext) -> None:
@@ -258,7 +264,7 @@ async def mute_command(update: Update, context: PeerContext) -> None:
         assert parsed is not None  # checked before the member was looked up
         return await moderation.mute(by, target.user_id, *parsed)
 
-    await _on_member(update, context, mt.MUTE_USAGE, mute, needs_duration=True)
+    await _on_member(update, context, moderation_texts.MUTE_USAGE, mute, needs_duration=True)
 
 
 def _duration_and_reason(rest: str | None) -> tuple[timedelta, str | None] | None:
@@ -276,7 +282,7 @@ async def unmute_command(update: Update, context: PeerContext) -> None:
     async def unmute(by: Moderator, target: Target, _: str | None) -> Outcome:
         return await moderation.unmute(by, target.user_id)
 
-    await _on_member(update, context, mt.UNMUTE_USAGE, unmute)
+    await _on_member(update, context, moderation_texts.UNMUTE_USAGE, unmute)
 
 
 async def ban_command(update: Update, context: PeerContext) -> None:
@@ -286,7 +292,7 @@ async def ban_command(update: Update, context: PeerContext) -> None:
     async def ban(by: Moderator, target: Target, reason: str | None) -> Outcome:
         return await moderation.ban(by, target.user_id, reason)
 
-    await _on_member(update, context, mt.BAN_USAGE, ban)
+    await _on_member(update, context, moderation_texts.BAN_USAGE, ban)
 
 
 async def unban_command(update: Update, context: PeerContext) -> None:
@@ -296,10 +302,10 @@ async def unban_command(update: Update, context: PeerContext) -> None:
         return
     text = " ".join(context.args or []).strip()
     if not text:
-        await reply(update, mt.UNBAN_USAGE)
+        await reply(update, moderation_texts.UNBAN_USAGE)
         return
     outcome = await context.services.moderation.unban(moderator, text)
-    await reply(update, outcome.text)
+    await reply(update, moderation_texts.outcome_text(outcome))
 
 
 async def stats_command(update: Update, context: PeerContext) -> None:
@@ -330,18 +336,28 @@ async def audit_command(update: Update, context: PeerContext) -> None:
     args = context.args or []
     limit = int(args[0]) if args and args[0].isdigit() else AUDIT_DEFAULT
     rows = await context.services.moderation.audit_log(max(1, min(limit, AUDIT_MOST)))
-    await reply(update, mt.audit_lines(rows))
+    await reply(update, moderation_texts.audit_lines(rows))
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     where = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
     commands = {
-        "promote": promote_command, "demote": demote_command, "modhelp": modhelp_command,
-        "circlesize": circlesize_command, "announce": announce_command,
-        "queue": queue_command, "reject": reject_command, "reports": reports_command,
-        "warn": warn_command, "mute": mute_command, "unmute": unmute_command,
-        "ban": ban_command, "unban": unban_command, "audit": audit_command, "stats": stats_command,
-    }  # fmt: skip
+        "promote": promote_command,
+        "demote": demote_command,
+        "modhelp": modhelp_command,
+        "circlesize": circlesize_command,
+        "announce": announce_command,
+        "queue": queue_command,
+        "reject": reject_command,
+        "reports": reports_command,
+        "warn": warn_command,
+        "mute": mute_command,
+        "unmute": unmute_command,
+        "ban": ban_command,
+        "unban": unban_command,
+        "audit": audit_command,
+        "stats": stats_command,
+    }
     found: list[BaseHandler[Any, PeerContext, Any]] = [
         CommandHandler(name, callback, filters=where) for name, callback in commands.items()
     ]

@@ -3,23 +3,24 @@ the audit log. Every action by a moderator writes one audit row in the same tran
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.circles.messages import review_message
-from bot.circles.rules import RelayKind
+from bot.circles.rules import RelayKind, valid_circle_size
 from bot.clock import Clock
 from bot.config import Settings
+from bot.moderation import messages
 from bot.moderation.audit import Moderator, audit
 from bot.moderation.callbacks import ReportAction
+from bot.moderation.rules import AuditLine, Outcome, Result, short_reason
 from bot.moderation.sanctions import hash_of
 from bot.outgoing import OutgoingMessage
 from bot.safety.sanitizer import sanitize
 from bot.safety.service import alert_row_message
-from bot.texts import moderation as mt
+from bot.texts import moderation as moderation_texts
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import members as member_rows
@@ -28,30 +29,7 @@ from storage import outbox
 from storage.circles import RelayRow
 from storage.db import Database, Session
 from storage.members import MemberRow
-from storage.moderation import AuditRow, SanctionRow
-
-MAX_REASON = 300
-MAX_MUTE = timedelta(days=365)
-_DURATION = re.compile(r"^(\d{1,4})([mhdw])$")
-_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
-          "w": timedelta(weeks=1)}  # fmt: skip
-
-
-def parse_duration(text: str) -> timedelta | None:
-    """`30m`, `2h`, `3d` or `1w`; None for anything else, zero, or more than a year."""
-    match = _DURATION.match(text.strip().lower())
-    if match is None:
-        return None
-    duration = int(match.group(1)) * _UNITS[match.group(2)]
-    return duration if timedelta(0) < duration <= MAX_MUTE else None
-
-
-def split_pseudonym(args: list[str]) -> tuple[str, str | None] | None:
-    """A two-word pseudonym, then the rest (a reason or a duration and a reason)."""
-    if len(args) < 2:
-        return None
-    rest = " ".join(args[2:]).strip()
-    return f"{args[0]} {args[1]}", rest or None
+from storage.moderation import SanctionRow
 
 
 class Found(StrEnum):
@@ -73,15 +51,6 @@ class ReportView:
     report_id: int
     relay: RelayRow
     circle: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What an action did, for the reply: text for the moderator and messages to delete."""
-
-    done: bool
-    text: str
-    delete: tuple[tuple[int, int], ...] = ()
 
 
 class ModerationService:
@@ -132,14 +101,22 @@ class ModerationService:
         return self._clock.now()
 
     async def _audit(
-        self, session: Session, by: Moderator, action: str, target: str | None,
+        self,
+        session: Session,
+        by: Moderator,
+        action: str,
+        target: str | None,
         reason: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         await audit(session, by, action, target, self._now, reason)
 
-    async def audit_log(self, limit: int) -> list[AuditRow]:
+    async def audit_log(self, limit: int) -> list[AuditLine]:
         async with self._db.read() as session:
-            return await moderation_rows.last_audit(session, limit)
+            rows = await moderation_rows.last_audit(session, limit)
+        return [
+            AuditLine(row.at, row.moderator_name, row.action, row.target, row.reason)
+            for row in rows
+        ]
 
     # -- finding a member ------------------------------------------------------------------
 
@@ -163,28 +140,33 @@ class ModerationService:
     async def warn(self, by: Moderator, user_id: int, reason: str | None) -> Outcome:
         """A kind private warning; enough of them in the window mute the member."""
         rules = self._settings.moderation
-        reason = _short(reason)
+        reason = short_reason(reason)
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
-                return Outcome(False, mt.NO_SUCH_MEMBER)
+                return Outcome(Result.NO_SUCH_MEMBER)
             hashed = await hash_of(session, user_id)
             await moderation_rows.add_sanction(
-                session, id_hash=hashed, kind="warning", pseudonym=member.pseudonym,
-                reason=reason, until=None, now=self._now,
-            )  # fmt: skip
+                session,
+                id_hash=hashed,
+                kind="warning",
+                pseudonym=member.pseudonym,
+                reason=reason,
+                until=None,
+                now=self._now,
+            )
             await self._audit(session, by, "warn", member.pseudonym, reason)
-            await self._tell(session, user_id, f"warn:{hashed[:12]}:{self._now.isoformat()}",
-                             mt.warning_to_member(reason))  # fmt: skip
+            key = f"warn:{hashed[:12]}:{self._now.isoformat()}"
+            await self._tell(session, user_id, key, messages.warning(reason))
             since = self._now - timedelta(days=rules.warning_window_days)
             count = await moderation_rows.warnings_since(session, hashed, since)
             if count < rules.warnings_before_mute:
-                return Outcome(True, mt.warned(member.pseudonym, count))
+                return Outcome(Result.WARNED, member.pseudonym, count=count)
             until = self._now + timedelta(hours=rules.warning_mute_hours)
-            await self._mute(session, by, member, until,
-                             mt.AUTO_MUTE_REASON.format(count=count))  # fmt: skip
+            automatic = moderation_texts.AUTO_MUTE_REASON.format(count=count)
+            await self._mute(session, by, member, until, automatic)
         self._wake()
-        return Outcome(True, mt.warned_and_muted(member.pseudonym, count, until))
+        return Outcome(Result.WARNED_AND_MUTED, member.pseudonym, count=count, until=until)
 
     async def mute(
         self, by: Moderator, user_id: int, duration: timedelta, reason: str | None
@@ -192,62 +174,80 @@ class ModerationService:
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
-                return Outcome(False, mt.NO_SUCH_MEMBER)
+                return Outcome(Result.NO_SUCH_MEMBER)
             until = self._now + duration
-            await self._mute(session, by, member, until, _short(reason))
+            await self._mute(session, by, member, until, short_reason(reason))
         self._wake()
-        return Outcome(True, mt.muted(member.pseudonym, until))
+        return Outcome(Result.MUTED, member.pseudonym, until=until)
 
     async def _mute(
-        self, session: Session, by: Moderator, member: MemberRow, until: datetime,
+        self,
+        session: Session,
+        by: Moderator,
+        member: MemberRow,
+        until: datetime,
         reason: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         user_id, pseudonym = member.user_id, member.pseudonym
         hashed = await hash_of(session, user_id)
         await moderation_rows.lift(session, hashed, "mute", self._now)  # the new mute replaces
         await moderation_rows.add_sanction(
-            session, id_hash=hashed, kind="mute", pseudonym=pseudonym, reason=reason,
-            until=until, now=self._now,
-        )  # fmt: skip
+            session,
+            id_hash=hashed,
+            kind="mute",
+            pseudonym=pseudonym,
+            reason=reason,
+            until=until,
+            now=self._now,
+        )
         noted = f"until {until:%Y-%m-%d %H:%M} UTC" + (f": {reason}" if reason else "")
         await self._audit(session, by, "mute", pseudonym, noted)
-        await self._tell(session, user_id, f"mute:{hashed[:12]}:{self._now.isoformat()}",
-                         mt.muted_to_member(until, member.timezone, reason))  # fmt: skip
+        key = f"mute:{hashed[:12]}:{self._now.isoformat()}"
+        await self._tell(
+            session, user_id, key, messages.muted_notice(until, member.timezone, reason)
+        )
 
     async def unmute(self, by: Moderator, user_id: int) -> Outcome:
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
-                return Outcome(False, mt.NO_SUCH_MEMBER)
+                return Outcome(Result.NO_SUCH_MEMBER)
             hashed = await hash_of(session, user_id)
             if not await moderation_rows.active_mute(session, hashed, self._now):
-                return Outcome(False, mt.not_muted(member.pseudonym))
+                return Outcome(Result.NOT_MUTED, member.pseudonym)
             await moderation_rows.lift(session, hashed, "mute", self._now)
             await self._audit(session, by, "unmute", member.pseudonym, None)
-            await self._tell(session, user_id, f"unmute:{hashed[:12]}:{self._now.isoformat()}",
-                             mt.UNMUTED_TO_MEMBER)  # fmt: skip
+            key = f"unmute:{hashed[:12]}:{self._now.isoformat()}"
+            await self._tell(session, user_id, key, messages.unmuted_notice())
         self._wake()
-        return Outcome(True, mt.unmuted(member.pseudonym))
+        return Outcome(Result.UNMUTED, member.pseudonym)
 
     async def ban(self, by: Moderator, user_id: int, reason: str | None) -> Outcome:
         """Out of the circle, no relays, no new circle; survives /forget."""
-        reason = _short(reason)
+        reason = short_reason(reason)
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
-                return Outcome(False, mt.NO_SUCH_MEMBER)
+                return Outcome(Result.NO_SUCH_MEMBER)
             hashed = await hash_of(session, user_id)
             if await moderation_rows.active_ban(session, hashed) is not None:
-                return Outcome(False, mt.already_banned(member.pseudonym))
+                return Outcome(Result.ALREADY_BANNED, member.pseudonym)
             await moderation_rows.add_sanction(
-                session, id_hash=hashed, kind="ban", pseudonym=member.pseudonym,
-                reason=reason, until=None, now=self._now,
-            )  # fmt: skip
+                session,
+                id_hash=hashed,
+                kind="ban",
+                pseudonym=member.pseudonym,
+                reason=reason,
+                until=None,
+                now=self._now,
+            )
             await circle_rows.remove_member(session, user_id)
             await self._audit(session, by, "ban", member.pseudonym, reason)
-            await self._tell(session, user_id, f"ban:{hashed[:12]}", mt.banned_to_member(reason))
+            await self._tell(
+                session, user_id, f"ban:{hashed[:12]}", messages.banned_notice(reason)
+            )
         self._wake()
-        return Outcome(True, mt.banned(member.pseudonym, hashed[:8]))
+        return Outcome(Result.BANNED, member.pseudonym, code=hashed[:8])
 
     async def unban(self, by: Moderator, text: str) -> Outcome:
         """Lift the ban matching a pseudonym or a hash prefix (at least 6 characters)."""
@@ -255,55 +255,61 @@ class ModerationService:
             bans = await moderation_rows.bans_matching(session, text.strip())
             hashes = {ban.id_hash for ban in bans}
             if not hashes:
-                return Outcome(False, mt.no_ban(text))
+                return Outcome(Result.NO_BAN, asked=text)
             if len(hashes) > 1:
-                return Outcome(False, mt.several_bans([b.id_hash[:8] for b in bans]))
+                codes = tuple(b.id_hash[:8] for b in bans)
+                return Outcome(Result.SEVERAL_BANS, codes=codes)
             ban: SanctionRow = bans[0]
             await moderation_rows.lift(session, ban.id_hash, "ban", self._now)
             await self._audit(session, by, "unban", ban.pseudonym, None)
-        return Outcome(True, mt.unbanned(ban.pseudonym))
+        return Outcome(Result.UNBANNED, ban.pseudonym)
 
-    async def _tell(self, session: Session, user_id: int, key: str, text: str) -> None:
+    async def _tell(
+        self, session: Session, user_id: int, key: str, message: OutgoingMessage
+    ) -> None:
+        """A private message from the moderators to one member, through the outbox."""
         await outbox.enqueue_one(
             session,
-            outbox.NewMessage(key, user_id, user_id, "moderation",
-                              OutgoingMessage(text, protect_content=True).to_json()),
+            outbox.NewMessage(key, user_id, user_id, "moderation", message.to_json()),
             self._now,
-        )  # fmt: skip
+        )
 
     # -- circles -----------------------------------------------------------------------------
 
     async def set_circle_size(self, by: Moderator, name: str, size: int) -> Outcome:
+        """The most members a circle takes (2 to 200); nobody already in it is removed."""
+        if not valid_circle_size(size):
+            return Outcome(Result.SIZE_OUT_OF_RANGE)
         async with self._db.transaction() as session:
             circle = await circle_rows.by_name(session, name)
             if circle is None:
-                return Outcome(False, mt.no_circle(name))
+                return Outcome(Result.NO_CIRCLE, circle=name)
             await circle_rows.set_max_members(session, circle.id, size)
             await self._audit(session, by, "circlesize", circle.name, str(size))
-        note = mt.SIZE_BELOW_MEMBERS if size < circle.member_count else ""
-        return Outcome(True, mt.circle_size(circle.name, size) + note)
+        return Outcome(
+            Result.CIRCLE_SIZE, circle=circle.name, size=size, members=circle.member_count
+        )
 
     async def announce(self, by: Moderator, name: str, text: str) -> Outcome:
         """A message from "Moderators" to everyone in a circle, through the outbox."""
         cleaned = sanitize(text)
         if cleaned.too_long or not cleaned.text.strip():
-            return Outcome(False, mt.ANNOUNCE_USAGE)
+            return Outcome(Result.NOTHING_TO_ANNOUNCE)
         async with self._db.transaction() as session:
             circle = await circle_rows.by_name(session, name)
             if circle is None:
-                return Outcome(False, mt.no_circle(name))
+                return Outcome(Result.NO_CIRCLE, circle=name)
             members = await circle_rows.member_ids(session, circle.id)
-            message = OutgoingMessage(mt.announcement(cleaned.text), protect_content=True)
+            payload = messages.announcement(cleaned.text).to_json()
             stamp = self._now.isoformat()
-            await outbox.enqueue_many(
-                session,
-                [outbox.NewMessage(f"announce:{circle.id}:{stamp}:{m}", m, m, "announce",
-                                   message.to_json()) for m in members],
-                self._now, self._now,
-            )  # fmt: skip
+            copies = [
+                outbox.NewMessage(f"announce:{circle.id}:{stamp}:{m}", m, m, "announce", payload)
+                for m in members
+            ]
+            await outbox.enqueue_many(session, copies, self._now, self._now)
             await self._audit(session, by, "announce", circle.name, None)
         self._wake()
-        return Outcome(True, mt.announced(circle.name, len(members)))
+        return Outcome(Result.ANNOUNCED, circle=circle.name, count=len(members))
 
     # -- the review queue and reports --------------------------------------------------------
 
@@ -321,18 +327,18 @@ class ModerationService:
 
     async def reject_with_reason(self, by: Moderator, relay_id: int, reason: str) -> Outcome:
         """Reject a held relay and tell its author why, kindly."""
-        reason = _short(reason) or ""
+        reason = short_reason(reason) or ""
         async with self._db.transaction() as session:
             relay = await circle_rows.relay(session, relay_id)
             if relay is None or not await circle_rows.set_relay_status(
                 session, relay_id, "held", "rejected"
             ):
-                return Outcome(False, mt.NOT_HELD)
-            await self._tell(session, relay.author_id, f"rejected:{relay_id}",
-                             mt.rejected_to_member(reason))  # fmt: skip
+                return Outcome(Result.NOT_HELD)
+            notice = messages.rejected_notice(reason)
+            await self._tell(session, relay.author_id, f"rejected:{relay_id}", notice)
             await self._audit(session, by, "reject", relay.pseudonym, reason)
         self._wake()
-        return Outcome(True, mt.rejected(relay.pseudonym))
+        return Outcome(Result.REJECTED, relay.pseudonym)
 
     async def reports(self, limit: int = 20) -> list[ReportView]:
         async with self._db.read() as session:
@@ -360,12 +366,14 @@ class ModerationService:
         """Act on the report the moderator sees (read with `report_view`)."""
         relay = view.relay
         if action is ReportAction.WARN:
-            return await self.warn(by, relay.author_id, mt.REPORT_REASON)
+            return await self.warn(by, relay.author_id, moderation_texts.REPORT_REASON)
         if action is ReportAction.MUTE:
             hours = self._settings.moderation.warning_mute_hours
-            return await self.mute(by, relay.author_id, timedelta(hours=hours), mt.REPORT_REASON)
+            return await self.mute(
+                by, relay.author_id, timedelta(hours=hours), moderation_texts.REPORT_REASON
+            )
         if action is ReportAction.BAN:
-            return await self.ban(by, relay.author_id, mt.REPORT_REASON)
+            return await self.ban(by, relay.author_id, moderation_texts.REPORT_REASON)
         async with self._db.transaction() as session:
             if action is ReportAction.DISMISS:
                 await self._tell_reporters(session, relay, removed=False)
@@ -373,9 +381,9 @@ class ModerationService:
                 if closed:
                     await self._audit(session, by, "dismiss report", relay.pseudonym, None)
                     self._wake()
-                return Outcome(closed > 0, mt.DISMISSED if closed else mt.REPORT_CLOSED)
+                return Outcome(Result.DISMISSED if closed else Result.REPORT_CLOSED)
             if not await circle_rows.set_relay_status(session, relay.id, "sent", "deleted"):
-                return Outcome(False, mt.ALREADY_DELETED)
+                return Outcome(Result.ALREADY_DELETED)
             await moderation_rows.mark_relay_deleted(session, relay.id, self._now)
             await moderation_rows.drop_pending_copies(session, relay.id, self._now)
             # Reporters lost their copy when they reported it: not counted, not retried.
@@ -384,17 +392,17 @@ class ModerationService:
             await moderation_rows.close_reports(session, relay.id, "acted")
             delivered = await moderation_rows.relay_copies(session, relay.id)
             copies = [copy for copy in delivered if copy[0] not in reporters]
-            await self._audit(session, by, "delete message", relay.pseudonym,
-                              f"{RelayKind(relay.kind).value} in {view.circle}")  # fmt: skip
+            where = f"{RelayKind(relay.kind).value} in {view.circle}"
+            await self._audit(session, by, "delete message", relay.pseudonym, where)
         self._wake()
         gone = len(delivered) - len(copies)
-        return Outcome(True, mt.deleted(len(copies), gone), tuple(copies))
+        return Outcome(Result.DELETED, count=len(copies), gone=gone, delete=tuple(copies))
 
     async def _tell_reporters(self, session: Session, relay: RelayRow, removed: bool) -> None:
         """Whoever reported the message hears what came of it: never who decided."""
-        text = mt.report_outcome(relay.pseudonym, removed)
+        notice = messages.report_outcome_notice(relay.pseudonym, removed)
         for report_id, reporter_id in await moderation_rows.open_reporters(session, relay.id):
-            await self._tell(session, reporter_id, f"reported:{report_id}", text)
+            await self._tell(session, reporter_id, f"reported:{report_id}", notice)
 
     # -- crisis alerts nobody took ------------------------------------------------------------
 
@@ -413,22 +421,15 @@ class ModerationService:
                 alert = await alert_rows.get(session, alert_id)
                 if alert is None:
                     continue
-                base = alert_row_message(alert)
-                message = OutgoingMessage(mt.ALERT_AGAIN + base.text, base.buttons)
+                message = messages.alert_again(alert_row_message(alert))
+                key = f"alert:{alert_id}:again:{self._now.isoformat()}"
                 await outbox.enqueue_one(
                     session,
-                    outbox.NewMessage(f"alert:{alert_id}:again:{self._now.isoformat()}", chat,
-                                      None, "alert", message.to_json()),
+                    outbox.NewMessage(key, chat, None, "alert", message.to_json()),
                     self._now,
-                )  # fmt: skip
+                )
                 await moderation_rows.mark_alert_repeated(session, alert_id, self._now)
                 repeated += 1
         if repeated:
             self._wake()
         return repeated
-
-
-def _short(reason: str | None) -> str | None:
-    if reason is None or not reason.strip():
-        return None
-    return reason.strip()[:MAX_REASON]

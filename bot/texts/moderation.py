@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from bot.moderation.rules import AuditLine, Outcome, Result
 from bot.texts import member_time
-from storage.moderation import AuditRow
 
 MODHELP = (
     "<b>Moderator commands</b> (here or in the moderators' chat)\n\n"
@@ -257,7 +257,7 @@ def report_done(shown: str, outcome: str, by: str) -> str:
     return f"{shown}\n\n<i>{escape(by)}: {outcome}</i>"
 
 
-def audit_lines(rows: list[AuditRow]) -> str:
+def audit_lines(rows: list[AuditLine]) -> str:
     if not rows:
         return AUDIT_EMPTY
     lines = ["<b>Moderator actions</b>, newest first"]
@@ -269,6 +269,57 @@ def audit_lines(rows: list[AuditRow]) -> str:
             line += f" · <i>{escape(row.reason)}</i>"
         lines.append(line)
     return "\n".join(lines)
+
+
+def outcome_text(outcome: Outcome) -> str:
+    """A moderator action's result, as the moderator reads it."""
+    result, pseudonym = outcome.result, outcome.pseudonym
+    if result is Result.NO_SUCH_MEMBER:
+        return NO_SUCH_MEMBER
+    if result is Result.WARNED:
+        return warned(pseudonym, outcome.count)
+    if result is Result.WARNED_AND_MUTED and outcome.until is not None:
+        return warned_and_muted(pseudonym, outcome.count, outcome.until)
+    if result is Result.MUTED and outcome.until is not None:
+        return muted(pseudonym, outcome.until)
+    if result is Result.NOT_MUTED:
+        return not_muted(pseudonym)
+    if result is Result.UNMUTED:
+        return unmuted(pseudonym)
+    if result is Result.ALREADY_BANNED:
+        return already_banned(pseudonym)
+    if result is Result.BANNED:
+        return banned(pseudonym, outcome.code)
+    if result is Result.NO_BAN:
+        return no_ban(outcome.asked)
+    if result is Result.SEVERAL_BANS:
+        return several_bans(list(outcome.codes))
+    if result is Result.UNBANNED:
+        return unbanned(pseudonym)
+    if result is Result.NO_CIRCLE:
+        return no_circle(outcome.circle)
+    if result is Result.SIZE_OUT_OF_RANGE:
+        return CIRCLESIZE_USAGE
+    if result is Result.CIRCLE_SIZE:
+        below = SIZE_BELOW_MEMBERS if outcome.size < outcome.members else ""
+        return circle_size(outcome.circle, outcome.size) + below
+    if result is Result.NOTHING_TO_ANNOUNCE:
+        return ANNOUNCE_USAGE
+    if result is Result.ANNOUNCED:
+        return announced(outcome.circle, outcome.count)
+    if result is Result.NOT_HELD:
+        return NOT_HELD
+    if result is Result.REJECTED:
+        return rejected(pseudonym)
+    if result is Result.DISMISSED:
+        return DISMISSED
+    if result is Result.REPORT_CLOSED:
+        return REPORT_CLOSED
+    if result is Result.ALREADY_DELETED:
+        return ALREADY_DELETED
+    if result is Result.DELETED:
+        return deleted(outcome.count, outcome.gone)
+    raise ValueError(f"no words for {result}")
 
 
 def report_outcome(pseudonym: str, removed: bool) -> str:
