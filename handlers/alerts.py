@@ -10,7 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot import texts
 from bot.alerts.callbacks import AlertAction, AlertButton, ModeratorAnswerPending
-from bot.alerts.service import Taken, closed_alert_text, end_button
+from bot.alerts.messages import closed_alert_text, end_button
+from bot.alerts.service import Taken
 from bot.callbacks import Pending
 from bot.context import PeerContext
 from bot.members.service import Member

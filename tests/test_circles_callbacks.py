@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies
 
 from bot.callbacks import MAX_BUTTON_BYTES, Button, Pending
 from bot.circles.callbacks import (
@@ -59,14 +58,14 @@ def test_forged_or_stale_presses_parse_to_none(forged: str) -> None:
     assert ReviewButton.parse(forged) is None
 
 
-@given(action=st.sampled_from(RelayAction), relay_id=st.integers(0, 10**15))
+@given(action=strategies.sampled_from(RelayAction), relay_id=strategies.integers(0, 10**15))
 def test_relay_buttons_round_trip_within_64_bytes(action: RelayAction, relay_id: int) -> None:
     packed = RelayButton(action, relay_id).pack()
     assert len(packed.encode()) <= MAX_BUTTON_BYTES
     assert RelayButton.parse(packed) == RelayButton(action, relay_id)
 
 
-@given(decision=st.sampled_from(ReviewDecision), relay_id=st.integers(0, 10**15))
+@given(decision=strategies.sampled_from(ReviewDecision), relay_id=strategies.integers(0, 10**15))
 def test_review_buttons_round_trip_within_64_bytes(
     decision: ReviewDecision, relay_id: int
 ) -> None:
@@ -75,6 +74,6 @@ def test_review_buttons_round_trip_within_64_bytes(
     assert ReviewButton.parse(packed) == ReviewButton(decision, relay_id)
 
 
-@given(relay_id=st.integers(0, 10**15))
+@given(relay_id=strategies.integers(0, 10**15))
 def test_reply_pending_round_trips(relay_id: int) -> None:
     assert ReplyPending.parse(ReplyPending(relay_id).pack()) == ReplyPending(relay_id)

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies
 
 from bot.alerts.callbacks import AlertAction, AlertButton, ModeratorAnswerPending
-from bot.alerts.service import end_button
+from bot.alerts.messages import end_button
 from bot.callbacks import MAX_BUTTON_BYTES, Button, Pending
 from bot.moderation.callbacks import ReportAction, ReportButton
 from bot.moderation.messages import report_message
@@ -62,21 +61,21 @@ def test_forged_or_stale_presses_parse_to_none(forged: str) -> None:
     assert AlertButton.parse(forged) is None
 
 
-@given(action=st.sampled_from(ReportAction), report_id=st.integers(0, 10**15))
+@given(action=strategies.sampled_from(ReportAction), report_id=strategies.integers(0, 10**15))
 def test_report_buttons_round_trip_within_64_bytes(action: ReportAction, report_id: int) -> None:
     packed = ReportButton(action, report_id).pack()
     assert len(packed.encode()) <= MAX_BUTTON_BYTES
     assert ReportButton.parse(packed) == ReportButton(action, report_id)
 
 
-@given(action=st.sampled_from(AlertAction), alert_id=st.integers(0, 10**15))
+@given(action=strategies.sampled_from(AlertAction), alert_id=strategies.integers(0, 10**15))
 def test_alert_buttons_round_trip_within_64_bytes(action: AlertAction, alert_id: int) -> None:
     packed = AlertButton(action, alert_id).pack()
     assert len(packed.encode()) <= MAX_BUTTON_BYTES
     assert AlertButton.parse(packed) == AlertButton(action, alert_id)
 
 
-@given(alert_id=st.integers(0, 10**15))
+@given(alert_id=strategies.integers(0, 10**15))
 def test_moderator_answer_pending_round_trips(alert_id: int) -> None:
     pending = ModeratorAnswerPending(alert_id)
     assert ModeratorAnswerPending.parse(pending.pack()) == pending

@@ -7,13 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.alerts.callbacks import AlertAction, AlertButton
+from bot.alerts import messages
 from bot.clock import Clock
 from bot.moderation.audit import Moderator, audit
-from bot.outgoing import OutgoingMessage
-from bot.safety.service import alert_row_message
-from bot.texts import alerts as alert_texts
-from bot.texts import safety as safety_texts
 from storage import alerts as alert_rows
 from storage import outbox
 from storage.alerts import AlertRow
@@ -84,19 +80,7 @@ class CrisisAlerts:
             if alert is None or alert.taken_by != by.user_id:
                 return False
             await audit(session, by, "tell", f"alert {alert_id}", now)
-            message = OutgoingMessage(
-                alert_texts.from_moderator(text),
-                (
-                    (
-                        (
-                            alert_texts.BUTTON_REPLY_MODERATOR,
-                            AlertButton(AlertAction.REPLY, alert_id).pack(),
-                        ),
-                    ),
-                    end_button(alert_id),
-                ),
-                protect_content=True,
-            )
+            message = messages.from_moderator(alert_id, text)
             # The thread is open: for 48 hours the member's plain messages come back here.
             await alert_rows.told(session, alert_id, now)
             key = f"tell:{alert_id}:{now.isoformat()}:{len(text)}"
@@ -117,10 +101,7 @@ class CrisisAlerts:
             alert = await alert_rows.get(session, alert_id)
             if alert is None or alert.user_id != user_id or alert.taken_by is None:
                 return False
-            message = OutgoingMessage(
-                alert_texts.member_answered(alert.pseudonym, alert_id, text),
-                (end_button(alert_id),),
-            )
+            message = messages.member_answered(alert.pseudonym, alert_id, text)
             key = f"answer:{alert_id}:{now.isoformat()}:{len(text)}"
             await outbox.enqueue_one(
                 session,
@@ -129,22 +110,3 @@ class CrisisAlerts:
             )
         self._wake()
         return True
-
-
-def end_button(alert_id: int) -> tuple[tuple[str, str], ...]:
-    """ "End conversation" under a thread's messages, for either side."""
-    return ((safety_texts.BUTTON_END_CONVERSATION, AlertButton(AlertAction.END, alert_id).pack()),)
-
-
-def closed_alert_text(alert: AlertRow) -> str:
-    """The alert as it reads once closed: who took it, who closed it and how."""
-    shown = alert_row_message(alert).text
-    closed_at = alert.resolved_at.strftime("%H:%M") if alert.resolved_at else ""
-    name = alert.resolved_by_name or ""
-    if alert.false_alarm:
-        return safety_texts.false_alarm_text(shown, name, closed_at)
-    if alert.taken_by_name and alert.taken_at is not None:
-        shown = alert_texts.alert_taken(
-            shown, alert.taken_by_name, alert.taken_at.strftime("%H:%M")
-        )
-    return alert_texts.alert_resolved(shown, name, closed_at)

@@ -20,11 +20,20 @@ class Moderator:
 
 
 async def audit(
-    session: Session, by: Moderator, action: str, target: str | None, now: datetime,
+    session: Session,
+    by: Moderator,
+    action: str,
+    target: str | None,
+    now: datetime,
     reason: str | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """The audit row, in the caller's transaction."""
     await moderation_rows.audit(
-        session, moderator_id=by.user_id, moderator_name=by.name, action=action,
-        target=target, reason=reason, now=now,
-    )  # fmt: skip
+        session,
+        moderator_id=by.user_id,
+        moderator_name=by.name,
+        action=action,
+        target=target,
+        reason=reason,
+        now=now,
+    )
