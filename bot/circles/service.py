@@ -237,7 +237,7 @@ class CircleService:
                 return Relayed(recipients, cleaned)
             member = await member_rows.get(session, user_id)
             assert member is not None
-            held = circle.mode == "pre" and kind is not RelayKind.HARD_DAY
+            held = circle.mode == CircleMode.PRE and kind is not RelayKind.HARD_DAY
             relay_id = await circle_rows.add_relay(
                 session,
                 circle_id=circle.id,
