@@ -18,15 +18,15 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot import texts
 from bot.moderation.service import ModerationService
+from bot.texts import commands as command_texts
 from bot.texts import moderation as mt
 
 log = logging.getLogger("peercircle.menus")
 
 
 def member_menu() -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
+    return [BotCommand(name, description) for name, description in command_texts.MEMBER_COMMANDS]
 
 
 def moderator_menu(operator: bool) -> list[BotCommand]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from html import escape
 
 from bot.stats.service import Figure, StatsReport
-from bot.texts import member_time
+from bot.texts.common import member_time
 from storage.moderation import AuditRow
 
 MODHELP = (
