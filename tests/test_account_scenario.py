@@ -19,7 +19,6 @@ from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.moderation.sanctions import id_hash
 from bot.texts import commands as command_texts
-from bot.texts import moderation as mt
 from tests.conftest import make_settings
 from tests.helpers import (
     MYDATA_CSV,
@@ -408,7 +407,7 @@ async def test_moderators_have_their_own_menus_updated_on_promote_and_demote(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     members = [name for name, _ in command_texts.MEMBER_COMMANDS]
-    moderators = [name for name, _ in mt.MODERATOR_COMMANDS]
+    moderators = [name for name, _ in command_texts.MODERATOR_COMMANDS]
     everyone = emulator.commands_for({"type": "all_private_chats"})
     assert [c["command"] for c in everyone] == members
     # The operator (known at start-up) and the moderators' chat have their own menus.
