@@ -394,6 +394,8 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         reply_to = int(member.awaiting_arg or 0)
         await send_relay(update, context, member, message.text, RelayKind.REPLY, reply_to)
     else:
+        # Check-in times come through answers() now; what still reaches here is a stored
+        # value whose argument does not parse ("reply:x"), read as a check-in time as ever.
         await apply_checkin_time(update, context, member, message.text)
     return True
 
