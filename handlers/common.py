@@ -1,4 +1,5 @@
-"""Small helpers every handler module uses: replying, finding the member, expired buttons."""
+"""Small helpers every handler module uses: replying, finding the member, expired buttons,
+and the onboarding question that several features ask again."""
 
 from __future__ import annotations
 
