@@ -15,6 +15,7 @@ from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety.service import alert_row_message
+from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
 from handlers.common import (
     button_expired,
@@ -172,7 +173,7 @@ async def answer_moderator(
     await context.services.members.expect(member.user_id, None)
     alert_id = int(member.awaiting_arg or 0)
     if not await context.services.alerts.answer_moderator(member.user_id, alert_id, text):
-        await reply(update, texts.BUTTON_EXPIRED)
+        await reply(update, common_texts.BUTTON_EXPIRED)
         return
     await reply(update, texts.ANSWER_SENT)
 

@@ -9,7 +9,6 @@ from typing import Any
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
 from bot.checkins.service import parse_day_code
 from bot.context import PeerContext
 from bot.goals import messages as gm
@@ -27,6 +26,7 @@ from bot.localtime.zones import zone_of
 from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
+from bot.texts import common as common_texts
 from bot.texts import goals as t
 from handlers.combined import show
 from handlers.common import (
@@ -222,7 +222,7 @@ async def cancel_goal_step(update: Update, context: PeerContext, member: Member)
     if dropped or member.awaiting is Awaiting.GOAL_TITLE:
         await reply(update, t.GOAL_NOT_SAVED)
     elif member.awaiting is Awaiting.GOAL_COUNT:
-        await reply(update, texts.CANCELLED)
+        await reply(update, common_texts.CANCELLED)
     else:
         await reply(update, t.EDIT_CANCELLED)
     return True

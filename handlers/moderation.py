@@ -27,6 +27,7 @@ from bot.moderation.service import (
 )
 from bot.runtime.delivery import markup
 from bot.stats.service import chart_series
+from bot.texts import commands as command_texts
 from bot.texts import moderation as mt
 from handlers.common import (
     button_expired,
@@ -90,7 +91,7 @@ async def demote_command(update: Update, context: PeerContext) -> None:
 async def modhelp_command(update: Update, context: PeerContext) -> None:
     """List the moderator commands."""
     if await moderator_only(update, context):
-        await reply(update, mt.MODHELP)
+        await reply(update, command_texts.MODHELP)
 
 
 async def circlesize_command(update: Update, context: PeerContext) -> None:
