@@ -25,7 +25,7 @@ from handlers.common import (
     member_press,
     reply,
 )
-from handlers.goals import cancel_goal_step, typed_goal_text
+from handlers.goals import cancel_goal_step
 from handlers.journey import save_setback_note
 from handlers.onboarding import prompt_next_step
 from handlers.safety import cancel_plan, save_plan_part
@@ -321,8 +321,6 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
         return False
-    if await typed_goal_text(update, context, member, message.text):
-        return True
     if member.awaiting is Awaiting.PSEUDONYM:
         await reply(update, texts.PSEUDONYM_USE_BUTTONS)
     elif member.awaiting is Awaiting.NOTE:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from bot.goals.service import (
+from bot.goals.rules import (
     Goal,
     GoalKind,
     GoalProgress,
+    GoalRefusal,
     GoalSchedule,
     LimitPeriod,
     LimitProgress,
@@ -87,6 +88,29 @@ REASON_NOTED = "Noted. Thank you for being honest with yourself. Tomorrow is a n
 NO_REASON = "That's okay. Tomorrow is a new chance. 💚"
 DONE_WHICH = "Which goal did you do today? Tap it, or send <code>/done &lt;number&gt;</code>."
 DONE_NONE = "There are no habit goals to mark done. /goals shows yours; /newgoal adds one."
+
+
+# What a refusal says; GONE has no words of its own here: a button then answers "This
+# button has expired", a typed answer GOAL_GONE.
+_REFUSALS = {
+    GoalRefusal.FULL: GOALS_FULL,
+    GoalRefusal.TOO_OLD: TOO_OLD,
+    GoalRefusal.SNOOZED: ALREADY_SNOOZED,
+    GoalRefusal.BAD_TIME: BAD_TIME,
+    GoalRefusal.BAD_TARGET: BAD_TARGET,
+    GoalRefusal.BAD_COUNT: BAD_COUNT,
+    GoalRefusal.NO_DAY: PICK_A_DAY,
+}
+
+
+def refused(refusal: GoalRefusal) -> str | None:
+    """Why a goal action did not happen, or None for GONE (the caller knows which words)."""
+    return _REFUSALS.get(refusal)
+
+
+def refused_or_gone(refusal: GoalRefusal) -> str:
+    """Why a typed goal answer did not count; GONE reads GOAL_GONE."""
+    return _REFUSALS.get(refusal, GOAL_GONE)
 
 
 def too_long(length: int, most: int) -> str:
