@@ -51,14 +51,13 @@ from bot.goals.callbacks import (
     TypeCount,
 )
 from bot.goals.rules import (
-    MAX_TITLE,
-    MAX_WHY,
     Goal,
     GoalKind,
     GoalRefusal,
     GoalSchedule,
     GoalSetup,
     SetupStep,
+    TypeAgain,
     chosen_days,
 )
 from bot.localtime.zones import zone_of
@@ -184,14 +183,10 @@ async def newgoal_command(update: Update, context: PeerContext) -> None:
 
 async def save_title(update: Update, context: PeerContext, member: Member, title: str) -> None:
     """Start a draft goal with the title typed, then ask what kind of goal it is."""
-    title = title.strip()
-    if not title:
-        await reply(update, goal_texts.EMPTY_TITLE)
-        return
-    if len(title) > MAX_TITLE:
-        await reply(update, goal_texts.too_long(len(title), MAX_TITLE))
-        return
     setup = await context.services.goals.start_draft(member.user_id, title)
+    if isinstance(setup, TypeAgain):
+        await reply(update, goal_texts.type_again(setup))
+        return
     if isinstance(setup, GoalRefusal):
         await context.services.members.wait_for(member.user_id, None)
         await reply(update, goal_texts.refused_or_gone(setup))
@@ -256,10 +251,11 @@ async def why_typed(
     update: Update, context: PeerContext, member: Member, pending: AwaitingGoalWhy, why: str
 ) -> None:
     """Keep why the goal matters, and start the goal."""
-    if len(why.strip()) > MAX_WHY:
-        await reply(update, goal_texts.too_long(len(why.strip()), MAX_WHY))
+    setup = await context.services.goals.set_why(member.user_id, pending.goal, why)
+    if isinstance(setup, TypeAgain):
+        await reply(update, goal_texts.type_again(setup))
         return
-    activated = await _activate(context, member, pending.goal, why)
+    activated = await _activated(context, member, setup)
     if context.crisis is not None:
         # After the crisis answer nothing cheerful: the goal is saved, quietly.
         await reply(update, goal_texts.GOAL_SAVED_QUIETLY)
@@ -267,11 +263,11 @@ async def why_typed(
     await _send(update, activated)
 
 
-async def _activate(
-    context: PeerContext, member: Member, goal_id: int, why: str | None
+async def _activated(
+    context: PeerContext, member: Member, setup: GoalSetup | GoalRefusal
 ) -> OutgoingMessage:
+    """The set-up is over either way: the member's text answers nothing now."""
     await context.services.members.wait_for(member.user_id, None)
-    setup = await context.services.goals.set_why(member.user_id, goal_id, why)
     if isinstance(setup, GoalRefusal):
         return OutgoingMessage(goal_texts.refused_or_gone(setup))
     return await _ask_next(context, member, setup, typed=False)
@@ -486,7 +482,9 @@ async def why_skipped(update: Update, context: PeerContext) -> None:
     if not goal.draft:
         await button_expired(query)
         return
-    await _shown(query, context, await _activate(context, member, goal.id, None))
+    setup = await context.services.goals.set_why(member.user_id, goal.id, None)
+    assert not isinstance(setup, TypeAgain)  # no words, none too many
+    await _shown(query, context, await _activated(context, member, setup))
 
 
 # -- buttons: answering a nudge ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from bot.goals.rules import (
     GoalSetup,
     LimitPeriod,
     SetupStep,
+    TypeAgain,
     chosen_days,
     habit_progress,
     habit_streak,
@@ -318,3 +319,20 @@ def test_the_weekday_picker_refuses_no_day_and_reads_its_bitmask() -> None:
     assert chosen_days(0) is GoalRefusal.NO_DAY
     assert chosen_days(128) is GoalRefusal.GONE
     assert chosen_days(0b10101) == MON_WED_FRI
+
+
+async def test_words_a_goal_cannot_keep_are_to_be_typed_again(tmp_path: Path) -> None:
+    clock = ManualClock(utc("2026-03-02T12:00"))
+    db = await Database.open(tmp_path / "goals.db")
+    try:
+        await member_in(db, 1, "Europe/Berlin", clock.now())
+        goals = GoalService(db, clock)
+        assert await goals.start_draft(1, "   ") == TypeAgain(0, 200)
+        assert await goals.start_draft(1, "x" * 201) == TypeAgain(201, 200)
+        goal = set_up(await goals.start_draft(1, " " + "x" * 200 + " "))
+        assert goal.title == "x" * 200
+        assert await goals.set_why(1, goal.id, "y" * 201) == TypeAgain(201, 200)
+        assert (await goals.get(1, goal.id)) == goal  # still a draft, nothing kept
+        assert set_up(await goals.set_why(1, goal.id, " because ")).why == "because"
+    finally:
+        await db.close()

@@ -308,6 +308,15 @@ class GoalRefusal(StrEnum):
     NO_DAY = "no_day"  # "days I choose" with no day chosen
 
 
+@dataclass(frozen=True)
+class TypeAgain:
+    """Words typed for a goal that it cannot keep as they are: none at all (length 0, for a
+    title), or more than `most` characters. The member is asked to send them again."""
+
+    length: int
+    most: int
+
+
 def chosen_days(mask: int) -> GoalSchedule | GoalRefusal:
     """The schedule behind the weekday picker's bitmask (bit 0 is Monday)."""
     if mask == 0:

@@ -29,6 +29,7 @@ from bot.goals.rules import (
     GoalSetup,
     LimitPeriod,
     SetupStep,
+    TypeAgain,
     answerable,
     habit_progress,
     limit_progress,
@@ -96,8 +97,12 @@ class GoalService:
     # creating and changing goals
 
     @_refusable
-    async def start_draft(self, user_id: int, title: str) -> GoalSetup:
-        """A new goal with its title; the other steps follow. FULL at MAX_OPEN_GOALS."""
+    async def start_draft(self, user_id: int, title: str) -> GoalSetup | TypeAgain:
+        """A new goal with its title; the other steps follow. FULL at MAX_OPEN_GOALS; an
+        empty or too long title is to be typed again."""
+        title = title.strip()
+        if not title or len(title) > MAX_TITLE:
+            return TypeAgain(len(title), MAX_TITLE)
         async with self._db.transaction() as session:
             if await goal_rows.count_open(session, user_id) >= MAX_OPEN_GOALS:
                 raise _Refused(GoalRefusal.FULL)
@@ -145,8 +150,11 @@ class GoalService:
         return GoalSetup(goal, SetupStep.TARGET)
 
     @_refusable
-    async def set_why(self, user_id: int, goal_id: int, why: str | None) -> GoalSetup:
-        """The last step of a new goal: it becomes active with the next free number."""
+    async def set_why(self, user_id: int, goal_id: int, why: str | None) -> GoalSetup | TypeAgain:
+        """The last step of a new goal: it becomes active with the next free number. A "why"
+        longer than MAX_WHY is to be typed again."""
+        if why is not None and len(why.strip()) > MAX_WHY:
+            return TypeAgain(len(why.strip()), MAX_WHY)
         async with self._db.transaction() as session:
             goal = await self._get(session, user_id, goal_id)
             if not goal.draft:

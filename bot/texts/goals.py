@@ -14,6 +14,7 @@ from bot.goals.rules import (
     LimitPeriod,
     LimitProgress,
     NewGoal,
+    TypeAgain,
 )
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -117,6 +118,13 @@ def too_long(length: int, most: int) -> str:
     return (
         f"That's {length} characters; please keep it to {most} and send it again. (/cancel stops.)"
     )
+
+
+def type_again(problem: TypeAgain) -> str:
+    """A goal's title or "why" to be sent again: empty, or too long."""
+    if problem.length == 0:
+        return EMPTY_TITLE
+    return too_long(problem.length, problem.most)
 
 
 def no_goal_number(text: str) -> str:
