@@ -153,7 +153,7 @@ async def _ask_next(
             return OutgoingMessage(goal_texts.schedule_changed(goal, member.timezone))
         case SetupStep.SET:
             return OutgoingMessage(goal_texts.goal_created(goal, member.timezone))
-        case _:  # the title and the time come first and second to last, never next here
+        case _:  # TITLE is never next; TIME follows the schedule buttons (see _ask_time)
             raise ValueError(f"no question follows {setup.answered} with {step}")
 
 
