@@ -45,7 +45,7 @@ from handlers.common import (
     prompt_next_step,
     reply,
 )
-from handlers.goals import cancel_goal_step, typed_goal_text
+from handlers.goals import cancel_goal_step
 from handlers.journey import save_setback_note
 
 
@@ -378,8 +378,6 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
         return False
-    if await typed_goal_text(update, context, member, message.text):
-        return True
     if member.awaiting is Awaiting.NOTE:
         await save_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.ENCOURAGE:
