@@ -69,8 +69,9 @@ class Services:
             outbox_ready.set,
         )
         skip = SkipRule(timedelta(hours=settings.scheduler.grace_hours))
-        # Today's order: a check-in prompt takes the nudges due within its hour along before
-        # the nudges' own batch would send them apart.
+        # The sweep's order, kept from before: it is the order messages due together enter
+        # the outbox, and when a prompt and nudges are both due the prompt's batch goes first,
+        # so the combined message leads with the check-in (and its key is combined:checkin:...).
         sources: list[DueSource] = [
             CheckinPrompts(skip, NudgesAlong(skip)),
             WeeklyReflections(settings.checkins, skip),
