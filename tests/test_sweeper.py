@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,17 @@ from storage import outbox
 from storage.db import Database, Session
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+FEATURES = {
+    "checkins",
+    "goals",
+    "journey",
+    "circles",
+    "members",
+    "moderation",
+    "alerts",
+    "stats",
+    "combined",
+}
 
 
 class Boom(Exception):
@@ -95,3 +107,21 @@ async def test_services_list_the_due_sources_in_todays_order(tmp_path: Path) -> 
         assert names == ["checkins", "weekly", "milestones", "nudges", "snoozes"]
     finally:
         await services.close()
+
+
+def test_runtime_imports_no_feature() -> None:
+    """The sweeper reaches features only through the DueSources it is given."""
+    runtime = Path(__file__).parent.parent / "bot" / "runtime"
+    found: list[str] = []
+    for path in sorted(runtime.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "bot" and len(parts) > 1 and parts[1] in FEATURES:
+                    found.append(f"{path.name}: {name}")
+    assert found == []
