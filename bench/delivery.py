@@ -55,9 +55,16 @@ async def one_run(due: int, rate: float, emulator_limit: int) -> Run:
                 encoding="utf-8",
             )
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-            )  # fmt: skip
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--config",
+                str(config),
+                cwd=ROOT,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
             try:
                 await emulator.wait_until(
                     lambda: emulator.messages_sent >= due, timeout=due / rate * 3 + 60

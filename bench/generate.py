@@ -22,8 +22,16 @@ from pathlib import Path
 from bot.safety.pseudonyms import draw_pseudonym
 from storage.db import Database
 
-ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "America/Los_Angeles",
-         "Asia/Kolkata", "Australia/Sydney", "Europe/London")  # fmt: skip
+ZONES = (
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Tokyo",
+    "UTC",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Europe/London",
+)
 CIRCLES, CIRCLE_SIZE = 1000, 12
 DAYS = 120
 CHUNK = 100_000
@@ -41,18 +49,33 @@ def _members(count: int, now: datetime, rng: random.Random) -> Iterator[tuple[ob
         if due <= now:
             due += timedelta(days=1)
         at = f"{minute // 60:02d}:{minute % 60:02d}"
-        yield (user_id, draw_pseudonym(rng), rng.choice(ZONES), at, joined, 1, joined, joined,
-               _stamp(due))  # fmt: skip
+        yield (
+            user_id,
+            draw_pseudonym(rng),
+            rng.choice(ZONES),
+            at,
+            joined,
+            1,
+            joined,
+            joined,
+            _stamp(due),
+        )
 
 
-def _checkins(members: int, total: int, today: date, rng: random.Random
-              ) -> Iterator[tuple[object, ...]]:  # fmt: skip
+def _checkins(
+    members: int, total: int, today: date, rng: random.Random
+) -> Iterator[tuple[object, ...]]:
     per_member = total // members
     for user_id in range(1, members + 1):
         for back in sorted(rng.sample(range(DAYS), per_member), reverse=True):
             day = today - timedelta(days=back)
-            yield (user_id, day.isoformat(), rng.randint(1, 5), rng.randint(0, 10),
-                   f"{day.isoformat()}T20:00:00+00:00")  # fmt: skip
+            yield (
+                user_id,
+                day.isoformat(),
+                rng.randint(1, 5),
+                rng.randint(0, 10),
+                f"{day.isoformat()}T20:00:00+00:00",
+            )
 
 
 def _insert(conn: sqlite3.Connection, sql: str, rows: Iterator[tuple[object, ...]]) -> int:
@@ -77,9 +100,13 @@ def generate(path: Path, members: int, checkins: int, goals: int, seed: int = 7)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=OFF")
-        _insert(conn, "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, "
-                "consent_at, consent_version, onboarded_at, created_at, next_checkin_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _members(members, now, rng))  # fmt: skip
+        _insert(
+            conn,
+            "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, "
+            "consent_at, consent_version, onboarded_at, created_at, next_checkin_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _members(members, now, rng),
+        )
         stamp = _stamp(now - timedelta(days=DAYS))
         conn.executemany(
             "INSERT INTO circles (id, name, invite_code, max_members, created_at) "
@@ -88,23 +115,41 @@ def generate(path: Path, members: int, checkins: int, goals: int, seed: int = 7)
         )
         conn.executemany(
             "INSERT INTO circle_members (user_id, circle_id, joined_at) VALUES (?, ?, ?)",
-            [(u, (u - 1) // CIRCLE_SIZE + 1, stamp)
-             for u in range(1, min(members, CIRCLES * CIRCLE_SIZE) + 1)],
-        )  # fmt: skip
-        _insert(conn, "INSERT INTO checkins (user_id, local_date, mood, confidence, "
-                "answered_at) VALUES (?, ?, ?, ?, ?)",
-                _checkins(members, checkins, today, rng))  # fmt: skip
+            [
+                (u, (u - 1) // CIRCLE_SIZE + 1, stamp)
+                for u in range(1, min(members, CIRCLES * CIRCLE_SIZE) + 1)
+            ],
+        )
+        _insert(
+            conn,
+            "INSERT INTO checkins (user_id, local_date, mood, confidence, "
+            "answered_at) VALUES (?, ?, ?, ?, ?)",
+            _checkins(members, checkins, today, rng),
+        )
         conn.executemany(
             "INSERT INTO goals (id, user_id, number, title, kind, schedule, nudge_time, status, "
             "created_at, next_nudge_at) VALUES (?, ?, 1, 'Walk 20 minutes', 'habit', 'daily', "
             "'18:00', 'active', ?, ?)",
-            [(g, g, stamp, _stamp(now + timedelta(hours=rng.randrange(1, 24))))
-             for g in range(1, goals + 1)],
-        )  # fmt: skip
-        _insert(conn, "INSERT INTO goal_entries (goal_id, local_date, outcome, answered_at) "
-                "VALUES (?, ?, ?, ?)",
-                ((g, (today - timedelta(days=d)).isoformat(), rng.choice(("done", "not_today")),
-                  stamp) for g in range(1, goals + 1) for d in range(10)))  # fmt: skip
+            [
+                (g, g, stamp, _stamp(now + timedelta(hours=rng.randrange(1, 24))))
+                for g in range(1, goals + 1)
+            ],
+        )
+        _insert(
+            conn,
+            "INSERT INTO goal_entries (goal_id, local_date, outcome, answered_at) "
+            "VALUES (?, ?, ?, ?)",
+            (
+                (
+                    g,
+                    (today - timedelta(days=d)).isoformat(),
+                    rng.choice(("done", "not_today")),
+                    stamp,
+                )
+                for g in range(1, goals + 1)
+                for d in range(10)
+            ),
+        )
         conn.commit()
         conn.execute("PRAGMA optimize")
     print(

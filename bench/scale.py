@@ -66,9 +66,16 @@ async def start_up(db_path: Path) -> tuple[float, float, float]:
             emulator.interceptor = first_poll
             started = time.monotonic()
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-            )  # fmt: skip
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--config",
+                str(config),
+                cwd=ROOT,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
             try:
                 await asyncio.wait_for(polling.wait(), 60)
                 ready = asked[0] - started
@@ -91,8 +98,13 @@ async def in_process(db_path: Path, runs: int, rng: random.Random) -> dict[str, 
     settings = Settings(storage=StorageSettings(path=db_path))
     services = await Services.open(settings, SystemClock(), rng)
     try:
-        figures: dict[str, list[float]] = {"sweep": [], "trend": [], "stats": [], "chart": [],
-                                           "lag": []}  # fmt: skip
+        figures: dict[str, list[float]] = {
+            "sweep": [],
+            "trend": [],
+            "stats": [],
+            "chart": [],
+            "lag": [],
+        }
         async with services.db.read() as session:
             count = await session.fetch_one("SELECT max(user_id) AS n FROM members")
         members = int(count["n"]) if count else 0
@@ -170,15 +182,24 @@ async def main() -> None:
         ("start-up to the first getUpdates", f"{ready:.2f} s", "under 5 s"),
         ("resident memory after start-up", f"{rss_start:.0f} MiB", "under 300 MB"),
         ("peak resident memory after 10 s running", f"{rss_later:.0f} MiB", "under 300 MB"),
-        (f"due sweep of {DUE:,} due check-ins", f"{figures['sweep_ms']:.0f} ms",
-         "under 200 ms per 1,000"),
-        ("a member's 90-day trend query, p50 / p99",
-         f"{figures['trend_p50_ms']:.2f} / {figures['trend_p99_ms']:.2f} ms", "under 5 ms"),
+        (
+            f"due sweep of {DUE:,} due check-ins",
+            f"{figures['sweep_ms']:.0f} ms",
+            "under 200 ms per 1,000",
+        ),
+        (
+            "a member's 90-day trend query, p50 / p99",
+            f"{figures['trend_p50_ms']:.2f} / {figures['trend_p99_ms']:.2f} ms",
+            "under 5 ms",
+        ),
         ("/stats (every figure, all circles)", f"{figures['stats_ms']:.0f} ms", "under 2 s"),
         ("a 90-day chart, rendered in a thread", f"{figures['chart_ms']:.0f} ms", "under 300 ms"),
-        ("event-loop stall while the chart renders", f"{figures['loop_lag_ms']:.1f} ms",
-         "off the event loop"),
-    ]  # fmt: skip
+        (
+            "event-loop stall while the chart renders",
+            f"{figures['loop_lag_ms']:.1f} ms",
+            "off the event loop",
+        ),
+    ]
     members, checkins, goals = sizes
     lines = [
         "## Scale: one process, a large database",

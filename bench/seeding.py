@@ -18,10 +18,16 @@ async def seed_members(db_path: Path, user_ids: list[int], next_checkin_in: time
     async with db.transaction() as session:
         for user_id in user_ids:
             await members.create(
-                session, user_id=user_id, pseudonym="Calm Otter", timezone="UTC",
-                checkin_time=due.strftime("%H:%M"), consent_version=1, pending_invite=None,
-                awaiting=None, now=now - timedelta(days=1),
-            )  # fmt: skip
+                session,
+                user_id=user_id,
+                pseudonym="Calm Otter",
+                timezone="UTC",
+                checkin_time=due.strftime("%H:%M"),
+                consent_version=1,
+                pending_invite=None,
+                awaiting=None,
+                now=now - timedelta(days=1),
+            )
             await members.update(
                 session, user_id, onboarded_at=now - timedelta(days=1), next_checkin_at=due
             )

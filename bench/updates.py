@@ -33,9 +33,13 @@ MEMBERS = 20
 
 async def start(args: list[str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", *args, cwd=ROOT,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
 
 
 async def stop(process: asyncio.subprocess.Process) -> None:
@@ -46,8 +50,9 @@ async def stop(process: asyncio.subprocess.Process) -> None:
         process.kill()
 
 
-async def peercircle(emulator: BotApiEmulator, folder: Path, concurrent: bool = True
-                     ) -> asyncio.subprocess.Process:  # fmt: skip
+async def peercircle(
+    emulator: BotApiEmulator, folder: Path, concurrent: bool = True
+) -> asyncio.subprocess.Process:
     config = folder / "config.toml"
     config.write_text(
         f'[telegram]\ntoken = "{emulator.token}"\napi_base_url = "{emulator.base_url}"\n'
@@ -59,9 +64,12 @@ async def peercircle(emulator: BotApiEmulator, folder: Path, concurrent: bool = 
 
 
 async def burst(
-    emulator: BotApiEmulator, users: list[EmulatedUser], each: int,
-    push: Callable[[EmulatedUser, int], None], method: str,
-) -> float:  # fmt: skip
+    emulator: BotApiEmulator,
+    users: list[EmulatedUser],
+    each: int,
+    push: Callable[[EmulatedUser, int], None],
+    method: str,
+) -> float:
     """Queue `each` updates per member at once; updates answered per second."""
     target = emulator.succeeded[method] + len(users) * each
     started = time.monotonic()
@@ -121,8 +129,9 @@ async def echo_rate(each: int, mode: str = "") -> float:
         process = await start(["bench.echo_bot", emulator.token, emulator.base_url, mode])
         try:
             await ready(emulator)
-            return await burst(emulator, users, each, lambda u, i: u.send(f"hello {i}"),
-                               "sendMessage")  # fmt: skip
+            return await burst(
+                emulator, users, each, lambda u, i: u.send(f"hello {i}"), "sendMessage"
+            )
         finally:
             await stop(process)
 
@@ -170,8 +179,9 @@ async def one_run(each: int, taps: int) -> Run:
     echo_concurrent = await echo_rate(each, "concurrent")
     echo_aiohttp = await echo_rate(each, "aiohttp")
     help_concurrent, help_sequential, taps_rate, loop = await peercircle_rates(each, taps)
-    return Run(echo, echo_concurrent, echo_aiohttp, help_concurrent, help_sequential, taps_rate,
-               loop)  # fmt: skip
+    return Run(
+        echo, echo_concurrent, echo_aiohttp, help_concurrent, help_sequential, taps_rate, loop
+    )
 
 
 async def main() -> None:
@@ -194,13 +204,21 @@ async def main() -> None:
     rows = [
         ("python-telegram-bot echo bot (the ceiling)", med(lambda r: r.echo), "100%", ""),
         ("echo bot with `concurrent_updates=True`", med(lambda r: r.echo_concurrent), None, ""),
-        ("echo bot sending through peercircle's aiohttp transport",
-         med(lambda r: r.echo_aiohttp), None, ""),
+        (
+            "echo bot sending through peercircle's aiohttp transport",
+            med(lambda r: r.echo_aiohttp),
+            None,
+            "",
+        ),
         ("peercircle `/help`", med(lambda r: r.help_concurrent), None, "at least 80%"),
         ("peercircle `/help`, one update at a time", med(lambda r: r.help_sequential), None, ""),
-        ("peercircle check-in taps (answer, edit, write)", med(lambda r: r.taps), None,
-         "at least 40%"),
-    ]  # fmt: skip
+        (
+            "peercircle check-in taps (answer, edit, write)",
+            med(lambda r: r.taps),
+            None,
+            "at least 40%",
+        ),
+    ]
     table = ["| case | updates/s | % of the echo bot | target |", "| --- | --- | --- | --- |"]
     for label, rate, share, target in rows:
         shown = share or f"{rate / echo:.0%}"

@@ -50,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser(
         "sandbox", help="try the bot without Telegram: a chat page on http://127.0.0.1:8080"
     )
-    sandbox.add_argument("--db", type=Path, default=None, help="keep the database here "
-                         "(default: a throwaway one)")  # fmt: skip
+    sandbox.add_argument(
+        "--db", type=Path, default=None, help="keep the database here (default: a throwaway one)"
+    )
     sandbox.add_argument("--port", type=int, default=8080, help="the chat page's port")
     report = commands.add_parser(
         "report", help="write anonymised statistics (the /stats figures) to a CSV file"
@@ -66,9 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("path", type=Path, help="the backup file")
     report.add_argument("--out", type=Path, required=True, help="the CSV file to write")
     report.add_argument(
-        "--since", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+        "--since",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
         help="weekly rows from this date's week (default: the last 8 weeks)",
-    )  # fmt: skip
+    )
     return parser
 
 
@@ -166,8 +170,10 @@ def _sandbox(db_path: Path | None, port: int) -> int:
     try:
         asyncio.run(serve())
     except OSError as error:
-        print(f"the sandbox could not start: {error} (is port {port} taken? try --port)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"the sandbox could not start: {error} (is port {port} taken? try --port)",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     return 0
 
@@ -185,8 +191,10 @@ def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: Path) 
         print(f"restored {db_path} from {path}; integrity check: ok")
         return 0
     except AlreadyRunning as running:
-        print(f"peercircle is running on {db_path} (lock {running}); stop it, then restore",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"peercircle is running on {db_path} (lock {running}); stop it, then restore",
+            file=sys.stderr,
+        )
     except BackupError as error:
         print(f"{command} failed: {error}", file=sys.stderr)
     return EXIT_FAILURE

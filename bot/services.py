@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.alerts.service import CrisisAlerts
+from bot.checkins.due import CheckinAlong, CheckinPrompts, WeeklyReflections
 from bot.checkins.reflection import ReflectionService
 from bot.checkins.service import CheckinService
 from bot.circles.service import CircleService
 from bot.clock import Clock
 from bot.combined.service import CombinedMessages
 from bot.config import Settings
+from bot.goals.due import GoalNudges, GoalSnoozes, NudgesAlong
 from bot.goals.service import GoalService
+from bot.journey.due import Milestones
 from bot.journey.service import JourneyService
 from bot.members.service import MemberService
 from bot.moderation.service import ModerationService
 from bot.runtime.metrics import Metrics
-from bot.runtime.sweeper import DueSweeper
+from bot.runtime.sweeper import DueSource, DueSweeper, SkipRule
 from bot.safety.screen import screener_for
 from bot.safety.service import SafetyNet
 from bot.stats.service import StatsService
@@ -56,6 +60,25 @@ class Services:
         metrics = Metrics()
         journeys = JourneyService(db, clock)
         goals = GoalService(db, clock)
+        circles = CircleService(
+            db,
+            clock,
+            rng,
+            settings.circles,
+            settings.moderation.moderator_chat_id,
+            outbox_ready.set,
+        )
+        skip = SkipRule(timedelta(hours=settings.scheduler.grace_hours))
+        # The sweep's order, kept from before: it is the order messages due together enter
+        # the outbox, and when a prompt and nudges are both due the prompt's batch goes first,
+        # so the combined message leads with the check-in (and its key is combined:checkin:...).
+        sources: list[DueSource] = [
+            CheckinPrompts(skip, NudgesAlong(skip)),
+            WeeklyReflections(settings.checkins, skip),
+            Milestones(journeys, circles, skip),
+            GoalNudges(skip, CheckinAlong(skip)),
+            GoalSnoozes(skip),
+        ]
         return cls(
             journeys=journeys,
             goals=goals,
@@ -66,15 +89,10 @@ class Services:
                 db, clock, rng, settings.members, settings.checkins, journeys, goals
             ),
             checkins=CheckinService(db, clock),
-            sweeper=DueSweeper(db, clock, settings, outbox_ready.set, journeys, goals),
-            circles=CircleService(
-                db,
-                clock,
-                rng,
-                settings.circles,
-                settings.moderation.moderator_chat_id,
-                outbox_ready.set,
+            sweeper=DueSweeper(
+                db, clock, settings.scheduler.batch_size, outbox_ready.set, sources
             ),
+            circles=circles,
             alerts=CrisisAlerts(db, clock, outbox_ready.set),
             moderation=ModerationService(db, clock, settings, outbox_ready.set),
             stats=StatsService(db, clock, settings.moderation.stats_min_members),

@@ -7,12 +7,31 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
+from bot.callbacks import Pending
 from bot.context import PeerContext
 from bot.localtime.zones import Found
+from bot.members import messages as member_messages
+from bot.members.callbacks import (
+    AwaitingCheckinTime,
+    AwaitingTimezone,
+    ChangeSetting,
+    ForgetAnswer,
+    ForgetChoice,
+    PickCheckinTime,
+    PickZone,
+    Setting,
+    TypeZone,
+)
 from bot.members.export import export_files
-from bot.members.service import Awaiting, Member, parse_pause_days
-from handlers import keyboards
+from bot.members.rules import parse_pause_days
+from bot.members.service import Awaiting, Member, TimeOutcome, pseudonym_first
+from bot.runtime.delivery import markup
+from bot.safety.callbacks import AwaitingPlanPart
+from bot.texts import account as account_texts
+from bot.texts import commands as command_texts
+from bot.texts import common as common_texts
+from bot.texts import safety as safety_texts
+from handlers.answers import TextAnswer
 from handlers.checkins import save_note
 from handlers.circles import join_by_code
 from handlers.common import (
@@ -20,25 +39,24 @@ from handlers.common import (
     close_buttons,
     command_argument,
     current_member,
-    member_press,
+    press,
+    prompt_next_step,
     reply,
 )
-from handlers.goals import cancel_goal_step, typed_goal_text
+from handlers.goals import cancel_goal_step
 from handlers.journey import save_setback_note
-from handlers.onboarding import prompt_next_step
-from handlers.safety import cancel_plan, save_plan_part
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
     """List what the bot does and every member command, grouped; moderators hear of /modhelp."""
     user = update.effective_user
     moderator = user is not None and await context.services.moderation.is_moderator(user.id)
-    await reply(update, texts.help_text(moderator))
+    await reply(update, command_texts.help_text(moderator))
 
 
 async def show_crisis(update: Update, context: PeerContext) -> None:
     """Send the configured crisis resources; works for everyone, member or not."""
-    await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
+    await reply(update, common_texts.crisis(context.services.settings.safety.crisis_resources))
 
 
 async def show_settings(update: Update, context: PeerContext) -> None:
@@ -46,8 +64,20 @@ async def show_settings(update: Update, context: PeerContext) -> None:
     member = await current_member(update, context)
     if member is None:
         return
-    summary = texts.settings_summary(member, context.services.clock.now())
-    await reply(update, texts.SETTINGS_HEADER + summary, keyboards.settings(member))
+    shown = member_messages.settings(member, context.services.clock.now())
+    await reply(update, shown.text, markup(shown))
+
+
+async def _ask_timezone(update: Update, context: PeerContext, member: Member) -> None:
+    await context.services.members.wait_for(member.user_id, AwaitingTimezone())
+    question = member_messages.ask_timezone(context.services.clock.now())
+    await reply(update, question.text, markup(question))
+
+
+async def _ask_checkin_time(update: Update, context: PeerContext, member: Member) -> None:
+    await context.services.members.wait_for(member.user_id, AwaitingCheckinTime())
+    question = member_messages.ask_checkin_time()
+    await reply(update, question.text, markup(question))
 
 
 async def timezone_command(update: Update, context: PeerContext) -> None:
@@ -57,9 +87,7 @@ async def timezone_command(update: Update, context: PeerContext) -> None:
         return
     argument = command_argument(context)
     if argument is None:
-        await context.services.members.expect(member.user_id, Awaiting.TIMEZONE)
-        picker = keyboards.timezone_picker(context.services.clock.now())
-        await reply(update, texts.ASK_TIMEZONE, picker)
+        await _ask_timezone(update, context, member)
         return
     await apply_timezone(update, context, member, argument)
 
@@ -71,141 +99,159 @@ async def checkin_time_command(update: Update, context: PeerContext) -> None:
         return
     argument = command_argument(context)
     if argument is None:
-        await context.services.members.expect(member.user_id, Awaiting.CHECKIN_TIME)
-        await reply(update, texts.ASK_CHECKIN_TIME, keyboards.checkin_time_picker())
+        await _ask_checkin_time(update, context, member)
         return
     await apply_checkin_time(update, context, member, argument)
 
 
 async def apply_timezone(update: Update, context: PeerContext, member: Member, text: str) -> None:
     """A typed city, zone or offset: set it, or offer the near misses or the choices."""
-    if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
+    if pseudonym_first(member):
         await prompt_next_step(update, context, member)  # the zone buttons would not work yet
         return
     answer = await context.services.members.answer_timezone(member.user_id, text)
     found, places = answer.lookup.found, answer.lookup.places
     now = context.services.clock.now()
     if found is Found.ONE:
-        await reply(update, texts.timezone_set(answer.member.timezone, places[0].name, now))
+        zone_set = account_texts.timezone_set(answer.member.timezone, places[0].name, now)
+        await reply(update, zone_set)
         if answer.member.onboarding:
             await prompt_next_step(update, context, answer.member)
-    elif found is Found.SEVERAL:
-        await reply(update, texts.zone_which(text), keyboards.place_choice(places, now))
-    elif found is Found.NEAR:
-        await reply(
-            update, texts.zone_did_you_mean(text, places), keyboards.place_choice(places, now)
-        )
     else:
-        await reply(update, texts.zone_not_found(text), keyboards.timezone_picker(now))
+        answered = member_messages.zone_not_one(found, text, places, now)
+        await reply(update, answered.text, markup(answered))
 
 
 async def apply_checkin_time(
     update: Update, context: PeerContext, member: Member, text: str
 ) -> None:
-    updated = await context.services.members.set_checkin_time(member.user_id, text)
-    if updated is None:
-        if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
-            await prompt_next_step(update, context, member)
-        else:
-            await reply(update, texts.BAD_CHECKIN_TIME)
-        return
-    if member.onboarding:
-        await finish_onboarding(update, context, updated)
-        return
-    await reply(
-        update, texts.CHECKIN_TIME_SET.format(time=updated.checkin_time, zone=updated.timezone)
-    )
+    """A typed check-in time: set it (finishing onboarding), or say how to write one."""
+    answer = await context.services.members.answer_checkin_time(member.user_id, text)
+    if answer.outcome is TimeOutcome.PSEUDONYM_FIRST:
+        await prompt_next_step(update, context, answer.member)
+    elif answer.outcome is TimeOutcome.NOT_A_TIME:
+        await reply(update, account_texts.BAD_CHECKIN_TIME)
+    elif answer.outcome is TimeOutcome.ONBOARDED:
+        await _onboarded(update, context, answer.member, answer.join_invite)
+    else:
+        await reply(update, _checkin_time_set(answer.member))
 
 
-async def finish_onboarding(update: Update, context: PeerContext, member: Member) -> None:
-    await reply(update, texts.onboarding_done(member))
-    if member.pending_invite:
-        await join_by_code(update, context, member, member.pending_invite)
+def _checkin_time_set(member: Member) -> str:
+    return account_texts.CHECKIN_TIME_SET.format(time=member.checkin_time, zone=member.timezone)
 
 
-async def timezone_button(update: Update, context: PeerContext) -> None:
-    """A zone from the picker, or 'I'll type it'."""
-    pressed = await member_press(update, context)
+async def _onboarded(
+    update: Update, context: PeerContext, member: Member, join_invite: str | None
+) -> None:
+    """Onboarding is done: say so, then join the circle whose invite brought them."""
+    await reply(update, member_messages.onboarding_done(member))
+    if join_invite:
+        await join_by_code(update, context, member, join_invite)
+
+
+async def timezone_typed(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingTimezone, text: str
+) -> None:
+    await apply_timezone(update, context, member, text)
+
+
+async def checkin_time_typed(
+    update: Update,
+    context: PeerContext,
+    member: Member,
+    pending: AwaitingCheckinTime,
+    text: str,
+) -> None:
+    await apply_checkin_time(update, context, member, text)
+
+
+async def type_zone_button(update: Update, context: PeerContext) -> None:
+    """ "Another zone: I'll type it"."""
+    pressed = await press(update, context, TypeZone)
     if pressed is None:
         return
-    query, data, member = pressed
-    if member.onboarding and member.awaiting is Awaiting.PSEUDONYM:
+    query, _, member = pressed
+    if pseudonym_first(member):
         await button_expired(query)
         return
-    if data == "tz:type":
-        await context.services.members.expect(member.user_id, Awaiting.TIMEZONE)
-        await query.answer()
-        await close_buttons(query, texts.TYPE_TIMEZONE)
+    await context.services.members.wait_for(member.user_id, AwaitingTimezone())
+    await query.answer()
+    await close_buttons(query, account_texts.TYPE_TIMEZONE)
+
+
+async def pick_zone_button(update: Update, context: PeerContext) -> None:
+    """A zone from the picker, or one of the places a typed name could mean."""
+    pressed = await press(update, context, PickZone)
+    if pressed is None:
         return
-    updated = await context.services.members.set_timezone(
-        member.user_id, data.removeprefix("tz:set:")
-    )
+    query, button, member = pressed
+    if pseudonym_first(member):
+        await button_expired(query)
+        return
+    updated = await context.services.members.set_timezone(member.user_id, button.zone)
     if updated is None:
         await button_expired(query)
         return
     await query.answer()
     now = context.services.clock.now()
-    await close_buttons(query, texts.timezone_set(updated.timezone, None, now))
+    await close_buttons(query, account_texts.timezone_set(updated.timezone, None, now))
     if updated.onboarding:
         await prompt_next_step(update, context, updated)
 
 
 async def checkin_time_button(update: Update, context: PeerContext) -> None:
     """A time from the picker."""
-    pressed = await member_press(update, context)
+    pressed = await press(update, context, PickCheckinTime)
     if pressed is None:
         return
-    query, data, member = pressed
-    updated = await context.services.members.set_checkin_time(
-        member.user_id, data.removeprefix("time:set:")
+    query, button, member = pressed
+    answer = await context.services.members.answer_checkin_time(
+        member.user_id, f"{button.at:%H:%M}"
     )
-    if updated is None:
+    if answer.outcome in (TimeOutcome.PSEUDONYM_FIRST, TimeOutcome.NOT_A_TIME):
         await button_expired(query)
         return
     await query.answer()
-    await close_buttons(
-        query, texts.CHECKIN_TIME_SET.format(time=updated.checkin_time, zone=updated.timezone)
-    )
-    if member.onboarding:
-        await finish_onboarding(update, context, updated)
+    await close_buttons(query, _checkin_time_set(answer.member))
+    if answer.outcome is TimeOutcome.ONBOARDED:
+        await _onboarded(update, context, answer.member, answer.join_invite)
 
 
 async def settings_button(update: Update, context: PeerContext) -> None:
     """The buttons under /settings."""
-    pressed = await member_press(update, context)
+    pressed = await press(update, context, ChangeSetting)
     if pressed is None:
         return
-    query, data, member = pressed
+    query, button, member = pressed
     members = context.services.members
-    action = data.removeprefix("set:")
     if member.onboarding:
         await button_expired(query)
         return
-    if action == "pseudo":
+    setting = button.setting
+    if setting is Setting.NEW_PSEUDONYM:
         member = await members.redraw_pseudonym(member.user_id)
-    elif action == "pause":
+    elif setting is Setting.PAUSE:
         member = await members.pause(member.user_id, None)
-    elif action == "resume":
+    elif setting is Setting.RESUME:
         member = await members.resume(member.user_id)
-    elif action == "weekly":
+    elif setting is Setting.WEEKLY_REFLECTION:
         member = await members.set_weekly_reflection(member.user_id, not member.weekly_reflection)
-    elif action == "tz":
-        await members.expect(member.user_id, Awaiting.TIMEZONE)
+    elif setting is Setting.TIMEZONE:
+        await members.wait_for(member.user_id, AwaitingTimezone())
         await query.answer()
-        picker = keyboards.timezone_picker(context.services.clock.now())
-        await reply(update, texts.ASK_TIMEZONE, picker)
-        return
-    elif action == "time":
-        await members.expect(member.user_id, Awaiting.CHECKIN_TIME)
-        await query.answer()
-        await reply(update, texts.ASK_CHECKIN_TIME, keyboards.checkin_time_picker())
+        question = member_messages.ask_timezone(context.services.clock.now())
+        await reply(update, question.text, markup(question))
         return
     else:
-        await button_expired(query)
+        await members.wait_for(member.user_id, AwaitingCheckinTime())
+        await query.answer()
+        question = member_messages.ask_checkin_time()
+        await reply(update, question.text, markup(question))
         return
     await query.answer()
-    summary = texts.settings_summary(member, context.services.clock.now())
-    await close_buttons(query, texts.SETTINGS_HEADER + summary, keyboards.settings(member))
+    shown = member_messages.settings(member, context.services.clock.now())
+    await close_buttons(query, shown.text, markup(shown))
 
 
 async def pause_command(update: Update, context: PeerContext) -> None:
@@ -216,10 +262,10 @@ async def pause_command(update: Update, context: PeerContext) -> None:
     try:
         days = parse_pause_days(command_argument(context))
     except ValueError:
-        await reply(update, texts.BAD_PAUSE)
+        await reply(update, account_texts.BAD_PAUSE)
         return
     member = await context.services.members.pause(member.user_id, days)
-    await reply(update, texts.paused(member))
+    await reply(update, member_messages.paused(member))
 
 
 async def resume_command(update: Update, context: PeerContext) -> None:
@@ -229,10 +275,10 @@ async def resume_command(update: Update, context: PeerContext) -> None:
         return
     if not member.paused:
         await context.services.members.resume(member.user_id)
-        await reply(update, texts.NOT_PAUSED)
+        await reply(update, account_texts.NOT_PAUSED)
         return
     await context.services.members.resume(member.user_id)
-    await reply(update, texts.RESUMED)
+    await reply(update, account_texts.RESUMED)
 
 
 async def mydata_command(update: Update, context: PeerContext) -> None:
@@ -259,7 +305,8 @@ async def forget_command(update: Update, context: PeerContext) -> None:
     member = await current_member(update, context)
     if member is None:
         return
-    await reply(update, texts.FORGET_CONFIRM, keyboards.forget_confirm())
+    question = member_messages.forget_question()
+    await reply(update, question.text, markup(question))
 
 
 async def forget_button(update: Update, context: PeerContext) -> None:
@@ -267,24 +314,29 @@ async def forget_button(update: Update, context: PeerContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    if query.data == "forget:no":
-        await query.answer()
-        await close_buttons(query, texts.FORGET_CANCELLED)
+    answer = ForgetAnswer.parse(query.data)
+    if answer is None:
+        await button_expired(query)
         return
-    if query.data == "forget:copy":
+    if answer.choice is ForgetChoice.NO:
+        await query.answer()
+        await close_buttons(query, account_texts.FORGET_CANCELLED)
+        return
+    if answer.choice is ForgetChoice.COPY:
         member = await current_member(update, context)
         if member is None:
             return
         await query.answer()
         await close_buttons(query)  # the question comes again below the copy
         await send_export(update, context, member)
-        await reply(update, texts.FORGET_AFTER_COPY, keyboards.forget_confirm(offer_copy=False))
+        again = member_messages.forget_after_copy()
+        await reply(update, again.text, markup(again))
         return
-    if query.data != "forget:yes" or not await context.services.members.forget(query.from_user.id):
+    if not await context.services.members.forget(query.from_user.id):
         await button_expired(query)
         return
     await query.answer()
-    await close_buttons(query, texts.FORGOTTEN)
+    await close_buttons(query, account_texts.FORGOTTEN)
 
 
 async def cancel_command(update: Update, context: PeerContext) -> None:
@@ -294,18 +346,23 @@ async def cancel_command(update: Update, context: PeerContext) -> None:
         return
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
-        await reply(update, texts.NOTHING_TO_CANCEL)
+        await reply(update, common_texts.NOTHING_TO_CANCEL)
         return
     if member.onboarding:
         # Onboarding cannot be skipped; there is always a sensible default to pick.
         await prompt_next_step(update, context, member)
         return
-    if await cancel_goal_step(update, context, member) or await cancel_plan(
-        update, context, member
-    ):
+    if await cancel_goal_step(update, context, member):
         return
-    await context.services.members.expect(member.user_id, None)
-    await reply(update, texts.CANCELLED)
+    members = context.services.members
+    if Pending.kind_of(member.pending or "") == AwaitingPlanPart.kind:
+        # Writing the safety plan: keep nothing new.
+        await context.services.safety.cancel_plan(member.user_id)
+        await members.wait_for(member.user_id, None)
+        await reply(update, safety_texts.PLAN_CANCELLED)
+        return
+    await members.wait_for(member.user_id, None)
+    await reply(update, common_texts.CANCELLED)
 
 
 async def typed_text(update: Update, context: PeerContext) -> bool:
@@ -319,19 +376,13 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
         return False
-    if await typed_goal_text(update, context, member, message.text):
-        return True
-    if member.awaiting is Awaiting.PSEUDONYM:
-        await reply(update, texts.PSEUDONYM_USE_BUTTONS)
-    elif member.awaiting is Awaiting.NOTE:
+    if member.awaiting is Awaiting.NOTE:
         await save_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.SETBACK_NOTE and (member.awaiting_arg or "").isdigit():
         await save_setback_note(update, context, member, message.text)
-    elif member.awaiting is Awaiting.SAFETY_PLAN:
-        await save_plan_part(update, context, member, message.text)
-    elif member.awaiting is Awaiting.TIMEZONE:
-        await apply_timezone(update, context, member, message.text)
     else:
+        # Check-in times come through answers() now; what still reaches here is a stored
+        # value whose argument does not parse ("reply:x"), read as a check-in time as ever.
         await apply_checkin_time(update, context, member, message.text)
     return True
 
@@ -349,8 +400,13 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CommandHandler("mydata", mydata_command, filters=private),
         CommandHandler("forget", forget_command, filters=private),
         CommandHandler("cancel", cancel_command, filters=private),
-        CallbackQueryHandler(timezone_button, pattern=r"^tz:"),
-        CallbackQueryHandler(checkin_time_button, pattern=r"^time:set:"),
-        CallbackQueryHandler(settings_button, pattern=r"^set:"),
-        CallbackQueryHandler(forget_button, pattern=r"^forget:"),
+        CallbackQueryHandler(type_zone_button, pattern=TypeZone.route()),
+        CallbackQueryHandler(pick_zone_button, pattern=PickZone.route()),
+        CallbackQueryHandler(checkin_time_button, pattern=PickCheckinTime.route()),
+        CallbackQueryHandler(settings_button, pattern=ChangeSetting.route()),
+        CallbackQueryHandler(forget_button, pattern=ForgetAnswer.route()),
     ]
+
+
+def answers() -> dict[type[Pending], TextAnswer]:
+    return {AwaitingTimezone: timezone_typed, AwaitingCheckinTime: checkin_time_typed}

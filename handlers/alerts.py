@@ -8,7 +8,6 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
 from bot.alerts.callbacks import AlertAction, AlertButton, ModeratorAnswerPending
 from bot.alerts.messages import closed_alert_text, end_button
 from bot.alerts.service import Taken
@@ -19,6 +18,7 @@ from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety.service import alert_row_message
 from bot.texts import alerts as alert_texts
+from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
 from handlers.answers import TextAnswer
 from handlers.common import (
@@ -179,7 +179,7 @@ async def answer_moderator(
     """The member typed their answer to the moderator."""
     await context.services.members.wait_for(member.user_id, None)
     if not await context.services.alerts.answer_moderator(member.user_id, pending.alert_id, text):
-        await reply(update, texts.BUTTON_EXPIRED)
+        await reply(update, common_texts.BUTTON_EXPIRED)
         return
     await reply(update, alert_texts.ANSWER_SENT)
 

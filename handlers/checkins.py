@@ -30,6 +30,8 @@ from bot.members.service import Awaiting, Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.texts import circles as circle_texts
+from bot.texts import common as common_texts
+from bot.texts import onboarding as onboarding_texts
 from bot.texts import safety as safety_texts
 from handlers.circles import send_relay
 from handlers.combined import show
@@ -50,7 +52,7 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
     if member is None:
         return
     if member.onboarding:
-        await reply(update, texts.CONTINUE_ONBOARDING)
+        await reply(update, onboarding_texts.CONTINUE_ONBOARDING)
         await prompt_next_step(update, context, member)
         return
     today = context.services.checkins.today(member.timezone)
@@ -74,7 +76,7 @@ async def checkin_button(update: Update, context: PeerContext) -> None:
     parts = data.split(":")
     if parts[1:2] == ["crisis"]:
         await query.answer()
-        await reply(update, texts.crisis(context.services.settings.safety.crisis_resources))
+        await reply(update, common_texts.crisis(context.services.settings.safety.crisis_resources))
         return
     if parts[1:] == ["talk"]:
         await query.answer()

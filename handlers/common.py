@@ -1,4 +1,5 @@
-"""Small helpers every handler module uses: replying, finding the member, expired buttons."""
+"""Small helpers every handler module uses: replying, finding the member, expired buttons,
+and the onboarding question that several features ask again."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import texts
 from bot.callbacks import Button
 from bot.context import PeerContext
-from bot.members.service import Member
+from bot.members import messages as member_messages
+from bot.members.service import Member, onboarding_step
 from bot.moderation.audit import Moderator
-from bot.texts import moderation as moderation_texts
+from bot.runtime.delivery import markup
+from bot.texts import common as common_texts
 
 log = logging.getLogger("peercircle.moderation")
 ButtonT = TypeVar("ButtonT", bound=Button)
@@ -49,10 +51,18 @@ async def current_member(update: Update, context: PeerContext) -> Member | None:
     member = await context.services.members.get(user.id)
     if member is None:
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.NOT_A_MEMBER, show_alert=True)
+            await update.callback_query.answer(common_texts.NOT_A_MEMBER, show_alert=True)
         else:
-            await reply(update, texts.NOT_A_MEMBER)
+            await reply(update, common_texts.NOT_A_MEMBER)
     return member
+
+
+async def prompt_next_step(update: Update, context: PeerContext, member: Member) -> None:
+    """Ask the question the member's onboarding is waiting on (after /start, an answer out
+    of order, or /cancel, which onboarding does not take)."""
+    now = context.services.clock.now()
+    question = member_messages.onboarding_question(onboarding_step(member), member, now)
+    await reply(update, question.text, markup(question))
 
 
 async def member_press(
@@ -108,7 +118,7 @@ def plain_answer(html: str) -> str:
 
 async def button_expired(query: CallbackQuery) -> None:
     """Answer a stale or forged button press kindly; nothing changes."""
-    await query.answer(texts.BUTTON_EXPIRED, show_alert=False)
+    await query.answer(common_texts.BUTTON_EXPIRED, show_alert=False)
 
 
 async def close_buttons(
@@ -142,9 +152,12 @@ async def edit_text(
         )
         return
     fields: dict[str, object] = {
-        "chat_id": message.chat.id, "message_id": message.message_id, "text": text,
-        "parse_mode": ParseMode.HTML, "link_preview_options": {"is_disabled": True},
-    }  # fmt: skip
+        "chat_id": message.chat.id,
+        "message_id": message.message_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML,
+        "link_preview_options": {"is_disabled": True},
+    }
     if markup is not None:
         fields["reply_markup"] = markup
     await query.get_bot().do_api_request("edit_message_text", api_kwargs=fields)
@@ -183,7 +196,7 @@ async def moderator_only(update: Update, context: PeerContext) -> Moderator | No
     if await context.services.moderation.is_moderator(user.id):
         return Moderator(user.id, user.first_name)
     log.warning("refused moderator command: user_id=%s", user.id)
-    await reply(update, moderation_texts.FOR_MODERATORS)
+    await reply(update, common_texts.FOR_MODERATORS)
     return None
 
 
@@ -197,6 +210,6 @@ async def moderator_press(
     user = query.from_user
     if not await context.services.moderation.is_moderator(user.id):
         log.warning("refused moderator button: user_id=%s", user.id)
-        await query.answer(moderation_texts.FOR_MODERATORS, show_alert=True)
+        await query.answer(common_texts.FOR_MODERATORS, show_alert=True)
         return None
     return query, query.data, Moderator(user.id, user.first_name)

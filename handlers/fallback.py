@@ -7,8 +7,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import texts
 from bot.context import PeerContext
+from bot.texts import common as common_texts
 from handlers.account import typed_text
 from handlers.alerts import to_open_thread
 from handlers.answers import AnswerTable
@@ -32,17 +32,17 @@ async def free_text(update: Update, context: PeerContext, answers: AnswerTable) 
         and await to_open_thread(update, context, user.id, message.text)
     ):
         return
-    await reply(update, texts.DIDNT_UNDERSTAND)
+    await reply(update, common_texts.DIDNT_UNDERSTAND)
 
 
 async def not_relayable(update: Update, context: PeerContext) -> None:
     """Forwards, photos, stickers, voice and files: never passed on; say so kindly."""
-    await reply(update, texts.MEDIA_NOT_RELAYED)
+    await reply(update, common_texts.MEDIA_NOT_RELAYED)
 
 
 async def unknown_command(update: Update, context: PeerContext) -> None:
     """Say the command is unknown and where the list is."""
-    await reply(update, texts.UNKNOWN_COMMAND)
+    await reply(update, common_texts.UNKNOWN_COMMAND)
 
 
 async def unknown_button(update: Update, context: PeerContext) -> None:

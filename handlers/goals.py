@@ -1,57 +1,84 @@
-"""/newgoal, /goals and /done: setting up goals, answering nudges, and managing goals."""
+"""/newgoal, /goals and /done, one handler per goal button (bot/goals/callbacks.py) and per
+typed goal answer: setting up goals, answering nudges, and managing goals.
+
+Which set-up question follows which is the service's (GoalSetup.next_step); here the
+answers are parsed, the service called and its result or refusal shown.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
-from bot.checkins.service import parse_day_code
+from bot.callbacks import Button, Pending
 from bot.context import PeerContext
-from bot.goals import messages as gm
-from bot.goals.service import (
-    MAX_TITLE,
-    MAX_WHY,
-    Goal,
-    GoalError,
-    GoalKind,
-    GoalSchedule,
-    LimitPeriod,
+from bot.goals import messages as goal_messages
+from bot.goals.callbacks import (
+    GOAL_PENDING,
+    ArchiveGoal,
+    AskArchive,
+    AwaitingGoalCount,
+    AwaitingGoalStep,
+    AwaitingGoalTarget,
+    AwaitingGoalTime,
+    AwaitingGoalTitle,
+    AwaitingGoalWhy,
+    ChangeSchedule,
+    ChooseKind,
+    ChoosePeriod,
+    ChooseSchedule,
+    ChooseTime,
+    ChooseWeekday,
+    ConfirmWeekdays,
+    GiveReason,
+    GoalButton,
+    LogCount,
+    ManageGoal,
+    MarkDone,
+    NotToday,
+    PauseGoal,
+    ResumeGoal,
+    ScheduleChoice,
+    ShowGoals,
+    SkipWhy,
+    SnoozeNudge,
+    StartNewGoal,
+    ToggleWeekday,
+    TypeCount,
 )
-from bot.localtime.hhmm import parse_hhmm
+from bot.goals.rules import (
+    Goal,
+    GoalKind,
+    GoalRefusal,
+    GoalSchedule,
+    GoalSetup,
+    SetupStep,
+    TypeAgain,
+    chosen_days,
+)
 from bot.localtime.zones import zone_of
-from bot.members.service import Awaiting, Member
+from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
-from bot.texts import goals as t
+from bot.texts import common as common_texts
+from bot.texts import goals as goal_texts
+from handlers.answers import TextAnswer
 from handlers.combined import show
 from handlers.common import (
     button_expired,
     close_buttons,
     command_argument,
     current_member,
-    member_press,
     plain_answer,
+    press,
     reply,
 )
 
-GOAL_STATES = frozenset(
-    {Awaiting.GOAL_TITLE, Awaiting.GOAL_STEP, Awaiting.GOAL_TARGET, Awaiting.GOAL_TIME,
-     Awaiting.GOAL_WHY, Awaiting.GOAL_COUNT}
-)  # fmt: skip
-ERROR_TEXTS = {
-    "full": t.GOALS_FULL,
-    "too_old": t.TOO_OLD,
-    "snoozed": t.ALREADY_SNOOZED,
-    "bad_time": t.BAD_TIME,
-    "bad_target": t.BAD_TARGET,
-    "bad_count": t.BAD_COUNT,
-    "no_day": t.PICK_A_DAY,
-}
+GoalButtonT = TypeVar("GoalButtonT", bound=GoalButton)
+ButtonHandler = Callable[[Update, PeerContext], Coroutine[Any, Any, None]]
 
 
 async def _send(update: Update, message: OutgoingMessage) -> None:
@@ -62,7 +89,80 @@ async def _edit(query: CallbackQuery, message: OutgoingMessage) -> None:
     await close_buttons(query, message.text, markup(message))
 
 
+async def _goal_press(
+    update: Update, context: PeerContext, kind: type[GoalButtonT]
+) -> tuple[CallbackQuery, GoalButtonT, Member, Goal] | None:
+    """A press of a button about one of the member's goals, with the goal; None when there
+    is none (a goal not theirs, gone or archived is answered "expired")."""
+    pressed = await press(update, context, kind)
+    if pressed is None:
+        return None
+    query, button, member = pressed
+    goal = await context.services.goals.get(member.user_id, button.goal)
+    if goal is None:
+        await button_expired(query)
+        return None
+    return query, button, member, goal
+
+
+async def _refused(query: CallbackQuery, refusal: GoalRefusal) -> None:
+    """A button that could not do its work: say why in a pop-up; GONE reads "expired"."""
+    text = goal_texts.refused(refusal)
+    if text is None:
+        await button_expired(query)
+    else:
+        await query.answer(plain_answer(text), show_alert=True)
+
+
+async def _shown(query: CallbackQuery, context: PeerContext, message: OutgoingMessage) -> None:
+    """A button did its work: the message it sits on now reads `message` (inside a combined
+    message, only this goal's part)."""
+    await query.answer()
+    await show(query, context, message)
+
+
 # -- setting up a goal ------------------------------------------------------------------------
+
+
+async def _ask_next(
+    context: PeerContext, member: Member, setup: GoalSetup, typed: bool
+) -> OutgoingMessage:
+    """The question after the one `setup` answered, and what the member's next text answers
+    then. After a typed answer, text to a question with buttons gets "use the buttons"; after
+    a pressed one, what the text answers is left as it is."""
+    goal, step = setup.goal, setup.next_step()
+    members = context.services.members
+    if step in (SetupStep.KIND, SetupStep.PERIOD, SetupStep.SCHEDULE) and typed:
+        await members.wait_for(member.user_id, AwaitingGoalStep(goal.id))
+    match step:
+        case SetupStep.KIND:
+            return goal_messages.kind_question(goal)
+        case SetupStep.PERIOD:
+            return goal_messages.period_question(goal)
+        case SetupStep.SCHEDULE:
+            return goal_messages.schedule_question(goal)
+        case SetupStep.TARGET:
+            assert goal.limit_period is not None  # the period was the answer before
+            await members.wait_for(member.user_id, AwaitingGoalTarget(goal.id))
+            return goal_messages.target_question(goal.limit_period)
+        case SetupStep.WHY:
+            await members.wait_for(member.user_id, AwaitingGoalWhy(goal.id))
+            return goal_messages.why_question(goal)
+        case SetupStep.CHANGED:
+            await members.wait_for(member.user_id, None)
+            return OutgoingMessage(goal_texts.schedule_changed(goal, member.timezone))
+        case SetupStep.SET:
+            return OutgoingMessage(goal_texts.goal_created(goal, member.timezone))
+        case _:  # TITLE is never next; TIME follows the schedule buttons (see _ask_time)
+            raise ValueError(f"no question follows {setup.answered} with {step}")
+
+
+async def _ask_time(
+    context: PeerContext, member: Member, goal: Goal, schedule: GoalSchedule
+) -> OutgoingMessage:
+    """The days are chosen: at what time? (tapped, or typed)"""
+    await context.services.members.wait_for(member.user_id, AwaitingGoalTime(goal.id, schedule))
+    return goal_messages.time_question(goal, schedule, member.timezone)
 
 
 async def newgoal_command(update: Update, context: PeerContext) -> None:
@@ -71,160 +171,141 @@ async def newgoal_command(update: Update, context: PeerContext) -> None:
     if member is None:
         return
     if not await context.services.goals.room_for_another(member.user_id):
-        await reply(update, t.GOALS_FULL)
+        await reply(update, goal_texts.GOALS_FULL)
         return
     title = command_argument(context)
     if title is not None:
         await save_title(update, context, member, title)
         return
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_TITLE)
-    await reply(update, t.ASK_TITLE)
+    await context.services.members.wait_for(member.user_id, AwaitingGoalTitle())
+    await reply(update, goal_texts.ASK_TITLE)
 
 
 async def save_title(update: Update, context: PeerContext, member: Member, title: str) -> None:
-    title = title.strip()
-    if not title:
-        await reply(update, t.EMPTY_TITLE)
+    """Start a draft goal with the title typed, then ask what kind of goal it is."""
+    setup = await context.services.goals.start_draft(member.user_id, title)
+    if isinstance(setup, TypeAgain):
+        await reply(update, goal_texts.type_again(setup))
         return
-    if len(title) > MAX_TITLE:
-        await reply(update, t.too_long(len(title), MAX_TITLE))
+    if isinstance(setup, GoalRefusal):
+        await context.services.members.wait_for(member.user_id, None)
+        await reply(update, goal_texts.refused_or_gone(setup))
         return
-    try:
-        goal = await context.services.goals.start_draft(member.user_id, title)
-    except GoalError as error:
-        await context.services.members.expect(member.user_id, None)
-        await reply(update, ERROR_TEXTS[error.reason])
-        return
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_STEP, str(goal.id))
-    await _send(update, gm.kind_question(goal))
+    await _send(update, await _ask_next(context, member, setup, typed=True))
 
 
-async def save_target(update: Update, context: PeerContext, member: Member, text: str) -> None:
-    goal_id = int(member.awaiting_arg or 0)
-    if not text.strip().isdigit():
-        await reply(update, t.BAD_TARGET)
-        return
-    try:
-        goal = await context.services.goals.set_limit_target(
-            member.user_id, goal_id, int(text.strip())
-        )
-    except GoalError as error:
-        await reply(update, ERROR_TEXTS.get(error.reason, t.GOAL_GONE))
-        if error.reason == "gone":
-            await context.services.members.expect(member.user_id, None)
-        return
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_STEP, str(goal.id))
-    await _send(update, gm.schedule_question(goal))
+async def title_typed(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingGoalTitle, text: str
+) -> None:
+    """Take the text as the new goal's title."""
+    await save_title(update, context, member, text)
 
 
-async def save_time(update: Update, context: PeerContext, member: Member, text: str) -> None:
-    goal_text, _, code = (member.awaiting_arg or "").partition(":")
-    schedule = gm.parse_schedule_code(code)
-    if not goal_text.isdigit() or schedule is None:
-        await context.services.members.expect(member.user_id, None)
-        await reply(update, t.GOAL_GONE)
+async def step_typed(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingGoalStep, text: str
+) -> None:
+    """Point to the buttons: this set-up question is not answered by text."""
+    await reply(update, goal_texts.USE_THE_BUTTONS)
+
+
+async def target_typed(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingGoalTarget, text: str
+) -> None:
+    """Set a limit's most per period, then ask when to nudge."""
+    number = text.strip()
+    if not number.isdecimal():
+        await reply(update, goal_texts.BAD_TARGET)
         return
-    message = await _apply_plan(context, member, int(goal_text), schedule, text)
-    await _send(update, message)
+    setup = await context.services.goals.set_limit_target(
+        member.user_id, pending.goal, int(number)
+    )
+    if isinstance(setup, GoalRefusal):
+        await reply(update, goal_texts.refused_or_gone(setup))
+        if setup is GoalRefusal.GONE:
+            await context.services.members.wait_for(member.user_id, None)
+        return
+    await _send(update, await _ask_next(context, member, setup, typed=True))
+
+
+async def time_typed(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingGoalTime, text: str
+) -> None:
+    """Set the nudge time typed, with the schedule chosen before it."""
+    await _send(update, await _apply_plan(context, member, pending.goal, pending.schedule, text))
 
 
 async def _apply_plan(
     context: PeerContext, member: Member, goal_id: int, schedule: GoalSchedule, at: str
 ) -> OutgoingMessage:
     """The schedule and time together; a new goal then asks why, a running one is done."""
-    members = context.services.members
-    try:
-        goal = await context.services.goals.set_plan(member.user_id, goal_id, schedule, at)
-    except GoalError as error:
-        if error.reason == "bad_time":
-            return OutgoingMessage(t.BAD_TIME)
-        await members.expect(member.user_id, None)
-        return OutgoingMessage(t.GOAL_GONE)
-    if goal.draft:
-        await members.expect(member.user_id, Awaiting.GOAL_WHY, str(goal.id))
-        return gm.why_question(goal)
-    await members.expect(member.user_id, None)
-    return OutgoingMessage(t.schedule_changed(goal, member.timezone))
+    setup = await context.services.goals.set_plan(member.user_id, goal_id, schedule, at)
+    if setup is GoalRefusal.BAD_TIME:
+        return OutgoingMessage(goal_texts.BAD_TIME)
+    if isinstance(setup, GoalRefusal):
+        await context.services.members.wait_for(member.user_id, None)
+        return OutgoingMessage(goal_texts.GOAL_GONE)
+    return await _ask_next(context, member, setup, typed=False)
 
 
-async def save_why(update: Update, context: PeerContext, member: Member, why: str) -> None:
-    if len(why.strip()) > MAX_WHY:
-        await reply(update, t.too_long(len(why.strip()), MAX_WHY))
+async def why_typed(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingGoalWhy, why: str
+) -> None:
+    """Keep why the goal matters, and start the goal."""
+    setup = await context.services.goals.set_why(member.user_id, pending.goal, why)
+    if isinstance(setup, TypeAgain):
+        await reply(update, goal_texts.type_again(setup))
         return
-    activated = await _activate(context, member, int(member.awaiting_arg or 0), why)
+    activated = await _activated(context, member, setup)
     if context.crisis is not None:
         # After the crisis answer nothing cheerful: the goal is saved, quietly.
-        await reply(update, t.GOAL_SAVED_QUIETLY)
+        await reply(update, goal_texts.GOAL_SAVED_QUIETLY)
         return
     await _send(update, activated)
 
 
-async def _activate(
-    context: PeerContext, member: Member, goal_id: int, why: str | None
+async def _activated(
+    context: PeerContext, member: Member, setup: GoalSetup | GoalRefusal
 ) -> OutgoingMessage:
-    await context.services.members.expect(member.user_id, None)
-    try:
-        goal = await context.services.goals.set_why(member.user_id, goal_id, why)
-    except GoalError as error:
-        return OutgoingMessage(ERROR_TEXTS.get(error.reason, t.GOAL_GONE))
-    return OutgoingMessage(t.goal_created(goal, member.timezone))
+    """The set-up is over either way: the member's text answers nothing now."""
+    await context.services.members.wait_for(member.user_id, None)
+    if isinstance(setup, GoalRefusal):
+        return OutgoingMessage(goal_texts.refused_or_gone(setup))
+    return await _ask_next(context, member, setup, typed=False)
 
 
-async def save_count(update: Update, context: PeerContext, member: Member, text: str) -> None:
-    goal_text, _, code = (member.awaiting_arg or "").partition(":")
-    day = parse_day_code(code)
-    if not text.strip().isdigit():
-        await reply(update, t.BAD_COUNT)
+async def count_typed(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingGoalCount, text: str
+) -> None:
+    """Log a limit's count typed for the day its nudge asked about."""
+    number = text.strip()
+    if not number.isdecimal():
+        await reply(update, goal_texts.BAD_COUNT)
         return
-    await context.services.members.expect(member.user_id, None)
-    if not goal_text.isdigit() or day is None:
-        await reply(update, t.GOAL_GONE)
+    await context.services.members.wait_for(member.user_id, None)
+    amount = int(number)
+    progress = await context.services.goals.log_count(
+        member.user_id, pending.goal, pending.day, amount
+    )
+    if isinstance(progress, GoalRefusal):
+        await reply(update, goal_texts.refused_or_gone(progress))
         return
-    amount = int(text.strip())
-    try:
-        progress = await context.services.goals.log_count(
-            member.user_id, int(goal_text), day, amount
-        )
-    except GoalError as error:
-        await reply(update, ERROR_TEXTS.get(error.reason, t.GOAL_GONE))
-        return
-    await reply(update, t.count_reply(progress, amount, day))
-
-
-async def typed_goal_text(update: Update, context: PeerContext, member: Member, text: str) -> bool:
-    """Free text answering a goal question; False when the member is not in one."""
-    if member.awaiting not in GOAL_STATES:
-        return False
-    if member.awaiting is Awaiting.GOAL_TITLE:
-        await save_title(update, context, member, text)
-    elif not (member.awaiting_arg or "").partition(":")[0].isdigit():
-        await context.services.members.expect(member.user_id, None)
-        await reply(update, t.GOAL_GONE)
-    elif member.awaiting is Awaiting.GOAL_TARGET:
-        await save_target(update, context, member, text)
-    elif member.awaiting is Awaiting.GOAL_TIME:
-        await save_time(update, context, member, text)
-    elif member.awaiting is Awaiting.GOAL_WHY:
-        await save_why(update, context, member, text)
-    elif member.awaiting is Awaiting.GOAL_COUNT:
-        await save_count(update, context, member, text)
-    else:
-        await reply(update, t.USE_THE_BUTTONS)
-    return True
+    await reply(update, goal_texts.count_reply(progress, amount, pending.day))
 
 
 async def cancel_goal_step(update: Update, context: PeerContext, member: Member) -> bool:
-    """/cancel during a goal question: a goal being set up is dropped, nothing else changes."""
-    if member.awaiting not in GOAL_STATES:
+    """/cancel during a goal question: a goal being set up is dropped, nothing else changes.
+    False when the member is not answering a goal question."""
+    kind = Pending.kind_of(member.pending or "")
+    if kind not in {pending.kind for pending in GOAL_PENDING}:
         return False
-    await context.services.members.expect(member.user_id, None)
+    await context.services.members.wait_for(member.user_id, None)
     dropped = await context.services.goals.discard_drafts(member.user_id)
-    if dropped or member.awaiting is Awaiting.GOAL_TITLE:
-        await reply(update, t.GOAL_NOT_SAVED)
-    elif member.awaiting is Awaiting.GOAL_COUNT:
-        await reply(update, texts.CANCELLED)
+    if dropped or kind == AwaitingGoalTitle.kind:
+        await reply(update, goal_texts.GOAL_NOT_SAVED)
+    elif kind == AwaitingGoalCount.kind:
+        await reply(update, common_texts.CANCELLED)
     else:
-        await reply(update, t.EDIT_CANCELLED)
+        await reply(update, goal_texts.EDIT_CANCELLED)
     return True
 
 
@@ -238,7 +319,8 @@ async def goals_command(update: Update, context: PeerContext) -> None:
         return
     goals = context.services.goals
     progresses = await goals.open_goals(member.user_id)
-    await _send(update, gm.overview(progresses, await goals.room_for_another(member.user_id)))
+    room = await goals.room_for_another(member.user_id)
+    await _send(update, goal_messages.overview(progresses, room))
 
 
 async def done_command(update: Update, context: PeerContext) -> None:
@@ -252,300 +334,381 @@ async def done_command(update: Update, context: PeerContext) -> None:
     if argument is None:
         progresses = await goals.open_goals(member.user_id)
         if not progresses:
-            await reply(update, t.NO_GOALS)
+            await reply(update, goal_texts.NO_GOALS)
             return
-        await _send(update, gm.done_choices([p.goal for p in progresses], today))
+        await _send(update, goal_messages.done_choices([p.goal for p in progresses], today))
         return
     number = argument.lstrip("#")
-    goal = await goals.by_number(member.user_id, int(number)) if number.isdigit() else None
+    goal = await goals.by_number(member.user_id, int(number)) if number.isdecimal() else None
     if goal is None:
-        await reply(update, t.no_goal_number(argument))
+        await reply(update, goal_texts.no_goal_number(argument))
         return
     if goal.kind is GoalKind.LIMIT:
-        await _send(update, gm.ask_now(goal, today))
+        await _send(update, goal_messages.ask_now(goal, today))
         return
     progress = await goals.mark_done(member.user_id, goal.id, today)
-    await reply(update, t.done_reply(progress))
+    if isinstance(progress, GoalRefusal):
+        await reply(update, goal_texts.refused_or_gone(progress))
+        return
+    await reply(update, goal_texts.done_reply(progress))
 
 
-# -- buttons ----------------------------------------------------------------------------------
+# -- buttons: setting up ----------------------------------------------------------------------
 
 
-async def goal_button(update: Update, context: PeerContext) -> None:
-    """Every goal button: setting up, answering nudges, managing."""
-    pressed = await member_press(update, context)
+async def new_goal_pressed(update: Update, context: PeerContext) -> None:
+    """Start setting up another goal, if there is room for one."""
+    pressed = await press(update, context, StartNewGoal)
     if pressed is None:
         return
-    query, data, member = pressed
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "new":
-        await query.answer()
-        await newgoal_from_button(update, context, member)
-        return
-    if action == "l":
-        goals = context.services.goals
-        progresses = await goals.open_goals(member.user_id)
-        await query.answer()
-        await _edit(query, gm.overview(progresses, await goals.room_for_another(member.user_id)))
-        return
-    if len(parts) < 3 or not parts[2].isdigit():
-        await button_expired(query)
-        return
-    goal = await context.services.goals.get(member.user_id, int(parts[2]))
-    handler = _ACTIONS.get(action)
-    if goal is None or handler is None:
-        await button_expired(query)
-        return
-    try:
-        message = await handler(context, member, goal, parts[3:])
-    except GoalError as error:
-        text = ERROR_TEXTS.get(error.reason)
-        if text is None:
-            await button_expired(query)
-        else:
-            await query.answer(plain_answer(text), show_alert=True)
-        return
+    query, _, member = pressed
     await query.answer()
-    await show(query, context, message)  # in a combined message, only this goal's part
-
-
-async def newgoal_from_button(update: Update, context: PeerContext, member: Member) -> None:
     if not await context.services.goals.room_for_another(member.user_id):
-        await reply(update, t.GOALS_FULL)
+        await reply(update, goal_texts.GOALS_FULL)
         return
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_TITLE)
-    await reply(update, t.ASK_TITLE)
+    await context.services.members.wait_for(member.user_id, AwaitingGoalTitle())
+    await reply(update, goal_texts.ASK_TITLE)
 
 
-# One button action: (context, member, goal, the data after the goal id) -> the new message.
-Action = Callable[[PeerContext, Member, Goal, list[str]], Awaitable[OutgoingMessage]]
+async def show_goals_pressed(update: Update, context: PeerContext) -> None:
+    """Show the list of goals again, in place."""
+    pressed = await press(update, context, ShowGoals)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    goals = context.services.goals
+    progresses = await goals.open_goals(member.user_id)
+    room = await goals.room_for_another(member.user_id)
+    await query.answer()
+    await _edit(query, goal_messages.overview(progresses, room))
 
 
-def _day(rest: list[str]) -> date:
-    day = parse_day_code(rest[0]) if rest else None
-    if day is None:
-        raise GoalError("gone")
-    return day
+async def kind_chosen(update: Update, context: PeerContext) -> None:
+    """Make a new goal a habit or a limit, then ask the next question."""
+    pressed = await _goal_press(update, context, ChooseKind)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    setup = await context.services.goals.set_kind(member.user_id, goal.id, button.kind)
+    if isinstance(setup, GoalRefusal):
+        await _refused(query, setup)
+        return
+    await _shown(query, context, await _ask_next(context, member, setup, typed=False))
 
 
-async def _kind(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    if rest == ["habit"]:
-        goal = await context.services.goals.set_kind(member.user_id, goal.id, GoalKind.HABIT)
-        return gm.schedule_question(goal)
-    if rest == ["limit"]:
-        goal = await context.services.goals.set_kind(member.user_id, goal.id, GoalKind.LIMIT)
-        return gm.period_question(goal)
-    raise GoalError("gone")
+async def period_chosen(update: Update, context: PeerContext) -> None:
+    """Count a limit per day or per week, then ask for its most."""
+    pressed = await _goal_press(update, context, ChoosePeriod)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    setup = await context.services.goals.set_limit_period(member.user_id, goal.id, button.period)
+    if isinstance(setup, GoalRefusal):
+        await _refused(query, setup)
+        return
+    await _shown(query, context, await _ask_next(context, member, setup, typed=False))
 
 
-async def _period(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    if rest not in (["day"], ["week"]):
-        raise GoalError("gone")
-    period = LimitPeriod(rest[0])
-    goal = await context.services.goals.set_limit_period(member.user_id, goal.id, period)
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_TARGET, str(goal.id))
-    return OutgoingMessage(t.ask_target(period))
+async def schedule_chosen(update: Update, context: PeerContext) -> None:
+    """Go on from "when should I ask?": the time, or first the days."""
+    pressed = await _goal_press(update, context, ChooseSchedule)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    await context.services.members.wait_for(member.user_id, AwaitingGoalStep(goal.id))
+    if button.choice is ScheduleChoice.DAILY:
+        message = await _ask_time(context, member, goal, GoalSchedule.daily())
+    elif button.choice is ScheduleChoice.DAYS:
+        message = goal_messages.days_picker(goal, 0)
+    else:
+        message = goal_messages.weekday_picker(goal)
+    await _shown(query, context, message)
 
 
-async def _schedule(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_STEP, str(goal.id))
-    if rest == ["daily"]:
-        return await _ask_time(context, member, goal, GoalSchedule.daily())
-    if rest == ["days"]:
-        return gm.days_picker(goal, 0)
-    if rest == ["weekly"]:
-        return gm.weekday_picker(goal)
-    raise GoalError("gone")
+async def weekday_toggled(update: Update, context: PeerContext) -> None:
+    """Tick or untick a day in the weekday picker."""
+    pressed = await _goal_press(update, context, ToggleWeekday)
+    if pressed is None:
+        return
+    query, button, _, goal = pressed
+    if not 0 <= button.mask < 128:
+        await button_expired(query)
+        return
+    await _shown(query, context, goal_messages.days_picker(goal, button.mask))
 
 
-async def _ask_time(
-    context: PeerContext, member: Member, goal: Goal, schedule: GoalSchedule
-) -> OutgoingMessage:
-    code = gm.schedule_code(schedule)
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_TIME, f"{goal.id}:{code}")
-    return gm.time_question(goal, schedule, member.timezone)
+async def weekdays_confirmed(update: Update, context: PeerContext) -> None:
+    """Take the weekdays ticked, then ask the time."""
+    pressed = await _goal_press(update, context, ConfirmWeekdays)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    schedule = chosen_days(button.mask)
+    if isinstance(schedule, GoalRefusal):
+        await _refused(query, schedule)
+        return
+    await _shown(query, context, await _ask_time(context, member, goal, schedule))
 
 
-async def _toggle_day(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    if len(rest) != 1 or not rest[0].isdigit() or not 0 <= int(rest[0]) < 128:
-        raise GoalError("gone")
-    return gm.days_picker(goal, int(rest[0]))
-
-
-async def _days_chosen(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    schedule = gm.parse_schedule_code("m" + rest[0]) if len(rest) == 1 else None
-    if rest == ["0"]:
-        raise GoalError("no_day")
+async def weekday_chosen(update: Update, context: PeerContext) -> None:
+    """Take the day of a once-a-week goal, then ask the time."""
+    pressed = await _goal_press(update, context, ChooseWeekday)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    schedule = GoalSchedule.once_a_week(button.weekday)
     if schedule is None:
-        raise GoalError("gone")
-    return await _ask_time(context, member, goal, schedule)
+        await button_expired(query)
+        return
+    await _shown(query, context, await _ask_time(context, member, goal, schedule))
 
 
-async def _weekday(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    schedule = gm.parse_schedule_code("w" + rest[0]) if len(rest) == 1 else None
-    if schedule is None:
-        raise GoalError("gone")
-    return await _ask_time(context, member, goal, schedule)
+async def time_chosen(update: Update, context: PeerContext) -> None:
+    """Set the schedule and the time tapped; a new goal then asks why."""
+    pressed = await _goal_press(update, context, ChooseTime)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    at = f"{button.at:%H:%M}"
+    await _shown(query, context, await _apply_plan(context, member, goal.id, button.schedule, at))
 
 
-async def _time(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    schedule = gm.parse_schedule_code(rest[0]) if len(rest) == 2 else None
-    if schedule is None or len(rest[1]) != 4:
-        raise GoalError("gone")
-    at = f"{rest[1][:2]}:{rest[1][2:]}"
-    if parse_hhmm(at) is None:
-        raise GoalError("gone")
-    return await _apply_plan(context, member, goal.id, schedule, at)
-
-
-async def _skip_why(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
+async def why_skipped(update: Update, context: PeerContext) -> None:
+    """Start the new goal without a "why"."""
+    pressed = await _goal_press(update, context, SkipWhy)
+    if pressed is None:
+        return
+    query, _, member, goal = pressed
     if not goal.draft:
-        raise GoalError("gone")
-    return await _activate(context, member, goal.id, None)
+        await button_expired(query)
+        return
+    setup = await context.services.goals.set_why(member.user_id, goal.id, None)
+    assert not isinstance(setup, TypeAgain)  # no words, none too many
+    await _shown(query, context, await _activated(context, member, setup))
 
 
-async def _done(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    progress = await context.services.goals.mark_done(member.user_id, goal.id, _day(rest))
-    return OutgoingMessage(t.done_reply(progress))
+# -- buttons: answering a nudge ---------------------------------------------------------------
 
 
-async def _not_today(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    day = _day(rest)
-    await context.services.goals.not_today(member.user_id, goal.id, day)
-    return gm.reasons(goal, day)
+async def done_pressed(update: Update, context: PeerContext) -> None:
+    """Mark a habit done for the day asked about."""
+    pressed = await _goal_press(update, context, MarkDone)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    progress = await context.services.goals.mark_done(member.user_id, goal.id, button.day)
+    if isinstance(progress, GoalRefusal):
+        await _refused(query, progress)
+        return
+    await _shown(query, context, OutgoingMessage(goal_texts.done_reply(progress)))
 
 
-async def _reason(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    reason = rest[1] if len(rest) == 2 else None
-    if reason is None:
-        raise GoalError("gone")
-    given = None if reason == "-" else reason
-    await context.services.goals.not_today(member.user_id, goal.id, _day(rest), given)
-    return OutgoingMessage(t.NO_REASON if given is None else t.REASON_NOTED)
+async def not_today_pressed(update: Update, context: PeerContext) -> None:
+    """Mark a habit not done for the day, then offer the reasons."""
+    pressed = await _goal_press(update, context, NotToday)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    answered = await context.services.goals.not_today(member.user_id, goal.id, button.day)
+    if isinstance(answered, GoalRefusal):
+        await _refused(query, answered)
+        return
+    await _shown(query, context, goal_messages.reasons(goal, button.day))
 
 
-async def _snooze(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    day = _day(rest)
-    when = await context.services.goals.snooze(member.user_id, goal.id, day)
-    local = when.astimezone(zone_of(member.timezone)).strftime("%H:%M")
-    text = t.snoozed_until(t.nudge(goal, day, snoozed=False), local)
-    return OutgoingMessage(text, gm.answer_buttons_after_snooze(goal, day))
-
-
-async def _count(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    if len(rest) != 2 or not rest[1].isdigit():
-        raise GoalError("gone")
-    day, amount = _day(rest), int(rest[1])
-    progress = await context.services.goals.log_count(member.user_id, goal.id, day, amount)
-    return OutgoingMessage(t.count_reply(progress, amount, day))
-
-
-async def _type_count(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    day = _day(rest)
-    if not context.services.goals.answerable(member.timezone, day):
-        raise GoalError("too_old")
-    await context.services.members.expect(
-        member.user_id, Awaiting.GOAL_COUNT, f"{goal.id}:{rest[0]}"
+async def reason_given(update: Update, context: PeerContext) -> None:
+    """Keep what got in the way (or that the member would rather not say)."""
+    pressed = await _goal_press(update, context, GiveReason)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    answered = await context.services.goals.not_today(
+        member.user_id, goal.id, button.day, button.given
     )
-    return OutgoingMessage(f"{t.nudge(goal, day, snoozed=False)}\n\n{t.ASK_COUNT}")
+    if isinstance(answered, GoalRefusal):
+        await _refused(query, answered)
+        return
+    text = goal_texts.NO_REASON if button.given is None else goal_texts.REASON_NOTED
+    await _shown(query, context, OutgoingMessage(text))
 
 
-async def _manage(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
+async def snooze_pressed(update: Update, context: PeerContext) -> None:
+    """Ask about the goal again in an hour, once."""
+    pressed = await _goal_press(update, context, SnoozeNudge)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    when = await context.services.goals.snooze(member.user_id, goal.id, button.day)
+    if isinstance(when, GoalRefusal):
+        await _refused(query, when)
+        return
+    local = when.astimezone(zone_of(member.timezone)).strftime("%H:%M")
+    await _shown(query, context, goal_messages.snoozed(goal, button.day, local))
+
+
+async def count_pressed(update: Update, context: PeerContext) -> None:
+    """Log a limit's count tapped for the day asked about."""
+    pressed = await _goal_press(update, context, LogCount)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    if button.amount < 0:
+        await button_expired(query)
+        return
+    progress = await context.services.goals.log_count(
+        member.user_id, goal.id, button.day, button.amount
+    )
+    if isinstance(progress, GoalRefusal):
+        await _refused(query, progress)
+        return
+    text = goal_texts.count_reply(progress, button.amount, button.day)
+    await _shown(query, context, OutgoingMessage(text))
+
+
+async def type_count_pressed(update: Update, context: PeerContext) -> None:
+    """Ask for a count of 10 or more to be typed."""
+    pressed = await _goal_press(update, context, TypeCount)
+    if pressed is None:
+        return
+    query, button, member, goal = pressed
+    if not context.services.goals.answerable(member.timezone, button.day):
+        await _refused(query, GoalRefusal.TOO_OLD)
+        return
+    await context.services.members.wait_for(member.user_id, AwaitingGoalCount(goal.id, button.day))
+    await _shown(query, context, goal_messages.count_question(goal, button.day))
+
+
+# -- buttons: managing ------------------------------------------------------------------------
+
+
+async def manage_pressed(update: Update, context: PeerContext) -> None:
+    """Show one goal's progress with its buttons."""
+    pressed = await _goal_press(update, context, ManageGoal)
+    if pressed is None:
+        return
+    query, _, member, goal = pressed
     if goal.draft:
-        raise GoalError("gone")
-    return gm.manage(await context.services.goals.progress(member.user_id, goal.id))
+        await button_expired(query)
+        return
+    progress = await context.services.goals.progress(member.user_id, goal.id)
+    if isinstance(progress, GoalRefusal):
+        await _refused(query, progress)
+        return
+    await _shown(query, context, goal_messages.manage(progress))
 
 
-async def _change_schedule(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
+async def change_schedule_pressed(update: Update, context: PeerContext) -> None:
+    """Choose a running goal's schedule and time again."""
+    pressed = await _goal_press(update, context, ChangeSchedule)
+    if pressed is None:
+        return
+    query, _, member, goal = pressed
     if goal.draft:
-        raise GoalError("gone")
-    await context.services.members.expect(member.user_id, Awaiting.GOAL_STEP, str(goal.id))
-    return gm.schedule_question(goal)
+        await button_expired(query)
+        return
+    await context.services.members.wait_for(member.user_id, AwaitingGoalStep(goal.id))
+    await _shown(query, context, goal_messages.schedule_question(goal))
 
 
-async def _pause(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    return await _set_paused(context, member, goal, paused=True)
+async def pause_pressed(update: Update, context: PeerContext) -> None:
+    """Stop nudging about this goal until it is resumed."""
+    await _set_paused(update, context, PauseGoal)
 
 
-async def _resume(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    return await _set_paused(context, member, goal, paused=False)
+async def resume_pressed(update: Update, context: PeerContext) -> None:
+    """Nudge about a paused goal again."""
+    await _set_paused(update, context, ResumeGoal)
 
 
 async def _set_paused(
-    context: PeerContext, member: Member, goal: Goal, paused: bool
-) -> OutgoingMessage:
+    update: Update, context: PeerContext, kind: type[PauseGoal] | type[ResumeGoal]
+) -> None:
+    pressed = await _goal_press(update, context, kind)
+    if pressed is None:
+        return
+    query, _, member, goal = pressed
     goals = context.services.goals
-    change = goals.pause if paused else goals.resume
-    goal = await change(member.user_id, goal.id)
-    return gm.manage(await goals.progress(member.user_id, goal.id))
+    change = goals.pause if kind is PauseGoal else goals.resume
+    changed = await change(member.user_id, goal.id)
+    progress = (
+        changed
+        if isinstance(changed, GoalRefusal)
+        else await goals.progress(member.user_id, changed.id)
+    )
+    if isinstance(progress, GoalRefusal):
+        await _refused(query, progress)
+        return
+    await _shown(query, context, goal_messages.manage(progress))
 
 
-async def _archive_ask(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
+async def archive_asked(update: Update, context: PeerContext) -> None:
+    """Ask before archiving a goal."""
+    pressed = await _goal_press(update, context, AskArchive)
+    if pressed is None:
+        return
+    query, _, _, goal = pressed
     if goal.draft:
-        raise GoalError("gone")
-    return gm.archive_confirm(goal)
+        await button_expired(query)
+        return
+    await _shown(query, context, goal_messages.archive_confirm(goal))
 
 
-async def _archive(
-    context: PeerContext, member: Member, goal: Goal, rest: list[str]
-) -> OutgoingMessage:
-    goal = await context.services.goals.archive(member.user_id, goal.id)
-    return OutgoingMessage(t.archived(goal))
-
-
-_ACTIONS: dict[str, Action] = {
-    "k": _kind, "p": _period, "s": _schedule, "wd": _toggle_day, "wk": _days_chosen,
-    "o": _weekday, "t": _time, "y": _skip_why,
-    "d": _done, "n": _not_today, "r": _reason, "z": _snooze, "c": _count, "ct": _type_count,
-    "m": _manage, "e": _change_schedule, "pa": _pause, "re": _resume, "ar": _archive_ask,
-    "ax": _archive,
-}  # fmt: skip
+async def archive_confirmed(update: Update, context: PeerContext) -> None:
+    """Archive the goal: no more nudges; its history stays."""
+    pressed = await _goal_press(update, context, ArchiveGoal)
+    if pressed is None:
+        return
+    query, _, member, goal = pressed
+    archived = await context.services.goals.archive(member.user_id, goal.id)
+    if isinstance(archived, GoalRefusal):
+        await _refused(query, archived)
+        return
+    await _shown(query, context, OutgoingMessage(goal_texts.archived(archived)))
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     private = filters.ChatType.PRIVATE
+    buttons: dict[type[Button], ButtonHandler] = {
+        StartNewGoal: new_goal_pressed,
+        ShowGoals: show_goals_pressed,
+        ChooseKind: kind_chosen,
+        ChoosePeriod: period_chosen,
+        ChooseSchedule: schedule_chosen,
+        ToggleWeekday: weekday_toggled,
+        ConfirmWeekdays: weekdays_confirmed,
+        ChooseWeekday: weekday_chosen,
+        ChooseTime: time_chosen,
+        SkipWhy: why_skipped,
+        MarkDone: done_pressed,
+        NotToday: not_today_pressed,
+        GiveReason: reason_given,
+        SnoozeNudge: snooze_pressed,
+        LogCount: count_pressed,
+        TypeCount: type_count_pressed,
+        ManageGoal: manage_pressed,
+        ChangeSchedule: change_schedule_pressed,
+        PauseGoal: pause_pressed,
+        ResumeGoal: resume_pressed,
+        AskArchive: archive_asked,
+        ArchiveGoal: archive_confirmed,
+    }
     return [
         CommandHandler("newgoal", newgoal_command, filters=private),
         CommandHandler("goals", goals_command, filters=private),
         CommandHandler("done", done_command, filters=private),
-        CallbackQueryHandler(goal_button, pattern=r"^gl:"),
+        *(
+            CallbackQueryHandler(handler, pattern=button.route())
+            for button, handler in buttons.items()
+        ),
     ]
+
+
+def answers() -> dict[type[Pending], TextAnswer]:
+    return {
+        AwaitingGoalTitle: title_typed,
+        AwaitingGoalStep: step_typed,
+        AwaitingGoalTarget: target_typed,
+        AwaitingGoalTime: time_typed,
+        AwaitingGoalWhy: why_typed,
+        AwaitingGoalCount: count_typed,
+    }

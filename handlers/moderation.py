@@ -22,6 +22,7 @@ from bot.moderation.rules import Outcome, parse_duration, split_pseudonym
 from bot.moderation.service import Found, Target
 from bot.runtime.delivery import markup
 from bot.stats.service import chart_series
+from bot.texts import commands as command_texts
 from bot.texts import moderation as moderation_texts
 from bot.texts import stats as stats_texts
 from handlers.common import (
@@ -88,7 +89,7 @@ async def demote_command(update: Update, context: PeerContext) -> None:
 async def modhelp_command(update: Update, context: PeerContext) -> None:
     """List the moderator commands."""
     if await moderator_only(update, context):
-        await reply(update, moderation_texts.MODHELP)
+        await reply(update, command_texts.MODHELP)
 
 
 async def circlesize_command(update: Update, context: PeerContext) -> None:

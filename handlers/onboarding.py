@@ -8,13 +8,25 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
-from bot import texts
+from bot.callbacks import Pending
 from bot.context import PeerContext
-from bot.members.service import Awaiting, Member, valid_invite_code
+from bot.members import messages as member_messages
+from bot.members.callbacks import (
+    Agree,
+    AwaitingPseudonym,
+    KeepPseudonym,
+    NotNow,
+    RedrawPseudonym,
+)
+from bot.members.rules import valid_invite_code
+from bot.members.service import Member
 from bot.moderation.menus import refresh_menu
-from handlers import keyboards
+from bot.runtime.delivery import markup
+from bot.texts import onboarding as onboarding_texts
+from handlers.answers import TextAnswer
 from handlers.circles import join_by_code
 from handlers.common import button_expired, close_buttons, command_argument, reply
+from handlers.common import prompt_next_step as prompt_next_step  # handlers.checkins uses it
 
 
 async def start(update: Update, context: PeerContext) -> None:
@@ -30,89 +42,108 @@ async def start(update: Update, context: PeerContext) -> None:
         # Nothing is stored yet: the invite code rides on the "I agree" button.
         code = valid_invite_code(command_argument(context))
         crisis_resources = context.services.settings.safety.crisis_resources
-        await reply(update, texts.welcome(crisis_resources), keyboards.consent(code))
+        notice = member_messages.welcome(crisis_resources, code)
+        await reply(update, notice.text, markup(notice))
         return
     if member.blocked:  # they had blocked the bot; /start means they want messages again
         member = await context.services.members.reactivate(member.user_id)
     if member.onboarding:
-        await reply(update, texts.CONTINUE_ONBOARDING)
+        await reply(update, onboarding_texts.CONTINUE_ONBOARDING)
         await prompt_next_step(update, context, member)
         return
     code = valid_invite_code(command_argument(context))
     if code is not None:  # an invite link opened by an existing member
         await join_by_code(update, context, member, code)
         return
-    now = context.services.clock.now()
-    await reply(update, texts.welcome_back(member, now), keyboards.settings(member))
+    back = member_messages.welcome_back(member, context.services.clock.now())
+    await reply(update, back.text, markup(back))
 
 
-async def prompt_next_step(update: Update, context: PeerContext, member: Member) -> None:
-    """Ask the question the member's onboarding is waiting on."""
-    if member.awaiting is Awaiting.PSEUDONYM:
-        await reply(
-            update,
-            texts.pseudonym_offer(member.pseudonym),
-            keyboards.pseudonym_choice(member.pseudonym),
-        )
-    elif member.awaiting is Awaiting.TIMEZONE:
-        picker = keyboards.timezone_picker(context.services.clock.now())
-        await reply(update, texts.ASK_TIMEZONE, picker)
-    else:
-        await reply(update, texts.ASK_CHECKIN_TIME, keyboards.checkin_time_picker())
+async def not_now_button(update: Update, context: PeerContext) -> None:
+    """ "Not now": leave without storing anything."""
+    query = update.callback_query
+    if query is None:
+        return
+    if NotNow.parse(query.data) is None:
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(query)
+    await reply(update, onboarding_texts.NOT_NOW)
 
 
 async def consent_button(update: Update, context: PeerContext) -> None:
-    """Record consent ("I agree") or leave without storing anything ("Not now")."""
+    """ "I agree": record consent and start onboarding."""
     query = update.callback_query
-    if query is None or query.data is None:
+    if query is None:
         return
-    _, action, *rest = query.data.split(":", 2)
-    if action == "later":
-        await query.answer()
-        await close_buttons(query)
-        await reply(update, texts.NOT_NOW)
-        return
-    if action != "agree":
+    agreed = Agree.parse(query.data)
+    if agreed is None:
         await button_expired(query)
         return
     members = context.services.members
-    member, is_new = await members.agree(query.from_user.id, rest[0] if rest else None)
+    member, is_new = await members.agree(query.from_user.id, agreed.invite)
     await query.answer()
     if not is_new:
         await close_buttons(query)
-        now = context.services.clock.now()
-        await reply(update, texts.welcome_back(member, now), keyboards.settings(member))
+        back = member_messages.welcome_back(member, context.services.clock.now())
+        await reply(update, back.text, markup(back))
         return
-    notice = texts.welcome(context.services.settings.safety.crisis_resources)
-    await close_buttons(query, notice + texts.agreed_stamp(member.consent_at, member.timezone))
+    notice = onboarding_texts.welcome(context.services.settings.safety.crisis_resources)
+    stamp = onboarding_texts.agreed_stamp(member.consent_at, member.timezone)
+    await close_buttons(query, notice + stamp)
     await prompt_next_step(update, context, member)
 
 
-async def pseudonym_button(update: Update, context: PeerContext) -> None:
-    """Keep the offered pseudonym, or draw another."""
+async def _pseudonym_step(update: Update, context: PeerContext) -> Member | None:
+    """The member whose onboarding waits on the pseudonym; None (answered "expired") when
+    that step is past or was never theirs."""
     query = update.callback_query
     if query is None or query.data is None:
-        return
-    members = context.services.members
-    member = await members.get(query.from_user.id)
-    if member is None or member.awaiting is not Awaiting.PSEUDONYM:
+        return None
+    member = await context.services.members.get(query.from_user.id)
+    if member is None or AwaitingPseudonym.parse(member.pending) is None:
         await button_expired(query)
+        return None
+    return member
+
+
+async def redraw_button(update: Update, context: PeerContext) -> None:
+    """Draw another pseudonym."""
+    query = update.callback_query
+    member = await _pseudonym_step(update, context)
+    if query is None or member is None:
         return
-    if query.data == "onb:redraw":
-        member = await members.redraw_pseudonym(member.user_id)
-        await query.answer()
-        await close_buttons(
-            query,
-            texts.pseudonym_redrawn(member.pseudonym),
-            keyboards.pseudonym_choice(member.pseudonym),
-        )
+    member = await context.services.members.redraw_pseudonym(member.user_id)
+    await query.answer()
+    redrawn = member_messages.pseudonym_redrawn(member.pseudonym)
+    await close_buttons(query, redrawn.text, markup(redrawn))
+
+
+async def keep_button(update: Update, context: PeerContext) -> None:
+    """Keep the offered pseudonym; the time zone comes next."""
+    query = update.callback_query
+    member = await _pseudonym_step(update, context)
+    if query is None or member is None:
         return
-    kept = await members.keep_pseudonym(member.user_id)
+    kept = await context.services.members.keep_pseudonym(member.user_id)
     await query.answer()
     if kept is None:
         return
-    await close_buttons(query, texts.PSEUDONYM_CHANGED.format(pseudonym=kept.pseudonym))
+    changed = onboarding_texts.PSEUDONYM_CHANGED.format(pseudonym=kept.pseudonym)
+    await close_buttons(query, changed)
     await prompt_next_step(update, context, kept)
+
+
+async def pseudonym_typed(
+    update: Update,
+    context: PeerContext,
+    member: Member,
+    pending: AwaitingPseudonym,
+    text: str,
+) -> None:
+    """Text while the pseudonym is offered: it is chosen with the buttons."""
+    await reply(update, onboarding_texts.PSEUDONYM_USE_BUTTONS)
 
 
 async def notice_changed(update: Update, context: PeerContext) -> None:
@@ -123,7 +154,9 @@ async def notice_changed(update: Update, context: PeerContext) -> None:
         return
     checked.add(user.id)
     if await context.services.members.notice_changed(user.id):
-        await context.bot.send_message(chat.id, texts.NOTICE_CHANGED, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            chat.id, onboarding_texts.NOTICE_CHANGED, parse_mode=ParseMode.HTML
+        )
 
 
 def notice_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
@@ -135,6 +168,12 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("start", start, filters=private),
-        CallbackQueryHandler(consent_button, pattern=r"^onb:(agree|later)"),
-        CallbackQueryHandler(pseudonym_button, pattern=r"^onb:(keep|redraw)$"),
+        CallbackQueryHandler(consent_button, pattern=Agree.route()),
+        CallbackQueryHandler(not_now_button, pattern=NotNow.route()),
+        CallbackQueryHandler(keep_button, pattern=KeepPseudonym.route()),
+        CallbackQueryHandler(redraw_button, pattern=RedrawPseudonym.route()),
     ]
+
+
+def answers() -> dict[type[Pending], TextAnswer]:
+    return {AwaitingPseudonym: pseudonym_typed}

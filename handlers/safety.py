@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -19,30 +18,50 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callbacks import Pending
 from bot.context import PeerContext
-from bot.members.service import Awaiting, Member
-from bot.safety.places import Place, place_of
-from bot.safety.screen import Verdict
-from bot.safety.service import MAX_PLAN_PART, Response
-from bot.texts import safety as texts
-from bot.texts.safety import PLAN_PARTS, Told
-from handlers.common import (
-    button_expired,
-    close_buttons,
-    current_member,
-    member_press,
-    reply,
-    row_id,
+from bot.members.service import Member
+from bot.runtime.delivery import markup
+from bot.safety import messages as safety_messages
+from bot.safety.callbacks import (
+    AskModerator,
+    AwaitingPlanPart,
+    ClearPlanPart,
+    ConfirmDeletePlan,
+    DeletePlan,
+    EditPlan,
+    KeepPlan,
+    SkipPlanPart,
 )
-from storage.safety_plans import PlanRow
+from bot.safety.places import Place, place_of
+from bot.safety.rules import MAX_PLAN_PART, PART_NAMES, SafetyPlan, next_part
+from bot.safety.screen import Verdict
+from bot.safety.service import Response
+from bot.texts import safety as safety_texts
+from bot.texts.safety import Told
+from handlers.answers import TextAnswer
+from handlers.common import button_expired, close_buttons, current_member, press, reply
 
 log = logging.getLogger("peercircle.safety")
 LONG_TEXT = 1000
-_PART_NAMES = [name for name, _, _ in PLAN_PARTS]
-_MODERATOR_COMMANDS = frozenset({
-    "tell", "announce", "warn", "mute", "unmute", "ban", "unban", "reject", "newcircle",
-    "circlemode", "circlesize", "invite", "promote", "demote",
-})  # fmt: skip
+_MODERATOR_COMMANDS = frozenset(
+    {
+        "tell",
+        "announce",
+        "warn",
+        "mute",
+        "unmute",
+        "ban",
+        "unban",
+        "reject",
+        "newcircle",
+        "circlemode",
+        "circlesize",
+        "invite",
+        "promote",
+        "demote",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -107,10 +126,11 @@ async def _screen(update: Update, context: PeerContext) -> None:
     context.crisis = verdict
     place, response = await _let_know(update, context, user.id, verdict, typed)
     resources = context.services.settings.safety.crisis_resources
-    parts = texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources)
+    parts = safety_texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources)
     for part in parts[:-1]:
         await reply(update, part)
-    await reply(update, parts[-1], _ask_button(response.alert_id))
+    last = safety_messages.crisis_reply_end(parts[-1], response.alert_id)
+    await reply(update, last.text, markup(last))
     if not place.feature_goes_on:
         raise ApplicationHandlerStop
 
@@ -134,9 +154,11 @@ async def _let_know(
         place = place_of(
             awaiting=member.awaiting if member else None,
             onboarding=bool(member and member.onboarding),
-            command=typed.command, edited=typed.edited, caption=typed.caption,
+            command=typed.command,
+            edited=typed.edited,
+            caption=typed.caption,
             thread_open=thread is not None,
-        )  # fmt: skip
+        )
         if member is None:
             # Nothing about them is kept, not even in the log.
             log.info("crisis screen: someone not a member, tier=%s", verdict.tier)
@@ -148,60 +170,21 @@ async def _let_know(
         return Place.MESSAGE, Response(Told.FAILED, None, None)
 
 
-def _ask_button(alert_id: int | None) -> InlineKeyboardMarkup | None:
-    if alert_id is None:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.BUTTON_ASK_MODERATOR, callback_data=f"sf:ask:{alert_id}")]]
-    )
-
-
 async def ask_moderator_button(update: Update, context: PeerContext) -> None:
     """The member asked for a peer moderator to reach out."""
-    pressed = await member_press(update, context)
+    pressed = await press(update, context, AskModerator)
     if pressed is None:
         return
-    query, data, member = pressed
-    alert_id = row_id(data.removeprefix("sf:ask:"))
-    if alert_id is None or not await context.services.safety.request_contact(
-        member.user_id, alert_id
-    ):
+    query, button, member = pressed
+    if not await context.services.safety.request_contact(member.user_id, button.alert):
         await button_expired(query)
         return
     await query.answer()
     await close_buttons(query, None, None)
-    await reply(update, texts.CONTACT_REQUESTED)
+    await reply(update, safety_texts.CONTACT_REQUESTED)
 
 
 # -- /safetyplan ----------------------------------------------------------------------------
-
-PLAN_INTRO = (
-    "A safety plan is a short list, in your own words, of what helps when things get very "
-    "hard. It is private: nobody else ever sees it. If something you write to me ever "
-    "sounds like a crisis, I'll show you your plan first.\n\nSeven short questions; skip "
-    "any of them. /cancel keeps nothing new."
-)
-PLAN_SAVED = (
-    "Your safety plan is saved. It's here whenever you need it with /safetyplan, and I'll "
-    "show it to you first if things ever get really hard."
-)
-PLAN_EMPTY = "Nothing was written, so there's no plan saved. /safetyplan whenever you like."
-PLAN_CANCELLED = "Okay, nothing new was kept. Your plan is as it was."
-PLAN_DELETE_CONFIRM = "Delete your safety plan for good?"
-PLAN_DELETED = "Your safety plan is deleted. /safetyplan to write a new one any time."
-PLAN_KEPT = "Your plan is kept as it is."
-PLAN_PAUSED = (
-    "I've kept your safety plan as it was. We can come back to your safety plan whenever "
-    "you're ready: /safetyplan."
-)
-
-
-def plan_part_too_long(length: int) -> str:
-    return (
-        f"That's {length} characters; each part holds up to {MAX_PLAN_PART}, so it stays "
-        "quick to read on a hard day. Could you write a shorter version? Your message is "
-        "still above to copy from, and the question is still open."
-    )
 
 
 async def safetyplan_command(update: Update, context: PeerContext) -> None:
@@ -215,14 +198,11 @@ async def show_or_start_plan(update: Update, context: PeerContext, member: Membe
     """The plan with Edit and Delete, or its first question (also from a hard check-in)."""
     plan = await context.services.safety.plan(member.user_id)
     if plan is None or plan.empty:
-        await reply(update, PLAN_INTRO)
+        await reply(update, safety_texts.PLAN_INTRO)
         await _start(update, context, member)
         return
-    buttons = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Edit my plan", callback_data="sp:edit"),
-          InlineKeyboardButton("Delete it", callback_data="sp:del")]]
-    )  # fmt: skip
-    await reply(update, texts.plan_text(plan), buttons)
+    shown = safety_messages.plan_shown(plan)
+    await reply(update, shown.text, markup(shown))
 
 
 async def _start(update: Update, context: PeerContext, member: Member) -> None:
@@ -231,109 +211,148 @@ async def _start(update: Update, context: PeerContext, member: Member) -> None:
 
 
 async def _ask_part(
-    update: Update, context: PeerContext, member: Member, index: int, draft: PlanRow
+    update: Update, context: PeerContext, member: Member, index: int, draft: SafetyPlan
 ) -> None:
-    name, title, question = PLAN_PARTS[index]
-    await context.services.members.expect(member.user_id, Awaiting.SAFETY_PLAN, name)
-    current = draft.part(name)
-    text = f"<b>{index + 1}/{len(PLAN_PARTS)} · {title}</b>\n{question}"
-    if current:
-        text += f"\n\n<i>Now:</i> {escape(current)}"
-        row = [InlineKeyboardButton("Keep as it is", callback_data=f"sp:skip:{name}"),
-               InlineKeyboardButton("Clear it", callback_data=f"sp:clear:{name}")]  # fmt: skip
-    else:
-        row = [InlineKeyboardButton("Skip", callback_data=f"sp:skip:{name}")]
-    await reply(update, text, InlineKeyboardMarkup([row]))
+    await context.services.members.wait_for(member.user_id, AwaitingPlanPart(PART_NAMES[index]))
+    question = safety_messages.plan_question(index, draft)
+    await reply(update, question.text, markup(question))
 
 
 async def _next(update: Update, context: PeerContext, member: Member, name: str) -> None:
     """After one part: the next question, or the plan saved."""
-    index = _PART_NAMES.index(name) + 1
+    index = next_part(name)
     safety = context.services.safety
-    if index < len(PLAN_PARTS):
+    if index < len(PART_NAMES):
         draft = await safety.draft(member.user_id)
         if draft is not None:
             await _ask_part(update, context, member, index, draft)
             return
-    await context.services.members.expect(member.user_id, None)
+    await context.services.members.wait_for(member.user_id, None)
     plan = await safety.finish_plan(member.user_id)
     if plan is None or plan.empty:
-        await reply(update, PLAN_EMPTY)
+        await reply(update, safety_texts.PLAN_EMPTY)
         return
-    await reply(update, f"{texts.plan_text(plan)}\n\n{PLAN_SAVED}")
+    await reply(update, safety_texts.plan_saved(plan))
 
 
-async def save_plan_part(update: Update, context: PeerContext, member: Member, text: str) -> None:
+async def save_plan_part(
+    update: Update,
+    context: PeerContext,
+    member: Member,
+    pending: AwaitingPlanPart,
+    text: str,
+) -> None:
     """The member typed one part of their plan."""
-    name = member.awaiting_arg or ""
-    if name not in _PART_NAMES:
-        await context.services.members.expect(member.user_id, None)
-        await reply(update, PLAN_CANCELLED)
+    name = pending.part or ""
+    if name not in PART_NAMES:
+        await context.services.members.wait_for(member.user_id, None)
+        await reply(update, safety_texts.PLAN_CANCELLED)
         return
     if context.crisis is not None:
         # Crisis words are not kept as the plan, to be shown back on a hard day.
         await context.services.safety.cancel_plan(member.user_id)
-        await context.services.members.expect(member.user_id, None)
-        await reply(update, PLAN_PAUSED)
+        await context.services.members.wait_for(member.user_id, None)
+        await reply(update, safety_texts.PLAN_PAUSED)
         return
     if len(text.strip()) > MAX_PLAN_PART:
-        await reply(update, plan_part_too_long(len(text.strip())))
+        await reply(update, safety_texts.plan_part_too_long(len(text.strip())))
         return
     if await context.services.safety.set_part(member.user_id, name, text) is None:
-        await context.services.members.expect(member.user_id, None)
-        await reply(update, PLAN_CANCELLED)
+        await context.services.members.wait_for(member.user_id, None)
+        await reply(update, safety_texts.PLAN_CANCELLED)
         return
     await _next(update, context, member, name)
 
 
+def writing_plan(member: Member) -> bool:
+    """True while the member's next text answers a /safetyplan question."""
+    return Pending.kind_of(member.pending or "") == AwaitingPlanPart.kind
+
+
 async def cancel_plan(update: Update, context: PeerContext, member: Member) -> bool:
     """/cancel while writing the plan: keep nothing new. False when not writing one."""
-    if member.awaiting is not Awaiting.SAFETY_PLAN:
+    if not writing_plan(member):
         return False
     await context.services.safety.cancel_plan(member.user_id)
-    await context.services.members.expect(member.user_id, None)
-    await reply(update, PLAN_CANCELLED)
+    await context.services.members.wait_for(member.user_id, None)
+    await reply(update, safety_texts.PLAN_CANCELLED)
     return True
 
 
-async def plan_button(update: Update, context: PeerContext) -> None:
-    """Skip, keep or clear a part; edit or delete the plan."""
-    pressed = await member_press(update, context)
+async def _part_pressed(
+    update: Update, context: PeerContext, kind: type[SkipPlanPart] | type[ClearPlanPart]
+) -> None:
+    """Skip (or keep) or clear the part being asked; the question after it comes next."""
+    pressed = await press(update, context, kind)
     if pressed is None:
         return
-    query, data, member = pressed
-    action, _, name = data.removeprefix("sp:").partition(":")
-    safety = context.services.safety
-    writing = member.awaiting is Awaiting.SAFETY_PLAN and member.awaiting_arg == name
-    if action in ("skip", "clear") and writing:
-        if action == "clear" and await safety.set_part(member.user_id, name, None) is None:
-            await button_expired(query)
-            return
-        await query.answer()
-        await close_buttons(query, None, None)
-        await _next(update, context, member, name)
-    elif action == "edit" and not name:
-        await query.answer()
-        await close_buttons(query, None, None)
-        await _start(update, context, member)
-    elif action == "del" and not name:
-        await query.answer()
-        buttons = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Yes, delete it", callback_data="sp:delyes"),
-              InlineKeyboardButton("No, keep it", callback_data="sp:delno")]]
-        )  # fmt: skip
-        await close_buttons(query, PLAN_DELETE_CONFIRM, buttons)
-    elif action == "delyes" and not name:
-        await safety.delete_plan(member.user_id)
-        if member.awaiting is Awaiting.SAFETY_PLAN:
-            await context.services.members.expect(member.user_id, None)
-        await query.answer()
-        await close_buttons(query, PLAN_DELETED)
-    elif action == "delno" and not name:
-        await query.answer()
-        await close_buttons(query, PLAN_KEPT)
-    else:
+    query, button, member = pressed
+    if AwaitingPlanPart.parse(member.pending) != AwaitingPlanPart(button.part):
         await button_expired(query)
+        return
+    if isinstance(button, ClearPlanPart) and (
+        await context.services.safety.set_part(member.user_id, button.part, None) is None
+    ):
+        await button_expired(query)
+        return
+    await query.answer()
+    await close_buttons(query, None, None)
+    await _next(update, context, member, button.part)
+
+
+async def skip_part_button(update: Update, context: PeerContext) -> None:
+    """ "Skip" or "Keep as it is": the part stays as it was."""
+    await _part_pressed(update, context, SkipPlanPart)
+
+
+async def clear_part_button(update: Update, context: PeerContext) -> None:
+    """ "Clear it": the part is emptied."""
+    await _part_pressed(update, context, ClearPlanPart)
+
+
+async def edit_plan_button(update: Update, context: PeerContext) -> None:
+    """ "Edit my plan": the questions again, each showing what the plan says now."""
+    pressed = await press(update, context, EditPlan)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    await query.answer()
+    await close_buttons(query, None, None)
+    await _start(update, context, member)
+
+
+async def delete_plan_button(update: Update, context: PeerContext) -> None:
+    """ "Delete it": ask first."""
+    pressed = await press(update, context, DeletePlan)
+    if pressed is None:
+        return
+    query, _, _ = pressed
+    await query.answer()
+    confirm = safety_messages.delete_confirm()
+    await close_buttons(query, confirm.text, markup(confirm))
+
+
+async def confirm_delete_button(update: Update, context: PeerContext) -> None:
+    """ "Yes, delete it": the plan and any draft go."""
+    pressed = await press(update, context, ConfirmDeletePlan)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    await context.services.safety.delete_plan(member.user_id)
+    if writing_plan(member):
+        await context.services.members.wait_for(member.user_id, None)
+    await query.answer()
+    await close_buttons(query, safety_texts.PLAN_DELETED)
+
+
+async def keep_plan_button(update: Update, context: PeerContext) -> None:
+    """ "No, keep it"."""
+    pressed = await press(update, context, KeepPlan)
+    if pressed is None:
+        return
+    query, _, _ = pressed
+    await query.answer()
+    await close_buttons(query, safety_texts.PLAN_KEPT)
 
 
 def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
@@ -345,6 +364,15 @@ def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("safetyplan", safetyplan_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(ask_moderator_button, pattern=r"^sf:ask:"),
-        CallbackQueryHandler(plan_button, pattern=r"^sp:"),
+        CallbackQueryHandler(ask_moderator_button, pattern=AskModerator.route()),
+        CallbackQueryHandler(skip_part_button, pattern=SkipPlanPart.route()),
+        CallbackQueryHandler(clear_part_button, pattern=ClearPlanPart.route()),
+        CallbackQueryHandler(edit_plan_button, pattern=EditPlan.route()),
+        CallbackQueryHandler(delete_plan_button, pattern=DeletePlan.route()),
+        CallbackQueryHandler(confirm_delete_button, pattern=ConfirmDeletePlan.route()),
+        CallbackQueryHandler(keep_plan_button, pattern=KeepPlan.route()),
     ]
+
+
+def answers() -> dict[type[Pending], TextAnswer]:
+    return {AwaitingPlanPart: save_plan_part}

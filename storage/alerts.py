@@ -66,15 +66,26 @@ async def create(
 
 def _alert(session: Session, row: aiosqlite.Row) -> AlertRow:
     return AlertRow(
-        row["id"], row["user_id"], row["source"], row["circle_name"], row["pseudonym"],
-        session.unseal("crisis_alerts", "text", row["text"]), row["taken_by"],
-        row["taken_by_name"], row["resolved_at"] is not None,
-        row["tier"], row["categories"] or "", row["false_alarm_at"] is not None,
+        row["id"],
+        row["user_id"],
+        row["source"],
+        row["circle_name"],
+        row["pseudonym"],
+        session.unseal("crisis_alerts", "text", row["text"]),
+        row["taken_by"],
+        row["taken_by_name"],
+        row["resolved_at"] is not None,
+        row["tier"],
+        row["categories"] or "",
+        row["false_alarm_at"] is not None,
         row["contact_requested_at"] is not None,
         from_db(row["told_at"]) if row["told_at"] else None,
-        row["thread_noticed_at"] is not None, row["thread_closed_at"] is not None,
-        _moment(row["taken_at"]), _moment(row["resolved_at"]), row["resolved_by_name"],
-    )  # fmt: skip
+        row["thread_noticed_at"] is not None,
+        row["thread_closed_at"] is not None,
+        _moment(row["taken_at"]),
+        _moment(row["resolved_at"]),
+        row["resolved_by_name"],
+    )
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -198,10 +209,22 @@ async def resolve(session: Session, alert_id: int, name: str, now: datetime) -> 
 # was (members meet moderators only as "Moderator"). A column added later stays out until
 # it is listed here, so nothing about moderators leaks by accident.
 _EXPORTED = (
-    "tier", "categories", "source", "circle_name", "pseudonym", "text", "created_at",
-    "repeated_at", "taken_at", "told_at", "contact_requested_at", "thread_noticed_at",
-    "thread_closed_at", "false_alarm_at", "resolved_at",
-)  # fmt: skip
+    "tier",
+    "categories",
+    "source",
+    "circle_name",
+    "pseudonym",
+    "text",
+    "created_at",
+    "repeated_at",
+    "taken_at",
+    "told_at",
+    "contact_requested_at",
+    "thread_noticed_at",
+    "thread_closed_at",
+    "false_alarm_at",
+    "resolved_at",
+)
 
 
 async def export(session: Session, user_id: int) -> list[dict[str, object]]:

@@ -92,10 +92,15 @@ async def since(session: Session, user_id: int, first_day: date) -> list[Checkin
         (user_id, first_day.isoformat()),
     )
     return [
-        CheckinRow(date.fromisoformat(r["local_date"]), r["mood"], r["confidence"],
-                   bool(r["has_note"]), bool(r["filled_in_later"]))
+        CheckinRow(
+            date.fromisoformat(r["local_date"]),
+            r["mood"],
+            r["confidence"],
+            bool(r["has_note"]),
+            bool(r["filled_in_later"]),
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 async def streak_dates(session: Session, user_id: int, limit: int = 400) -> list[date]:

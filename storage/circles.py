@@ -201,9 +201,15 @@ async def relay(session: Session, relay_id: int) -> RelayRow | None:
     if row is None:
         return None
     return RelayRow(
-        row["id"], row["circle_id"], row["author_id"], row["pseudonym"],
-        session.unseal("relays", "text", row["text"]), row["kind"], row["status"], row["reply_to"],
-    )  # fmt: skip
+        row["id"],
+        row["circle_id"],
+        row["author_id"],
+        row["pseudonym"],
+        session.unseal("relays", "text", row["text"]),
+        row["kind"],
+        row["status"],
+        row["reply_to"],
+    )
 
 
 async def add_thanks(session: Session, relay_id: int, user_id: int) -> bool:

@@ -46,16 +46,22 @@ def _goal(session: Session, row: aiosqlite.Row) -> GoalRow:
         return from_db(row[name]) if row[name] else None
 
     return GoalRow(
-        id=row["id"], user_id=row["user_id"], number=row["number"],
+        id=row["id"],
+        user_id=row["user_id"],
+        number=row["number"],
         title=session.unseal("goals", "title", row["title"]),
-        why=session.unseal("goals", "why", row["why"]), kind=row["kind"],
+        why=session.unseal("goals", "why", row["why"]),
+        kind=row["kind"],
         limit_target=row["limit_target"],
-        limit_period=row["limit_period"], schedule=row["schedule"],
-        nudge_time=row["nudge_time"], status=row["status"],
-        created_at=from_db(row["created_at"]), next_nudge_at=moment("next_nudge_at"),
+        limit_period=row["limit_period"],
+        schedule=row["schedule"],
+        nudge_time=row["nudge_time"],
+        status=row["status"],
+        created_at=from_db(row["created_at"]),
+        next_nudge_at=moment("next_nudge_at"),
         snooze_at=moment("snooze_at"),
         snooze_day=date.fromisoformat(row["snooze_day"]) if row["snooze_day"] else None,
-    )  # fmt: skip
+    )
 
 
 async def create_draft(
@@ -110,18 +116,33 @@ async def count_open(session: Session, user_id: int) -> int:
 async def update(session: Session, goal_id: int, **fields: Any) -> None:
     """Set the named columns; datetimes as ISO-8601 UTC, dates as ISO dates."""
     allowed = {
-        "number", "title", "why", "kind", "limit_target", "limit_period", "schedule",
-        "nudge_time", "status", "archived_at", "next_nudge_at", "snooze_at", "snooze_day",
-    }  # fmt: skip
+        "number",
+        "title",
+        "why",
+        "kind",
+        "limit_target",
+        "limit_period",
+        "schedule",
+        "nudge_time",
+        "status",
+        "archived_at",
+        "next_nudge_at",
+        "snooze_at",
+        "snooze_day",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not an updatable goal column: {sorted(unknown)}")
     values = [
-        session.seal("goals", name, v) if name in ("title", "why")
-        else to_db(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date)
+        session.seal("goals", name, v)
+        if name in ("title", "why")
+        else to_db(v)
+        if isinstance(v, datetime)
+        else v.isoformat()
+        if isinstance(v, date)
         else v
         for name, v in fields.items()
-    ]  # fmt: skip
+    ]
     assignments = ", ".join(f"{name} = ?" for name in fields)
     await session.execute(f"UPDATE goals SET {assignments} WHERE id = ?", (*values, goal_id))
 

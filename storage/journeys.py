@@ -19,8 +19,9 @@ class JourneyRow:
 
 def _row(r: Any) -> JourneyRow:
     ended = r["ended_on"]
-    return JourneyRow(r["id"], date.fromisoformat(r["started_on"]),
-                      date.fromisoformat(ended) if ended else None)  # fmt: skip
+    return JourneyRow(
+        r["id"], date.fromisoformat(r["started_on"]), date.fromisoformat(ended) if ended else None
+    )
 
 
 async def current(session: Session, user_id: int) -> JourneyRow | None:

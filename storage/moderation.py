@@ -53,10 +53,14 @@ class SanctionRow:
 
 def _sanction(session: Session, r: aiosqlite.Row) -> SanctionRow:
     return SanctionRow(
-        r["id"], r["id_hash"], r["kind"], r["pseudonym"],
+        r["id"],
+        r["id_hash"],
+        r["kind"],
+        r["pseudonym"],
         session.unseal("sanctions", "reason", r["reason"]),
-        from_db(r["until"]) if r["until"] else None, from_db(r["created_at"]),
-    )  # fmt: skip
+        from_db(r["until"]) if r["until"] else None,
+        from_db(r["created_at"]),
+    )
 
 
 async def add_sanction(

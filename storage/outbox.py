@@ -96,9 +96,15 @@ async def enqueue_many(
 async def enqueue_one(session: Session, message: NewMessage, now: datetime) -> bool:
     """Add one message due now unless its key exists; True when added."""
     return await enqueue(
-        session, key=message.key, chat_id=message.chat_id, user_id=message.user_id,
-        kind=message.kind, payload=message.payload, not_before=now, now=now,
-    )  # fmt: skip
+        session,
+        key=message.key,
+        chat_id=message.chat_id,
+        user_id=message.user_id,
+        kind=message.kind,
+        payload=message.payload,
+        not_before=now,
+        now=now,
+    )
 
 
 async def existing_keys(session: Session, keys: list[str]) -> set[str]:
@@ -126,12 +132,19 @@ async def mark_combined(
         ON CONFLICT (idempotency_key) DO NOTHING
         """,
         [
-            (p.key, p.chat_id, p.user_id, p.kind,
-             session.seal("outbox", "payload", json.dumps({"in": combined_key})),
-             to_db(now), to_db(now), to_db(now))
+            (
+                p.key,
+                p.chat_id,
+                p.user_id,
+                p.kind,
+                session.seal("outbox", "payload", json.dumps({"in": combined_key})),
+                to_db(now),
+                to_db(now),
+                to_db(now),
+            )
             for p in parts
         ],
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,14 @@ from storage.db import Session
 from storage.timestamps import to_db
 
 PARTS = (
-    "warning_signs", "coping", "distractions", "helpers", "professionals", "safe_space",
+    "warning_signs",
+    "coping",
+    "distractions",
+    "helpers",
+    "professionals",
+    "safe_space",
     "reasons",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)

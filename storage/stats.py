@@ -51,10 +51,16 @@ async def checkin_weeks(session: Session, first_day: date, last_day: date) -> li
             (first_monday.isoformat(), last_day.isoformat()),
         )
     return [
-        WeekRow(r["circle_id"], date.fromisoformat(r["week_start"]), r["members"],
-                r["checkins"], r["mood"], r["confidence"])
+        WeekRow(
+            r["circle_id"],
+            date.fromisoformat(r["week_start"]),
+            r["members"],
+            r["checkins"],
+            r["mood"],
+            r["confidence"],
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
-from bot import texts
 from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.moderation.sanctions import id_hash
-from bot.texts import moderation as mt
+from bot.texts import commands as command_texts
 from tests.conftest import make_settings
 from tests.helpers import (
     MYDATA_CSV,
@@ -393,7 +392,7 @@ async def test_help_is_grouped_short_and_names_every_menu_command(
     groups = ["Daily", "Circle", "Goals and journey", "Account", "Urgent help"]
     positions = [shown.index(f"\n{group}\n") for group in groups]
     assert positions == sorted(positions)
-    for name, _ in texts.MEMBER_COMMANDS:
+    for name, _ in command_texts.MEMBER_COMMANDS:
         assert name == "help" or f"/{name}" in shown, name
     assert len(shown.splitlines()) <= 30 and len(shown) < 1200
     assert "/modhelp" not in shown
@@ -407,8 +406,8 @@ def menu(emulator: BotApiEmulator, chat_id: int) -> list[str]:
 async def test_moderators_have_their_own_menus_updated_on_promote_and_demote(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
-    members = [name for name, _ in texts.MEMBER_COMMANDS]
-    moderators = [name for name, _ in mt.MODERATOR_COMMANDS]
+    members = [name for name, _ in command_texts.MEMBER_COMMANDS]
+    moderators = [name for name, _ in command_texts.MODERATOR_COMMANDS]
     everyone = emulator.commands_for({"type": "all_private_chats"})
     assert [c["command"] for c in everyone] == members
     # The operator (known at start-up) and the moderators' chat have their own menus.

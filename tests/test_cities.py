@@ -120,10 +120,20 @@ def test_a_typed_place_or_zone_names_one_zone(typed: str, zone: str, name: str) 
     ("typed", "zones"),
     [
         ("Birmingham", ["Europe/London", "America/Chicago"]),
-        ("USA", ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-                 "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu"]),
+        (
+            "USA",
+            [
+                "America/New_York",
+                "America/Chicago",
+                "America/Denver",
+                "America/Phoenix",
+                "America/Los_Angeles",
+                "America/Anchorage",
+                "Pacific/Honolulu",
+            ],
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_name_for_several_zones_offers_them_all(typed: str, zones: list[str]) -> None:
     lookup = find_zone(typed)
     assert lookup.found is Found.SEVERAL

@@ -190,23 +190,30 @@ async def test_edit_message_media_replaces_the_photo_in_the_same_message(
     sent = await ptb_bot.send_photo(user.chat_id, first, caption="30 days", reply_markup=markup)
     assert (sent.photo[-1].width, sent.photo[-1].height) == (900, 1200)
     edited = await ptb_bot.edit_message_media(
-        InputMediaPhoto(second, caption="7 days"), user.chat_id, sent.message_id,
+        InputMediaPhoto(second, caption="7 days"),
+        user.chat_id,
+        sent.message_id,
         reply_markup=markup,
-    )  # fmt: skip
+    )
     assert isinstance(edited, Message) and edited.message_id == sent.message_id
     assert edited.photo[-1].height == 1260 and edited.caption == "7 days"
     assert edited.photo[-1].file_id != sent.photo[-1].file_id  # a new file, as Telegram
     (message,) = user.messages
-    assert (message.photo, message.caption, message.button_labels) == (second, "7 days",
-                                                                       ["7 days"])  # fmt: skip
+    assert (message.photo, message.caption, message.button_labels) == (
+        second,
+        "7 days",
+        ["7 days"],
+    )
     assert message.edits == 1 and message.media_edits == 1
     recorded = emulator.calls_of("editMessageMedia")[-1].params["media"]
     assert recorded["media"][1] == f"<{len(second)} bytes>"  # contents are not kept in calls
     with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await ptb_bot.edit_message_media(
-            InputMediaPhoto(second, caption="7 days"), user.chat_id, sent.message_id,
+            InputMediaPhoto(second, caption="7 days"),
+            user.chat_id,
+            sent.message_id,
             reply_markup=markup,
-        )  # fmt: skip
+        )
     # No caption and no buttons with the new media: the message has neither, as Telegram.
     await ptb_bot.edit_message_media(InputMediaPhoto(first), user.chat_id, sent.message_id)
     assert (message.photo, message.caption, message.buttons) == (first, None, [])

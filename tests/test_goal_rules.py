@@ -13,18 +13,23 @@ from hypothesis import strategies as st
 
 from bot.clock import ManualClock
 from bot.config import Settings, StorageSettings
-from bot.goals.messages import parse_schedule_code, schedule_code
-from bot.goals.service import (
-    GoalError,
+from bot.goals.callbacks import parse_schedule_code, schedule_code
+from bot.goals.rules import (
+    Goal,
     GoalKind,
+    GoalRefusal,
     GoalSchedule,
-    GoalService,
+    GoalSetup,
     LimitPeriod,
+    SetupStep,
+    TypeAgain,
+    chosen_days,
     habit_progress,
     habit_streak,
     limit_progress,
     period_start,
 )
+from bot.goals.service import GoalService
 from bot.localtime.schedule import next_on_weekdays
 from bot.services import Services
 from storage import goals as goal_rows
@@ -43,6 +48,11 @@ def d(text: str) -> date:
 
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def set_up(result: GoalSetup | GoalRefusal) -> Goal:
+    assert isinstance(result, GoalSetup), result
+    return result.goal
 
 
 # -- schedules --------------------------------------------------------------------------------
@@ -110,8 +120,9 @@ def test_weekly_nudges_across_both_daylight_saving_changes() -> None:
 def test_daily_nudges_keep_local_time_in_several_zones(zone: str, expected: str) -> None:
     tz = ZoneInfo(zone)
     at = time(19, 0)
-    start = datetime(int(expected[:4]), int(expected[5:7]), int(expected[8:10]) - 1, 20, 0,
-                     tzinfo=tz)  # fmt: skip
+    start = datetime(
+        int(expected[:4]), int(expected[5:7]), int(expected[8:10]) - 1, 20, 0, tzinfo=tz
+    )
     moment = next_on_weekdays(start, frozenset(range(7)), at, tz)
     assert moment == utc(expected)
     assert moment.astimezone(tz).time() == at
@@ -167,17 +178,26 @@ def test_limit_periods_by_day_and_by_monday_week() -> None:
 async def member_in(db: Database, user_id: int, zone: str, now: datetime) -> None:
     async with db.transaction() as session:
         await member_rows.create(
-            session, user_id=user_id, pseudonym=f"P{user_id}", timezone=zone,
-            checkin_time="20:00", consent_version=1, pending_invite=None, awaiting=None,
+            session,
+            user_id=user_id,
+            pseudonym=f"P{user_id}",
+            timezone=zone,
+            checkin_time="20:00",
+            consent_version=1,
+            pending_invite=None,
+            awaiting=None,
             now=now,
-        )  # fmt: skip
+        )
 
 
 @pytest.mark.parametrize(
     ("zone", "local_day"),
-    [("Asia/Tokyo", "2026-03-09"), ("America/Los_Angeles", "2026-03-08"),
-     ("Europe/London", "2026-03-08")],
-)  # fmt: skip
+    [
+        ("Asia/Tokyo", "2026-03-09"),
+        ("America/Los_Angeles", "2026-03-08"),
+        ("Europe/London", "2026-03-08"),
+    ],
+)
 async def test_a_limit_week_follows_the_members_zone(
     tmp_path: Path, zone: str, local_day: str
 ) -> None:
@@ -187,11 +207,11 @@ async def test_a_limit_week_follows_the_members_zone(
     try:
         await member_in(db, 1, zone, clock.now())
         goals = GoalService(db, clock)
-        goal = await goals.start_draft(1, "At most 3 drinks a week")
+        goal = set_up(await goals.start_draft(1, "At most 3 drinks a week"))
         await goals.set_limit_period(1, goal.id, LimitPeriod.WEEK)
         await goals.set_limit_target(1, goal.id, 3)
         await goals.set_plan(1, goal.id, GoalSchedule.daily(), "21:00")
-        goal = await goals.set_why(1, goal.id, None)
+        goal = set_up(await goals.set_why(1, goal.id, None))
         assert (goal.kind, goal.number, goal.status) == (GoalKind.LIMIT, 1, "active")
         clock.set(utc("2026-03-04T12:00"))
         await goals.log_count(1, goal.id, d("2026-03-04"), 2)
@@ -199,15 +219,15 @@ async def test_a_limit_week_follows_the_members_zone(
         today = goals.today(zone)
         assert today == d(local_day)
         progress = await goals.log_count(1, goal.id, today, 2)
-        assert progress.limit is not None
+        assert not isinstance(progress, GoalRefusal) and progress.limit is not None
         expected = 2 if local_day == "2026-03-09" else 4
         assert progress.limit.total == expected
-        with pytest.raises(GoalError, match="too_old"):
-            await goals.log_count(1, goal.id, today - timedelta(days=7), 1)
-        with pytest.raises(GoalError, match="gone"):
-            await goals.mark_done(1, goal.id, today)  # a limit is counted, not done
-        with pytest.raises(GoalError, match="gone"):
-            await goals.log_count(2, goal.id, today, 1)  # someone else's goal
+        too_old = await goals.log_count(1, goal.id, today - timedelta(days=7), 1)
+        assert too_old is GoalRefusal.TOO_OLD
+        # a limit is counted, not done
+        assert await goals.mark_done(1, goal.id, today) is GoalRefusal.GONE
+        # someone else's goal
+        assert await goals.log_count(2, goal.id, today, 1) is GoalRefusal.GONE
     finally:
         await db.close()
 
@@ -221,7 +241,7 @@ async def test_a_nudge_is_queued_once_even_when_its_due_row_comes_round_again(
     try:
         await member_in(services.db, 1, "Europe/Berlin", clock.now())
         goals = services.goals
-        goal = await goals.start_draft(1, "Walk")
+        goal = set_up(await goals.start_draft(1, "Walk"))
         await goals.set_kind(1, goal.id, GoalKind.HABIT)
         await goals.set_plan(1, goal.id, GoalSchedule.daily(), "18:00")
         await goals.set_why(1, goal.id, None)
@@ -242,8 +262,9 @@ async def test_a_nudge_is_queued_once_even_when_its_due_row_comes_round_again(
 def test_the_stock_kind_phrase_is_said_in_one_place_only() -> None:
     # Said after every over-limit count, "not today" and hard day, it stopped being kind.
     root = Path(__file__).resolve().parents[1] / "bot"
-    said = sum(path.read_text("utf-8").count("information, not failure")
-               for path in root.rglob("*.py"))  # fmt: skip
+    said = sum(
+        path.read_text("utf-8").count("information, not failure") for path in root.rglob("*.py")
+    )
     assert said == 1
 
 
@@ -251,3 +272,67 @@ def test_limit_lines_tell_none_logged_from_not_logged_yet() -> None:
     none_yet = limit_progress(LimitPeriod.DAY, 2, [count("2026-03-06", 1)], d("2026-03-07"))
     zero = limit_progress(LimitPeriod.DAY, 2, [count("2026-03-07", 0)], d("2026-03-07"))
     assert (none_yet.logged, none_yet.total, zero.logged, zero.total) == (False, 0, True, 0)
+
+
+# -- setting a goal up ------------------------------------------------------------------------
+
+
+def a_goal(kind: GoalKind = GoalKind.HABIT, status: str = "draft") -> Goal:
+    return Goal(
+        id=1,
+        user_id=1,
+        number=None,
+        title="Walk",
+        why=None,
+        kind=kind,
+        limit_target=None,
+        limit_period=None,
+        schedule=GoalSchedule.daily(),
+        nudge_time="09:00",
+        status=status,
+        created_at=utc("2026-03-02T12:00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("answered", "goal", "next_step"),
+    [
+        (SetupStep.TITLE, a_goal(), SetupStep.KIND),
+        (SetupStep.KIND, a_goal(GoalKind.HABIT), SetupStep.SCHEDULE),
+        (SetupStep.KIND, a_goal(GoalKind.LIMIT), SetupStep.PERIOD),
+        (SetupStep.PERIOD, a_goal(GoalKind.LIMIT), SetupStep.TARGET),
+        (SetupStep.TARGET, a_goal(GoalKind.LIMIT), SetupStep.SCHEDULE),
+        (SetupStep.SCHEDULE, a_goal(), SetupStep.TIME),
+        (SetupStep.TIME, a_goal(), SetupStep.WHY),
+        (SetupStep.TIME, a_goal(status="active"), SetupStep.CHANGED),
+        (SetupStep.TIME, a_goal(status="paused"), SetupStep.CHANGED),
+        (SetupStep.WHY, a_goal(status="active"), SetupStep.SET),
+    ],
+)
+def test_set_up_questions_follow_in_order(
+    answered: SetupStep, goal: Goal, next_step: SetupStep
+) -> None:
+    assert GoalSetup(goal, answered).next_step() is next_step
+
+
+def test_the_weekday_picker_refuses_no_day_and_reads_its_bitmask() -> None:
+    assert chosen_days(0) is GoalRefusal.NO_DAY
+    assert chosen_days(128) is GoalRefusal.GONE
+    assert chosen_days(0b10101) == MON_WED_FRI
+
+
+async def test_words_a_goal_cannot_keep_are_to_be_typed_again(tmp_path: Path) -> None:
+    clock = ManualClock(utc("2026-03-02T12:00"))
+    db = await Database.open(tmp_path / "goals.db")
+    try:
+        await member_in(db, 1, "Europe/Berlin", clock.now())
+        goals = GoalService(db, clock)
+        assert await goals.start_draft(1, "   ") == TypeAgain(0, 200)
+        assert await goals.start_draft(1, "x" * 201) == TypeAgain(201, 200)
+        goal = set_up(await goals.start_draft(1, " " + "x" * 200 + " "))
+        assert goal.title == "x" * 200
+        assert await goals.set_why(1, goal.id, "y" * 201) == TypeAgain(201, 200)
+        assert (await goals.get(1, goal.id)) == goal  # still a draft, nothing kept
+        assert set_up(await goals.set_why(1, goal.id, " because ")).why == "because"
+    finally:
+        await db.close()

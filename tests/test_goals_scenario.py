@@ -270,8 +270,13 @@ async def test_not_today_reasons_and_one_snooze(
     assert again.button_labels == ["✅ Done", "Not today"]  # no second snooze
     await user.tap("Not today", again)
     await edited_to(user, again, "information, not failure")
-    assert again.button_labels == ["A craving", "Stress", "No time", "Something else",
-                                   "I'd rather not say"]  # fmt: skip
+    assert again.button_labels == [
+        "A craving",
+        "Stress",
+        "No time",
+        "Something else",
+        "I'd rather not say",
+    ]
     await user.tap("Stress", again)
     await edited_to(user, again, "Noted.")
     user.skip_to_end()
@@ -432,18 +437,29 @@ async def test_forged_and_foreign_buttons_change_nothing(
     await new_habit(alex)
     goal_id = goal_rows(db_path)[0]["id"]
     forged = [
-        f"gl:d:{goal_id}:20260302", f"gl:ax:{goal_id}", f"gl:pa:{goal_id}", f"gl:m:{goal_id}",
-        f"gl:k:{goal_id}:habit", f"gl:t:{goal_id}:d:0900", "gl:d:x:y", "gl:zz:1", "gl:",
+        f"gl:d:{goal_id}:20260302",
+        f"gl:ax:{goal_id}",
+        f"gl:pa:{goal_id}",
+        f"gl:m:{goal_id}",
+        f"gl:k:{goal_id}:habit",
+        f"gl:t:{goal_id}:d:0900",
+        "gl:d:x:y",
+        "gl:zz:1",
+        "gl:",
         "gl:d:99999:20260302",
-    ]  # fmt: skip
+    ]
     for data in forged:  # bo presses alex's goal buttons
         answer = await bo.callback_answer(bo.press_data(data, bo.last_message))
         assert answer.text is not None and "expired" in answer.text, data
     refused = [
-        f"gl:d:{goal_id}:20250101", f"gl:d:{goal_id}:20260310", f"gl:c:{goal_id}:20260302:3",
-        f"gl:r:{goal_id}:20260302:boredom", f"gl:wd:{goal_id}:999", f"gl:t:{goal_id}:d:9999",
+        f"gl:d:{goal_id}:20250101",
+        f"gl:d:{goal_id}:20260310",
+        f"gl:c:{goal_id}:20260302:3",
+        f"gl:r:{goal_id}:20260302:boredom",
+        f"gl:wd:{goal_id}:999",
+        f"gl:t:{goal_id}:d:9999",
         f"gl:k:{goal_id}:x",
-    ]  # fmt: skip
+    ]
     for data in refused:  # alex's own goal, but old, future, wrong kind or malformed
         answer = await alex.callback_answer(alex.press_data(data, alex.last_message))
         assert answer.text is not None, data

@@ -40,8 +40,12 @@ def test_the_cli_imports_the_sandbox_only_for_peercircle_sandbox() -> None:
     # A production `peercircle run` has no use for the emulator or the chat page.
     probe = "import sys, bot.cli; print(sorted(m for m in sys.modules if m.startswith('bot.')))"
     loaded = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True,
-        env=subprocess_env(), cwd=ROOT,
-    ).stdout  # fmt: skip
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+    ).stdout
     assert "bot.cli" in loaded
     assert "bot.sandbox" not in loaded and "bot.emulator" not in loaded

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.zones import COMMON_ZONES, normalise_timezone, zone_of
-from bot.members.service import parse_pause_days, valid_invite_code
+from bot.members.rules import parse_pause_days, valid_invite_code
 from bot.safety.pseudonyms import ADJECTIVES, ANIMALS, draw_pseudonym
 
 

@@ -47,8 +47,11 @@ async def test_page_api_and_time_travel_bring_the_next_prompt() -> None:
             assert response.status == 200
         prompt = await alex.next_message(timeout=15)
         assert prompt.shown_text == "How is your mood today?"
-        tap = {"user_id": alex_id, "message_id": prompt.message_id,
-               "data": prompt.buttons[0]["callback_data"]}  # fmt: skip
+        tap = {
+            "user_id": alex_id,
+            "message_id": prompt.message_id,
+            "data": prompt.buttons[0]["callback_data"],
+        }
         async with http.post(base + "/api/press", json=tap) as response:
             assert response.status == 200
         await sandbox.emulator.wait_until(lambda: "confident" in prompt.shown_text)
@@ -61,9 +64,10 @@ async def test_page_api_and_time_travel_bring_the_next_prompt() -> None:
         refused = [
             ("/api/send", {"user_id": 1, "text": "hi"}),
             ("/api/send", {"user_id": alex_id, "text": "  "}),
-            ("/api/time", {"hours": 0}), ("/api/time", {"hours": 10_000}),
+            ("/api/time", {"hours": 0}),
+            ("/api/time", {"hours": 10_000}),
             ("/api/press", {"user_id": alex_id, "message_id": 999_999}),
-        ]  # fmt: skip
+        ]
         for path, body in refused:
             async with http.post(base + path, json=body) as response:
                 assert response.status == 400, (path, body)
@@ -73,10 +77,16 @@ async def test_page_api_and_time_travel_bring_the_next_prompt() -> None:
 
 async def test_run_without_a_token_points_to_the_sandbox(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=subprocess_env(),
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=subprocess_env(),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    )
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == EXIT_NO_TOKEN  # not at a terminal: no question, the way there
     text = err.decode()

@@ -41,8 +41,9 @@ def ensure_chromium() -> str:
     env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
     install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]
     for command in (["apt-get", "update", "-qq"], install):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600,
-                              check=False)  # fmt: skip
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
         if done.returncode != 0:
             pytest.skip(f"Chromium could not be installed: {done.stderr.strip()[-300:]}")
     found = shutil.which("chromium")
@@ -98,8 +99,9 @@ async def phone_width_chart(page: Any, shots: Path) -> None:
     await page.wait_for_function(
         "s => { const i = [...document.querySelectorAll('.msg.bot img')].pop();"
         " return i.getAttribute('src') !== s && i.complete && i.naturalWidth > 300; }",
-        arg=source, timeout=20_000,
-    )  # fmt: skip
+        arg=source,
+        timeout=20_000,
+    )
     assert await page.locator(".msg.bot img").count() == charts  # edited, not a new message
     assert await page.locator(".msg.bot", has_text="Last 7 days").count() == 1
     assert first_date_digit_px(await page.locator(".msg.bot img").last.screenshot()) >= 10

@@ -39,8 +39,9 @@ def test_plain_day_in_berlin() -> None:
 
 def test_spring_forward_berlin_fires_once_at_0330() -> None:
     # 2026-03-29: clocks go from 02:00 to 03:00 in Berlin; 02:30 does not exist.
-    moments = fires(datetime(2026, 3, 27, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC),
-                    time(2, 30), BERLIN)  # fmt: skip
+    moments = fires(
+        datetime(2026, 3, 27, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC), time(2, 30), BERLIN
+    )
     on_the_day = [m for m in moments if local_date(m, BERLIN).day == 29]
     assert len(on_the_day) == 1
     assert on_the_day[0].astimezone(BERLIN).strftime("%H:%M") == "03:30"
@@ -49,20 +50,28 @@ def test_spring_forward_berlin_fires_once_at_0330() -> None:
 
 def test_fall_back_berlin_fires_once_at_the_first_0230() -> None:
     # 2026-10-25: 02:00-03:00 happens twice in Berlin.
-    moments = fires(datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 27, tzinfo=UTC),
-                    time(2, 30), BERLIN)  # fmt: skip
+    moments = fires(
+        datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 27, tzinfo=UTC), time(2, 30), BERLIN
+    )
     on_the_day = [m for m in moments if local_date(m, BERLIN).day == 25]
     assert on_the_day == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)]  # 02:30 CEST
 
 
 def test_new_york_transitions() -> None:
-    spring = fires(datetime(2026, 3, 7, tzinfo=UTC), datetime(2026, 3, 10, tzinfo=UTC),
-                   time(2, 30), NEW_YORK)  # fmt: skip
+    spring = fires(
+        datetime(2026, 3, 7, tzinfo=UTC), datetime(2026, 3, 10, tzinfo=UTC), time(2, 30), NEW_YORK
+    )
     assert [m.astimezone(NEW_YORK).strftime("%d %H:%M") for m in spring] == [
-        "07 02:30", "08 03:30", "09 02:30",
-    ]  # fmt: skip
-    fall = fires(datetime(2026, 10, 31, tzinfo=UTC), datetime(2026, 11, 3, 12, tzinfo=UTC),
-                 time(1, 30), NEW_YORK)  # fmt: skip
+        "07 02:30",
+        "08 03:30",
+        "09 02:30",
+    ]
+    fall = fires(
+        datetime(2026, 10, 31, tzinfo=UTC),
+        datetime(2026, 11, 3, 12, tzinfo=UTC),
+        time(1, 30),
+        NEW_YORK,
+    )
     days = [local_date(m, NEW_YORK).day for m in fall]
     assert days == [31, 1, 2, 3]
     assert fall[1] == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT, the first one
@@ -70,11 +79,13 @@ def test_new_york_transitions() -> None:
 
 def test_sydney_transitions() -> None:
     # Sydney falls back on 2026-04-05 (03:00 -> 02:00) and springs forward on 2026-10-04.
-    fall = fires(datetime(2026, 4, 3, tzinfo=UTC), datetime(2026, 4, 7, tzinfo=UTC),
-                 time(2, 30), SYDNEY)  # fmt: skip
+    fall = fires(
+        datetime(2026, 4, 3, tzinfo=UTC), datetime(2026, 4, 7, tzinfo=UTC), time(2, 30), SYDNEY
+    )
     assert len([m for m in fall if local_date(m, SYDNEY).day == 5]) == 1
-    spring = fires(datetime(2026, 10, 2, tzinfo=UTC), datetime(2026, 10, 6, tzinfo=UTC),
-                   time(2, 30), SYDNEY)  # fmt: skip
+    spring = fires(
+        datetime(2026, 10, 2, tzinfo=UTC), datetime(2026, 10, 6, tzinfo=UTC), time(2, 30), SYDNEY
+    )
     on_the_day = [m for m in spring if local_date(m, SYDNEY).day == 4]
     assert [m.astimezone(SYDNEY).strftime("%H:%M") for m in on_the_day] == ["03:30"]
 
@@ -92,10 +103,11 @@ ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith
 @settings(max_examples=300, deadline=None)
 @given(
     zone=st.sampled_from(ZONES),
-    after=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1),
-                       timezones=st.just(UTC)),
+    after=st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1), timezones=st.just(UTC)
+    ),
     at=st.times(),
-)  # fmt: skip
+)
 def test_next_daily_properties(zone: str, after: datetime, at: time) -> None:
     tz = ZoneInfo(zone)
     due = next_daily(after, at.replace(microsecond=0), tz)

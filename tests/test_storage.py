@@ -139,10 +139,16 @@ async def test_checkins_replace_and_outbox_keys_are_idempotent(tmp_path: Path) -
     day = date(2026, 1, 1)
     async with db.transaction() as session:
         await members.create(
-            session, user_id=5, pseudonym="Calm Otter", timezone="UTC",
-            checkin_time="08:00", consent_version=1, pending_invite=None,
-            awaiting="", now=now,
-        )  # fmt: skip
+            session,
+            user_id=5,
+            pseudonym="Calm Otter",
+            timezone="UTC",
+            checkin_time="08:00",
+            consent_version=1,
+            pending_invite=None,
+            awaiting="",
+            now=now,
+        )
         assert await checkins.record(session, 5, day, 3, 5, now) is False
         assert await checkins.record(session, 5, day, 4, 6, now) is True
         assert await checkins.set_note(session, 5, day, "mine") is True

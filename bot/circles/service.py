@@ -151,8 +151,33 @@ class CircleService:
             if not _latest_milestone(days, journey.started_on, today):
                 return False
             await journey_rows.set_sharing(session, user_id, journey_rows.SHARED)
-            await share_milestone(session, user_id, member.pseudonym, days, now)
+            await self.share_milestone(session, user_id, member.pseudonym, days)
         self._wake()
+        return True
+
+    async def share_milestone(
+        self, session: Session, user_id: int, pseudonym: str, days: int
+    ) -> bool:
+        """Queue "<pseudonym> reached <days>" to the rest of the member's circle, through
+        the relay fan-out, inside the caller's transaction; False when there is no circle to
+        tell (or the member is muted or banned: it stays with them)."""
+        now = self._clock.now()
+        circle = await circle_open_to(session, user_id, now)
+        if circle is None:
+            return False
+        text = texts.milestone_shared(pseudonym, milestone_label(days))
+        relay_id = await circle_rows.add_relay(
+            session,
+            circle_id=circle.id,
+            author_id=user_id,
+            kind=RelayKind.MILESTONE.value,
+            pseudonym=pseudonym,
+            text=text,
+            status="sent",
+            now=now,
+        )
+        others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
+        await self._deliver(session, relay_id, RelayKind.MILESTONE, pseudonym, text, others)
         return True
 
     async def join(self, user_id: int, code: str) -> Joined:
@@ -432,33 +457,3 @@ def _latest_milestone(days: int, started_on: date, today: date) -> bool:
     return (
         is_milestone(days) and days >= SHARE_AGAIN_FROM and days <= so_far < milestone_after(days)
     )
-
-
-async def share_milestone(
-    session: Session, user_id: int, pseudonym: str, days: int, now: datetime
-) -> bool:
-    """Queue "<pseudonym> reached <days>" to the rest of the member's circle; False when
-    there is no circle to tell (or the member is muted or banned: it stays with them)."""
-    circle = await circle_open_to(session, user_id, now)
-    if circle is None:
-        return False
-    text = texts.milestone_shared(pseudonym, milestone_label(days))
-    relay_id = await circle_rows.add_relay(
-        session,
-        circle_id=circle.id,
-        author_id=user_id,
-        kind=RelayKind.MILESTONE.value,
-        pseudonym=pseudonym,
-        text=text,
-        status="sent",
-        now=now,
-    )
-    payload = relay_message(relay_id, RelayKind.MILESTONE, pseudonym, text).to_json()
-    others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
-    await outbox.enqueue_many(
-        session,
-        [outbox.NewMessage(f"relay:{relay_id}:{m}", m, m, "relay", payload) for m in others],
-        now,
-        now,
-    )
-    return True

@@ -79,9 +79,16 @@ def _without_bytes(value: Any) -> Any:
 
 # BotCommandScope types; the chat ones must name a chat Telegram knows.
 _SCOPES = frozenset(
-    {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
-     "chat_administrators", "chat_member"}
-)  # fmt: skip
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
 _CHAT_SCOPES = frozenset({"chat", "chat_administrators", "chat_member"})
 
 

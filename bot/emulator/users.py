@@ -157,10 +157,13 @@ class EmulatedUser:
 
         def answer() -> int | None:
             return next(
-                (i for i in range(start, len(chat.messages))
-                 if containing in chat.messages[i].shown_text),
+                (
+                    i
+                    for i in range(start, len(chat.messages))
+                    if containing in chat.messages[i].shown_text
+                ),
                 None,
-            )  # fmt: skip
+            )
 
         await self.emulator.wait_until(lambda: answer() is not None, timeout)
         found = answer()

@@ -1,72 +1,80 @@
-"""Goal messages with their buttons, as pure functions. Callback data: gl:<action>:<goal>[:...].
-
-A schedule still being chosen travels in the button data as a short code ("d" every day,
-"m<bitmask>" chosen weekdays, "w<weekday>" once a week), so nothing half-chosen is stored.
-"""
+"""Goal messages with their buttons, as pure functions. The buttons are the classes in
+bot/goals/callbacks.py, packed."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
-from bot.checkins.service import day_code
-from bot.goals.service import REASONS, Goal, GoalKind, GoalProgress, GoalSchedule
+from bot.goals.callbacks import (
+    NO_REASON,
+    ArchiveGoal,
+    AskArchive,
+    ChangeSchedule,
+    ChooseKind,
+    ChoosePeriod,
+    ChooseSchedule,
+    ChooseTime,
+    ChooseWeekday,
+    ConfirmWeekdays,
+    GiveReason,
+    LogCount,
+    ManageGoal,
+    MarkDone,
+    NotToday,
+    PauseGoal,
+    ResumeGoal,
+    ScheduleChoice,
+    ShowGoals,
+    SkipWhy,
+    SnoozeNudge,
+    StartNewGoal,
+    ToggleWeekday,
+    TypeCount,
+)
+from bot.goals.rules import REASONS, Goal, GoalKind, GoalProgress, GoalSchedule, LimitPeriod
 from bot.outgoing import Buttons, OutgoingMessage, rows
-from bot.texts import goals as t
+from bot.texts import goals as goal_texts
 
-NUDGE_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00", "22:00")
+NUDGE_TIMES = (time(7), time(8), time(9), time(12), time(18), time(20), time(21), time(22))
 QUICK_COUNTS = range(10)
-
-
-def schedule_code(schedule: GoalSchedule) -> str:
-    if schedule.weekly:
-        return f"w{min(schedule.weekdays)}"
-    if schedule == GoalSchedule.daily():
-        return "d"
-    return f"m{sum(1 << d for d in schedule.weekdays)}"
-
-
-def parse_schedule_code(code: str) -> GoalSchedule | None:
-    if code == "d":
-        return GoalSchedule.daily()
-    if len(code) < 2 or not code[1:].isdigit():
-        return None
-    number = int(code[1:])
-    if code[0] == "w" and 0 <= number <= 6:
-        return GoalSchedule(frozenset({number}), weekly=True)
-    if code[0] == "m" and 0 < number < 128:
-        return GoalSchedule(frozenset(d for d in range(7) if number & (1 << d)))
-    return None
 
 
 def kind_question(goal: Goal) -> OutgoingMessage:
     return OutgoingMessage(
-        t.kind_question(goal.title),
+        goal_texts.kind_question(goal.title),
         (
-            ((t.BUTTON_HABIT, f"gl:k:{goal.id}:habit"),),
-            ((t.BUTTON_LIMIT, f"gl:k:{goal.id}:limit"),),
+            ((goal_texts.BUTTON_HABIT, ChooseKind(goal.id, GoalKind.HABIT).pack()),),
+            ((goal_texts.BUTTON_LIMIT, ChooseKind(goal.id, GoalKind.LIMIT).pack()),),
         ),
     )
 
 
 def period_question(goal: Goal) -> OutgoingMessage:
     return OutgoingMessage(
-        t.ASK_LIMIT_PERIOD,
+        goal_texts.ASK_LIMIT_PERIOD,
         (
             (
-                (t.BUTTON_PER_DAY, f"gl:p:{goal.id}:day"),
-                (t.BUTTON_PER_WEEK, f"gl:p:{goal.id}:week"),
+                (goal_texts.BUTTON_PER_DAY, ChoosePeriod(goal.id, LimitPeriod.DAY).pack()),
+                (goal_texts.BUTTON_PER_WEEK, ChoosePeriod(goal.id, LimitPeriod.WEEK).pack()),
             ),
         ),
     )
 
 
+def target_question(period: LimitPeriod) -> OutgoingMessage:
+    return OutgoingMessage(goal_texts.ask_target(period))
+
+
 def schedule_question(goal: Goal) -> OutgoingMessage:
+    def choice(label: str, chosen: ScheduleChoice) -> tuple[str, str]:
+        return label, ChooseSchedule(goal.id, chosen).pack()
+
     return OutgoingMessage(
-        t.ASK_SCHEDULE,
+        goal_texts.ASK_SCHEDULE,
         (
-            ((t.BUTTON_EVERY_DAY, f"gl:s:{goal.id}:daily"),),
-            ((t.BUTTON_SOME_DAYS, f"gl:s:{goal.id}:days"),),
-            ((t.BUTTON_ONCE_A_WEEK, f"gl:s:{goal.id}:weekly"),),
+            (choice(goal_texts.BUTTON_EVERY_DAY, ScheduleChoice.DAILY),),
+            (choice(goal_texts.BUTTON_SOME_DAYS, ScheduleChoice.DAYS),),
+            (choice(goal_texts.BUTTON_ONCE_A_WEEK, ScheduleChoice.WEEKLY),),
         ),
     )
 
@@ -74,97 +82,115 @@ def schedule_question(goal: Goal) -> OutgoingMessage:
 def days_picker(goal: Goal, mask: int) -> OutgoingMessage:
     """Weekday toggles: each button carries the mask it would leave behind."""
     days = [
-        (("✓ " if mask & (1 << d) else "") + t.WEEKDAYS[d], f"gl:wd:{goal.id}:{mask ^ (1 << d)}")
+        (
+            ("✓ " if mask & (1 << d) else "") + goal_texts.WEEKDAYS[d],
+            ToggleWeekday(goal.id, mask ^ (1 << d)).pack(),
+        )
         for d in range(7)
     ]
-    buttons = (*rows(days, 4), ((t.BUTTON_DAYS_DONE, f"gl:wk:{goal.id}:{mask}"),))
-    return OutgoingMessage(t.ASK_DAYS, buttons)
+    done = ((goal_texts.BUTTON_DAYS_DONE, ConfirmWeekdays(goal.id, mask).pack()),)
+    return OutgoingMessage(goal_texts.ASK_DAYS, (*rows(days, 4), done))
 
 
 def weekday_picker(goal: Goal) -> OutgoingMessage:
-    days = [(t.WEEKDAYS[d], f"gl:o:{goal.id}:{d}") for d in range(7)]
-    return OutgoingMessage(t.ASK_WEEKDAY, rows(days, 4))
+    days = [(goal_texts.WEEKDAYS[d], ChooseWeekday(goal.id, d).pack()) for d in range(7)]
+    return OutgoingMessage(goal_texts.ASK_WEEKDAY, rows(days, 4))
 
 
 def time_question(goal: Goal, schedule: GoalSchedule, zone: str) -> OutgoingMessage:
-    code = schedule_code(schedule)
-    times = [(at, f"gl:t:{goal.id}:{code}:{at.replace(':', '')}") for at in NUDGE_TIMES]
-    return OutgoingMessage(t.ask_time(zone), rows(times, 4))
+    times = [(f"{at:%H:%M}", ChooseTime(goal.id, schedule, at).pack()) for at in NUDGE_TIMES]
+    return OutgoingMessage(goal_texts.ask_time(zone), rows(times, 4))
 
 
 def why_question(goal: Goal) -> OutgoingMessage:
-    return OutgoingMessage(t.ASK_WHY, (((t.BUTTON_SKIP_WHY, f"gl:y:{goal.id}"),),))
+    return OutgoingMessage(
+        goal_texts.ASK_WHY, (((goal_texts.BUTTON_SKIP_WHY, SkipWhy(goal.id).pack()),),)
+    )
 
 
 def _answer_buttons(goal: Goal, day: date, snooze: bool) -> Buttons:
-    code = day_code(day)
     if goal.kind is GoalKind.LIMIT:
-        counts = [(str(n), f"gl:c:{goal.id}:{code}:{n}") for n in QUICK_COUNTS]
-        buttons = (*rows(counts, 5), ((t.BUTTON_TYPE_COUNT, f"gl:ct:{goal.id}:{code}"),))
+        counts = [(str(n), LogCount(goal.id, day, n).pack()) for n in QUICK_COUNTS]
+        typed = ((goal_texts.BUTTON_TYPE_COUNT, TypeCount(goal.id, day).pack()),)
+        buttons = (*rows(counts, 5), typed)
     else:
         buttons = (
             (
-                (t.BUTTON_DONE, f"gl:d:{goal.id}:{code}"),
-                (t.BUTTON_NOT_TODAY, f"gl:n:{goal.id}:{code}"),
+                (goal_texts.BUTTON_DONE, MarkDone(goal.id, day).pack()),
+                (goal_texts.BUTTON_NOT_TODAY, NotToday(goal.id, day).pack()),
             ),
         )
     if snooze:
-        buttons += (((t.BUTTON_SNOOZE, f"gl:z:{goal.id}:{code}"),),)
+        buttons += (((goal_texts.BUTTON_SNOOZE, SnoozeNudge(goal.id, day).pack()),),)
     return buttons
 
 
 def nudge(goal: Goal, day: date, snoozed: bool = False) -> OutgoingMessage:
     """The nudge at the goal's time; a snoozed one cannot be put off again."""
-    return OutgoingMessage(t.nudge(goal, day, snoozed), _answer_buttons(goal, day, not snoozed))
+    return OutgoingMessage(
+        goal_texts.nudge(goal, day, snoozed), _answer_buttons(goal, day, not snoozed)
+    )
 
 
 def ask_now(goal: Goal, day: date) -> OutgoingMessage:
     """The nudge's question on demand (e.g. /done on a limit goal), without a snooze."""
-    return OutgoingMessage(t.nudge(goal, day, snoozed=False), _answer_buttons(goal, day, False))
+    return OutgoingMessage(
+        goal_texts.nudge(goal, day, snoozed=False), _answer_buttons(goal, day, False)
+    )
 
 
-def answer_buttons_after_snooze(goal: Goal, day: date) -> Buttons:
-    return _answer_buttons(goal, day, snooze=False)
+def snoozed(goal: Goal, day: date, when_local: str) -> OutgoingMessage:
+    """The nudge after "remind me in an hour": when it comes again, and no second snooze."""
+    text = goal_texts.snoozed_until(goal_texts.nudge(goal, day, snoozed=False), when_local)
+    return OutgoingMessage(text, _answer_buttons(goal, day, snooze=False))
+
+
+def count_question(goal: Goal, day: date) -> OutgoingMessage:
+    """The nudge again, asking for the count to be typed."""
+    nudged = goal_texts.nudge(goal, day, snoozed=False)
+    return OutgoingMessage(f"{nudged}\n\n{goal_texts.ASK_COUNT}")
 
 
 def reasons(goal: Goal, day: date) -> OutgoingMessage:
-    code = day_code(day)
-    options = [(t.REASON_LABELS[r], f"gl:r:{goal.id}:{code}:{r}") for r in REASONS]
-    buttons = (*rows(options, 2), ((t.BUTTON_NO_REASON, f"gl:r:{goal.id}:{code}:-"),))
-    return OutgoingMessage(t.NOT_TODAY_REPLY, buttons)
+    options = [(goal_texts.REASON_LABELS[r], GiveReason(goal.id, day, r).pack()) for r in REASONS]
+    rather_not = GiveReason(goal.id, day, NO_REASON).pack()
+    buttons = (*rows(options, 2), ((goal_texts.BUTTON_NO_REASON, rather_not),))
+    return OutgoingMessage(goal_texts.NOT_TODAY_REPLY, buttons)
 
 
 def overview(progresses: list[GoalProgress], room: bool) -> OutgoingMessage:
-    goals = [(t.goal_button_label(p.goal), f"gl:m:{p.goal.id}") for p in progresses]
+    goals = [
+        (goal_texts.goal_button_label(p.goal), ManageGoal(p.goal.id).pack()) for p in progresses
+    ]
     buttons = rows(goals, 1)
     if room:
-        buttons += (((t.BUTTON_NEW_GOAL, "gl:new"),),)
-    return OutgoingMessage(t.goals_list(progresses), buttons)
+        buttons += (((goal_texts.BUTTON_NEW_GOAL, StartNewGoal().pack()),),)
+    return OutgoingMessage(goal_texts.goals_list(progresses), buttons)
 
 
 def manage(progress: GoalProgress) -> OutgoingMessage:
     goal = progress.goal
     pause = (
-        (t.BUTTON_RESUME_GOAL, f"gl:re:{goal.id}")
+        (goal_texts.BUTTON_RESUME_GOAL, ResumeGoal(goal.id).pack())
         if goal.paused
-        else (t.BUTTON_PAUSE_GOAL, f"gl:pa:{goal.id}")
+        else (goal_texts.BUTTON_PAUSE_GOAL, PauseGoal(goal.id).pack())
     )
     return OutgoingMessage(
-        t.goal_detail(progress),
+        goal_texts.goal_detail(progress),
         (
-            ((t.BUTTON_CHANGE_SCHEDULE, f"gl:e:{goal.id}"),),
-            (pause, (t.BUTTON_ARCHIVE_GOAL, f"gl:ar:{goal.id}")),
-            ((t.BUTTON_ALL_GOALS, "gl:l"),),
+            ((goal_texts.BUTTON_CHANGE_SCHEDULE, ChangeSchedule(goal.id).pack()),),
+            (pause, (goal_texts.BUTTON_ARCHIVE_GOAL, AskArchive(goal.id).pack())),
+            ((goal_texts.BUTTON_ALL_GOALS, ShowGoals().pack()),),
         ),
     )
 
 
 def archive_confirm(goal: Goal) -> OutgoingMessage:
     return OutgoingMessage(
-        t.archive_confirm(goal),
+        goal_texts.archive_confirm(goal),
         (
-            ((t.BUTTON_ARCHIVE_YES, f"gl:ax:{goal.id}"),),
-            ((t.BUTTON_ARCHIVE_NO, f"gl:m:{goal.id}"),),
+            ((goal_texts.BUTTON_ARCHIVE_YES, ArchiveGoal(goal.id).pack()),),
+            ((goal_texts.BUTTON_ARCHIVE_NO, ManageGoal(goal.id).pack()),),
         ),
     )
 
@@ -173,7 +199,8 @@ def done_choices(goals: list[Goal], today: date) -> OutgoingMessage:
     """/done without a number: one button per habit goal, for today."""
     habits = [g for g in goals if g.kind is GoalKind.HABIT]
     if not habits:
-        return OutgoingMessage(t.DONE_NONE)
-    code = day_code(today)
-    buttons = [("✅ " + t.goal_button_label(g), f"gl:d:{g.id}:{code}") for g in habits]
-    return OutgoingMessage(t.DONE_WHICH, rows(buttons, 1))
+        return OutgoingMessage(goal_texts.DONE_NONE)
+    buttons = [
+        ("✅ " + goal_texts.goal_button_label(g), MarkDone(g.id, today).pack()) for g in habits
+    ]
+    return OutgoingMessage(goal_texts.DONE_WHICH, rows(buttons, 1))

@@ -11,7 +11,7 @@ from datetime import date, tzinfo
 from typing import Any
 
 from bot.localtime.zones import zone_of
-from bot.texts import export as et
+from bot.texts import export as export_texts
 from storage.timestamps import from_db
 
 JSON_NAME = "peercircle-my-data.json"
@@ -34,16 +34,23 @@ class ExportFile:
 def export_files(export: Mapping[str, Any]) -> list[ExportFile]:
     """The documents /mydata sends, the complete JSON first."""
     zone = zone_of(str(export["member"]["timezone"]))
-    alerts = [{**alert, "outcome": et.alert_outcome(alert)} for alert in export["crisis_alerts"]]
+    alerts = [
+        {**alert, "outcome": export_texts.alert_outcome(alert)}
+        for alert in export["crisis_alerts"]
+    ]
     export = {**export, "crisis_alerts": alerts}
     payload = json.dumps(export, indent=2, ensure_ascii=False).encode("utf-8")
     # With a byte-order mark, Excel reads the CSV as UTF-8 (emoji and accents intact).
     # Without check-ins it still comes, with its header only: always the same three files.
     table = checkins_csv(export["checkins"], zone).encode("utf-8-sig")
     return [
-        ExportFile(JSON_NAME, payload, et.JSON_CAPTION),
-        ExportFile(SUMMARY_NAME, et.summary_html(export, zone).encode("utf-8"), et.HTML_CAPTION),
-        ExportFile(CSV_NAME, table, et.CSV_CAPTION),
+        ExportFile(JSON_NAME, payload, export_texts.JSON_CAPTION),
+        ExportFile(
+            SUMMARY_NAME,
+            export_texts.summary_html(export, zone).encode("utf-8"),
+            export_texts.HTML_CAPTION,
+        ),
+        ExportFile(CSV_NAME, table, export_texts.CSV_CAPTION),
     ]
 
 
@@ -63,7 +70,7 @@ def checkins_csv(checkins: list[Mapping[str, Any]], zone: tzinfo) -> str:
             day.isoformat(),
             f"{day:%A}",
             f"{answered:%H:%M}",
-            et.MOOD_WORDS.get(mood, ""),
+            export_texts.MOOD_WORDS.get(mood, ""),
             mood,
             checkin["confidence"],
             _cell(checkin.get("note") or ""),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,6 +16,7 @@ from bot.journey.service import JourneyService
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import next_daily, next_weekly_delayed
 from bot.localtime.zones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
+from bot.members.rules import valid_invite_code
 from bot.moderation.sanctions import hash_of
 from bot.safety.pseudonyms import draw_pseudonym
 from storage import alerts as alert_rows
@@ -37,8 +37,6 @@ CONSENT_VERSION = 1
 # members who saw an older one are told what changed once (texts.NOTICE_CHANGED).
 # 2: crisis words anywhere, notes included, let a peer moderator know.
 NOTICE_VERSION = 2
-MAX_PAUSE_DAYS = 365
-_INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
 # Changing any of these moves the member's due rows.
 _SCHEDULE_FIELDS = frozenset(
     {"timezone", "checkin_time", "onboarded_at", "paused", "weekly_reflection", "blocked_at"}
@@ -126,11 +124,45 @@ class ZoneAnswer:
     member: Member
 
 
-def valid_invite_code(code: str | None) -> str | None:
-    """The invite code from /start <code>, or None when there is none or it is malformed."""
-    if code and _INVITE_CODE.match(code):
-        return code
-    return None
+class OnboardingStep(StrEnum):
+    """The question onboarding waits on, in the order they come."""
+
+    PSEUDONYM = "pseudonym"
+    TIMEZONE = "timezone"
+    CHECKIN_TIME = "checkin_time"
+
+
+def onboarding_step(member: Member) -> OnboardingStep:
+    """The question a member's onboarding is waiting on (the check-in time is the last)."""
+    if member.awaiting is Awaiting.PSEUDONYM:
+        return OnboardingStep.PSEUDONYM
+    if member.awaiting is Awaiting.TIMEZONE:
+        return OnboardingStep.TIMEZONE
+    return OnboardingStep.CHECKIN_TIME
+
+
+def pseudonym_first(member: Member) -> bool:
+    """True while onboarding waits on the pseudonym: zone and time answers are out of order."""
+    return member.onboarding and member.awaiting is Awaiting.PSEUDONYM
+
+
+class TimeOutcome(StrEnum):
+    """How an answer to "When would you like your daily check-in?" turned out."""
+
+    SET = "set"  # the time changed
+    ONBOARDED = "onboarded"  # the time changed, and it finished onboarding
+    NOT_A_TIME = "not_a_time"  # nothing changed
+    PSEUDONYM_FIRST = "pseudonym_first"  # onboarding asks for the pseudonym first
+
+
+@dataclass(frozen=True)
+class CheckinTimeAnswer:
+    """The outcome, the member after it, and the invite to join now that onboarding is done
+    (the code from the link they first opened)."""
+
+    outcome: TimeOutcome
+    member: Member
+    join_invite: str | None = None
 
 
 class MemberService:
@@ -296,6 +328,19 @@ class MemberService:
             fields["onboarded_at"] = self._clock.now()
         return await self._change(user_id, **fields)
 
+    async def answer_checkin_time(self, user_id: int, text: str) -> CheckinTimeAnswer:
+        """Set the check-in time from a typed answer or a picker button; during onboarding
+        it is the last step, and the member's pending invite is the next thing to do."""
+        member = await self.require(user_id)
+        if pseudonym_first(member):
+            return CheckinTimeAnswer(TimeOutcome.PSEUDONYM_FIRST, member)
+        updated = await self.set_checkin_time(user_id, text)
+        if updated is None:
+            return CheckinTimeAnswer(TimeOutcome.NOT_A_TIME, member)
+        if member.onboarding:
+            return CheckinTimeAnswer(TimeOutcome.ONBOARDED, updated, updated.pending_invite)
+        return CheckinTimeAnswer(TimeOutcome.SET, updated)
+
     async def expect(
         self, user_id: int, awaiting: Awaiting | None, argument: str | None = None
     ) -> Member:
@@ -359,13 +404,3 @@ class MemberService:
                 return False
             await member_rows.delete(session, user_id)
         return True
-
-
-def parse_pause_days(argument: str | None) -> int | None:
-    """The days in `/pause <days>`: None for no argument; ValueError when it is not 1..365."""
-    if argument is None or not argument.strip():
-        return None
-    text = argument.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAUSE_DAYS:
-        raise ValueError(text)
-    return int(text)

@@ -18,21 +18,20 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot import texts
 from bot.moderation.service import ModerationService
-from bot.texts import moderation as moderation_texts
+from bot.texts import commands as command_texts
 
 log = logging.getLogger("peercircle.menus")
 
 
 def member_menu() -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in texts.MEMBER_COMMANDS]
+    return [BotCommand(name, description) for name, description in command_texts.MEMBER_COMMANDS]
 
 
 def moderator_menu(operator: bool) -> list[BotCommand]:
     """A moderator's private chat: what every member has, then the moderator commands."""
-    extra = moderation_texts.MODERATOR_COMMANDS + (
-        moderation_texts.OPERATOR_COMMANDS if operator else ()
+    extra = command_texts.MODERATOR_COMMANDS + (
+        command_texts.OPERATOR_COMMANDS if operator else ()
     )
     return member_menu() + [BotCommand(name, description) for name, description in extra]
 
@@ -42,8 +41,8 @@ def moderators_chat_menu() -> list[BotCommand]:
     stay out: most who read this menu are not operators."""
     return [
         BotCommand(name, description)
-        for name, description in moderation_texts.MODERATOR_COMMANDS
-        if name not in moderation_texts.PRIVATE_ONLY_COMMANDS
+        for name, description in command_texts.MODERATOR_COMMANDS
+        if name not in command_texts.PRIVATE_ONLY_COMMANDS
     ]
 
 

@@ -36,9 +36,11 @@ def markup(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-         for row in message.buttons]
-    )  # fmt: skip
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in message.buttons
+        ]
+    )
 
 
 def _seconds(value: float | timedelta) -> float:

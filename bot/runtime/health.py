@@ -20,9 +20,13 @@ log = logging.getLogger("peercircle.health")
 
 class HealthServer:
     def __init__(
-        self, settings: MetricsSettings, metrics: Metrics, db: Database, clock: Clock,
+        self,
+        settings: MetricsSettings,
+        metrics: Metrics,
+        db: Database,
+        clock: Clock,
         alive: Callable[[], bool],
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._settings = settings
         self._metrics = metrics
         self._db = db

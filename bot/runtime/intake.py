@@ -48,9 +48,13 @@ class UpdateDispatcher:
     """Hands updates to the application once each, in order per member."""
 
     def __init__(
-        self, app: PeerApplication, db: Database, clock: Clock, metrics: Metrics,
+        self,
+        app: PeerApplication,
+        db: Database,
+        clock: Clock,
+        metrics: Metrics,
         concurrent: bool = True,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._concurrent = concurrent
         self._app = app
         self._db = db
@@ -114,9 +118,13 @@ class PollingIntake:
     """getUpdates in a loop; the offset moves on only once a batch is handled."""
 
     def __init__(
-        self, app: PeerApplication, dispatcher: UpdateDispatcher, db: Database,
-        settings: TelegramSettings, metrics: Metrics,
-    ) -> None:  # fmt: skip
+        self,
+        app: PeerApplication,
+        dispatcher: UpdateDispatcher,
+        db: Database,
+        settings: TelegramSettings,
+        metrics: Metrics,
+    ) -> None:
         self._app = app
         self._dispatcher = dispatcher
         self._db = db
@@ -154,8 +162,11 @@ class PollingIntake:
         while not self._stopping:
             await asyncio.sleep(min(10.0, limit / 4))
             if time.monotonic() - self.last_success > limit:
-                log.critical("no getUpdates has succeeded for %d seconds; exiting so the "
-                             "supervisor restarts the bot", limit)  # fmt: skip
+                log.critical(
+                    "no getUpdates has succeeded for %d seconds; exiting so the "
+                    "supervisor restarts the bot",
+                    limit,
+                )
                 self.failed.set()
                 return
 
@@ -182,8 +193,9 @@ class PollingIntake:
                 self.failed.set()
                 return
             except (NetworkError, TimedOut, Conflict, RetryAfter) as error:
-                log.warning("getUpdates failed (%s); retrying in %.0f s",
-                            type(error).__name__, backoff)  # fmt: skip
+                log.warning(
+                    "getUpdates failed (%s); retrying in %.0f s", type(error).__name__, backoff
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue

@@ -22,29 +22,36 @@ class Metrics:
             "peercircle_messages_sent", "Outbox messages Telegram accepted", registry=r
         )
         self.rate_limited = Counter(
-            "peercircle_telegram_429", "Sends Telegram refused with 429 Too Many Requests",
+            "peercircle_telegram_429",
+            "Sends Telegram refused with 429 Too Many Requests",
             registry=r,
-        )  # fmt: skip
+        )
         self.blocked = Counter(
-            "peercircle_telegram_403", "Sends refused with 403: the member blocked the bot",
+            "peercircle_telegram_403",
+            "Sends refused with 403: the member blocked the bot",
             registry=r,
-        )  # fmt: skip
+        )
         self.outbox_depth = Gauge(
             "peercircle_outbox_depth", "Outbox messages waiting to be sent", registry=r
         )
         self.crisis_screened = Counter(
-            "peercircle_crisis_screened", "Texts the crisis screen flagged, by tier", ["tier"],
+            "peercircle_crisis_screened",
+            "Texts the crisis screen flagged, by tier",
+            ["tier"],
             registry=r,
-        )  # fmt: skip
+        )
         self.crisis_alerts = Counter(
-            "peercircle_crisis_alerts", "Crisis messages that alerted moderators, by tier",
-            ["tier"], registry=r,
-        )  # fmt: skip
+            "peercircle_crisis_alerts",
+            "Crisis messages that alerted moderators, by tier",
+            ["tier"],
+            registry=r,
+        )
         self.alert_outcomes = Gauge(
             "peercircle_crisis_alert_outcomes",
             "Crisis alerts by tier and outcome (raised, taken, false_alarm), since the start",
-            ["tier", "outcome"], registry=r,
-        )  # fmt: skip
+            ["tier", "outcome"],
+            registry=r,
+        )
         self.scheduler_lag = Gauge(
             "peercircle_scheduler_lag_seconds",
             "How long the oldest due row has been waiting for the sweep",

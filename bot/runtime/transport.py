@@ -25,9 +25,14 @@ class AiohttpRequest(BaseRequest):
     """A `BaseRequest` over one aiohttp session with a bounded connection pool."""
 
     def __init__(
-        self, connections: int, *, read_timeout: float | None = 5.0,
-        write_timeout: float = 5.0, connect_timeout: float = 5.0, pool_timeout: float = 1.0,
-    ) -> None:  # fmt: skip
+        self,
+        connections: int,
+        *,
+        read_timeout: float | None = 5.0,
+        write_timeout: float = 5.0,
+        connect_timeout: float = 5.0,
+        pool_timeout: float = 1.0,
+    ) -> None:
         # python-telegram-bot's defaults, and its longer write time for uploads.
         self._connections = connections
         self._read_timeout = read_timeout
@@ -72,8 +77,10 @@ class AiohttpRequest(BaseRequest):
         # aiohttp has no write timeout: the whole request's bound stops a stalled upload.
         timeout = aiohttp.ClientTimeout(
             total=None if read is None else pool + connect + (write or 0.0) + read,
-            connect=pool + connect or None, sock_connect=connect or None, sock_read=read,
-        )  # fmt: skip
+            connect=pool + connect or None,
+            sock_connect=connect or None,
+            sock_read=read,
+        )
         try:
             async with self._session.request(
                 method, url, timeout=timeout, **_body(request_data)

@@ -15,12 +15,16 @@ from functools import lru_cache
 # Invisible characters used to break a word without showing it, and apostrophes (straight,
 # curly, modifier letters), so "don't" and "dont" are one word: both vanish.
 _DROPPED = dict.fromkeys(
-    map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
-             "'\u2018\u2019\u02bc\u0060\u00b4\u2032")
-)  # fmt: skip
+    map(
+        ord,
+        "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+        "'\u2018\u2019\u02bc\u0060\u00b4\u2032",
+    )
+)
 # Digits and signs standing for letters, inside a word that also has letters.
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
-                       "$": "s"})  # fmt: skip
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 # Cyrillic and Greek letters that look Latin, and the other way round.
 _CYRILLIC_TO_LATIN = str.maketrans("аеорсухкітмнвіјѕԁɡ", "aeopcyxkitmhbijsdg")
 _LATIN_TO_CYRILLIC = str.maketrans("aeopcyxkiTMHB", "аеорсухкітмнв")

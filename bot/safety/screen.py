@@ -27,7 +27,7 @@ from bot.safety.lexicon import (
     Slot,
     Tier,
     load,
-)  # fmt: skip
+)
 from bot.safety.normalise import normalise, squeeze
 
 # Phrases that start with a prefix ("suicid*") are found by the first letters of a word.

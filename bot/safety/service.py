@@ -7,7 +7,7 @@ its message to the moderators' chat are written together, so a crash loses neith
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.alerts.callbacks import AlertAction, AlertButton
@@ -16,6 +16,7 @@ from bot.outgoing import OutgoingMessage
 from bot.runtime.metrics import Metrics
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place
+from bot.safety.rules import MAX_PLAN_PART, PART_NAMES, SafetyPlan
 from bot.safety.screen import Screener, Verdict
 from bot.texts import safety as texts
 from bot.texts.safety import Told
@@ -26,21 +27,19 @@ from storage import outbox
 from storage import safety_plans as plan_rows
 from storage.alerts import AlertRow
 from storage.db import Database, Session
-from storage.safety_plans import PARTS, PlanRow
+from storage.safety_plans import PlanRow
 
 # A member's crisis messages within this long update one alert rather than raising many.
 ONE_ALERT_FOR = timedelta(hours=24)
 # A moderator's thread stays open this long after they last wrote.
 THREAD_OPEN_FOR = timedelta(hours=48)
-# Seven parts of this size, with their titles, fit one Telegram message (4,096).
-MAX_PLAN_PART = 450
 
 
 @dataclass(frozen=True)
 class Response:
     told: Told
     alert_id: int | None
-    plan: PlanRow | None
+    plan: SafetyPlan | None
 
 
 class SafetyNet:
@@ -80,7 +79,7 @@ class SafetyNet:
             member = await member_rows.get(session, user_id)
             if member is None:
                 return Response(Told.NOT_A_MEMBER, None, None)
-            plan = await plan_rows.get(session, user_id)
+            plan = _plan(await plan_rows.get(session, user_id))
             if not self._chat:
                 return Response(Told.NOBODY, None, plan)
             open_alert = await alert_rows.open_for(session, user_id, now - ONE_ALERT_FOR)
@@ -106,14 +105,25 @@ class SafetyNet:
                 circle = await circle_rows.circle_of(session, user_id)
                 circle_name = circle.name if circle else None
                 alert_id = await alert_rows.create(
-                    session, user_id=user_id, source=place.value, circle_name=circle_name,
-                    pseudonym=member.pseudonym, text=shared, now=now,
-                    tier=verdict.tier.value, categories=categories,
-                )  # fmt: skip
+                    session,
+                    user_id=user_id,
+                    source=place.value,
+                    circle_name=circle_name,
+                    pseudonym=member.pseudonym,
+                    text=shared,
+                    now=now,
+                    tier=verdict.tier.value,
+                    categories=categories,
+                )
                 message = alert_message(
-                    alert_id, verdict.tier.value, circle_name, member.pseudonym, place.value,
-                    categories, shared,
-                )  # fmt: skip
+                    alert_id,
+                    verdict.tier.value,
+                    circle_name,
+                    member.pseudonym,
+                    place.value,
+                    categories,
+                    shared,
+                )
                 await self._to_moderators(session, f"alert:{alert_id}", message)
                 told = Told.MODERATORS
         self._metrics.crisis_alerts.labels(verdict.tier.value).inc()
@@ -159,14 +169,25 @@ class SafetyNet:
             circle = await circle_rows.circle_of(session, user_id)
             circle_name = circle.name if circle else None
             alert_id = await alert_rows.create(
-                session, user_id=user_id, source=Place.CHECKIN.value, circle_name=circle_name,
-                pseudonym=member.pseudonym, text=None, now=now, tier=texts.REQUEST_TIER,
-            )  # fmt: skip
+                session,
+                user_id=user_id,
+                source=Place.CHECKIN.value,
+                circle_name=circle_name,
+                pseudonym=member.pseudonym,
+                text=None,
+                now=now,
+                tier=texts.REQUEST_TIER,
+            )
             await alert_rows.mark(session, alert_id, "contact_requested_at", now)
             message = alert_message(
-                alert_id, texts.REQUEST_TIER, circle_name, member.pseudonym,
-                Place.CHECKIN.value, "", None,
-            )  # fmt: skip
+                alert_id,
+                texts.REQUEST_TIER,
+                circle_name,
+                member.pseudonym,
+                Place.CHECKIN.value,
+                "",
+                None,
+            )
             await self._to_moderators(session, f"alert:{alert_id}", message)
         self._wake()
         return True
@@ -204,24 +225,24 @@ class SafetyNet:
 
     # -- the safety plan ---------------------------------------------------------------------
 
-    async def plan(self, user_id: int) -> PlanRow | None:
+    async def plan(self, user_id: int) -> SafetyPlan | None:
         async with self._db.read() as session:
-            return await plan_rows.get(session, user_id)
+            return _plan(await plan_rows.get(session, user_id))
 
-    async def start_plan(self, user_id: int) -> PlanRow:
+    async def start_plan(self, user_id: int) -> SafetyPlan:
         """Begin writing (or editing): a draft starts as a copy of the current plan."""
         async with self._db.transaction() as session:
             current = await plan_rows.get(session, user_id) or PlanRow()
             await plan_rows.save(session, user_id, current, self._clock.now(), draft=True)
-            return current
+            return SafetyPlan(**asdict(current))
 
-    async def draft(self, user_id: int) -> PlanRow | None:
+    async def draft(self, user_id: int) -> SafetyPlan | None:
         async with self._db.read() as session:
-            return await plan_rows.get(session, user_id, draft=True)
+            return _plan(await plan_rows.get(session, user_id, draft=True))
 
-    async def set_part(self, user_id: int, part: str, value: str | None) -> PlanRow | None:
+    async def set_part(self, user_id: int, part: str, value: str | None) -> SafetyPlan | None:
         """Write one part of the draft; None when there is no draft (or no such part)."""
-        if part not in PARTS:
+        if part not in PART_NAMES:
             return None
         async with self._db.transaction() as session:
             draft = await plan_rows.get(session, user_id, draft=True)
@@ -230,12 +251,12 @@ class SafetyNet:
             cleaned = value.strip()[:MAX_PLAN_PART] if value and value.strip() else None
             updated = replace(draft, **{part: cleaned})
             await plan_rows.save(session, user_id, updated, self._clock.now(), draft=True)
-            return updated
+            return SafetyPlan(**asdict(updated))
 
-    async def finish_plan(self, user_id: int) -> PlanRow | None:
+    async def finish_plan(self, user_id: int) -> SafetyPlan | None:
         """The draft becomes the plan."""
         async with self._db.transaction() as session:
-            return await _promote(session, user_id, self._clock.now())
+            return _plan(await _promote(session, user_id, self._clock.now()))
 
     async def cancel_plan(self, user_id: int) -> bool:
         async with self._db.transaction() as session:
@@ -247,6 +268,11 @@ class SafetyNet:
         async with self._db.transaction() as session:
             await plan_rows.delete(session, user_id, draft=True)
             await plan_rows.delete(session, user_id, draft=False)
+
+
+def _plan(row: PlanRow | None) -> SafetyPlan | None:
+    """The stored plan as the rest of the bot sees it."""
+    return SafetyPlan(**asdict(row)) if row is not None else None
 
 
 async def _promote(session: Session, user_id: int, now: datetime) -> PlanRow | None:
@@ -277,9 +303,14 @@ def alert_buttons(alert_id: int, tier: str) -> tuple[tuple[tuple[str, str], ...]
 
 
 def alert_message(
-    alert_id: int, tier: str, circle: str | None, pseudonym: str, source: str,
-    categories: str, text: str | None,
-) -> OutgoingMessage:  # fmt: skip
+    alert_id: int,
+    tier: str,
+    circle: str | None,
+    pseudonym: str,
+    source: str,
+    categories: str,
+    text: str | None,
+) -> OutgoingMessage:
     return OutgoingMessage(
         texts.alert_text(alert_id, tier, circle, pseudonym, source, categories, text),
         alert_buttons(alert_id, tier),
@@ -289,6 +320,11 @@ def alert_message(
 def alert_row_message(alert: AlertRow) -> OutgoingMessage:
     """An alert as the moderators' chat shows it, rebuilt from its row."""
     return alert_message(
-        alert.id, alert.tier, alert.circle_name, alert.pseudonym, alert.source,
-        alert.categories, alert.text,
-    )  # fmt: skip
+        alert.id,
+        alert.tier,
+        alert.circle_name,
+        alert.pseudonym,
+        alert.source,
+        alert.categories,
+        alert.text,
+    )

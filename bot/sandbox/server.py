@@ -76,19 +76,28 @@ def _message(chat_id: int, message: SentMessage) -> dict[str, Any]:
         media = {"kind": "photo", "url": url}
     elif message.document is not None:
         media = {
-            "kind": "document", "name": message.document_name or "file",
+            "kind": "document",
+            "name": message.document_name or "file",
             "url": f"/api/media/{chat_id}/{message.message_id}",
-        }  # fmt: skip
+        }
     buttons = [
-        [{"label": b.get("text", ""), "data": b.get("callback_data"), "url": b.get("url")}
-         for b in row]
+        [
+            {"label": b.get("text", ""), "data": b.get("callback_data"), "url": b.get("url")}
+            for b in row
+        ]
         for row in (message.reply_markup or {}).get("inline_keyboard", [])
-    ]  # fmt: skip
+    ]
     return {
-        "from": "bot", "id": message.message_id, "html": message.raw_text or "",
-        "text": message.shown_text, "parse_mode": message.parse_mode, "buttons": buttons,
-        "media": media, "edited": message.edits > 0, "deleted": message.deleted,
-    }  # fmt: skip
+        "from": "bot",
+        "id": message.message_id,
+        "html": message.raw_text or "",
+        "text": message.shown_text,
+        "parse_mode": message.parse_mode,
+        "buttons": buttons,
+        "media": media,
+        "edited": message.edits > 0,
+        "deleted": message.deleted,
+    }
 
 
 class Sandbox:
@@ -105,14 +114,16 @@ class Sandbox:
     def settings(self, db_path: Path) -> Settings:
         return Settings(
             telegram=TelegramSettings(
-                token=SecretStr(self.emulator.token), api_base_url=self.emulator.base_url,
+                token=SecretStr(self.emulator.token),
+                api_base_url=self.emulator.base_url,
                 poll_timeout=1,
             ),
             storage=StorageSettings(path=db_path),
-            moderation=ModerationSettings(operators=[MODERATOR_ID],
-                                          moderator_chat_id=MODERATORS_CHAT),
+            moderation=ModerationSettings(
+                operators=[MODERATOR_ID], moderator_chat_id=MODERATORS_CHAT
+            ),
             scheduler=SchedulerSettings(sweep_interval_seconds=1),
-        )  # fmt: skip
+        )
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Sandbox]:
@@ -120,8 +131,7 @@ class Sandbox:
         async with self.emulator, self._database() as db_path:
             self.emulator.user(MODERATOR_ID, first_name="Mo (moderator)")
             self.emulator.group(MODERATORS_CHAT, "Moderators")
-            app = build_application(self.settings(db_path), clock=self.clock,
-                                    rng=random.Random())  # fmt: skip
+            app = build_application(self.settings(db_path), clock=self.clock, rng=random.Random())
             async with running_bot(app):
                 self._app = app
                 await self._serve()
@@ -168,14 +178,16 @@ class Sandbox:
             {"id": u.user_id, "name": u.first_name, "moderator": u.user_id == MODERATOR_ID}
             for u in self.emulator.users.values()
         ]
-        return web.json_response({
-            "users": users,
-            "moderators_chat": MODERATORS_CHAT,
-            "clock": self.clock.now().isoformat(timespec="minutes"),
-            "ahead_hours": round(self.clock.offset.total_seconds() / 3600, 1),
-            "version": len(self.emulator.calls)
-            + sum(len(said) for said in self.transcript.said.values()),
-        })  # fmt: skip
+        return web.json_response(
+            {
+                "users": users,
+                "moderators_chat": MODERATORS_CHAT,
+                "clock": self.clock.now().isoformat(timespec="minutes"),
+                "ahead_hours": round(self.clock.offset.total_seconds() / 3600, 1),
+                "version": len(self.emulator.calls)
+                + sum(len(said) for said in self.transcript.said.values()),
+            }
+        )
 
     async def _chat(self, request: web.Request) -> web.Response:
         chat_id = int(request.match_info["chat_id"])
@@ -206,14 +218,16 @@ class Sandbox:
             return web.Response(body=message.photo, content_type="image/png")
         name = message.document_name or "file"
         return web.Response(
-            body=message.document or b"", content_type="application/octet-stream",
+            body=message.document or b"",
+            content_type="application/octet-stream",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )  # fmt: skip
+        )
 
     def _message(self, chat_id: int, message_id: int) -> SentMessage | None:
         chat = self.emulator.chats.get(chat_id)
-        return next((m for m in (chat.messages if chat else []) if m.message_id == message_id),
-                    None)  # fmt: skip
+        return next(
+            (m for m in (chat.messages if chat else []) if m.message_id == message_id), None
+        )
 
     async def _json(self, request: web.Request) -> dict[str, Any]:
         try:

@@ -3,305 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
 from bot.journey.service import Sharing, milestone_label, next_milestone_date
-from bot.localtime.cities import Place, normalise_name, zone_city
-from bot.localtime.zones import zone_of
-from bot.members.service import Member
 
 if TYPE_CHECKING:
     from bot.checkins.reflection import WeekSummary
     from bot.checkins.service import CheckinReflection, PeriodStats, SupportOffer, TrendSummary
     from bot.journey.service import JourneyMark, JourneyView
-
-BUTTON_AGREE = "✅ I agree"
-BUTTON_NOT_NOW = "Not now"
-BUTTON_KEEP_PSEUDONYM = "Keep “{pseudonym}”"
-BUTTON_REDRAW = "🎲 Draw another"
-BUTTON_OTHER_ZONE = "Another zone: I'll type it"
-BUTTON_SETTINGS_PSEUDONYM = "New pseudonym"
-BUTTON_SETTINGS_TIMEZONE = "Time zone"
-BUTTON_SETTINGS_TIME = "Check-in time"
-BUTTON_PAUSE = "⏸ Pause"
-BUTTON_RESUME = "▶️ Resume"
-BUTTON_FORGET_YES = "Yes, delete everything"
-BUTTON_FORGET_NO = "No, keep everything"
-BUTTON_FORGET_COPY = "📦 Get a copy first"
-
-
-def welcome(crisis_resources: str) -> str:
-    return (
-        "<b>Welcome to peercircle.</b> 🌱\n\n"
-        "This is peer support among people in recovery from mental-health or substance-use "
-        "problems: a daily check-in of your mood and confidence, your own progress over "
-        "time, personal goals, and anonymous encouragement in a small circle of peers.\n\n"
-        "<b>What it is not:</b> peercircle is not a medical, therapy or crisis service, and "
-        "nobody here is a professional.\n\n"
-        f"<b>If you need urgent help:</b>\n{escape(crisis_resources)}\n\n"
-        "<b>What is stored:</b> your Telegram user id (so the bot can write to you), a "
-        "pseudonym, your time zone and check-in time, and what you choose to give "
-        "(check-ins, notes, goals). Other members only ever see your pseudonym, never your "
-        "name, username or id. Your notes are seen by nobody but you. You can download "
-        "everything with /mydata and delete it for good with /forget.\n\n"
-        "<b>If something you write sounds like a crisis</b> (a note included), I answer at "
-        "once with support and let a peer moderator know. From a note they never see your "
-        "words, only that you may need someone.\n\n"
-        "Nothing about you is stored until you agree."
-    )
-
-
-NOT_NOW = (
-    "That's completely fine. Nothing about you has been stored. "
-    "Whenever you feel ready, send /start."
-)
-AGREED_STAMP = "\n\n<i>You agreed on {date}.</i>"
-
-
-def pseudonym_offer(pseudonym: str) -> str:
-    return (
-        "Thank you for joining. 💚\n\n"
-        f"In peercircle you will be <b>{escape(pseudonym)}</b>. Other members see only this "
-        "name. Keep it, or draw another."
-    )
-
-
-def pseudonym_redrawn(pseudonym: str) -> str:
-    return f"How about <b>{escape(pseudonym)}</b>? Keep it, or draw another."
-
-
-PSEUDONYM_USE_BUTTONS = "Please use the buttons above to keep your pseudonym or draw another."
-ASK_TIMEZONE = (
-    "Which time zone are you in? It lets me ask about your day at a time that suits you.\n\n"
-    "Tap one below, or type your city or the nearest big one (like <code>Lisbon</code>). "
-    "An offset like <code>UTC+5:30</code> works too."
-)
-TYPE_TIMEZONE = (
-    "Type your city, or the nearest big one (like <code>Denver</code>). A zone name like "
-    "<code>America/Denver</code> or an offset like <code>UTC+5:30</code> works too."
-)
-
-
-def member_time(moment: datetime, zone: str) -> str:
-    """A moment as the member reads it, in their own zone: "Thu 05 Mar 2026 at 18:00"."""
-    local = moment.astimezone(zone_of(zone))
-    return f"{local:%a %d %b %Y} at {local:%H:%M}"
-
-
-def zone_button(name: str, zone: str, now: datetime) -> str:
-    """A zone's button: the place and its clock, "London (15:57 now)"."""
-    return f"{name} ({now.astimezone(zone_of(zone)):%H:%M} now)"
-
-
-def timezone_set(zone: str, place: str | None, now: datetime) -> str:
-    """The zone just chosen, with the place typed when the zone is named after another."""
-    other = place is not None and normalise_name(place) != normalise_name(zone_city(zone))
-    named = f" ({escape(place)})" if place and other else ""
-    return (
-        f"Time zone set to <b>{escape(zone)}</b>{named}. "
-        f"It's {now.astimezone(zone_of(zone)):%H:%M} there now."
-    )
-
-
-def _typed(text: str) -> str:
-    return escape(clip(text.strip(), 40))
-
-
-def zone_not_found(text: str) -> str:
-    return (
-        f"I couldn't find “{_typed(text)}” as a place or time zone, so nothing was changed. "
-        "Try the nearest big city (like <code>Lisbon</code>) or an offset (like "
-        "<code>UTC+5:30</code>), or tap one below."
-    )
-
-
-def zone_did_you_mean(text: str, places: tuple[Place, ...]) -> str:
-    question = (
-        f"Did you mean <b>{escape(places[0].name)}</b>?"
-        if len(places) == 1
-        else "Did you mean one of these?"
-    )
-    return f"I couldn't find “{_typed(text)}”. {question} Tap it, or type the name again."
-
-
-def zone_which(text: str) -> str:
-    return f"“{_typed(text)}” could be more than one time zone. Which one is yours?"
-
-
-ASK_CHECKIN_TIME = (
-    "When would you like your daily check-in? Three quick taps: your mood, your "
-    "confidence, and a private note if you want one.\n\nTap a time, or type one as HH:MM "
-    "(like <code>21:30</code>)."
-)
-BAD_CHECKIN_TIME = (
-    "That doesn't look like a time, and nothing was changed. Please write it as HH:MM, "
-    "for example <code>07:30</code> or <code>20:00</code>."
-)
-
-
-def onboarding_done(member: Member) -> str:
-    return (
-        f"You're all set, <b>{escape(member.pseudonym)}</b>. 🌿\n\n"
-        f"I'll check in with you every day at <b>{escape(member.checkin_time)}</b> "
-        f"({escape(member.timezone)}). "
-        "/checkin works any time, /settings changes things, /help shows everything, "
-        "and /crisis has urgent-help resources.\n\n"
-        "When you feel ready, /safetyplan helps you write down what helps on a hard day."
-    )
-
-
-def welcome_back(member: Member, now: datetime) -> str:
-    return f"Welcome back, <b>{escape(member.pseudonym)}</b>. 💚\n\n" + settings_summary(
-        member, now
-    )
-
-
-def settings_summary(member: Member, now: datetime) -> str:
-    if member.paused and member.paused_until:
-        status = f"paused until {member_time(member.paused_until, member.timezone)}"
-    elif member.paused:
-        status = "paused until you /resume"
-    else:
-        status = "active"
-    return (
-        f"Pseudonym: <b>{escape(member.pseudonym)}</b>\n"
-        f"Time zone: {escape(member.timezone)} "
-        f"({now.astimezone(zone_of(member.timezone)):%H:%M} now)\n"
-        f"Daily check-in: {escape(member.checkin_time)}\n"
-        f"Weekly reflection: {'on' if member.weekly_reflection else 'off'}\n"
-        f"Check-ins and nudges: {status}"
-    )
-
-
-SETTINGS_HEADER = "<b>Your settings</b>\n\n"
-CONTINUE_ONBOARDING = "Let's finish setting up first. "
-CHECKIN_TIME_SET = "Your daily check-in is now at <b>{time}</b> ({zone})."
-PSEUDONYM_CHANGED = "Your pseudonym is now <b>{pseudonym}</b>."
-
-
-def paused(member: Member) -> str:
-    if member.paused_until:
-        return (
-            f"Paused until {member_time(member.paused_until, member.timezone)} (your time). "
-            "No check-ins or nudges until then. Rest is part of recovery too. /resume starts "
-            "them again sooner."
-        )
-    return (
-        "Paused. No check-ins or nudges until you send /resume. Take the time you need; "
-        "you're still part of peercircle."
-    )
-
-
-BAD_PAUSE = "Pause for how many days? Use a number from 1 to 365, like <code>/pause 7</code>."
-RESUMED = "Welcome back. Check-ins and nudges are on again. 🌱"
-NOT_PAUSED = "You weren't paused, so nothing changed: check-ins and nudges are on."
-FORGET_CONFIRM = (
-    "This deletes <b>everything</b> peercircle stores about you, for good: your settings, "
-    "check-ins, notes, goals, journey and safety plan. It cannot be undone.\n\n"
-    "Would you like a copy first? Tap “Get a copy first”, or send /mydata."
-)
-FORGET_AFTER_COPY = (
-    "Your copy is above. Do you still want to delete everything? It cannot be undone."
-)
-FORGOTTEN = (
-    "Done. Everything about you has been deleted. If you ever want to come back, "
-    "send /start and you'll begin fresh. Take care of yourself. 💚"
-)
-FORGET_CANCELLED = "Nothing was deleted. I'm glad you're staying."
-NOT_A_MEMBER = "You haven't joined yet. Send /start to begin; it takes a minute."
-BUTTON_EXPIRED = "This button has expired. Nothing was changed."
-UNKNOWN_COMMAND = "I don't know that command. /help lists everything I can do."
-DIDNT_UNDERSTAND = (
-    "I'm not sure what to do with that message. /help lists what I can do, "
-    "and /crisis has urgent-help resources."
-)
-MEDIA_NOT_RELAYED = (
-    "I can only work with text you write yourself here. Photos, stickers, voice messages, "
-    "files and forwarded messages are never passed on to anyone, so that nobody can be "
-    "identified. Nothing was sent. /help lists what I can do."
-)
-CANCELLED = "Okay, cancelled. Nothing was changed."
-NOTHING_TO_CANCEL = "There's nothing to cancel right now."
-SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on my side. Nothing was lost; please try again in a moment."
-)
-
-
-def crisis(resources: str) -> str:
-    return (
-        "<b>If you need help right now</b>\n\n"
-        f"{escape(resources)}\n\n"
-        "peercircle is peer support, not a crisis service. Reaching out is a strong thing "
-        "to do."
-    )
-
-
-HELP = (
-    "<b>peercircle</b> is peer support for recovery: a daily check-in, your own progress, "
-    "and encouragement from peers who know the road.\n\n"
-    "<b>Daily</b>\n"
-    "/checkin: how today is going, mood and confidence (/checkin yesterday: a day you "
-    "missed)\n"
-    "/trends: your chart over time\n\n"
-    "<b>Circle</b>\n"
-    "/circle: your peer circle; /leave leaves it\n"
-    "/encourage: kind words to your circle\n"
-    "/ask: ask your circle for support\n\n"
-    "<b>Goals and journey</b>\n"
-    "/newgoal, /goals, /done: small goals, with nudges\n"
-    "/journey, /setback: your recovery journey and milestones\n\n"
-    "<b>Account</b>\n"
-    "/settings: pseudonym, reminders, pause (or /start)\n"
-    "/timezone &lt;city&gt;, /checkintime &lt;HH:MM&gt;: your zone and check-in time\n"
-    "/pause, /resume: a break from prompts and nudges\n"
-    "/mydata: a copy of everything stored about you\n"
-    "/forget: delete all of it\n"
-    "/cancel: stop what you were typing\n\n"
-    "<b>Urgent help</b>\n"
-    "/crisis: helplines, right now\n"
-    "/safetyplan: your own plan for hard moments\n"
-    "peercircle is peer support, not a medical or crisis service."
-)
-HELP_FOR_MODERATORS = "\n\n<b>Moderators</b>\n/modhelp: your commands, also in the menu"
-
-
-def help_text(moderator: bool) -> str:
-    return HELP + HELP_FOR_MODERATORS if moderator else HELP
-
-
-# The command menu registered with set_my_commands (name, description).
-MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Join, or see your settings"),
-    ("help", "What I can do"),
-    ("crisis", "Urgent-help resources"),
-    ("safetyplan", "Your personal safety plan"),
-    ("settings", "Pseudonym, time zone, check-in time, pause"),
-    ("timezone", "Set your time zone"),
-    ("checkintime", "Set your daily check-in time"),
-    ("checkin", "Check in now: mood and confidence"),
-    ("trends", "Your mood and confidence over time"),
-    ("circle", "Your peer circle"),
-    ("encourage", "Send encouragement to your circle"),
-    ("ask", "Ask your circle for support"),
-    ("leave", "Leave your circle"),
-    ("newgoal", "Set a personal goal"),
-    ("goals", "Your goals and progress"),
-    ("done", "Mark a goal done today"),
-    ("journey", "Your recovery journey and milestones"),
-    ("setback", "Record a setback, keeping your history"),
-    ("pause", "Pause check-ins and nudges"),
-    ("resume", "Start them again"),
-    ("mydata", "Download your data"),
-    ("forget", "Delete everything about you"),
-    ("cancel", "Stop what you were typing"),
-)
-
-
-def agreed_stamp(moment: datetime, zone: str) -> str:
-    # Said before the member picks a zone: the default one is named, to be honest about it.
-    return AGREED_STAMP.format(date=f"{member_time(moment, zone)} ({escape(zone)})")
 
 
 # -- check-ins ---------------------------------------------------------------------------
@@ -315,22 +26,12 @@ BUTTON_CRISIS = "Crisis resources"
 BUTTON_TALK_MODERATOR = "Talk to a moderator"
 BUTTON_SHOW_PLAN = "📋 My safety plan"
 BUTTON_MAKE_PLAN = "📋 Make a safety plan"
-BUTTON_WEEKLY_ON = "Weekly reflection: turn on"
-BUTTON_WEEKLY_OFF = "Weekly reflection: turn off"
 TYPE_NOTE = (
     "Write your note as one message. It is private: only you will ever see it. If it "
     "sounds like a crisis, I'll share support and let a peer moderator know, without your "
     "words. /cancel if you'd rather not."
 )
 
-NOTICE_CHANGED = (
-    "<b>A change in how peercircle looks after you</b>\n\n"
-    "If something you write here sounds like a crisis, a note included, I now answer at "
-    "once with support and let a peer moderator know. From a private note they never see "
-    "your words, only that you may need someone. Your notes stay private.\n\n"
-    "/safetyplan lets you write down what helps on a hard day; I'll show it to you first "
-    "if things get really hard."
-)
 NOTE_SAVED = "Your note is saved, privately."
 NOTE_TOO_LATE = "That check-in has closed, so the note wasn't attached. /checkin starts today's."
 BUTTON_USE_FOR_TODAY = "Use it for today"
@@ -648,11 +349,6 @@ CHART_NO_CHECKINS = "no check-ins then"
 def period_label(days: int, shown: bool) -> str:
     """A period button; the one on screen is ticked, as the chart is edited in place."""
     return f"✓ {days} days" if shown else f"{days} days"
-
-
-def clip(text: str, limit: int) -> str:
-    """Someone's words cut to `limit` characters (with "…"), to fit beside the bot's own."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- the recovery journey ----------------------------------------------------------------

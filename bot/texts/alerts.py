@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.texts import clip
+from bot.texts.common import clip
 
 BUTTON_REPLY_MODERATOR = "Reply to Moderator"
 ALERT_ALREADY_TAKEN = "{name} has already taken this one."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from bot.texts import member_time
+from bot.texts.common import member_time
 
 BUTTON_THANKS = "💚 Thanks"
 BUTTON_THANKED = "💚 Thanked"

@@ -14,8 +14,13 @@ from bot.texts.safety import PLAN_PARTS
 from storage.timestamps import from_db
 
 __all__ = [
-    "CSV_CAPTION", "HTML_CAPTION", "JSON_CAPTION", "MOOD_WORDS", "alert_outcome", "summary_html",
-]  # fmt: skip
+    "CSV_CAPTION",
+    "HTML_CAPTION",
+    "JSON_CAPTION",
+    "MOOD_WORDS",
+    "alert_outcome",
+    "summary_html",
+]
 
 JSON_CAPTION = (
     "Everything peercircle stores about you, complete, as JSON (for other apps). It is "

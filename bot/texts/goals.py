@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from bot.goals.service import (
+from bot.goals.rules import (
     Goal,
     GoalKind,
     GoalProgress,
+    GoalRefusal,
     GoalSchedule,
     LimitPeriod,
     LimitProgress,
     NewGoal,
+    TypeAgain,
 )
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -89,10 +91,40 @@ DONE_WHICH = "Which goal did you do today? Tap it, or send <code>/done &lt;numbe
 DONE_NONE = "There are no habit goals to mark done. /goals shows yours; /newgoal adds one."
 
 
+# What a refusal says; GONE has no words of its own here: a button then answers "This
+# button has expired", a typed answer GOAL_GONE.
+_REFUSALS = {
+    GoalRefusal.FULL: GOALS_FULL,
+    GoalRefusal.TOO_OLD: TOO_OLD,
+    GoalRefusal.SNOOZED: ALREADY_SNOOZED,
+    GoalRefusal.BAD_TIME: BAD_TIME,
+    GoalRefusal.BAD_TARGET: BAD_TARGET,
+    GoalRefusal.BAD_COUNT: BAD_COUNT,
+    GoalRefusal.NO_DAY: PICK_A_DAY,
+}
+
+
+def refused(refusal: GoalRefusal) -> str | None:
+    """Why a goal action did not happen, or None for GONE (the caller knows which words)."""
+    return _REFUSALS.get(refusal)
+
+
+def refused_or_gone(refusal: GoalRefusal) -> str:
+    """Why a typed goal answer did not count; GONE reads GOAL_GONE."""
+    return _REFUSALS.get(refusal, GOAL_GONE)
+
+
 def too_long(length: int, most: int) -> str:
     return (
         f"That's {length} characters; please keep it to {most} and send it again. (/cancel stops.)"
     )
+
+
+def type_again(problem: TypeAgain) -> str:
+    """A goal's title or "why" to be sent again: empty, or too long."""
+    if problem.length == 0:
+        return EMPTY_TITLE
+    return too_long(problem.length, problem.most)
 
 
 def no_goal_number(text: str) -> str:

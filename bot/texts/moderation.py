@@ -6,60 +6,8 @@ from datetime import datetime
 from html import escape
 
 from bot.moderation.rules import AuditLine, Outcome, Result
-from bot.texts import member_time
+from bot.texts.common import member_time
 
-MODHELP = (
-    "<b>Moderator commands</b> (here or in the moderators' chat)\n\n"
-    "<b>Circles</b>\n"
-    "/newcircle &lt;name&gt;: make a circle\n"
-    "/invite &lt;circle&gt;: its invite link\n"
-    "/circles: every circle with its size and mode\n"
-    "/circlemode &lt;circle&gt; pre|post: review messages before or after they go out\n"
-    "/circlesize &lt;circle&gt; &lt;n&gt;: the most members it takes\n"
-    "/announce &lt;circle&gt; &lt;text&gt;: a message from “Moderators” to a circle\n\n"
-    "<b>Review</b>\n"
-    "/queue: messages waiting for approval\n"
-    "/reject &lt;number&gt; &lt;reason&gt;: reject one with a reason for its author\n"
-    "/reports: open reports, with dismiss, delete, warn, mute and ban\n\n"
-    "<b>Members</b> (by pseudonym, e.g. <code>Quiet Otter</code>)\n"
-    "/warn &lt;pseudonym&gt; [reason]: a private, kind warning\n"
-    "/mute &lt;pseudonym&gt; &lt;2h|3d|1w&gt; [reason], /unmute &lt;pseudonym&gt;\n"
-    "/ban &lt;pseudonym&gt; [reason], /unban &lt;pseudonym or ban code&gt;\n"
-    "/tell &lt;alert&gt; &lt;text&gt;: write to the member behind a crisis alert you took\n\n"
-    "<b>Oversight</b>\n"
-    "/audit [n]: the last moderator actions\n"
-    "/stats: anonymised statistics per circle, with a chart\n"
-    "/promote &lt;user id&gt;, /demote &lt;user id&gt;: operators only"
-)
-# Moderators' own command menu (name, description), in their private chat after the member
-# commands, and in the moderators' chat without the private-only ones.
-MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("modhelp", "Moderator commands, explained"),
-    ("reports", "Open reports"),
-    ("queue", "Messages waiting for approval"),
-    ("reject", "Reject a waiting message, with a reason"),
-    ("tell", "Write to the member behind an alert you took"),
-    ("warn", "A private, kind warning"),
-    ("mute", "Pause a member's messages for a while"),
-    ("unmute", "Lift a mute"),
-    ("ban", "Ban a member"),
-    ("unban", "Lift a ban"),
-    ("newcircle", "Make a circle"),
-    ("invite", "A circle's invite link"),
-    ("circles", "Every circle, its size and mode"),
-    ("circlemode", "Review a circle's messages before or after"),
-    ("circlesize", "The most members a circle takes"),
-    ("announce", "A message from Moderators to a circle"),
-    ("stats", "Anonymised statistics"),
-    ("audit", "The last moderator actions"),
-)
-# Commands that only work in a private chat with the bot.
-PRIVATE_ONLY_COMMANDS = frozenset({"tell"})
-OPERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("promote", "Make someone a moderator"),
-    ("demote", "Take moderation away"),
-)
-FOR_MODERATORS = "This is for moderators."
 BUTTON_DISMISS = "Dismiss"
 BUTTON_DELETE = "🗑 Delete everywhere"
 BUTTON_WARN = "Warn"

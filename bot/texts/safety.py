@@ -7,8 +7,8 @@ from html import escape
 
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place
-from bot.texts import clip
-from storage.safety_plans import PlanRow
+from bot.safety.rules import MAX_PLAN_PART, SafetyPlan
+from bot.texts.common import clip
 
 
 class Told(StrEnum):
@@ -77,24 +77,51 @@ _TOLD = {
 
 
 PLAN_PARTS = (
-    ("warning_signs", "My warning signs", "What tells you a crisis may be coming? Thoughts, "
-     "feelings, situations. (For example: not sleeping, pulling away from people.)"),
-    ("coping", "Things I can do on my own", "What can you do on your own to take your mind "
-     "off things for a while? (A walk, music, a shower, a prayer.)"),
-    ("distractions", "People and places that help", "Which people or places help you feel "
-     "a bit better, just by being around them? (A café, a friend's kitchen, a meeting.)"),
-    ("helpers", "People I can ask for help", "Who could you ask for help? Names as you "
-     "like to write them: nobody else ever sees this."),
-    ("professionals", "Professionals and services", "Which professionals or services can "
-     "you contact? (Your doctor, a counsellor, a helpline, an emergency number.)"),
-    ("safe_space", "Making my space safer", "How can you make your space safer? (Asking "
-     "someone to keep medication, putting things out of reach.)"),
-    ("reasons", "My reasons to keep going", "What are your reasons to keep going? The "
-     "people, hopes, pets or plans that matter to you."),
-)  # fmt: skip
+    (
+        "warning_signs",
+        "My warning signs",
+        "What tells you a crisis may be coming? Thoughts, "
+        "feelings, situations. (For example: not sleeping, pulling away from people.)",
+    ),
+    (
+        "coping",
+        "Things I can do on my own",
+        "What can you do on your own to take your mind "
+        "off things for a while? (A walk, music, a shower, a prayer.)",
+    ),
+    (
+        "distractions",
+        "People and places that help",
+        "Which people or places help you feel "
+        "a bit better, just by being around them? (A café, a friend's kitchen, a meeting.)",
+    ),
+    (
+        "helpers",
+        "People I can ask for help",
+        "Who could you ask for help? Names as you like to write them: nobody else ever sees this.",
+    ),
+    (
+        "professionals",
+        "Professionals and services",
+        "Which professionals or services can "
+        "you contact? (Your doctor, a counsellor, a helpline, an emergency number.)",
+    ),
+    (
+        "safe_space",
+        "Making my space safer",
+        "How can you make your space safer? (Asking "
+        "someone to keep medication, putting things out of reach.)",
+    ),
+    (
+        "reasons",
+        "My reasons to keep going",
+        "What are your reasons to keep going? The "
+        "people, hopes, pets or plans that matter to you.",
+    ),
+)
 
 
-def plan_text(plan: PlanRow) -> str:
+def plan_text(plan: SafetyPlan) -> str:
     lines = ["<b>Your safety plan</b>"]
     for name, title, _ in PLAN_PARTS:
         value = plan.part(name)
@@ -104,7 +131,7 @@ def plan_text(plan: PlanRow) -> str:
 
 
 def crisis_reply(
-    tier: Tier, place: Place, told: Told, plan: PlanRow | None, resources: str
+    tier: Tier, place: Place, told: Told, plan: SafetyPlan | None, resources: str
 ) -> tuple[str, ...]:
     """Acknowledgement first, then their own plan, the resources, and who was told: one
     message, or two when a long plan and long resources would pass Telegram's limit."""
@@ -150,10 +177,15 @@ _PLACES = {
     Place.CHECKIN: "a hard check-in",
 }
 _CATEGORY_WORDS = {
-    "intent": "intent", "plan_means": "plan or means", "preparation": "preparation",
-    "self_harm": "self-harm", "overdose": "overdose", "goodbye": "goodbye",
-    "passive": "passive wish to be dead", "hopelessness": "hopelessness or burden",
-}  # fmt: skip
+    "intent": "intent",
+    "plan_means": "plan or means",
+    "preparation": "preparation",
+    "self_harm": "self-harm",
+    "overdose": "overdose",
+    "goodbye": "goodbye",
+    "passive": "passive wish to be dead",
+    "hopelessness": "hopelessness or burden",
+}
 
 
 def place_label(source: str) -> str:
@@ -164,9 +196,14 @@ def place_label(source: str) -> str:
 
 
 def alert_text(
-    alert_id: int, tier: str, circle: str | None, pseudonym: str, source: str,
-    categories: str, text: str | None,
-) -> str:  # fmt: skip
+    alert_id: int,
+    tier: str,
+    circle: str | None,
+    pseudonym: str,
+    source: str,
+    categories: str,
+    text: str | None,
+) -> str:
     where = f"circle <b>{escape(circle)}</b>" if circle else "no circle"
     if tier == REQUEST_TIER:
         return (
@@ -231,3 +268,54 @@ RELAY_HELD_FOR_CARE = (
     "here."
 )
 RELAY_HELD_NOT_SENT = "I haven't passed your words on to anyone."
+
+
+# -- /safetyplan ----------------------------------------------------------------------------
+
+PLAN_INTRO = (
+    "A safety plan is a short list, in your own words, of what helps when things get very "
+    "hard. It is private: nobody else ever sees it. If something you write to me ever "
+    "sounds like a crisis, I'll show you your plan first.\n\nSeven short questions; skip "
+    "any of them. /cancel keeps nothing new."
+)
+PLAN_SAVED = (
+    "Your safety plan is saved. It's here whenever you need it with /safetyplan, and I'll "
+    "show it to you first if things ever get really hard."
+)
+PLAN_EMPTY = "Nothing was written, so there's no plan saved. /safetyplan whenever you like."
+PLAN_CANCELLED = "Okay, nothing new was kept. Your plan is as it was."
+PLAN_DELETE_CONFIRM = "Delete your safety plan for good?"
+PLAN_DELETED = "Your safety plan is deleted. /safetyplan to write a new one any time."
+PLAN_KEPT = "Your plan is kept as it is."
+PLAN_PAUSED = (
+    "I've kept your safety plan as it was. We can come back to your safety plan whenever "
+    "you're ready: /safetyplan."
+)
+BUTTON_EDIT_PLAN = "Edit my plan"
+BUTTON_DELETE_PLAN = "Delete it"
+BUTTON_KEEP_PART = "Keep as it is"
+BUTTON_CLEAR_PART = "Clear it"
+BUTTON_SKIP_PART = "Skip"
+BUTTON_CONFIRM_DELETE_PLAN = "Yes, delete it"
+BUTTON_KEEP_PLAN = "No, keep it"
+
+
+def plan_part_too_long(length: int) -> str:
+    return (
+        f"That's {length} characters; each part holds up to {MAX_PLAN_PART}, so it stays "
+        "quick to read on a hard day. Could you write a shorter version? Your message is "
+        "still above to copy from, and the question is still open."
+    )
+
+
+def plan_question(index: int, current: str | None) -> str:
+    """One question of /safetyplan, with what the plan says now when it says something."""
+    _, title, question = PLAN_PARTS[index]
+    text = f"<b>{index + 1}/{len(PLAN_PARTS)} · {title}</b>\n{question}"
+    if current:
+        text += f"\n\n<i>Now:</i> {escape(current)}"
+    return text
+
+
+def plan_saved(plan: SafetyPlan) -> str:
+    return f"{plan_text(plan)}\n\n{PLAN_SAVED}"

@@ -42,5 +42,8 @@ async def test_429_storms_and_5xx_runs_deliver_every_prompt_once(
     assert refusals[429] >= 5 and refusals[502] == refusals[503] == refusals[504] == 1
     counts = prompts_by_chat(emulator)
     assert set(counts) == set(user_ids) and set(counts.values()) == {1}
-    assert all(c.params.get("text") == MOOD_QUESTION for c in emulator.calls_of("sendMessage")
-               if c.status == 200)  # fmt: skip
+    assert all(
+        c.params.get("text") == MOOD_QUESTION
+        for c in emulator.calls_of("sendMessage")
+        if c.status == 200
+    )

@@ -33,10 +33,17 @@ def write_config(tmp_path: Path, emulator: BotApiEmulator) -> Path:
 
 async def start_bot(config: Path, cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=cwd,
-        env=subprocess_env(), stdout=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=cwd,
+        env=subprocess_env(),
+        stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    )
 
 
 def prompts_by_chat(emulator: BotApiEmulator) -> Counter[int]:

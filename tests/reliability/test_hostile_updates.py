@@ -14,19 +14,62 @@ from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.helpers import onboard
 
 COMMANDS = [
-    "/start", "/help", "/checkin", "/trends", "/settings", "/timezone", "/checkintime",
-    "/pause", "/resume", "/mydata", "/forget", "/cancel", "/circle", "/leave", "/encourage",
-    "/ask", "/journey", "/setback", "/newgoal", "/goals", "/done", "/modhelp", "/warn",
-    "/ban", "/stats", "/audit", "/reports", "/queue", "/crisis", "/nonsense",
-]  # fmt: skip
-CALLBACK_PREFIXES = ["ci:", "gl:", "jr:", "rl:", "pm:", "mr:", "cr:", "tz:", "time:", "set:",
-                     "onb:", "forget:", "tr:", ""]  # fmt: skip
+    "/start",
+    "/help",
+    "/checkin",
+    "/trends",
+    "/settings",
+    "/timezone",
+    "/checkintime",
+    "/pause",
+    "/resume",
+    "/mydata",
+    "/forget",
+    "/cancel",
+    "/circle",
+    "/leave",
+    "/encourage",
+    "/ask",
+    "/journey",
+    "/setback",
+    "/newgoal",
+    "/goals",
+    "/done",
+    "/modhelp",
+    "/warn",
+    "/ban",
+    "/stats",
+    "/audit",
+    "/reports",
+    "/queue",
+    "/crisis",
+    "/nonsense",
+]
+CALLBACK_PREFIXES = [
+    "ci:",
+    "gl:",
+    "jr:",
+    "rl:",
+    "pm:",
+    "mr:",
+    "cr:",
+    "tz:",
+    "time:",
+    "set:",
+    "onb:",
+    "forget:",
+    "tr:",
+    "",
+]
 ROUNDS, PER_ROUND = 30, 10
 
 texts = st.text(max_size=4096) | st.text(alphabet="0123456789:/@#-_ .", max_size=64)
 junk_commands = st.builds(lambda c, a: f"{c} {a}".strip(), st.sampled_from(COMMANDS), texts)
-callback_data = st.builds(lambda p, t: (p + t).encode()[:64].decode(errors="ignore"),
-                          st.sampled_from(CALLBACK_PREFIXES), st.text(max_size=64))  # fmt: skip
+callback_data = st.builds(
+    lambda p, t: (p + t).encode()[:64].decode(errors="ignore"),
+    st.sampled_from(CALLBACK_PREFIXES),
+    st.text(max_size=64),
+)
 kinds = st.sampled_from(
     ["text", "command", "callback", "edited", "channel", "group", "unknown", "sticker"]
 )
@@ -35,8 +78,7 @@ kinds = st.sampled_from(
 def message(user: EmulatedUser, chat: dict[str, Any], text: str) -> dict[str, Any]:
     fields: dict[str, Any] = {"text": text}
     if text.startswith("/"):
-        fields["entities"] = [{"type": "bot_command", "offset": 0,
-                               "length": len(text.split()[0])}]  # fmt: skip
+        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     return user.message_payload(chat, **fields)
 
 
@@ -50,11 +92,20 @@ async def test_hostile_updates_cause_no_crash_and_no_unhandled_error(
     channel = {"id": -100999, "type": "channel", "title": "News"}
 
     # Derandomized: the same 300 generated updates every run, so CI cannot flake on them.
-    @settings(max_examples=ROUNDS, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                     HealthCheck.too_slow])  # fmt: skip
-    @given(st.lists(st.tuples(kinds, st.integers(0, 3), texts, junk_commands, callback_data),
-                    min_size=PER_ROUND, max_size=PER_ROUND))  # fmt: skip
+    @settings(
+        max_examples=ROUNDS,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        st.lists(
+            st.tuples(kinds, st.integers(0, 3), texts, junk_commands, callback_data),
+            min_size=PER_ROUND,
+            max_size=PER_ROUND,
+        )
+    )
     def one_round(updates: list[tuple[str, int, str, str, str]]) -> None:
         """Queue one round (pushing is synchronous); the bot works through them all after."""
         for kind, who, text, command, data in updates:
@@ -77,9 +128,17 @@ async def test_hostile_updates_cause_no_crash_and_no_unhandled_error(
             elif kind == "unknown":
                 emulator.push_update({"future_update_kind": {"anything": text}})
             else:
-                user.send_raw(sticker={"file_id": "x", "file_unique_id": "y", "width": 1,
-                                       "height": 1, "is_animated": False,
-                                       "is_video": False, "type": "regular"})  # fmt: skip
+                user.send_raw(
+                    sticker={
+                        "file_id": "x",
+                        "file_unique_id": "y",
+                        "width": 1,
+                        "height": 1,
+                        "is_animated": False,
+                        "is_video": False,
+                        "type": "regular",
+                    }
+                )
 
     one_round()
     await emulator.wait_until(lambda: emulator.pending_updates() == 0, timeout=120)

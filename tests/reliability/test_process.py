@@ -38,9 +38,15 @@ def write_config(tmp_path: Path, emulator: BotApiEmulator, extra: str = "") -> P
 
 async def peercircle(*args: str, cwd: Path) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=cwd, env=subprocess_env(),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=subprocess_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
@@ -74,10 +80,17 @@ async def test_no_successful_getupdates_for_the_liveness_window_exits_non_zero(
 
     emulator.interceptor = telegram_down
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=tmp_path,
-        env=subprocess_env(), stdout=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=tmp_path,
+        env=subprocess_env(),
+        stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    )
     _, err = await asyncio.wait_for(process.communicate(), 40)
     assert process.returncode == 1
     assert "CRITICAL" in err.decode() and "no getUpdates has succeeded" in err.decode()
@@ -94,13 +107,15 @@ async def test_backup_while_running_and_restore_only_when_stopped(
         user = emulator.user()
         await onboard(user)
         backup = tmp_path / "backups" / "copy.db"
-        code, out, _ = await peercircle("backup", str(backup), "--config", str(config),
-                                        cwd=tmp_path)  # fmt: skip
+        code, out, _ = await peercircle(
+            "backup", str(backup), "--config", str(config), cwd=tmp_path
+        )
         assert code == 0 and "integrity check: ok" in out
         with sqlite3.connect(backup) as conn:
             assert conn.execute("SELECT user_id FROM members").fetchall() == [(user.user_id,)]
-        code, _, err = await peercircle("restore", str(backup), "--config", str(config),
-                                        cwd=tmp_path)  # fmt: skip
+        code, _, err = await peercircle(
+            "restore", str(backup), "--config", str(config), cwd=tmp_path
+        )
         assert code == 1 and "stop it" in err
         await user.ask("/forget")
         await user.tap("Yes, delete everything")
@@ -108,15 +123,13 @@ async def test_backup_while_running_and_restore_only_when_stopped(
     finally:
         bot.send_signal(signal.SIGTERM)
         await asyncio.wait_for(bot.wait(), 15)
-    code, out, _ = await peercircle("restore", str(backup), "--config", str(config),
-                                    cwd=tmp_path)  # fmt: skip
+    code, out, _ = await peercircle("restore", str(backup), "--config", str(config), cwd=tmp_path)
     assert code == 0 and "integrity check: ok" in out
     with sqlite3.connect(tmp_path / "bot.db") as conn:
         assert conn.execute("SELECT user_id FROM members").fetchall() == [(user.user_id,)]
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
-    code, _, err = await peercircle("restore", str(broken), "--config", str(config),
-                                    cwd=tmp_path)  # fmt: skip
+    code, _, err = await peercircle("restore", str(broken), "--config", str(config), cwd=tmp_path)
     assert (code == 1 and "not restored" in err) or "not a readable" in err
     assert (ROOT / "deploy" / "peercircle.service").is_file()
 
@@ -144,12 +157,18 @@ async def test_healthz_and_metrics(
             assert response.status == 200
         async with http.get(f"{base}/metrics") as response:
             text = await response.text()
-    handled = next(line for line in text.splitlines()
-                   if line.startswith("peercircle_updates_handled_total"))  # fmt: skip
+    handled = next(
+        line for line in text.splitlines() if line.startswith("peercircle_updates_handled_total")
+    )
     assert float(handled.split()[1]) >= 5  # /start, I agree, Keep, zone, time
-    for name in ("peercircle_handler_errors_total", "peercircle_messages_sent_total",
-                 "peercircle_telegram_429_total", "peercircle_telegram_403_total",
-                 "peercircle_outbox_depth", "peercircle_scheduler_lag_seconds"):  # fmt: skip
+    for name in (
+        "peercircle_handler_errors_total",
+        "peercircle_messages_sent_total",
+        "peercircle_telegram_429_total",
+        "peercircle_telegram_403_total",
+        "peercircle_outbox_depth",
+        "peercircle_scheduler_lag_seconds",
+    ):
         assert f"\n{name} " in text, name
     worker = bot.bot_data.delivery
     assert worker is not None

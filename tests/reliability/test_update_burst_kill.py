@@ -30,10 +30,16 @@ async def seed_pairs(db_path: Path, user_ids: list[int]) -> None:
     async with db.transaction() as session:
         for n, user_id in enumerate(user_ids):
             await members.create(
-                session, user_id=user_id, pseudonym=f"Calm Otter{n}", timezone="UTC",
-                checkin_time="03:00", consent_version=1, pending_invite=None, awaiting=None,
+                session,
+                user_id=user_id,
+                pseudonym=f"Calm Otter{n}",
+                timezone="UTC",
+                checkin_time="03:00",
+                consent_version=1,
+                pending_invite=None,
+                awaiting=None,
                 now=now,
-            )  # fmt: skip
+            )
             await members.update(session, user_id, onboarded_at=now)
             if n % 2 == 0:
                 circle_id = await circles.create(session, f"Pair {n}", f"code{n}", 2, now)

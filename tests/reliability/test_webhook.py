@@ -33,13 +33,16 @@ def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
     return base.model_copy(
         update={
             "telegram": TelegramSettings(
-                token=base.telegram.token, api_base_url=emulator.base_url, poll_timeout=1,
+                token=base.telegram.token,
+                api_base_url=emulator.base_url,
+                poll_timeout=1,
                 webhook_url="https://bot.example.org/telegram/hook",
-                webhook_secret=SecretStr(SECRET), webhook_listen="127.0.0.1",
+                webhook_secret=SecretStr(SECRET),
+                webhook_listen="127.0.0.1",
                 webhook_port=free_port(),
             )
         }
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -52,12 +55,16 @@ async def webhook_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[P
 def update_payload(update_id: int, user_id: int, text: str) -> dict[str, object]:
     user = {"id": user_id, "is_bot": False, "first_name": "Alex"}
     message = {
-        "message_id": update_id, "date": 1_700_000_000, "chat": {"id": user_id, "type": "private"},
-        "from": user, "text": text,
-    }  # fmt: skip
+        "message_id": update_id,
+        "date": 1_700_000_000,
+        "chat": {"id": user_id, "type": "private"},
+        "from": user,
+        "text": text,
+    }
     if text.startswith("/"):
-        message["entities"] = [{"type": "bot_command", "offset": 0,
-                                "length": len(text.split()[0])}]  # fmt: skip
+        message["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+        ]
     return {"update_id": update_id, "message": message}
 
 

@@ -39,8 +39,9 @@ def test_the_labelled_sets_are_big_and_broad() -> None:
 
 
 def _misses(report: Report) -> str:
-    return "\n".join(f"{e.language} {e.tier}/{e.category} -> {f}: {e.text}"
-                     for e, f in report.misses)  # fmt: skip
+    return "\n".join(
+        f"{e.language} {e.tier}/{e.category} -> {f}: {e.text}" for e, f in report.misses
+    )
 
 
 def test_targets_hold_on_the_labelled_set() -> None:

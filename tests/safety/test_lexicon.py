@@ -26,8 +26,13 @@ def test_phrase_syntax(tmp_path: Path) -> None:
         'intent = ["want|wanna to? die", "(no one|nobody) ... care", "suicid*"]\n'
         'exceptions = ["suicide prevention"]\n',
     )
-    flagged = ("I want to die", "i wanna die", "i want die soon", "no one would even care",
-               "suicidal again")  # fmt: skip
+    flagged = (
+        "I want to die",
+        "i wanna die",
+        "i want die soon",
+        "no one would even care",
+        "suicidal again",
+    )
     for text in flagged:  # "to?" may be missing
         verdict = screener.screen(text)
         assert verdict is not None and verdict.categories == {Category.INTENT}, text
@@ -38,9 +43,9 @@ def test_phrase_syntax(tmp_path: Path) -> None:
 
 def test_an_exception_masks_only_its_own_words(tmp_path: Path) -> None:
     screener = screener_of(
-        tmp_path, 'intent = ["kill myself"]\nexceptions = ["killing it"]\n'
-        'hopelessness = ["no point"]\n'
-    )  # fmt: skip
+        tmp_path,
+        'intent = ["kill myself"]\nexceptions = ["killing it"]\nhopelessness = ["no point"]\n',
+    )
     assert screener.screen("killing it at work") is None
     verdict = screener.screen("killing it at work but i want to kill myself")
     assert verdict is not None and verdict.tier is Tier.URGENT
@@ -48,9 +53,9 @@ def test_an_exception_masks_only_its_own_words(tmp_path: Path) -> None:
 
 def test_imminence_makes_a_passive_wish_urgent(tmp_path: Path) -> None:
     screener = screener_of(
-        tmp_path, 'passive = ["not wake up"]\nhopelessness = ["no point"]\n'
-        'imminence = ["tonight"]\n'
-    )  # fmt: skip
+        tmp_path,
+        'passive = ["not wake up"]\nhopelessness = ["no point"]\nimminence = ["tonight"]\n',
+    )
     passive = screener.screen("i hope i do not wake up")
     assert passive is not None and passive.tier is Tier.CONCERN
     tonight = screener.screen("i hope i do not wake up tonight")

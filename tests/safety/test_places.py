@@ -9,11 +9,22 @@ from bot.safety.places import Place, place_of
 
 
 def at(
-    awaiting: Awaiting | None = None, *, onboarding: bool = False, command: str | None = None,
-    edited: bool = False, caption: bool = False, thread_open: bool = False,
-) -> Place:  # fmt: skip
-    return place_of(awaiting=awaiting, onboarding=onboarding, command=command, edited=edited,
-                    caption=caption, thread_open=thread_open)  # fmt: skip
+    awaiting: Awaiting | None = None,
+    *,
+    onboarding: bool = False,
+    command: str | None = None,
+    edited: bool = False,
+    caption: bool = False,
+    thread_open: bool = False,
+) -> Place:
+    return place_of(
+        awaiting=awaiting,
+        onboarding=onboarding,
+        command=command,
+        edited=edited,
+        caption=caption,
+        thread_open=thread_open,
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,193 @@
+"""What the members' part of the bot sends with buttons: the notice, the onboarding
+questions, the zone and time pickers, the settings, and the question before forgetting."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bot.localtime.cities import Place
+from bot.localtime.zones import COMMON_ZONES, Found, zone_place
+from bot.members.callbacks import (
+    Agree,
+    ChangeSetting,
+    ForgetAnswer,
+    ForgetChoice,
+    KeepPseudonym,
+    NotNow,
+    PickCheckinTime,
+    PickZone,
+    RedrawPseudonym,
+    Setting,
+    TypeZone,
+)
+from bot.members.service import Member, OnboardingStep
+from bot.outgoing import Buttons, OutgoingMessage, rows
+from bot.texts import account as account_texts
+from bot.texts import onboarding as onboarding_texts
+
+CHECKIN_TIMES: tuple[time, ...] = tuple(time(hour) for hour in (7, 8, 12, 18, 20, 21, 22))
+
+
+def consent(invite_code: str | None) -> Buttons:
+    return (
+        ((onboarding_texts.BUTTON_AGREE, Agree(invite_code or None).pack()),),
+        ((onboarding_texts.BUTTON_NOT_NOW, NotNow().pack()),),
+    )
+
+
+def welcome(crisis_resources: str, invite_code: str | None) -> OutgoingMessage:
+    """The notice, with "I agree" (carrying the invite code) and "Not now"."""
+    return OutgoingMessage(onboarding_texts.welcome(crisis_resources), consent(invite_code))
+
+
+def pseudonym_choice(pseudonym: str) -> Buttons:
+    keep = onboarding_texts.BUTTON_KEEP_PSEUDONYM.format(pseudonym=pseudonym)
+    return (
+        ((keep, KeepPseudonym().pack()),),
+        ((onboarding_texts.BUTTON_REDRAW, RedrawPseudonym().pack()),),
+    )
+
+
+def pseudonym_offer(pseudonym: str) -> OutgoingMessage:
+    return OutgoingMessage(
+        onboarding_texts.pseudonym_offer(pseudonym), pseudonym_choice(pseudonym)
+    )
+
+
+def pseudonym_redrawn(pseudonym: str) -> OutgoingMessage:
+    return OutgoingMessage(
+        onboarding_texts.pseudonym_redrawn(pseudonym), pseudonym_choice(pseudonym)
+    )
+
+
+def _zone_button(place: Place, now: datetime) -> tuple[str, str]:
+    return (
+        account_texts.zone_button(place.name, place.zone, now),
+        PickZone(place.zone).pack(),
+    )
+
+
+def timezone_picker(now: datetime) -> Buttons:
+    """The common zones, each by its city and the time there now."""
+    zones = [_zone_button(Place(zone_place(zone), zone), now) for zone in COMMON_ZONES]
+    return (*rows(zones, 2), ((account_texts.BUTTON_OTHER_ZONE, TypeZone().pack()),))
+
+
+def place_choice(places: tuple[Place, ...], now: datetime) -> Buttons:
+    """Places to choose from, one a row: their names can be long."""
+    return tuple((_zone_button(place, now),) for place in places)
+
+
+def ask_timezone(now: datetime) -> OutgoingMessage:
+    return OutgoingMessage(account_texts.ASK_TIMEZONE, timezone_picker(now))
+
+
+def zone_not_one(
+    found: Found, text: str, places: tuple[Place, ...], now: datetime
+) -> OutgoingMessage:
+    """A typed zone that named several places, nearly one, or none: the choices, or the
+    picker again."""
+    if found is Found.SEVERAL:
+        return OutgoingMessage(account_texts.zone_which(text), place_choice(places, now))
+    if found is Found.NEAR:
+        return OutgoingMessage(
+            account_texts.zone_did_you_mean(text, places), place_choice(places, now)
+        )
+    return OutgoingMessage(account_texts.zone_not_found(text), timezone_picker(now))
+
+
+def checkin_time_picker() -> Buttons:
+    times = [(f"{at:%H:%M}", PickCheckinTime(at).pack()) for at in CHECKIN_TIMES]
+    return rows(times, 4)
+
+
+def ask_checkin_time() -> OutgoingMessage:
+    return OutgoingMessage(account_texts.ASK_CHECKIN_TIME, checkin_time_picker())
+
+
+def onboarding_question(step: OnboardingStep, member: Member, now: datetime) -> OutgoingMessage:
+    """The question an onboarding step asks."""
+    if step is OnboardingStep.PSEUDONYM:
+        return pseudonym_offer(member.pseudonym)
+    if step is OnboardingStep.TIMEZONE:
+        return ask_timezone(now)
+    return ask_checkin_time()
+
+
+def settings_summary(member: Member, now: datetime) -> str:
+    return account_texts.settings_summary(
+        pseudonym=member.pseudonym,
+        timezone=member.timezone,
+        checkin_time=member.checkin_time,
+        weekly_reflection=member.weekly_reflection,
+        paused=member.paused,
+        paused_until=member.paused_until,
+        now=now,
+    )
+
+
+def settings_buttons(member: Member) -> Buttons:
+    pause = (
+        (account_texts.BUTTON_RESUME, ChangeSetting(Setting.RESUME).pack())
+        if member.paused
+        else (account_texts.BUTTON_PAUSE, ChangeSetting(Setting.PAUSE).pack())
+    )
+    weekly = (
+        account_texts.BUTTON_WEEKLY_OFF
+        if member.weekly_reflection
+        else account_texts.BUTTON_WEEKLY_ON
+    )
+    return (
+        (
+            (
+                account_texts.BUTTON_SETTINGS_PSEUDONYM,
+                ChangeSetting(Setting.NEW_PSEUDONYM).pack(),
+            ),
+        ),
+        (
+            (account_texts.BUTTON_SETTINGS_TIMEZONE, ChangeSetting(Setting.TIMEZONE).pack()),
+            (account_texts.BUTTON_SETTINGS_TIME, ChangeSetting(Setting.CHECKIN_TIME).pack()),
+        ),
+        ((weekly, ChangeSetting(Setting.WEEKLY_REFLECTION).pack()),),
+        (pause,),
+    )
+
+
+def settings(member: Member, now: datetime) -> OutgoingMessage:
+    """/settings: the member's settings with buttons to change them."""
+    return OutgoingMessage(
+        account_texts.SETTINGS_HEADER + settings_summary(member, now), settings_buttons(member)
+    )
+
+
+def welcome_back(member: Member, now: datetime) -> OutgoingMessage:
+    """A member's /start: their settings, with the same buttons."""
+    summary = settings_summary(member, now)
+    return OutgoingMessage(
+        onboarding_texts.welcome_back(member.pseudonym, summary), settings_buttons(member)
+    )
+
+
+def paused(member: Member) -> str:
+    return account_texts.paused(member.paused_until, member.timezone)
+
+
+def onboarding_done(member: Member) -> str:
+    return onboarding_texts.onboarding_done(member.pseudonym, member.checkin_time, member.timezone)
+
+
+def forget_confirm(offer_copy: bool = True) -> Buttons:
+    """The safe answer first, where a thumb lands; deleting last."""
+    answers = [(account_texts.BUTTON_FORGET_NO, ForgetChoice.NO)]
+    if offer_copy:
+        answers.append((account_texts.BUTTON_FORGET_COPY, ForgetChoice.COPY))
+    answers.append((account_texts.BUTTON_FORGET_YES, ForgetChoice.YES))
+    return tuple(((label, ForgetAnswer(choice).pack()),) for label, choice in answers)
+
+
+def forget_question() -> OutgoingMessage:
+    return OutgoingMessage(account_texts.FORGET_CONFIRM, forget_confirm())
+
+
+def forget_after_copy() -> OutgoingMessage:
+    return OutgoingMessage(account_texts.FORGET_AFTER_COPY, forget_confirm(offer_copy=False))

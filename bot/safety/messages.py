@@ -1,0 +1,66 @@
+"""What the safety net sends a member with buttons: the crisis reply's last part, the plan,
+and the questions of /safetyplan."""
+
+from __future__ import annotations
+
+from bot.outgoing import OutgoingMessage
+from bot.safety.callbacks import (
+    AskModerator,
+    ClearPlanPart,
+    ConfirmDeletePlan,
+    DeletePlan,
+    EditPlan,
+    KeepPlan,
+    SkipPlanPart,
+)
+from bot.safety.rules import PART_NAMES, SafetyPlan
+from bot.texts import safety as safety_texts
+
+
+def crisis_reply_end(text: str, alert_id: int | None) -> OutgoingMessage:
+    """The crisis reply's last message, with "ask a moderator" when there is an alert."""
+    if alert_id is None:
+        return OutgoingMessage(text)
+    ask = AskModerator(alert_id).pack()
+    return OutgoingMessage(text, (((safety_texts.BUTTON_ASK_MODERATOR, ask),),))
+
+
+def plan_shown(plan: SafetyPlan) -> OutgoingMessage:
+    """The member's plan, with Edit and Delete."""
+    return OutgoingMessage(
+        safety_texts.plan_text(plan),
+        (
+            (
+                (safety_texts.BUTTON_EDIT_PLAN, EditPlan().pack()),
+                (safety_texts.BUTTON_DELETE_PLAN, DeletePlan().pack()),
+            ),
+        ),
+    )
+
+
+def plan_question(index: int, draft: SafetyPlan) -> OutgoingMessage:
+    """One /safetyplan question: Skip, or Keep and Clear when the part has an answer."""
+    name = PART_NAMES[index]
+    current = draft.part(name)
+    text = safety_texts.plan_question(index, current)
+    row: tuple[tuple[str, str], ...]
+    if current:
+        row = (
+            (safety_texts.BUTTON_KEEP_PART, SkipPlanPart(name).pack()),
+            (safety_texts.BUTTON_CLEAR_PART, ClearPlanPart(name).pack()),
+        )
+    else:
+        row = ((safety_texts.BUTTON_SKIP_PART, SkipPlanPart(name).pack()),)
+    return OutgoingMessage(text, (row,))
+
+
+def delete_confirm() -> OutgoingMessage:
+    return OutgoingMessage(
+        safety_texts.PLAN_DELETE_CONFIRM,
+        (
+            (
+                (safety_texts.BUTTON_CONFIRM_DELETE_PLAN, ConfirmDeletePlan().pack()),
+                (safety_texts.BUTTON_KEEP_PLAN, KeepPlan().pack()),
+            ),
+        ),
+    )
