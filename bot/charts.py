@@ -21,8 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bot import texts
 from bot.journey.service import JourneyMark
+from bot.texts import trends as trend_texts
 from storage.checkins import CheckinRow
 
 ROLLING_DAYS = 7
@@ -45,8 +45,16 @@ MOOD_COLOUR = "#3b7dd8"
 CONFIDENCE_COLOUR = "#2a9d6f"
 MILESTONE_COLOUR = "#e0a526"
 SETBACK_COLOUR = "#8a7fb0"
-GROUP_COLOURS = ("#1f4e79", "#d9822b", "#2a9d6f", "#c0504d", "#7b5ea7", "#3b9fc4",
-                 "#8c6d31", "#d46a9f")  # fmt: skip
+GROUP_COLOURS = (
+    "#1f4e79",
+    "#d9822b",
+    "#2a9d6f",
+    "#c0504d",
+    "#7b5ea7",
+    "#3b9fc4",
+    "#8c6d31",
+    "#d46a9f",
+)
 
 # Half a step of room beyond each scale's ends, so a dot at 1 or 5 (0 or 10) is whole.
 MOOD_SCALE = (1, 5, range(1, 6))
@@ -54,16 +62,17 @@ CONFIDENCE_SCALE = (0, 10, range(0, 11, 2))
 EDGE_ROOM = 0.45
 
 
-def text_px(width_px: int, shown_px: float = PHONE_PX, size_pt: float = TEXT_PT,
-            dpi: float = DPI) -> float:  # fmt: skip
+def text_px(
+    width_px: int, shown_px: float = PHONE_PX, size_pt: float = TEXT_PT, dpi: float = DPI
+) -> float:
     """The height (em) in screen px of `size_pt` text on a `width_px`-wide chart PNG shown
     `shown_px` wide."""
     return size_pt * dpi / 72 * shown_px / width_px
 
 
-def daily_series(checkins: list[CheckinRow], first: date, last: date) -> tuple[
-    list[date], list[float], list[float]
-]:  # fmt: skip
+def daily_series(
+    checkins: list[CheckinRow], first: date, last: date
+) -> tuple[list[date], list[float], list[float]]:
     """One value a day from `first` to `last`; NaN where there was no check-in."""
     by_day = {c.local_date: c for c in checkins}
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
@@ -90,38 +99,79 @@ def label_positions(count: int, most: int = MOST_DATE_LABELS) -> list[int]:
 
 
 def trend_figure(
-    checkins: list[CheckinRow], first: date, last: date, title: str,
+    checkins: list[CheckinRow],
+    first: date,
+    last: date,
+    title: str,
     marks: Sequence[JourneyMark] = (),
-) -> Figure:  # fmt: skip
+) -> Figure:
     """Mood above, confidence below, a dot per check-in with the 7-day average; gaps where
     there was none; milestones and setbacks as vertical lines through both."""
     days, mood, confidence = daily_series(checkins, first, last)
     x = list(range(len(days)))
     figure, legend_axes, mood_axes, confidence_axes = _panels(TREND_HEIGHT_IN, 2)
     for axes, values, colour, heading, scale in (
-        (mood_axes, mood, MOOD_COLOUR, texts.CHART_MOOD, MOOD_SCALE),
-        (confidence_axes, confidence, CONFIDENCE_COLOUR, texts.CHART_CONFIDENCE,
-         CONFIDENCE_SCALE),
-    ):  # fmt: skip
+        (mood_axes, mood, MOOD_COLOUR, trend_texts.CHART_MOOD, MOOD_SCALE),
+        (
+            confidence_axes,
+            confidence,
+            CONFIDENCE_COLOUR,
+            trend_texts.CHART_CONFIDENCE,
+            CONFIDENCE_SCALE,
+        ),
+    ):
         _scale(axes, heading, scale)
-        axes.plot(x, values, linestyle="none", marker="o", markersize=DOT_PT, color=colour,
-                  clip_on=False, zorder=3)  # fmt: skip
-        axes.plot(x, rolling_mean(values), linewidth=2.5, color=colour, alpha=0.55,
-                  clip_on=False, zorder=2)  # fmt: skip
+        axes.plot(
+            x,
+            values,
+            linestyle="none",
+            marker="o",
+            markersize=DOT_PT,
+            color=colour,
+            clip_on=False,
+            zorder=3,
+        )
+        axes.plot(
+            x,
+            rolling_mean(values),
+            linewidth=2.5,
+            color=colour,
+            alpha=0.55,
+            clip_on=False,
+            zorder=2,
+        )
         if all(math.isnan(v) for v in values):
-            axes.text(0.5, 0.5, texts.CHART_NO_CHECKINS, transform=axes.transAxes,
-                      ha="center", va="center", fontsize=TEXT_PT, color=INK)  # fmt: skip
+            axes.text(
+                0.5,
+                0.5,
+                trend_texts.CHART_NO_CHECKINS,
+                transform=axes.transAxes,
+                ha="center",
+                va="center",
+                fontsize=TEXT_PT,
+                color=INK,
+            )
         for mark in marks:
             if first <= mark.day <= last:
                 axes.axvline((mark.day - first).days, zorder=1, **_mark_style(mark.setback))
     _date_axis(confidence_axes, days)
     confidence_axes.set_xlim(-0.6, len(days) - 0.4)
     legend = [
-        Line2D([], [], linestyle="none", marker="o", markersize=DOT_PT, color=INK,
-               label=texts.CHART_DAILY),
-        Line2D([], [], linewidth=2.5, color=INK, alpha=0.55, label=texts.CHART_AVERAGE),
-    ]  # fmt: skip
-    for setback, label in ((False, texts.CHART_MILESTONE), (True, texts.CHART_SETBACK)):
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=DOT_PT,
+            color=INK,
+            label=trend_texts.CHART_DAILY,
+        ),
+        Line2D([], [], linewidth=2.5, color=INK, alpha=0.55, label=trend_texts.CHART_AVERAGE),
+    ]
+    for setback, label in (
+        (False, trend_texts.CHART_MILESTONE),
+        (True, trend_texts.CHART_SETBACK),
+    ):
         if any(m.setback == setback and first <= m.day <= last for m in marks):
             legend.append(Line2D([], [], label=label, **_mark_style(setback)))
     _title_and_legend(figure, legend_axes, title, legend, columns=2)
@@ -129,16 +179,20 @@ def trend_figure(
 
 
 def render_trend_png(
-    checkins: list[CheckinRow], first: date, last: date, title: str,
+    checkins: list[CheckinRow],
+    first: date,
+    last: date,
+    title: str,
     marks: Sequence[JourneyMark] = (),
-) -> bytes:  # fmt: skip
+) -> bytes:
     return png_bytes(trend_figure(checkins, first, last, title, marks))
 
 
 def weekly_figure(
-    weeks: dict[str, list[tuple[date, float, float]]], title: str,
-    headings: tuple[str, str] = (texts.CHART_MOOD, texts.CHART_CONFIDENCE),
-) -> Figure:  # fmt: skip
+    weeks: dict[str, list[tuple[date, float, float]]],
+    title: str,
+    headings: tuple[str, str] = (trend_texts.CHART_MOOD, trend_texts.CHART_CONFIDENCE),
+) -> Figure:
     """Weekly mean mood and confidence, one line per group; NaN (a hidden week) is a gap."""
     starts = sorted({start for points in weeks.values() for start, _, _ in points})
     position = {start: i for i, start in enumerate(starts)}
@@ -149,12 +203,31 @@ def weekly_figure(
     for index, (name, points) in enumerate(weeks.items()):
         colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
         x = [position[start] for start, _, _ in points]
-        for axes, values in ((mood_axes, [m for _, m, _ in points]),
-                             (confidence_axes, [c for _, _, c in points])):  # fmt: skip
-            axes.plot(x, values, marker="o", markersize=DOT_PT, linewidth=2.2, color=colour,
-                      clip_on=False, zorder=3)  # fmt: skip
-        legend.append(Line2D([], [], marker="o", markersize=DOT_PT, linewidth=2.2,
-                             color=colour, label=_shortened(name)))  # fmt: skip
+        for axes, values in (
+            (mood_axes, [m for _, m, _ in points]),
+            (confidence_axes, [c for _, _, c in points]),
+        ):
+            axes.plot(
+                x,
+                values,
+                marker="o",
+                markersize=DOT_PT,
+                linewidth=2.2,
+                color=colour,
+                clip_on=False,
+                zorder=3,
+            )
+        legend.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                markersize=DOT_PT,
+                linewidth=2.2,
+                color=colour,
+                label=_shortened(name),
+            )
+        )
     _date_axis(confidence_axes, starts)
     confidence_axes.set_xlim(-0.4, max(len(starts) - 0.6, 0.4))
     _title_and_legend(figure, legend_axes, title, legend, columns=1)
@@ -162,9 +235,10 @@ def weekly_figure(
 
 
 def render_weekly_png(
-    weeks: dict[str, list[tuple[date, float, float]]], title: str,
-    headings: tuple[str, str] = (texts.CHART_MOOD, texts.CHART_CONFIDENCE),
-) -> bytes:  # fmt: skip
+    weeks: dict[str, list[tuple[date, float, float]]],
+    title: str,
+    headings: tuple[str, str] = (trend_texts.CHART_MOOD, trend_texts.CHART_CONFIDENCE),
+) -> bytes:
     return png_bytes(weekly_figure(weeks, title, headings))
 
 
@@ -207,7 +281,7 @@ def _scale(axes: Axes, heading: str, scale: tuple[int, int, range]) -> None:
 
 def _date_axis(axes: Axes, days: list[date]) -> None:
     shown = label_positions(len(days))
-    axes.set_xticks(shown, [texts.chart_day(days[i]) for i in shown])
+    axes.set_xticks(shown, [trend_texts.chart_day(days[i]) for i in shown])
 
 
 def _shortened(name: str) -> str:
@@ -223,8 +297,17 @@ def _mark_style(setback: bool) -> dict[str, Any]:
 
 def _title_and_legend(
     figure: Figure, legend_axes: Axes, title: str, legend: list[Line2D], columns: int
-) -> None:  # fmt: skip
+) -> None:
     figure.suptitle(title, fontsize=TITLE_PT, color=INK, weight="bold")
-    legend_axes.legend(handles=legend, loc="center", ncols=columns, frameon=False,
-                       fontsize=TEXT_PT, labelcolor=INK, handlelength=1.6, columnspacing=1.2,
-                       borderaxespad=0, borderpad=0)  # fmt: skip
+    legend_axes.legend(
+        handles=legend,
+        loc="center",
+        ncols=columns,
+        frameon=False,
+        fontsize=TEXT_PT,
+        labelcolor=INK,
+        handlelength=1.6,
+        columnspacing=1.2,
+        borderaxespad=0,
+        borderpad=0,
+    )

@@ -15,7 +15,6 @@ from bot.members.export import export_files
 from bot.members.service import Awaiting, Member, parse_pause_days
 from handlers import keyboards
 from handlers.alerts import answer_moderator
-from handlers.checkins import save_note
 from handlers.circles import join_by_code, send_relay
 from handlers.common import (
     button_expired,
@@ -26,7 +25,6 @@ from handlers.common import (
     reply,
 )
 from handlers.goals import cancel_goal_step, typed_goal_text
-from handlers.journey import save_setback_note
 from handlers.onboarding import prompt_next_step
 from handlers.safety import cancel_plan, save_plan_part
 
@@ -325,14 +323,10 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
         return True
     if member.awaiting is Awaiting.PSEUDONYM:
         await reply(update, texts.PSEUDONYM_USE_BUTTONS)
-    elif member.awaiting is Awaiting.NOTE:
-        await save_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.ENCOURAGE:
         await send_relay(update, context, member, message.text, RelayKind.ENCOURAGE)
     elif member.awaiting is Awaiting.ASK:
         await send_relay(update, context, member, message.text, RelayKind.ASK)
-    elif member.awaiting is Awaiting.SETBACK_NOTE and (member.awaiting_arg or "").isdigit():
-        await save_setback_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.SAFETY_PLAN:
         await save_plan_part(update, context, member, message.text)
     elif member.awaiting is Awaiting.MOD_ANSWER and (member.awaiting_arg or "").isdigit():

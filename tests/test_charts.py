@@ -14,7 +14,6 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
 
-from bot import texts
 from bot.charts import (
     DOT_PT,
     DPI,
@@ -26,6 +25,7 @@ from bot.charts import (
     weekly_figure,
 )
 from bot.journey.service import JourneyMark
+from bot.texts import trends as trend_texts
 from storage.checkins import CheckinRow
 
 LAST = date(2026, 12, 1)
@@ -43,25 +43,30 @@ def checkins(days: int) -> list[CheckinRow]:
 
 def trend(days: int, marks: list[JourneyMark] | None = None) -> Figure:
     first = LAST - timedelta(days=days - 1)
-    return trend_figure(checkins(days), first, LAST, texts.chart_title(days, LAST), marks or [])
+    return trend_figure(
+        checkins(days), first, LAST, trend_texts.chart_title(days, LAST), marks or []
+    )
 
 
 def weekly() -> Figure:
     starts = [LAST - timedelta(days=LAST.weekday(), weeks=w) for w in range(7, -1, -1)]
     groups = ["All members", "Morning Walkers", "A circle with a forty-character long name"]
     return weekly_figure(
-        {name: [(s, 1 + (i + g) % 5, (i * 3 + g) % 11) for i, s in enumerate(starts)]
-         for g, name in enumerate(groups)},
+        {
+            name: [(s, 1 + (i + g) % 5, (i * 3 + g) % 11) for i, s in enumerate(starts)]
+            for g, name in enumerate(groups)
+        },
         "Weekly means by group",
-    )  # fmt: skip
+    )
 
 
 def shown_texts(figure: Figure) -> list[Text]:
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     return [
-        t for t in figure.findobj(Text)
+        t
+        for t in figure.findobj(Text)
         if t.get_visible() and t.get_text().strip() and t.get_window_extent(renderer).width > 0
-    ]  # fmt: skip
+    ]
 
 
 def ink_heights_at_phone_width(figure: Figure) -> dict[str, float]:
@@ -80,8 +85,9 @@ def ink_heights_at_phone_width(figure: Figure) -> dict[str, float]:
         top = int((image.height - box.y1) * scale) - 1
         bottom = int((image.height - box.y0) * scale) + 2
         left, right = int(box.x0 * scale), int(box.x1 * scale) + 1
-        rows = np.flatnonzero((phone[max(top, 0) : bottom, max(left, 0) : right] < INK_BELOW)
-                              .any(axis=1))  # fmt: skip
+        rows = np.flatnonzero(
+            (phone[max(top, 0) : bottom, max(left, 0) : right] < INK_BELOW).any(axis=1)
+        )
         heights[text.get_text()] = float(rows[-1] - rows[0] + 1) if rows.size else 0.0
     return heights
 
@@ -119,8 +125,11 @@ def test_dates_are_short_local_days_back_from_the_last() -> None:
     labels = [t.get_text() for t in trend(30).axes[2].get_xticklabels()]
     assert labels == ["3 Nov", "10 Nov", "17 Nov", "24 Nov", "1 Dec"]
     assert [t.get_text() for t in trend(7).axes[2].get_xticklabels()] == [
-        "25 Nov", "27 Nov", "29 Nov", "1 Dec"
-    ]  # fmt: skip
+        "25 Nov",
+        "27 Nov",
+        "29 Nov",
+        "1 Dec",
+    ]
 
 
 @given(st.integers(min_value=1, max_value=400))
@@ -133,9 +142,11 @@ def test_at_most_five_evenly_spaced_date_labels_ending_at_the_last(count: int) -
 def test_dots_at_the_ends_of_both_scales_are_whole() -> None:
     first = LAST - timedelta(days=29)
     rows = [
-        CheckinRow(first, 1, 0, False), CheckinRow(first + timedelta(1), 5, 10, False),
-        CheckinRow(LAST - timedelta(1), 5, 0, False), CheckinRow(LAST, 1, 10, False),
-    ]  # fmt: skip
+        CheckinRow(first, 1, 0, False),
+        CheckinRow(first + timedelta(1), 5, 10, False),
+        CheckinRow(LAST - timedelta(1), 5, 0, False),
+        CheckinRow(LAST, 1, 10, False),
+    ]
     figure = trend_figure(rows, first, LAST, "ends")
     png = np.asarray(Image.open(io.BytesIO(png_bytes(figure))).convert("RGB")).astype(int)
     radius = DOT_PT / 2 * DPI / 72
@@ -156,17 +167,23 @@ def test_dots_at_the_ends_of_both_scales_are_whole() -> None:
 
 
 def test_milestones_and_setbacks_are_lines_through_both_panels_with_a_legend() -> None:
-    marks = [JourneyMark(LAST - timedelta(days=20), setback=False, days=7),
-             JourneyMark(LAST - timedelta(days=5), setback=True)]  # fmt: skip
+    marks = [
+        JourneyMark(LAST - timedelta(days=20), setback=False, days=7),
+        JourneyMark(LAST - timedelta(days=5), setback=True),
+    ]
     figure = trend(30, marks)
     for axes in figure.axes[1:]:
         upright = sorted(line.get_xdata()[0] for line in axes.lines[2:])  # type: ignore[index]
         assert upright == [9, 24]  # days from the first of the 30
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]  # type: ignore[union-attr]
-    assert legend == [texts.CHART_DAILY, texts.CHART_AVERAGE, texts.CHART_MILESTONE,
-                      texts.CHART_SETBACK]  # fmt: skip
+    assert legend == [
+        trend_texts.CHART_DAILY,
+        trend_texts.CHART_AVERAGE,
+        trend_texts.CHART_MILESTONE,
+        trend_texts.CHART_SETBACK,
+    ]
     plain = [t.get_text() for t in trend(30).axes[0].get_legend().get_texts()]  # type: ignore[union-attr]
-    assert plain == [texts.CHART_DAILY, texts.CHART_AVERAGE]
+    assert plain == [trend_texts.CHART_DAILY, trend_texts.CHART_AVERAGE]
 
 
 def test_a_period_without_check_ins_says_so_in_words() -> None:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import texts
 from bot.checkins.reflection import week_summary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.circles.service import circle_open_to, share_milestone
@@ -35,6 +34,8 @@ from bot.localtime.schedule import (
 from bot.localtime.zones import zone_of
 from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
+from bot.texts import checkins as checkin_texts
+from bot.texts import combined as combined_texts
 from bot.texts import goals as goal_texts
 from storage import checkins as checkin_rows
 from storage import goals as goal_rows
@@ -67,7 +68,7 @@ class Push:
 
 def checkin_push(user_id: int, day: date) -> Push:
     # Answering grows the five mood buttons to eleven for confidence.
-    part = Part("ci", texts.CHECKIN_PART_TITLE, mood_question(day), len(CONFIDENCES))
+    part = Part("ci", combined_texts.CHECKIN_PART_TITLE, mood_question(day), len(CONFIDENCES))
     return Push(f"checkin:{user_id}:{day}", "checkin", part)
 
 
@@ -372,7 +373,7 @@ class DueSweeper:
             key = f"combined:{together[0].key}"
             await outbox.mark_combined(session, [p.alone(user_id) for p in together], key, now)
             checkin = any(push.kind == "checkin" for push in together)
-            intro = texts.combined_intro(checkin, len(together) - checkin)
+            intro = combined_texts.combined_intro(checkin, len(together) - checkin)
             payload = Combined(intro, tuple(parts)).to_json()
             message = outbox.NewMessage(key, user_id, user_id, "combined", payload)
             queued += await outbox.enqueue_one(session, message, now)
@@ -460,7 +461,7 @@ class DueSweeper:
         self, session: Session, row: MemberRow, day: date, now: datetime
     ) -> OutgoingMessage:
         week = await week_summary(session, row.user_id, day, zone_of(row.timezone), now)
-        return OutgoingMessage(texts.weekly_reflection(week))
+        return OutgoingMessage(checkin_texts.weekly_reflection(week))
 
     async def _enqueue(
         self, session: Session, key: str, row: MemberRow, kind: str, message: OutgoingMessage

@@ -1,0 +1,54 @@
+"""What can come back from the journey's messages: its buttons, and the setback note a
+member is typing.
+
+Wire strings (unchanged):
+    jr:start:<0|1>           StartJourney       (days ago: today or yesterday)
+    jr:share:<y|n>           ShareMilestones    (the first "share them with my circle?")
+    jr:ms:<y|n>:<days>       ShareMilestoneAgain (asked at a milestone after a setback)
+    jr:skipnote:<journey>    SkipSetbackNote
+    setback_note:<journey>   SetbackNotePending (members.awaiting)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.callbacks import Button, Pending
+
+
+class Choice(StrEnum):
+    YES = "y"
+    NO = "n"
+
+    @property
+    def yes(self) -> bool:
+        return self is Choice.YES
+
+
+@dataclass(frozen=True)
+class StartJourney(Button, prefix="jr:start"):
+    days_ago: int  # 0: it starts today; 1: it started yesterday
+
+
+@dataclass(frozen=True)
+class ShareMilestones(Button, prefix="jr:share"):
+    choice: Choice
+
+
+@dataclass(frozen=True)
+class ShareMilestoneAgain(Button, prefix="jr:ms"):
+    choice: Choice
+    days: int  # the milestone it was asked at
+
+
+@dataclass(frozen=True)
+class SkipSetbackNote(Button, prefix="jr:skipnote"):
+    journey: int  # the journey the setback closed
+
+
+@dataclass(frozen=True)
+class SetbackNotePending(Pending, kind="setback_note"):
+    """The member's next text is their private note on the setback that closed `journey`."""
+
+    journey: int
