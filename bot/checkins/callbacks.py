@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.callbacks import ISO_DATE, Button, Pending
-from bot.checkins.rules import day_code
+from bot.checkins.rules import day_code, parse_day_code
 
 
 class Answers(StrEnum):
@@ -44,15 +44,28 @@ class Naming(StrEnum):
     NAMED = "named"
 
 
+def _number(part: str) -> int | None:
+    """A count from the wire: ASCII digits only ("²" passes str.isdigit), as the codec."""
+    return int(part) if len(part) <= 19 and part.isascii() and part.isdigit() else None
+
+
 @dataclass(frozen=True)
 class ChooseMood(Button, prefix="ci:m"):
     day: date
     mood: int
 
+    # The default layout, written and read directly: these are the check-in taps, the hot
+    # path (bench/updates.py). A question packs 5 to 11 of them, and the generic codec's
+    # strftime and regex per field cost four times as much as day_code and isdigit.
     def _values(self) -> tuple[str, ...]:
-        # The default layout, written directly: a question packs 5 to 11 of these per tap
-        # (the hot path, bench/updates.py), and strftime costs 5x as much as day_code.
         return day_code(self.day), str(self.mood)
+
+    @classmethod
+    def _from_values(cls, parts: list[str]) -> ChooseMood | None:
+        if len(parts) != 2:
+            return None
+        day, mood = parse_day_code(parts[0]), _number(parts[1])
+        return None if day is None or mood is None else cls(day, mood)
 
 
 @dataclass(frozen=True)
@@ -61,9 +74,19 @@ class ChooseConfidence(Button, prefix="ci:c"):
     mood: int
     confidence: int
 
+    # As ChooseMood: the default layout, written and read directly (the hot path).
     def _values(self) -> tuple[str, ...]:
-        # As ChooseMood: the same layout as the default, without strftime.
         return day_code(self.day), str(self.mood), str(self.confidence)
+
+    @classmethod
+    def _from_values(cls, parts: list[str]) -> ChooseConfidence | None:
+        if len(parts) != 3:
+            return None
+        day = parse_day_code(parts[0])
+        mood, confidence = _number(parts[1]), _number(parts[2])
+        if day is None or mood is None or confidence is None:
+            return None
+        return cls(day, mood, confidence)
 
 
 @dataclass(frozen=True)
@@ -71,11 +94,17 @@ class AddNote(Button, prefix="ci:note"):
     day: date
     answers: Answers
 
+    def _values(self) -> tuple[str, ...]:
+        return day_code(self.day), self.answers.value  # as ChooseMood: without strftime
+
 
 @dataclass(frozen=True)
 class SkipNote(Button, prefix="ci:skip"):
     day: date
     answers: Answers
+
+    def _values(self) -> tuple[str, ...]:
+        return day_code(self.day), self.answers.value  # as ChooseMood: without strftime
 
 
 @dataclass(frozen=True)
