@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     InputMediaPhoto,
@@ -22,26 +21,19 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.charts import render_trend_png
+from bot.checkins import messages as checkin_messages
 from bot.checkins.callbacks import ShowPeriod
 from bot.checkins.rules import DEFAULT_PERIOD, PERIODS
 from bot.context import PeerContext
 from bot.members.service import Member
+from bot.outgoing import OutgoingMessage
+from bot.runtime.delivery import markup
 from bot.texts import trends as trend_texts
 from handlers.common import button_expired, current_member, member_press, press, reply
 
 
-def period_buttons(shown: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    trend_texts.period_label(days, days == shown),
-                    callback_data=ShowPeriod(days).pack(),
-                )
-                for days in PERIODS
-            ]
-        ]
-    )
+def period_buttons(shown: int) -> InlineKeyboardMarkup | None:
+    return markup(OutgoingMessage("", checkin_messages.period_buttons(shown)))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from bot.checkins.messages import (
     confidence_question,
     mood_question,
     note_question,
+    period_buttons,
     support_buttons,
 )
 from bot.checkins.rules import SupportOffer, day_code
@@ -158,3 +159,8 @@ def test_every_check_in_button_parses_back_to_itself_within_64_bytes(button: But
 def test_every_pending_note_parses_back_to_itself(day: date, answers: Answers | None) -> None:
     pending = NotePending(day, answers)
     assert NotePending.parse(pending.pack()) == pending
+
+
+def test_the_trends_period_buttons_write_tr_and_their_days() -> None:
+    (row,) = period_buttons(30)
+    assert row == (("7 days", "tr:7"), ("✓ 30 days", "tr:30"), ("90 days", "tr:90"))

@@ -13,6 +13,7 @@ from bot.checkins.callbacks import (
     ChooseMood,
     CrisisResources,
     Naming,
+    ShowPeriod,
     ShowSafetyPlan,
     SkipNote,
     TalkToModerator,
@@ -21,6 +22,7 @@ from bot.checkins.callbacks import (
 from bot.checkins.rules import (
     CONFIDENCES,
     MOODS,
+    PERIODS,
     CheckinReflection,
     SupportOffer,
     is_low,
@@ -28,6 +30,7 @@ from bot.checkins.rules import (
 )
 from bot.outgoing import Buttons, OutgoingMessage, rows
 from bot.texts import checkins as checkin_texts
+from bot.texts import trends as trend_texts
 
 
 def mood_question(day: date, today: date | None = None) -> OutgoingMessage:
@@ -109,3 +112,13 @@ def checkin_reply(
 def support_message(offer: SupportOffer) -> OutgoingMessage:
     """The support block alone, e.g. when the circle can no longer be reached."""
     return OutgoingMessage(checkin_texts.support_lines(offer), support_buttons(offer))
+
+
+def period_buttons(shown: int) -> Buttons:
+    """/trends: 7, 30 and 90 days in one row, the period on screen ticked."""
+    return (
+        tuple(
+            (trend_texts.period_label(days, days == shown), ShowPeriod(days).pack())
+            for days in PERIODS
+        ),
+    )

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.journey import rules as journey_rules
 from bot.journey.rules import (
     MAX_NOTE,
     MAX_PAST_YEARS,
@@ -28,7 +29,6 @@ from bot.journey.rules import (
     milestone_after,
     next_milestone_date,
     valid_setback,
-    valid_start,
 )
 from bot.localtime.schedule import local_moment
 from bot.localtime.today import member_today
@@ -85,7 +85,8 @@ class JourneyService:
         return member_today(self._clock, timezone)
 
     def valid_start(self, timezone: str, day: date) -> bool:
-        return valid_start(day, self.today(timezone))
+        """A start the member may give: today or earlier, within MAX_PAST_YEARS."""
+        return journey_rules.valid_start(day, self.today(timezone))
 
     async def view(self, user_id: int, timezone: str) -> JourneyView:
         today = self.today(timezone)
@@ -182,8 +183,7 @@ class JourneyService:
             await journey_rows.set_next_milestone(session, user_id, None)
             return
         zone = zone_of(timezone)
-        today = self._clock.now().astimezone(zone).date()
-        days = (today - current.started_on).days
+        days = (self.today(timezone) - current.started_on).days
         on = current.started_on + timedelta(days=milestone_after(days))
         await journey_rows.set_next_milestone(
             session, user_id, local_moment(on, MILESTONE_TIME, zone)
