@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bot.journey.service import JourneyMark
+from bot.journey.rules import JourneyMark
 from bot.texts import trends as trend_texts
 from storage.checkins import CheckinRow
 
