@@ -34,11 +34,10 @@ from bot.checkins.messages import (
     support_message,
 )
 from bot.checkins.rules import (
-    CONFIDENCES,
-    MOODS,
     SupportOffer,
     fillable,
     parse_checkin_day,
+    valid_answers,
 )
 from bot.circles.service import RelayKind
 from bot.context import PeerContext
@@ -88,9 +87,9 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
 def _well_formed(step: ChooseMood | ChooseConfidence | AddNote | SkipNote) -> bool:
     """A mood and a confidence within their ranges (a note's flag is checked by parsing)."""
     if isinstance(step, ChooseMood):
-        return step.mood in MOODS
+        return valid_answers(step.mood)
     if isinstance(step, ChooseConfidence):
-        return step.mood in MOODS and step.confidence in CONFIDENCES
+        return valid_answers(step.mood, step.confidence)
     return True
 
 

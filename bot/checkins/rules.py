@@ -116,9 +116,20 @@ def period_stats(checkins: Sequence[CheckinRow], first: date, last: date) -> Per
 
 
 def change(current: float | None, previous: float | None) -> float | None:
+    """The change in a mean, to one decimal; None when either period had no check-ins."""
     if current is None or previous is None:
         return None
     return round(current - previous, 1)
+
+
+def difference(current: float | None, previous: float | None) -> float | None:
+    """The change in a mean, unrounded; None when either period had no check-ins."""
+    return None if current is None or previous is None else current - previous
+
+
+def valid_answers(mood: int, confidence: int | None = None) -> bool:
+    """A mood (and a confidence, once given) within the question's range."""
+    return mood in MOODS and (confidence is None or confidence in CONFIDENCES)
 
 
 def is_low(mood: int, confidence: int) -> bool:
@@ -170,6 +181,15 @@ class TrendSummary:
     first_day: date
     last_day: date
 
+    @property
+    def mood_change(self) -> float | None:
+        """Mean mood against the period before; None when either had no check-ins."""
+        return difference(self.current.mood, self.previous.mood)
+
+    @property
+    def confidence_change(self) -> float | None:
+        return difference(self.current.confidence, self.previous.confidence)
+
 
 @dataclass(frozen=True)
 class WeekSummary:
@@ -184,6 +204,11 @@ class WeekSummary:
     milestones: int
     encouragement_given: int
     encouragement_received: int
+
+    @property
+    def confidence_change(self) -> float | None:
+        """Mean confidence against last week, to one decimal; None without both weeks."""
+        return change(self.this_week.confidence, self.last_week.confidence)
 
     @property
     def hard(self) -> bool:

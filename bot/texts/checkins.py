@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.checkins.rules import STEADY_BELOW
+
 if TYPE_CHECKING:
     from bot.checkins.rules import CheckinReflection, SupportOffer, WeekSummary
 
@@ -109,9 +111,9 @@ def trend_line(change: float | None) -> str:
     """One line reflecting the member's own confidence trend, never judging."""
     if change is None:
         return "Each check-in adds to your own picture of how things are going."
-    if change >= 0.5:
+    if change >= STEADY_BELOW:
         return f"Your confidence is up {_signed(change)} on last week. That's your doing."
-    if change <= -0.5:
+    if change <= -STEADY_BELOW:
         return (
             f"Your confidence is {_signed(change)} lower than last week. Noticing that is "
             "useful; you've come through hard weeks before."
@@ -217,7 +219,7 @@ def _encouragement_line(given: int, received: int) -> str | None:
 
 def weekly_reflection(week: WeekSummary) -> str:
     """The week in the member's own figures, then counts only; gentle after a hard week."""
-    this_week, last_week = week.this_week, week.last_week
+    this_week = week.this_week
     lines = ["<b>Your week</b>", ""]
     if week.hard:
         lines.append("This week sounds like it was a hard one. Thank you for staying in touch.")
@@ -231,8 +233,8 @@ def weekly_reflection(week: WeekSummary) -> str:
         lines.append(
             f"Average mood {this_week.mood:.1f}/5, confidence {this_week.confidence:.1f}/10."
         )
-        if last_week.confidence is not None and this_week.confidence is not None:
-            lines.append(trend_line(round(this_week.confidence - last_week.confidence, 1)))
+        if week.confidence_change is not None:
+            lines.append(trend_line(week.confidence_change))
         if week.streak > 1:
             lines.append(f"Your check-in streak is {week.streak} days.")
     if week.goals_done:

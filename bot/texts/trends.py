@@ -20,8 +20,8 @@ def _averages(stats: PeriodStats, none: str) -> str:
     return f"mood {stats.mood:.1f}/5, confidence {stats.confidence:.1f}/10 ({count})"
 
 
-def _difference(current: float | None, previous: float | None) -> str | None:
-    return None if current is None or previous is None else f"{current - previous:+.1f}"
+def _signed(change: float | None) -> str | None:
+    return None if change is None else f"{change:+.1f}"
 
 
 def chart_day(day: date) -> str:
@@ -47,8 +47,8 @@ def trend_summary(summary: TrendSummary, marks: Sequence[JourneyMark] = ()) -> s
     journey's milestones and setbacks when the chart marks any."""
     current, previous = summary.current, summary.previous
     lines = [f"Last {summary.days} days: {_averages(current, 'no check-ins')}."]
-    mood = _difference(current.mood, previous.mood)
-    confidence = _difference(current.confidence, previous.confidence)
+    mood = _signed(summary.mood_change)
+    confidence = _signed(summary.confidence_change)
     if mood is None or confidence is None:  # one of the two periods had no check-ins
         lines.append(f"The {summary.days} days before: {_averages(previous, CHART_NO_CHECKINS)}.")
     else:
