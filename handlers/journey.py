@@ -77,13 +77,10 @@ async def start_pressed(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     query, button, member = pressed
-    if button.days_ago not in (0, 1):
-        await button_expired(query)
-        return
     today = context.services.journeys.today(member.timezone)
     await query.answer()
     await close_buttons(query)
-    await _set_start(update, context, member, today - timedelta(days=button.days_ago))
+    await _set_start(update, context, member, today - timedelta(days=button.day.days_ago))
 
 
 async def sharing_chosen(update: Update, context: PeerContext) -> None:

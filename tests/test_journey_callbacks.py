@@ -15,13 +15,14 @@ from bot.journey.callbacks import (
     ShareMilestoneAgain,
     ShareMilestones,
     SkipSetbackNote,
+    StartDay,
     StartJourney,
 )
 from bot.outgoing import OutgoingMessage
 
 GOLDEN: list[tuple[Button | Pending, str]] = [
-    (StartJourney(0), "jr:start:0"),
-    (StartJourney(1), "jr:start:1"),
+    (StartJourney(StartDay.TODAY), "jr:start:0"),
+    (StartJourney(StartDay.YESTERDAY), "jr:start:1"),
     (ShareMilestones(Choice.YES), "jr:share:y"),
     (ShareMilestones(Choice.NO), "jr:share:n"),
     (ShareMilestoneAgain(Choice.YES, 7), "jr:ms:y:7"),
@@ -52,7 +53,15 @@ def test_the_messages_write_the_strings_the_handlers_always_read() -> None:
 
 @pytest.mark.parametrize(
     "forged",
-    ["jr:start:x", "jr:share:maybe", "jr:ms:y", "jr:ms:q:7", "jr:ms:y:7:1", "jr:skipnote:abc"],
+    [
+        "jr:start:x",
+        "jr:start:2",
+        "jr:share:maybe",
+        "jr:ms:y",
+        "jr:ms:q:7",
+        "jr:ms:y:7:1",
+        "jr:skipnote:abc",
+    ],
 )
 def test_forged_journey_data_parses_to_none(forged: str) -> None:
     for kind in (StartJourney, ShareMilestones, ShareMilestoneAgain, SkipSetbackNote):
@@ -67,7 +76,7 @@ def test_a_setback_note_pending_for_no_journey_does_not_read() -> None:
 numbers = st.integers(0, 10**12)
 choices = st.sampled_from(Choice)
 buttons = st.one_of(
-    st.builds(StartJourney, numbers),
+    st.builds(StartJourney, st.sampled_from(StartDay)),
     st.builds(ShareMilestones, choices),
     st.builds(ShareMilestoneAgain, choices, numbers),
     st.builds(SkipSetbackNote, numbers),

@@ -2,7 +2,7 @@
 member is typing.
 
 Wire strings (unchanged):
-    jr:start:<0|1>           StartJourney       (days ago: today or yesterday)
+    jr:start:<0|1>           StartJourney       (it starts today, or started yesterday)
     jr:share:<y|n>           ShareMilestones    (the first "share them with my circle?")
     jr:ms:<y|n>:<days>       ShareMilestoneAgain (asked at a milestone after a setback)
     jr:skipnote:<journey>    SkipSetbackNote
@@ -26,9 +26,20 @@ class Choice(StrEnum):
         return self is Choice.YES
 
 
+class StartDay(StrEnum):
+    """The day a journey started, as its button names it: how many days ago."""
+
+    TODAY = "0"
+    YESTERDAY = "1"
+
+    @property
+    def days_ago(self) -> int:
+        return int(self.value)
+
+
 @dataclass(frozen=True)
 class StartJourney(Button, prefix="jr:start"):
-    days_ago: int  # 0: it starts today; 1: it started yesterday
+    day: StartDay
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from bot.journey.callbacks import (
     ShareMilestoneAgain,
     ShareMilestones,
     SkipSetbackNote,
+    StartDay,
     StartJourney,
 )
 from bot.journey.rules import JourneyView, Sharing
@@ -52,8 +53,8 @@ def no_journey() -> OutgoingMessage:
     return OutgoingMessage(
         journey_texts.JOURNEY_NONE,
         (
-            ((journey_texts.BUTTON_STARTED_TODAY, StartJourney(0).pack()),),
-            ((journey_texts.BUTTON_STARTED_YESTERDAY, StartJourney(1).pack()),),
+            ((journey_texts.BUTTON_STARTED_TODAY, StartJourney(StartDay.TODAY).pack()),),
+            ((journey_texts.BUTTON_STARTED_YESTERDAY, StartJourney(StartDay.YESTERDAY).pack()),),
         ),
     )
 
