@@ -144,8 +144,7 @@ async def note_skipped(update: Update, context: PeerContext) -> None:
         return
     query, step, member, _ = opened
     await query.answer()
-    replaced = step.answers is Answers.REPLACED
-    await show(query, context, await _reply_for(context, member, step.day, replaced))
+    await show(query, context, await _reply_for(context, member, step.day, step.answers.replaced))
     await context.services.reflections.after_checkin(member.user_id, step.day)
 
 

@@ -56,7 +56,7 @@ class ChooseMood(Button, prefix="ci:m"):
 
     # The default layout, written and read directly: these are the check-in taps, the hot
     # path (bench/updates.py). A question packs 5 to 11 of them, and the generic codec's
-    # strftime and regex per field cost four times as much as day_code and isdigit.
+    # strftime and regex per field cost several times what day_code and isdigit do.
     def _values(self) -> tuple[str, ...]:
         return day_code(self.day), str(self.mood)
 
