@@ -34,7 +34,6 @@ from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
 from handlers.alerts import answer_moderator
 from handlers.answers import TextAnswer
-from handlers.checkins import save_note
 from handlers.circles import join_by_code, send_relay
 from handlers.common import (
     button_expired,
@@ -46,7 +45,6 @@ from handlers.common import (
     reply,
 )
 from handlers.goals import cancel_goal_step
-from handlers.journey import save_setback_note
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
@@ -378,14 +376,10 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
         return False
-    if member.awaiting is Awaiting.NOTE:
-        await save_note(update, context, member, message.text)
-    elif member.awaiting is Awaiting.ENCOURAGE:
+    if member.awaiting is Awaiting.ENCOURAGE:
         await send_relay(update, context, member, message.text, RelayKind.ENCOURAGE)
     elif member.awaiting is Awaiting.ASK:
         await send_relay(update, context, member, message.text, RelayKind.ASK)
-    elif member.awaiting is Awaiting.SETBACK_NOTE and (member.awaiting_arg or "").isdigit():
-        await save_setback_note(update, context, member, message.text)
     elif member.awaiting is Awaiting.MOD_ANSWER and (member.awaiting_arg or "").isdigit():
         await answer_moderator(update, context, member, message.text)
     elif member.awaiting is Awaiting.REPLY and (member.awaiting_arg or "").isdigit():

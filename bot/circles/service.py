@@ -21,6 +21,7 @@ from bot.moderation.sanctions import restriction
 from bot.outgoing import OutgoingMessage
 from bot.safety.pseudonyms import draw_pseudonym
 from bot.safety.sanitizer import Sanitized, sanitize
+from bot.texts import journey as journey_texts
 from bot.texts import moderation as moderation_texts
 from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
@@ -169,7 +170,7 @@ class CircleService:
         circle = await circle_open_to(session, user_id, now)
         if circle is None:
             return False
-        text = texts.milestone_shared(pseudonym, milestone_label(days))
+        text = journey_texts.milestone_shared(pseudonym, milestone_label(days))
         relay_id = await circle_rows.add_relay(
             session,
             circle_id=circle.id,
