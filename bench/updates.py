@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.machine import describe, write_section
 from bench.seeding import seed_members
-from bot.checkins.service import day_code
+from bot.checkins.rules import day_code
 from bot.emulator import BotApiEmulator, EmulatedUser
 
 ROOT = Path(__file__).resolve().parents[1]

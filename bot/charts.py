@@ -21,8 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bot import texts
-from bot.journey.service import JourneyMark
+from bot.journey.rules import JourneyMark
+from bot.texts import trends as trend_texts
 from storage.checkins import CheckinRow
 
 ROLLING_DAYS = 7
@@ -111,8 +111,14 @@ def trend_figure(
     x = list(range(len(days)))
     figure, legend_axes, mood_axes, confidence_axes = _panels(TREND_HEIGHT_IN, 2)
     for axes, values, colour, heading, scale in (
-        (mood_axes, mood, MOOD_COLOUR, texts.CHART_MOOD, MOOD_SCALE),
-        (confidence_axes, confidence, CONFIDENCE_COLOUR, texts.CHART_CONFIDENCE, CONFIDENCE_SCALE),
+        (mood_axes, mood, MOOD_COLOUR, trend_texts.CHART_MOOD, MOOD_SCALE),
+        (
+            confidence_axes,
+            confidence,
+            CONFIDENCE_COLOUR,
+            trend_texts.CHART_CONFIDENCE,
+            CONFIDENCE_SCALE,
+        ),
     ):
         _scale(axes, heading, scale)
         axes.plot(
@@ -138,7 +144,7 @@ def trend_figure(
             axes.text(
                 0.5,
                 0.5,
-                texts.CHART_NO_CHECKINS,
+                trend_texts.CHART_NO_CHECKINS,
                 transform=axes.transAxes,
                 ha="center",
                 va="center",
@@ -158,11 +164,14 @@ def trend_figure(
             marker="o",
             markersize=DOT_PT,
             color=INK,
-            label=texts.CHART_DAILY,
+            label=trend_texts.CHART_DAILY,
         ),
-        Line2D([], [], linewidth=2.5, color=INK, alpha=0.55, label=texts.CHART_AVERAGE),
+        Line2D([], [], linewidth=2.5, color=INK, alpha=0.55, label=trend_texts.CHART_AVERAGE),
     ]
-    for setback, label in ((False, texts.CHART_MILESTONE), (True, texts.CHART_SETBACK)):
+    for setback, label in (
+        (False, trend_texts.CHART_MILESTONE),
+        (True, trend_texts.CHART_SETBACK),
+    ):
         if any(m.setback == setback and first <= m.day <= last for m in marks):
             legend.append(Line2D([], [], label=label, **_mark_style(setback)))
     _title_and_legend(figure, legend_axes, title, legend, columns=2)
@@ -182,7 +191,7 @@ def render_trend_png(
 def weekly_figure(
     weeks: dict[str, list[tuple[date, float, float]]],
     title: str,
-    headings: tuple[str, str] = (texts.CHART_MOOD, texts.CHART_CONFIDENCE),
+    headings: tuple[str, str] = (trend_texts.CHART_MOOD, trend_texts.CHART_CONFIDENCE),
 ) -> Figure:
     """Weekly mean mood and confidence, one line per group; NaN (a hidden week) is a gap."""
     starts = sorted({start for points in weeks.values() for start, _, _ in points})
@@ -228,7 +237,7 @@ def weekly_figure(
 def render_weekly_png(
     weeks: dict[str, list[tuple[date, float, float]]],
     title: str,
-    headings: tuple[str, str] = (texts.CHART_MOOD, texts.CHART_CONFIDENCE),
+    headings: tuple[str, str] = (trend_texts.CHART_MOOD, trend_texts.CHART_CONFIDENCE),
 ) -> bytes:
     return png_bytes(weekly_figure(weeks, title, headings))
 
@@ -272,7 +281,7 @@ def _scale(axes: Axes, heading: str, scale: tuple[int, int, range]) -> None:
 
 def _date_axis(axes: Axes, days: list[date]) -> None:
     shown = label_positions(len(days))
-    axes.set_xticks(shown, [texts.chart_day(days[i]) for i in shown])
+    axes.set_xticks(shown, [trend_texts.chart_day(days[i]) for i in shown])
 
 
 def _shortened(name: str) -> str:

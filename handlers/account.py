@@ -24,7 +24,7 @@ from bot.members.callbacks import (
 )
 from bot.members.export import export_files
 from bot.members.rules import parse_pause_days
-from bot.members.service import Awaiting, Member, TimeOutcome, pseudonym_first
+from bot.members.service import Member, TimeOutcome, pseudonym_first
 from bot.runtime.delivery import markup
 from bot.safety.callbacks import AwaitingPlanPart
 from bot.texts import account as account_texts
@@ -32,7 +32,6 @@ from bot.texts import commands as command_texts
 from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
 from handlers.answers import TextAnswer
-from handlers.checkins import save_note
 from handlers.circles import join_by_code
 from handlers.common import (
     button_expired,
@@ -44,7 +43,6 @@ from handlers.common import (
     reply,
 )
 from handlers.goals import cancel_goal_step
-from handlers.journey import save_setback_note
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
@@ -376,14 +374,9 @@ async def typed_text(update: Update, context: PeerContext) -> bool:
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
         return False
-    if member.awaiting is Awaiting.NOTE:
-        await save_note(update, context, member, message.text)
-    elif member.awaiting is Awaiting.SETBACK_NOTE and (member.awaiting_arg or "").isdigit():
-        await save_setback_note(update, context, member, message.text)
-    else:
-        # Check-in times come through answers() now; what still reaches here is a stored
-        # value whose argument does not parse ("reply:x"), read as a check-in time as ever.
-        await apply_checkin_time(update, context, member, message.text)
+    # Check-in times come through answers() now; what still reaches here is a stored
+    # value whose argument does not parse ("reply:x"), read as a check-in time as ever.
+    await apply_checkin_time(update, context, member, message.text)
     return True
 
 

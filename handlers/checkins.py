@@ -3,36 +3,52 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
-from bot.checkins.service import (
-    CONFIDENCES,
-    MOODS,
-    SupportOffer,
+from bot.callbacks import Pending
+from bot.checkins.callbacks import (
+    AddNote,
+    Answers,
+    ChooseConfidence,
+    ChooseMood,
+    CrisisResources,
+    Naming,
+    NotePending,
+    ShowSafetyPlan,
+    SkipNote,
+    TalkToModerator,
+    TellCircle,
+)
+from bot.checkins.messages import (
     checkin_reply,
+    closed_step,
     confidence_question,
-    day_code,
-    fillable,
     mood_question,
     note_question,
-    parse_checkin_day,
-    parse_day_code,
     support_message,
+)
+from bot.checkins.rules import (
+    SupportOffer,
+    fillable,
+    parse_checkin_day,
+    valid_answers,
 )
 from bot.circles.rules import RelayKind
 from bot.context import PeerContext
-from bot.members.service import Awaiting, Member
+from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
+from bot.texts import checkins as checkin_texts
 from bot.texts import circles as circle_texts
 from bot.texts import common as common_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import safety as safety_texts
+from handlers.answers import TextAnswer
 from handlers.circles import send_relay
 from handlers.combined import show
 from handlers.common import (
@@ -40,10 +56,13 @@ from handlers.common import (
     command_argument,
     current_member,
     member_press,
+    press,
     reply,
 )
 from handlers.onboarding import prompt_next_step
 from handlers.safety import show_or_start_plan
+
+StepT = TypeVar("StepT", ChooseMood, ChooseConfidence, AddNote, SkipNote)
 
 
 async def checkin_command(update: Update, context: PeerContext) -> None:
@@ -58,102 +77,145 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
     today = context.services.checkins.today(member.timezone)
     day = parse_checkin_day(command_argument(context), today)
     if day is None or day > today:
-        await reply(update, texts.CHECKIN_USAGE)
+        await reply(update, checkin_texts.CHECKIN_USAGE)
         return
     if not fillable(day, today):
-        await reply(update, texts.backfill_too_old(day))
+        await reply(update, checkin_texts.backfill_too_old(day))
         return
     question = mood_question(day, today)
     await reply(update, question.text, markup(question))
 
 
-async def checkin_button(update: Update, context: PeerContext) -> None:
-    """Mood, then confidence, then note or skip; each press edits the same message."""
-    pressed = await member_press(update, context)
+def _well_formed(step: ChooseMood | ChooseConfidence | AddNote | SkipNote) -> bool:
+    """A mood and a confidence within their ranges (a note's flag is checked by parsing)."""
+    if isinstance(step, ChooseMood):
+        return valid_answers(step.mood)
+    if isinstance(step, ChooseConfidence):
+        return valid_answers(step.mood, step.confidence)
+    return True
+
+
+async def _open_step(
+    update: Update, context: PeerContext, kind: type[StepT]
+) -> tuple[CallbackQuery, StepT, Member, date] | None:
+    """A press on a step of a check-in that can still be answered, with the member's
+    today; None when it has been answered already (expired, or closed kindly)."""
+    pressed = await press(update, context, kind)
     if pressed is None:
-        return
-    query, data, member = pressed
-    parts = data.split(":")
-    if parts[1:2] == ["crisis"]:
-        await query.answer()
-        await reply(update, common_texts.crisis(context.services.settings.safety.crisis_resources))
-        return
-    if parts[1:] == ["talk"]:
-        await query.answer()
-        asked = await context.services.safety.request_talk(member.user_id)
-        await reply(update, texts.TALK_REQUESTED if asked else safety_texts.NO_MODERATORS)
-        return
-    if parts[1:] == ["plan"]:
-        await query.answer()
-        await show_or_start_plan(update, context, member)
-        return
-    if parts[1:2] == ["circle"] and parts[2:] in (["anon"], ["named"]):
-        await query.answer()
-        if not await context.services.circles.open_to(member.user_id):
-            # They left, or were muted, since the offer: what else there is, not a refusal.
-            support = support_message(await support_offer(context, member))
-            await reply(update, support.text, markup(support))
-            return
-        message = (
-            circle_texts.hard_day_named(member.pseudonym)
-            if parts[2] == "named"
-            else circle_texts.HARD_DAY_ANONYMOUS
-        )
-        await send_relay(update, context, member, message, RelayKind.HARD_DAY)
-        return
-    day = parse_day_code(parts[2]) if len(parts) > 2 else None
-    if day is None:
-        await button_expired(query)
-        return
+        return None
+    query, step, member = pressed
     today = context.services.checkins.today(member.timezone)
-    action, numbers = parts[1], parts[3:]
-    if day > today or not _well_formed(action, numbers):
+    if step.day > today or not _well_formed(step):
         await button_expired(query)
-        return
-    if not fillable(day, today):
+        return None
+    if not fillable(step.day, today):
         # Older than the back-fill window: closed, keeping what was given. A mood or both
         # answers can still count for today, with one more tap.
-        kept = await context.services.checkins.has_checked_in(member.user_id, day)
-        offer = action in ("m", "c")
-        closed = texts.checkin_too_old(day, kept, offer)
-        today_data = ":".join(["ci", action, day_code(today), *numbers])
-        buttons = (((texts.BUTTON_USE_FOR_TODAY, today_data),),) if offer else ()
-        await _answer_and_edit(query, context, OutgoingMessage(closed, buttons))
+        kept = await context.services.checkins.has_checked_in(member.user_id, step.day)
+        await _answer_and_edit(query, context, closed_step(step, today, kept))
+        return None
+    return query, step, member, today
+
+
+async def mood_chosen(update: Update, context: PeerContext) -> None:
+    """Mood, then confidence: each press edits the same message."""
+    opened = await _open_step(update, context, ChooseMood)
+    if opened is None:
         return
-    if action == "m":
-        await _answer_and_edit(query, context, confidence_question(day, int(numbers[0]), today))
-    elif action == "c":
-        mood, confidence = int(numbers[0]), int(numbers[1])
-        replaced = await context.services.checkins.record(
-            member.user_id, day, mood, confidence, member.timezone
-        )
-        question = note_question(day, mood, confidence, replaced, today)
-        await _answer_and_edit(query, context, question)
-    elif action == "skip":
-        await query.answer()
-        await show(query, context, await _reply_for(context, member, day, numbers == ["r"]))
-        await context.services.reflections.after_checkin(member.user_id, day)
-    else:  # note
-        await context.services.members.expect(
-            member.user_id, Awaiting.NOTE, f"{day.isoformat()}:{numbers[0]}"
-        )
-        await query.answer()
-        await show(query, context, OutgoingMessage(texts.TYPE_NOTE))
+    query, step, _, today = opened
+    await _answer_and_edit(query, context, confidence_question(step.day, step.mood, today))
 
 
-def _valid(numbers: list[str], allowed: range) -> bool:
-    return len(numbers) == 1 and numbers[0].isdigit() and int(numbers[0]) in allowed
+async def confidence_chosen(update: Update, context: PeerContext) -> None:
+    """Both answers are in: record the day, then offer a note."""
+    opened = await _open_step(update, context, ChooseConfidence)
+    if opened is None:
+        return
+    query, step, member, today = opened
+    replaced = await context.services.checkins.record(
+        member.user_id, step.day, step.mood, step.confidence, member.timezone
+    )
+    question = note_question(step.day, step.mood, step.confidence, replaced, today)
+    await _answer_and_edit(query, context, question)
 
 
-def _well_formed(action: str, numbers: list[str]) -> bool:
-    """The check-in step's data after the day: a mood, a mood and a confidence, or a flag."""
-    if action == "m":
-        return _valid(numbers, MOODS)
-    if action == "c":
-        return (
-            len(numbers) == 2 and _valid(numbers[:1], MOODS) and _valid(numbers[1:], CONFIDENCES)
-        )
-    return action in ("skip", "note") and numbers in (["r"], ["n"])
+async def note_skipped(update: Update, context: PeerContext) -> None:
+    """No note: the day's reflection at once."""
+    opened = await _open_step(update, context, SkipNote)
+    if opened is None:
+        return
+    query, step, member, _ = opened
+    await query.answer()
+    await show(query, context, await _reply_for(context, member, step.day, step.answers.replaced))
+    await context.services.reflections.after_checkin(member.user_id, step.day)
+
+
+async def note_wanted(update: Update, context: PeerContext) -> None:
+    """A note: the member's next message is it."""
+    opened = await _open_step(update, context, AddNote)
+    if opened is None:
+        return
+    query, step, member, _ = opened
+    await context.services.members.wait_for(member.user_id, NotePending(step.day, step.answers))
+    await query.answer()
+    await show(query, context, OutgoingMessage(checkin_texts.TYPE_NOTE))
+
+
+async def crisis_pressed(update: Update, context: PeerContext) -> None:
+    """The crisis resources, from a hard day's reply."""
+    pressed = await press(update, context, CrisisResources)
+    if pressed is None:
+        return
+    await pressed[0].answer()
+    await reply(update, common_texts.crisis(context.services.settings.safety.crisis_resources))
+
+
+async def talk_pressed(update: Update, context: PeerContext) -> None:
+    """Ask a peer moderator to write to the member."""
+    pressed = await press(update, context, TalkToModerator)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    await query.answer()
+    asked = await context.services.safety.request_talk(member.user_id)
+    await reply(update, checkin_texts.TALK_REQUESTED if asked else safety_texts.NO_MODERATORS)
+
+
+async def plan_pressed(update: Update, context: PeerContext) -> None:
+    """The member's safety plan, or making one."""
+    pressed = await press(update, context, ShowSafetyPlan)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    await query.answer()
+    await show_or_start_plan(update, context, member)
+
+
+async def circle_told(update: Update, context: PeerContext) -> None:
+    """Let the circle know today is hard, with or without the member's pseudonym."""
+    pressed = await press(update, context, TellCircle)
+    if pressed is None:
+        return
+    query, button, member = pressed
+    await query.answer()
+    if not await context.services.circles.open_to(member.user_id):
+        # They left, or were muted, since the offer: what else there is, not a refusal.
+        support = support_message(await support_offer(context, member))
+        await reply(update, support.text, markup(support))
+        return
+    message = (
+        circle_texts.hard_day_named(member.pseudonym)
+        if button.naming is Naming.NAMED
+        else circle_texts.HARD_DAY_ANONYMOUS
+    )
+    await send_relay(update, context, member, message, RelayKind.HARD_DAY)
+
+
+async def stale_checkin_button(update: Update, context: PeerContext) -> None:
+    """A check-in button of no known kind: expired or forged, nothing changes."""
+    pressed = await member_press(update, context)
+    if pressed is not None:
+        await button_expired(pressed[0])
 
 
 async def _answer_and_edit(
@@ -164,7 +226,7 @@ async def _answer_and_edit(
 
 
 async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
-    """What this member can reach for on a hard day (bot.checkins.service.support_buttons)."""
+    """What this member can reach for on a hard day (bot.checkins.messages.support_buttons)."""
     services = context.services
     plan = await services.safety.plan(member.user_id)
     return SupportOffer(
@@ -180,35 +242,45 @@ async def _reply_for(
     checkins = context.services.checkins
     reflection = await checkins.reflect(member.user_id, day, checkins.today(member.timezone))
     if reflection is None:
-        return OutgoingMessage(texts.NOTE_TOO_LATE)
+        return OutgoingMessage(checkin_texts.NOTE_TOO_LATE)
     # Only a hard day needs to know what the member can reach for.
     offer = await support_offer(context, member) if reflection.support else None
     return checkin_reply(reflection, replaced, offer, note_saved)
 
 
-async def save_note(update: Update, context: PeerContext, member: Member, note: str) -> None:
+async def save_note(
+    update: Update, context: PeerContext, member: Member, pending: NotePending, note: str
+) -> None:
     """The member typed their private note: store it, then the day's reflection."""
-    day_text, _, flag = (member.awaiting_arg or "").partition(":")
-    await context.services.members.expect(member.user_id, None)
-    try:
-        day = date.fromisoformat(day_text)
-    except ValueError:
-        await reply(update, texts.NOTE_TOO_LATE)
-        return
-    if not await context.services.checkins.add_note(member.user_id, day, note):
-        await reply(update, texts.NOTE_TOO_LATE)
+    await context.services.members.wait_for(member.user_id, None)
+    if not await context.services.checkins.add_note(member.user_id, pending.day, note):
+        await reply(update, checkin_texts.NOTE_TOO_LATE)
         return
     if context.crisis is not None:
         # The crisis answer has gone out: no streak, no figures, nothing cheerful after it.
-        await reply(update, texts.NOTE_SAVED)
+        await reply(update, checkin_texts.NOTE_SAVED)
         return
-    answer = await _reply_for(context, member, day, flag == "r", note_saved=True)
+    replaced = pending.answers is Answers.REPLACED
+    answer = await _reply_for(context, member, pending.day, replaced, note_saved=True)
     await reply(update, answer.text, markup(answer))
-    await context.services.reflections.after_checkin(member.user_id, day)
+    await context.services.reflections.after_checkin(member.user_id, pending.day)
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("checkin", checkin_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(checkin_button, pattern=r"^ci:"),
+        CallbackQueryHandler(confidence_chosen, pattern=ChooseConfidence.route()),
+        CallbackQueryHandler(mood_chosen, pattern=ChooseMood.route()),
+        CallbackQueryHandler(note_skipped, pattern=SkipNote.route()),
+        CallbackQueryHandler(note_wanted, pattern=AddNote.route()),
+        CallbackQueryHandler(circle_told, pattern=TellCircle.route()),
+        CallbackQueryHandler(talk_pressed, pattern=TalkToModerator.route()),
+        CallbackQueryHandler(plan_pressed, pattern=ShowSafetyPlan.route()),
+        CallbackQueryHandler(crisis_pressed, pattern=CrisisResources.route()),
+        # Last: any other ci: data is stale or forged.
+        CallbackQueryHandler(stale_checkin_button, pattern=r"^ci:"),
     ]
+
+
+def answers() -> Mapping[type[Pending], TextAnswer]:
+    return {NotePending: save_note}

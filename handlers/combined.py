@@ -7,12 +7,13 @@ from typing import Any
 from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import texts
+from bot.combined.callbacks import PartHeading
 from bot.combined.service import HEADING_DATA, part_id
 from bot.context import PeerContext
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
-from handlers.common import close_buttons
+from bot.texts import combined as combined_texts
+from handlers.common import button_expired, close_buttons
 
 
 async def show(query: CallbackQuery, context: PeerContext, message: OutgoingMessage) -> None:
@@ -39,9 +40,13 @@ def _may_be_combined(message: MaybeInaccessibleMessage) -> bool:
 async def heading_pressed(update: Update, context: PeerContext) -> None:
     """Say what a part's heading is for; nothing changes."""
     query = update.callback_query
-    if query is not None:
-        await query.answer(texts.PART_HEADING_TAPPED)
+    if query is None:
+        return
+    if PartHeading.parse(query.data) is None:
+        await button_expired(query)
+        return
+    await query.answer(combined_texts.PART_HEADING_TAPPED)
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
-    return [CallbackQueryHandler(heading_pressed, pattern=f"^{HEADING_DATA}$")]
+    return [CallbackQueryHandler(heading_pressed, pattern=PartHeading.route())]

@@ -2,42 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
+from bot.callbacks import Pending
 from bot.context import PeerContext
-from bot.journey.service import SHARE_AGAIN_FROM, Sharing, is_milestone, milestone_label
-from bot.members.service import Awaiting, Member
+from bot.journey import messages as journey_messages
+from bot.journey.callbacks import (
+    SetbackNotePending,
+    ShareMilestoneAgain,
+    ShareMilestones,
+    SkipSetbackNote,
+    StartJourney,
+)
+from bot.journey.rules import Sharing, may_share_again
+from bot.journey.service import SetbackRefusal
+from bot.members.service import Member
+from bot.runtime.delivery import markup
+from bot.texts import journey as journey_texts
+from handlers.answers import TextAnswer
 from handlers.common import (
     button_expired,
     close_buttons,
     command_argument,
     current_member,
     member_press,
+    press,
     reply,
 )
-
-
-def _start_buttons() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.BUTTON_STARTED_TODAY, callback_data="jr:start:0")],
-            [InlineKeyboardButton(texts.BUTTON_STARTED_YESTERDAY, callback_data="jr:start:1")],
-        ]
-    )
-
-
-def _share_buttons() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.BUTTON_SHARE_MILESTONES, callback_data="jr:share:y")],
-            [InlineKeyboardButton(texts.BUTTON_KEEP_MILESTONES, callback_data="jr:share:n")],
-        ]
-    )
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -57,73 +53,85 @@ async def journey_command(update: Update, context: PeerContext) -> None:
     if argument is not None:
         day = _parse_date(argument)
         if day is None or not journeys.valid_start(member.timezone, day):
-            await reply(update, texts.JOURNEY_BAD_DATE)
+            await reply(update, journey_texts.JOURNEY_BAD_DATE)
             return
         await _set_start(update, context, member, day)
         return
-    view = await journeys.view(member.user_id, member.timezone)
-    if view.current is None:
-        await reply(update, texts.JOURNEY_NONE, _start_buttons())
-        return
-    share = _share_buttons() if view.sharing is Sharing.UNASKED else None
-    await reply(update, texts.journey_view(view), share)
+    shown = journey_messages.journey(await journeys.view(member.user_id, member.timezone))
+    await reply(update, shown.text, markup(shown))
 
 
 async def _set_start(update: Update, context: PeerContext, member: Member, day: date) -> None:
     journeys = context.services.journeys
     await journeys.set_start(member.user_id, member.timezone, day)
     view = await journeys.view(member.user_id, member.timezone)
-    await reply(update, texts.journey_view(view))
+    await reply(update, journey_texts.journey_view(view))
     if view.sharing is Sharing.UNASKED:
-        await reply(update, texts.ASK_SHARE_MILESTONES, _share_buttons())
+        question = journey_messages.ask_share_milestones()
+        await reply(update, question.text, markup(question))
 
 
-async def journey_button(update: Update, context: PeerContext) -> None:
-    """Start today or yesterday; share milestones or keep them private."""
-    pressed = await member_press(update, context)
+async def start_pressed(update: Update, context: PeerContext) -> None:
+    """The journey starts today, or started yesterday."""
+    pressed = await press(update, context, StartJourney)
     if pressed is None:
         return
-    query, data, member = pressed
+    query, button, member = pressed
+    today = context.services.journeys.today(member.timezone)
+    await query.answer()
+    await close_buttons(query)
+    await _set_start(update, context, member, today - timedelta(days=button.day.days_ago))
+
+
+async def sharing_chosen(update: Update, context: PeerContext) -> None:
+    """Share milestones with the circle, or keep them private."""
+    pressed = await press(update, context, ShareMilestones)
+    if pressed is None:
+        return
+    query, button, member = pressed
     journeys = context.services.journeys
-    if data in ("jr:start:0", "jr:start:1"):
-        today = context.services.checkins.today(member.timezone)
-        await query.answer()
-        await close_buttons(query)
-        await _set_start(update, context, member, today - timedelta(days=int(data[-1])))
-    elif data in ("jr:share:y", "jr:share:n"):
-        state = await journeys.set_sharing(member.user_id, member.timezone, data.endswith("y"))
-        await query.answer()
-        answers = {Sharing.SHARED: texts.SHARING_ON, Sharing.HELD: texts.SHARING_HELD}
-        await close_buttons(query, answers.get(state, texts.SHARING_OFF))
-    elif data.startswith("jr:ms:"):
-        await _share_again(query, context, member, data)
-    elif data.startswith("jr:skipnote:"):
-        await context.services.members.expect(member.user_id, None)
-        await query.answer()
-        await close_buttons(query, texts.CHECKIN_SKIPPED_NOTE)
-    else:
-        await button_expired(query)
+    state = await journeys.set_sharing(member.user_id, member.timezone, button.choice.yes)
+    await query.answer()
+    said = {Sharing.SHARED: journey_texts.SHARING_ON, Sharing.HELD: journey_texts.SHARING_HELD}
+    await close_buttons(query, said.get(state, journey_texts.SHARING_OFF))
 
 
-async def _share_again(
-    query: CallbackQuery, context: PeerContext, member: Member, data: str
-) -> None:
+async def share_again_chosen(update: Update, context: PeerContext) -> None:
     """After a setback, asked at a milestone: share this one with the circle, or not."""
-    _, _, answer, days_text = [*data.split(":"), "", ""][:4]
-    days = int(days_text) if days_text.isdigit() and len(days_text) <= 6 else 0
-    if answer not in ("y", "n") or days < SHARE_AGAIN_FROM or not is_milestone(days):
+    pressed = await press(update, context, ShareMilestoneAgain)
+    if pressed is None:
+        return
+    query, button, member = pressed
+    if not may_share_again(button.days):
         await button_expired(query)
         return
-    celebration = texts.milestone(milestone_label(days))
-    if answer == "n":
+    if not button.choice.yes:
         await query.answer()
-        await close_buttons(query, f"{celebration}\n\n{texts.KEPT_PRIVATE_AGAIN}")
+        await close_buttons(query, journey_messages.share_again_answered(button.days, False))
         return
-    if not await context.services.circles.share_milestone_again(member.user_id, days):
+    if not await context.services.circles.share_milestone_again(member.user_id, button.days):
         await button_expired(query)
         return
     await query.answer()
-    await close_buttons(query, f"{celebration}\n\n{texts.SHARED_AGAIN}")
+    await close_buttons(query, journey_messages.share_again_answered(button.days, True))
+
+
+async def setback_note_skipped(update: Update, context: PeerContext) -> None:
+    """No note about the setback."""
+    pressed = await press(update, context, SkipSetbackNote)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    await context.services.members.wait_for(member.user_id, None)
+    await query.answer()
+    await close_buttons(query, journey_texts.CHECKIN_SKIPPED_NOTE)
+
+
+async def stale_journey_button(update: Update, context: PeerContext) -> None:
+    """A journey button of no known kind: expired or forged, nothing changes."""
+    pressed = await member_press(update, context)
+    if pressed is not None:
+        await button_expired(pressed[0])
 
 
 async def setback_command(update: Update, context: PeerContext) -> None:
@@ -133,33 +141,31 @@ async def setback_command(update: Update, context: PeerContext) -> None:
         return
     journeys = context.services.journeys
     argument = command_argument(context)
-    today = context.services.checkins.today(member.timezone)
-    day = _parse_date(argument) if argument is not None else today
-    if day is None or day > today:
-        await reply(update, texts.SETBACK_BAD_DATE)
+    day = _parse_date(argument) if argument is not None else None
+    if argument is not None and day is None:
+        await reply(update, journey_texts.SETBACK_BAD_DATE)
         return
-    journey_id = await journeys.setback(member.user_id, member.timezone, day)
-    if journey_id is None:
-        view = await journeys.view(member.user_id, member.timezone)
-        await reply(update, texts.SETBACK_NONE if view.current is None else texts.SETBACK_BAD_DATE)
+    setback = await journeys.setback(member.user_id, member.timezone, day)
+    if setback.journey_id is None:
+        refused = setback.refusal is SetbackRefusal.NO_JOURNEY
+        await reply(
+            update, journey_texts.SETBACK_NONE if refused else journey_texts.SETBACK_BAD_DATE
+        )
         return
     view = await journeys.view(member.user_id, member.timezone)
-    await reply(update, texts.setback_recorded(view))
-    await context.services.members.expect(member.user_id, Awaiting.SETBACK_NOTE, str(journey_id))
-    skip = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.BUTTON_SKIP, callback_data=f"jr:skipnote:{journey_id}")]]
-    )
-    await reply(update, texts.ASK_SETBACK_NOTE, skip)
+    await reply(update, journey_texts.setback_recorded(view))
+    await context.services.members.wait_for(member.user_id, SetbackNotePending(setback.journey_id))
+    question = journey_messages.ask_setback_note(setback.journey_id)
+    await reply(update, question.text, markup(question))
 
 
 async def save_setback_note(
-    update: Update, context: PeerContext, member: Member, note: str
+    update: Update, context: PeerContext, member: Member, pending: SetbackNotePending, note: str
 ) -> None:
     """The member's private note about a setback."""
-    await context.services.members.expect(member.user_id, None)
-    journey_id = int(member.awaiting_arg or 0)
-    await context.services.journeys.add_setback_note(member.user_id, journey_id, note[:4096])
-    await reply(update, texts.SETBACK_NOTE_SAVED)
+    await context.services.members.wait_for(member.user_id, None)
+    await context.services.journeys.add_setback_note(member.user_id, pending.journey, note)
+    await reply(update, journey_texts.SETBACK_NOTE_SAVED)
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
@@ -167,5 +173,14 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("journey", journey_command, filters=private),
         CommandHandler("setback", setback_command, filters=private),
-        CallbackQueryHandler(journey_button, pattern=r"^jr:"),
+        CallbackQueryHandler(start_pressed, pattern=StartJourney.route()),
+        CallbackQueryHandler(sharing_chosen, pattern=ShareMilestones.route()),
+        CallbackQueryHandler(share_again_chosen, pattern=ShareMilestoneAgain.route()),
+        CallbackQueryHandler(setback_note_skipped, pattern=SkipSetbackNote.route()),
+        # Last: any other jr: data is stale or forged.
+        CallbackQueryHandler(stale_journey_button, pattern=r"^jr:"),
     ]
+
+
+def answers() -> Mapping[type[Pending], TextAnswer]:
+    return {SetbackNotePending: save_setback_note}

@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     InputMediaPhoto,
@@ -21,21 +20,20 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import texts
 from bot.charts import render_trend_png
+from bot.checkins import messages as checkin_messages
+from bot.checkins.callbacks import ShowPeriod
+from bot.checkins.rules import DEFAULT_PERIOD, PERIODS
 from bot.context import PeerContext
 from bot.members.service import Member
-from handlers.common import button_expired, current_member, member_press, reply
+from bot.outgoing import OutgoingMessage
+from bot.runtime.delivery import markup
+from bot.texts import trends as trend_texts
+from handlers.common import button_expired, current_member, member_press, press, reply
 
-PERIODS = (7, 30, 90)
-DEFAULT_PERIOD = 30
 
-
-def period_buttons(shown: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.period_label(days, days == shown),
-                               callback_data=f"tr:{days}") for days in PERIODS]]
-    )  # fmt: skip
+def period_buttons(shown: int) -> InlineKeyboardMarkup | None:
+    return markup(OutgoingMessage("", checkin_messages.period_buttons(shown)))
 
 
 @dataclass(frozen=True)
@@ -59,17 +57,21 @@ async def make_chart(
         return None
     marks = await services.journeys.marks(member.user_id, summary.first_day, summary.last_day)
     png = await asyncio.to_thread(
-        render_trend_png, summary.checkins, summary.first_day, summary.last_day,
-        texts.chart_title(days, summary.last_day), marks,
-    )  # fmt: skip
-    return Chart(png, texts.trend_summary(summary, marks), days)
+        render_trend_png,
+        summary.checkins,
+        summary.first_day,
+        summary.last_day,
+        trend_texts.chart_title(days, summary.last_day),
+        marks,
+    )
+    return Chart(png, trend_texts.trend_summary(summary, marks), days)
 
 
 async def send_chart(update: Update, chart: Chart) -> None:
     chat = update.effective_chat
     if chat is not None:
         await chat.send_photo(
-            InputFile(chart.png, filename=f"trends-{chart.days}d.png"),
+            InputFile(chart.png, filename=trend_texts.chart_file(chart.days)),
             caption=chart.caption,
             reply_markup=period_buttons(chart.days),
             protect_content=True,
@@ -81,7 +83,9 @@ async def edit_chart(update: Update, query: CallbackQuery, chart: Chart) -> None
     that one can no longer be edited (deleted, say)."""
     # Bytes, not an InputFile: only then does the library name the upload attach://...
     # inside the media object, which Telegram requires.
-    media = InputMediaPhoto(chart.png, caption=chart.caption, filename=f"trends-{chart.days}d.png")
+    media = InputMediaPhoto(
+        chart.png, caption=chart.caption, filename=trend_texts.chart_file(chart.days)
+    )
     try:
         await query.edit_message_media(media, reply_markup=period_buttons(chart.days))
     except BadRequest as error:
@@ -97,29 +101,37 @@ async def trends_command(update: Update, context: PeerContext) -> None:
         return
     chart = await make_chart(context, member, DEFAULT_PERIOD)
     if chart is None:
-        await reply(update, texts.NO_CHECKINS_YET)
+        await reply(update, trend_texts.NO_CHECKINS_YET)
     else:
         await send_chart(update, chart)
 
 
 async def period_button(update: Update, context: PeerContext) -> None:
     """7, 30 or 90 days, in place of the chart on screen."""
-    pressed = await member_press(update, context)
+    pressed = await press(update, context, ShowPeriod)
     if pressed is None:
         return
-    query, data, member = pressed
-    days_text = data.removeprefix("tr:")
-    if not days_text.isdigit() or int(days_text) not in PERIODS:
+    query, button, member = pressed
+    if button.days not in PERIODS:
         await button_expired(query)
         return
     await query.answer()
-    chart = await make_chart(context, member, int(days_text), even_empty=True)
+    chart = await make_chart(context, member, button.days, even_empty=True)
     if chart is not None:
         await edit_chart(update, query, chart)
+
+
+async def stale_period_button(update: Update, context: PeerContext) -> None:
+    """A /trends button of no known kind: expired or forged, nothing changes."""
+    pressed = await member_press(update, context)
+    if pressed is not None:
+        await button_expired(pressed[0])
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("trends", trends_command, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(period_button, pattern=r"^tr:"),
+        CallbackQueryHandler(period_button, pattern=ShowPeriod.route()),
+        # Last: any other tr: data is stale or forged.
+        CallbackQueryHandler(stale_period_button, pattern=r"^tr:"),
     ]

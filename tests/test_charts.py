@@ -14,7 +14,6 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
 
-from bot import texts
 from bot.charts import (
     DOT_PT,
     DPI,
@@ -26,6 +25,7 @@ from bot.charts import (
     weekly_figure,
 )
 from bot.journey.service import JourneyMark
+from bot.texts import trends as trend_texts
 from storage.checkins import CheckinRow
 
 LAST = date(2026, 12, 1)
@@ -43,7 +43,9 @@ def checkins(days: int) -> list[CheckinRow]:
 
 def trend(days: int, marks: list[JourneyMark] | None = None) -> Figure:
     first = LAST - timedelta(days=days - 1)
-    return trend_figure(checkins(days), first, LAST, texts.chart_title(days, LAST), marks or [])
+    return trend_figure(
+        checkins(days), first, LAST, trend_texts.chart_title(days, LAST), marks or []
+    )
 
 
 def weekly() -> Figure:
@@ -175,13 +177,13 @@ def test_milestones_and_setbacks_are_lines_through_both_panels_with_a_legend() -
         assert upright == [9, 24]  # days from the first of the 30
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]  # type: ignore[union-attr]
     assert legend == [
-        texts.CHART_DAILY,
-        texts.CHART_AVERAGE,
-        texts.CHART_MILESTONE,
-        texts.CHART_SETBACK,
+        trend_texts.CHART_DAILY,
+        trend_texts.CHART_AVERAGE,
+        trend_texts.CHART_MILESTONE,
+        trend_texts.CHART_SETBACK,
     ]
     plain = [t.get_text() for t in trend(30).axes[0].get_legend().get_texts()]  # type: ignore[union-attr]
-    assert plain == [texts.CHART_DAILY, texts.CHART_AVERAGE]
+    assert plain == [trend_texts.CHART_DAILY, trend_texts.CHART_AVERAGE]
 
 
 def test_a_period_without_check_ins_says_so_in_words() -> None:

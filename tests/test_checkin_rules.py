@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import texts
 from bot.charts import daily_series, render_trend_png, rolling_mean
 from bot.checkins.reflection import WeekSummary, milestones_between
 from bot.checkins.service import (
@@ -34,6 +33,8 @@ from bot.checkins.service import (
     support_buttons,
 )
 from bot.journey.service import Journey, JourneyMark
+from bot.texts import checkins as checkin_texts
+from bot.texts import trends as trend_texts
 from storage.checkins import CheckinRow
 
 TODAY = date(2026, 3, 10)
@@ -58,8 +59,10 @@ def test_streak_never_exceeds_the_days_given(offsets: set[int]) -> None:
     result = streak(days, TODAY)
     assert 0 <= result <= len(days)
     if result:
-        assert all(TODAY - timedelta(days=i) in days or TODAY - timedelta(days=i + 1) in days
-                   for i in range(result))  # fmt: skip
+        assert all(
+            TODAY - timedelta(days=i) in days or TODAY - timedelta(days=i + 1) in days
+            for i in range(result)
+        )
 
 
 def test_period_stats_and_change() -> None:
@@ -99,34 +102,45 @@ def _offered(offer: SupportOffer) -> list[str]:
 
 def test_support_offers_the_circle_only_to_members_in_one() -> None:
     in_circle = _offered(SupportOffer(circle=True, moderators=True, has_plan=True))
-    assert in_circle == ["Let my circle know", "Let my circle know it's me", "📋 My safety plan",
-                         "Crisis resources"]  # fmt: skip
+    assert in_circle == [
+        "Let my circle know",
+        "Let my circle know it's me",
+        "📋 My safety plan",
+        "Crisis resources",
+    ]
     alone = _offered(SupportOffer(circle=False, moderators=True, has_plan=False))
     assert alone == ["Talk to a moderator", "📋 Make a safety plan", "Crisis resources"]
     # No circle and no moderators: still the plan and the resources, never nothing.
     nobody = _offered(SupportOffer(circle=False, moderators=False, has_plan=True))
     assert nobody == ["📋 My safety plan", "Crisis resources"]
     for offer in (SupportOffer(True, True, True), SupportOffer(False, False, False)):
-        assert "circle" not in texts.support_lines(offer) or offer.circle
+        assert "circle" not in checkin_texts.support_lines(offer) or offer.circle
 
 
 def test_trend_lines_reflect_without_judging() -> None:
-    assert "up 1.2 on last week" in texts.trend_line(1.2)
-    assert "steady" in texts.trend_line(0.3)
-    down = texts.trend_line(-1.5)
+    assert "up 1.2 on last week" in checkin_texts.trend_line(1.2)
+    assert "steady" in checkin_texts.trend_line(0.3)
+    down = checkin_texts.trend_line(-1.5)
     assert "1.5 lower" in down and "fail" not in down.lower() and "bad" not in down.lower()
-    assert "picture" in texts.trend_line(None)
+    assert "picture" in checkin_texts.trend_line(None)
 
 
 def test_questions_carry_the_day_and_fit_telegram_limits() -> None:
-    for message in (mood_question(TODAY), confidence_question(TODAY, 3),
-                    note_question(TODAY, 3, 10, True)):  # fmt: skip
+    for message in (
+        mood_question(TODAY),
+        confidence_question(TODAY, 3),
+        note_question(TODAY, 3, 10, True),
+    ):
         for row_ in message.buttons:
             for _, data in row_:
                 assert len(data.encode()) <= 64 and "20260310" in data
     assert [label for r in mood_question(TODAY).buttons for label, _ in r] == [
-        "1 😞 awful", "2 🙁 bad", "3 😐 okay", "4 🙂 good", "5 😄 great",
-    ]  # fmt: skip
+        "1 😞 awful",
+        "2 🙁 bad",
+        "3 😐 okay",
+        "4 🙂 good",
+        "5 😄 great",
+    ]
     assert max(len(r) for r in mood_question(TODAY).buttons) <= 3  # whole words on a phone
     labels = [label for r in confidence_question(TODAY, 3).buttons for label, _ in r]
     assert labels == [str(n) for n in range(11)]
@@ -162,25 +176,30 @@ def test_trend_summary_says_missing_periods_in_plain_words() -> None:
     def summary(current: PeriodStats, previous: PeriodStats) -> TrendSummary:
         return TrendSummary(7, current, previous, 2, [], TODAY - timedelta(6), TODAY)
 
-    both = texts.trend_summary(summary(PeriodStats(3, 4.0, 5.0), PeriodStats(2, 3.0, 7.0)))
+    both = trend_texts.trend_summary(summary(PeriodStats(3, 4.0, 5.0), PeriodStats(2, 3.0, 7.0)))
     assert both == (
         "Last 7 days: mood 4.0/5, confidence 5.0/10 (3 check-ins).\n"
         "Compared with the 7 days before: mood +1.0, confidence -2.0.\nStreak: 2 days."
     )
-    quiet_week = texts.trend_summary(summary(PeriodStats(0, None, None),
-                                             PeriodStats(1, 3.0, 0.0)))  # fmt: skip
+    quiet_week = trend_texts.trend_summary(
+        summary(PeriodStats(0, None, None), PeriodStats(1, 3.0, 0.0))
+    )
     assert quiet_week.startswith(
         "Last 7 days: no check-ins.\n"
         "The 7 days before: mood 3.0/5, confidence 0.0/10 (1 check-in).\n"
     )
-    first_week = texts.trend_summary(summary(PeriodStats(1, 2.0, 3.0),
-                                             PeriodStats(0, None, None)))  # fmt: skip
+    first_week = trend_texts.trend_summary(
+        summary(PeriodStats(1, 2.0, 3.0), PeriodStats(0, None, None))
+    )
     assert "The 7 days before: no check-ins then." in first_week and "n/a" not in first_week
-    marks = [JourneyMark(date(2026, 3, 4), setback=False, days=1),
-             JourneyMark(date(2026, 3, 6), setback=True),
-             JourneyMark(date(2026, 3, 8), setback=False, days=1)]  # fmt: skip
-    marked = texts.trend_summary(summary(PeriodStats(1, 2.0, 3.0), PeriodStats(0, None, None)),
-                                 marks)  # fmt: skip
+    marks = [
+        JourneyMark(date(2026, 3, 4), setback=False, days=1),
+        JourneyMark(date(2026, 3, 6), setback=True),
+        JourneyMark(date(2026, 3, 8), setback=False, days=1),
+    ]
+    marked = trend_texts.trend_summary(
+        summary(PeriodStats(1, 2.0, 3.0), PeriodStats(0, None, None)), marks
+    )
     assert marked.endswith(
         "Marked on the chart: 1 day on 4 Mar, a setback on 6 Mar, 1 day on 8 Mar."
     )
@@ -188,8 +207,12 @@ def test_trend_summary_says_missing_periods_in_plain_words() -> None:
 
 def test_a_day_can_be_filled_in_up_to_two_days_later() -> None:
     assert [fillable(TODAY - timedelta(days=n), TODAY) for n in (-1, 0, 1, 2, 3)] == [
-        False, True, True, True, False,
-    ]  # fmt: skip
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
     assert parse_checkin_day(None, TODAY) == TODAY
     assert parse_checkin_day(" Yesterday ", TODAY) == TODAY - timedelta(days=1)
     assert parse_checkin_day("2026-03-08", TODAY) == date(2026, 3, 8)
@@ -199,7 +222,7 @@ def test_a_day_can_be_filled_in_up_to_two_days_later() -> None:
 
 def test_questions_for_a_day_filled_in_later_name_that_day() -> None:
     yesterday = TODAY - timedelta(days=1)
-    assert mood_question(TODAY, TODAY).text == texts.ASK_MOOD
+    assert mood_question(TODAY, TODAY).text == checkin_texts.ASK_MOOD
     assert mood_question(yesterday, TODAY).text.startswith("Filling in Mon 09 Mar")
     assert "That day" in confidence_question(yesterday, 3, TODAY).text
     assert "about that day" in note_question(yesterday, 3, 5, False, TODAY).text
@@ -208,23 +231,29 @@ def test_questions_for_a_day_filled_in_later_name_that_day() -> None:
 
 def week(**changes: object) -> WeekSummary:
     fields: dict[str, object] = {
-        "this_week": PeriodStats(7, 3.6, 6.1), "last_week": PeriodStats(5, 3.4, 5.0),
-        "streak": 9, "low_days": 0, "setback": False, "goals_done": 4, "milestones": 1,
-        "encouragement_given": 2, "encouragement_received": 1,
-    }  # fmt: skip
+        "this_week": PeriodStats(7, 3.6, 6.1),
+        "last_week": PeriodStats(5, 3.4, 5.0),
+        "streak": 9,
+        "low_days": 0,
+        "setback": False,
+        "goals_done": 4,
+        "milestones": 1,
+        "encouragement_given": 2,
+        "encouragement_received": 1,
+    }
     fields.update(changes)
     return WeekSummary(**fields)  # type: ignore[arg-type]
 
 
 def test_the_weekly_reflection_counts_the_week_kindly() -> None:
-    text = texts.weekly_reflection(week())
+    text = checkin_texts.weekly_reflection(week())
     assert "You checked in on 7 of 7 days." in text
     assert "Your confidence is up 1.1 on last week" in text
     assert "You marked a goal done 4 times." in text
     assert "You reached 1 milestone on your journey." in text
     assert "You sent encouragement 2 times and received it once." in text
     assert "hard one" not in text
-    quiet = texts.weekly_reflection(
+    quiet = checkin_texts.weekly_reflection(
         week(goals_done=0, milestones=0, encouragement_given=0, encouragement_received=0)
     )
     assert "goal" not in quiet and "milestone" not in quiet and "encouragement" not in quiet
@@ -232,11 +261,13 @@ def test_the_weekly_reflection_counts_the_week_kindly() -> None:
 
 def test_a_hard_week_is_met_gently_and_nothing_celebrates() -> None:
     assert not week(low_days=3).hard and week(low_days=4).hard and week(setback=True).hard
-    text = texts.weekly_reflection(week(setback=True, this_week=PeriodStats(4, 2.0, 2.5)))
+    text = checkin_texts.weekly_reflection(week(setback=True, this_week=PeriodStats(4, 2.0, 2.5)))
     assert text.index("hard one") < text.index("You checked in on 4 of 7 days.")
     assert "milestone" not in text  # a milestone before the setback is not held up now
     assert "Showing up" not in text and "/crisis" in text
-    nothing = texts.weekly_reflection(week(setback=True, this_week=PeriodStats(0, None, None)))
+    nothing = checkin_texts.weekly_reflection(
+        week(setback=True, this_week=PeriodStats(0, None, None))
+    )
     assert "No check-ins this week, and that's okay." in nothing
 
 
@@ -252,11 +283,17 @@ def test_milestones_are_counted_on_the_days_they_fall() -> None:
 def test_a_hard_day_filled_in_later_names_its_day_and_cheers_nothing() -> None:
     yesterday = TODAY - timedelta(days=1)
     reflection = CheckinReflection(
-        day=yesterday, mood=1, confidence=2, streak=3, confidence_change=None,
-        low_today=True, hard_days=False, filled_in_later=True,
-    )  # fmt: skip
+        day=yesterday,
+        mood=1,
+        confidence=2,
+        streak=3,
+        confidence_change=None,
+        low_today=True,
+        hard_days=False,
+        filled_in_later=True,
+    )
     offer = SupportOffer(circle=False, moderators=True, has_plan=False)
     reply = checkin_reply(reflection, replaced=False, offer=offer)
-    assert reply.text.startswith(texts.HARD_DAY)
-    assert f"{texts.day_label(yesterday)}: mood 1" in reply.text
+    assert reply.text.startswith(checkin_texts.HARD_DAY)
+    assert f"{checkin_texts.day_label(yesterday)}: mood 1" in reply.text
     assert "Today:" not in reply.text and "🌱" not in reply.text

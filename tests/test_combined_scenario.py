@@ -7,10 +7,11 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from bot import texts
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.texts import checkins as checkin_texts
+from bot.texts import combined as combined_texts
 from tests.helpers import onboard, opened
 from tests.test_checkin_scenario import wait_for_sweep
 from tests.test_goals_scenario import edited_to, new_habit
@@ -81,10 +82,10 @@ async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
     labels = combined.button_labels
     for heading in ("⬇ Check-in", "⬇ 1 · Walk 20 minutes", "⬇ 2 · Drinks"):
         assert heading in labels
-    assert labels.index("⬇ Check-in") < labels.index(texts.mood_label(4))
+    assert labels.index("⬇ Check-in") < labels.index(checkin_texts.mood_label(4))
     assert labels.index("⬇ 2 · Drinks") < labels.index("10 or more: I'll type it")
     heading = await user.callback_answer(user.press_data("pu:h", combined))
-    assert heading.text == texts.PART_HEADING_TAPPED
+    assert heading.text == combined_texts.PART_HEADING_TAPPED
 
     # Each part went once: neither the 20:30 nudge on its own, nor the check-in again when
     # its time moves later that evening (the parts' own keys are held).
@@ -96,8 +97,12 @@ async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
         queued = conn.execute(
             "SELECT kind, status FROM outbox WHERE kind IN ('checkin', 'nudge', 'combined')"
         ).fetchall()
-    assert sorted(queued) == [("checkin", "combined"), ("combined", "sent"),
-                              ("nudge", "combined"), ("nudge", "combined")]  # fmt: skip
+    assert sorted(queued) == [
+        ("checkin", "combined"),
+        ("combined", "sent"),
+        ("nudge", "combined"),
+        ("nudge", "combined"),
+    ]
     later = sent_to(emulator, user)[before + 1 :]
     assert not any("how did it go" in t or "How is your mood" in t for t in later)
 
@@ -196,4 +201,4 @@ async def test_nothing_comes_early_unless_it_joins_a_push_that_is_due(
     assert len(sent_to(emulator, user)) == before
     clock.advance(timedelta(minutes=30))  # 20:00:30
     await emulator.wait_until(lambda: len(sent_to(emulator, user)) == before + 1)
-    assert sent_to(emulator, user)[-1] == texts.ASK_MOOD  # on its own, as always
+    assert sent_to(emulator, user)[-1] == checkin_texts.ASK_MOOD  # on its own, as always

@@ -8,6 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.journey.rules import (
+    JourneyView,
+    Sharing,
+    may_share_again,
+    valid_setback,
+    valid_start,
+)
 from bot.journey.service import (
     Journey,
     is_milestone,
@@ -29,8 +36,17 @@ def test_milestone_after(days: int, after: int) -> None:
 
 def test_milestones_and_labels() -> None:
     assert [d for d in range(0, 1100) if is_milestone(d)] == [
-        1, 7, 14, 30, 60, 90, 180, 365, 730, 1095,
-    ]  # fmt: skip
+        1,
+        7,
+        14,
+        30,
+        60,
+        90,
+        180,
+        365,
+        730,
+        1095,
+    ]
     assert milestone_label(30) == "30 days" and milestone_label(1) == "1 day"
     assert milestone_label(730) == "2 years" and milestone_label(365) == "1 year"
 
@@ -77,8 +93,16 @@ def test_chart_marks_are_milestones_reached_and_setbacks_in_the_period() -> None
         (date(2026, 2, 25), False, 14),
     ]  # 30 days fell on 31 Dec and 60 on 30 Jan, before the period
     assert [m.days for m in journey_marks(journeys, date(2025, 12, 1), last)] == [
-        1, 7, 14, 30, 60, 0, 1, 7, 14
-    ]  # fmt: skip
+        1,
+        7,
+        14,
+        30,
+        60,
+        0,
+        1,
+        7,
+        14,
+    ]
 
 
 @given(st.dates(date(2000, 1, 1), date(2030, 1, 1)), st.integers(0, 800), st.integers(1, 120))
@@ -93,3 +117,36 @@ def test_chart_marks_are_milestones_on_their_day_inside_the_period(
     every = [d for d in range(1, length + 1) if is_milestone(d)]
     shown = [m.days for m in journey_marks([Journey(start, None)], first, last)]
     assert shown == [d for d in every if start + timedelta(days=d) >= first]
+
+
+def test_a_setback_cannot_be_in_the_future_and_a_start_not_either() -> None:
+    today = date(2026, 3, 10)
+    assert valid_setback(today, today) and valid_setback(date(2026, 1, 1), today)
+    assert not valid_setback(today + timedelta(days=1), today)
+    assert valid_start(today, today) and not valid_start(today + timedelta(days=1), today)
+    assert not valid_start(today - timedelta(days=365 * 81), today)
+
+
+def test_sharing_again_is_asked_at_milestones_of_a_week_or_more() -> None:
+    assert [d for d in range(0, 400) if may_share_again(d)] == [7, 14, 30, 60, 90, 180, 365]
+    assert not may_share_again(365 * 2740)  # past what a button's six digits can name
+
+
+def test_the_journey_view_carries_its_next_milestone() -> None:
+    today = date(2026, 3, 10)
+    current = Journey(date(2026, 3, 3), None)  # 7 days today: the milestone is today
+    view = JourneyView(current, [], today, journey_stats([current], today), Sharing.SHARED)
+    assert (view.next_milestone, view.next_milestone_on) == (7, today)
+    later = JourneyView(current, [], today + timedelta(days=1), view.stats, Sharing.SHARED)
+    assert (later.next_milestone, later.next_milestone_on) == (14, date(2026, 3, 17))
+
+
+def test_sharing_keeps_the_values_storage_keeps() -> None:
+    from storage import journeys as journey_rows
+
+    assert [s.value for s in Sharing] == [
+        journey_rows.UNASKED,
+        journey_rows.PRIVATE,
+        journey_rows.SHARED,
+        journey_rows.HELD,
+    ]

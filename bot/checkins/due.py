@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot import texts
 from bot.checkins.reflection import week_summary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.combined.due import Along, Candidate, First, MoveOn, Push, push_together
@@ -33,6 +32,8 @@ from bot.localtime.zones import zone_of
 from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.sweeper import Batch, SkipRule
+from bot.texts import checkins as checkin_texts
+from bot.texts import combined as combined_texts
 from storage import checkins as checkin_rows
 from storage import members as member_rows
 from storage import outbox
@@ -42,7 +43,7 @@ from storage.members import MemberRow
 
 def checkin_push(user_id: int, day: date) -> Push:
     # Answering grows the five mood buttons to eleven for confidence.
-    part = Part("ci", texts.CHECKIN_PART_TITLE, mood_question(day), len(CONFIDENCES))
+    part = Part("ci", combined_texts.CHECKIN_PART_TITLE, mood_question(day), len(CONFIDENCES))
     return Push(f"checkin:{user_id}:{day}", "checkin", part)
 
 
@@ -172,7 +173,7 @@ class WeeklyReflections:
             chat_id=row.user_id,
             user_id=row.user_id,
             kind="weekly",
-            payload=OutgoingMessage(texts.weekly_reflection(week)).to_json(),
+            payload=OutgoingMessage(checkin_texts.weekly_reflection(week)).to_json(),
             not_before=now,
             now=now,
         )

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, tzinfo
 
-from bot.checkins.service import TREND_WINDOW, PeriodStats, period_stats, streak
+from bot.checkins.rules import (
+    LOW_CONFIDENCE,
+    LOW_MOOD,
+    TREND_WINDOW,
+    WeekSummary,
+    period_stats,
+    streak,
+    trend_window,
+    window_before,
+)
 from bot.clock import Clock
-from bot.journey.service import Journey, journey_marks
+from bot.journey.rules import Journey, journey_marks
 from bot.localtime.schedule import local_date, local_moment, weekday_on_or_before
 from bot.localtime.zones import zone_of
 from storage import checkins as checkin_rows
@@ -17,9 +25,13 @@ from storage import journeys as journey_rows
 from storage import members as member_rows
 from storage.db import Database, Session
 
-# A low day: mood 1-2 or confidence 0-2.
-LOW_MOOD = 2
-LOW_CONFIDENCE = 2
+__all__ = [
+    "ReflectionService",
+    "WeekSummary",
+    "due_after_checkin",
+    "milestones_between",
+    "week_summary",
+]
 
 
 def due_after_checkin(
@@ -42,33 +54,14 @@ def milestones_between(journeys: list[Journey], first: date, last: date) -> int:
     return sum(not mark.setback for mark in journey_marks(journeys, first, last))
 
 
-@dataclass(frozen=True)
-class WeekSummary:
-    """What the reflection says: the week's check-ins, then counts of the rest."""
-
-    this_week: PeriodStats
-    last_week: PeriodStats
-    streak: int
-    low_days: int
-    setback: bool
-    goals_done: int
-    milestones: int
-    encouragement_given: int
-    encouragement_received: int
-
-    @property
-    def hard(self) -> bool:
-        """A setback, or low days on at least half of the week's check-ins: then the
-        reflection is gentle and nothing in it celebrates."""
-        return self.setback or (self.low_days > 0 and 2 * self.low_days >= self.this_week.count)
-
-
 async def week_summary(
     session: Session, user_id: int, day: date, zone: tzinfo, now: datetime
 ) -> WeekSummary:
     """The seven days up to and including `day`, and the seven before, for the reflection."""
-    first = day - timedelta(days=TREND_WINDOW - 1)
-    history = await checkin_rows.since(session, user_id, first - timedelta(days=TREND_WINDOW))
+    week = trend_window(day, TREND_WINDOW)
+    before = window_before(week)
+    first = week.first
+    history = await checkin_rows.since(session, user_id, before.first)
     days = await checkin_rows.streak_dates(session, user_id)
     journeys = [
         Journey(r.started_on, r.ended_on) for r in await journey_rows.all_for(session, user_id)
@@ -76,13 +69,12 @@ async def week_summary(
     given, received = await circle_rows.encouragement_counts(
         session, user_id, local_moment(first, time(0, 0), zone), now
     )
-    week = [c for c in history if first <= c.local_date <= day]
-    before = first - timedelta(days=TREND_WINDOW)
+    checkins = [c for c in history if first <= c.local_date <= day]
     return WeekSummary(
         this_week=period_stats(history, first, day),
-        last_week=period_stats(history, before, first - timedelta(days=1)),
+        last_week=period_stats(history, before.first, before.last),
         streak=streak([d for d in days if d <= day], day),
-        low_days=sum(1 for c in week if c.mood <= LOW_MOOD or c.confidence <= LOW_CONFIDENCE),
+        low_days=sum(1 for c in checkins if c.mood <= LOW_MOOD or c.confidence <= LOW_CONFIDENCE),
         setback=any(j.ended_on is not None and first <= j.ended_on <= day for j in journeys),
         goals_done=await goal_rows.done_count(session, user_id, first, day),
         milestones=milestones_between(journeys, first, day),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from bot import texts
 from bot.circles.messages import rejected_message, relay_message, review_message, thanks_message
 from bot.circles.rules import CircleMode, RelayKind, mode_possible
 from bot.clock import Clock
@@ -22,6 +21,7 @@ from bot.moderation.sanctions import restriction
 from bot.outgoing import OutgoingMessage
 from bot.safety.pseudonyms import draw_pseudonym
 from bot.safety.sanitizer import Sanitized, sanitize
+from bot.texts import journey as journey_texts
 from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
 from storage import journeys as journey_rows
@@ -165,7 +165,7 @@ class CircleService:
         circle = await circle_open_to(session, user_id, now)
         if circle is None:
             return False
-        text = texts.milestone_shared(pseudonym, milestone_label(days))
+        text = journey_texts.milestone_shared(pseudonym, milestone_label(days))
         relay_id = await circle_rows.add_relay(
             session,
             circle_id=circle.id,

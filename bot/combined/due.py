@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot import texts
 from bot.combined.service import Combined, Part, group
+from bot.texts import combined as combined_texts
 from storage import outbox
 from storage.db import Session
 from storage.members import MemberRow
@@ -95,7 +95,7 @@ async def push_together(
         key = f"combined:{together[0].key}"
         await outbox.mark_combined(session, [p.alone(user_id) for p in together], key, now)
         checkin = any(push.kind == "checkin" for push in together)
-        intro = texts.combined_intro(checkin, len(together) - checkin)
+        intro = combined_texts.combined_intro(checkin, len(together) - checkin)
         payload = Combined(intro, tuple(parts)).to_json()
         message = outbox.NewMessage(key, user_id, user_id, "combined", payload)
         queued += await outbox.enqueue_one(session, message, now)

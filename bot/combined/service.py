@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from bot import texts
+from bot.checkins.callbacks import CHECKIN_STEPS
+from bot.combined.callbacks import PartHeading
 from bot.outgoing import OutgoingMessage
+from bot.texts import combined as combined_texts
 from storage import outbox
 from storage.db import Database
 
@@ -25,11 +27,11 @@ WINDOW = timedelta(hours=1)
 MAX_BUTTONS = 100
 # Room is left under Telegram's 4,096 for parts whose answers are longer than questions.
 MAX_TEXT = 3000
-HEADING_DATA = "pu:h"
-# The buttons that redraw their own part, by feature prefix: the check-in's steps and a
-# nudge's answers. Their data reads prefix:action:<check-in day or goal id>:...
-_PART_ACTIONS = {"ci": frozenset({"m", "c", "skip", "note"}),
-                 "gl": frozenset({"d", "n", "r", "z", "c", "ct"})}  # fmt: skip
+HEADING_DATA = PartHeading().pack()
+# The buttons that redraw their own part: the check-in's steps (whatever their day) and a
+# nudge's answers, whose data reads gl:<action>:<goal id>:...
+_CHECKIN_PART = tuple(f"{step.prefix}:" for step in CHECKIN_STEPS)
+_GOAL_PART_ACTIONS = frozenset({"d", "n", "r", "z", "c", "ct"})
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,12 @@ class Part:
 def part_id(data: str) -> str | None:
     """The part a button's data answers, for the buttons that redraw their part: "ci" for
     the check-in (whatever its day: a closed one offers today's), "gl:<id>" for a goal."""
+    if data.startswith(_CHECKIN_PART):
+        return "ci"
     bits = data.split(":")
-    if len(bits) < 3 or bits[1] not in _PART_ACTIONS.get(bits[0], ()):
+    if len(bits) < 3 or bits[0] != "gl" or bits[1] not in _GOAL_PART_ACTIONS:
         return None
-    return "ci" if bits[0] == "ci" else f"gl:{bits[2]}"
+    return f"gl:{bits[2]}"
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class Combined:
         buttons: list[tuple[tuple[str, str], ...]] = []
         for part in self.parts:
             if part.message.buttons:
-                buttons.append(((texts.part_heading(part.title), HEADING_DATA),))
+                buttons.append(((combined_texts.part_heading(part.title), HEADING_DATA),))
                 buttons.extend(part.message.buttons)
         return OutgoingMessage(text, tuple(buttons))
 

@@ -1,22 +1,85 @@
-"""Journey messages with their buttons, as pure functions. Callback data: jr:<action>[:...]."""
+"""Journey messages with their buttons, as pure functions (buttons: bot/journey/callbacks.py)."""
 
 from __future__ import annotations
 
-from bot import texts
-from bot.journey.service import milestone_label
+from bot.journey.callbacks import (
+    Choice,
+    ShareMilestoneAgain,
+    ShareMilestones,
+    SkipSetbackNote,
+    StartDay,
+    StartJourney,
+)
+from bot.journey.rules import JourneyView, Sharing
 from bot.outgoing import OutgoingMessage
+from bot.texts import checkins as checkin_texts
+from bot.texts import journey as journey_texts
 
 
 def milestone(days: int, ask_to_share: bool) -> OutgoingMessage:
     """The member's own celebration; after a setback, with the question whether their
     circle may hear about it again."""
-    label = milestone_label(days)
+    label = journey_texts.milestone_label(days)
     if not ask_to_share:
-        return OutgoingMessage(texts.milestone(label))
+        return OutgoingMessage(journey_texts.milestone(label))
     return OutgoingMessage(
-        f"{texts.milestone(label)}\n\n{texts.ASK_SHARE_AGAIN}",
+        f"{journey_texts.milestone(label)}\n\n{journey_texts.ASK_SHARE_AGAIN}",
         (
-            ((texts.BUTTON_SHARE_THIS_ONE, f"jr:ms:y:{days}"),),
-            ((texts.BUTTON_KEEP_THIS_PRIVATE, f"jr:ms:n:{days}"),),
+            (
+                (
+                    journey_texts.BUTTON_SHARE_THIS_ONE,
+                    ShareMilestoneAgain(Choice.YES, days).pack(),
+                ),
+            ),
+            (
+                (
+                    journey_texts.BUTTON_KEEP_THIS_PRIVATE,
+                    ShareMilestoneAgain(Choice.NO, days).pack(),
+                ),
+            ),
         ),
+    )
+
+
+def share_again_answered(days: int, shared: bool) -> str:
+    """The celebration again, now with the member's answer under it."""
+    celebration = journey_texts.milestone(journey_texts.milestone_label(days))
+    answer = journey_texts.SHARED_AGAIN if shared else journey_texts.KEPT_PRIVATE_AGAIN
+    return f"{celebration}\n\n{answer}"
+
+
+def no_journey() -> OutgoingMessage:
+    """No journey yet: when did it start?"""
+    return OutgoingMessage(
+        journey_texts.JOURNEY_NONE,
+        (
+            ((journey_texts.BUTTON_STARTED_TODAY, StartJourney(StartDay.TODAY).pack()),),
+            ((journey_texts.BUTTON_STARTED_YESTERDAY, StartJourney(StartDay.YESTERDAY).pack()),),
+        ),
+    )
+
+
+SHARE_BUTTONS = (
+    ((journey_texts.BUTTON_SHARE_MILESTONES, ShareMilestones(Choice.YES).pack()),),
+    ((journey_texts.BUTTON_KEEP_MILESTONES, ShareMilestones(Choice.NO).pack()),),
+)
+
+
+def journey(view: JourneyView) -> OutgoingMessage:
+    """/journey: the journey, asking about sharing milestones until the member answers."""
+    if view.current is None:
+        return no_journey()
+    share = SHARE_BUTTONS if view.sharing is Sharing.UNASKED else ()
+    return OutgoingMessage(journey_texts.journey_view(view), share)
+
+
+def ask_share_milestones() -> OutgoingMessage:
+    return OutgoingMessage(journey_texts.ASK_SHARE_MILESTONES, SHARE_BUTTONS)
+
+
+def ask_setback_note(journey_id: int) -> OutgoingMessage:
+    """After a setback: a private note, or Skip."""
+    return OutgoingMessage(
+        journey_texts.ASK_SETBACK_NOTE,
+        (((checkin_texts.BUTTON_SKIP, SkipSetbackNote(journey_id).pack()),),),
     )

@@ -49,7 +49,7 @@ class Awaiting(StrEnum):
     PSEUDONYM = "pseudonym"
     TIMEZONE = "timezone"
     CHECKIN_TIME = "checkin_time"
-    NOTE = "note"  # stored as note:<YYYY-MM-DD>, the day the note belongs to
+    NOTE = "note"  # note:<YYYY-MM-DD>:<r|n>: the note's day; r when its answers replaced others
     ENCOURAGE = "encourage"
     ASK = "ask"
     REPLY = "reply"  # stored as reply:<relay id>, the message being answered

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from bot.goals.service import GoalSchedule, LimitPeriod
-from bot.texts import MOOD_WORDS
+from bot.texts.checkins import MOOD_WORDS
 from bot.texts.goals import REASON_LABELS, describe_limit, describe_schedule
 from bot.texts.safety import PLAN_PARTS
 from storage.timestamps import from_db
