@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Pending
+from bot.checkins.callbacks import Naming, TellCircle
 from bot.circles.callbacks import (
     AskPending,
     EncouragementPending,
@@ -193,7 +194,8 @@ async def send_relay(
             [
                 [
                     InlineKeyboardButton(
-                        circle_texts.BUTTON_TELL_CIRCLE_NAMED, callback_data="ci:circle:named"
+                        circle_texts.BUTTON_TELL_CIRCLE_NAMED,
+                        callback_data=TellCircle(Naming.NAMED).pack(),
                     )
                 ]
             ]
