@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot.callbacks import Pending
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
@@ -35,7 +34,7 @@ from handlers import (
     safety,
     trends,
 )
-from handlers.answers import AnswerTable, TextAnswer
+from handlers.answers import AnswerTable
 from handlers.errors import on_error
 
 log = logging.getLogger("peercircle.app")
@@ -89,11 +88,12 @@ def build_application(
     ):
         for handler in module.handlers():
             app.add_handler(handler)
-        table: Callable[[], Mapping[type[Pending], TextAnswer]] | None = getattr(
-            module, "answers", None
-        )
-        if table is not None:
-            answers.add(table())
+        if hasattr(module, "answers"):
+            answers.add(module.answers())
+        if hasattr(module, "cancels"):
+            answers.add_cancels(module.cancels())
+        if hasattr(module, "plain_text"):
+            answers.add_plain_text(module.plain_text())
     for handler in fallback.handlers(answers):
         app.add_handler(handler)
     for handler in onboarding.notice_handlers():

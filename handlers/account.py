@@ -26,23 +26,20 @@ from bot.members.export import export_files
 from bot.members.rules import parse_pause_days
 from bot.members.service import Member, TimeOutcome, pseudonym_first
 from bot.runtime.delivery import markup
-from bot.safety.callbacks import AwaitingPlanPart
 from bot.texts import account as account_texts
 from bot.texts import commands as command_texts
 from bot.texts import common as common_texts
-from bot.texts import safety as safety_texts
 from handlers.answers import TextAnswer
-from handlers.circles import join_by_code
 from handlers.common import (
     button_expired,
     close_buttons,
     command_argument,
     current_member,
+    join_by_code,
     press,
     prompt_next_step,
     reply,
 )
-from handlers.goals import cancel_goal_step
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
@@ -337,49 +334,6 @@ async def forget_button(update: Update, context: PeerContext) -> None:
     await close_buttons(query, account_texts.FORGOTTEN)
 
 
-async def cancel_command(update: Update, context: PeerContext) -> None:
-    """Stop waiting for typed input."""
-    user = update.effective_user
-    if user is None:
-        return
-    member = await context.services.members.get(user.id)
-    if member is None or member.awaiting is None:
-        await reply(update, common_texts.NOTHING_TO_CANCEL)
-        return
-    if member.onboarding:
-        # Onboarding cannot be skipped; there is always a sensible default to pick.
-        await prompt_next_step(update, context, member)
-        return
-    if await cancel_goal_step(update, context, member):
-        return
-    members = context.services.members
-    if Pending.kind_of(member.pending or "") == AwaitingPlanPart.kind:
-        # Writing the safety plan: keep nothing new.
-        await context.services.safety.cancel_plan(member.user_id)
-        await members.wait_for(member.user_id, None)
-        await reply(update, safety_texts.PLAN_CANCELLED)
-        return
-    await members.wait_for(member.user_id, None)
-    await reply(update, common_texts.CANCELLED)
-
-
-async def typed_text(update: Update, context: PeerContext) -> bool:
-    """Treat free text as the answer the member's pending question waits for.
-
-    Returns False when nothing was waiting, so the caller can reply to it otherwise.
-    """
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None or message.text is None:
-        return False
-    member = await context.services.members.get(user.id)
-    if member is None or member.awaiting is None:
-        return False
-    # Check-in times come through answers() now; what still reaches here is a stored
-    # value whose argument does not parse ("reply:x"), read as a check-in time as ever.
-    await apply_checkin_time(update, context, member, message.text)
-    return True
-
-
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     private = filters.ChatType.PRIVATE
     return [
@@ -392,7 +346,6 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CommandHandler("resume", resume_command, filters=private),
         CommandHandler("mydata", mydata_command, filters=private),
         CommandHandler("forget", forget_command, filters=private),
-        CommandHandler("cancel", cancel_command, filters=private),
         CallbackQueryHandler(type_zone_button, pattern=TypeZone.route()),
         CallbackQueryHandler(pick_zone_button, pattern=PickZone.route()),
         CallbackQueryHandler(checkin_time_button, pattern=PickCheckinTime.route()),

@@ -20,7 +20,7 @@ from bot.safety.service import alert_row_message
 from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
-from handlers.answers import TextAnswer
+from handlers.answers import PlainText, TextAnswer
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -193,3 +193,7 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CommandHandler("tell", tell_command, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(alert_button, pattern=AlertButton.route()),
     ]
+
+
+def plain_text() -> PlainText:
+    return to_open_thread

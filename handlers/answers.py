@@ -1,5 +1,12 @@
-"""Free text routed to the question it answers: each feature's `answers()` table maps its
-Pending classes to a handler; the composition root merges them and refuses a kind twice."""
+"""Free text routed to the question it answers, and /cancel to the feature that asked.
+
+Each feature's handler module may declare, beside `handlers()`:
+    answers()     {Pending class: handler of the typed answer}
+    cancels()     {Pending class: what /cancel does while that question is open}
+    plain_text()  a handler for text when no question is open (True when it took it)
+The composition root merges them into one AnswerTable and refuses a kind claimed twice, so
+no handler module imports another to route text.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,10 @@ from bot.members.service import Member
 
 # (update, context, member, the parsed Pending, the text typed)
 TextAnswer = Callable[[Update, PeerContext, Member, Any, str], Awaitable[None]]
+# (update, context, member, the parsed Pending)
+Cancel = Callable[[Update, PeerContext, Member, Any], Awaitable[None]]
+# (update, context, user id, the text typed) -> whether it was taken
+PlainText = Callable[[Update, PeerContext, int, str], Awaitable[bool]]
 
 
 class AnswerTable:
@@ -21,6 +32,8 @@ class AnswerTable:
 
     def __init__(self) -> None:
         self._by_kind: dict[str, tuple[type[Pending], TextAnswer]] = {}
+        self._cancels: dict[str, Cancel] = {}
+        self._plain: list[PlainText] = []
 
     def add(self, answers: Mapping[type[Pending], TextAnswer]) -> None:
         """Take one feature's table; two features claiming one kind is a mistake at start."""
@@ -30,23 +43,47 @@ class AnswerTable:
                 raise ValueError(f"pending kind {pending.kind!r} is taken by {other}")
             self._by_kind[pending.kind] = (pending, answer)
 
+    def add_cancels(self, cancels: Mapping[type[Pending], Cancel]) -> None:
+        """What /cancel does for some of a feature's questions (others: just stop waiting)."""
+        for pending, cancel in cancels.items():
+            if pending.kind in self._cancels:
+                raise ValueError(f"/cancel of {pending.kind!r} is declared twice")
+            self._cancels[pending.kind] = cancel
+
+    def add_plain_text(self, handler: PlainText) -> None:
+        self._plain.append(handler)
+
     def kinds(self) -> frozenset[str]:
         return frozenset(self._by_kind)
+
+    def _parsed(self, member: Member) -> Pending | None:
+        stored = member.pending
+        entry = self._by_kind.get(Pending.kind_of(stored)) if stored else None
+        return entry[0].parse(stored) if entry else None
 
     async def answer(
         self, update: Update, context: PeerContext, member: Member, text: str
     ) -> bool:
-        """Hand the text to the handler its pending question names; False when no table
-        entry claims it (or its stored value no longer parses)."""
-        stored = member.pending
-        if stored is None:
-            return False
-        entry = self._by_kind.get(Pending.kind_of(stored))
-        if entry is None:
-            return False
-        pending_class, answer = entry
-        pending = pending_class.parse(stored)
+        """Hand the text to the handler its pending question names; False when no question
+        is open, or the stored one no longer parses."""
+        pending = self._parsed(member)
         if pending is None:
             return False
-        await answer(update, context, member, pending, text)
+        await self._by_kind[pending.kind][1](update, context, member, pending, text)
         return True
+
+    async def cancel(self, update: Update, context: PeerContext, member: Member) -> bool:
+        """Run the feature's own /cancel for the open question; False when it has none."""
+        pending = self._parsed(member)
+        cancel = self._cancels.get(pending.kind) if pending else None
+        if cancel is None:
+            return False
+        await cancel(update, context, member, pending)
+        return True
+
+    async def plain(self, update: Update, context: PeerContext, user_id: int, text: str) -> bool:
+        """Text with no question open: the first feature that takes it."""
+        for handler in self._plain:
+            if await handler(update, context, user_id, text):
+                return True
+        return False

@@ -17,12 +17,9 @@ from bot.checkins.callbacks import (
     ChooseConfidence,
     ChooseMood,
     CrisisResources,
-    Naming,
     NotePending,
-    ShowSafetyPlan,
     SkipNote,
     TalkToModerator,
-    TellCircle,
 )
 from bot.checkins.messages import (
     checkin_reply,
@@ -30,37 +27,31 @@ from bot.checkins.messages import (
     confidence_question,
     mood_question,
     note_question,
-    support_message,
 )
 from bot.checkins.rules import (
-    SupportOffer,
     fillable,
     parse_checkin_day,
     valid_answers,
 )
-from bot.circles.rules import RelayKind
 from bot.context import PeerContext
 from bot.members.service import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.texts import checkins as checkin_texts
-from bot.texts import circles as circle_texts
 from bot.texts import common as common_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import safety as safety_texts
 from handlers.answers import TextAnswer
-from handlers.circles import send_relay
-from handlers.combined import show
 from handlers.common import (
     button_expired,
     command_argument,
     current_member,
-    member_press,
     press,
+    prompt_next_step,
     reply,
+    show,
+    support_offer,
 )
-from handlers.onboarding import prompt_next_step
-from handlers.safety import show_or_start_plan
 
 StepT = TypeVar("StepT", ChooseMood, ChooseConfidence, AddNote, SkipNote)
 
@@ -181,59 +172,11 @@ async def talk_pressed(update: Update, context: PeerContext) -> None:
     await reply(update, checkin_texts.TALK_REQUESTED if asked else safety_texts.NO_MODERATORS)
 
 
-async def plan_pressed(update: Update, context: PeerContext) -> None:
-    """The member's safety plan, or making one."""
-    pressed = await press(update, context, ShowSafetyPlan)
-    if pressed is None:
-        return
-    query, _, member = pressed
-    await query.answer()
-    await show_or_start_plan(update, context, member)
-
-
-async def circle_told(update: Update, context: PeerContext) -> None:
-    """Let the circle know today is hard, with or without the member's pseudonym."""
-    pressed = await press(update, context, TellCircle)
-    if pressed is None:
-        return
-    query, button, member = pressed
-    await query.answer()
-    if not await context.services.circles.open_to(member.user_id):
-        # They left, or were muted, since the offer: what else there is, not a refusal.
-        support = support_message(await support_offer(context, member))
-        await reply(update, support.text, markup(support))
-        return
-    message = (
-        circle_texts.hard_day_named(member.pseudonym)
-        if button.naming is Naming.NAMED
-        else circle_texts.HARD_DAY_ANONYMOUS
-    )
-    await send_relay(update, context, member, message, RelayKind.HARD_DAY)
-
-
-async def stale_checkin_button(update: Update, context: PeerContext) -> None:
-    """A check-in button of no known kind: expired or forged, nothing changes."""
-    pressed = await member_press(update, context)
-    if pressed is not None:
-        await button_expired(pressed[0])
-
-
 async def _answer_and_edit(
     query: CallbackQuery, context: PeerContext, message: OutgoingMessage
 ) -> None:
     """Both at once: a tap costs one round trip to Telegram instead of two."""
     await asyncio.gather(query.answer(), show(query, context, message))
-
-
-async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
-    """What this member can reach for on a hard day (bot.checkins.messages.support_buttons)."""
-    services = context.services
-    plan = await services.safety.plan(member.user_id)
-    return SupportOffer(
-        circle=await services.circles.open_to(member.user_id),
-        moderators=bool(services.settings.moderation.moderator_chat_id),
-        has_plan=plan is not None and not plan.empty,
-    )
 
 
 async def _reply_for(
@@ -273,12 +216,8 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CallbackQueryHandler(mood_chosen, pattern=ChooseMood.route()),
         CallbackQueryHandler(note_skipped, pattern=SkipNote.route()),
         CallbackQueryHandler(note_wanted, pattern=AddNote.route()),
-        CallbackQueryHandler(circle_told, pattern=TellCircle.route()),
         CallbackQueryHandler(talk_pressed, pattern=TalkToModerator.route()),
-        CallbackQueryHandler(plan_pressed, pattern=ShowSafetyPlan.route()),
         CallbackQueryHandler(crisis_pressed, pattern=CrisisResources.route()),
-        # Last: any other ci: data is stale or forged.
-        CallbackQueryHandler(stale_checkin_button, pattern=r"^ci:"),
     ]
 
 

@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.callbacks import Pending
 from bot.checkins.callbacks import Naming, TellCircle
+from bot.checkins.messages import support_message
 from bot.circles.callbacks import (
     AskPending,
     EncouragementPending,
@@ -22,7 +23,7 @@ from bot.circles.callbacks import (
 )
 from bot.circles.messages import relay_message
 from bot.circles.rules import CircleMode, RelayKind, valid_circle_name
-from bot.circles.service import JoinOutcome, ModeOutcome, RelayOutcome
+from bot.circles.service import ModeOutcome, RelayOutcome
 from bot.context import PeerContext
 from bot.members.service import Member
 from bot.runtime.delivery import markup
@@ -39,6 +40,7 @@ from handlers.common import (
     moderator_only,
     press,
     reply,
+    support_offer,
 )
 
 log = logging.getLogger("peercircle.circles")
@@ -95,29 +97,6 @@ async def circles_command(update: Update, context: PeerContext) -> None:
             [(c.name, c.member_count, c.max_members, c.mode) for c in circles]
         ),
     )
-
-
-async def join_by_code(update: Update, context: PeerContext, member: Member, code: str) -> None:
-    """Join the circle behind an invite code and say how it went."""
-    joined = await context.services.circles.join(member.user_id, code)
-    circle = joined.circle
-    if joined.outcome is JoinOutcome.JOINED and circle is not None and joined.pseudonym:
-        await reply(
-            update, circle_texts.joined_circle(circle.name, joined.pseudonym, circle.member_count)
-        )
-    elif joined.outcome is JoinOutcome.FULL:
-        await reply(update, circle_texts.CIRCLE_FULL)
-    elif joined.outcome is JoinOutcome.BANNED:
-        await reply(update, moderation_texts.BANNED_FROM_CIRCLES)
-    elif joined.outcome is JoinOutcome.UNKNOWN_CODE:
-        await reply(update, circle_texts.UNKNOWN_INVITE)
-    elif circle is not None:
-        template = (
-            circle_texts.ALREADY_IN_THIS_CIRCLE
-            if joined.outcome is JoinOutcome.ALREADY_HERE
-            else circle_texts.IN_ANOTHER_CIRCLE
-        )
-        await reply(update, template.format(name=circle.name))
 
 
 async def circle_command(update: Update, context: PeerContext) -> None:
@@ -346,6 +325,26 @@ def answers() -> dict[type[Pending], TextAnswer]:
     }
 
 
+async def circle_told(update: Update, context: PeerContext) -> None:
+    """Let the circle know today is hard, with or without the member's pseudonym."""
+    pressed = await press(update, context, TellCircle)
+    if pressed is None:
+        return
+    query, button, member = pressed
+    await query.answer()
+    if not await context.services.circles.open_to(member.user_id):
+        # They left, or were muted, since the offer: what else there is, not a refusal.
+        support = support_message(await support_offer(context, member))
+        await reply(update, support.text, markup(support))
+        return
+    message = (
+        circle_texts.hard_day_named(member.pseudonym)
+        if button.naming is Naming.NAMED
+        else circle_texts.HARD_DAY_ANONYMOUS
+    )
+    await send_relay(update, context, member, message, RelayKind.HARD_DAY)
+
+
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     private = filters.ChatType.PRIVATE
     moderation = private | filters.ChatType.GROUPS
@@ -360,4 +359,6 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CommandHandler("encourage", encourage_command, filters=private),
         CommandHandler("ask", ask_command, filters=private),
         CallbackQueryHandler(relay_button, pattern=RelayButton.route()),
+        # Offered under a hard day's check-in reply (bot.checkins.messages).
+        CallbackQueryHandler(circle_told, pattern=TellCircle.route()),
     ]

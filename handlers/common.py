@@ -8,18 +8,24 @@ import re
 import warnings
 from typing import TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Button
+from bot.checkins.rules import SupportOffer
+from bot.circles.service import JoinOutcome
+from bot.combined.service import HEADING_DATA, part_id
 from bot.context import PeerContext
 from bot.members import messages as member_messages
 from bot.members.service import Member, onboarding_step
 from bot.moderation.audit import Moderator
+from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
+from bot.texts import circles as circle_texts
 from bot.texts import common as common_texts
+from bot.texts import moderation as moderation_texts
 
 log = logging.getLogger("peercircle.moderation")
 ButtonT = TypeVar("ButtonT", bound=Button)
@@ -213,3 +219,61 @@ async def moderator_press(
         await query.answer(common_texts.FOR_MODERATORS, show_alert=True)
         return None
     return query, query.data, Moderator(user.id, user.first_name)
+
+
+# -- shared by several features' handlers ------------------------------------------------
+
+
+async def show(query: CallbackQuery, context: PeerContext, message: OutgoingMessage) -> None:
+    """Edit the message the button sits on to `message`; inside a combined message only
+    the pressed part changes, and the other parts keep their buttons."""
+    part = part_id(query.data or "")
+    if part is not None and query.message is not None and _may_be_combined(query.message):
+        combined = await context.services.combined.with_part(
+            query.message.chat.id, query.message.message_id, part, message
+        )
+        message = combined or message
+    await close_buttons(query, message.text, markup(message))
+
+
+def _may_be_combined(message: MaybeInaccessibleMessage) -> bool:
+    """A combined message shows a heading above every part that has buttons, so a message
+    Telegram shows us without one is not combined: no database read for most presses."""
+    if not isinstance(message, Message):
+        return True  # too old for Telegram to include its buttons: ask the database
+    keyboard = message.reply_markup.inline_keyboard if message.reply_markup else ()
+    return any(button.callback_data == HEADING_DATA for row in keyboard for button in row)
+
+
+async def join_by_code(update: Update, context: PeerContext, member: Member, code: str) -> None:
+    """Join the circle behind an invite code and say how it went."""
+    joined = await context.services.circles.join(member.user_id, code)
+    circle = joined.circle
+    if joined.outcome is JoinOutcome.JOINED and circle is not None and joined.pseudonym:
+        await reply(
+            update, circle_texts.joined_circle(circle.name, joined.pseudonym, circle.member_count)
+        )
+    elif joined.outcome is JoinOutcome.FULL:
+        await reply(update, circle_texts.CIRCLE_FULL)
+    elif joined.outcome is JoinOutcome.BANNED:
+        await reply(update, moderation_texts.BANNED_FROM_CIRCLES)
+    elif joined.outcome is JoinOutcome.UNKNOWN_CODE:
+        await reply(update, circle_texts.UNKNOWN_INVITE)
+    elif circle is not None:
+        template = (
+            circle_texts.ALREADY_IN_THIS_CIRCLE
+            if joined.outcome is JoinOutcome.ALREADY_HERE
+            else circle_texts.IN_ANOTHER_CIRCLE
+        )
+        await reply(update, template.format(name=circle.name))
+
+
+async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
+    """What this member can reach for on a hard day (bot.checkins.messages.support_buttons)."""
+    services = context.services
+    plan = await services.safety.plan(member.user_id)
+    return SupportOffer(
+        circle=await services.circles.open_to(member.user_id),
+        moderators=bool(services.settings.moderation.moderator_chat_id),
+        has_plan=plan is not None and not plan.empty,
+    )

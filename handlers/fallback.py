@@ -1,38 +1,53 @@
-"""What nothing else handled: free text, unknown commands, media, stale or forged buttons."""
+"""What nothing else handled: free text and /cancel (routed through the features' tables),
+unknown commands, media, stale or forged buttons."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import PeerContext
 from bot.texts import common as common_texts
-from handlers.account import typed_text
-from handlers.alerts import to_open_thread
 from handlers.answers import AnswerTable
-from handlers.common import button_expired, reply
+from handlers.common import button_expired, prompt_next_step, reply
 
 
 async def free_text(update: Update, context: PeerContext, answers: AnswerTable) -> None:
-    """Answer a pending question, go on with a moderator's open thread, or point to /help."""
+    """Answer the member's open question, or give the text to the feature that takes text
+    when none is open (a moderator's open thread); otherwise point to /help."""
     user, message = update.effective_user, update.effective_message
-    if user is not None and message is not None and message.text is not None:
-        member = await context.services.members.get(user.id)
-        if member is not None and await answers.answer(update, context, member, message.text):
-            return
-    if await typed_text(update, context):
+    if user is None or message is None or message.text is None:
         return
-    # Only a member can have a thread: no need to look the member up first.
-    if (
-        user is not None
-        and message is not None
-        and message.text is not None
-        and await to_open_thread(update, context, user.id, message.text)
-    ):
+    member = await context.services.members.get(user.id)
+    if member is not None and member.pending is not None:
+        if await answers.answer(update, context, member, message.text):
+            return
+        # A stored question no feature reads (an old or damaged value): forget it.
+        await context.services.members.wait_for(member.user_id, None)
+    if await answers.plain(update, context, user.id, message.text):
         return
     await reply(update, common_texts.DIDNT_UNDERSTAND)
+
+
+async def cancel_command(update: Update, context: PeerContext, answers: AnswerTable) -> None:
+    """Stop waiting for typed input; the feature that asked says what was kept."""
+    user = update.effective_user
+    if user is None:
+        return
+    member = await context.services.members.get(user.id)
+    if member is None or member.awaiting is None:
+        await reply(update, common_texts.NOTHING_TO_CANCEL)
+        return
+    if member.onboarding:
+        # Onboarding cannot be skipped; there is always a sensible default to pick.
+        await prompt_next_step(update, context, member)
+        return
+    if await answers.cancel(update, context, member):
+        return
+    await context.services.members.wait_for(member.user_id, None)
+    await reply(update, common_texts.CANCELLED)
 
 
 async def not_relayable(update: Update, context: PeerContext) -> None:
@@ -57,7 +72,11 @@ def handlers(answers: AnswerTable) -> list[BaseHandler[Any, PeerContext, Any]]:
     async def answer_or_point_to_help(update: Update, context: PeerContext) -> None:
         await free_text(update, context, answers)
 
+    async def cancel(update: Update, context: PeerContext) -> None:
+        await cancel_command(update, context, answers)
+
     return [
+        CommandHandler("cancel", cancel, filters=private),
         # Before free text: a forwarded text must never be taken as the member's own words.
         MessageHandler(private & filters.FORWARDED, not_relayable),
         MessageHandler(private & filters.COMMAND, unknown_command),

@@ -65,8 +65,7 @@ from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.texts import common as common_texts
 from bot.texts import goals as goal_texts
-from handlers.answers import TextAnswer
-from handlers.combined import show
+from handlers.answers import Cancel, TextAnswer
 from handlers.common import (
     button_expired,
     close_buttons,
@@ -75,6 +74,7 @@ from handlers.common import (
     plain_answer,
     press,
     reply,
+    show,
 )
 
 GoalButtonT = TypeVar("GoalButtonT", bound=GoalButton)
@@ -292,21 +292,18 @@ async def count_typed(
     await reply(update, goal_texts.count_reply(progress, amount, pending.day))
 
 
-async def cancel_goal_step(update: Update, context: PeerContext, member: Member) -> bool:
-    """/cancel during a goal question: a goal being set up is dropped, nothing else changes.
-    False when the member is not answering a goal question."""
-    kind = Pending.kind_of(member.pending or "")
-    if kind not in {pending.kind for pending in GOAL_PENDING}:
-        return False
+async def cancel_goal_step(
+    update: Update, context: PeerContext, member: Member, pending: Pending
+) -> None:
+    """/cancel during a goal question: a goal being set up is dropped, nothing else changes."""
     await context.services.members.wait_for(member.user_id, None)
     dropped = await context.services.goals.discard_drafts(member.user_id)
-    if dropped or kind == AwaitingGoalTitle.kind:
+    if dropped or pending.kind == AwaitingGoalTitle.kind:
         await reply(update, goal_texts.GOAL_NOT_SAVED)
-    elif kind == AwaitingGoalCount.kind:
+    elif pending.kind == AwaitingGoalCount.kind:
         await reply(update, common_texts.CANCELLED)
     else:
         await reply(update, goal_texts.EDIT_CANCELLED)
-    return True
 
 
 # -- listing and /done ------------------------------------------------------------------------
@@ -701,6 +698,10 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
             for button, handler in buttons.items()
         ),
     ]
+
+
+def cancels() -> dict[type[Pending], Cancel]:
+    return dict.fromkeys(GOAL_PENDING, cancel_goal_step)
 
 
 def answers() -> dict[type[Pending], TextAnswer]:

@@ -24,9 +24,14 @@ from bot.moderation.menus import refresh_menu
 from bot.runtime.delivery import markup
 from bot.texts import onboarding as onboarding_texts
 from handlers.answers import TextAnswer
-from handlers.circles import join_by_code
-from handlers.common import button_expired, close_buttons, command_argument, reply
-from handlers.common import prompt_next_step as prompt_next_step  # handlers.checkins uses it
+from handlers.common import (
+    button_expired,
+    close_buttons,
+    command_argument,
+    join_by_code,
+    prompt_next_step,
+    reply,
+)
 
 
 async def start(update: Update, context: PeerContext) -> None:

@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.callbacks import Pending
+from bot.checkins.callbacks import ShowSafetyPlan
 from bot.context import PeerContext
 from bot.members.service import Member
 from bot.runtime.delivery import markup
@@ -39,7 +40,7 @@ from bot.safety.screen import Verdict
 from bot.safety.service import Response
 from bot.texts import safety as safety_texts
 from bot.texts.safety import Told
-from handlers.answers import TextAnswer
+from handlers.answers import Cancel, TextAnswer
 from handlers.common import button_expired, close_buttons, current_member, press, reply
 
 log = logging.getLogger("peercircle.safety")
@@ -269,14 +270,13 @@ def writing_plan(member: Member) -> bool:
     return Pending.kind_of(member.pending or "") == AwaitingPlanPart.kind
 
 
-async def cancel_plan(update: Update, context: PeerContext, member: Member) -> bool:
-    """/cancel while writing the plan: keep nothing new. False when not writing one."""
-    if not writing_plan(member):
-        return False
+async def cancel_plan(
+    update: Update, context: PeerContext, member: Member, pending: AwaitingPlanPart
+) -> None:
+    """/cancel while writing the plan: keep nothing new."""
     await context.services.safety.cancel_plan(member.user_id)
     await context.services.members.wait_for(member.user_id, None)
     await reply(update, safety_texts.PLAN_CANCELLED)
-    return True
 
 
 async def _part_pressed(
@@ -361,6 +361,16 @@ def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [MessageHandler(typed | filters.UpdateType.EDITED, screen_text)]
 
 
+async def plan_pressed(update: Update, context: PeerContext) -> None:
+    """The member's safety plan, or making one."""
+    pressed = await press(update, context, ShowSafetyPlan)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    await query.answer()
+    await show_or_start_plan(update, context, member)
+
+
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("safetyplan", safetyplan_command, filters=filters.ChatType.PRIVATE),
@@ -371,8 +381,14 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
         CallbackQueryHandler(delete_plan_button, pattern=DeletePlan.route()),
         CallbackQueryHandler(confirm_delete_button, pattern=ConfirmDeletePlan.route()),
         CallbackQueryHandler(keep_plan_button, pattern=KeepPlan.route()),
+        # Offered under a hard day's check-in reply (bot.checkins.messages).
+        CallbackQueryHandler(plan_pressed, pattern=ShowSafetyPlan.route()),
     ]
 
 
 def answers() -> dict[type[Pending], TextAnswer]:
     return {AwaitingPlanPart: save_plan_part}
+
+
+def cancels() -> dict[type[Pending], Cancel]:
+    return {AwaitingPlanPart: cancel_plan}
