@@ -23,8 +23,8 @@ from bot.members.callbacks import (
     TypeZone,
 )
 from bot.members.export import export_files
-from bot.members.rules import parse_pause_days
-from bot.members.service import Member, TimeOutcome, pseudonym_first
+from bot.members.rules import Member, parse_pause_days, pseudonym_first
+from bot.members.service import TimeOutcome
 from bot.runtime.delivery import markup
 from bot.texts import account as account_texts
 from bot.texts import commands as command_texts

@@ -9,11 +9,11 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.alerts.callbacks import AlertAction, AlertButton, ModeratorAnswerPending
-from bot.alerts.messages import closed_alert_text, end_button
-from bot.alerts.service import Taken
+from bot.alerts.messages import end_button
+from bot.alerts.service import Taken, closed_alert_text
 from bot.callbacks import Pending
 from bot.context import PeerContext
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety.service import alert_row_message

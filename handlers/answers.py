@@ -17,7 +17,7 @@ from telegram import Update
 
 from bot.callbacks import Pending
 from bot.context import PeerContext
-from bot.members.service import Member
+from bot.members.rules import Member
 
 # (update, context, member, the parsed Pending, the text typed)
 TextAnswer = Callable[[Update, PeerContext, Member, Any, str], Awaitable[None]]

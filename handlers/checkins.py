@@ -34,7 +34,7 @@ from bot.checkins.rules import (
     valid_answers,
 )
 from bot.context import PeerContext
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.texts import checkins as checkin_texts

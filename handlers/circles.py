@@ -25,7 +25,7 @@ from bot.circles.messages import relay_message
 from bot.circles.rules import CircleMode, RelayKind, valid_circle_name
 from bot.circles.service import ModeOutcome, RelayOutcome
 from bot.context import PeerContext
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.runtime.delivery import markup
 from bot.texts import circles as circle_texts
 from bot.texts import moderation as moderation_texts

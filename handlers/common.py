@@ -19,7 +19,7 @@ from bot.circles.service import JoinOutcome
 from bot.combined.service import HEADING_DATA, part_id
 from bot.context import PeerContext
 from bot.members import messages as member_messages
-from bot.members.service import Member, onboarding_step
+from bot.members.rules import Member, onboarding_step
 from bot.moderation.audit import Moderator
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup

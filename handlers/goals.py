@@ -60,7 +60,7 @@ from bot.goals.rules import (
     chosen_days,
 )
 from bot.localtime.zones import zone_of
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.texts import common as common_texts

@@ -21,7 +21,7 @@ from bot.journey.callbacks import (
 )
 from bot.journey.rules import Sharing, may_share_again
 from bot.journey.service import SetbackRefusal
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.runtime.delivery import markup
 from bot.texts import journey as journey_texts
 from handlers.answers import TextAnswer

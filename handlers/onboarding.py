@@ -18,8 +18,7 @@ from bot.members.callbacks import (
     NotNow,
     RedrawPseudonym,
 )
-from bot.members.rules import valid_invite_code
-from bot.members.service import Member
+from bot.members.rules import Member, valid_invite_code
 from bot.moderation.menus import refresh_menu
 from bot.runtime.delivery import markup
 from bot.texts import onboarding as onboarding_texts

@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.callbacks import Pending
 from bot.checkins.callbacks import ShowSafetyPlan
 from bot.context import PeerContext
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.runtime.delivery import markup
 from bot.safety import messages as safety_messages
 from bot.safety.callbacks import (

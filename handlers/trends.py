@@ -25,7 +25,7 @@ from bot.checkins import messages as checkin_messages
 from bot.checkins.callbacks import ShowPeriod
 from bot.checkins.rules import DEFAULT_PERIOD, PERIODS
 from bot.context import PeerContext
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.texts import trends as trend_texts

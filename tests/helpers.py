@@ -96,8 +96,10 @@ async def message_with_button(user: EmulatedUser, label: str) -> SentMessage:
 
 
 MYDATA_JSON, MYDATA_HTML, MYDATA_CSV = (
-    "peercircle-my-data.json", "peercircle-my-data.html", "peercircle-checkins.csv",
-)  # fmt: skip
+    "peercircle-my-data.json",
+    "peercircle-my-data.html",
+    "peercircle-checkins.csv",
+)
 
 
 async def my_data(user: EmulatedUser) -> dict[str, bytes]:

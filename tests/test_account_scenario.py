@@ -297,8 +297,15 @@ async def test_mydata_holds_every_table_that_holds_the_member(
     operator = emulator.user(OPERATOR)
     for document in documents.values():
         content = document.decode("utf-8-sig")
-        for other in (BO_WORDS, BO_REPORTED, bo_name, str(bo.user_id), str(OPERATOR),
-                      operator.first_name, bo.first_name):  # fmt: skip
+        for other in (
+            BO_WORDS,
+            BO_REPORTED,
+            bo_name,
+            str(bo.user_id),
+            str(OPERATOR),
+            operator.first_name,
+            bo.first_name,
+        ):
             assert other not in content
     assert ALEX_WORDS.replace("'", "&#x27;") in documents[MYDATA_HTML].decode()
     assert export["crisis_alerts"][0]["outcome"] == "resolved"
@@ -332,8 +339,16 @@ async def test_the_readable_copy_and_the_checkins_csv(
     html = documents[MYDATA_HTML].decode("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html
     sections = re.findall(r"<h2>(.*?)</h2>", html)
-    assert sections == ["You", "Check-ins", "Goals", "Recovery journey", "Safety plan",
-                        "Circle", "Crisis alerts about you", "Moderation"]  # fmt: skip
+    assert sections == [
+        "You",
+        "Check-ins",
+        "Goals",
+        "Recovery journey",
+        "Safety plan",
+        "Circle",
+        "Crisis alerts about you",
+        "Moderation",
+    ]
     assert "-2 days without a drink, &lt;b&gt;proud&lt;/b&gt;" in html  # escaped, as written
     assert "4 good" in html and "7/10" in html and "Mon 2 Mar 2026" in html
     assert "Sun 1 Mar 2026 (filled in later)" in html
@@ -344,12 +359,28 @@ async def test_the_readable_copy_and_the_checkins_csv(
     table = list(csv.reader(io.StringIO(documents[MYDATA_CSV].decode("utf-8-sig"))))
     assert documents[MYDATA_CSV].startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     assert table == [
-        ["date", "weekday", "time", "mood", "mood_number", "confidence", "note",
-         "filled_in_later"],
-        ["2026-03-02", "Monday", "10:00", "good", "4", "7",
-         "'-2 days without a drink, <b>proud</b>", "no"],  # a spreadsheet keeps it text
+        [
+            "date",
+            "weekday",
+            "time",
+            "mood",
+            "mood_number",
+            "confidence",
+            "note",
+            "filled_in_later",
+        ],
+        [
+            "2026-03-02",
+            "Monday",
+            "10:00",
+            "good",
+            "4",
+            "7",
+            "'-2 days without a drink, <b>proud</b>",
+            "no",
+        ],  # a spreadsheet keeps it text
         ["2026-03-01", "Sunday", "10:00", "okay", "3", "5", "", "yes"],  # answered on the 2nd
-    ]  # fmt: skip
+    ]
     export = json.loads(documents[MYDATA_JSON])
     assert export["checkins"][-1]["note"] == "-2 days without a drink, <b>proud</b>"
 
@@ -362,8 +393,10 @@ async def test_forget_offers_a_copy_first_and_the_safe_answer_comes_first(
     confirm = await user.ask("/forget")
     assert "/mydata" in confirm.shown_text and "cannot be undone" in confirm.shown_text
     assert confirm.button_labels == [
-        "No, keep everything", "📦 Get a copy first", "Yes, delete everything",
-    ]  # fmt: skip
+        "No, keep everything",
+        "📦 Get a copy first",
+        "Yes, delete everything",
+    ]
     assert [len(row) for row in (confirm.reply_markup or {})["inline_keyboard"]] == [1, 1, 1]
 
     await user.tap("Get a copy first", confirm)

@@ -32,8 +32,9 @@ async def wait_for_sweep(
     raise TimeoutError("the due rows were not swept")
 
 
-async def check_in(user: EmulatedUser, mood: int, confidence: int, note: str | None = None
-                   ) -> SentMessage:  # fmt: skip
+async def check_in(
+    user: EmulatedUser, mood: int, confidence: int, note: str | None = None
+) -> SentMessage:
     """Answer a check-in started with /checkin; returns the reply."""
     question = await user.ask("/checkin")
     assert question.shown_text == MOOD_QUESTION
@@ -205,8 +206,10 @@ async def test_checkin_yesterday_fills_a_gap_and_the_streak_counts_it(
     today = await check_in(user, 4, 7)
     assert "Check-in streak: 3 days in a row" in today.shown_text
     assert await stored_checkins(user) == [
-        ("2026-03-02", 3, 5, False), ("2026-03-03", 4, 6, True), ("2026-03-04", 4, 7, False),
-    ]  # fmt: skip
+        ("2026-03-02", 3, 5, False),
+        ("2026-03-03", 4, 6, True),
+        ("2026-03-04", 4, 7, False),
+    ]
 
 
 async def test_a_prompt_three_days_old_is_closed_and_its_answer_can_count_for_today(
@@ -242,8 +245,16 @@ async def test_forged_checkin_buttons_change_nothing(
 ) -> None:
     user = emulator.user()
     await onboard(user)
-    for data in ("ci:m:20260302:9", "ci:c:20260302:3:11", "ci:c:20260302:0:5", "ci:m:notaday:3",
-                 "ci:x:20260302", "ci:c:20260302:3", "ci:skip:20260302:q", "tr:365"):  # fmt: skip
+    for data in (
+        "ci:m:20260302:9",
+        "ci:c:20260302:3:11",
+        "ci:c:20260302:0:5",
+        "ci:m:notaday:3",
+        "ci:x:20260302",
+        "ci:c:20260302:3",
+        "ci:skip:20260302:q",
+        "tr:365",
+    ):
         answer = await user.callback_answer(user.press_data(data))
         assert answer.text is not None and "expired" in answer.text, data
     exported = await my_data_json(user)
@@ -350,8 +361,9 @@ async def test_a_member_who_blocked_the_bot_gets_nothing_more(
         return [c for c in calls if c.params.get("chat_id") == user.user_id]
 
     with sqlite3.connect(db_path) as conn:
-        await emulator.wait_until(lambda: conn.execute(
-            "SELECT blocked_at IS NOT NULL FROM members").fetchone()[0] == 1)  # fmt: skip
+        await emulator.wait_until(
+            lambda: conn.execute("SELECT blocked_at IS NOT NULL FROM members").fetchone()[0] == 1
+        )
         attempts = len(to_user())
         clock.advance(timedelta(days=1))
         # The sweep moves even a skipped member's due row past now.

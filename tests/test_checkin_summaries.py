@@ -97,8 +97,9 @@ steps = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=steps)
 @example(steps=[("write", 1, 0, 1, 0), ("write", 1, 0, 5, 9)])  # a day answered again
 def test_summaries_follow_every_write_delete_and_forget(

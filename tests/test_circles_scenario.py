@@ -245,8 +245,12 @@ async def test_a_hard_day_can_be_shared_with_the_circle(
     await emulator.wait_until(lambda: "Today: mood" in alex.last_message.shown_text)
     reply = alex.last_message
     # In a circle: the circle first, not a moderator.
-    assert reply.button_labels == ["Let my circle know", "Let my circle know it's me",
-                                   "📋 Make a safety plan", "Crisis resources"]  # fmt: skip
+    assert reply.button_labels == [
+        "Let my circle know",
+        "Let my circle know it's me",
+        "📋 Make a safety plan",
+        "Crisis resources",
+    ]
     alex.skip_to_end()
     bo.skip_to_end()
     await alex.tap("Let my circle know", reply)
@@ -263,8 +267,11 @@ async def test_a_hard_day_can_be_shared_with_the_circle(
     await alex.tap("Let my circle know it's me", reply)
     support = await alex.next_message()
     assert "You don't have to carry it alone" in support.shown_text
-    assert support.button_labels == ["Talk to a moderator", "📋 Make a safety plan",
-                                     "Crisis resources"]  # fmt: skip
+    assert support.button_labels == [
+        "Talk to a moderator",
+        "📋 Make a safety plan",
+        "Crisis resources",
+    ]
 
 
 async def test_crisis_alert_is_taken_and_becomes_a_private_thread(
@@ -277,8 +284,9 @@ async def test_crisis_alert_is_taken_and_becomes_a_private_thread(
     alex.skip_to_end()
     await alex.ask("/ask I can't go on like this")  # the crisis answer
     assert "haven't passed your words on" in (await alex.next_message()).shown_text
-    await emulator.wait_until(lambda: any("Concern #" in m.shown_text
-                                          for m in moderators.messages))  # fmt: skip
+    await emulator.wait_until(
+        lambda: any("Concern #" in m.shown_text for m in moderators.messages)
+    )
     alert = next(m for m in moderators.messages if "Concern #" in m.shown_text)
     assert "Morning Walkers" in alert.shown_text and "I can't go on like this" in alert.shown_text
     assert alex.first_name not in alert.shown_text
@@ -291,8 +299,10 @@ async def test_crisis_alert_is_taken_and_becomes_a_private_thread(
     instructions = await operator.next_message()
     alert_id = re.search(r"/tell (\d+)", instructions.shown_text)
     assert alert_id is not None
-    assert "Sent" in (await operator.ask(f"/tell {alert_id.group(1)} I'm here. How are you?"
-                                         )).shown_text  # fmt: skip
+    assert (
+        "Sent"
+        in (await operator.ask(f"/tell {alert_id.group(1)} I'm here. How are you?")).shown_text
+    )
     from_moderator = await alex.next_message()
     assert from_moderator.shown_text == "Moderator: I'm here. How are you?"
     assert from_moderator.protect_content
@@ -317,8 +327,9 @@ async def test_crisis_in_a_note_alerts_without_the_note(
     await alex.tap("Add a note")
     await emulator.wait_until(lambda: "Write your note" in alex.last_message.shown_text)
     alex.send("the pills in the drawer, thinking about an overdose")
-    await emulator.wait_until(lambda: any("Urgent crisis alert" in m.shown_text
-                                          for m in moderators.messages))  # fmt: skip
+    await emulator.wait_until(
+        lambda: any("Urgent crisis alert" in m.shown_text for m in moderators.messages)
+    )
     alert = next(m for m in moderators.messages if "Urgent crisis alert" in m.shown_text)
     assert "private check-in note" in alert.shown_text
     assert "pills" not in alert.shown_text and "overdose" not in alert.shown_text
@@ -339,8 +350,9 @@ async def test_pre_moderated_circle_holds_until_approved_or_rejected(
     bo.skip_to_end()
     held = await alex.ask("/encourage Proud of every one of you")
     assert "moderator" in held.shown_text
-    await emulator.wait_until(lambda: any("Awaiting approval" in m.shown_text
-                                          for m in moderators.messages))  # fmt: skip
+    await emulator.wait_until(
+        lambda: any("Awaiting approval" in m.shown_text for m in moderators.messages)
+    )
     review = next(m for m in moderators.messages if "Proud of every" in m.shown_text)
     await bo.ask("/help")
     assert not any(m.find_button("Thanks") for m in bo.messages)
@@ -354,8 +366,9 @@ async def test_pre_moderated_circle_holds_until_approved_or_rejected(
 
     alex.skip_to_end()
     await alex.ask("/encourage something a moderator will not pass on")
-    await emulator.wait_until(lambda: any("will not pass" in m.shown_text and m.buttons
-                                          for m in moderators.messages))  # fmt: skip
+    await emulator.wait_until(
+        lambda: any("will not pass" in m.shown_text and m.buttons for m in moderators.messages)
+    )
     second = next(m for m in moderators.messages if "will not pass" in m.shown_text)
     await operator.tap("Reject", second)
     assert "didn't pass on" in (await alex.next_message()).shown_text

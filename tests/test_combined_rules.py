@@ -25,9 +25,11 @@ def test_each_part_has_its_heading_and_an_answered_part_loses_its_buttons() -> N
     rendered = combined.render()
     assert rendered.text == "Two questions.\n\nA question?\n\nA question?"
     assert [row[0] for row in rendered.buttons] == [
-        ("⬇ Title ci", HEADING_DATA), ("0", "ci:0"),
-        ("⬇ Title gl:1", HEADING_DATA), ("0", "gl:1:0"),
-    ]  # fmt: skip
+        ("⬇ Title ci", HEADING_DATA),
+        ("0", "ci:0"),
+        ("⬇ Title gl:1", HEADING_DATA),
+        ("0", "gl:1:0"),
+    ]
     answered = combined.with_part("gl:1", OutgoingMessage("Done."))
     assert answered.render().text.endswith("A question?\n\nDone.")
     assert len(answered.render().buttons) == 2  # the check-in's heading and buttons only

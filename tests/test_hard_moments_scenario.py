@@ -34,8 +34,11 @@ async def test_a_member_with_no_circle_can_talk_to_a_moderator(
     )
     assert "a peer moderator can write to you here" in reply.shown_text
     assert "circle" not in reply.shown_text  # nothing offered that they cannot use
-    assert reply.button_labels == ["Talk to a moderator", "📋 Make a safety plan",
-                                   "Crisis resources"]  # fmt: skip
+    assert reply.button_labels == [
+        "Talk to a moderator",
+        "📋 Make a safety plan",
+        "Crisis resources",
+    ]
 
     user.skip_to_end()
     await user.tap("Talk to a moderator", reply)
@@ -123,8 +126,13 @@ async def test_mood_buttons_carry_words_and_the_taps_are_as_promised(
     ]
     assert len(asked_time) == 1 and "Three quick taps" in asked_time[0]
     question = await user.ask("/checkin")
-    assert question.button_labels == ["1 😞 awful", "2 🙁 bad", "3 😐 okay", "4 🙂 good",
-                                      "5 😄 great"]  # fmt: skip
+    assert question.button_labels == [
+        "1 😞 awful",
+        "2 🙁 bad",
+        "3 😐 okay",
+        "4 🙂 good",
+        "5 😄 great",
+    ]
     # One: the mood. Two: the confidence. Three: a note, or Skip. Then the reply.
     await user.tap("3 😐 okay", question)
     await emulator.wait_until(lambda: "Mood: 3 😐 okay" in question.shown_text)

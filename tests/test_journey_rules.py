@@ -142,7 +142,7 @@ def test_the_journey_view_carries_its_next_milestone() -> None:
 
 
 def test_sharing_keeps_the_values_storage_keeps() -> None:
-    from storage import journeys as journey_rows
+    from storage import journey as journey_rows
 
     assert [s.value for s in Sharing] == [
         journey_rows.UNASKED,

@@ -64,8 +64,12 @@ async def test_a_setback_keeps_history_and_notes_stay_private(
         lambda: any("60 days on your recovery journey" in m.shown_text for m in user.messages)
     )
     user.skip_to_end()
-    for bad in ("/journey 2999-01-01", "/journey soon", "/setback 2025-12-01",
-                "/setback 2030-01-01"):  # fmt: skip
+    for bad in (
+        "/journey 2999-01-01",
+        "/journey soon",
+        "/setback 2025-12-01",
+        "/setback 2030-01-01",
+    ):
         assert "YYYY-MM-DD" in (await user.ask(bad)).shown_text, bad
     user.skip_to_end()
     user.send("/setback")

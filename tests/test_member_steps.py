@@ -4,7 +4,8 @@ answer to the check-in time turns out (the handler only renders the outcome)."""
 from __future__ import annotations
 
 from bot.context import PeerApplication
-from bot.members.service import OnboardingStep, TimeOutcome, onboarding_step, pseudonym_first
+from bot.members.rules import OnboardingStep, onboarding_step, pseudonym_first
+from bot.members.service import TimeOutcome
 
 
 async def test_the_steps_follow_each_other_and_the_time_finishes_onboarding(

@@ -22,12 +22,26 @@ from tests.test_circles_scenario import (  # noqa: F401
 )
 
 MODERATOR_COMMANDS = (
-    "/promote 5", "/demote 5", "/modhelp", "/circlesize Morning Walkers 5",
-    "/announce Morning Walkers hello", "/queue", "/reject 1 no", "/reports",
-    "/warn Quiet Otter", "/mute Quiet Otter 2h", "/unmute Quiet Otter", "/ban Quiet Otter",
-    "/unban Quiet Otter", "/audit", "/newcircle Sneaky", "/invite Morning Walkers",
-    "/circles", "/circlemode Morning Walkers pre", "/tell 1 hello",
-)  # fmt: skip
+    "/promote 5",
+    "/demote 5",
+    "/modhelp",
+    "/circlesize Morning Walkers 5",
+    "/announce Morning Walkers hello",
+    "/queue",
+    "/reject 1 no",
+    "/reports",
+    "/warn Quiet Otter",
+    "/mute Quiet Otter 2h",
+    "/unmute Quiet Otter",
+    "/ban Quiet Otter",
+    "/unban Quiet Otter",
+    "/audit",
+    "/newcircle Sneaky",
+    "/invite Morning Walkers",
+    "/circles",
+    "/circlemode Morning Walkers pre",
+    "/tell 1 hello",
+)
 
 
 def table(db_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -122,14 +136,22 @@ async def test_sanctions_stop_relaying_and_a_ban_outlives_forget(
     await alex.ask("/forget")
     await alex.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "deleted" in alex.last_message.shown_text.lower())
-    assert table(db_path, f"SELECT COUNT(*) FROM sanctions WHERE id_hash LIKE '%{alex.user_id}%'"
-                 ) == [(0,)]  # fmt: skip
+    assert table(
+        db_path, f"SELECT COUNT(*) FROM sanctions WHERE id_hash LIKE '%{alex.user_id}%'"
+    ) == [(0,)]
     await onboard(alex)
     assert "closed circles to you" in (await alex.ask(f"/start {code}")).shown_text
     assert "lifted the ban" in (await operator.ask(f"/unban {ban_code}")).shown_text.lower()
     assert "Welcome to the circle" in (await alex.ask(f"/start {code}")).shown_text
-    for bad in ("/mute Quiet", "/mute Quiet Otter soon", "/mute Quiet Otter 0h", "/ban",
-                "/warn", "/unban", "/unmute"):  # fmt: skip
+    for bad in (
+        "/mute Quiet",
+        "/mute Quiet Otter soon",
+        "/mute Quiet Otter 0h",
+        "/ban",
+        "/warn",
+        "/unban",
+        "/unmute",
+    ):
         assert "<code>" in ((await operator.ask(bad)).raw_text or ""), bad
 
 
@@ -290,15 +312,29 @@ async def test_every_action_is_audited_and_the_log_is_append_only(
     name = await pseudonym_of(alex)
     operator = emulator.user(OPERATOR)
     commands = [
-        f"/warn {name} be kind", f"/mute {name} 1h", f"/unmute {name}", f"/ban {name}",
-        f"/unban {name}", "/circlesize Morning Walkers 8", "/circlemode Morning Walkers pre",
+        f"/warn {name} be kind",
+        f"/mute {name} 1h",
+        f"/unmute {name}",
+        f"/ban {name}",
+        f"/unban {name}",
+        "/circlesize Morning Walkers 8",
+        "/circlemode Morning Walkers pre",
         "/announce Morning Walkers hi",
-    ]  # fmt: skip
+    ]
     for command in commands:
         await operator.ask(command)
     audit = await operator.ask("/audit 20")
-    for action in ("newcircle", "warn", "mute", "unmute", "ban", "unban", "circlesize",
-                   "circlemode", "announce"):  # fmt: skip
+    for action in (
+        "newcircle",
+        "warn",
+        "mute",
+        "unmute",
+        "ban",
+        "unban",
+        "circlesize",
+        "circlemode",
+        "announce",
+    ):
         assert f" · {action}" in audit.shown_text, action
     assert f"warn · {name} · be kind" in audit.shown_text
     assert str(alex.user_id) not in audit.shown_text
@@ -333,8 +369,9 @@ async def test_an_action_and_its_audit_row_commit_together(
     await onboard(user)
     await user.ask("i dont want to be here anymore, i want to kill myself")
     moderators = emulator.group(MOD_CHAT)
-    await emulator.wait_until(lambda: any("I'll reach out" in m.button_labels
-                                          for m in moderators.messages))  # fmt: skip
+    await emulator.wait_until(
+        lambda: any("I'll reach out" in m.button_labels for m in moderators.messages)
+    )
     alert = next(m for m in moderators.messages if "I'll reach out" in m.button_labels)
     refused = await operator.tap("I'll reach out", alert)
     assert refused.show_alert and "went wrong" in (refused.text or "")

@@ -91,13 +91,15 @@ async def test_a_full_week_reads_7_of_7_right_after_sundays_checkin(
     reflection = reflections(alex)[0]
     calls = emulator.calls
     replied = max(
-        i for i, c in enumerate(calls)
+        i
+        for i, c in enumerate(calls)
         if c.method == "editMessageText" and "Thank you for checking in" in c.params["text"]
-    )  # fmt: skip
+    )
     sent = next(
-        i for i, c in enumerate(calls)
+        i
+        for i, c in enumerate(calls)
         if c.method == "sendMessage" and "Your week" in str(c.params.get("text"))
-    )  # fmt: skip
+    )
     assert replied < sent  # the reflection follows Sunday's check-in reply
     text = reflection.shown_text
     assert "You checked in on 7 of 7 days." in text

@@ -44,8 +44,9 @@ def seed(db_path: Path) -> None:
         conn.execute("INSERT INTO circles VALUES (1, 'Big', 'big', 12, 'post', ?)", (stamp,))
         conn.execute("INSERT INTO circles VALUES (2, 'Small', 'small', 12, 'post', ?)", (stamp,))
         for user in range(1, 9):
-            conn.execute("INSERT INTO circle_members VALUES (?, ?, ?)",
-                         (user, 1 if user <= 6 else 2, stamp))  # fmt: skip
+            conn.execute(
+                "INSERT INTO circle_members VALUES (?, ?, ?)", (user, 1 if user <= 6 else 2, stamp)
+            )
         for user in range(1, 7):
             day = FIRST
             while day <= TODAY:
@@ -101,8 +102,12 @@ async def test_figures_on_a_known_data_set(seeded: Path) -> None:
     finally:
         await db.close()
     everyone, big, small = report.groups
-    assert (everyone.name, everyone.members, big.name, small.name) == ("All members", 8, "Big",
-                                                                       "Small")  # fmt: skip
+    assert (everyone.name, everyone.members, big.name, small.name) == (
+        "All members",
+        8,
+        "Big",
+        "Small",
+    )
     assert (everyone.active_7d.value, everyone.active_30d.value) == (8, 8)
     assert everyone.adherence_7d.value == pytest.approx((42 + 6) / 56)
     assert big.adherence_7d.value == pytest.approx(1.0)
@@ -121,19 +126,33 @@ async def test_figures_on_a_known_data_set(seeded: Path) -> None:
     assert tuple(rows[0].keys()) == CSV_COLUMNS
     summary = {r["group"]: r for r in rows if r["row"] == "summary"}
     assert summary["Big"] == {
-        "group": "Big", "row": "summary", "week_start": "", "members": "6", "active_7d": "6",
-        "active_30d": "6", "checkin_adherence_7d": "1.0", "checkins": "", "mean_mood": "",
-        "mean_confidence": "", "confidence_change_median": "3.5",
-        "confidence_change_members": "6", "goal_completion_30d": "0.75",
-        "encouragement_sent_7d": "4", "encouragement_thanked_7d": "2",
-    }  # fmt: skip
+        "group": "Big",
+        "row": "summary",
+        "week_start": "",
+        "members": "6",
+        "active_7d": "6",
+        "active_30d": "6",
+        "checkin_adherence_7d": "1.0",
+        "checkins": "",
+        "mean_mood": "",
+        "mean_confidence": "",
+        "confidence_change_median": "3.5",
+        "confidence_change_members": "6",
+        "goal_completion_30d": "0.75",
+        "encouragement_sent_7d": "4",
+        "encouragement_thanked_7d": "2",
+    }
     assert summary["Small"]["members"] == "fewer than 5"
     assert summary["Small"]["active_7d"] == "fewer than 5"
     small_weeks = [r for r in rows if r["group"] == "Small" and r["row"] == "week"]
     assert small_weeks and all(r["mean_mood"] == "fewer than 5" for r in small_weeks)
     last_big = [r for r in rows if r["group"] == "Big" and r["row"] == "week"][-1]
-    assert (last_big["week_start"], last_big["members"], last_big["checkins"],
-            last_big["mean_confidence"]) == ("2026-03-30", "6", "6", "7.5")  # fmt: skip
+    assert (
+        last_big["week_start"],
+        last_big["members"],
+        last_big["checkins"],
+        last_big["mean_confidence"],
+    ) == ("2026-03-30", "6", "6", "7.5")
     # No note, relayed text or pseudonym ever appears.
     assert "you can do it" not in to_csv(report) and "Member 1" not in to_csv(report)
 
@@ -142,9 +161,19 @@ async def test_report_command_writes_the_csv(seeded: Path, tmp_path: Path) -> No
     out = tmp_path / "stats.csv"
     env = subprocess_env() | {"PEERCIRCLE_STORAGE__PATH": str(seeded)}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "report", "--out", str(out), "--since", "2026-03-01",
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot",
+        "report",
+        "--out",
+        str(out),
+        "--since",
+        "2026-03-01",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, stderr.decode()
     assert "3 group(s)" in stdout.decode()
@@ -185,11 +214,16 @@ async def test_stats_command_hides_small_circles_and_sends_a_chart(
 
 def test_stats_for_many_circles_fit_in_a_few_messages() -> None:
     group = GroupStats(
-        name="A circle with quite a long name", members=12,
-        active_7d=Figure(10, 12), active_30d=Figure(12, 12), adherence_7d=Figure(0.5, 12),
-        confidence_change=Figure(1.0, 8), goal_completion=Figure(0.5, 6),
-        encouragement_sent=Figure(3, 12), encouragement_thanked=Figure(2, 12),
-    )  # fmt: skip
+        name="A circle with quite a long name",
+        members=12,
+        active_7d=Figure(10, 12),
+        active_30d=Figure(12, 12),
+        adherence_7d=Figure(0.5, 12),
+        confidence_change=Figure(1.0, 8),
+        goal_completion=Figure(0.5, 6),
+        encouragement_sent=Figure(3, 12),
+        encouragement_thanked=Figure(2, 12),
+    )
     report = StatsReport(TODAY, 5, [group] * 1000)
     messages = stats_messages(report)
     assert len(messages) == 5 and all(len(m) <= 4096 for m in messages)

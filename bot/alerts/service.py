@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from bot.alerts import messages
 from bot.clock import Clock
 from bot.moderation.audit import Moderator, audit
+from bot.safety.service import alert_row_message
+from bot.texts import alerts as alert_texts
+from bot.texts import safety as safety_texts
 from storage import alerts as alert_rows
 from storage import outbox
 from storage.alerts import AlertRow
@@ -110,3 +113,16 @@ class CrisisAlerts:
             )
         self._wake()
         return True
+
+
+def closed_alert_text(alert: AlertRow) -> str:
+    """The alert as it reads once closed: who took it, who closed it and how."""
+    shown = alert_row_message(alert).text
+    closed_at = alert.resolved_at.strftime("%H:%M") if alert.resolved_at else ""
+    name = alert.resolved_by_name or ""
+    if alert.false_alarm:
+        return safety_texts.false_alarm_text(shown, name, closed_at)
+    if alert.taken_by_name and alert.taken_at is not None:
+        taken_at = alert.taken_at.strftime("%H:%M")
+        shown = alert_texts.alert_taken(shown, alert.taken_by_name, taken_at)
+    return alert_texts.alert_resolved(shown, name, closed_at)

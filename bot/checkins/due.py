@@ -29,7 +29,7 @@ from bot.localtime.schedule import (
     weekday_on_or_before,
 )
 from bot.localtime.zones import zone_of
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.sweeper import Batch, SkipRule
 from bot.texts import checkins as checkin_texts

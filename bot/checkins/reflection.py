@@ -21,7 +21,7 @@ from bot.localtime.zones import zone_of
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
 from storage import goals as goal_rows
-from storage import journeys as journey_rows
+from storage import journey as journey_rows
 from storage import members as member_rows
 from storage.db import Database, Session
 

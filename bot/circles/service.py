@@ -24,7 +24,7 @@ from bot.safety.sanitizer import Sanitized, sanitize
 from bot.texts import journey as journey_texts
 from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
-from storage import journeys as journey_rows
+from storage import journey as journey_rows
 from storage import members as member_rows
 from storage import outbox
 from storage.circles import CircleRow, RelayRow

@@ -21,7 +21,7 @@ from bot.goals import messages as goal_messages
 from bot.goals.service import REASONS, Goal, GoalKind, next_nudge
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.runtime.sweeper import Batch, SkipRule
 from bot.texts import goals as goal_texts
 from storage import goals as goal_rows

@@ -19,9 +19,9 @@ from bot.journey import messages as journey_messages
 from bot.journey.service import SHARE_AGAIN_FROM, JourneyService, is_milestone
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
-from bot.members.service import Member
+from bot.members.rules import Member
 from bot.runtime.sweeper import Batch, SkipRule
-from storage import journeys as journey_rows
+from storage import journey as journey_rows
 from storage import members as member_rows
 from storage import outbox
 from storage.db import Session

@@ -34,7 +34,7 @@ from bot.localtime.schedule import local_moment
 from bot.localtime.today import member_today
 from bot.localtime.zones import zone_of
 from bot.texts.journey import milestone_label
-from storage import journeys as journey_rows
+from storage import journey as journey_rows
 from storage.db import Database, Session
 
 __all__ = [

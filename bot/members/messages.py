@@ -20,7 +20,7 @@ from bot.members.callbacks import (
     Setting,
     TypeZone,
 )
-from bot.members.service import Member, OnboardingStep
+from bot.members.rules import Member, OnboardingStep
 from bot.outgoing import Buttons, OutgoingMessage, rows
 from bot.texts import account as account_texts
 from bot.texts import onboarding as onboarding_texts

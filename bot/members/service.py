@@ -16,20 +16,24 @@ from bot.journey.service import JourneyService
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import next_daily, next_weekly_delayed
 from bot.localtime.zones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
-from bot.members.rules import valid_invite_code
+from bot.members.rules import (
+    Awaiting,
+    Member,
+    pseudonym_first,
+    valid_invite_code,
+)
 from bot.moderation.sanctions import hash_of
 from bot.safety.pseudonyms import draw_pseudonym
 from storage import alerts as alert_rows
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
 from storage import goals as goal_rows
-from storage import journeys as journey_rows
+from storage import journey as journey_rows
 from storage import members as member_rows
 from storage import moderation as moderation_rows
 from storage import safety_plans as plan_rows
 from storage import stats as stats_rows
 from storage.db import Database, Session
-from storage.members import MemberRow
 
 # Bump when the consent notice changes in substance; members are asked again then.
 CONSENT_VERSION = 1
@@ -43,77 +47,8 @@ _SCHEDULE_FIELDS = frozenset(
 )
 
 
-class Awaiting(StrEnum):
-    """What the member's next free text answers."""
-
-    PSEUDONYM = "pseudonym"
-    TIMEZONE = "timezone"
-    CHECKIN_TIME = "checkin_time"
-    NOTE = "note"  # note:<YYYY-MM-DD>:<r|n>: the note's day; r when its answers replaced others
-    ENCOURAGE = "encourage"
-    ASK = "ask"
-    REPLY = "reply"  # stored as reply:<relay id>, the message being answered
-    MOD_ANSWER = "mod_answer"  # stored as mod_answer:<alert id>
-    SETBACK_NOTE = "setback_note"  # stored as setback_note:<journey id>
-    GOAL_TITLE = "goal_title"
-    GOAL_STEP = "goal_step"  # goal_step:<goal id>: a button step of setting up a goal
-    GOAL_TARGET = "goal_target"  # goal_target:<goal id>
-    GOAL_TIME = "goal_time"  # goal_time:<goal id>:<schedule code>
-    GOAL_WHY = "goal_why"  # goal_why:<goal id>
-    GOAL_COUNT = "goal_count"  # goal_count:<goal id>:<YYYYMMDD>
-    SAFETY_PLAN = "safety_plan"  # safety_plan:<part>: the step of /safetyplan being written
-
-
 class NotAMember(Exception):
     """The user has not agreed to the notice (or has been forgotten)."""
-
-
-@dataclass(frozen=True)
-class Member:
-    """A member as the rest of the bot sees them."""
-
-    user_id: int
-    pseudonym: str
-    timezone: str
-    checkin_time: str
-    consent_at: datetime
-    onboarding: bool
-    awaiting: Awaiting | None
-    awaiting_arg: str | None
-    paused: bool
-    paused_until: datetime | None
-    pending_invite: str | None
-    weekly_reflection: bool
-    blocked: bool
-
-    @property
-    def pending(self) -> str | None:
-        """The stored answer the next free text fills, as its Pending class reads it."""
-        if self.awaiting is None:
-            return None
-        if self.awaiting_arg:
-            return f"{self.awaiting.value}:{self.awaiting_arg}"
-        return self.awaiting.value
-
-    @classmethod
-    def from_row(cls, row: MemberRow, now: datetime) -> Member:
-        paused = row.paused and (row.paused_until is None or row.paused_until > now)
-        awaiting, _, awaiting_arg = (row.awaiting or "").partition(":")
-        return cls(
-            user_id=row.user_id,
-            pseudonym=row.pseudonym,
-            timezone=row.timezone,
-            checkin_time=row.checkin_time,
-            consent_at=row.consent_at,
-            onboarding=row.onboarded_at is None,
-            awaiting=Awaiting(awaiting) if awaiting else None,
-            awaiting_arg=awaiting_arg or None,
-            paused=paused,
-            paused_until=row.paused_until if paused else None,
-            pending_invite=row.pending_invite,
-            weekly_reflection=row.weekly_reflection,
-            blocked=row.blocked_at is not None,
-        )
 
 
 @dataclass(frozen=True)
@@ -122,28 +57,6 @@ class ZoneAnswer:
 
     lookup: ZoneLookup
     member: Member
-
-
-class OnboardingStep(StrEnum):
-    """The question onboarding waits on, in the order they come."""
-
-    PSEUDONYM = "pseudonym"
-    TIMEZONE = "timezone"
-    CHECKIN_TIME = "checkin_time"
-
-
-def onboarding_step(member: Member) -> OnboardingStep:
-    """The question a member's onboarding is waiting on (the check-in time is the last)."""
-    if member.awaiting is Awaiting.PSEUDONYM:
-        return OnboardingStep.PSEUDONYM
-    if member.awaiting is Awaiting.TIMEZONE:
-        return OnboardingStep.TIMEZONE
-    return OnboardingStep.CHECKIN_TIME
-
-
-def pseudonym_first(member: Member) -> bool:
-    """True while onboarding waits on the pseudonym: zone and time answers are out of order."""
-    return member.onboarding and member.awaiting is Awaiting.PSEUDONYM
 
 
 class TimeOutcome(StrEnum):

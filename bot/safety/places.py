@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.members.service import Awaiting
+from bot.members.rules import Awaiting
 
 
 class Place(StrEnum):

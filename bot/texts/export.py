@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from html import escape
 from typing import Any
 
-from bot.goals.service import GoalSchedule, LimitPeriod
+from bot.goals.rules import GoalSchedule, LimitPeriod
 from bot.texts.checkins import MOOD_WORDS
 from bot.texts.goals import REASON_LABELS, describe_limit, describe_schedule
 from bot.texts.safety import PLAN_PARTS
-from storage.timestamps import from_db
 
 __all__ = [
     "CSV_CAPTION",
@@ -131,7 +130,8 @@ class _Clock:
     def moment(self, text: object) -> str:
         if not text:
             return ""
-        local = from_db(str(text)).astimezone(self.zone)
+        moment = datetime.fromisoformat(str(text))  # stored in UTC, as ISO text
+        local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(self.zone)
         return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
 
     @staticmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.members.service import Awaiting
+from bot.members.rules import Awaiting
 from bot.safety.places import Place, place_of
 
 

@@ -185,8 +185,10 @@ async def test_a_second_message_updates_the_open_alert(
     follow_up = await mod_message(emulator, "wrote again")
     assert "(urgent)" in follow_up.shown_text and "kms fr" in follow_up.shown_text
     group = emulator.group(MOD_CHAT)
-    assert sum("Concern #" in m.shown_text or "crisis alert" in m.shown_text
-               for m in group.messages) == 1  # fmt: skip
+    assert (
+        sum("Concern #" in m.shown_text or "crisis alert" in m.shown_text for m in group.messages)
+        == 1
+    )
 
 
 async def test_not_a_crisis_is_counted_for_stats(
@@ -353,8 +355,11 @@ async def test_everyday_recovery_talk_is_not_flagged(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     user = await member(emulator)
-    for text in ("the suicide prevention walk was moving", "killing it at my new job",
-                 "cravings are bad today but I went to my meeting"):  # fmt: skip
+    for text in (
+        "the suicide prevention walk was moving",
+        "killing it at my new job",
+        "cravings are bad today but I went to my meeting",
+    ):
         assert "not sure what to do" in (await user.ask(text)).shown_text
     assert emulator.group(MOD_CHAT).messages == []
 
@@ -391,8 +396,10 @@ async def test_a_moderator_asking_directly_is_not_screened(
     sent = await operator.ask(f"/tell {alert_id} Are you having thoughts of suicide?")
     assert "Sent" in sent.shown_text  # no crisis answer to the moderator, no alert about them
     group = emulator.group(MOD_CHAT)
-    assert sum("Concern #" in m.shown_text or "crisis alert" in m.shown_text
-               for m in group.messages) == 1  # fmt: skip
+    assert (
+        sum("Concern #" in m.shown_text or "crisis alert" in m.shown_text for m in group.messages)
+        == 1
+    )
 
 
 async def test_a_huge_crisis_message_and_a_long_plan_still_fit(
@@ -469,8 +476,15 @@ async def test_forged_safety_buttons_expire_kindly(
 ) -> None:
     user = await member(emulator)
     await user.ask("/help")
-    for data in ("sf:ask:\u00b2", "sf:ask:" + "9" * 40, "cr:end:" + "9" * 40, "cr:reply:\u00b2",
-                 "sp:skip:warning_signs", "sp:nonsense", "sf:ask:1"):  # fmt: skip
+    for data in (
+        "sf:ask:\u00b2",
+        "sf:ask:" + "9" * 40,
+        "cr:end:" + "9" * 40,
+        "cr:reply:\u00b2",
+        "sp:skip:warning_signs",
+        "sp:nonsense",
+        "sf:ask:1",
+    ):
         answer = await user.callback_answer(user.press_data(data))
         assert answer.text == "This button has expired. Nothing was changed.", data
 
