@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bot.config import Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from storage import alerts, checkins, circles, goals, journeys, moderation, outbox, safety_plans
+from storage import alerts, checkins, circles, goals, journey, moderation, outbox, safety_plans
 from storage.db import Database
 from storage.sealed import PREFIX, SEALED, KeyFileError, Sealer, SealError, default_key_file
 from tests.test_checkin_scenario import check_in
@@ -246,7 +246,7 @@ async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(tmp_path: 
         conn.close()
         async with db.read() as session:
             assert (await checkins.export(session, 7))[0]["note"] == "old note"
-            assert (await journeys.export(session, 7))[0]["setback_note"] == "old setback"
+            assert (await journey.export(session, 7))[0]["setback_note"] == "old setback"
             row = await goals.get(session, 7, goal)
             assert row is not None and (row.title, row.why) == ("old title", None)
             found = await circles.relay(session, relay)
