@@ -21,8 +21,8 @@ from bot.members.rules import Member
 
 # (update, context, member, the parsed Pending, the text typed)
 TextAnswer = Callable[[Update, PeerContext, Member, Any, str], Awaitable[None]]
-# (update, context, member, the parsed Pending)
-Cancel = Callable[[Update, PeerContext, Member, Any], Awaitable[None]]
+# (update, context, member, the kind of the open question)
+Cancel = Callable[[Update, PeerContext, Member, str], Awaitable[None]]
 # (update, context, user id, the text typed) -> whether it was taken
 PlainText = Callable[[Update, PeerContext, int, str], Awaitable[bool]]
 
@@ -73,12 +73,13 @@ class AnswerTable:
         return True
 
     async def cancel(self, update: Update, context: PeerContext, member: Member) -> bool:
-        """Run the feature's own /cancel for the open question; False when it has none."""
-        pending = self._parsed(member)
-        cancel = self._cancels.get(pending.kind) if pending else None
+        """Run the feature's own /cancel for the open question (by its kind alone, so a
+        damaged value still drops a half-made goal); False when the feature has none."""
+        kind = Pending.kind_of(member.pending or "")
+        cancel = self._cancels.get(kind)
         if cancel is None:
             return False
-        await cancel(update, context, member, pending)
+        await cancel(update, context, member, kind)
         return True
 
     async def plain(self, update: Update, context: PeerContext, user_id: int, text: str) -> bool:

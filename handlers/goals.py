@@ -293,14 +293,14 @@ async def count_typed(
 
 
 async def cancel_goal_step(
-    update: Update, context: PeerContext, member: Member, pending: Pending
+    update: Update, context: PeerContext, member: Member, kind: str
 ) -> None:
     """/cancel during a goal question: a goal being set up is dropped, nothing else changes."""
     await context.services.members.wait_for(member.user_id, None)
     dropped = await context.services.goals.discard_drafts(member.user_id)
-    if dropped or pending.kind == AwaitingGoalTitle.kind:
+    if dropped or kind == AwaitingGoalTitle.kind:
         await reply(update, goal_texts.GOAL_NOT_SAVED)
-    elif pending.kind == AwaitingGoalCount.kind:
+    elif kind == AwaitingGoalCount.kind:
         await reply(update, common_texts.CANCELLED)
     else:
         await reply(update, goal_texts.EDIT_CANCELLED)

@@ -270,9 +270,7 @@ def writing_plan(member: Member) -> bool:
     return Pending.kind_of(member.pending or "") == AwaitingPlanPart.kind
 
 
-async def cancel_plan(
-    update: Update, context: PeerContext, member: Member, pending: AwaitingPlanPart
-) -> None:
+async def cancel_plan(update: Update, context: PeerContext, member: Member, kind: str) -> None:
     """/cancel while writing the plan: keep nothing new."""
     await context.services.safety.cancel_plan(member.user_id)
     await context.services.members.wait_for(member.user_id, None)
