@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -21,7 +21,7 @@ from bot.circles.callbacks import (
     ReviewButton,
     ReviewDecision,
 )
-from bot.circles.messages import relay_message
+from bot.circles.messages import held_for_care, relay_message
 from bot.circles.rules import CircleMode, RelayKind, valid_circle_name
 from bot.circles.service import ModeOutcome, RelayOutcome
 from bot.context import PeerContext
@@ -169,17 +169,8 @@ async def send_relay(
             await reply(update, safety_texts.RELAY_HELD_NOT_SENT)
             return
         # Anonymous unless they choose: the check-in's "it's me" button names them.
-        named = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        circle_texts.BUTTON_TELL_CIRCLE_NAMED,
-                        callback_data=TellCircle(Naming.NAMED).pack(),
-                    )
-                ]
-            ]
-        )
-        await reply(update, safety_texts.RELAY_HELD_FOR_CARE, named)
+        held = held_for_care()
+        await reply(update, held.text, markup(held))
         return
     relayed = await context.services.circles.relay(member.user_id, text, kind, reply_to)
     outcome, cleaned = relayed.outcome, relayed.sanitized

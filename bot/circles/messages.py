@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.checkins.callbacks import Naming, TellCircle
 from bot.circles.callbacks import RelayAction, RelayButton, ReviewButton, ReviewDecision
 from bot.circles.rules import RelayKind
 from bot.outgoing import OutgoingMessage
 from bot.texts import circles as circle_texts
+from bot.texts import safety as safety_texts
 
 
 def relay_message(
@@ -59,3 +61,10 @@ def thanks_message(text: str) -> OutgoingMessage:
 def rejected_message() -> OutgoingMessage:
     """To the author of a held message a moderator rejected with the button."""
     return OutgoingMessage(circle_texts.RELAY_REJECTED)
+
+
+def held_for_care() -> OutgoingMessage:
+    """The member's own relay, held because it read as a crisis: the circle was told only
+    that someone is struggling; the "it's me" button lets them say who."""
+    named = (circle_texts.BUTTON_TELL_CIRCLE_NAMED, TellCircle(Naming.NAMED).pack())
+    return OutgoingMessage(safety_texts.RELAY_HELD_FOR_CARE, ((named,),))
