@@ -53,9 +53,6 @@ class AnswerTable:
     def add_plain_text(self, handler: PlainText) -> None:
         self._plain.append(handler)
 
-    def kinds(self) -> frozenset[str]:
-        return frozenset(self._by_kind)
-
     def _parsed(self, member: Member) -> Pending | None:
         stored = member.pending
         entry = self._by_kind.get(Pending.kind_of(stored)) if stored else None

@@ -124,6 +124,16 @@ async def _shown(query: CallbackQuery, context: PeerContext, message: OutgoingMe
 # -- setting up a goal ------------------------------------------------------------------------
 
 
+async def _go_on(
+    query: CallbackQuery, context: PeerContext, member: Member, setup: GoalSetup | GoalRefusal
+) -> None:
+    """After a set-up button: the next question in place, or why the press could not count."""
+    if isinstance(setup, GoalRefusal):
+        await _refused(query, setup)
+        return
+    await _shown(query, context, await _ask_next(context, member, setup, typed=False))
+
+
 async def _ask_next(
     context: PeerContext, member: Member, setup: GoalSetup, typed: bool
 ) -> OutgoingMessage:
@@ -387,10 +397,7 @@ async def kind_chosen(update: Update, context: PeerContext) -> None:
         return
     query, button, member, goal = pressed
     setup = await context.services.goals.set_kind(member.user_id, goal.id, button.kind)
-    if isinstance(setup, GoalRefusal):
-        await _refused(query, setup)
-        return
-    await _shown(query, context, await _ask_next(context, member, setup, typed=False))
+    await _go_on(query, context, member, setup)
 
 
 async def period_chosen(update: Update, context: PeerContext) -> None:
@@ -400,10 +407,7 @@ async def period_chosen(update: Update, context: PeerContext) -> None:
         return
     query, button, member, goal = pressed
     setup = await context.services.goals.set_limit_period(member.user_id, goal.id, button.period)
-    if isinstance(setup, GoalRefusal):
-        await _refused(query, setup)
-        return
-    await _shown(query, context, await _ask_next(context, member, setup, typed=False))
+    await _go_on(query, context, member, setup)
 
 
 async def schedule_chosen(update: Update, context: PeerContext) -> None:

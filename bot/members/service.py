@@ -225,7 +225,7 @@ class MemberService:
         member = await self.require(user_id)
         # Onboarding keeps its own step; elsewhere (/timezone Atlantis) the next text answers.
         if not member.onboarding and member.awaiting is not Awaiting.TIMEZONE:
-            member = await self.expect(user_id, Awaiting.TIMEZONE)
+            member = await self._change(user_id, awaiting=Awaiting.TIMEZONE.value)
         return ZoneAnswer(lookup, member)
 
     async def set_checkin_time(self, user_id: int, text: str) -> Member | None:
@@ -253,15 +253,6 @@ class MemberService:
         if member.onboarding:
             return CheckinTimeAnswer(TimeOutcome.ONBOARDED, updated, updated.pending_invite)
         return CheckinTimeAnswer(TimeOutcome.SET, updated)
-
-    async def expect(
-        self, user_id: int, awaiting: Awaiting | None, argument: str | None = None
-    ) -> Member:
-        """Remember what the member's next free text answers (and what it belongs to)."""
-        value = awaiting.value if awaiting else None
-        if value and argument:
-            value = f"{value}:{argument}"
-        return await self._change(user_id, awaiting=value)
 
     async def wait_for(self, user_id: int, pending: Pending | None) -> Member:
         """Remember what the member's next free text answers, typed (None: nothing)."""
