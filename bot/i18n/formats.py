@@ -1,0 +1,72 @@
+"""Dates, times and numbers as the current language writes them (Babel's CLDR data).
+
+Patterns are words in the catalog: a translator chooses "d MMM" or "MMM d" for their
+language, Babel supplies the month and weekday names ("lun. 7 déc.", "7 дек.").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.i18n import current_language, pgettext
+
+
+@lru_cache(maxsize=64)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@lru_cache(maxsize=4096)
+def _date(day: date, pattern: str, language: str) -> str:
+    return format_date(day, pattern, locale=_locale(language))
+
+
+def weekday_day_month(day: date) -> str:
+    """ "Tue 01 Dec": a day within a few weeks of today."""
+    pattern = pgettext("date pattern: weekday, day, month (CLDR)", "EEE dd MMM")
+    return _date(day, pattern, current_language())
+
+
+def day_month(day: date) -> str:
+    """ "1 Dec": a short chart label."""
+    pattern = pgettext("date pattern: day, month (CLDR)", "d MMM")
+    return _date(day, pattern, current_language())
+
+
+def weekday_day_month_year(day: date) -> str:
+    """ "Thu 05 Mar 2026"."""
+    pattern = pgettext("date pattern: weekday, day, month, year (CLDR)", "EEE dd MMM yyyy")
+    return _date(day, pattern, current_language())
+
+
+def day_month_year(day: date) -> str:
+    """ "5 March 2026"."""
+    pattern = pgettext("date pattern: day, month name, year (CLDR)", "d MMMM yyyy")
+    return _date(day, pattern, current_language())
+
+
+def weekday_name(day: date) -> str:
+    """ "Monday"."""
+    return _date(day, "EEEE", current_language())
+
+
+def clock(moment: datetime) -> str:
+    """ "18:00": times are 24-hour in every shipped language."""
+    return f"{moment:%H:%M}"
+
+
+def number(value: float, digits: int = 1) -> str:
+    """ "1.5" / "1,5"."""
+    return format_decimal(round(value, digits), locale=_locale(current_language()))
+
+
+def local_date(day: date, pattern: str) -> str:
+    """`day` by a CLDR pattern the caller takes from the catalog, so that each language
+    orders and abbreviates as it should: local_date(d, pgettext("date pattern (CLDR): …",
+    "EEE dd MMM"))."""
+    return _date(day, pattern, current_language())
