@@ -29,6 +29,7 @@ from handlers import (
     fallback,
     goals,
     journey,
+    language,
     moderation,
     onboarding,
     safety,
@@ -65,6 +66,9 @@ def build_application(
     )
     app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
 
+    # Before anything is said: the sender's language, for the rest of the update.
+    for handler in language.middleware():
+        app.add_handler(handler, group=-2)
     # The crisis screen runs first, in its own group, on every text a person types: it
     # answers crisis language at once and tells the features what it found.
     for handler in safety.screen_handlers():
@@ -85,6 +89,7 @@ def build_application(
         goals,
         combined,
         safety,
+        language,
     ):
         for handler in module.handlers():
             app.add_handler(handler)
@@ -124,6 +129,7 @@ async def start_services(app: PeerApplication) -> Services:
         startup.settings.delivery,
         services.outbox_ready,
         services.metrics,
+        startup.settings.members.default_language,
     )
     app.bot_data.delivery = worker
     worker.start()

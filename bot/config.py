@@ -28,13 +28,17 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.i18n import N_
+from bot.i18n.languages import SHIPPED, shipped_language
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.zones import normalise_timezone
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 _TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 
-DEFAULT_CRISIS_RESOURCES = (
+# The international list: shown translated in each member's language unless the operator
+# sets crisis_resources (then that text, as written) or lines per language or region.
+DEFAULT_CRISIS_RESOURCES = N_(
     "If you are in danger or thinking about ending your life, please reach out now:\n"
     "• Call your local emergency number (112 in Europe, 911 in the US and Canada, "
     "999 in the UK).\n"
@@ -113,6 +117,33 @@ class SafetySettings(_Section):
     # A folder of <language>.toml files adding phrases and exceptions to the shipped
     # lexicons; checked at start (bot.safety.lexicon), with an error naming file and phrase.
     lexicon_dir: Path | None = None
+    # Local lines by language id (es = "…"): members reading that language see them.
+    crisis_resources_by_language: dict[str, str] = Field(default_factory=dict)
+    # Lines by region name, in the order the /settings menu shows them: with more than one,
+    # members may pick theirs (a region's lines come before their language's).
+    crisis_resources_by_region: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("crisis_resources_by_language")
+    @classmethod
+    def _shipped_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        checked: dict[str, str] = {}
+        for code, text in value.items():
+            language = shipped_language(code)
+            if language is None:
+                raise ValueError(
+                    f"{code!r} is not a shipped language; use one of {', '.join(SHIPPED)}"
+                )
+            checked[language] = _resources_text(text, code)
+        return checked
+
+    @field_validator("crisis_resources_by_region")
+    @classmethod
+    def _regions(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not 1 <= len(name) <= 40:
+                raise ValueError(f"region name {name!r} must be 1 to 40 characters")
+            _resources_text(text, name)
+        return value
 
     @field_validator("lexicon_dir")
     @classmethod
@@ -127,9 +158,28 @@ class SafetySettings(_Section):
         return value
 
 
+def _resources_text(text: str, key: str) -> str:
+    if not 1 <= len(text.strip()) <= 3000:
+        raise ValueError(f"the crisis lines for {key!r} must be 1 to 3000 characters")
+    return text
+
+
 class MemberSettings(_Section):
     default_timezone: str = "UTC"
     default_checkin_time: str = "20:00"
+    # The language for people whose Telegram language is not shipped, and for the
+    # moderators' chat and `peercircle report` (one of bot.i18n.languages.SHIPPED).
+    default_language: str = "en"
+
+    @field_validator("default_language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        language = shipped_language(value)
+        if language is None:
+            raise ValueError(
+                f"{value!r} is not a shipped language; choose one of {', '.join(SHIPPED)}"
+            )
+        return language
 
     @field_validator("default_timezone")
     @classmethod

@@ -19,6 +19,7 @@ from bot.goals.due import GoalNudges, GoalSnoozes, NudgesAlong
 from bot.goals.service import GoalService
 from bot.journey.due import Milestones
 from bot.journey.service import JourneyService
+from bot.members.language import MemberLanguages
 from bot.members.service import MemberService
 from bot.moderation.service import ModerationService
 from bot.runtime.metrics import Metrics
@@ -46,6 +47,7 @@ class Services:
     safety: SafetyNet
     combined: CombinedMessages
     reflections: ReflectionService
+    languages: MemberLanguages
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics = field(default_factory=Metrics)
@@ -106,6 +108,7 @@ class Services:
             ),
             combined=CombinedMessages(db),
             reflections=ReflectionService(db, clock, settings.checkins.weekly_weekday),
+            languages=MemberLanguages(db, settings.members.default_language),
             outbox_ready=outbox_ready,
             metrics=metrics,
         )

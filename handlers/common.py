@@ -18,11 +18,13 @@ from bot.checkins.rules import SupportOffer
 from bot.circles.service import JoinOutcome
 from bot.combined.service import HEADING_DATA, part_id
 from bot.context import PeerContext
+from bot.i18n import current_language
 from bot.members import messages as member_messages
 from bot.members.rules import Member, onboarding_step
 from bot.moderation.audit import Moderator
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
+from bot.safety import resources
 from bot.texts import circles as circle_texts
 from bot.texts import common as common_texts
 from bot.texts import moderation as moderation_texts
@@ -277,3 +279,10 @@ async def support_offer(context: PeerContext, member: Member) -> SupportOffer:
         moderators=bool(services.settings.moderation.moderator_chat_id),
         has_plan=plan is not None and not plan.empty,
     )
+
+
+async def crisis_lines(update: Update, context: PeerContext) -> str:
+    """The crisis lines for whoever sent this update, in the language being spoken."""
+    user = update.effective_user
+    region = await context.services.languages.region_of(user.id) if user is not None else None
+    return resources.crisis_lines(context.services.settings.safety, current_language(), region)

@@ -31,6 +31,8 @@ class MemberRow:
     next_weekly_at: datetime | None = None
     weekly_reflection: bool = True
     next_milestone_at: datetime | None = None
+    language: str | None = None  # None: the configured default
+    region: str | None = None
 
 
 def _member(row: aiosqlite.Row) -> MemberRow:
@@ -54,6 +56,8 @@ def _member(row: aiosqlite.Row) -> MemberRow:
         next_milestone_at=(
             from_db(row["next_milestone_at"]) if row["next_milestone_at"] else None
         ),
+        language=row["language"],
+        region=row["region"],
     )
 
 
@@ -85,13 +89,14 @@ async def create(
     awaiting: str,
     now: datetime,
     notice_version: int = 1,
+    language: str | None = None,
 ) -> None:
     await session.execute(
         """
         INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at,
                              consent_version, awaiting, pending_invite, created_at,
-                             notice_version)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             notice_version, language)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             user_id,
@@ -104,6 +109,7 @@ async def create(
             pending_invite,
             to_db(now),
             notice_version,
+            language,
         ),
     )
 
@@ -128,6 +134,8 @@ _UPDATABLE = frozenset(
         "blocked_at",
         "pending_invite",
         "next_checkin_at",
+        "language",
+        "region",
         "next_weekly_at",
         "weekly_reflection",
         "notice_version",
@@ -190,3 +198,11 @@ async def set_next_checkins(session: Session, moments: list[tuple[int, datetime]
         "UPDATE members SET next_checkin_at = ? WHERE user_id = ?",
         [(to_db(moment), user_id) for user_id, moment in moments],
     )
+
+
+async def reading(session: Session, user_id: int) -> tuple[str | None, str | None] | None:
+    """The member's (language, region), each None when not chosen; None for no member."""
+    row = await session.fetch_one(
+        "SELECT language, region FROM members WHERE user_id = ?", (user_id,)
+    )
+    return (row["language"], row["region"]) if row is not None else None

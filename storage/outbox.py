@@ -18,6 +18,7 @@ class OutboxRow:
     kind: str
     payload: str
     attempts: int
+    language: str | None = None  # the reader's language now; None: the configured default
 
 
 async def enqueue(
@@ -181,8 +182,9 @@ async def next_batch(session: Session, now: datetime, limit: int) -> list[Outbox
     """Pending messages whose time has come, oldest first."""
     rows = await session.fetch_all(
         """
-        SELECT id, chat_id, user_id, kind, payload, attempts FROM outbox
-        WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?
+        SELECT o.id, o.chat_id, o.user_id, o.kind, o.payload, o.attempts, m.language
+        FROM outbox o LEFT JOIN members m ON m.user_id = o.user_id
+        WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?
         """,
         (to_db(now), limit),
     )
@@ -194,6 +196,7 @@ async def next_batch(session: Session, now: datetime, limit: int) -> list[Outbox
             r["kind"],
             session.unseal("outbox", "payload", r["payload"]),
             r["attempts"],
+            r["language"],
         )
         for r in rows
     ]

@@ -56,3 +56,9 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it here (translated at use)."""
     return message
+
+
+def use_language(language: str) -> None:
+    """Speak `language` for the rest of the current task (an update's handling: intake
+    gives each update its own context, so the choice ends with the update)."""
+    _speaking.set(language)

@@ -80,6 +80,8 @@ class Setting(StrEnum):
     WEEKLY_REFLECTION = "weekly"
     TIMEZONE = "tz"
     CHECKIN_TIME = "time"
+    LANGUAGE = "lang"
+    REGION = "region"
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,21 @@ class AwaitingTimezone(Pending, kind="timezone"):
 @dataclass(frozen=True)
 class AwaitingCheckinTime(Pending, kind="checkin_time"):
     """A typed check-in time, HH:MM."""
+
+
+# -- language and crisis-line region -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Button, prefix="lang"):
+    """A language under /language, by its catalog id ("es", "pt_BR")."""
+
+    language: str
+
+
+@dataclass(frozen=True)
+class ChooseRegion(Button, prefix="region"):
+    """A region's crisis lines under /settings: 1.. the operator's regions in their order,
+    0 for "the ones for my language"."""
+
+    number: int

@@ -71,6 +71,8 @@ class Member:
     pending_invite: str | None
     weekly_reflection: bool
     blocked: bool
+    language: str | None = None  # None: the configured default
+    region: str | None = None  # None: crisis lines by language
 
     @property
     def pending(self) -> str | None:
@@ -99,6 +101,8 @@ class Member:
             pending_invite=row.pending_invite,
             weekly_reflection=row.weekly_reflection,
             blocked=row.blocked_at is not None,
+            language=row.language,
+            region=row.region,
         )
 
 

@@ -12,6 +12,7 @@ from bot.callbacks import Pending
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
 from bot.goals.service import GoalService
+from bot.i18n import current_language
 from bot.journey.service import JourneyService
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import next_daily, next_weekly_delayed
@@ -128,6 +129,8 @@ class MemberService:
                 awaiting=Awaiting.PSEUDONYM,
                 now=now,
                 notice_version=NOTICE_VERSION,
+                # Whatever the person reads now: their Telegram language, when shipped.
+                language=current_language(),
             )
             row = await member_rows.get(session, user_id)
         assert row is not None

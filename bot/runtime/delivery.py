@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
 from bot.config import DeliverySettings
+from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.outgoing import OutgoingMessage
 from bot.runtime.metrics import Metrics
 from storage import members as member_rows
@@ -56,8 +57,12 @@ class OutboxWorker:
         settings: DeliverySettings,
         ready: asyncio.Event,
         metrics: Metrics | None = None,
+        default_language: str = SOURCE_LANGUAGE,
     ) -> None:
         self._metrics = metrics or Metrics()
+        # Chats with no member behind them (the moderators' group) and members who never
+        # chose read the operator's language.
+        self._default_language = default_language
         self._bot = bot
         self._db = db
         self._clock = clock
@@ -163,7 +168,7 @@ class OutboxWorker:
 
     async def _deliver_with_retries(self, row: OutboxRow) -> None:
         """Send one message; the caller has paced its first try."""
-        message = OutgoingMessage.from_json(row.payload)
+        message = OutgoingMessage.from_json(row.payload, row.language or self._default_language)
         attempts = row.attempts
         first_try = True
         while True:

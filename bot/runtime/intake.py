@@ -23,6 +23,8 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from bot.clock import Clock
 from bot.config import TelegramSettings
 from bot.context import PeerApplication
+from bot.i18n import speaking
+from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.runtime.metrics import Metrics
 from storage import updates as update_rows
 from storage.db import Database
@@ -102,7 +104,9 @@ class UpdateDispatcher:
                 for update in group:
                     token = update_rows.handling_update.set(update.update_id)
                     try:
-                        await self._app.process_update(update)
+                        # handlers.language picks the sender's language; it ends here.
+                        with speaking(SOURCE_LANGUAGE):
+                            await self._app.process_update(update)
                     finally:
                         update_rows.handling_update.reset(token)
                     self._metrics.updates_handled.inc()

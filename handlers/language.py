@@ -1,0 +1,94 @@
+"""The language each update is answered in, /language, and the crisis-line region.
+
+`use_senders_language` runs before every other handler (app.py gives it the first group):
+whatever a handler renders, and the crisis screen's reply first of all, is in the sender's
+language. Messages queued for later are stored in every language (bot.outgoing) and go out
+in the reader's language of the moment.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, TypeHandler, filters
+
+from bot.context import PeerContext
+from bot.i18n import use_language
+from bot.i18n.languages import LANGUAGE_NAMES
+from bot.members.callbacks import ChooseLanguage, ChooseRegion
+from bot.members.language_menus import language_menu, region_menu
+from bot.runtime.delivery import markup
+from bot.texts import language as language_texts
+from handlers.common import button_expired, close_buttons, current_member, press, reply
+
+
+async def use_senders_language(update: Update, context: PeerContext) -> None:
+    """Speak the sender's language for the rest of this update."""
+    user = update.effective_user
+    languages = context.services.languages
+    if user is None:
+        use_language(languages.default)
+        return
+    use_language(await languages.language_of(user.id, user.language_code))
+
+
+async def show_languages(update: Update, context: PeerContext) -> None:
+    member = await current_member(update, context)
+    if member is None:
+        return
+    menu = language_menu()
+    await reply(update, menu.text, markup(menu))
+
+
+async def language_chosen(update: Update, context: PeerContext) -> None:
+    pressed = await press(update, context, ChooseLanguage)
+    if pressed is None:
+        return
+    query, button, member = pressed
+    if button.language not in LANGUAGE_NAMES:
+        await button_expired(query)
+        return
+    await context.services.languages.choose_language(member.user_id, button.language)
+    # The answer is already in the new language.
+    use_language(button.language)
+    await query.answer()
+    await close_buttons(query, language_texts.language_set(LANGUAGE_NAMES[button.language]))
+
+
+async def region_chosen(update: Update, context: PeerContext) -> None:
+    pressed = await press(update, context, ChooseRegion)
+    if pressed is None:
+        return
+    query, button, member = pressed
+    regions = list(context.services.settings.safety.crisis_resources_by_region)
+    if not 0 <= button.number <= len(regions):
+        await button_expired(query)
+        return
+    region = regions[button.number - 1] if button.number else None
+    await context.services.languages.choose_region(member.user_id, region)
+    await query.answer()
+    text = (
+        language_texts.region_set(region)
+        if region is not None
+        else language_texts.region_by_language()
+    )
+    await close_buttons(query, text)
+
+
+async def show_regions(update: Update, context: PeerContext) -> None:
+    """The region menu, when the operator configured more than one region."""
+    regions = list(context.services.settings.safety.crisis_resources_by_region)
+    menu = region_menu(regions)
+    await reply(update, menu.text, markup(menu))
+
+
+def middleware() -> list[BaseHandler[Update, PeerContext, None]]:
+    return [TypeHandler(Update, use_senders_language)]
+
+
+def handlers() -> list[BaseHandler[Update, PeerContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("language", show_languages, filters=private),
+        CallbackQueryHandler(language_chosen, pattern=ChooseLanguage.route()),
+        CallbackQueryHandler(region_chosen, pattern=ChooseRegion.route()),
+    ]
