@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # `peercircle run` exits with this when no token is configured, after printing the how-to.
 NO_TOKEN_EXIT := 3
 
-.PHONY: run sandbox test test-fast lint bench venv clean
+.PHONY: run sandbox test test-fast lint bench venv clean translations
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,17 @@ test: lint
 # The everyday loop: lint and every test but the slow reliability ones (CI runs them all).
 test-fast: lint
 	$(BIN)/pytest -m "not reliability"
+
+# Translators' loop (README "Adding a language"): extract every word from the code into
+# bot/locale/peercircle.pot, merge it into each language's .po (new words arrive empty, changed
+# ones marked fuzzy), then compile every catalog and print what each language still lacks.
+# peercircle reads the .po files themselves at start: nothing compiled is committed.
+LOCALE := bot/locale
+translations: $(DEV_STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -c Translators: --sort-by-file \
+		--project=peercircle --width=99 -o $(LOCALE)/peercircle.pot .
+	$(BIN)/python -m bot.i18n.maintain update
+	$(BIN)/python -m bot.i18n.maintain check
 
 # Benchmarks are not tests: they take minutes and write their figures to bench/.
 bench: $(DEV_STAMP)

@@ -250,8 +250,10 @@ class BotApiEmulator:
         first_name: str | None = None,
         last_name: str | None = None,
         username: str | None = None,
+        language_code: str = "en",
     ) -> Any:
-        """A scripted Telegram user who can talk to the bot."""
+        """A scripted Telegram user who can talk to the bot; `language_code` is their
+        Telegram app's language ("es", "pt-br", "uk"), as updates carry it."""
         from bot.emulator.users import EmulatedUser
 
         if user_id is None:
@@ -264,6 +266,7 @@ class BotApiEmulator:
             first_name=first_name or f"Tester{user_id}",
             last_name=last_name if last_name is not None else f"Surname{user_id}",
             username=username if username is not None else f"tester_{user_id}",
+            language_code=language_code,
         )
         self.users[user_id] = user
         self.chats.setdefault(user_id, ChatInfo(user_id, "private"))

@@ -30,8 +30,10 @@ class EmulatedUser:
         first_name: str,
         last_name: str,
         username: str,
+        language_code: str = "en",
     ) -> None:
         self.emulator = emulator
+        self.language_code = language_code
         self.user_id = user_id
         self.first_name = first_name
         self.last_name = last_name
@@ -50,7 +52,7 @@ class EmulatedUser:
             "first_name": self.first_name,
             "last_name": self.last_name,
             "username": self.username,
-            "language_code": "en",
+            "language_code": self.language_code,
         }
 
     def message_payload(self, chat: dict[str, Any], **fields: Any) -> dict[str, Any]:
