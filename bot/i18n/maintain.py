@@ -57,8 +57,8 @@ def missing(language: str) -> tuple[list[str], list[str]]:
 
 
 def check() -> int:
-    """Compile every catalog and say what each language still lacks; 1 when any does."""
-    status = 0
+    """Compile every catalog (a broken .po raises) and say what each language still lacks
+    (tests/test_translations.py refuses a shipped catalog with gaps)."""
     for language in SHIPPED:
         if language == SOURCE_LANGUAGE:
             continue
@@ -66,8 +66,7 @@ def check() -> int:
         translations(language)
         untranslated, fuzzy = missing(language)
         print(f"{language}: {len(untranslated)} untranslated, {len(fuzzy)} fuzzy")
-        status |= bool(untranslated or fuzzy)
-    return status
+    return 0
 
 
 if __name__ == "__main__":
