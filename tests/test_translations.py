@@ -1,0 +1,122 @@
+"""The shipped catalogs: complete, in step with the code, and safe to send.
+
+A translation that drops a placeholder raises KeyError at .format(); one that breaks a tag
+makes Telegram refuse the whole message ("can't parse entities"); a fuzzy guess could put
+wrong words in front of someone in crisis. Each is caught here, for every language.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
+
+from bot.emulator.state import HtmlError, visible_html_text
+from bot.i18n.catalogs import po_path, translations
+from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE, shipped_language
+from bot.i18n.maintain import missing, template_path
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATED = [language for language in SHIPPED if language != SOURCE_LANGUAGE]
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+TAG = re.compile(r"</?[a-z-]+(?:\s[^<>]*)?>")
+
+
+def _messages(language: str) -> list[Message]:
+    with po_path(language).open("rb") as po:
+        return [m for m in read_po(po, locale=language) if m.id]
+
+
+def _forms(message: Message) -> tuple[list[str], list[str]]:
+    """(English forms, translated forms) of a message, plural or not."""
+    ids = list(message.id) if isinstance(message.id, tuple) else [message.id]
+    strings = list(message.string) if isinstance(message.string, tuple) else [message.string]
+    return ids, strings
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_shipped_catalog_is_complete(language: str) -> None:
+    untranslated, fuzzy = missing(language)
+    assert not untranslated, (
+        f"{language}: {len(untranslated)} untranslated, e.g. {untranslated[:3]}"
+    )
+    assert not fuzzy, f"{language}: {len(fuzzy)} fuzzy, e.g. {fuzzy[:3]}"
+
+
+def test_the_template_holds_every_word_in_the_code(tmp_path: Path) -> None:
+    """Run `make translations` after changing a text: a word missing from the catalogs
+    would reach every member in English."""
+    fresh = tmp_path / "fresh.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
+         "-c", "Translators:", "-o", str(fresh), "."],
+        cwd=ROOT, check=True,
+    )  # fmt: skip
+
+    def ids(path: Path) -> set[object]:
+        with path.open("rb") as pot:
+            return {(m.context, m.id) for m in read_po(pot) if m.id}
+
+    extracted, shipped = ids(fresh), ids(template_path())
+    assert extracted - shipped == set(), "run `make translations`: new words not in the .pot"
+    assert shipped - extracted == set(), "run `make translations`: the .pot has old words"
+    for language in TRANSLATED:
+        in_po = {(m.context, m.id) for m in _messages(language)}
+        assert extracted - in_po == set(), f"{language}.po lacks words: run make translations"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_placeholders_and_tags_match_the_english(language: str) -> None:
+    for message in _messages(language):
+        ids, strings = _forms(message)
+        wanted = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        tags = sorted(TAG.findall(ids[0]))
+        for text in filter(None, strings):
+            assert set(PLACEHOLDER.findall(text)) <= wanted, (language, message.id, text)
+            # Every placeholder but a plural's count must appear (a one-form may say "one").
+            assert wanted - {"count"} <= set(PLACEHOLDER.findall(text)), (language, message.id)
+            assert sorted(TAG.findall(text)) == tags, (language, message.id, text)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_translation_is_html_telegram_accepts(language: str) -> None:
+    for message in _messages(language):
+        ids, strings = _forms(message)
+        try:
+            visible_html_text(PLACEHOLDER.sub("x", ids[0]))
+        except HtmlError:
+            continue  # a fragment of a larger message; its tags are matched above
+        for text in filter(None, strings):
+            visible = visible_html_text(PLACEHOLDER.sub("x", text))
+            assert len(visible.encode("utf-16-le")) // 2 <= 4096, (language, message.id)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_plural_forms_follow_the_language(language: str) -> None:
+    """Russian and Ukrainian say 1 день, 2 дні / дня, 5 днів / дней: each form exists."""
+    catalog = translations(language)
+    for message in _messages(language):
+        if not message.pluralizable:
+            continue
+        singular, plural = message.id
+        for n in (1, 2, 5, 11, 21, 22, 25, 101):
+            text = catalog.ngettext(singular, plural, n)
+            assert text, (language, singular, n)
+            if "{count}" in plural and n != 1:
+                assert "{count}" in text, (language, singular, n)
+
+
+def test_a_telegram_language_code_finds_its_catalog() -> None:
+    assert shipped_language("es") == "es"
+    assert shipped_language("pt-br") == "pt_BR"
+    assert shipped_language("pt-PT") == "pt_BR"
+    assert shipped_language("de-AT") == "de"
+    assert shipped_language("uk") == "uk"
+    assert shipped_language("fr") is None
+    assert shipped_language(None) is None
+    assert shipped_language("") is None
