@@ -247,7 +247,9 @@ class Sandbox:
     async def _add_user(self, request: web.Request) -> web.Response:
         data = await self._json(request)
         name = str(data.get("name") or "").strip()[:32] or None
-        user = self.emulator.user(first_name=name)
+        # The language their Telegram app is in: what /start picks the language from.
+        code = str(data.get("language_code") or "en").strip()[:10] or "en"
+        user = self.emulator.user(first_name=name, language_code=code)
         return web.json_response({"id": user.user_id, "name": user.first_name})
 
     async def _send(self, request: web.Request) -> web.Response:
