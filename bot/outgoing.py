@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bot.i18n import speaking
 from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE
@@ -54,18 +54,25 @@ class OutgoingMessage:
         )
 
 
-def in_every_language(render: Callable[[], dict[str, Any]]) -> str:
-    """An outbox payload holding `render()` (a payload as a dict) rendered in each shipped
-    language: the source language's in full and, under LANGUAGES, each other language's
-    where it differs (a message of emoji and member text alone is stored once)."""
+class Payload(Protocol):
+    """What the outbox stores: an OutgoingMessage, or a combined message of parts."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def in_every_language(render: Callable[[], Payload]) -> str:
+    """An outbox payload holding `render()` rendered in each shipped language: the source
+    language's in full and, under LANGUAGES, each other language's where it differs (a
+    message of emoji and member text alone is stored once). `render` composes the message
+    (texts are translated when composed), so it is called once per language."""
     with speaking(SOURCE_LANGUAGE):
-        stored = render()
+        stored = render().to_dict()
     others: dict[str, dict[str, Any]] = {}
     for language in SHIPPED:
         if language == SOURCE_LANGUAGE:
             continue
         with speaking(language):
-            rendered = render()
+            rendered = render().to_dict()
         if rendered != stored:
             others[language] = rendered
     if others:

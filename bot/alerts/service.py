@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from bot.alerts import messages
 from bot.clock import Clock
 from bot.moderation.audit import Moderator, audit
+from bot.outgoing import in_every_language
 from bot.safety.service import alert_row_message
 from bot.texts import alerts as alert_texts
 from bot.texts import safety as safety_texts
@@ -83,15 +85,13 @@ class CrisisAlerts:
             if alert is None or alert.taken_by != by.user_id:
                 return False
             await audit(session, by, "tell", f"alert {alert_id}", now)
-            message = messages.from_moderator(alert_id, text)
+            message = in_every_language(partial(messages.from_moderator, alert_id, text))
             # The thread is open: for 48 hours the member's plain messages come back here.
             await alert_rows.told(session, alert_id, now)
             key = f"tell:{alert_id}:{now.isoformat()}:{len(text)}"
             await outbox.enqueue_one(
                 session,
-                outbox.NewMessage(
-                    key, alert.user_id, alert.user_id, "moderator", message.to_json()
-                ),
+                outbox.NewMessage(key, alert.user_id, alert.user_id, "moderator", message),
                 now,
             )
         self._wake()
@@ -104,11 +104,13 @@ class CrisisAlerts:
             alert = await alert_rows.get(session, alert_id)
             if alert is None or alert.user_id != user_id or alert.taken_by is None:
                 return False
-            message = messages.member_answered(alert.pseudonym, alert_id, text)
+            message = in_every_language(
+                partial(messages.member_answered, alert.pseudonym, alert_id, text)
+            )
             key = f"answer:{alert_id}:{now.isoformat()}:{len(text)}"
             await outbox.enqueue_one(
                 session,
-                outbox.NewMessage(key, alert.taken_by, None, "moderator", message.to_json()),
+                outbox.NewMessage(key, alert.taken_by, None, "moderator", message),
                 now,
             )
         self._wake()

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.checkins.reflection import week_summary
+from bot.checkins.rules import WeekSummary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.combined.due import Along, Candidate, First, MoveOn, Push, push_together
 from bot.combined.service import WINDOW, Part
@@ -30,7 +31,7 @@ from bot.localtime.schedule import (
 )
 from bot.localtime.zones import zone_of
 from bot.members.rules import Member
-from bot.outgoing import OutgoingMessage
+from bot.outgoing import OutgoingMessage, in_every_language
 from bot.runtime.sweeper import Batch, SkipRule
 from bot.texts import checkins as checkin_texts
 from bot.texts import combined as combined_texts
@@ -173,7 +174,13 @@ class WeeklyReflections:
             chat_id=row.user_id,
             user_id=row.user_id,
             kind="weekly",
-            payload=OutgoingMessage(checkin_texts.weekly_reflection(week)).to_json(),
+            payload=in_every_language(
+                lambda: OutgoingMessage(checkin_texts.weekly_reflection(week))
+            ),
             not_before=now,
             now=now,
         )
+
+
+def _reflection(week: WeekSummary) -> OutgoingMessage:
+    return OutgoingMessage(checkin_texts.weekly_reflection(week))

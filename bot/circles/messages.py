@@ -3,11 +3,15 @@ message as the moderators review it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from html import escape
 
 from bot.checkins.callbacks import Naming, TellCircle
 from bot.circles.callbacks import RelayAction, RelayButton, ReviewButton, ReviewDecision
 from bot.circles.rules import RelayKind
+from bot.i18n import speaking
+from bot.i18n.languages import SHIPPED
 from bot.outgoing import OutgoingMessage
 from bot.texts import circles as circle_texts
 from bot.texts import safety as safety_texts
@@ -23,7 +27,10 @@ def relay_message(
         circle_texts.BUTTON_SEND_ENCOURAGEMENT,
         RelayButton(RelayAction.ENCOURAGE_BACK, relay_id).pack(),
     )
-    if kind in (RelayKind.HARD_DAY, RelayKind.MILESTONE):
+    if kind is RelayKind.HARD_DAY:
+        words = hard_day_words(pseudonym, text)
+        return OutgoingMessage(escape(words), ((helps,),), protect_content=True)
+    if kind is RelayKind.MILESTONE:
         return OutgoingMessage(escape(text), ((helps,),), protect_content=True)
     if kind is RelayKind.ASK:
         body = circle_texts.relayed_ask(pseudonym, text)
@@ -35,6 +42,28 @@ def relay_message(
     label = circle_texts.BUTTON_THANKED if thanked else circle_texts.BUTTON_THANKS
     thanks = (label, RelayButton(RelayAction.THANKS, relay_id).pack())
     return OutgoingMessage(body, ((thanks, report),), protect_content=True)
+
+
+def _hard_day_variants(pseudonym: str) -> tuple[Callable[[], str], ...]:
+    return (
+        partial(circle_texts.hard_day_named, pseudonym),
+        lambda: circle_texts.HARD_DAY_ANONYMOUS,
+        lambda: safety_texts.CIRCLE_NOTICE,
+    )
+
+
+def hard_day_words(pseudonym: str, stored: str) -> str:
+    """A hard-day relay's words are the bot's own, stored as the sender read them: said
+    again in the current reader's language (anything unrecognised is shown as stored)."""
+    for variant in _hard_day_variants(pseudonym):
+        for language in SHIPPED:
+            with speaking(language):
+                if variant() == stored:
+                    break
+        else:
+            continue
+        return variant()
+    return stored
 
 
 def review_message(relay_id: int, circle: str, pseudonym: str, text: str) -> OutgoingMessage:

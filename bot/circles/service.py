@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 
 from bot.circles.messages import rejected_message, relay_message, review_message, thanks_message
 from bot.circles.rules import CircleMode, RelayKind, mode_possible
@@ -18,7 +19,7 @@ from bot.localtime.zones import zone_of
 from bot.moderation.audit import Moderator, audit
 from bot.moderation.messages import report_message
 from bot.moderation.sanctions import restriction
-from bot.outgoing import OutgoingMessage
+from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.pseudonyms import draw_pseudonym
 from bot.safety.sanitizer import Sanitized, sanitize
 from bot.texts import journey as journey_texts
@@ -177,7 +178,12 @@ class CircleService:
             now=now,
         )
         others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
-        await self._deliver(session, relay_id, RelayKind.MILESTONE, pseudonym, text, others)
+
+        def in_their_language() -> OutgoingMessage:
+            shared = journey_texts.milestone_shared(pseudonym, milestone_label(days))
+            return relay_message(relay_id, RelayKind.MILESTONE, pseudonym, shared)
+
+        await self._deliver(session, relay_id, in_their_language, others)
         return True
 
     async def join(self, user_id: int, code: str) -> Joined:
@@ -275,14 +281,15 @@ class CircleService:
                 reply_to=reply_to,
             )
             if held:
-                review = review_message(relay_id, circle.name, member.pseudonym, cleaned.text)
+                review = partial(
+                    review_message, relay_id, circle.name, member.pseudonym, cleaned.text
+                )
                 await self._queue(
                     session, "review", f"review:{relay_id}", self._moderator_chat, None, review
                 )
             else:
-                await self._deliver(
-                    session, relay_id, kind, member.pseudonym, cleaned.text, recipients
-                )
+                relayed = partial(relay_message, relay_id, kind, member.pseudonym, cleaned.text)
+                await self._deliver(session, relay_id, relayed, recipients)
         self._wake()
         outcome = RelayOutcome.HELD if held else RelayOutcome.SENT
         return Relayed(outcome, cleaned, len(recipients))
@@ -310,12 +317,12 @@ class CircleService:
         self,
         session: Session,
         relay_id: int,
-        kind: RelayKind,
-        pseudonym: str,
-        text: str,
+        message: Callable[[], OutgoingMessage],
         recipients: list[int],
     ) -> None:
-        payload = relay_message(relay_id, kind, pseudonym, text).to_json()
+        """The relay to each recipient, composed in every language: the frame is theirs,
+        the member's words are as written."""
+        payload = in_every_language(message)
         now = self._clock.now()
         copies = [
             outbox.NewMessage(f"relay:{relay_id}:{other}", other, other, "relay", payload)
@@ -330,12 +337,13 @@ class CircleService:
         key: str,
         chat_id: int,
         user_id: int | None,
-        message: OutgoingMessage,
+        message: Callable[[], OutgoingMessage],
     ) -> None:
         """One message through the outbox; `kind` is the outbox kind ("review", "rejected")."""
         now = self._clock.now()
+        payload = in_every_language(message)
         await outbox.enqueue_one(
-            session, outbox.NewMessage(key, chat_id, user_id, kind, message.to_json()), now
+            session, outbox.NewMessage(key, chat_id, user_id, kind, payload), now
         )
 
     async def review(
@@ -359,21 +367,17 @@ class CircleService:
                     f"rejected:{relay_id}",
                     relay.author_id,
                     relay.author_id,
-                    rejected_message(),
+                    rejected_message,
                 )
             else:
                 recipients = await self._recipients(
                     session, relay.circle_id, relay.author_id, relay.reply_to
                 )
                 if not isinstance(recipients, RelayOutcome):
-                    await self._deliver(
-                        session,
-                        relay.id,
-                        RelayKind(relay.kind),
-                        relay.pseudonym,
-                        relay.text,
-                        recipients,
+                    approved = partial(
+                        relay_message, relay.id, RelayKind(relay.kind), relay.pseudonym, relay.text
                     )
+                    await self._deliver(session, relay.id, approved, recipients)
             circle = await circle_rows.by_id(session, relay.circle_id)
         self._wake()
         return relay, circle.name if circle else "?"
@@ -407,7 +411,7 @@ class CircleService:
                     relay.author_id,
                     relay.author_id,
                     "thanks",
-                    thanks_message(relay.text).to_json(),
+                    in_every_language(partial(thanks_message, relay.text)),
                 ),
                 now,
             )
@@ -426,8 +430,14 @@ class CircleService:
                 return True  # reported already; once is enough
             circle = await circle_rows.by_id(session, relay.circle_id)
             if moderator_chat_id:
-                alert = report_message(
-                    report_id, circle.name if circle else "?", relay.pseudonym, relay.text
+                alert = in_every_language(
+                    partial(
+                        report_message,
+                        report_id,
+                        circle.name if circle else "?",
+                        relay.pseudonym,
+                        relay.text,
+                    )
                 )
                 await outbox.enqueue_one(
                     session,
@@ -436,7 +446,7 @@ class CircleService:
                         moderator_chat_id,
                         None,
                         "report",
-                        alert.to_json(),
+                        alert,
                     ),
                     now,
                 )

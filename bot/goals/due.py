@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 
 from bot.combined.due import Along, Candidate, First, MoveOn, Push, push_together
 from bot.combined.service import WINDOW, Part
@@ -22,6 +23,7 @@ from bot.goals.service import REASONS, Goal, GoalKind, next_nudge
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
 from bot.members.rules import Member
+from bot.outgoing import in_every_language
 from bot.runtime.sweeper import Batch, SkipRule
 from bot.texts import goals as goal_texts
 from storage import goals as goal_rows
@@ -192,7 +194,7 @@ class GoalSnoozes:
             chat_id=member.user_id,
             user_id=member.user_id,
             kind="nudge",
-            payload=goal_messages.nudge(goal, day, True).to_json(),
+            payload=in_every_language(partial(goal_messages.nudge, goal, day, True)),
             not_before=now,
             now=now,
         )

@@ -13,6 +13,7 @@ celebration of a milestone of 7 days or more.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from bot.circles.service import CircleService, circle_open_to
 from bot.journey import messages as journey_messages
@@ -20,6 +21,7 @@ from bot.journey.service import SHARE_AGAIN_FROM, JourneyService, is_milestone
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
 from bot.members.rules import Member
+from bot.outgoing import in_every_language
 from bot.runtime.sweeper import Batch, SkipRule
 from storage import journey as journey_rows
 from storage import members as member_rows
@@ -69,7 +71,7 @@ class Milestones:
             and days >= SHARE_AGAIN_FROM
             and await circle_open_to(session, row.user_id, now) is not None
         )
-        message = journey_messages.milestone(days, ask)
+        message = in_every_language(partial(journey_messages.milestone, days, ask))
         added = await outbox.enqueue_one(
             session,
             outbox.NewMessage(
@@ -77,7 +79,7 @@ class Milestones:
                 row.user_id,
                 row.user_id,
                 "milestone",
-                message.to_json(),
+                message,
             ),
             now,
         )

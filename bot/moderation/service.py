@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 
 from bot.circles.messages import review_message
 from bot.circles.rules import RelayKind, valid_circle_size
@@ -17,7 +18,7 @@ from bot.moderation.audit import Moderator, audit
 from bot.moderation.callbacks import ReportAction
 from bot.moderation.rules import AuditLine, Outcome, Result, short_reason
 from bot.moderation.sanctions import hash_of
-from bot.outgoing import OutgoingMessage
+from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.sanitizer import sanitize
 from bot.safety.service import alert_row_message
 from bot.texts import moderation as moderation_texts
@@ -26,6 +27,7 @@ from storage import circles as circle_rows
 from storage import members as member_rows
 from storage import moderation as moderation_rows
 from storage import outbox
+from storage.alerts import AlertRow
 from storage.circles import RelayRow
 from storage.db import Database, Session
 from storage.members import MemberRow
@@ -157,7 +159,7 @@ class ModerationService:
             )
             await self._audit(session, by, "warn", member.pseudonym, reason)
             key = f"warn:{hashed[:12]}:{self._now.isoformat()}"
-            await self._tell(session, user_id, key, messages.warning(reason))
+            await self._tell(session, user_id, key, partial(messages.warning, reason))
             since = self._now - timedelta(days=rules.warning_window_days)
             count = await moderation_rows.warnings_since(session, hashed, since)
             if count < rules.warnings_before_mute:
@@ -204,7 +206,7 @@ class ModerationService:
         await self._audit(session, by, "mute", pseudonym, noted)
         key = f"mute:{hashed[:12]}:{self._now.isoformat()}"
         await self._tell(
-            session, user_id, key, messages.muted_notice(until, member.timezone, reason)
+            session, user_id, key, partial(messages.muted_notice, until, member.timezone, reason)
         )
 
     async def unmute(self, by: Moderator, user_id: int) -> Outcome:
@@ -218,7 +220,7 @@ class ModerationService:
             await moderation_rows.lift(session, hashed, "mute", self._now)
             await self._audit(session, by, "unmute", member.pseudonym, None)
             key = f"unmute:{hashed[:12]}:{self._now.isoformat()}"
-            await self._tell(session, user_id, key, messages.unmuted_notice())
+            await self._tell(session, user_id, key, messages.unmuted_notice)
         self._wake()
         return Outcome(Result.UNMUTED, member.pseudonym)
 
@@ -244,7 +246,7 @@ class ModerationService:
             await circle_rows.remove_member(session, user_id)
             await self._audit(session, by, "ban", member.pseudonym, reason)
             await self._tell(
-                session, user_id, f"ban:{hashed[:12]}", messages.banned_notice(reason)
+                session, user_id, f"ban:{hashed[:12]}", partial(messages.banned_notice, reason)
             )
         self._wake()
         return Outcome(Result.BANNED, member.pseudonym, code=hashed[:8])
@@ -265,13 +267,13 @@ class ModerationService:
         return Outcome(Result.UNBANNED, ban.pseudonym)
 
     async def _tell(
-        self, session: Session, user_id: int, key: str, message: OutgoingMessage
+        self, session: Session, user_id: int, key: str, message: Callable[[], OutgoingMessage]
     ) -> None:
-        """A private message from the moderators to one member, through the outbox."""
+        """A private message from the moderators to one member, through the outbox, in
+        the member's language."""
+        payload = in_every_language(message)
         await outbox.enqueue_one(
-            session,
-            outbox.NewMessage(key, user_id, user_id, "moderation", message.to_json()),
-            self._now,
+            session, outbox.NewMessage(key, user_id, user_id, "moderation", payload), self._now
         )
 
     # -- circles -----------------------------------------------------------------------------
@@ -300,7 +302,7 @@ class ModerationService:
             if circle is None:
                 return Outcome(Result.NO_CIRCLE, circle=name)
             members = await circle_rows.member_ids(session, circle.id)
-            payload = messages.announcement(cleaned.text).to_json()
+            payload = in_every_language(partial(messages.announcement, cleaned.text))
             stamp = self._now.isoformat()
             copies = [
                 outbox.NewMessage(f"announce:{circle.id}:{stamp}:{m}", m, m, "announce", payload)
@@ -334,7 +336,7 @@ class ModerationService:
                 session, relay_id, "held", "rejected"
             ):
                 return Outcome(Result.NOT_HELD)
-            notice = messages.rejected_notice(reason)
+            notice = partial(messages.rejected_notice, reason)
             await self._tell(session, relay.author_id, f"rejected:{relay_id}", notice)
             await self._audit(session, by, "reject", relay.pseudonym, reason)
         self._wake()
@@ -400,7 +402,7 @@ class ModerationService:
 
     async def _tell_reporters(self, session: Session, relay: RelayRow, removed: bool) -> None:
         """Whoever reported the message hears what came of it: never who decided."""
-        notice = messages.report_outcome_notice(relay.pseudonym, removed)
+        notice = partial(messages.report_outcome_notice, relay.pseudonym, removed)
         for report_id, reporter_id in await moderation_rows.open_reporters(session, relay.id):
             await self._tell(session, reporter_id, f"reported:{report_id}", notice)
 
@@ -421,15 +423,18 @@ class ModerationService:
                 alert = await alert_rows.get(session, alert_id)
                 if alert is None:
                     continue
-                message = messages.alert_again(alert_row_message(alert))
+                payload = in_every_language(partial(_repeated, alert))
                 key = f"alert:{alert_id}:again:{self._now.isoformat()}"
                 await outbox.enqueue_one(
-                    session,
-                    outbox.NewMessage(key, chat, None, "alert", message.to_json()),
-                    self._now,
+                    session, outbox.NewMessage(key, chat, None, "alert", payload), self._now
                 )
                 await moderation_rows.mark_alert_repeated(session, alert_id, self._now)
                 repeated += 1
         if repeated:
             self._wake()
         return repeated
+
+
+def _repeated(alert: AlertRow) -> OutgoingMessage:
+    """An alert nobody took, as the moderators' chat sees it again."""
+    return messages.alert_again(alert_row_message(alert))

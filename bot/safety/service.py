@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.alerts.callbacks import AlertAction, AlertButton
 from bot.clock import Clock
-from bot.outgoing import OutgoingMessage
+from bot.outgoing import OutgoingMessage, in_every_language
 from bot.runtime.metrics import Metrics
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place
@@ -93,9 +94,8 @@ class SafetyNet:
                     # A private place's signs never join an alert that shows shared words.
                     shown = open_alert.categories if place.private else categories
                     await alert_rows.escalate(session, open_alert.id, tier, shown)
-                follow_up = OutgoingMessage(
-                    texts.follow_up_text(open_alert.id, tier, member.pseudonym, place, shared),
-                    alert_buttons(open_alert.id, tier),
+                follow_up = partial(
+                    _follow_up, open_alert.id, tier, member.pseudonym, place, shared
                 )
                 await self._to_moderators(
                     session, f"alert:{open_alert.id}:more:{now.isoformat()}", follow_up
@@ -115,7 +115,8 @@ class SafetyNet:
                     tier=verdict.tier.value,
                     categories=categories,
                 )
-                message = alert_message(
+                message = partial(
+                    alert_message,
                     alert_id,
                     verdict.tier.value,
                     circle_name,
@@ -142,10 +143,7 @@ class SafetyNet:
             if alert.resolved:
                 await alert_rows.reopen(session, alert_id)
             await alert_rows.mark(session, alert_id, "contact_requested_at", now)
-            message = OutgoingMessage(
-                texts.contact_requested_text(alert_id, alert.pseudonym),
-                alert_buttons(alert_id, alert.tier),
-            )
+            message = partial(_contact_requested, alert_id, alert.pseudonym, alert.tier)
             key = f"alert:{alert_id}:asked:{now.isoformat()}"
             await self._to_moderators(session, key, message)
         self._wake()
@@ -179,7 +177,8 @@ class SafetyNet:
                 tier=texts.REQUEST_TIER,
             )
             await alert_rows.mark(session, alert_id, "contact_requested_at", now)
-            message = alert_message(
+            message = partial(
+                alert_message,
                 alert_id,
                 texts.REQUEST_TIER,
                 circle_name,
@@ -192,9 +191,12 @@ class SafetyNet:
         self._wake()
         return True
 
-    async def _to_moderators(self, session: Session, key: str, message: OutgoingMessage) -> None:
-        """Queue a message for the moderators' chat in the caller's transaction."""
-        new = outbox.NewMessage(key, self._chat, None, "alert", message.to_json())
+    async def _to_moderators(
+        self, session: Session, key: str, message: Callable[[], OutgoingMessage]
+    ) -> None:
+        """Queue a message for the moderators' chat in the caller's transaction (composed
+        in every language: the chat reads the operator's, whoever's words raised it)."""
+        new = outbox.NewMessage(key, self._chat, None, "alert", in_every_language(message))
         await outbox.enqueue_one(session, new, self._clock.now())
 
     # -- the moderator's thread --------------------------------------------------------------
@@ -327,4 +329,20 @@ def alert_row_message(alert: AlertRow) -> OutgoingMessage:
         alert.source,
         alert.categories,
         alert.text,
+    )
+
+
+def _follow_up(
+    alert_id: int, tier: str, pseudonym: str, place: Place, shared: str | None
+) -> OutgoingMessage:
+    """More from a member whose alert is open, for the moderators' chat."""
+    return OutgoingMessage(
+        texts.follow_up_text(alert_id, tier, pseudonym, place, shared),
+        alert_buttons(alert_id, tier),
+    )
+
+
+def _contact_requested(alert_id: int, pseudonym: str, tier: str) -> OutgoingMessage:
+    return OutgoingMessage(
+        texts.contact_requested_text(alert_id, pseudonym), alert_buttons(alert_id, tier)
     )
