@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 
 from bot.checkins.reflection import week_summary
 from bot.checkins.rules import WeekSummary
@@ -43,9 +44,13 @@ from storage.members import MemberRow
 
 
 def checkin_push(user_id: int, day: date) -> Push:
+    return Push(f"checkin:{user_id}:{day}", "checkin", partial(_checkin_part, day))
+
+
+def _checkin_part(day: date) -> Part:
     # Answering grows the five mood buttons to eleven for confidence.
-    part = Part("ci", combined_texts.CHECKIN_PART_TITLE, mood_question(day), len(CONFIDENCES))
-    return Push(f"checkin:{user_id}:{day}", "checkin", part)
+    title = combined_texts.CHECKIN_PART_TITLE
+    return Part("ci", title, mood_question(day), len(CONFIDENCES))
 
 
 class CheckinPrompts:

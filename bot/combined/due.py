@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property, partial
 from typing import Protocol
 
 from bot.combined.service import Combined, Part, group
+from bot.outgoing import in_every_language
 from bot.texts import combined as combined_texts
 from storage import outbox
 from storage.db import Session
@@ -29,14 +31,20 @@ MoveOn = Callable[[Session, datetime], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Push:
-    """A check-in prompt or goal nudge on its way: alone, or as a part of a combined one."""
+    """A check-in prompt or goal nudge on its way: alone, or as a part of a combined one.
+    `compose` makes the part in the language being spoken (it is stored in every one)."""
 
     key: str
     kind: str
-    part: Part
+    compose: Callable[[], Part]
+
+    @cached_property
+    def part(self) -> Part:
+        """The part as composed now: its id, size and length decide the grouping."""
+        return self.compose()
 
     def alone(self, user_id: int) -> outbox.NewMessage:
-        payload = self.part.message.to_json()
+        payload = in_every_language(lambda: self.compose().message)
         return outbox.NewMessage(self.key, user_id, user_id, self.kind, payload)
 
 
@@ -94,9 +102,14 @@ async def push_together(
             continue
         key = f"combined:{together[0].key}"
         await outbox.mark_combined(session, [p.alone(user_id) for p in together], key, now)
-        checkin = any(push.kind == "checkin" for push in together)
-        intro = combined_texts.combined_intro(checkin, len(together) - checkin)
-        payload = Combined(intro, tuple(parts)).to_json()
+        payload = in_every_language(partial(_combined, together))
         message = outbox.NewMessage(key, user_id, user_id, "combined", payload)
         queued += await outbox.enqueue_one(session, message, now)
     return queued
+
+
+def _combined(together: list[Push]) -> Combined:
+    """Pushes as one message, composed in the language being spoken."""
+    checkin = any(push.kind == "checkin" for push in together)
+    intro = combined_texts.combined_intro(checkin, len(together) - checkin)
+    return Combined(intro, tuple(push.compose() for push in together))

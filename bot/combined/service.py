@@ -15,7 +15,9 @@ from typing import Any
 
 from bot.checkins.callbacks import CHECKIN_STEPS
 from bot.combined.callbacks import PartHeading
-from bot.outgoing import OutgoingMessage
+from bot.i18n import current_language
+from bot.i18n.languages import SOURCE_LANGUAGE
+from bot.outgoing import OutgoingMessage, in_language
 from bot.texts import combined as combined_texts
 from storage import outbox
 from storage.db import Database
@@ -98,17 +100,21 @@ class Combined:
             ),
         )
 
-    def to_json(self) -> str:
+    def to_dict(self) -> dict[str, Any]:
         """What the outbox stores: the rendered message (for delivery) and its parts."""
-        rendered = json.loads(self.render().to_json())
-        return json.dumps(
-            {**rendered, "intro": self.intro, "parts": [p.to_dict() for p in self.parts]},
-            ensure_ascii=False,
-        )
+        return {
+            **self.render().to_dict(),
+            "intro": self.intro,
+            "parts": [p.to_dict() for p in self.parts],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, payload: str) -> Combined:
-        data: dict[str, Any] = json.loads(payload)
+    def from_json(cls, payload: str, language: str = SOURCE_LANGUAGE) -> Combined:
+        """The stored message in `language` (as delivered to its reader)."""
+        data = in_language(payload, language)
         return cls(str(data["intro"]), tuple(Part.from_dict(p) for p in data["parts"]))
 
 
@@ -150,6 +156,8 @@ class CombinedMessages:
             found = await outbox.combined_by_message(session, chat_id, message_id)
             if found is None:
                 return None
-            combined = Combined.from_json(found.payload).with_part(part_id, message)
+            # The reader's language now: the one the press is answered in.
+            stored = Combined.from_json(found.payload, current_language())
+            combined = stored.with_part(part_id, message)
             await outbox.set_payload(session, found.id, combined.to_json())
         return combined.render()

@@ -35,13 +35,16 @@ from storage.members import MemberRow
 
 
 def nudge_push(goal: Goal, day: date) -> Push:
+    return Push(f"nudge:{goal.id}:{day}", "nudge", partial(_nudge_part, goal, day))
+
+
+def _nudge_part(goal: Goal, day: date) -> Part:
     message = goal_messages.nudge(goal, day)
     # A limit's buttons only shrink; a habit's "not today" grows into its reasons.
     most = sum(len(row) for row in message.buttons)
     if goal.kind is GoalKind.HABIT:
         most = max(most, len(REASONS) + 1)
-    part = Part(f"gl:{goal.id}", goal_texts.goal_button_label(goal), message, most)
-    return Push(f"nudge:{goal.id}:{day}", "nudge", part)
+    return Part(f"gl:{goal.id}", goal_texts.goal_button_label(goal), message, most)
 
 
 class NudgesAlong:
