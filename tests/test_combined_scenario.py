@@ -201,4 +201,4 @@ async def test_nothing_comes_early_unless_it_joins_a_push_that_is_due(
     assert len(sent_to(emulator, user)) == before
     clock.advance(timedelta(minutes=30))  # 20:00:30
     await emulator.wait_until(lambda: len(sent_to(emulator, user)) == before + 1)
-    assert sent_to(emulator, user)[-1] == checkin_texts.ASK_MOOD  # on its own, as always
+    assert sent_to(emulator, user)[-1] == checkin_texts.ask_mood()  # on its own, as always
