@@ -43,7 +43,7 @@ from storage.members import MemberRow
 
 def checkin_push(user_id: int, day: date) -> Push:
     # Answering grows the five mood buttons to eleven for confidence.
-    part = Part("ci", combined_texts.CHECKIN_PART_TITLE, mood_question(day), len(CONFIDENCES))
+    part = Part("ci", combined_texts.checkin_part_title(), mood_question(day), len(CONFIDENCES))
     return Push(f"checkin:{user_id}:{day}", "checkin", part)
 
 
