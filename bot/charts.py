@@ -111,12 +111,12 @@ def trend_figure(
     x = list(range(len(days)))
     figure, legend_axes, mood_axes, confidence_axes = _panels(TREND_HEIGHT_IN, 2)
     for axes, values, colour, heading, scale in (
-        (mood_axes, mood, MOOD_COLOUR, trend_texts.CHART_MOOD, MOOD_SCALE),
+        (mood_axes, mood, MOOD_COLOUR, trend_texts.chart_mood(), MOOD_SCALE),
         (
             confidence_axes,
             confidence,
             CONFIDENCE_COLOUR,
-            trend_texts.CHART_CONFIDENCE,
+            trend_texts.chart_confidence(),
             CONFIDENCE_SCALE,
         ),
     ):
@@ -144,7 +144,7 @@ def trend_figure(
             axes.text(
                 0.5,
                 0.5,
-                trend_texts.CHART_NO_CHECKINS,
+                trend_texts.chart_no_checkins(),
                 transform=axes.transAxes,
                 ha="center",
                 va="center",
@@ -164,13 +164,13 @@ def trend_figure(
             marker="o",
             markersize=DOT_PT,
             color=INK,
-            label=trend_texts.CHART_DAILY,
+            label=trend_texts.chart_daily(),
         ),
-        Line2D([], [], linewidth=2.5, color=INK, alpha=0.55, label=trend_texts.CHART_AVERAGE),
+        Line2D([], [], linewidth=2.5, color=INK, alpha=0.55, label=trend_texts.chart_average()),
     ]
     for setback, label in (
-        (False, trend_texts.CHART_MILESTONE),
-        (True, trend_texts.CHART_SETBACK),
+        (False, trend_texts.chart_milestone()),
+        (True, trend_texts.chart_setback()),
     ):
         if any(m.setback == setback and first <= m.day <= last for m in marks):
             legend.append(Line2D([], [], label=label, **_mark_style(setback)))
@@ -191,9 +191,12 @@ def render_trend_png(
 def weekly_figure(
     weeks: dict[str, list[tuple[date, float, float]]],
     title: str,
-    headings: tuple[str, str] = (trend_texts.CHART_MOOD, trend_texts.CHART_CONFIDENCE),
+    headings: tuple[str, str] | None = None,
 ) -> Figure:
-    """Weekly mean mood and confidence, one line per group; NaN (a hidden week) is a gap."""
+    """Weekly mean mood and confidence, one line per group; NaN (a hidden week) is a gap.
+    `headings` name the two panels (the /trends chart's own by default)."""
+    if headings is None:
+        headings = (trend_texts.chart_mood(), trend_texts.chart_confidence())
     starts = sorted({start for points in weeks.values() for start, _, _ in points})
     position = {start: i for i, start in enumerate(starts)}
     figure, legend_axes, mood_axes, confidence_axes = _panels(WEEKLY_HEIGHT_IN, len(weeks))
@@ -237,7 +240,7 @@ def weekly_figure(
 def render_weekly_png(
     weeks: dict[str, list[tuple[date, float, float]]],
     title: str,
-    headings: tuple[str, str] = (trend_texts.CHART_MOOD, trend_texts.CHART_CONFIDENCE),
+    headings: tuple[str, str] | None = None,
 ) -> bytes:
     return png_bytes(weekly_figure(weeks, title, headings))
 

@@ -68,7 +68,7 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
     today = context.services.checkins.today(member.timezone)
     day = parse_checkin_day(command_argument(context), today)
     if day is None or day > today:
-        await reply(update, checkin_texts.CHECKIN_USAGE)
+        await reply(update, checkin_texts.checkin_usage())
         return
     if not fillable(day, today):
         await reply(update, checkin_texts.backfill_too_old(day))
@@ -149,7 +149,7 @@ async def note_wanted(update: Update, context: PeerContext) -> None:
     query, step, member, _ = opened
     await context.services.members.wait_for(member.user_id, NotePending(step.day, step.answers))
     await query.answer()
-    await show(query, context, OutgoingMessage(checkin_texts.TYPE_NOTE))
+    await show(query, context, OutgoingMessage(checkin_texts.type_note()))
 
 
 async def crisis_pressed(update: Update, context: PeerContext) -> None:
@@ -169,7 +169,7 @@ async def talk_pressed(update: Update, context: PeerContext) -> None:
     query, _, member = pressed
     await query.answer()
     asked = await context.services.safety.request_talk(member.user_id)
-    await reply(update, checkin_texts.TALK_REQUESTED if asked else safety_texts.NO_MODERATORS)
+    await reply(update, checkin_texts.talk_requested() if asked else safety_texts.NO_MODERATORS)
 
 
 async def _answer_and_edit(
@@ -185,7 +185,7 @@ async def _reply_for(
     checkins = context.services.checkins
     reflection = await checkins.reflect(member.user_id, day, checkins.today(member.timezone))
     if reflection is None:
-        return OutgoingMessage(checkin_texts.NOTE_TOO_LATE)
+        return OutgoingMessage(checkin_texts.note_too_late())
     # Only a hard day needs to know what the member can reach for.
     offer = await support_offer(context, member) if reflection.support else None
     return checkin_reply(reflection, replaced, offer, note_saved)
@@ -197,11 +197,11 @@ async def save_note(
     """The member typed their private note: store it, then the day's reflection."""
     await context.services.members.wait_for(member.user_id, None)
     if not await context.services.checkins.add_note(member.user_id, pending.day, note):
-        await reply(update, checkin_texts.NOTE_TOO_LATE)
+        await reply(update, checkin_texts.note_too_late())
         return
     if context.crisis is not None:
         # The crisis answer has gone out: no streak, no figures, nothing cheerful after it.
-        await reply(update, checkin_texts.NOTE_SAVED)
+        await reply(update, checkin_texts.note_saved_text())
         return
     replaced = pending.answers is Answers.REPLACED
     answer = await _reply_for(context, member, pending.day, replaced, note_saved=True)

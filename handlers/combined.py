@@ -21,7 +21,7 @@ async def heading_pressed(update: Update, context: PeerContext) -> None:
     if PartHeading.parse(query.data) is None:
         await button_expired(query)
         return
-    await query.answer(combined_texts.PART_HEADING_TAPPED)
+    await query.answer(combined_texts.part_heading_tapped())
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

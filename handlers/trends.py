@@ -101,7 +101,7 @@ async def trends_command(update: Update, context: PeerContext) -> None:
         return
     chart = await make_chart(context, member, DEFAULT_PERIOD)
     if chart is None:
-        await reply(update, trend_texts.NO_CHECKINS_YET)
+        await reply(update, trend_texts.no_checkins_yet())
     else:
         await send_chart(update, chart)
 

@@ -177,13 +177,13 @@ def test_milestones_and_setbacks_are_lines_through_both_panels_with_a_legend() -
         assert upright == [9, 24]  # days from the first of the 30
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]  # type: ignore[union-attr]
     assert legend == [
-        trend_texts.CHART_DAILY,
-        trend_texts.CHART_AVERAGE,
-        trend_texts.CHART_MILESTONE,
-        trend_texts.CHART_SETBACK,
+        trend_texts.chart_daily(),
+        trend_texts.chart_average(),
+        trend_texts.chart_milestone(),
+        trend_texts.chart_setback(),
     ]
     plain = [t.get_text() for t in trend(30).axes[0].get_legend().get_texts()]  # type: ignore[union-attr]
-    assert plain == [trend_texts.CHART_DAILY, trend_texts.CHART_AVERAGE]
+    assert plain == [trend_texts.chart_daily(), trend_texts.chart_average()]
 
 
 def test_a_period_without_check_ins_says_so_in_words() -> None:

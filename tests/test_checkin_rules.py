@@ -222,7 +222,7 @@ def test_a_day_can_be_filled_in_up_to_two_days_later() -> None:
 
 def test_questions_for_a_day_filled_in_later_name_that_day() -> None:
     yesterday = TODAY - timedelta(days=1)
-    assert mood_question(TODAY, TODAY).text == checkin_texts.ASK_MOOD
+    assert mood_question(TODAY, TODAY).text == checkin_texts.ask_mood()
     assert mood_question(yesterday, TODAY).text.startswith("Filling in Mon 09 Mar")
     assert "That day" in confidence_question(yesterday, 3, TODAY).text
     assert "about that day" in note_question(yesterday, 3, 5, False, TODAY).text
@@ -294,6 +294,6 @@ def test_a_hard_day_filled_in_later_names_its_day_and_cheers_nothing() -> None:
     )
     offer = SupportOffer(circle=False, moderators=True, has_plan=False)
     reply = checkin_reply(reflection, replaced=False, offer=offer)
-    assert reply.text.startswith(checkin_texts.HARD_DAY)
+    assert reply.text.startswith(checkin_texts.hard_day())
     assert f"{checkin_texts.day_label(yesterday)}: mood 1" in reply.text
     assert "Today:" not in reply.text and "🌱" not in reply.text

@@ -85,7 +85,7 @@ async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
     assert labels.index("⬇ Check-in") < labels.index(checkin_texts.mood_label(4))
     assert labels.index("⬇ 2 · Drinks") < labels.index("10 or more: I'll type it")
     heading = await user.callback_answer(user.press_data("pu:h", combined))
-    assert heading.text == combined_texts.PART_HEADING_TAPPED
+    assert heading.text == combined_texts.part_heading_tapped()
 
     # Each part went once: neither the 20:30 nudge on its own, nor the check-in again when
     # its time moves later that evening (the parts' own keys are held).
@@ -201,4 +201,4 @@ async def test_nothing_comes_early_unless_it_joins_a_push_that_is_due(
     assert len(sent_to(emulator, user)) == before
     clock.advance(timedelta(minutes=30))  # 20:00:30
     await emulator.wait_until(lambda: len(sent_to(emulator, user)) == before + 1)
-    assert sent_to(emulator, user)[-1] == checkin_texts.ASK_MOOD  # on its own, as always
+    assert sent_to(emulator, user)[-1] == checkin_texts.ask_mood()  # on its own, as always

@@ -49,7 +49,7 @@ def checkin_push(user_id: int, day: date) -> Push:
 
 def _checkin_part(day: date) -> Part:
     # Answering grows the five mood buttons to eleven for confidence.
-    title = combined_texts.CHECKIN_PART_TITLE
+    title = combined_texts.checkin_part_title()
     return Part("ci", title, mood_question(day), len(CONFIDENCES))
 
 

@@ -37,7 +37,7 @@ def mood_question(day: date, today: date | None = None) -> OutgoingMessage:
     """The first question; `today` tells a day filled in later from today's."""
     buttons = [(checkin_texts.mood_label(m), ChooseMood(day, m).pack()) for m in MOODS]
     earlier = past(day, today)
-    text = checkin_texts.ASK_MOOD if earlier is None else checkin_texts.ask_mood_for(earlier)
+    text = checkin_texts.ask_mood() if earlier is None else checkin_texts.ask_mood_for(earlier)
     # Three to a row: a digit, a face and a word stay whole at phone width.
     return OutgoingMessage(text, rows(buttons, 3))
 
@@ -55,8 +55,8 @@ def note_question(
         checkin_texts.ask_note(mood, confidence, is_low(mood, confidence), past(day, today)),
         (
             (
-                (checkin_texts.BUTTON_ADD_NOTE, AddNote(day, answers).pack()),
-                (checkin_texts.BUTTON_SKIP, SkipNote(day, answers).pack()),
+                (checkin_texts.button_add_note(), AddNote(day, answers).pack()),
+                (checkin_texts.button_skip(), SkipNote(day, answers).pack()),
             ),
         ),
     )
@@ -72,7 +72,7 @@ def closed_step(
     if not offer:
         return OutgoingMessage(closed)
     for_today = replace(step, day=today).pack()
-    return OutgoingMessage(closed, (((checkin_texts.BUTTON_USE_FOR_TODAY, for_today),),))
+    return OutgoingMessage(closed, (((checkin_texts.button_use_for_today(), for_today),),))
 
 
 def support_buttons(offer: SupportOffer) -> Buttons:
@@ -85,11 +85,11 @@ def support_buttons(offer: SupportOffer) -> Buttons:
             ((circle_texts.BUTTON_TELL_CIRCLE_NAMED, TellCircle(Naming.NAMED).pack()),),
         ]
     elif offer.moderators:
-        found.append(((checkin_texts.BUTTON_TALK_MODERATOR, TalkToModerator().pack()),))
-    plan = checkin_texts.BUTTON_SHOW_PLAN if offer.has_plan else checkin_texts.BUTTON_MAKE_PLAN
+        found.append(((checkin_texts.button_talk_moderator(), TalkToModerator().pack()),))
+    plan = checkin_texts.button_show_plan() if offer.has_plan else checkin_texts.button_make_plan()
     found += [
         ((plan, ShowSafetyPlan().pack()),),
-        ((checkin_texts.BUTTON_CRISIS, CrisisResources().pack()),),
+        ((checkin_texts.button_crisis(), CrisisResources().pack()),),
     ]
     return tuple(found)
 

@@ -7,11 +7,12 @@ language, Babel supplies the month and weekday names ("lun. 7 déc.", "7 дек.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_minus_sign_symbol, get_plus_sign_symbol
 
 from bot.i18n import current_language, pgettext
 
@@ -70,3 +71,18 @@ def local_date(day: date, pattern: str) -> str:
     orders and abbreviates as it should: local_date(d, pgettext("date pattern (CLDR): …",
     "EEE dd MMM"))."""
     return _date(day, pattern, current_language())
+
+
+def fixed(value: float, digits: int = 1, signed: bool = False) -> str:
+    """ "3.0" / "3,0": always `digits` decimals, rounded as f"{value:.1f}" rounds; `signed`
+    puts a plus sign before a positive value ("+0.4"), as f"{value:+.1f}" does."""
+    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    locale = _locale(current_language())
+    sign, unsigned = (text[0], text[1:]) if text[0] in "+-" else ("", text)
+    pattern = "0." + "0" * digits if digits else "0"
+    formatted = format_decimal(Decimal(unsigned), format=pattern, locale=locale)
+    if sign == "+":
+        return get_plus_sign_symbol(locale) + formatted
+    if sign == "-":
+        return get_minus_sign_symbol(locale) + formatted
+    return formatted

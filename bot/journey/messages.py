@@ -81,5 +81,5 @@ def ask_setback_note(journey_id: int) -> OutgoingMessage:
     """After a setback: a private note, or Skip."""
     return OutgoingMessage(
         journey_texts.ASK_SETBACK_NOTE,
-        (((checkin_texts.BUTTON_SKIP, SkipSetbackNote(journey_id).pack()),),),
+        (((checkin_texts.button_skip(), SkipSetbackNote(journey_id).pack()),),),
     )

@@ -70,7 +70,7 @@ def checkins_csv(checkins: list[Mapping[str, Any]], zone: tzinfo) -> str:
             day.isoformat(),
             f"{day:%A}",
             f"{answered:%H:%M}",
-            export_texts.MOOD_WORDS.get(mood, ""),
+            export_texts.mood_word(mood),
             mood,
             checkin["confidence"],
             _cell(checkin.get("note") or ""),

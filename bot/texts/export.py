@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from bot.goals.rules import GoalSchedule, LimitPeriod
-from bot.texts.checkins import MOOD_WORDS
+from bot.texts.checkins import mood_word
 from bot.texts.goals import REASON_LABELS, describe_limit, describe_schedule
 from bot.texts.safety import PLAN_PARTS
 
@@ -16,8 +16,8 @@ __all__ = [
     "CSV_CAPTION",
     "HTML_CAPTION",
     "JSON_CAPTION",
-    "MOOD_WORDS",
     "alert_outcome",
+    "mood_word",
     "summary_html",
 ]
 
@@ -191,7 +191,7 @@ def _checkins(checkins: Sequence[Mapping[str, Any]], clock: _Clock) -> str:
         (
             clock.day(c["local_date"])
             + (" (filled in later)" if c.get("filled_in_later") else ""),
-            f"{c['mood']} {MOOD_WORDS.get(int(c['mood']), '')}",
+            f"{c['mood']} {mood_word(int(c['mood']))}",
             f"{c['confidence']}/10",
             _text(c.get("note")),
         )
