@@ -181,14 +181,14 @@ async def newgoal_command(update: Update, context: PeerContext) -> None:
     if member is None:
         return
     if not await context.services.goals.room_for_another(member.user_id):
-        await reply(update, goal_texts.GOALS_FULL)
+        await reply(update, goal_texts.goals_full())
         return
     title = command_argument(context)
     if title is not None:
         await save_title(update, context, member, title)
         return
     await context.services.members.wait_for(member.user_id, AwaitingGoalTitle())
-    await reply(update, goal_texts.ASK_TITLE)
+    await reply(update, goal_texts.ask_title())
 
 
 async def save_title(update: Update, context: PeerContext, member: Member, title: str) -> None:
@@ -215,7 +215,7 @@ async def step_typed(
     update: Update, context: PeerContext, member: Member, pending: AwaitingGoalStep, text: str
 ) -> None:
     """Point to the buttons: this set-up question is not answered by text."""
-    await reply(update, goal_texts.USE_THE_BUTTONS)
+    await reply(update, goal_texts.use_the_buttons())
 
 
 async def target_typed(
@@ -224,7 +224,7 @@ async def target_typed(
     """Set a limit's most per period, then ask when to nudge."""
     number = text.strip()
     if not number.isdecimal():
-        await reply(update, goal_texts.BAD_TARGET)
+        await reply(update, goal_texts.bad_target())
         return
     setup = await context.services.goals.set_limit_target(
         member.user_id, pending.goal, int(number)
@@ -250,10 +250,10 @@ async def _apply_plan(
     """The schedule and time together; a new goal then asks why, a running one is done."""
     setup = await context.services.goals.set_plan(member.user_id, goal_id, schedule, at)
     if setup is GoalRefusal.BAD_TIME:
-        return OutgoingMessage(goal_texts.BAD_TIME)
+        return OutgoingMessage(goal_texts.bad_time())
     if isinstance(setup, GoalRefusal):
         await context.services.members.wait_for(member.user_id, None)
-        return OutgoingMessage(goal_texts.GOAL_GONE)
+        return OutgoingMessage(goal_texts.goal_gone())
     return await _ask_next(context, member, setup, typed=False)
 
 
@@ -268,7 +268,7 @@ async def why_typed(
     activated = await _activated(context, member, setup)
     if context.crisis is not None:
         # After the crisis answer nothing cheerful: the goal is saved, quietly.
-        await reply(update, goal_texts.GOAL_SAVED_QUIETLY)
+        await reply(update, goal_texts.goal_saved_quietly())
         return
     await _send(update, activated)
 
@@ -289,7 +289,7 @@ async def count_typed(
     """Log a limit's count typed for the day its nudge asked about."""
     number = text.strip()
     if not number.isdecimal():
-        await reply(update, goal_texts.BAD_COUNT)
+        await reply(update, goal_texts.bad_count())
         return
     await context.services.members.wait_for(member.user_id, None)
     amount = int(number)
@@ -309,11 +309,11 @@ async def cancel_goal_step(
     await context.services.members.wait_for(member.user_id, None)
     dropped = await context.services.goals.discard_drafts(member.user_id)
     if dropped or kind == AwaitingGoalTitle.kind:
-        await reply(update, goal_texts.GOAL_NOT_SAVED)
+        await reply(update, goal_texts.goal_not_saved())
     elif kind == AwaitingGoalCount.kind:
         await reply(update, common_texts.CANCELLED)
     else:
-        await reply(update, goal_texts.EDIT_CANCELLED)
+        await reply(update, goal_texts.edit_cancelled())
 
 
 # -- listing and /done ------------------------------------------------------------------------
@@ -341,7 +341,7 @@ async def done_command(update: Update, context: PeerContext) -> None:
     if argument is None:
         progresses = await goals.open_goals(member.user_id)
         if not progresses:
-            await reply(update, goal_texts.NO_GOALS)
+            await reply(update, goal_texts.no_goals())
             return
         await _send(update, goal_messages.done_choices([p.goal for p in progresses], today))
         return
@@ -371,10 +371,10 @@ async def new_goal_pressed(update: Update, context: PeerContext) -> None:
     query, _, member = pressed
     await query.answer()
     if not await context.services.goals.room_for_another(member.user_id):
-        await reply(update, goal_texts.GOALS_FULL)
+        await reply(update, goal_texts.goals_full())
         return
     await context.services.members.wait_for(member.user_id, AwaitingGoalTitle())
-    await reply(update, goal_texts.ASK_TITLE)
+    await reply(update, goal_texts.ask_title())
 
 
 async def show_goals_pressed(update: Update, context: PeerContext) -> None:
@@ -529,7 +529,7 @@ async def reason_given(update: Update, context: PeerContext) -> None:
     if isinstance(answered, GoalRefusal):
         await _refused(query, answered)
         return
-    text = goal_texts.NO_REASON if button.given is None else goal_texts.REASON_NOTED
+    text = goal_texts.no_reason() if button.given is None else goal_texts.reason_noted()
     await _shown(query, context, OutgoingMessage(text))
 
 

@@ -53,7 +53,7 @@ async def journey_command(update: Update, context: PeerContext) -> None:
     if argument is not None:
         day = _parse_date(argument)
         if day is None or not journeys.valid_start(member.timezone, day):
-            await reply(update, journey_texts.JOURNEY_BAD_DATE)
+            await reply(update, journey_texts.journey_bad_date())
             return
         await _set_start(update, context, member, day)
         return
@@ -92,8 +92,8 @@ async def sharing_chosen(update: Update, context: PeerContext) -> None:
     journeys = context.services.journeys
     state = await journeys.set_sharing(member.user_id, member.timezone, button.choice.yes)
     await query.answer()
-    said = {Sharing.SHARED: journey_texts.SHARING_ON, Sharing.HELD: journey_texts.SHARING_HELD}
-    await close_buttons(query, said.get(state, journey_texts.SHARING_OFF))
+    said = {Sharing.SHARED: journey_texts.sharing_on(), Sharing.HELD: journey_texts.sharing_held()}
+    await close_buttons(query, said.get(state, journey_texts.sharing_off()))
 
 
 async def share_again_chosen(update: Update, context: PeerContext) -> None:
@@ -124,7 +124,7 @@ async def setback_note_skipped(update: Update, context: PeerContext) -> None:
     query, _, member = pressed
     await context.services.members.wait_for(member.user_id, None)
     await query.answer()
-    await close_buttons(query, journey_texts.CHECKIN_SKIPPED_NOTE)
+    await close_buttons(query, journey_texts.checkin_skipped_note())
 
 
 async def stale_journey_button(update: Update, context: PeerContext) -> None:
@@ -143,13 +143,13 @@ async def setback_command(update: Update, context: PeerContext) -> None:
     argument = command_argument(context)
     day = _parse_date(argument) if argument is not None else None
     if argument is not None and day is None:
-        await reply(update, journey_texts.SETBACK_BAD_DATE)
+        await reply(update, journey_texts.setback_bad_date())
         return
     setback = await journeys.setback(member.user_id, member.timezone, day)
     if setback.journey_id is None:
         refused = setback.refusal is SetbackRefusal.NO_JOURNEY
         await reply(
-            update, journey_texts.SETBACK_NONE if refused else journey_texts.SETBACK_BAD_DATE
+            update, journey_texts.setback_none() if refused else journey_texts.setback_bad_date()
         )
         return
     view = await journeys.view(member.user_id, member.timezone)
@@ -165,7 +165,7 @@ async def save_setback_note(
     """The member's private note about a setback."""
     await context.services.members.wait_for(member.user_id, None)
     await context.services.journeys.add_setback_note(member.user_id, pending.journey, note)
-    await reply(update, journey_texts.SETBACK_NOTE_SAVED)
+    await reply(update, journey_texts.setback_note_saved())
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

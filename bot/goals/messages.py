@@ -43,19 +43,19 @@ def kind_question(goal: Goal) -> OutgoingMessage:
     return OutgoingMessage(
         goal_texts.kind_question(goal.title),
         (
-            ((goal_texts.BUTTON_HABIT, ChooseKind(goal.id, GoalKind.HABIT).pack()),),
-            ((goal_texts.BUTTON_LIMIT, ChooseKind(goal.id, GoalKind.LIMIT).pack()),),
+            ((goal_texts.button_habit(), ChooseKind(goal.id, GoalKind.HABIT).pack()),),
+            ((goal_texts.button_limit(), ChooseKind(goal.id, GoalKind.LIMIT).pack()),),
         ),
     )
 
 
 def period_question(goal: Goal) -> OutgoingMessage:
     return OutgoingMessage(
-        goal_texts.ASK_LIMIT_PERIOD,
+        goal_texts.ask_limit_period(),
         (
             (
-                (goal_texts.BUTTON_PER_DAY, ChoosePeriod(goal.id, LimitPeriod.DAY).pack()),
-                (goal_texts.BUTTON_PER_WEEK, ChoosePeriod(goal.id, LimitPeriod.WEEK).pack()),
+                (goal_texts.button_per_day(), ChoosePeriod(goal.id, LimitPeriod.DAY).pack()),
+                (goal_texts.button_per_week(), ChoosePeriod(goal.id, LimitPeriod.WEEK).pack()),
             ),
         ),
     )
@@ -70,11 +70,11 @@ def schedule_question(goal: Goal) -> OutgoingMessage:
         return label, ChooseSchedule(goal.id, chosen).pack()
 
     return OutgoingMessage(
-        goal_texts.ASK_SCHEDULE,
+        goal_texts.ask_schedule(),
         (
-            (choice(goal_texts.BUTTON_EVERY_DAY, ScheduleChoice.DAILY),),
-            (choice(goal_texts.BUTTON_SOME_DAYS, ScheduleChoice.DAYS),),
-            (choice(goal_texts.BUTTON_ONCE_A_WEEK, ScheduleChoice.WEEKLY),),
+            (choice(goal_texts.button_every_day(), ScheduleChoice.DAILY),),
+            (choice(goal_texts.button_some_days(), ScheduleChoice.DAYS),),
+            (choice(goal_texts.button_once_a_week(), ScheduleChoice.WEEKLY),),
         ),
     )
 
@@ -83,18 +83,18 @@ def days_picker(goal: Goal, mask: int) -> OutgoingMessage:
     """Weekday toggles: each button carries the mask it would leave behind."""
     days = [
         (
-            ("✓ " if mask & (1 << d) else "") + goal_texts.WEEKDAYS[d],
+            ("✓ " if mask & (1 << d) else "") + goal_texts.weekday_short(d),
             ToggleWeekday(goal.id, mask ^ (1 << d)).pack(),
         )
         for d in range(7)
     ]
-    done = ((goal_texts.BUTTON_DAYS_DONE, ConfirmWeekdays(goal.id, mask).pack()),)
-    return OutgoingMessage(goal_texts.ASK_DAYS, (*rows(days, 4), done))
+    done = ((goal_texts.button_days_done(), ConfirmWeekdays(goal.id, mask).pack()),)
+    return OutgoingMessage(goal_texts.ask_days(), (*rows(days, 4), done))
 
 
 def weekday_picker(goal: Goal) -> OutgoingMessage:
-    days = [(goal_texts.WEEKDAYS[d], ChooseWeekday(goal.id, d).pack()) for d in range(7)]
-    return OutgoingMessage(goal_texts.ASK_WEEKDAY, rows(days, 4))
+    days = [(goal_texts.weekday_short(d), ChooseWeekday(goal.id, d).pack()) for d in range(7)]
+    return OutgoingMessage(goal_texts.ask_weekday(), rows(days, 4))
 
 
 def time_question(goal: Goal, schedule: GoalSchedule, zone: str) -> OutgoingMessage:
@@ -104,24 +104,24 @@ def time_question(goal: Goal, schedule: GoalSchedule, zone: str) -> OutgoingMess
 
 def why_question(goal: Goal) -> OutgoingMessage:
     return OutgoingMessage(
-        goal_texts.ASK_WHY, (((goal_texts.BUTTON_SKIP_WHY, SkipWhy(goal.id).pack()),),)
+        goal_texts.ask_why(), (((goal_texts.button_skip_why(), SkipWhy(goal.id).pack()),),)
     )
 
 
 def _answer_buttons(goal: Goal, day: date, snooze: bool) -> Buttons:
     if goal.kind is GoalKind.LIMIT:
         counts = [(str(n), LogCount(goal.id, day, n).pack()) for n in QUICK_COUNTS]
-        typed = ((goal_texts.BUTTON_TYPE_COUNT, TypeCount(goal.id, day).pack()),)
+        typed = ((goal_texts.button_type_count(), TypeCount(goal.id, day).pack()),)
         buttons = (*rows(counts, 5), typed)
     else:
         buttons = (
             (
-                (goal_texts.BUTTON_DONE, MarkDone(goal.id, day).pack()),
-                (goal_texts.BUTTON_NOT_TODAY, NotToday(goal.id, day).pack()),
+                (goal_texts.button_done(), MarkDone(goal.id, day).pack()),
+                (goal_texts.button_not_today(), NotToday(goal.id, day).pack()),
             ),
         )
     if snooze:
-        buttons += (((goal_texts.BUTTON_SNOOZE, SnoozeNudge(goal.id, day).pack()),),)
+        buttons += (((goal_texts.button_snooze(), SnoozeNudge(goal.id, day).pack()),),)
     return buttons
 
 
@@ -148,14 +148,14 @@ def snoozed(goal: Goal, day: date, when_local: str) -> OutgoingMessage:
 def count_question(goal: Goal, day: date) -> OutgoingMessage:
     """The nudge again, asking for the count to be typed."""
     nudged = goal_texts.nudge(goal, day, snoozed=False)
-    return OutgoingMessage(f"{nudged}\n\n{goal_texts.ASK_COUNT}")
+    return OutgoingMessage(f"{nudged}\n\n{goal_texts.ask_count()}")
 
 
 def reasons(goal: Goal, day: date) -> OutgoingMessage:
-    options = [(goal_texts.REASON_LABELS[r], GiveReason(goal.id, day, r).pack()) for r in REASONS]
+    options = [(goal_texts.reason_label(r), GiveReason(goal.id, day, r).pack()) for r in REASONS]
     rather_not = GiveReason(goal.id, day, NO_REASON).pack()
-    buttons = (*rows(options, 2), ((goal_texts.BUTTON_NO_REASON, rather_not),))
-    return OutgoingMessage(goal_texts.NOT_TODAY_REPLY, buttons)
+    buttons = (*rows(options, 2), ((goal_texts.button_no_reason(), rather_not),))
+    return OutgoingMessage(goal_texts.not_today_reply(), buttons)
 
 
 def overview(progresses: list[GoalProgress], room: bool) -> OutgoingMessage:
@@ -164,23 +164,23 @@ def overview(progresses: list[GoalProgress], room: bool) -> OutgoingMessage:
     ]
     buttons = rows(goals, 1)
     if room:
-        buttons += (((goal_texts.BUTTON_NEW_GOAL, StartNewGoal().pack()),),)
+        buttons += (((goal_texts.button_new_goal(), StartNewGoal().pack()),),)
     return OutgoingMessage(goal_texts.goals_list(progresses), buttons)
 
 
 def manage(progress: GoalProgress) -> OutgoingMessage:
     goal = progress.goal
     pause = (
-        (goal_texts.BUTTON_RESUME_GOAL, ResumeGoal(goal.id).pack())
+        (goal_texts.button_resume_goal(), ResumeGoal(goal.id).pack())
         if goal.paused
-        else (goal_texts.BUTTON_PAUSE_GOAL, PauseGoal(goal.id).pack())
+        else (goal_texts.button_pause_goal(), PauseGoal(goal.id).pack())
     )
     return OutgoingMessage(
         goal_texts.goal_detail(progress),
         (
-            ((goal_texts.BUTTON_CHANGE_SCHEDULE, ChangeSchedule(goal.id).pack()),),
-            (pause, (goal_texts.BUTTON_ARCHIVE_GOAL, AskArchive(goal.id).pack())),
-            ((goal_texts.BUTTON_ALL_GOALS, ShowGoals().pack()),),
+            ((goal_texts.button_change_schedule(), ChangeSchedule(goal.id).pack()),),
+            (pause, (goal_texts.button_archive_goal(), AskArchive(goal.id).pack())),
+            ((goal_texts.button_all_goals(), ShowGoals().pack()),),
         ),
     )
 
@@ -189,8 +189,8 @@ def archive_confirm(goal: Goal) -> OutgoingMessage:
     return OutgoingMessage(
         goal_texts.archive_confirm(goal),
         (
-            ((goal_texts.BUTTON_ARCHIVE_YES, ArchiveGoal(goal.id).pack()),),
-            ((goal_texts.BUTTON_ARCHIVE_NO, ManageGoal(goal.id).pack()),),
+            ((goal_texts.button_archive_yes(), ArchiveGoal(goal.id).pack()),),
+            ((goal_texts.button_archive_no(), ManageGoal(goal.id).pack()),),
         ),
     )
 
@@ -199,8 +199,8 @@ def done_choices(goals: list[Goal], today: date) -> OutgoingMessage:
     """/done without a number: one button per habit goal, for today."""
     habits = [g for g in goals if g.kind is GoalKind.HABIT]
     if not habits:
-        return OutgoingMessage(goal_texts.DONE_NONE)
+        return OutgoingMessage(goal_texts.done_none())
     buttons = [
         ("✅ " + goal_texts.goal_button_label(g), MarkDone(g.id, today).pack()) for g in habits
     ]
-    return OutgoingMessage(goal_texts.DONE_WHICH, rows(buttons, 1))
+    return OutgoingMessage(goal_texts.done_which(), rows(buttons, 1))

@@ -51,9 +51,20 @@ def day_month_year(day: date) -> str:
     return _date(day, pattern, current_language())
 
 
+def short_day_month_year(day: date) -> str:
+    """ "05 Mar 2026" (the old `%d %b %Y`)."""
+    pattern = pgettext("date pattern: day, short month, year (CLDR)", "dd MMM yyyy")
+    return _date(day, pattern, current_language())
+
+
 def weekday_name(day: date) -> str:
     """ "Monday"."""
     return _date(day, "EEEE", current_language())
+
+
+def weekday_short(day: date) -> str:
+    """ "Mon": a weekday picker's button."""
+    return _date(day, "EEE", current_language())
 
 
 def clock(moment: datetime) -> str:
