@@ -56,3 +56,9 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it here (translated at use)."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """`N_` with a message context (a table of words translated with `pgettext(context, …)`
+    where it is used); babel.cfg names it as a keyword."""
+    return message
