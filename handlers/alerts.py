@@ -179,7 +179,7 @@ async def answer_moderator(
     """The member typed their answer to the moderator."""
     await context.services.members.wait_for(member.user_id, None)
     if not await context.services.alerts.answer_moderator(member.user_id, pending.alert_id, text):
-        await reply(update, common_texts.BUTTON_EXPIRED)
+        await reply(update, common_texts.button_expired())
         return
     await reply(update, alert_texts.ANSWER_SENT)
 
