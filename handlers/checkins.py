@@ -62,7 +62,7 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
     if member is None:
         return
     if member.onboarding:
-        await reply(update, onboarding_texts.CONTINUE_ONBOARDING)
+        await reply(update, onboarding_texts.continue_onboarding())
         await prompt_next_step(update, context, member)
         return
     today = context.services.checkins.today(member.timezone)
