@@ -169,7 +169,7 @@ async def talk_pressed(update: Update, context: PeerContext) -> None:
     query, _, member = pressed
     await query.answer()
     asked = await context.services.safety.request_talk(member.user_id)
-    await reply(update, checkin_texts.TALK_REQUESTED if asked else safety_texts.NO_MODERATORS)
+    await reply(update, checkin_texts.TALK_REQUESTED if asked else safety_texts.no_moderators())
 
 
 async def _answer_and_edit(

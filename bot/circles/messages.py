@@ -67,4 +67,4 @@ def held_for_care() -> OutgoingMessage:
     """The member's own relay, held because it read as a crisis: the circle was told only
     that someone is struggling; the "it's me" button lets them say who."""
     named = (circle_texts.BUTTON_TELL_CIRCLE_NAMED, TellCircle(Naming.NAMED).pack())
-    return OutgoingMessage(safety_texts.RELAY_HELD_FOR_CARE, ((named,),))
+    return OutgoingMessage(safety_texts.relay_held_for_care(), ((named,),))
