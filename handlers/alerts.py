@@ -127,15 +127,13 @@ async def _end_thread(update: Update, context: PeerContext, alert_id: int) -> No
         return
     by_member = user.id == alert.user_id
     if by_member:
-        await reply(update, safety_texts.THREAD_ENDED_MEMBER)
+        await reply(update, safety_texts.thread_ended_member())
         if alert.taken_by is not None:
-            note = safety_texts.THREAD_ENDED_BY_MEMBER.format(
-                pseudonym=alert.pseudonym, alert_id=alert_id
-            )
+            note = safety_texts.thread_ended_by_member(alert.pseudonym, alert_id)
             await context.bot.send_message(alert.taken_by, note)
     else:
-        await reply(update, safety_texts.THREAD_ENDED_MODERATOR.format(alert_id=alert_id))
-        await context.bot.send_message(alert.user_id, safety_texts.THREAD_ENDED_MEMBER)
+        await reply(update, safety_texts.thread_ended_moderator(alert_id))
+        await context.bot.send_message(alert.user_id, safety_texts.thread_ended_member())
 
 
 async def to_open_thread(update: Update, context: PeerContext, user_id: int, text: str) -> bool:
@@ -147,7 +145,7 @@ async def to_open_thread(update: Update, context: PeerContext, user_id: int, tex
     if not await context.services.alerts.answer_moderator(user_id, thread.id, text):
         return False
     if await context.services.safety.notice_thread(thread.id):
-        notice = OutgoingMessage(safety_texts.THREAD_NOTICE, (end_button(thread.id),))
+        notice = OutgoingMessage(safety_texts.thread_notice(), (end_button(thread.id),))
         await reply(update, notice.text, markup(notice))
     elif context.crisis is None:
         await reply(update, alert_texts.ANSWER_SENT)
@@ -179,7 +177,7 @@ async def answer_moderator(
     """The member typed their answer to the moderator."""
     await context.services.members.wait_for(member.user_id, None)
     if not await context.services.alerts.answer_moderator(member.user_id, pending.alert_id, text):
-        await reply(update, common_texts.BUTTON_EXPIRED)
+        await reply(update, common_texts.button_expired())
         return
     await reply(update, alert_texts.ANSWER_SENT)
 

@@ -62,7 +62,7 @@ async def checkin_command(update: Update, context: PeerContext) -> None:
     if member is None:
         return
     if member.onboarding:
-        await reply(update, onboarding_texts.CONTINUE_ONBOARDING)
+        await reply(update, onboarding_texts.continue_onboarding())
         await prompt_next_step(update, context, member)
         return
     today = context.services.checkins.today(member.timezone)
@@ -169,7 +169,7 @@ async def talk_pressed(update: Update, context: PeerContext) -> None:
     query, _, member = pressed
     await query.answer()
     asked = await context.services.safety.request_talk(member.user_id)
-    await reply(update, checkin_texts.talk_requested() if asked else safety_texts.NO_MODERATORS)
+    await reply(update, checkin_texts.talk_requested() if asked else safety_texts.no_moderators())
 
 
 async def _answer_and_edit(

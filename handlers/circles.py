@@ -166,7 +166,7 @@ async def send_relay(
         noticed = await context.services.circles.notice_hard_time(member.user_id)
         delivered = noticed.outcome is RelayOutcome.SENT
         if not delivered:
-            await reply(update, safety_texts.RELAY_HELD_NOT_SENT)
+            await reply(update, safety_texts.relay_held_not_sent())
             return
         # Anonymous unless they choose: the check-in's "it's me" button names them.
         held = held_for_care()

@@ -59,9 +59,9 @@ async def current_member(update: Update, context: PeerContext) -> Member | None:
     member = await context.services.members.get(user.id)
     if member is None:
         if update.callback_query is not None:
-            await update.callback_query.answer(common_texts.NOT_A_MEMBER, show_alert=True)
+            await update.callback_query.answer(common_texts.not_a_member(), show_alert=True)
         else:
-            await reply(update, common_texts.NOT_A_MEMBER)
+            await reply(update, common_texts.not_a_member())
     return member
 
 
@@ -126,7 +126,7 @@ def plain_answer(html: str) -> str:
 
 async def button_expired(query: CallbackQuery) -> None:
     """Answer a stale or forged button press kindly; nothing changes."""
-    await query.answer(common_texts.BUTTON_EXPIRED, show_alert=False)
+    await query.answer(common_texts.button_expired(), show_alert=False)
 
 
 async def close_buttons(
@@ -204,7 +204,7 @@ async def moderator_only(update: Update, context: PeerContext) -> Moderator | No
     if await context.services.moderation.is_moderator(user.id):
         return Moderator(user.id, user.first_name)
     log.warning("refused moderator command: user_id=%s", user.id)
-    await reply(update, common_texts.FOR_MODERATORS)
+    await reply(update, common_texts.for_moderators())
     return None
 
 
@@ -218,7 +218,7 @@ async def moderator_press(
     user = query.from_user
     if not await context.services.moderation.is_moderator(user.id):
         log.warning("refused moderator button: user_id=%s", user.id)
-        await query.answer(common_texts.FOR_MODERATORS, show_alert=True)
+        await query.answer(common_texts.for_moderators(), show_alert=True)
         return None
     return query, query.data, Moderator(user.id, user.first_name)
 

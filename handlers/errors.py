@@ -48,8 +48,10 @@ async def on_error(update: object, context: PeerContext) -> None:
         # A pressed button is answered anywhere, the moderators' chat included: only the
         # presser sees the answer, and the button stops spinning.
         if update.callback_query is not None:
-            await update.callback_query.answer(common_texts.SOMETHING_WENT_WRONG, show_alert=True)
+            await update.callback_query.answer(
+                common_texts.something_went_wrong(), show_alert=True
+            )
         elif chat is not None and chat.type == "private":
-            await chat.send_message(common_texts.SOMETHING_WENT_WRONG)
+            await chat.send_message(common_texts.something_went_wrong())
     except TelegramError:
         log.warning("could not tell user about the failure: %s", describe(update))

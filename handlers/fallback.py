@@ -28,7 +28,7 @@ async def free_text(update: Update, context: PeerContext, answers: AnswerTable) 
         await context.services.members.wait_for(member.user_id, None)
     if await answers.plain(update, context, user.id, message.text):
         return
-    await reply(update, common_texts.DIDNT_UNDERSTAND)
+    await reply(update, common_texts.didnt_understand())
 
 
 async def cancel_command(update: Update, context: PeerContext, answers: AnswerTable) -> None:
@@ -38,7 +38,7 @@ async def cancel_command(update: Update, context: PeerContext, answers: AnswerTa
         return
     member = await context.services.members.get(user.id)
     if member is None or member.awaiting is None:
-        await reply(update, common_texts.NOTHING_TO_CANCEL)
+        await reply(update, common_texts.nothing_to_cancel())
         return
     if member.onboarding:
         # Onboarding cannot be skipped; there is always a sensible default to pick.
@@ -47,17 +47,17 @@ async def cancel_command(update: Update, context: PeerContext, answers: AnswerTa
     if await answers.cancel(update, context, member):
         return
     await context.services.members.wait_for(member.user_id, None)
-    await reply(update, common_texts.CANCELLED)
+    await reply(update, common_texts.cancelled())
 
 
 async def not_relayable(update: Update, context: PeerContext) -> None:
     """Forwards, photos, stickers, voice and files: never passed on; say so kindly."""
-    await reply(update, common_texts.MEDIA_NOT_RELAYED)
+    await reply(update, common_texts.media_not_relayed())
 
 
 async def unknown_command(update: Update, context: PeerContext) -> None:
     """Say the command is unknown and where the list is."""
-    await reply(update, common_texts.UNKNOWN_COMMAND)
+    await reply(update, common_texts.unknown_command())
 
 
 async def unknown_button(update: Update, context: PeerContext) -> None:

@@ -311,7 +311,7 @@ async def cancel_goal_step(
     if dropped or kind == AwaitingGoalTitle.kind:
         await reply(update, goal_texts.goal_not_saved())
     elif kind == AwaitingGoalCount.kind:
-        await reply(update, common_texts.CANCELLED)
+        await reply(update, common_texts.cancelled())
     else:
         await reply(update, goal_texts.edit_cancelled())
 

@@ -89,7 +89,7 @@ async def demote_command(update: Update, context: PeerContext) -> None:
 async def modhelp_command(update: Update, context: PeerContext) -> None:
     """List the moderator commands."""
     if await moderator_only(update, context):
-        await reply(update, command_texts.MODHELP)
+        await reply(update, command_texts.modhelp())
 
 
 async def circlesize_command(update: Update, context: PeerContext) -> None:

@@ -52,7 +52,7 @@ async def start(update: Update, context: PeerContext) -> None:
     if member.blocked:  # they had blocked the bot; /start means they want messages again
         member = await context.services.members.reactivate(member.user_id)
     if member.onboarding:
-        await reply(update, onboarding_texts.CONTINUE_ONBOARDING)
+        await reply(update, onboarding_texts.continue_onboarding())
         await prompt_next_step(update, context, member)
         return
     code = valid_invite_code(command_argument(context))
@@ -73,7 +73,7 @@ async def not_now_button(update: Update, context: PeerContext) -> None:
         return
     await query.answer()
     await close_buttons(query)
-    await reply(update, onboarding_texts.NOT_NOW)
+    await reply(update, onboarding_texts.not_now())
 
 
 async def consent_button(update: Update, context: PeerContext) -> None:
@@ -134,7 +134,7 @@ async def keep_button(update: Update, context: PeerContext) -> None:
     await query.answer()
     if kept is None:
         return
-    changed = onboarding_texts.PSEUDONYM_CHANGED.format(pseudonym=kept.pseudonym)
+    changed = onboarding_texts.pseudonym_changed(kept.pseudonym)
     await close_buttons(query, changed)
     await prompt_next_step(update, context, kept)
 
@@ -147,7 +147,7 @@ async def pseudonym_typed(
     text: str,
 ) -> None:
     """Text while the pseudonym is offered: it is chosen with the buttons."""
-    await reply(update, onboarding_texts.PSEUDONYM_USE_BUTTONS)
+    await reply(update, onboarding_texts.pseudonym_use_buttons())
 
 
 async def notice_changed(update: Update, context: PeerContext) -> None:
@@ -159,7 +159,7 @@ async def notice_changed(update: Update, context: PeerContext) -> None:
     checked.add(user.id)
     if await context.services.members.notice_changed(user.id):
         await context.bot.send_message(
-            chat.id, onboarding_texts.NOTICE_CHANGED, parse_mode=ParseMode.HTML
+            chat.id, onboarding_texts.notice_changed(), parse_mode=ParseMode.HTML
         )
 
 

@@ -182,7 +182,7 @@ async def ask_moderator_button(update: Update, context: PeerContext) -> None:
         return
     await query.answer()
     await close_buttons(query, None, None)
-    await reply(update, safety_texts.CONTACT_REQUESTED)
+    await reply(update, safety_texts.contact_requested())
 
 
 # -- /safetyplan ----------------------------------------------------------------------------
@@ -199,7 +199,7 @@ async def show_or_start_plan(update: Update, context: PeerContext, member: Membe
     """The plan with Edit and Delete, or its first question (also from a hard check-in)."""
     plan = await context.services.safety.plan(member.user_id)
     if plan is None or plan.empty:
-        await reply(update, safety_texts.PLAN_INTRO)
+        await reply(update, safety_texts.plan_intro())
         await _start(update, context, member)
         return
     shown = safety_messages.plan_shown(plan)
@@ -231,7 +231,7 @@ async def _next(update: Update, context: PeerContext, member: Member, name: str)
     await context.services.members.wait_for(member.user_id, None)
     plan = await safety.finish_plan(member.user_id)
     if plan is None or plan.empty:
-        await reply(update, safety_texts.PLAN_EMPTY)
+        await reply(update, safety_texts.plan_empty())
         return
     await reply(update, safety_texts.plan_saved(plan))
 
@@ -247,20 +247,20 @@ async def save_plan_part(
     name = pending.part or ""
     if name not in PART_NAMES:
         await context.services.members.wait_for(member.user_id, None)
-        await reply(update, safety_texts.PLAN_CANCELLED)
+        await reply(update, safety_texts.plan_cancelled())
         return
     if context.crisis is not None:
         # Crisis words are not kept as the plan, to be shown back on a hard day.
         await context.services.safety.cancel_plan(member.user_id)
         await context.services.members.wait_for(member.user_id, None)
-        await reply(update, safety_texts.PLAN_PAUSED)
+        await reply(update, safety_texts.plan_paused())
         return
     if len(text.strip()) > MAX_PLAN_PART:
         await reply(update, safety_texts.plan_part_too_long(len(text.strip())))
         return
     if await context.services.safety.set_part(member.user_id, name, text) is None:
         await context.services.members.wait_for(member.user_id, None)
-        await reply(update, safety_texts.PLAN_CANCELLED)
+        await reply(update, safety_texts.plan_cancelled())
         return
     await _next(update, context, member, name)
 
@@ -274,7 +274,7 @@ async def cancel_plan(update: Update, context: PeerContext, member: Member, kind
     """/cancel while writing the plan: keep nothing new."""
     await context.services.safety.cancel_plan(member.user_id)
     await context.services.members.wait_for(member.user_id, None)
-    await reply(update, safety_texts.PLAN_CANCELLED)
+    await reply(update, safety_texts.plan_cancelled())
 
 
 async def _part_pressed(
@@ -340,7 +340,7 @@ async def confirm_delete_button(update: Update, context: PeerContext) -> None:
     if writing_plan(member):
         await context.services.members.wait_for(member.user_id, None)
     await query.answer()
-    await close_buttons(query, safety_texts.PLAN_DELETED)
+    await close_buttons(query, safety_texts.plan_deleted())
 
 
 async def keep_plan_button(update: Update, context: PeerContext) -> None:
@@ -350,7 +350,7 @@ async def keep_plan_button(update: Update, context: PeerContext) -> None:
         return
     query, _, _ = pressed
     await query.answer()
-    await close_buttons(query, safety_texts.PLAN_KEPT)
+    await close_buttons(query, safety_texts.plan_kept())
 
 
 def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

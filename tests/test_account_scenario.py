@@ -425,7 +425,7 @@ async def test_help_is_grouped_short_and_names_every_menu_command(
     groups = ["Daily", "Circle", "Goals and journey", "Account", "Urgent help"]
     positions = [shown.index(f"\n{group}\n") for group in groups]
     assert positions == sorted(positions)
-    for name, _ in command_texts.MEMBER_COMMANDS:
+    for name, _ in command_texts.member_commands():
         assert name == "help" or f"/{name}" in shown, name
     assert len(shown.splitlines()) <= 30 and len(shown) < 1200
     assert "/modhelp" not in shown
@@ -439,8 +439,8 @@ def menu(emulator: BotApiEmulator, chat_id: int) -> list[str]:
 async def test_moderators_have_their_own_menus_updated_on_promote_and_demote(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
-    members = [name for name, _ in command_texts.MEMBER_COMMANDS]
-    moderators = [name for name, _ in command_texts.MODERATOR_COMMANDS]
+    members = [name for name, _ in command_texts.member_commands()]
+    moderators = [name for name, _ in command_texts.moderator_commands()]
     everyone = emulator.commands_for({"type": "all_private_chats"})
     assert [c["command"] for c in everyone] == members
     # The operator (known at start-up) and the moderators' chat have their own menus.

@@ -11,7 +11,9 @@ from bot.texts import safety as safety_texts
 
 def end_button(alert_id: int) -> tuple[tuple[str, str], ...]:
     """ "End conversation" under a thread's messages, for either side."""
-    return ((safety_texts.BUTTON_END_CONVERSATION, AlertButton(AlertAction.END, alert_id).pack()),)
+    return (
+        (safety_texts.button_end_conversation(), AlertButton(AlertAction.END, alert_id).pack()),
+    )
 
 
 def from_moderator(alert_id: int, text: str) -> OutgoingMessage:

@@ -48,7 +48,7 @@ def _hard_day_variants(pseudonym: str) -> tuple[Callable[[], str], ...]:
     return (
         partial(circle_texts.hard_day_named, pseudonym),
         lambda: circle_texts.HARD_DAY_ANONYMOUS,
-        lambda: safety_texts.CIRCLE_NOTICE,
+        safety_texts.circle_notice,
     )
 
 
@@ -96,4 +96,4 @@ def held_for_care() -> OutgoingMessage:
     """The member's own relay, held because it read as a crisis: the circle was told only
     that someone is struggling; the "it's me" button lets them say who."""
     named = (circle_texts.BUTTON_TELL_CIRCLE_NAMED, TellCircle(Naming.NAMED).pack())
-    return OutgoingMessage(safety_texts.RELAY_HELD_FOR_CARE, ((named,),))
+    return OutgoingMessage(safety_texts.relay_held_for_care(), ((named,),))

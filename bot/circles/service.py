@@ -229,7 +229,7 @@ class CircleService:
     async def notice_hard_time(self, user_id: int) -> Relayed:
         """Crisis words are never relayed: the circle hears, without a name, that someone is
         going through a very hard time, and their encouragement goes back to the member."""
-        return await self.relay(user_id, safety_texts.CIRCLE_NOTICE, RelayKind.HARD_DAY)
+        return await self.relay(user_id, safety_texts.circle_notice(), RelayKind.HARD_DAY)
 
     async def encourage(self, user_id: int, text: str) -> Relayed:
         """Relay encouragement to everyone else in the member's circle."""

@@ -30,8 +30,8 @@ CHECKIN_TIMES: tuple[time, ...] = tuple(time(hour) for hour in (7, 8, 12, 18, 20
 
 def consent(invite_code: str | None) -> Buttons:
     return (
-        ((onboarding_texts.BUTTON_AGREE, Agree(invite_code or None).pack()),),
-        ((onboarding_texts.BUTTON_NOT_NOW, NotNow().pack()),),
+        ((onboarding_texts.button_agree(), Agree(invite_code or None).pack()),),
+        ((onboarding_texts.button_not_now(), NotNow().pack()),),
     )
 
 
@@ -41,10 +41,10 @@ def welcome(crisis_resources: str, invite_code: str | None) -> OutgoingMessage:
 
 
 def pseudonym_choice(pseudonym: str) -> Buttons:
-    keep = onboarding_texts.BUTTON_KEEP_PSEUDONYM.format(pseudonym=pseudonym)
+    keep = onboarding_texts.button_keep_pseudonym(pseudonym)
     return (
         ((keep, KeepPseudonym().pack()),),
-        ((onboarding_texts.BUTTON_REDRAW, RedrawPseudonym().pack()),),
+        ((onboarding_texts.button_redraw(), RedrawPseudonym().pack()),),
     )
 
 

@@ -39,7 +39,7 @@ from storage.db import Database, Session
 # Bump when the consent notice changes in substance; members are asked again then.
 CONSENT_VERSION = 1
 # Bump when the notice changes in a way members should hear about, without asking again:
-# members who saw an older one are told what changed once (texts.NOTICE_CHANGED).
+# members who saw an older one are told what changed once (texts.onboarding.notice_changed).
 # 2: crisis words anywhere, notes included, let a peer moderator know.
 NOTICE_VERSION = 2
 # Changing any of these moves the member's due rows.

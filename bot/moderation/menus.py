@@ -25,13 +25,13 @@ log = logging.getLogger("peercircle.menus")
 
 
 def member_menu() -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in command_texts.MEMBER_COMMANDS]
+    return [BotCommand(name, description) for name, description in command_texts.member_commands()]
 
 
 def moderator_menu(operator: bool) -> list[BotCommand]:
     """A moderator's private chat: what every member has, then the moderator commands."""
-    extra = command_texts.MODERATOR_COMMANDS + (
-        command_texts.OPERATOR_COMMANDS if operator else ()
+    extra = command_texts.moderator_commands() + (
+        command_texts.operator_commands() if operator else ()
     )
     return member_menu() + [BotCommand(name, description) for name, description in extra]
 
@@ -41,7 +41,7 @@ def moderators_chat_menu() -> list[BotCommand]:
     stay out: most who read this menu are not operators."""
     return [
         BotCommand(name, description)
-        for name, description in command_texts.MODERATOR_COMMANDS
+        for name, description in command_texts.moderator_commands()
         if name not in command_texts.PRIVATE_ONLY_COMMANDS
     ]
 

@@ -22,7 +22,7 @@ def crisis_reply_end(text: str, alert_id: int | None) -> OutgoingMessage:
     if alert_id is None:
         return OutgoingMessage(text)
     ask = AskModerator(alert_id).pack()
-    return OutgoingMessage(text, (((safety_texts.BUTTON_ASK_MODERATOR, ask),),))
+    return OutgoingMessage(text, (((safety_texts.button_ask_moderator(), ask),),))
 
 
 def plan_shown(plan: SafetyPlan) -> OutgoingMessage:
@@ -31,8 +31,8 @@ def plan_shown(plan: SafetyPlan) -> OutgoingMessage:
         safety_texts.plan_text(plan),
         (
             (
-                (safety_texts.BUTTON_EDIT_PLAN, EditPlan().pack()),
-                (safety_texts.BUTTON_DELETE_PLAN, DeletePlan().pack()),
+                (safety_texts.button_edit_plan(), EditPlan().pack()),
+                (safety_texts.button_delete_plan(), DeletePlan().pack()),
             ),
         ),
     )
@@ -46,21 +46,21 @@ def plan_question(index: int, draft: SafetyPlan) -> OutgoingMessage:
     row: tuple[tuple[str, str], ...]
     if current:
         row = (
-            (safety_texts.BUTTON_KEEP_PART, SkipPlanPart(name).pack()),
-            (safety_texts.BUTTON_CLEAR_PART, ClearPlanPart(name).pack()),
+            (safety_texts.button_keep_part(), SkipPlanPart(name).pack()),
+            (safety_texts.button_clear_part(), ClearPlanPart(name).pack()),
         )
     else:
-        row = ((safety_texts.BUTTON_SKIP_PART, SkipPlanPart(name).pack()),)
+        row = ((safety_texts.button_skip_part(), SkipPlanPart(name).pack()),)
     return OutgoingMessage(text, (row,))
 
 
 def delete_confirm() -> OutgoingMessage:
     return OutgoingMessage(
-        safety_texts.PLAN_DELETE_CONFIRM,
+        safety_texts.plan_delete_confirm(),
         (
             (
-                (safety_texts.BUTTON_CONFIRM_DELETE_PLAN, ConfirmDeletePlan().pack()),
-                (safety_texts.BUTTON_KEEP_PLAN, KeepPlan().pack()),
+                (safety_texts.button_confirm_delete_plan(), ConfirmDeletePlan().pack()),
+                (safety_texts.button_keep_plan(), KeepPlan().pack()),
             ),
         ),
     )

@@ -293,14 +293,14 @@ def alert_buttons(alert_id: int, tier: str) -> tuple[tuple[tuple[str, str], ...]
     """Take and Resolved; "Not a crisis" only where the screen raised it (a member's own
     request to talk was no alarm, false or true)."""
     take = (
-        (texts.BUTTON_TAKE, AlertButton(AlertAction.TAKE, alert_id).pack()),
-        (texts.BUTTON_RESOLVED, AlertButton(AlertAction.RESOLVED, alert_id).pack()),
+        (texts.button_take(), AlertButton(AlertAction.TAKE, alert_id).pack()),
+        (texts.button_resolved(), AlertButton(AlertAction.RESOLVED, alert_id).pack()),
     )
     if tier == texts.REQUEST_TIER:
         return (take,)
     return (
         take,
-        ((texts.BUTTON_NOT_A_CRISIS, AlertButton(AlertAction.NOT_A_CRISIS, alert_id).pack()),),
+        ((texts.button_not_a_crisis(), AlertButton(AlertAction.NOT_A_CRISIS, alert_id).pack()),),
     )
 
 

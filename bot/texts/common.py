@@ -5,42 +5,83 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from bot.i18n import _, formats
 from bot.localtime.zones import zone_of
 
-NOT_A_MEMBER = "You haven't joined yet. Send /start to begin; it takes a minute."
-BUTTON_EXPIRED = "This button has expired. Nothing was changed."
-UNKNOWN_COMMAND = "I don't know that command. /help lists everything I can do."
-DIDNT_UNDERSTAND = (
-    "I'm not sure what to do with that message. /help lists what I can do, "
-    "and /crisis has urgent-help resources."
-)
-MEDIA_NOT_RELAYED = (
-    "I can only work with text you write yourself here. Photos, stickers, voice messages, "
-    "files and forwarded messages are never passed on to anyone, so that nobody can be "
-    "identified. Nothing was sent. /help lists what I can do."
-)
-CANCELLED = "Okay, cancelled. Nothing was changed."
-NOTHING_TO_CANCEL = "There's nothing to cancel right now."
-SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on my side. Nothing was lost; please try again in a moment."
-)
 
-FOR_MODERATORS = "This is for moderators."
+def not_a_member() -> str:
+    return _("You haven't joined yet. Send /start to begin; it takes a minute.")
+
+
+def button_expired() -> str:
+    # Translators: a short pop-up over the chat when an old button is pressed.
+    return _("This button has expired. Nothing was changed.")
+
+
+def unknown_command() -> str:
+    return _("I don't know that command. /help lists everything I can do.")
+
+
+def didnt_understand() -> str:
+    return _(
+        "I'm not sure what to do with that message. /help lists what I can do, "
+        "and /crisis has urgent-help resources."
+    )
+
+
+def media_not_relayed() -> str:
+    return _(
+        "I can only work with text you write yourself here. Photos, stickers, voice messages, "
+        "files and forwarded messages are never passed on to anyone, so that nobody can be "
+        "identified. Nothing was sent. /help lists what I can do."
+    )
+
+
+def cancelled() -> str:
+    return _("Okay, cancelled. Nothing was changed.")
+
+
+def nothing_to_cancel() -> str:
+    return _("There's nothing to cancel right now.")
+
+
+def something_went_wrong() -> str:
+    return _(
+        "Sorry, something went wrong on my side. Nothing was lost; please try again in a moment."
+    )
+
+
+def for_moderators() -> str:
+    return _("This is for moderators.")
+
+
+def help_right_now() -> str:
+    # Translators: the heading above the crisis resources (helplines), shown to a person who
+    # may be in crisis; keep it warm and short.
+    return _("<b>If you need help right now</b>")
 
 
 def crisis(resources: str) -> str:
-    return (
-        "<b>If you need help right now</b>\n\n"
-        f"{escape(resources)}\n\n"
-        "peercircle is peer support, not a crisis service. Reaching out is a strong thing "
-        "to do."
+    return "\n\n".join(
+        (
+            help_right_now(),
+            escape(resources),
+            _(
+                "peercircle is peer support, not a crisis service. Reaching out is a strong "
+                "thing to do."
+            ),
+        )
     )
 
 
 def member_time(moment: datetime, zone: str) -> str:
     """A moment as the member reads it, in their own zone: "Thu 05 Mar 2026 at 18:00"."""
     local = moment.astimezone(zone_of(zone))
-    return f"{local:%a %d %b %Y} at {local:%H:%M}"
+    # Translators: a moment in the reader's own time zone: {date} is a day such as "Thu 05
+    # Mar 2026", {time} a 24-hour time such as "18:00".
+    return _("{date} at {time}").format(
+        date=formats.weekday_day_month_year(local.date()), time=formats.clock(local)
+    )
 
 
 def clip(text: str, limit: int) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from html import escape
 
+from bot.i18n import N_, _, ngettext, pgettext
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place
 from bot.safety.rules import MAX_PLAN_PART, SafetyPlan
-from bot.texts.common import clip
+from bot.texts.common import clip, help_right_now
 
 
 class Told(StrEnum):
@@ -25,108 +26,150 @@ class Told(StrEnum):
 # no crisis words were screened. It is repeated until taken, like any request for contact.
 REQUEST_TIER = "request"
 
-BUTTON_ASK_MODERATOR = "Ask a moderator to reach out"
-BUTTON_TAKE = "I'll reach out"
-BUTTON_RESOLVED = "Resolved"
-BUTTON_NOT_A_CRISIS = "Not a crisis"
-BUTTON_END_CONVERSATION = "End conversation"
+
+def button_ask_moderator() -> str:
+    # Translators: a button under the crisis reply, for a person in crisis; keep it short.
+    return _("Ask a moderator to reach out")
+
+
+def button_take() -> str:
+    # Translators: a button on a crisis alert in the moderators' chat: "I'll take this one".
+    # The alerts quote it ("Press "I'll reach out""): use the same words there.
+    return _("I'll reach out")
+
+
+def button_resolved() -> str:
+    return pgettext("alert button", "Resolved")
+
+
+def button_not_a_crisis() -> str:
+    return pgettext("alert button", "Not a crisis")
+
+
+def button_end_conversation() -> str:
+    return _("End conversation")
+
 
 _ACKNOWLEDGE = {
-    Tier.URGENT: (
+    # Translators: the first words of the reply to a person whose message sounds like a
+    # crisis; keep it warm and short.
+    Tier.URGENT: N_(
         "Thank you for telling me. What you wrote sounds really serious, and you deserve "
         "support right now. You don't have to go through this alone."
     ),
-    Tier.CONCERN: (
+    # Translators: the first words of the reply to a person whose message sounds very heavy
+    # (a concern, less than a crisis); keep it warm and short.
+    Tier.CONCERN: N_(
         "That sounds really heavy. Thank you for saying it: you don't have to carry it alone."
     ),
 }
 
 # Who was told; for the first two it matters whether the words were private.
 _TOLD_PRIVATE = {
-    Told.MODERATORS: (
+    # Translators: in the reply to a person in crisis, after the helplines: who was told.
+    Told.MODERATORS: N_(
         "I've let a peer moderator know that you may be struggling. Your private words stay "
         "private: they don't see what you wrote."
     ),
-    Told.AGAIN: (
+    Told.AGAIN: N_(
         "The peer moderators already know you may be struggling, and I've told them again "
         "(without your private words)."
     ),
 }
 _TOLD = {
-    Told.MODERATORS: (
+    Told.MODERATORS: N_(
         "I've let a peer moderator know, and they can see this message. They are peers, not "
         "professionals, and may take a little while to answer."
     ),
-    Told.AGAIN: (
+    Told.AGAIN: N_(
         "The peer moderators already know you may be struggling, and I've passed this message "
         "on to them too."
     ),
-    Told.NOBODY: (
+    Told.NOBODY: N_(
         "No peer moderator is set up to hear from me here, so nobody else has been told. "
         "Please use the resources above."
     ),
-    Told.FAILED: (
+    Told.FAILED: N_(
         "Something went wrong on my side and I couldn't let a peer moderator know just now. "
         "Please use the resources above; they answer straight away."
     ),
-    Told.NOT_A_MEMBER: (
+    Told.NOT_A_MEMBER: N_(
         "You haven't joined peercircle, so nothing about you is stored and nobody else has "
         "been told: please use the resources above."
     ),
 }
 
 
+# The parts of the safety plan: (name in storage, title, question), translated where used.
 PLAN_PARTS = (
     (
         "warning_signs",
-        "My warning signs",
-        "What tells you a crisis may be coming? Thoughts, "
-        "feelings, situations. (For example: not sleeping, pulling away from people.)",
+        # Translators: the safety plan's part titles are headings, in the member's own
+        # voice ("My warning signs"); each question below its title is asked when they
+        # write their plan.
+        N_("My warning signs"),
+        N_(
+            "What tells you a crisis may be coming? Thoughts, "
+            "feelings, situations. (For example: not sleeping, pulling away from people.)"
+        ),
     ),
     (
         "coping",
-        "Things I can do on my own",
-        "What can you do on your own to take your mind "
-        "off things for a while? (A walk, music, a shower, a prayer.)",
+        N_("Things I can do on my own"),
+        N_(
+            "What can you do on your own to take your mind "
+            "off things for a while? (A walk, music, a shower, a prayer.)"
+        ),
     ),
     (
         "distractions",
-        "People and places that help",
-        "Which people or places help you feel "
-        "a bit better, just by being around them? (A café, a friend's kitchen, a meeting.)",
+        N_("People and places that help"),
+        N_(
+            "Which people or places help you feel "
+            "a bit better, just by being around them? (A café, a friend's kitchen, a meeting.)"
+        ),
     ),
     (
         "helpers",
-        "People I can ask for help",
-        "Who could you ask for help? Names as you like to write them: nobody else ever sees this.",
+        N_("People I can ask for help"),
+        N_(
+            "Who could you ask for help? Names as you like to write them: nobody else ever "
+            "sees this."
+        ),
     ),
     (
         "professionals",
-        "Professionals and services",
-        "Which professionals or services can "
-        "you contact? (Your doctor, a counsellor, a helpline, an emergency number.)",
+        N_("Professionals and services"),
+        N_(
+            "Which professionals or services can "
+            "you contact? (Your doctor, a counsellor, a helpline, an emergency number.)"
+        ),
     ),
     (
         "safe_space",
-        "Making my space safer",
-        "How can you make your space safer? (Asking "
-        "someone to keep medication, putting things out of reach.)",
+        N_("Making my space safer"),
+        N_(
+            "How can you make your space safer? (Asking "
+            "someone to keep medication, putting things out of reach.)"
+        ),
     ),
     (
         "reasons",
-        "My reasons to keep going",
-        "What are your reasons to keep going? The "
-        "people, hopes, pets or plans that matter to you.",
+        N_("My reasons to keep going"),
+        N_(
+            "What are your reasons to keep going? The "
+            "people, hopes, pets or plans that matter to you."
+        ),
     ),
 )
 
 
 def plan_text(plan: SafetyPlan) -> str:
-    lines = ["<b>Your safety plan</b>"]
-    for name, title, _ in PLAN_PARTS:
+    lines = [_("<b>Your safety plan</b>")]
+    for name, title, _question in PLAN_PARTS:
         value = plan.part(name)
         if value:
-            lines.append(f"\n<b>{title}</b>\n{escape(value)}")
+            lines.append(f"\n<b>{escape(_(title))}</b>\n{escape(value)}")
     return "\n".join(lines)
 
 
@@ -135,17 +178,17 @@ def crisis_reply(
 ) -> tuple[str, ...]:
     """Acknowledgement first, then their own plan, the resources, and who was told: one
     message, or two when a long plan and long resources would pass Telegram's limit."""
-    first = [_ACKNOWLEDGE[tier]]
+    first = [_(_ACKNOWLEDGE[tier])]
     if plan is not None and not plan.empty:
         first.append(plan_text(plan))
     second = [
-        f"<b>If you need help right now</b>\n{escape(resources)}",
-        (_TOLD_PRIVATE if place.private else _TOLD).get(told, _TOLD[told]),
+        help_right_now() + "\n" + escape(resources),
+        _((_TOLD_PRIVATE if place.private else _TOLD).get(told, _TOLD[told])),
     ]
     if told is Told.NOT_A_MEMBER:
-        second.append("Peer support is here too, whenever you feel ready: /start.")
+        second.append(_("Peer support is here too, whenever you feel ready: /start."))
     elif told is not Told.FAILED:
-        second.append("If you'd like a peer moderator to write to you here, press the button.")
+        second.append(_("If you'd like a peer moderator to write to you here, press the button."))
     whole = "\n\n".join(first + second)
     if len(whole) <= MESSAGE_LIMIT:
         return (whole,)
@@ -157,42 +200,54 @@ MESSAGE_LIMIT = 4096
 ALERT_TEXT_LIMIT = 3000
 
 
-CONTACT_REQUESTED = "A peer moderator has been asked to reach out to you here."
-NO_MODERATORS = "No peer moderator is set up here. /crisis has the resources."
+def contact_requested() -> str:
+    return _("A peer moderator has been asked to reach out to you here.")
 
+
+def no_moderators() -> str:
+    return _("No peer moderator is set up here. /crisis has the resources.")
+
+
+# Where an alert's words were written, as the moderators' alert says it ("..., in a command").
 _PLACES = {
-    Place.NOTE: "a private check-in note",
-    Place.SETBACK_NOTE: "a private setback note",
-    Place.GOAL: "a private goal",
-    Place.SAFETY_PLAN: "their private safety plan",
-    Place.EDIT: "an edited message (kept private)",
-    Place.ENCOURAGE: "encouragement to the circle (held, not sent)",
-    Place.ASK: "a request for support to the circle (held, not sent)",
-    Place.REPLY: "encouragement to a member (held, not sent)",
-    Place.MODERATOR: "an answer to a moderator",
-    Place.ONBOARDING: "a message while joining",
-    Place.MESSAGE: "a message to the bot",
-    Place.CAPTION: "a photo's caption",
-    Place.COMMAND: "a command",
-    Place.CHECKIN: "a hard check-in",
+    # Translators: where a member wrote the words an alert in the moderators' chat is
+    # about, with its preposition: "..., Quiet Otter, in a private check-in note."
+    Place.NOTE: N_("in a private check-in note"),
+    Place.SETBACK_NOTE: N_("in a private setback note"),
+    Place.GOAL: N_("in a private goal"),
+    Place.SAFETY_PLAN: N_("in their private safety plan"),
+    Place.EDIT: N_("in an edited message (kept private)"),
+    Place.ENCOURAGE: N_("in encouragement to the circle (held, not sent)"),
+    Place.ASK: N_("in a request for support to the circle (held, not sent)"),
+    Place.REPLY: N_("in encouragement to a member (held, not sent)"),
+    Place.MODERATOR: N_("in an answer to a moderator"),
+    Place.ONBOARDING: N_("in a message while joining"),
+    Place.MESSAGE: N_("in a message to the bot"),
+    Place.CAPTION: N_("in a photo's caption"),
+    Place.COMMAND: N_("in a command"),
+    Place.CHECKIN: N_("in a hard check-in"),
 }
 _CATEGORY_WORDS = {
-    "intent": "intent",
-    "plan_means": "plan or means",
-    "preparation": "preparation",
-    "self_harm": "self-harm",
-    "overdose": "overdose",
-    "goodbye": "goodbye",
-    "passive": "passive wish to be dead",
-    "hopelessness": "hopelessness or burden",
+    # Translators: the kinds of crisis signs an alert lists for moderators ("Signs: intent,
+    # plan or means.").
+    "intent": N_("intent"),
+    "plan_means": N_("plan or means"),
+    "preparation": N_("preparation"),
+    "self_harm": N_("self-harm"),
+    "overdose": N_("overdose"),
+    "goodbye": N_("goodbye"),
+    "passive": N_("passive wish to be dead"),
+    "hopelessness": N_("hopelessness or burden"),
 }
 
 
-def place_label(source: str) -> str:
+def in_place(source: str) -> str:
+    """Where an alert's words were written, with its preposition: "in a command"."""
     try:
-        return _PLACES[Place(source)]
+        return _(_PLACES[Place(source)])
     except ValueError:
-        return source
+        # Translators: {place} is the name of a place the bot does not know any more.
+        return _("in {place}").format(place=source)
 
 
 def alert_text(
@@ -204,118 +259,243 @@ def alert_text(
     categories: str,
     text: str | None,
 ) -> str:
-    where = f"circle <b>{escape(circle)}</b>" if circle else "no circle"
     if tier == REQUEST_TIER:
-        return (
-            f"🙋 <b>Request #{alert_id}</b>: {where}, <b>{escape(pseudonym)}</b> had a hard day "
-            "at their check-in and asked to talk to a peer moderator. Their check-in stays "
-            f'private. Press "I\'ll reach out", then /tell {alert_id}.'
+        return _request_text(alert_id, circle, pseudonym)
+    if tier == Tier.URGENT:
+        # Translators: the title of a crisis alert in the moderators' chat.
+        head = _("🆘 <b>Urgent crisis alert #{alert_id}</b>").format(alert_id=alert_id)
+    else:
+        # Translators: the title of an alert in the moderators' chat for words that sound
+        # very heavy (less than a crisis).
+        head = _("💛 <b>Concern #{alert_id}</b>").format(alert_id=alert_id)
+    where = in_place(source)
+    if circle:
+        # Translators: {alert} is the alert's title ("🆘 Urgent crisis alert #12"), {circle}
+        # the circle's name, {pseudonym} a member's two-word nickname, {place} where they
+        # wrote ("in a private check-in note").
+        line = _("{alert}: circle <b>{circle}</b>, <b>{pseudonym}</b>, {place}.").format(
+            alert=head, circle=escape(circle), pseudonym=escape(pseudonym), place=where
         )
-    signs = ", ".join(_CATEGORY_WORDS.get(c, c) for c in categories.split(",") if c)
-    head = (
-        f"🆘 <b>Urgent crisis alert #{alert_id}</b>"
-        if tier == Tier.URGENT
-        else f"💛 <b>Concern #{alert_id}</b>"
-    )
-    body = (
-        f"\n\n{escape(clip(text, ALERT_TEXT_LIMIT))}"
-        if text is not None
-        else "\n\n(Their words stay private; reach out and ask how they are.)"
+    else:
+        # Translators: as above, for a member who is in no circle.
+        line = _("{alert}: no circle, <b>{pseudonym}</b>, {place}.").format(
+            alert=head, pseudonym=escape(pseudonym), place=where
+        )
+    sentences = [line]
+    signs = ", ".join(
+        _(_CATEGORY_WORDS[c]) if c in _CATEGORY_WORDS else c for c in categories.split(",") if c
     )
     # The kind of signs would hint at what a private note says: only with shared words.
-    what = f" Signs: {signs}." if signs and text is not None else ""
-    return (
-        f"{head}: {where}, <b>{escape(pseudonym)}</b>, in {place_label(source)}.{what} "
-        f"They got the crisis resources.{body}"
+    if signs and text is not None:
+        sentences.append(_("Signs: {signs}.").format(signs=signs))
+    sentences.append(_("They got the crisis resources."))
+    body = (
+        escape(clip(text, ALERT_TEXT_LIMIT))
+        if text is not None
+        else _("(Their words stay private; reach out and ask how they are.)")
     )
+    return " ".join(sentences) + "\n\n" + body
+
+
+def _request_text(alert_id: int, circle: str | None, pseudonym: str) -> str:
+    """A member's own request to talk, after a hard check-in."""
+    if circle:
+        # Translators: to the moderators' chat. "I'll reach out" is the alert's button, in
+        # your words for it; /tell is a command and stays as it is.
+        return _(
+            "🙋 <b>Request #{alert_id}</b>: circle <b>{circle}</b>, <b>{pseudonym}</b> had a "
+            "hard day at their check-in and asked to talk to a peer moderator. Their "
+            'check-in stays private. Press "I\'ll reach out", then /tell {alert_id}.'
+        ).format(alert_id=alert_id, circle=escape(circle), pseudonym=escape(pseudonym))
+    # Translators: as above, for a member who is in no circle.
+    return _(
+        "🙋 <b>Request #{alert_id}</b>: no circle, <b>{pseudonym}</b> had a hard day at their "
+        "check-in and asked to talk to a peer moderator. Their check-in stays private. "
+        'Press "I\'ll reach out", then /tell {alert_id}.'
+    ).format(alert_id=alert_id, pseudonym=escape(pseudonym))
 
 
 def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: str | None) -> str:
-    level = "urgent" if tier == Tier.URGENT else "concern"  # a request is escalated first
+    # A request is escalated first, so it is urgent or a concern here.
+    if tier == Tier.URGENT:
+        # Translators: to the moderators' chat, when a member with an open alert writes
+        # crisis words again; {place} is where ("in a private check-in note").
+        line = _("↪️ <b>Alert #{alert_id}</b> (urgent): <b>{pseudonym}</b> wrote again, {place}.")
+    else:
+        # Translators: as above, for an alert that is a concern (less than a crisis).
+        line = _("↪️ <b>Alert #{alert_id}</b> (concern): <b>{pseudonym}</b> wrote again, {place}.")
+    line = line.format(alert_id=alert_id, pseudonym=escape(pseudonym), place=in_place(source))
     body = f"\n\n{escape(clip(text, ALERT_TEXT_LIMIT))}" if text is not None else ""
-    return (
-        f"↪️ <b>Alert #{alert_id}</b> ({level}): <b>{escape(pseudonym)}</b> wrote again, in "
-        f"{place_label(source)}.{body}"
-    )
+    return line + body
 
 
 def contact_requested_text(alert_id: int, pseudonym: str) -> str:
-    return (
-        f"🙋 <b>{escape(pseudonym)}</b> asked for a peer moderator to reach out (alert "
-        f'#{alert_id}). Press "I\'ll reach out" on the alert, then /tell {alert_id}.'
-    )
+    # Translators: to the moderators' chat. "I'll reach out" is the alert's button, in your
+    # words for it; /tell is a command and stays as it is.
+    return _(
+        "🙋 <b>{pseudonym}</b> asked for a peer moderator to reach out (alert "
+        '#{alert_id}). Press "I\'ll reach out" on the alert, then /tell {alert_id}.'
+    ).format(pseudonym=escape(pseudonym), alert_id=alert_id)
 
 
 def false_alarm_text(original: str, name: str, at: str) -> str:
-    return f"{original}\n\n☑️ Marked not a crisis by {escape(name)} at {at} UTC."
+    # Translators: added under an alert a moderator closed; {name} is the moderator's first
+    # name, {time} a time such as "18:00".
+    closed = _("☑️ Marked not a crisis by {name} at {time} UTC.").format(name=escape(name), time=at)
+    return f"{original}\n\n{closed}"
 
 
-THREAD_NOTICE = (
-    "Your messages here now go to the moderator who wrote to you, until one of you ends the "
-    "conversation."
-)
-THREAD_ENDED_MEMBER = "The conversation with the moderator has ended. /crisis is always here."
-THREAD_ENDED_MODERATOR = "The conversation for alert #{alert_id} has ended."
-THREAD_ENDED_BY_MEMBER = "{pseudonym} ended the conversation (alert #{alert_id})."
+def thread_notice() -> str:
+    return _(
+        "Your messages here now go to the moderator who wrote to you, until one of you ends "
+        "the conversation."
+    )
 
-CIRCLE_NOTICE = (
-    "Someone in your circle is going through a very hard time right now. A few kind words "
-    "can mean a lot."
-)
-RELAY_HELD_FOR_CARE = (
-    "I haven't passed your words on. Your circle has been told, without your name, that "
-    "someone is going through a very hard time; any encouragement they send comes to you "
-    "here."
-)
-RELAY_HELD_NOT_SENT = "I haven't passed your words on to anyone."
+
+def thread_ended_member() -> str:
+    return _("The conversation with the moderator has ended. /crisis is always here.")
+
+
+def thread_ended_moderator(alert_id: int) -> str:
+    return _("The conversation for alert #{alert_id} has ended.").format(alert_id=alert_id)
+
+
+def thread_ended_by_member(pseudonym: str, alert_id: int) -> str:
+    """Plain text (sent without HTML)."""
+    # Translators: plain text, to a moderator; {pseudonym} is a member's two-word nickname.
+    return _("{pseudonym} ended the conversation (alert #{alert_id}).").format(
+        pseudonym=pseudonym, alert_id=alert_id
+    )
+
+
+def circle_notice() -> str:
+    # Translators: sent to a circle, without a name, when one of its members wrote words
+    # that sound like a crisis.
+    return _(
+        "Someone in your circle is going through a very hard time right now. A few kind "
+        "words can mean a lot."
+    )
+
+
+def relay_held_for_care() -> str:
+    return _(
+        "I haven't passed your words on. Your circle has been told, without your name, that "
+        "someone is going through a very hard time; any encouragement they send comes to you "
+        "here."
+    )
+
+
+def relay_held_not_sent() -> str:
+    return _("I haven't passed your words on to anyone.")
 
 
 # -- /safetyplan ----------------------------------------------------------------------------
 
-PLAN_INTRO = (
-    "A safety plan is a short list, in your own words, of what helps when things get very "
-    "hard. It is private: nobody else ever sees it. If something you write to me ever "
-    "sounds like a crisis, I'll show you your plan first.\n\nSeven short questions; skip "
-    "any of them. /cancel keeps nothing new."
-)
-PLAN_SAVED = (
-    "Your safety plan is saved. It's here whenever you need it with /safetyplan, and I'll "
-    "show it to you first if things ever get really hard."
-)
-PLAN_EMPTY = "Nothing was written, so there's no plan saved. /safetyplan whenever you like."
-PLAN_CANCELLED = "Okay, nothing new was kept. Your plan is as it was."
-PLAN_DELETE_CONFIRM = "Delete your safety plan for good?"
-PLAN_DELETED = "Your safety plan is deleted. /safetyplan to write a new one any time."
-PLAN_KEPT = "Your plan is kept as it is."
-PLAN_PAUSED = (
-    "I've kept your safety plan as it was. We can come back to your safety plan whenever "
-    "you're ready: /safetyplan."
-)
-BUTTON_EDIT_PLAN = "Edit my plan"
-BUTTON_DELETE_PLAN = "Delete it"
-BUTTON_KEEP_PART = "Keep as it is"
-BUTTON_CLEAR_PART = "Clear it"
-BUTTON_SKIP_PART = "Skip"
-BUTTON_CONFIRM_DELETE_PLAN = "Yes, delete it"
-BUTTON_KEEP_PLAN = "No, keep it"
+
+def plan_intro() -> str:
+    return "\n\n".join(
+        (
+            _(
+                "A safety plan is a short list, in your own words, of what helps when things "
+                "get very hard. It is private: nobody else ever sees it. If something you "
+                "write to me ever sounds like a crisis, I'll show you your plan first."
+            ),
+            _("Seven short questions; skip any of them. /cancel keeps nothing new."),
+        )
+    )
+
+
+def plan_empty() -> str:
+    return _("Nothing was written, so there's no plan saved. /safetyplan whenever you like.")
+
+
+def plan_cancelled() -> str:
+    return _("Okay, nothing new was kept. Your plan is as it was.")
+
+
+def plan_delete_confirm() -> str:
+    return _("Delete your safety plan for good?")
+
+
+def plan_deleted() -> str:
+    return _("Your safety plan is deleted. /safetyplan to write a new one any time.")
+
+
+def plan_kept() -> str:
+    return _("Your plan is kept as it is.")
+
+
+def plan_paused() -> str:
+    return _(
+        "I've kept your safety plan as it was. We can come back to your safety plan whenever "
+        "you're ready: /safetyplan."
+    )
+
+
+def button_edit_plan() -> str:
+    return _("Edit my plan")
+
+
+def button_delete_plan() -> str:
+    # Translators: a button under the member's safety plan.
+    return pgettext("safety plan button", "Delete it")
+
+
+def button_keep_part() -> str:
+    # Translators: a button under a safety-plan question that already has an answer.
+    return pgettext("safety plan button", "Keep as it is")
+
+
+def button_clear_part() -> str:
+    # Translators: a button under a safety-plan question: empty this part.
+    return pgettext("safety plan button", "Clear it")
+
+
+def button_skip_part() -> str:
+    # Translators: a button under a safety-plan question: go on without answering it.
+    return pgettext("safety plan question", "Skip")
+
+
+def button_confirm_delete_plan() -> str:
+    return pgettext("safety plan button", "Yes, delete it")
+
+
+def button_keep_plan() -> str:
+    return pgettext("safety plan button", "No, keep it")
 
 
 def plan_part_too_long(length: int) -> str:
-    return (
-        f"That's {length} characters; each part holds up to {MAX_PLAN_PART}, so it stays "
-        "quick to read on a hard day. Could you write a shorter version? Your message is "
-        "still above to copy from, and the question is still open."
-    )
+    # Translators: {count} is the length of what the member wrote, {limit} the most a part
+    # of the safety plan holds (450).
+    return ngettext(
+        "That's {count} character; each part holds up to {limit}, so it stays quick to read "
+        "on a hard day. Could you write a shorter version? Your message is still above to "
+        "copy from, and the question is still open.",
+        "That's {count} characters; each part holds up to {limit}, so it stays quick to read "
+        "on a hard day. Could you write a shorter version? Your message is still above to "
+        "copy from, and the question is still open.",
+        length,
+    ).format(count=length, limit=MAX_PLAN_PART)
 
 
 def plan_question(index: int, current: str | None) -> str:
     """One question of /safetyplan, with what the plan says now when it says something."""
-    _, title, question = PLAN_PARTS[index]
-    text = f"<b>{index + 1}/{len(PLAN_PARTS)} · {title}</b>\n{question}"
+    _name, title, question = PLAN_PARTS[index]
+    # Translators: the heading of one safety-plan question: "3/7 · People and places that
+    # help".
+    heading = _("<b>{number}/{total} · {title}</b>").format(
+        number=index + 1, total=len(PLAN_PARTS), title=escape(_(title))
+    )
+    text = heading + "\n" + _(question)
     if current:
-        text += f"\n\n<i>Now:</i> {escape(current)}"
+        # Translators: under a safety-plan question, what that part of the plan says now.
+        text += "\n\n" + _("<i>Now:</i> {answer}").format(answer=escape(current))
     return text
 
 
 def plan_saved(plan: SafetyPlan) -> str:
-    return f"{plan_text(plan)}\n\n{PLAN_SAVED}"
+    saved = _(
+        "Your safety plan is saved. It's here whenever you need it with /safetyplan, and "
+        "I'll show it to you first if things ever get really hard."
+    )
+    return f"{plan_text(plan)}\n\n{saved}"
