@@ -7,11 +7,17 @@ language, Babel supplies the month and weekday names ("lun. 7 déc.", "7 дек.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
 
 from bot.i18n import current_language, pgettext
 
@@ -70,3 +76,21 @@ def local_date(day: date, pattern: str) -> str:
     orders and abbreviates as it should: local_date(d, pgettext("date pattern (CLDR): …",
     "EEE dd MMM"))."""
     return _date(day, pattern, current_language())
+
+
+def fixed(value: float, digits: int = 1, *, signed: bool = False) -> str:
+    """ "3.0" / "3,0": always `digits` decimals, rounded as f"{value:.1f}" rounds; `signed`
+    puts "+" before a positive value as f"{value:+.1f}" does."""
+    text = f"{value:.{digits}f}"
+    locale = _locale(current_language())
+    pattern = "0." + "0" * digits if digits else "0"
+    shown = format_decimal(abs(Decimal(text)), pattern, locale=locale)
+    if text.startswith("-"):
+        return get_minus_sign_symbol(locale) + shown
+    return get_plus_sign_symbol(locale) + shown if signed else shown
+
+
+def percent(share: float) -> str:
+    """ "43%" / "43 %" for a share of 0.43, rounded as f"{share:.0%}" rounds."""
+    whole = Decimal(f"{share * 100:.0f}")
+    return format_percent(whole / 100, locale=_locale(current_language()))
