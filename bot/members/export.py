@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any
 
+from bot.i18n.formats import weekday_name
 from bot.localtime.zones import zone_of
 from bot.texts import export as export_texts
 from storage.timestamps import from_db
@@ -44,13 +45,13 @@ def export_files(export: Mapping[str, Any]) -> list[ExportFile]:
     # Without check-ins it still comes, with its header only: always the same three files.
     table = checkins_csv(export["checkins"], zone).encode("utf-8-sig")
     return [
-        ExportFile(JSON_NAME, payload, export_texts.JSON_CAPTION),
+        ExportFile(JSON_NAME, payload, export_texts.json_caption()),
         ExportFile(
             SUMMARY_NAME,
             export_texts.summary_html(export, zone).encode("utf-8"),
-            export_texts.HTML_CAPTION,
+            export_texts.html_caption(),
         ),
-        ExportFile(CSV_NAME, table, export_texts.CSV_CAPTION),
+        ExportFile(CSV_NAME, table, export_texts.csv_caption()),
     ]
 
 
@@ -58,25 +59,24 @@ def checkins_csv(checkins: list[Mapping[str, Any]], zone: tzinfo) -> str:
     """Check-ins as a spreadsheet, newest first with Daylio's kind of columns."""
     # Only a store that knows about filling in afterwards has the column (0012 added it).
     later = not checkins or any("filled_in_later" in checkin for checkin in checkins)
-    header = ["date", "weekday", "time", "mood", "mood_number", "confidence", "note"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*header, "filled_in_later"] if later else header)
+    writer.writerow(export_texts.checkins_csv_columns(later))
     for checkin in sorted(checkins, key=lambda c: str(c["local_date"]), reverse=True):
         day = date.fromisoformat(str(checkin["local_date"]))
         answered = from_db(str(checkin["answered_at"])).astimezone(zone)
         mood = int(checkin["mood"])
         row = [
             day.isoformat(),
-            f"{day:%A}",
+            weekday_name(day),
             f"{answered:%H:%M}",
-            export_texts.MOOD_WORDS.get(mood, ""),
+            export_texts.mood_word(mood),
             mood,
             checkin["confidence"],
             _cell(checkin.get("note") or ""),
         ]
         if later:
-            row.append("yes" if checkin.get("filled_in_later") else "no")
+            row.append(export_texts.filled_in_later(bool(checkin.get("filled_in_later"))))
         writer.writerow(row)
     return out.getvalue()
 
