@@ -100,8 +100,11 @@ def _alert_line(label: str, raised: int, taken: int, false: int) -> str:
     # alarm"; {label} is the kind of alert, the others the three counts that follow.
     return _("{label}: {raised}, {taken}, {false_alarms}").format(
         label=_(label),
+        # Translators: how many crisis alerts were raised, in the /stats line "{label}: …".
         raised=ngettext("{count} raised", "{count} raised", raised).format(count=raised),
+        # Translators: how many of them a moderator took, in the /stats line "{label}: …".
         taken=ngettext("{count} taken", "{count} taken", taken).format(count=taken),
+        # Translators: how many were false alarms, in the /stats line "{label}: …".
         false_alarms=ngettext("{count} false alarm", "{count} false alarms", false).format(
             count=false
         ),
