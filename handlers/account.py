@@ -125,7 +125,7 @@ async def apply_checkin_time(
     if answer.outcome is TimeOutcome.PSEUDONYM_FIRST:
         await prompt_next_step(update, context, answer.member)
     elif answer.outcome is TimeOutcome.NOT_A_TIME:
-        await reply(update, account_texts.BAD_CHECKIN_TIME)
+        await reply(update, account_texts.bad_checkin_time())
     elif answer.outcome is TimeOutcome.ONBOARDED:
         await _onboarded(update, context, answer.member, answer.join_invite)
     else:
@@ -133,7 +133,7 @@ async def apply_checkin_time(
 
 
 def _checkin_time_set(member: Member) -> str:
-    return account_texts.CHECKIN_TIME_SET.format(time=member.checkin_time, zone=member.timezone)
+    return account_texts.checkin_time_set(member.checkin_time, member.timezone)
 
 
 async def _onboarded(
@@ -172,7 +172,7 @@ async def type_zone_button(update: Update, context: PeerContext) -> None:
         return
     await context.services.members.wait_for(member.user_id, AwaitingTimezone())
     await query.answer()
-    await close_buttons(query, account_texts.TYPE_TIMEZONE)
+    await close_buttons(query, account_texts.type_timezone())
 
 
 async def pick_zone_button(update: Update, context: PeerContext) -> None:
@@ -257,7 +257,7 @@ async def pause_command(update: Update, context: PeerContext) -> None:
     try:
         days = parse_pause_days(command_argument(context))
     except ValueError:
-        await reply(update, account_texts.BAD_PAUSE)
+        await reply(update, account_texts.bad_pause())
         return
     member = await context.services.members.pause(member.user_id, days)
     await reply(update, member_messages.paused(member))
@@ -270,10 +270,10 @@ async def resume_command(update: Update, context: PeerContext) -> None:
         return
     if not member.paused:
         await context.services.members.resume(member.user_id)
-        await reply(update, account_texts.NOT_PAUSED)
+        await reply(update, account_texts.not_paused())
         return
     await context.services.members.resume(member.user_id)
-    await reply(update, account_texts.RESUMED)
+    await reply(update, account_texts.resumed())
 
 
 async def mydata_command(update: Update, context: PeerContext) -> None:
@@ -315,7 +315,7 @@ async def forget_button(update: Update, context: PeerContext) -> None:
         return
     if answer.choice is ForgetChoice.NO:
         await query.answer()
-        await close_buttons(query, account_texts.FORGET_CANCELLED)
+        await close_buttons(query, account_texts.forget_cancelled())
         return
     if answer.choice is ForgetChoice.COPY:
         member = await current_member(update, context)
@@ -331,7 +331,7 @@ async def forget_button(update: Update, context: PeerContext) -> None:
         await button_expired(query)
         return
     await query.answer()
-    await close_buttons(query, account_texts.FORGOTTEN)
+    await close_buttons(query, account_texts.forgotten())
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

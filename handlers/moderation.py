@@ -322,8 +322,8 @@ async def stats_command(update: Update, context: PeerContext) -> None:
         png = await asyncio.to_thread(
             render_weekly_png,
             series,
-            stats_texts.STATS_CHART_TITLE,
-            stats_texts.STATS_CHART_HEADINGS,
+            stats_texts.stats_chart_title(),
+            stats_texts.stats_chart_headings(),
         )
         await update.effective_chat.send_photo(
             png, caption=stats_texts.stats_chart_caption(report.minimum)

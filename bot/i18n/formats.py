@@ -12,7 +12,12 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, get_minus_sign_symbol, get_plus_sign_symbol
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
 
 from bot.i18n import current_language, pgettext
 
@@ -84,16 +89,19 @@ def local_date(day: date, pattern: str) -> str:
     return _date(day, pattern, current_language())
 
 
-def fixed(value: float, digits: int = 1, signed: bool = False) -> str:
+def fixed(value: float, digits: int = 1, *, signed: bool = False) -> str:
     """ "3.0" / "3,0": always `digits` decimals, rounded as f"{value:.1f}" rounds; `signed`
-    puts a plus sign before a positive value ("+0.4"), as f"{value:+.1f}" does."""
-    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    puts "+" before a positive value as f"{value:+.1f}" does."""
+    text = f"{value:.{digits}f}"
     locale = _locale(current_language())
-    sign, unsigned = (text[0], text[1:]) if text[0] in "+-" else ("", text)
     pattern = "0." + "0" * digits if digits else "0"
-    formatted = format_decimal(Decimal(unsigned), format=pattern, locale=locale)
-    if sign == "+":
-        return get_plus_sign_symbol(locale) + formatted
-    if sign == "-":
-        return get_minus_sign_symbol(locale) + formatted
-    return formatted
+    shown = format_decimal(abs(Decimal(text)), pattern, locale=locale)
+    if text.startswith("-"):
+        return get_minus_sign_symbol(locale) + shown
+    return get_plus_sign_symbol(locale) + shown if signed else shown
+
+
+def percent(share: float) -> str:
+    """ "43%" / "43 %" for a share of 0.43, rounded as f"{share:.0%}" rounds."""
+    whole = Decimal(f"{share * 100:.0f}")
+    return format_percent(whole / 100, locale=_locale(current_language()))

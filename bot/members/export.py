@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any
 
-from bot.i18n import formats, pgettext
+from bot.i18n.formats import weekday_name
 from bot.localtime.zones import zone_of
 from bot.texts import export as export_texts
 from storage.timestamps import from_db
@@ -45,13 +45,13 @@ def export_files(export: Mapping[str, Any]) -> list[ExportFile]:
     # Without check-ins it still comes, with its header only: always the same three files.
     table = checkins_csv(export["checkins"], zone).encode("utf-8-sig")
     return [
-        ExportFile(JSON_NAME, payload, export_texts.JSON_CAPTION),
+        ExportFile(JSON_NAME, payload, export_texts.json_caption()),
         ExportFile(
             SUMMARY_NAME,
             export_texts.summary_html(export, zone).encode("utf-8"),
-            export_texts.HTML_CAPTION,
+            export_texts.html_caption(),
         ),
-        ExportFile(CSV_NAME, table, export_texts.CSV_CAPTION),
+        ExportFile(CSV_NAME, table, export_texts.csv_caption()),
     ]
 
 
@@ -60,28 +60,16 @@ def checkins_csv(checkins: list[Mapping[str, Any]], zone: tzinfo) -> str:
     weekdays and yes/no in the current language)."""
     # Only a store that knows about filling in afterwards has the column (0012 added it).
     later = not checkins or any("filled_in_later" in checkin for checkin in checkins)
-    header = [
-        # Translators: the column names of the check-ins spreadsheet in /mydata: short, lower
-        # case, words joined by "_" as in a database's columns.
-        pgettext("check-ins spreadsheet column", "date"),
-        pgettext("check-ins spreadsheet column", "weekday"),
-        pgettext("check-ins spreadsheet column", "time"),
-        pgettext("check-ins spreadsheet column", "mood"),
-        pgettext("check-ins spreadsheet column", "mood_number"),
-        pgettext("check-ins spreadsheet column", "confidence"),
-        pgettext("check-ins spreadsheet column", "note"),
-    ]
-    filled_in_later = pgettext("check-ins spreadsheet column", "filled_in_later")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*header, filled_in_later] if later else header)
+    writer.writerow(export_texts.checkins_csv_columns(later))
     for checkin in sorted(checkins, key=lambda c: str(c["local_date"]), reverse=True):
         day = date.fromisoformat(str(checkin["local_date"]))
         answered = from_db(str(checkin["answered_at"])).astimezone(zone)
         mood = int(checkin["mood"])
         row = [
             day.isoformat(),
-            formats.weekday_name(day),
+            weekday_name(day),
             f"{answered:%H:%M}",
             export_texts.mood_word(mood),
             mood,
@@ -89,19 +77,9 @@ def checkins_csv(checkins: list[Mapping[str, Any]], zone: tzinfo) -> str:
             _cell(checkin.get("note") or ""),
         ]
         if later:
-            row.append(_yes() if checkin.get("filled_in_later") else _no())
+            row.append(export_texts.filled_in_later(bool(checkin.get("filled_in_later"))))
         writer.writerow(row)
     return out.getvalue()
-
-
-def _yes() -> str:
-    # Translators: a cell of the check-ins spreadsheet's column "filled_in_later".
-    return pgettext("check-ins spreadsheet: filled in later", "yes")
-
-
-def _no() -> str:
-    # Translators: a cell of the check-ins spreadsheet's column "filled_in_later".
-    return pgettext("check-ins spreadsheet: filled in later", "no")
 
 
 def _cell(text: str) -> str:

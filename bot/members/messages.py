@@ -70,7 +70,7 @@ def _zone_button(place: Place, now: datetime) -> tuple[str, str]:
 def timezone_picker(now: datetime) -> Buttons:
     """The common zones, each by its city and the time there now."""
     zones = [_zone_button(Place(zone_place(zone), zone), now) for zone in COMMON_ZONES]
-    return (*rows(zones, 2), ((account_texts.BUTTON_OTHER_ZONE, TypeZone().pack()),))
+    return (*rows(zones, 2), ((account_texts.button_other_zone(), TypeZone().pack()),))
 
 
 def place_choice(places: tuple[Place, ...], now: datetime) -> Buttons:
@@ -79,7 +79,7 @@ def place_choice(places: tuple[Place, ...], now: datetime) -> Buttons:
 
 
 def ask_timezone(now: datetime) -> OutgoingMessage:
-    return OutgoingMessage(account_texts.ASK_TIMEZONE, timezone_picker(now))
+    return OutgoingMessage(account_texts.ask_timezone(), timezone_picker(now))
 
 
 def zone_not_one(
@@ -102,7 +102,7 @@ def checkin_time_picker() -> Buttons:
 
 
 def ask_checkin_time() -> OutgoingMessage:
-    return OutgoingMessage(account_texts.ASK_CHECKIN_TIME, checkin_time_picker())
+    return OutgoingMessage(account_texts.ask_checkin_time(), checkin_time_picker())
 
 
 def onboarding_question(step: OnboardingStep, member: Member, now: datetime) -> OutgoingMessage:
@@ -128,25 +128,25 @@ def settings_summary(member: Member, now: datetime) -> str:
 
 def settings_buttons(member: Member) -> Buttons:
     pause = (
-        (account_texts.BUTTON_RESUME, ChangeSetting(Setting.RESUME).pack())
+        (account_texts.button_resume(), ChangeSetting(Setting.RESUME).pack())
         if member.paused
-        else (account_texts.BUTTON_PAUSE, ChangeSetting(Setting.PAUSE).pack())
+        else (account_texts.button_pause(), ChangeSetting(Setting.PAUSE).pack())
     )
     weekly = (
-        account_texts.BUTTON_WEEKLY_OFF
+        account_texts.button_weekly_off()
         if member.weekly_reflection
-        else account_texts.BUTTON_WEEKLY_ON
+        else account_texts.button_weekly_on()
     )
     return (
         (
             (
-                account_texts.BUTTON_SETTINGS_PSEUDONYM,
+                account_texts.button_settings_pseudonym(),
                 ChangeSetting(Setting.NEW_PSEUDONYM).pack(),
             ),
         ),
         (
-            (account_texts.BUTTON_SETTINGS_TIMEZONE, ChangeSetting(Setting.TIMEZONE).pack()),
-            (account_texts.BUTTON_SETTINGS_TIME, ChangeSetting(Setting.CHECKIN_TIME).pack()),
+            (account_texts.button_settings_timezone(), ChangeSetting(Setting.TIMEZONE).pack()),
+            (account_texts.button_settings_time(), ChangeSetting(Setting.CHECKIN_TIME).pack()),
         ),
         ((weekly, ChangeSetting(Setting.WEEKLY_REFLECTION).pack()),),
         (pause,),
@@ -156,7 +156,7 @@ def settings_buttons(member: Member) -> Buttons:
 def settings(member: Member, now: datetime) -> OutgoingMessage:
     """/settings: the member's settings with buttons to change them."""
     return OutgoingMessage(
-        account_texts.SETTINGS_HEADER + settings_summary(member, now), settings_buttons(member)
+        account_texts.settings_header() + settings_summary(member, now), settings_buttons(member)
     )
 
 
@@ -178,16 +178,16 @@ def onboarding_done(member: Member) -> str:
 
 def forget_confirm(offer_copy: bool = True) -> Buttons:
     """The safe answer first, where a thumb lands; deleting last."""
-    answers = [(account_texts.BUTTON_FORGET_NO, ForgetChoice.NO)]
+    answers = [(account_texts.button_forget_no(), ForgetChoice.NO)]
     if offer_copy:
-        answers.append((account_texts.BUTTON_FORGET_COPY, ForgetChoice.COPY))
-    answers.append((account_texts.BUTTON_FORGET_YES, ForgetChoice.YES))
+        answers.append((account_texts.button_forget_copy(), ForgetChoice.COPY))
+    answers.append((account_texts.button_forget_yes(), ForgetChoice.YES))
     return tuple(((label, ForgetAnswer(choice).pack()),) for label, choice in answers)
 
 
 def forget_question() -> OutgoingMessage:
-    return OutgoingMessage(account_texts.FORGET_CONFIRM, forget_confirm())
+    return OutgoingMessage(account_texts.forget_confirm(), forget_confirm())
 
 
 def forget_after_copy() -> OutgoingMessage:
-    return OutgoingMessage(account_texts.FORGET_AFTER_COPY, forget_confirm(offer_copy=False))
+    return OutgoingMessage(account_texts.forget_after_copy(), forget_confirm(offer_copy=False))

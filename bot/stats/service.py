@@ -14,13 +14,18 @@ from datetime import date, timedelta
 from statistics import median
 
 from bot.clock import Clock
+from bot.i18n import N_, _, pgettext
 from bot.stats.rules import Figure, GroupStats, StatsReport, Week
+from bot.texts.stats import fewer_than
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import stats as stat_rows
 from storage.db import Database
 
-OVERALL = "All members"
+# Everyone's figures, before each circle's; the name is rendered when a report is made.
+# Translators: the group of every member in /stats, its chart and its CSV file (beside
+# each circle by its name).
+OVERALL = N_("All members")
 CHART_WEEKS = 8
 
 
@@ -80,7 +85,7 @@ class StatsService:
         for e in encouragement:
             everything.encouragement.append(e)
             by_circle.setdefault(e.circle_id, _Rows()).encouragement.append(e)
-        groups = [_group(OVERALL, everyone, everything)]
+        groups = [_group(_(OVERALL), everyone, everything)]
         groups += [_group(c.name, c.member_count, by_circle.get(c.id, _Rows())) for c in circles]
         return StatsReport(today, self._minimum, groups, alerts)
 
@@ -133,23 +138,28 @@ def chart_series(report: StatsReport) -> dict[str, list[tuple[date, float, float
     }
 
 
-CSV_COLUMNS = (
-    "group",
-    "row",
-    "week_start",
-    "members",
-    "active_7d",
-    "active_30d",
-    "checkin_adherence_7d",
-    "checkins",
-    "mean_mood",
-    "mean_confidence",
-    "confidence_change_median",
-    "confidence_change_members",
-    "goal_completion_30d",
-    "encouragement_sent_7d",
-    "encouragement_thanked_7d",
-)
+def csv_columns() -> tuple[str, ...]:
+    """The header row of the statistics CSV, in the operator's language: one word each
+    (snake_case), so that a spreadsheet or a script can name the columns."""
+    return (
+        # Translators: the header row of `peercircle report`'s statistics file, for a
+        # spreadsheet: keep each name one word (snake_case), as scripts read them.
+        pgettext("statistics CSV column", "group"),
+        pgettext("statistics CSV column", "row"),
+        pgettext("statistics CSV column", "week_start"),
+        pgettext("statistics CSV column", "members"),
+        pgettext("statistics CSV column", "active_7d"),
+        pgettext("statistics CSV column", "active_30d"),
+        pgettext("statistics CSV column", "checkin_adherence_7d"),
+        pgettext("statistics CSV column", "checkins"),
+        pgettext("statistics CSV column", "mean_mood"),
+        pgettext("statistics CSV column", "mean_confidence"),
+        pgettext("statistics CSV column", "confidence_change_median"),
+        pgettext("statistics CSV column", "confidence_change_members"),
+        pgettext("statistics CSV column", "goal_completion_30d"),
+        pgettext("statistics CSV column", "encouragement_sent_7d"),
+        pgettext("statistics CSV column", "encouragement_thanked_7d"),
+    )
 
 
 def to_csv(report: StatsReport) -> str:
@@ -157,21 +167,25 @@ def to_csv(report: StatsReport) -> str:
 
     def shown(figure: Figure, digits: int = 2) -> str:
         if report.hidden(figure):
-            return f"fewer than {report.minimum}"
+            return fewer_than(report.minimum)
         if figure.value is None:
             return ""
         return str(round(figure.value, digits)) if digits else str(int(figure.value))
 
+    # Translators: the kind of a row of the statistics CSV: a group's /stats figures.
+    summary = pgettext("statistics CSV row", "summary")
+    # Translators: the kind of a row of the statistics CSV: one week of a group.
+    week_row = pgettext("statistics CSV row", "week")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_columns())
     for g in report.groups:
         small = g.members < report.minimum
-        members = f"fewer than {report.minimum}" if small else str(g.members)
+        members = fewer_than(report.minimum) if small else str(g.members)
         writer.writerow(
             [
                 g.name,
-                "summary",
+                summary,
                 "",
                 members,
                 shown(g.active_7d, 0),
@@ -193,7 +207,7 @@ def to_csv(report: StatsReport) -> str:
             writer.writerow(
                 [
                     g.name,
-                    "week",
+                    week_row,
                     week.start.isoformat(),
                     shown(count, 0),
                     "",

@@ -5,30 +5,54 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.i18n import N_, _, ngettext, pgettext
+from bot.i18n.formats import fixed, local_date, percent
 from bot.stats.rules import Figure, StatsReport
 
-STATS_CHART_TITLE = "Weekly means by group"
-STATS_CHART_HEADINGS = ("Mean mood, 1 to 5", "Mean confidence, 0 to 10")
+
+def stats_chart_title() -> str:
+    return _("Weekly means by group")
+
+
+def stats_chart_headings() -> tuple[str, str]:
+    """The headings of the chart's two panels: mood, then confidence."""
+    return (_("Mean mood, 1 to 5"), _("Mean confidence, 0 to 10"))
 
 
 def stats_chart_caption(minimum: int) -> str:
-    return (
+    # Translators: {minimum} is the fewest members a figure may be computed over.
+    return ngettext(
         "Weekly mean mood and confidence, per group, by the Monday each week starts. "
-        f"Groups and weeks of fewer than {minimum} members are left out."
-    )
+        "Groups and weeks of fewer than {minimum} member are left out.",
+        "Weekly mean mood and confidence, per group, by the Monday each week starts. "
+        "Groups and weeks of fewer than {minimum} members are left out.",
+        minimum,
+    ).format(minimum=minimum)
+
+
+def fewer_than(minimum: int) -> str:
+    """What a figure over too few members reads instead of its value."""
+    # Translators: shown in place of a figure computed over too few members to be shown;
+    # keep it the same as in the "Statistics for …" line.
+    return _("fewer than {minimum}").format(minimum=minimum)
 
 
 def _figure(report: StatsReport, figure: Figure, kind: str) -> str:
     if report.hidden(figure):
-        return f"fewer than {report.minimum}"
+        return fewer_than(report.minimum)
     if figure.value is None:
-        return "no data yet"
+        # Translators: a /stats figure with nothing to compute it from.
+        return _("no data yet")
     if kind == "share":
-        return f"{figure.value:.0%}"
+        return percent(figure.value)
     if kind == "signed":
-        return f"{figure.value:+.1f} (over {figure.basis} members)"
+        # Translators: {change} is a signed number ("+0.5"); {count} how many members it
+        # is the median over.
+        return ngettext(
+            "{change} (over {count} member)", "{change} (over {count} members)", figure.basis
+        ).format(change=fixed(figure.value, signed=True), count=figure.basis)
     if kind == "mean":
-        return f"{figure.value:.1f}"
+        return fixed(figure.value)
     return str(int(figure.value))
 
 
@@ -50,53 +74,135 @@ def stats_messages(report: StatsReport) -> list[str]:
         left = len(messages) - STATS_MOST_MESSAGES + 1
         messages = messages[: STATS_MOST_MESSAGES - 1]
         messages.append(
-            f"… and {left} more message(s) of circles. "
-            "<code>peercircle report --out stats.csv</code> writes every figure for every circle."
+            # Translators: ends a /stats reply too long for Telegram; {count} (2 or more) is
+            # how many messages were left out. The command stays as it is.
+            ngettext(
+                "… and {count} more message of circles. <code>peercircle report --out "
+                "stats.csv</code> writes every figure for every circle.",
+                "… and {count} more message(s) of circles. <code>peercircle report --out "
+                "stats.csv</code> writes every figure for every circle.",
+                left,
+            ).format(count=left)
         )
     return messages
 
 
+_ALERT_KINDS = (
+    # Translators: the kind of crisis alert counted in a /stats line ("{label}: …").
+    ("urgent", N_("Urgent crisis alerts")),
+    # Translators: the kind of crisis alert counted in a /stats line ("{label}: …").
+    ("concern", N_("Concern notices")),
+)
+
+
+def _alert_line(label: str, raised: int, taken: int, false: int) -> str:
+    # Translators: one line of /stats, "Urgent crisis alerts: 3 raised, 2 taken, 1 false
+    # alarm"; {label} is the kind of alert, the others the three counts that follow.
+    return _("{label}: {raised}, {taken}, {false_alarms}").format(
+        label=_(label),
+        # Translators: how many crisis alerts were raised, in the /stats line "{label}: …".
+        raised=ngettext("{count} raised", "{count} raised", raised).format(count=raised),
+        # Translators: how many of them a moderator took, in the /stats line "{label}: …".
+        taken=ngettext("{count} taken", "{count} taken", taken).format(count=taken),
+        # Translators: how many were false alarms, in the /stats line "{label}: …".
+        false_alarms=ngettext("{count} false alarm", "{count} false alarms", false).format(
+            count=false
+        ),
+    )
+
+
+def _week_pattern() -> str:
+    return pgettext("date pattern (CLDR): the Monday a /stats week starts", "dd MMM")
+
+
 def stats_text(report: StatsReport) -> str:
+    minimum = report.minimum
+    today = local_date(
+        report.today, pgettext("date pattern (CLDR): the day /stats is for", "dd MMM yyyy")
+    )
     lines = [
-        f"<b>Statistics</b> for {report.today:%d %b %Y}. Figures over fewer than "
-        f"{report.minimum} members read “fewer than {report.minimum}”; no notes, no "
-        "messages, no single member."
+        # Translators: the first line of /stats; {day} is today's date, {minimum} the fewest
+        # members a figure may be computed over. “fewer than {minimum}” quotes what such a
+        # figure reads instead.
+        ngettext(
+            "<b>Statistics</b> for {day}. Figures over fewer than {minimum} member read "
+            "“fewer than {minimum}”; no notes, no messages, no single member.",
+            "<b>Statistics</b> for {day}. Figures over fewer than {minimum} members read "
+            "“fewer than {minimum}”; no notes, no messages, no single member.",
+            minimum,
+        ).format(day=today, minimum=minimum)
     ]
-    for tier, label in (("urgent", "Urgent crisis alerts"), ("concern", "Concern notices")):
+    for tier, label in _ALERT_KINDS:
         raised = report.alerts.get((tier, "raised"), 0)
         if raised:
             taken = report.alerts.get((tier, "taken"), 0)
             false = report.alerts.get((tier, "false_alarm"), 0)
-            alarms = "false alarm" if false == 1 else "false alarms"
-            lines.append(f"{label}: {raised} raised, {taken} taken, {false} {alarms}")
+            lines.append(_alert_line(label, raised, taken, false))
     for group in report.groups:
         lines.append("")
-        if group.members < report.minimum:
-            lines.append(f"<b>{escape(group.name)}</b>: fewer than {report.minimum} members")
+        name = escape(group.name)
+        if group.members < minimum:
+            lines.append(
+                # Translators: {group} is a circle's name (or "All members").
+                ngettext(
+                    "<b>{group}</b>: fewer than {minimum} member",
+                    "<b>{group}</b>: fewer than {minimum} members",
+                    minimum,
+                ).format(group=name, minimum=minimum)
+            )
             continue
 
         def f(figure: Figure, kind: str = "count") -> str:
             return _figure(report, figure, kind)
 
-        lines.append(f"<b>{escape(group.name)}</b> ({group.members} members)")
         lines.append(
-            f"Active: {f(group.active_7d)} in the last 7 days, "
-            f"{f(group.active_30d)} in the last 30"
+            # Translators: {group} is a circle's name (or "All members").
+            ngettext(
+                "<b>{group}</b> ({count} member)",
+                "<b>{group}</b> ({count} members)",
+                group.members,
+            ).format(group=name, count=group.members)
         )
-        lines.append(f"Check-in adherence, last 7 days: {f(group.adherence_7d, 'share')}")
+        lines.append(
+            # Translators: {week} and {month} are figures: a number of members, or "fewer than 5".
+            _("Active: {week} in the last 7 days, {month} in the last 30").format(
+                week=f(group.active_7d), month=f(group.active_30d)
+            )
+        )
+        lines.append(
+            # Translators: {share} is a percentage, or "fewer than 5".
+            _("Check-in adherence, last 7 days: {share}").format(
+                share=f(group.adherence_7d, "share")
+            )
+        )
         if group.weeks:
             week = group.weeks[-1]
             lines.append(
-                f"Week of {week.start:%d %b}: mean mood {f(week.mood, 'mean')}, "
-                f"confidence {f(week.confidence, 'mean')}"
+                # Translators: {day} is the Monday the week starts; {mood} and {confidence}
+                # are means ("3.4"), or "fewer than 5".
+                _("Week of {day}: mean mood {mood}, confidence {confidence}").format(
+                    day=local_date(week.start, _week_pattern()),
+                    mood=f(week.mood, "mean"),
+                    confidence=f(week.confidence, "mean"),
+                )
             )
         lines.append(
-            "Confidence, first 14 days to last 14 days: median "
-            f"{f(group.confidence_change, 'signed')}"
+            # Translators: {change} is a signed number with how many members it is over
+            # ("+0.5 (over 12 members)"), or "fewer than 5".
+            _("Confidence, first 14 days to last 14 days: median {change}").format(
+                change=f(group.confidence_change, "signed")
+            )
         )
-        lines.append(f"Goals done, last 30 days: {f(group.goal_completion, 'share')} of answers")
         lines.append(
-            f"Encouragement, last 7 days: {f(group.encouragement_sent)} sent, "
-            f"{f(group.encouragement_thanked)} thanked"
+            # Translators: {share} is a percentage, or "fewer than 5".
+            _("Goals done, last 30 days: {share} of answers").format(
+                share=f(group.goal_completion, "share")
+            )
+        )
+        lines.append(
+            # Translators: {sent} and {thanked} are counts of messages, or "fewer than 5".
+            _("Encouragement, last 7 days: {sent} sent, {thanked} thanked").format(
+                sent=f(group.encouragement_sent), thanked=f(group.encouragement_thanked)
+            )
         )
     return "\n".join(lines)
