@@ -13,6 +13,7 @@ from bot.alerts.messages import end_button
 from bot.alerts.service import Taken, closed_alert_text
 from bot.callbacks import Pending
 from bot.context import PeerContext
+from bot.i18n.formats import clock
 from bot.members.rules import Member
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
@@ -54,7 +55,7 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             return
         await context.services.members.wait_for(member.user_id, ModeratorAnswerPending(alert_id))
         await query.answer()
-        await reply(update, alert_texts.ANSWER_MODERATOR)
+        await reply(update, alert_texts.answer_moderator())
         return
     pressed = await moderator_press(update, context)
     if pressed is None:
@@ -69,14 +70,12 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             await _show_closed(update, taken)
             return
         if not taken.first:
-            await query.answer(
-                alert_texts.ALERT_ALREADY_TAKEN.format(name=taken.alert.taken_by_name)
-            )
+            await query.answer(alert_texts.alert_already_taken(taken.alert.taken_by_name))
             return
         await query.answer()
         alert = taken.alert
         base = alert_row_message(alert)
-        now = context.services.clock.now().strftime("%H:%M")
+        now = clock(context.services.clock.now())
         await query.edit_message_text(
             alert_texts.alert_taken(base.text, user.first_name, now),
             parse_mode=ParseMode.HTML,
@@ -107,7 +106,7 @@ async def _show_closed(update: Update, closed: Taken) -> None:
     closed too (no buttons), instead of acting on it again."""
     query = update.callback_query
     assert query is not None
-    await query.answer(alert_texts.ALERT_ALREADY_CLOSED.format(name=closed.alert.resolved_by_name))
+    await query.answer(alert_texts.alert_already_closed(closed.alert.resolved_by_name))
     await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
 
 
@@ -148,7 +147,7 @@ async def to_open_thread(update: Update, context: PeerContext, user_id: int, tex
         notice = OutgoingMessage(safety_texts.thread_notice(), (end_button(thread.id),))
         await reply(update, notice.text, markup(notice))
     elif context.crisis is None:
-        await reply(update, alert_texts.ANSWER_SENT)
+        await reply(update, alert_texts.answer_sent())
     return True
 
 
@@ -159,12 +158,12 @@ async def tell_command(update: Update, context: PeerContext) -> None:
         return
     args = context.args or []
     if len(args) < 2 or row_id(args[0]) is None:
-        await reply(update, alert_texts.TELL_USAGE)
+        await reply(update, alert_texts.tell_usage())
         return
     if not await context.services.alerts.tell_member(int(args[0]), moderator, " ".join(args[1:])):
-        await reply(update, alert_texts.TELL_NOT_YOURS)
+        await reply(update, alert_texts.tell_not_yours())
         return
-    await reply(update, alert_texts.TELL_SENT)
+    await reply(update, alert_texts.tell_sent())
 
 
 async def answer_moderator(
@@ -179,7 +178,7 @@ async def answer_moderator(
     if not await context.services.alerts.answer_moderator(member.user_id, pending.alert_id, text):
         await reply(update, common_texts.button_expired())
         return
-    await reply(update, alert_texts.ANSWER_SENT)
+    await reply(update, alert_texts.answer_sent())
 
 
 def answers() -> dict[type[Pending], TextAnswer]:

@@ -57,11 +57,11 @@ async def newcircle_command(update: Update, context: PeerContext) -> None:
         return
     name = valid_circle_name(command_argument(context) or "")
     if name is None:
-        await reply(update, circle_texts.NEWCIRCLE_USAGE)
+        await reply(update, circle_texts.newcircle_usage())
         return
     circle = await context.services.circles.create(name, moderator)
     if circle is None:
-        await reply(update, circle_texts.CIRCLE_NAME_TAKEN.format(name=name))
+        await reply(update, circle_texts.circle_name_taken(name))
         return
     await reply(
         update, circle_texts.circle_created(circle.name, invite_link(context, circle.invite_code))
@@ -74,11 +74,11 @@ async def invite_command(update: Update, context: PeerContext) -> None:
         return
     name = command_argument(context)
     if name is None:
-        await reply(update, circle_texts.INVITE_USAGE)
+        await reply(update, circle_texts.invite_usage())
         return
     circle = await context.services.circles.by_name(name)
     if circle is None:
-        await reply(update, circle_texts.NO_SUCH_CIRCLE.format(name=name))
+        await reply(update, circle_texts.no_such_circle(name))
         return
     await reply(update, circle_texts.invite(circle.name, invite_link(context, circle.invite_code)))
 
@@ -89,7 +89,7 @@ async def circles_command(update: Update, context: PeerContext) -> None:
         return
     circles = await context.services.circles.all()
     if not circles:
-        await reply(update, circle_texts.NO_CIRCLES)
+        await reply(update, circle_texts.no_circles())
         return
     await reply(
         update,
@@ -106,7 +106,7 @@ async def circle_command(update: Update, context: PeerContext) -> None:
         return
     circle = await context.services.circles.circle_of(member.user_id)
     if circle is None:
-        await reply(update, circle_texts.NOT_IN_CIRCLE)
+        await reply(update, circle_texts.not_in_circle())
         return
     await reply(update, circle_texts.my_circle(circle.name, circle.member_count, member.pseudonym))
 
@@ -118,9 +118,9 @@ async def leave_command(update: Update, context: PeerContext) -> None:
         return
     circle = await context.services.circles.leave(member.user_id)
     if circle is None:
-        await reply(update, circle_texts.NOT_IN_CIRCLE)
+        await reply(update, circle_texts.not_in_circle())
         return
-    await reply(update, circle_texts.LEFT_CIRCLE.format(name=circle.name))
+    await reply(update, circle_texts.left_circle(circle.name))
 
 
 async def encourage_command(update: Update, context: PeerContext) -> None:
@@ -142,12 +142,14 @@ async def _relay_command(update: Update, context: PeerContext, kind: RelayKind) 
         await send_relay(update, context, member, text, kind)
         return
     if await context.services.circles.circle_of(member.user_id) is None:
-        await reply(update, circle_texts.NOT_IN_CIRCLE)
+        await reply(update, circle_texts.not_in_circle())
         return
     asking = kind is RelayKind.ASK
     pending = AskPending() if asking else EncouragementPending()
     await context.services.members.wait_for(member.user_id, pending)
-    await reply(update, circle_texts.ASK_FOR_SUPPORT if asking else circle_texts.ASK_ENCOURAGEMENT)
+    await reply(
+        update, circle_texts.ask_for_support() if asking else circle_texts.ask_encouragement()
+    )
 
 
 async def send_relay(
@@ -178,7 +180,7 @@ async def send_relay(
         await reply(update, circle_texts.relay_muted(relayed.until, member.timezone))
         return
     if outcome is RelayOutcome.HELD:
-        await reply(update, circle_texts.RELAY_HELD)
+        await reply(update, circle_texts.relay_held())
         return
     if outcome is RelayOutcome.SENT:
         if cleaned is not None and cleaned.removed:
@@ -186,10 +188,12 @@ async def send_relay(
         if kind is RelayKind.ENCOURAGE:
             sent = circle_texts.encouragement_sent(relayed.recipients)
         elif kind is RelayKind.REPLY:
-            sent = circle_texts.ENCOURAGEMENT_REPLY_SENT
+            sent = circle_texts.encouragement_reply_sent()
         else:
             sent = (
-                circle_texts.ASK_USAGE_SENT if kind is RelayKind.ASK else circle_texts.CIRCLE_TOLD
+                circle_texts.ask_usage_sent()
+                if kind is RelayKind.ASK
+                else circle_texts.circle_told()
             )
         await reply(update, sent)
         return
@@ -197,15 +201,15 @@ async def send_relay(
         await reply(update, circle_texts.relay_mostly_removed(cleaned.removed))
         return
     refusals = {
-        RelayOutcome.NOT_IN_CIRCLE: circle_texts.NOT_IN_CIRCLE,
-        RelayOutcome.ALONE: circle_texts.ALONE_IN_CIRCLE,
-        RelayOutcome.RATE_LIMITED: circle_texts.RELAY_RATE_LIMITED,
-        RelayOutcome.TOO_LONG: circle_texts.RELAY_TOO_LONG,
-        RelayOutcome.EMPTY: circle_texts.RELAY_EMPTY,
-        RelayOutcome.GONE: circle_texts.REPLY_GONE,
-        RelayOutcome.BANNED: moderation_texts.BANNED_FROM_CIRCLES,
+        RelayOutcome.NOT_IN_CIRCLE: circle_texts.not_in_circle(),
+        RelayOutcome.ALONE: circle_texts.alone_in_circle(),
+        RelayOutcome.RATE_LIMITED: circle_texts.relay_rate_limited(),
+        RelayOutcome.TOO_LONG: circle_texts.relay_too_long(),
+        RelayOutcome.EMPTY: circle_texts.relay_empty(),
+        RelayOutcome.GONE: circle_texts.reply_gone(),
+        RelayOutcome.BANNED: moderation_texts.banned_from_circles(),
     }
-    await reply(update, refusals.get(outcome, circle_texts.RELAY_EMPTY))
+    await reply(update, refusals.get(outcome, circle_texts.relay_empty()))
 
 
 async def relay_button(update: Update, context: PeerContext) -> None:
@@ -219,7 +223,7 @@ async def relay_button(update: Update, context: PeerContext) -> None:
     if button.action is RelayAction.ENCOURAGE_BACK:
         await context.services.members.wait_for(member.user_id, ReplyPending(button.relay_id))
         await query.answer()
-        await reply(update, circle_texts.ASK_REPLY)
+        await reply(update, circle_texts.ask_reply())
     elif button.action is RelayAction.THANKS:
         thanked = await circles.thank(member.user_id, button.relay_id)
         relay = thanked.relay
@@ -227,7 +231,7 @@ async def relay_button(update: Update, context: PeerContext) -> None:
             await button_expired(query)
             return
         await query.answer(
-            circle_texts.THANKS_SENT if thanked.first else circle_texts.THANKS_ALREADY
+            circle_texts.thanks_sent() if thanked.first else circle_texts.thanks_already()
         )
         shown = relay_message(
             relay.id, RelayKind(relay.kind), relay.pseudonym, relay.text, thanked=True
@@ -238,7 +242,7 @@ async def relay_button(update: Update, context: PeerContext) -> None:
         if not await circles.report(member.user_id, button.relay_id, chat_id):
             await button_expired(query)
             return
-        await query.answer(circle_texts.REPORT_FILED, show_alert=True)
+        await query.answer(circle_texts.report_filed(), show_alert=True)
         await _remove_reported(query)
 
 
@@ -261,16 +265,16 @@ async def circlemode_command(update: Update, context: PeerContext) -> None:
     args = context.args or []
     modes = {mode.value: mode for mode in CircleMode}
     if len(args) < 2 or args[-1].lower() not in modes:
-        await reply(update, circle_texts.CIRCLEMODE_USAGE)
+        await reply(update, circle_texts.circlemode_usage())
         return
     mode, name = modes[args[-1].lower()], " ".join(args[:-1])
     done = await context.services.circles.set_mode(name, mode, moderator)
     if done.outcome is ModeOutcome.NEEDS_CHAT:
-        await reply(update, circle_texts.CIRCLEMODE_NEEDS_CHAT)
+        await reply(update, circle_texts.circlemode_needs_chat())
     elif done.outcome is ModeOutcome.NO_SUCH_CIRCLE or done.circle is None:
-        await reply(update, circle_texts.NO_SUCH_CIRCLE.format(name=name))
+        await reply(update, circle_texts.no_such_circle(name))
     else:
-        await reply(update, circle_texts.CIRCLEMODE_SET.format(name=done.circle.name, mode=mode))
+        await reply(update, circle_texts.circlemode_set(done.circle.name, mode))
 
 
 async def review_button(update: Update, context: PeerContext) -> None:
@@ -331,7 +335,7 @@ async def circle_told(update: Update, context: PeerContext) -> None:
     message = (
         circle_texts.hard_day_named(member.pseudonym)
         if button.naming is Naming.NAMED
-        else circle_texts.HARD_DAY_ANONYMOUS
+        else circle_texts.hard_day_anonymous()
     )
     await send_relay(update, context, member, message, RelayKind.HARD_DAY)
 

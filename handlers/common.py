@@ -256,18 +256,18 @@ async def join_by_code(update: Update, context: PeerContext, member: Member, cod
             update, circle_texts.joined_circle(circle.name, joined.pseudonym, circle.member_count)
         )
     elif joined.outcome is JoinOutcome.FULL:
-        await reply(update, circle_texts.CIRCLE_FULL)
+        await reply(update, circle_texts.circle_full())
     elif joined.outcome is JoinOutcome.BANNED:
-        await reply(update, moderation_texts.BANNED_FROM_CIRCLES)
+        await reply(update, moderation_texts.banned_from_circles())
     elif joined.outcome is JoinOutcome.UNKNOWN_CODE:
-        await reply(update, circle_texts.UNKNOWN_INVITE)
+        await reply(update, circle_texts.unknown_invite())
     elif circle is not None:
-        template = (
-            circle_texts.ALREADY_IN_THIS_CIRCLE
+        said = (
+            circle_texts.already_in_this_circle(circle.name)
             if joined.outcome is JoinOutcome.ALREADY_HERE
-            else circle_texts.IN_ANOTHER_CIRCLE
+            else circle_texts.in_another_circle(circle.name)
         )
-        await reply(update, template.format(name=circle.name))
+        await reply(update, said)
 
 
 async def support_offer(context: PeerContext, member: Member) -> SupportOffer:

@@ -42,7 +42,7 @@ async def _operator(update: Update, context: PeerContext) -> Moderator | None:
     moderator = await moderator_only(update, context)
     if moderator is not None and not context.services.moderation.is_operator(moderator.user_id):
         log.warning("refused operator command: user_id=%s", moderator.user_id)
-        await reply(update, moderation_texts.OPERATORS_ONLY)
+        await reply(update, moderation_texts.operators_only())
         return None
     return moderator
 
@@ -59,15 +59,15 @@ async def promote_command(update: Update, context: PeerContext) -> None:
         return
     user_id = _user_id(context)
     if user_id is None:
-        await reply(update, moderation_texts.PROMOTE_USAGE)
+        await reply(update, moderation_texts.promote_usage())
         return
     added = await context.services.moderation.promote(operator, user_id)
     if not added:
-        await reply(update, moderation_texts.ALREADY_MODERATOR)
+        await reply(update, moderation_texts.already_moderator())
         return
     menu = await refresh_menu(update.get_bot(), context.services.moderation, user_id)
     await reply(
-        update, moderation_texts.PROMOTED if menu else moderation_texts.PROMOTED_MENU_LATER
+        update, moderation_texts.promoted() if menu else moderation_texts.promoted_menu_later()
     )
 
 
@@ -78,12 +78,14 @@ async def demote_command(update: Update, context: PeerContext) -> None:
         return
     user_id = _user_id(context)
     if user_id is None:
-        await reply(update, moderation_texts.DEMOTE_USAGE)
+        await reply(update, moderation_texts.demote_usage())
         return
     removed = await context.services.moderation.demote(operator, user_id)
     if removed:
         await refresh_menu(update.get_bot(), context.services.moderation, user_id)
-    await reply(update, moderation_texts.DEMOTED if removed else moderation_texts.NOT_MODERATOR)
+    await reply(
+        update, moderation_texts.demoted() if removed else moderation_texts.not_moderator()
+    )
 
 
 async def modhelp_command(update: Update, context: PeerContext) -> None:
@@ -99,7 +101,7 @@ async def circlesize_command(update: Update, context: PeerContext) -> None:
         return
     args = context.args or []
     if len(args) < 2 or not args[-1].isdigit():
-        await reply(update, moderation_texts.CIRCLESIZE_USAGE)
+        await reply(update, moderation_texts.circlesize_usage())
         return
     outcome = await context.services.moderation.set_circle_size(
         moderator, " ".join(args[:-1]), int(args[-1])
@@ -120,7 +122,7 @@ async def announce_command(update: Update, context: PeerContext) -> None:
     if not named:
         await reply(
             update,
-            moderation_texts.ANNOUNCE_USAGE
+            moderation_texts.announce_usage()
             if len(args) < 2
             else moderation_texts.no_circle(args[0]),
         )
@@ -136,7 +138,7 @@ async def queue_command(update: Update, context: PeerContext) -> None:
         return
     held = await context.services.moderation.queue()
     if not held:
-        await reply(update, moderation_texts.QUEUE_EMPTY)
+        await reply(update, moderation_texts.queue_empty())
         return
     for message in held:
         await reply(update, message.text, markup(message))
@@ -149,7 +151,7 @@ async def reject_command(update: Update, context: PeerContext) -> None:
         return
     args = context.args or []
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
-        await reply(update, moderation_texts.REJECT_USAGE)
+        await reply(update, moderation_texts.reject_usage())
         return
     outcome = await context.services.moderation.reject_with_reason(
         moderator, int(args[0].lstrip("#")), " ".join(args[1:])
@@ -163,7 +165,7 @@ async def reports_command(update: Update, context: PeerContext) -> None:
         return
     views = await context.services.moderation.reports()
     if not views:
-        await reply(update, moderation_texts.REPORTS_EMPTY)
+        await reply(update, moderation_texts.reports_empty())
         return
     for view in views:
         relay = view.relay
@@ -253,7 +255,7 @@ async def warn_command(update: Update, context: PeerContext) -> None:
     async def warn(by: Moderator, target: Target, reason: str | None) -> Outcome:
         return await moderation.warn(by, target.user_id, reason)
 
-    await _on_member(update, context, moderation_texts.WARN_USAGE, warn)
+    await _on_member(update, context, moderation_texts.warn_usage(), warn)
 
 
 async def mute_command(update: Update, context: PeerContext) -> None:
@@ -265,7 +267,7 @@ async def mute_command(update: Update, context: PeerContext) -> None:
         assert parsed is not None  # checked before the member was looked up
         return await moderation.mute(by, target.user_id, *parsed)
 
-    await _on_member(update, context, moderation_texts.MUTE_USAGE, mute, needs_duration=True)
+    await _on_member(update, context, moderation_texts.mute_usage(), mute, needs_duration=True)
 
 
 def _duration_and_reason(rest: str | None) -> tuple[timedelta, str | None] | None:
@@ -283,7 +285,7 @@ async def unmute_command(update: Update, context: PeerContext) -> None:
     async def unmute(by: Moderator, target: Target, _: str | None) -> Outcome:
         return await moderation.unmute(by, target.user_id)
 
-    await _on_member(update, context, moderation_texts.UNMUTE_USAGE, unmute)
+    await _on_member(update, context, moderation_texts.unmute_usage(), unmute)
 
 
 async def ban_command(update: Update, context: PeerContext) -> None:
@@ -293,7 +295,7 @@ async def ban_command(update: Update, context: PeerContext) -> None:
     async def ban(by: Moderator, target: Target, reason: str | None) -> Outcome:
         return await moderation.ban(by, target.user_id, reason)
 
-    await _on_member(update, context, moderation_texts.BAN_USAGE, ban)
+    await _on_member(update, context, moderation_texts.ban_usage(), ban)
 
 
 async def unban_command(update: Update, context: PeerContext) -> None:
@@ -303,7 +305,7 @@ async def unban_command(update: Update, context: PeerContext) -> None:
         return
     text = " ".join(context.args or []).strip()
     if not text:
-        await reply(update, moderation_texts.UNBAN_USAGE)
+        await reply(update, moderation_texts.unban_usage())
         return
     outcome = await context.services.moderation.unban(moderator, text)
     await reply(update, moderation_texts.outcome_text(outcome))

@@ -85,7 +85,7 @@ def test_a_reason_is_trimmed_and_cut_and_blank_is_none() -> None:
             "There is no circle called Nowhere. /circles lists them.",
             False,
         ),
-        (Outcome(Result.SIZE_OUT_OF_RANGE), moderation_texts.CIRCLESIZE_USAGE, False),
+        (Outcome(Result.SIZE_OUT_OF_RANGE), moderation_texts.circlesize_usage(), False),
         (
             Outcome(Result.CIRCLE_SIZE, circle="Walkers", size=5, members=5),
             "Walkers now takes up to 5 members.",
@@ -93,16 +93,16 @@ def test_a_reason_is_trimmed_and_cut_and_blank_is_none() -> None:
         ),
         (
             Outcome(Result.CIRCLE_SIZE, circle="Walkers", size=4, members=5),
-            "Walkers now takes up to 4 members." + moderation_texts.SIZE_BELOW_MEMBERS,
+            "Walkers now takes up to 4 members. " + moderation_texts.size_below_members(),
             True,
         ),
-        (Outcome(Result.NOTHING_TO_ANNOUNCE), moderation_texts.ANNOUNCE_USAGE, False),
+        (Outcome(Result.NOTHING_TO_ANNOUNCE), moderation_texts.announce_usage(), False),
         (
             Outcome(Result.ANNOUNCED, circle="Walkers", count=1),
             "Announced to Walkers: 1 member.",
             True,
         ),
-        (Outcome(Result.NOT_HELD), moderation_texts.NOT_HELD, False),
+        (Outcome(Result.NOT_HELD), moderation_texts.not_held(), False),
         (
             Outcome(Result.REJECTED, "Quiet Otter"),
             "Rejected, and Quiet Otter has been told why.",

@@ -18,7 +18,7 @@ def end_button(alert_id: int) -> tuple[tuple[str, str], ...]:
 
 def from_moderator(alert_id: int, text: str) -> OutgoingMessage:
     """The moderator's words to the member, as from "Moderator", with Reply and End."""
-    reply = (alert_texts.BUTTON_REPLY_MODERATOR, AlertButton(AlertAction.REPLY, alert_id).pack())
+    reply = (alert_texts.button_reply_moderator(), AlertButton(AlertAction.REPLY, alert_id).pack())
     buttons: Buttons = ((reply,), end_button(alert_id))
     return OutgoingMessage(alert_texts.from_moderator(text), buttons, protect_content=True)
 

@@ -10,6 +10,7 @@ from functools import partial
 
 from bot.alerts import messages
 from bot.clock import Clock
+from bot.i18n.formats import clock
 from bot.moderation.audit import Moderator, audit
 from bot.outgoing import in_every_language
 from bot.safety.service import alert_row_message
@@ -46,7 +47,7 @@ class CrisisAlerts:
             alert = await alert_rows.get(session, alert_id)
             if alert is not None and first:
                 await alert_rows.count_outcome(session, alert.tier, "taken")
-                target = f"alert {alert_id}: {alert.pseudonym}"
+                target = alert_texts.audit_alert(alert_id, alert.pseudonym)
                 await audit(session, by, "take crisis alert", target, now)
         return Taken(alert, first) if alert else None
 
@@ -61,7 +62,7 @@ class CrisisAlerts:
             first = await alert_rows.mark_false_alarm(session, alert_id, by.name, now)
             if first:
                 await alert_rows.count_outcome(session, alert.tier, "false_alarm")
-                target = f"alert {alert_id}: {alert.pseudonym}"
+                target = alert_texts.audit_alert(alert_id, alert.pseudonym)
                 await audit(session, by, "not a crisis", target, now)
             alert = await alert_rows.get(session, alert_id)
         return Taken(alert, first) if alert else None
@@ -73,7 +74,7 @@ class CrisisAlerts:
             first = await alert_rows.resolve(session, alert_id, by.name, now)
             alert = await alert_rows.get(session, alert_id)
             if alert is not None and first:
-                target = f"alert {alert_id}: {alert.pseudonym}"
+                target = alert_texts.audit_alert(alert_id, alert.pseudonym)
                 await audit(session, by, "resolve crisis alert", target, now)
         return Taken(alert, first) if alert else None
 
@@ -84,7 +85,7 @@ class CrisisAlerts:
             alert = await alert_rows.get(session, alert_id)
             if alert is None or alert.taken_by != by.user_id:
                 return False
-            await audit(session, by, "tell", f"alert {alert_id}", now)
+            await audit(session, by, "tell", alert_texts.audit_alert(alert_id), now)
             message = in_every_language(partial(messages.from_moderator, alert_id, text))
             # The thread is open: for 48 hours the member's plain messages come back here.
             await alert_rows.told(session, alert_id, now)
@@ -120,11 +121,11 @@ class CrisisAlerts:
 def closed_alert_text(alert: AlertRow) -> str:
     """The alert as it reads once closed: who took it, who closed it and how."""
     shown = alert_row_message(alert).text
-    closed_at = alert.resolved_at.strftime("%H:%M") if alert.resolved_at else ""
+    closed_at = clock(alert.resolved_at) if alert.resolved_at else ""
     name = alert.resolved_by_name or ""
     if alert.false_alarm:
         return safety_texts.false_alarm_text(shown, name, closed_at)
     if alert.taken_by_name and alert.taken_at is not None:
-        taken_at = alert.taken_at.strftime("%H:%M")
+        taken_at = clock(alert.taken_at)
         shown = alert_texts.alert_taken(shown, alert.taken_by_name, taken_at)
     return alert_texts.alert_resolved(shown, name, closed_at)

@@ -81,8 +81,8 @@ def support_buttons(offer: SupportOffer) -> Buttons:
     found: list[tuple[tuple[str, str], ...]] = []
     if offer.circle:
         found += [
-            ((circle_texts.BUTTON_TELL_CIRCLE, TellCircle(Naming.ANONYMOUS).pack()),),
-            ((circle_texts.BUTTON_TELL_CIRCLE_NAMED, TellCircle(Naming.NAMED).pack()),),
+            ((circle_texts.button_tell_circle(), TellCircle(Naming.ANONYMOUS).pack()),),
+            ((circle_texts.button_tell_circle_named(), TellCircle(Naming.NAMED).pack()),),
         ]
     elif offer.moderators:
         found.append(((checkin_texts.button_talk_moderator(), TalkToModerator().pack()),))

@@ -22,9 +22,9 @@ def relay_message(
 ) -> OutgoingMessage:
     """A relayed message: new text built by the bot, protected from forwarding. Once the
     reader has thanked it, the button says so."""
-    report = (circle_texts.BUTTON_REPORT, RelayButton(RelayAction.REPORT, relay_id).pack())
+    report = (circle_texts.button_report(), RelayButton(RelayAction.REPORT, relay_id).pack())
     helps = (
-        circle_texts.BUTTON_SEND_ENCOURAGEMENT,
+        circle_texts.button_send_encouragement(),
         RelayButton(RelayAction.ENCOURAGE_BACK, relay_id).pack(),
     )
     if kind is RelayKind.HARD_DAY:
@@ -39,7 +39,7 @@ def relay_message(
         body = circle_texts.relayed_reply(pseudonym, text)
     else:
         body = circle_texts.relayed(pseudonym, text)
-    label = circle_texts.BUTTON_THANKED if thanked else circle_texts.BUTTON_THANKS
+    label = circle_texts.button_thanked() if thanked else circle_texts.button_thanks()
     thanks = (label, RelayButton(RelayAction.THANKS, relay_id).pack())
     return OutgoingMessage(body, ((thanks, report),), protect_content=True)
 
@@ -47,7 +47,7 @@ def relay_message(
 def _hard_day_variants(pseudonym: str) -> tuple[Callable[[], str], ...]:
     return (
         partial(circle_texts.hard_day_named, pseudonym),
-        lambda: circle_texts.HARD_DAY_ANONYMOUS,
+        circle_texts.hard_day_anonymous,
         safety_texts.circle_notice,
     )
 
@@ -73,10 +73,13 @@ def review_message(relay_id: int, circle: str, pseudonym: str, text: str) -> Out
         (
             (
                 (
-                    circle_texts.BUTTON_APPROVE,
+                    circle_texts.button_approve(),
                     ReviewButton(ReviewDecision.APPROVE, relay_id).pack(),
                 ),
-                (circle_texts.BUTTON_REJECT, ReviewButton(ReviewDecision.REJECT, relay_id).pack()),
+                (
+                    circle_texts.button_reject(),
+                    ReviewButton(ReviewDecision.REJECT, relay_id).pack(),
+                ),
             ),
         ),
     )
@@ -89,11 +92,11 @@ def thanks_message(text: str) -> OutgoingMessage:
 
 def rejected_message() -> OutgoingMessage:
     """To the author of a held message a moderator rejected with the button."""
-    return OutgoingMessage(circle_texts.RELAY_REJECTED)
+    return OutgoingMessage(circle_texts.relay_rejected())
 
 
 def held_for_care() -> OutgoingMessage:
     """The member's own relay, held because it read as a crisis: the circle was told only
     that someone is struggling; the "it's me" button lets them say who."""
-    named = (circle_texts.BUTTON_TELL_CIRCLE_NAMED, TellCircle(Naming.NAMED).pack())
+    named = (circle_texts.button_tell_circle_named(), TellCircle(Naming.NAMED).pack())
     return OutgoingMessage(safety_texts.relay_held_for_care(), ((named,),))

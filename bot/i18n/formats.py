@@ -62,6 +62,12 @@ def short_day_month_year(day: date) -> str:
     return _date(day, pattern, current_language())
 
 
+def numeric_date(day: date) -> str:
+    """ "2026-03-05": a date in a log or beside a UTC time, as moderators read it."""
+    pattern = pgettext("date pattern: year, month, day in digits (CLDR)", "yyyy-MM-dd")
+    return _date(day, pattern, current_language())
+
+
 def weekday_name(day: date) -> str:
     """ "Monday"."""
     return _date(day, "EEEE", current_language())

@@ -20,13 +20,13 @@ def report_message(report_id: int, circle: str, pseudonym: str, text: str) -> Ou
         moderation_texts.report_text(report_id, circle, pseudonym, text),
         (
             (
-                button(moderation_texts.BUTTON_DISMISS, ReportAction.DISMISS),
-                button(moderation_texts.BUTTON_DELETE, ReportAction.DELETE),
+                button(moderation_texts.button_dismiss(), ReportAction.DISMISS),
+                button(moderation_texts.button_delete(), ReportAction.DELETE),
             ),
             (
-                button(moderation_texts.BUTTON_WARN, ReportAction.WARN),
-                button(moderation_texts.BUTTON_MUTE, ReportAction.MUTE),
-                button(moderation_texts.BUTTON_BAN, ReportAction.BAN),
+                button(moderation_texts.button_warn(), ReportAction.WARN),
+                button(moderation_texts.button_mute(), ReportAction.MUTE),
+                button(moderation_texts.button_ban(), ReportAction.BAN),
             ),
         ),
     )
@@ -51,7 +51,7 @@ def muted_notice(until: datetime, zone: str, reason: str | None) -> OutgoingMess
 
 
 def unmuted_notice() -> OutgoingMessage:
-    return to_member(moderation_texts.UNMUTED_TO_MEMBER)
+    return to_member(moderation_texts.unmuted_to_member())
 
 
 def banned_notice(reason: str | None) -> OutgoingMessage:
@@ -70,4 +70,4 @@ def report_outcome_notice(pseudonym: str, removed: bool) -> OutgoingMessage:
 
 def alert_again(alert: OutgoingMessage) -> OutgoingMessage:
     """A crisis alert nobody has taken, sent to the moderators' chat again."""
-    return OutgoingMessage(moderation_texts.ALERT_AGAIN + alert.text, alert.buttons)
+    return OutgoingMessage(moderation_texts.alert_again() + alert.text, alert.buttons)

@@ -86,14 +86,16 @@ class ModerationService:
         async with self._db.transaction() as session:
             added = await moderation_rows.add_moderator(session, user_id, by.user_id, self._now)
             if added:
-                await self._audit(session, by, "promote", f"moderator {user_id}", None)
+                target = moderation_texts.audit_moderator(user_id)
+                await self._audit(session, by, "promote", target, None)
             return added
 
     async def demote(self, by: Moderator, user_id: int) -> bool:
         async with self._db.transaction() as session:
             removed = await moderation_rows.remove_moderator(session, user_id)
             if removed:
-                await self._audit(session, by, "demote", f"moderator {user_id}", None)
+                target = moderation_texts.audit_moderator(user_id)
+                await self._audit(session, by, "demote", target, None)
             return removed
 
     # -- the audit log ---------------------------------------------------------------------
@@ -131,7 +133,8 @@ class ModerationService:
         if not pool:
             return Target(Found.NONE)
         if len(pool) > 1:
-            return Target(Found.SEVERAL, circles=tuple(sorted(c or "no circle" for _, c in pool)))
+            nowhere = moderation_texts.in_no_circle()
+            return Target(Found.SEVERAL, circles=tuple(sorted(c or nowhere for _, c in pool)))
         async with self._db.read() as session:
             row = await member_rows.get(session, pool[0][0])
         assert row is not None
@@ -165,7 +168,7 @@ class ModerationService:
             if count < rules.warnings_before_mute:
                 return Outcome(Result.WARNED, member.pseudonym, count=count)
             until = self._now + timedelta(hours=rules.warning_mute_hours)
-            automatic = moderation_texts.AUTO_MUTE_REASON.format(count=count)
+            automatic = moderation_texts.auto_mute_reason(count)
             await self._mute(session, by, member, until, automatic)
         self._wake()
         return Outcome(Result.WARNED_AND_MUTED, member.pseudonym, count=count, until=until)
@@ -202,7 +205,7 @@ class ModerationService:
             until=until,
             now=self._now,
         )
-        noted = f"until {until:%Y-%m-%d %H:%M} UTC" + (f": {reason}" if reason else "")
+        noted = moderation_texts.mute_noted(until, reason)
         await self._audit(session, by, "mute", pseudonym, noted)
         key = f"mute:{hashed[:12]}:{self._now.isoformat()}"
         await self._tell(
@@ -368,14 +371,14 @@ class ModerationService:
         """Act on the report the moderator sees (read with `report_view`)."""
         relay = view.relay
         if action is ReportAction.WARN:
-            return await self.warn(by, relay.author_id, moderation_texts.REPORT_REASON)
+            return await self.warn(by, relay.author_id, moderation_texts.report_reason())
         if action is ReportAction.MUTE:
             hours = self._settings.moderation.warning_mute_hours
             return await self.mute(
-                by, relay.author_id, timedelta(hours=hours), moderation_texts.REPORT_REASON
+                by, relay.author_id, timedelta(hours=hours), moderation_texts.report_reason()
             )
         if action is ReportAction.BAN:
-            return await self.ban(by, relay.author_id, moderation_texts.REPORT_REASON)
+            return await self.ban(by, relay.author_id, moderation_texts.report_reason())
         async with self._db.transaction() as session:
             if action is ReportAction.DISMISS:
                 await self._tell_reporters(session, relay, removed=False)
@@ -394,7 +397,7 @@ class ModerationService:
             await moderation_rows.close_reports(session, relay.id, "acted")
             delivered = await moderation_rows.relay_copies(session, relay.id)
             copies = [copy for copy in delivered if copy[0] not in reporters]
-            where = f"{RelayKind(relay.kind).value} in {view.circle}"
+            where = moderation_texts.audit_deleted(RelayKind(relay.kind).value, view.circle)
             await self._audit(session, by, "delete message", relay.pseudonym, where)
         self._wake()
         gone = len(delivered) - len(copies)

@@ -1,38 +1,84 @@
 """Every text of crisis alerts after they are raised: taking them, and the private thread
-between a moderator and the member. HTML parse mode."""
+between a moderator and the member. HTML parse mode.
+
+Each text is a function, rendered through the catalog (bot.i18n) in the language of
+whoever reads it."""
 
 from __future__ import annotations
 
 from html import escape
 
+from bot.i18n import _, pgettext
 from bot.texts.common import clip
 
-BUTTON_REPLY_MODERATOR = "Reply to Moderator"
-ALERT_ALREADY_TAKEN = "{name} has already taken this one."
-ALERT_ALREADY_CLOSED = "{name} has already closed this one."
-TELL_USAGE = "Write it as <code>/tell &lt;alert number&gt; &lt;message&gt;</code>."
-TELL_NOT_YOURS = 'Take that alert first ("I\'ll reach out"); then you can write to them.'
-TELL_SENT = 'Sent. They see it from "Moderator".'
-ANSWER_MODERATOR = (
-    "Write your answer as one message; it goes only to the moderator who wrote to you."
-)
-ANSWER_SENT = "Sent to the moderator. 💚"
+
+def button_reply_moderator() -> str:
+    # Translators: button under a moderator's message to a member in crisis.
+    return pgettext("button", "Reply to Moderator")
+
+
+def alert_already_taken(name: str | None) -> str:
+    # Translators: a short pop-up (plain text); {name} is a moderator's first name.
+    return _("{name} has already taken this one.").format(name=name)
+
+
+def alert_already_closed(name: str | None) -> str:
+    # Translators: a short pop-up (plain text); {name} is a moderator's first name.
+    return _("{name} has already closed this one.").format(name=name)
+
+
+def tell_usage() -> str:
+    # Translators: keep /tell; &lt; and &gt; are < and >.
+    return _("Write it as <code>/tell &lt;alert number&gt; &lt;message&gt;</code>.")
+
+
+def tell_not_yours() -> str:
+    # Translators: "I'll reach out" is the alert's button: use its translation.
+    return _('Take that alert first ("I\'ll reach out"); then you can write to them.')
+
+
+def tell_sent() -> str:
+    # Translators: "Moderator" is how the member sees the sender: as in "<b>Moderator</b>:".
+    return _('Sent. They see it from "Moderator".')
+
+
+def answer_moderator() -> str:
+    return _("Write your answer as one message; it goes only to the moderator who wrote to you.")
+
+
+def answer_sent() -> str:
+    return _("Sent to the moderator. 💚")
 
 
 def alert_taken(original: str, name: str, at: str) -> str:
-    return f"{original}\n\n🤝 Taken by {escape(name)} at {at} UTC."
+    # Translators: {name} is a moderator's first name, {at} a time like "18:00".
+    taken = _("🤝 Taken by {name} at {at} UTC.").format(name=escape(name), at=at)
+    return f"{original}\n\n{taken}"
 
 
 def alert_resolved(original: str, name: str, at: str) -> str:
-    return f"{original}\n\n✅ Resolved by {escape(name)} at {at} UTC."
+    # Translators: {name} is a moderator's first name, {at} a time like "18:00".
+    resolved = _("✅ Resolved by {name} at {at} UTC.").format(name=escape(name), at=at)
+    return f"{original}\n\n{resolved}"
 
 
 def reach_out_instructions(alert_id: int, pseudonym: str) -> str:
-    return (
-        f"You're reaching out to <b>{escape(pseudonym)}</b> (alert #{alert_id}). Write to "
-        f"them with <code>/tell {alert_id} your message</code>; they see it from "
-        '"Moderator" and can answer you here. Press Resolved on the alert when done.'
-    )
+    # Translators: to the moderator who took an alert; keep /tell. "Moderator" is how the
+    # member sees them, "Resolved" the alert's button: use their translations.
+    return _(
+        "You're reaching out to <b>{pseudonym}</b> (alert #{alert_id}). Write to them with "
+        '<code>/tell {alert_id} your message</code>; they see it from "Moderator" and can '
+        "answer you here. Press Resolved on the alert when done."
+    ).format(pseudonym=escape(pseudonym), alert_id=alert_id)
+
+
+def audit_alert(alert_id: int, pseudonym: str | None = None) -> str:
+    """An alert as the audit log keeps it (plain text: /audit escapes it when shown)."""
+    if pseudonym is None:
+        # Translators: in the audit log: the crisis alert a moderator acted on.
+        return _("alert {alert_id}").format(alert_id=alert_id)
+    # Translators: in the audit log: {pseudonym} is the member's two-word nickname.
+    return _("alert {alert_id}: {pseudonym}").format(alert_id=alert_id, pseudonym=pseudonym)
 
 
 # A member's or moderator's words with a short header must fit one Telegram message.
@@ -40,9 +86,12 @@ _THREAD_TEXT_LIMIT = 3900
 
 
 def from_moderator(text: str) -> str:
-    return f"<b>Moderator</b>: {escape(clip(text, _THREAD_TEXT_LIMIT))}"
+    # Translators: a moderator's words to a member; "Moderator" is the sender's name here.
+    return _("<b>Moderator</b>: {text}").format(text=escape(clip(text, _THREAD_TEXT_LIMIT)))
 
 
 def member_answered(pseudonym: str, alert_id: int, text: str) -> str:
-    words = escape(clip(text, _THREAD_TEXT_LIMIT))
-    return f"<b>{escape(pseudonym)}</b> (alert #{alert_id}) answered:\n{words}"
+    # Translators: to the moderator; {text} is the member's words, on the next line.
+    return _("<b>{pseudonym}</b> (alert #{alert_id}) answered:\n{text}").format(
+        pseudonym=escape(pseudonym), alert_id=alert_id, text=escape(clip(text, _THREAD_TEXT_LIMIT))
+    )
