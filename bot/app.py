@@ -120,7 +120,10 @@ async def start_services(app: PeerApplication) -> Services:
             "each member's check-in (see checkins.weekly_reflection_wait_minutes)"
         )
     await register_menus(
-        app.bot, services.moderation, startup.settings.moderation.moderator_chat_id
+        app.bot,
+        services.moderation,
+        startup.settings.moderation.moderator_chat_id,
+        startup.settings.members.default_language,
     )
     worker = OutboxWorker(
         app.bot,

@@ -18,6 +18,7 @@ from bot.app import build_application, running_bot
 from bot.clock import SystemClock
 from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings, require_token
 from bot.context import PeerApplication
+from bot.i18n import speaking
 from bot.runtime.instance_lock import AlreadyRunning, InstanceLock
 from bot.runtime.intake import PollingIntake
 from bot.runtime.logging_setup import configure_logging
@@ -97,8 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             key_file = settings.storage.key_file or default_key_file(settings.storage.path)
             return _backup_or_restore(args.command, settings.storage.path, args.path, key_file)
         if args.command == "report":
-            report = asyncio.run(_report(settings, args.since))
-            args.out.write_text(to_csv(report), encoding="utf-8")
+            # Headers and labels in the operator's language (members.default_language).
+            with speaking(settings.members.default_language):
+                report = asyncio.run(_report(settings, args.since))
+                args.out.write_text(to_csv(report), encoding="utf-8")
             print(f"wrote anonymised statistics for {len(report.groups)} group(s) to {args.out}")
             return 0
         token = require_token(settings)

@@ -23,6 +23,7 @@ from bot.members.callbacks import (
     TypeZone,
 )
 from bot.members.export import export_files
+from bot.members.language_menus import language_menu, region_menu
 from bot.members.rules import Member, parse_pause_days, pseudonym_first
 from bot.members.service import TimeOutcome
 from bot.runtime.delivery import markup
@@ -34,8 +35,10 @@ from handlers.common import (
     button_expired,
     close_buttons,
     command_argument,
+    crisis_lines,
     current_member,
     join_by_code,
+    offers_regions,
     press,
     prompt_next_step,
     reply,
@@ -51,7 +54,7 @@ async def show_help(update: Update, context: PeerContext) -> None:
 
 async def show_crisis(update: Update, context: PeerContext) -> None:
     """Send the configured crisis resources; works for everyone, member or not."""
-    await reply(update, common_texts.crisis(context.services.settings.safety.crisis_resources))
+    await reply(update, common_texts.crisis(await crisis_lines(update, context)))
 
 
 async def show_settings(update: Update, context: PeerContext) -> None:
@@ -59,7 +62,7 @@ async def show_settings(update: Update, context: PeerContext) -> None:
     member = await current_member(update, context)
     if member is None:
         return
-    shown = member_messages.settings(member, context.services.clock.now())
+    shown = member_messages.settings(member, context.services.clock.now(), offers_regions(context))
     await reply(update, shown.text, markup(shown))
 
 
@@ -232,6 +235,16 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         member = await members.resume(member.user_id)
     elif setting is Setting.WEEKLY_REFLECTION:
         member = await members.set_weekly_reflection(member.user_id, not member.weekly_reflection)
+    elif setting is Setting.LANGUAGE:
+        await query.answer()
+        menu = language_menu()
+        await reply(update, menu.text, markup(menu))
+        return
+    elif setting is Setting.REGION:
+        await query.answer()
+        menu = region_menu(list(context.services.settings.safety.crisis_resources_by_region))
+        await reply(update, menu.text, markup(menu))
+        return
     elif setting is Setting.TIMEZONE:
         await members.wait_for(member.user_id, AwaitingTimezone())
         await query.answer()
@@ -245,7 +258,7 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         await reply(update, question.text, markup(question))
         return
     await query.answer()
-    shown = member_messages.settings(member, context.services.clock.now())
+    shown = member_messages.settings(member, context.services.clock.now(), offers_regions(context))
     await close_buttons(query, shown.text, markup(shown))
 
 

@@ -45,6 +45,7 @@ from handlers.answers import TextAnswer
 from handlers.common import (
     button_expired,
     command_argument,
+    crisis_lines,
     current_member,
     press,
     prompt_next_step,
@@ -158,7 +159,7 @@ async def crisis_pressed(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     await pressed[0].answer()
-    await reply(update, common_texts.crisis(context.services.settings.safety.crisis_resources))
+    await reply(update, common_texts.crisis(await crisis_lines(update, context)))
 
 
 async def talk_pressed(update: Update, context: PeerContext) -> None:

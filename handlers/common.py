@@ -286,3 +286,8 @@ async def crisis_lines(update: Update, context: PeerContext) -> str:
     user = update.effective_user
     region = await context.services.languages.region_of(user.id) if user is not None else None
     return resources.crisis_lines(context.services.settings.safety, current_language(), region)
+
+
+def offers_regions(context: PeerContext) -> bool:
+    """Whether members pick the region of their crisis lines (more than one configured)."""
+    return len(context.services.settings.safety.crisis_resources_by_region) > 1

@@ -65,7 +65,9 @@ async def promote_command(update: Update, context: PeerContext) -> None:
     if not added:
         await reply(update, moderation_texts.already_moderator())
         return
-    menu = await refresh_menu(update.get_bot(), context.services.moderation, user_id)
+    menu = await refresh_menu(
+        update.get_bot(), context.services.moderation, user_id, context.services.languages.default
+    )
     await reply(
         update, moderation_texts.promoted() if menu else moderation_texts.promoted_menu_later()
     )
@@ -82,7 +84,12 @@ async def demote_command(update: Update, context: PeerContext) -> None:
         return
     removed = await context.services.moderation.demote(operator, user_id)
     if removed:
-        await refresh_menu(update.get_bot(), context.services.moderation, user_id)
+        await refresh_menu(
+            update.get_bot(),
+            context.services.moderation,
+            user_id,
+            context.services.languages.default,
+        )
     await reply(
         update, moderation_texts.demoted() if removed else moderation_texts.not_moderator()
     )

@@ -27,7 +27,9 @@ from handlers.common import (
     button_expired,
     close_buttons,
     command_argument,
+    crisis_lines,
     join_by_code,
+    offers_regions,
     prompt_next_step,
     reply,
 )
@@ -40,12 +42,14 @@ async def start(update: Update, context: PeerContext) -> None:
         return
     moderation = context.services.moderation
     if await moderation.is_moderator(user.id):  # promoted before they ever wrote to the bot
-        await refresh_menu(update.get_bot(), moderation, user.id)
+        await refresh_menu(
+            update.get_bot(), moderation, user.id, context.services.languages.default
+        )
     member = await context.services.members.get(user.id)
     if member is None:
         # Nothing is stored yet: the invite code rides on the "I agree" button.
         code = valid_invite_code(command_argument(context))
-        crisis_resources = context.services.settings.safety.crisis_resources
+        crisis_resources = await crisis_lines(update, context)
         notice = member_messages.welcome(crisis_resources, code)
         await reply(update, notice.text, markup(notice))
         return
@@ -59,7 +63,9 @@ async def start(update: Update, context: PeerContext) -> None:
     if code is not None:  # an invite link opened by an existing member
         await join_by_code(update, context, member, code)
         return
-    back = member_messages.welcome_back(member, context.services.clock.now())
+    back = member_messages.welcome_back(
+        member, context.services.clock.now(), offers_regions(context)
+    )
     await reply(update, back.text, markup(back))
 
 
@@ -90,10 +96,12 @@ async def consent_button(update: Update, context: PeerContext) -> None:
     await query.answer()
     if not is_new:
         await close_buttons(query)
-        back = member_messages.welcome_back(member, context.services.clock.now())
+        back = member_messages.welcome_back(
+            member, context.services.clock.now(), offers_regions(context)
+        )
         await reply(update, back.text, markup(back))
         return
-    notice = onboarding_texts.welcome(context.services.settings.safety.crisis_resources)
+    notice = onboarding_texts.welcome(await crisis_lines(update, context))
     stamp = onboarding_texts.agreed_stamp(member.consent_at, member.timezone)
     await close_buttons(query, notice + stamp)
     await prompt_next_step(update, context, member)

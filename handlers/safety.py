@@ -41,7 +41,14 @@ from bot.safety.service import Response
 from bot.texts import safety as safety_texts
 from bot.texts.safety import Told
 from handlers.answers import Cancel, TextAnswer
-from handlers.common import button_expired, close_buttons, current_member, press, reply
+from handlers.common import (
+    button_expired,
+    close_buttons,
+    crisis_lines,
+    current_member,
+    press,
+    reply,
+)
 
 log = logging.getLogger("peercircle.safety")
 LONG_TEXT = 1000
@@ -126,7 +133,7 @@ async def _screen(update: Update, context: PeerContext) -> None:
         return
     context.crisis = verdict
     place, response = await _let_know(update, context, user.id, verdict, typed)
-    resources = context.services.settings.safety.crisis_resources
+    resources = await crisis_lines(update, context)
     parts = safety_texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources)
     for part in parts[:-1]:
         await reply(update, part)

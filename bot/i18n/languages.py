@@ -32,3 +32,8 @@ def shipped_language(code: str | None) -> str | None:
         if language.split("_", 1)[0].lower() == primary:
             return language
     return None
+
+
+def telegram_code(language: str) -> str:
+    """The two-letter ISO 639-1 code Telegram's set_my_commands takes ("pt" for pt_BR)."""
+    return language.split("_", 1)[0]

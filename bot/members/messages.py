@@ -23,6 +23,7 @@ from bot.members.callbacks import (
 from bot.members.rules import Member, OnboardingStep
 from bot.outgoing import Buttons, OutgoingMessage, rows
 from bot.texts import account as account_texts
+from bot.texts import language as language_texts
 from bot.texts import onboarding as onboarding_texts
 
 CHECKIN_TIMES: tuple[time, ...] = tuple(time(hour) for hour in (7, 8, 12, 18, 20, 21, 22))
@@ -126,7 +127,9 @@ def settings_summary(member: Member, now: datetime) -> str:
     )
 
 
-def settings_buttons(member: Member) -> Buttons:
+def settings_buttons(member: Member, regions: bool = False) -> Buttons:
+    """`regions`: the operator configured crisis lines for more than one region, so
+    members may pick theirs."""
     pause = (
         (account_texts.button_resume(), ChangeSetting(Setting.RESUME).pack())
         if member.paused
@@ -150,21 +153,31 @@ def settings_buttons(member: Member) -> Buttons:
         ),
         ((weekly, ChangeSetting(Setting.WEEKLY_REFLECTION).pack()),),
         (pause,),
+        (
+            (language_texts.button_language(), ChangeSetting(Setting.LANGUAGE).pack()),
+            *(
+                ((language_texts.button_region(), ChangeSetting(Setting.REGION).pack()),)
+                if regions
+                else ()
+            ),
+        ),
     )
 
 
-def settings(member: Member, now: datetime) -> OutgoingMessage:
+def settings(member: Member, now: datetime, regions: bool = False) -> OutgoingMessage:
     """/settings: the member's settings with buttons to change them."""
     return OutgoingMessage(
-        account_texts.settings_header() + settings_summary(member, now), settings_buttons(member)
+        account_texts.settings_header() + settings_summary(member, now),
+        settings_buttons(member, regions),
     )
 
 
-def welcome_back(member: Member, now: datetime) -> OutgoingMessage:
+def welcome_back(member: Member, now: datetime, regions: bool = False) -> OutgoingMessage:
     """A member's /start: their settings, with the same buttons."""
     summary = settings_summary(member, now)
     return OutgoingMessage(
-        onboarding_texts.welcome_back(member.pseudonym, summary), settings_buttons(member)
+        onboarding_texts.welcome_back(member.pseudonym, summary),
+        settings_buttons(member, regions),
     )
 
 

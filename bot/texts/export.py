@@ -11,6 +11,7 @@ from bot.goals.rules import GoalSchedule, LimitPeriod
 from bot.i18n import _, current_language, ngettext, pgettext
 from bot.i18n.formats import clock as clock_time
 from bot.i18n.formats import local_date
+from bot.i18n.languages import LANGUAGE_NAMES
 from bot.texts.checkins import mood_word
 from bot.texts.goals import REASON_LABELS, describe_limit, describe_schedule
 from bot.texts.safety import PLAN_PARTS
@@ -315,7 +316,12 @@ def _you(member: Mapping[str, Any], clock: _Clock) -> str:
         _("Weekly reflection: {state}").format(state=_on(bool(member.get("weekly_reflection")))),
         # Translators: {answer} is "yes", "no" or "not asked yet".
         _("Milestones shared with your circle: {answer}").format(answer=sharing),
+        # Translators: {language} is the language's own name ("Español").
+        _("Language: {language}").format(language=_language_name(member.get("language"))),
     ]
+    if member.get("region"):
+        # Translators: {region} is a region the operator configured ("Mexico").
+        items.append(_("Crisis lines for: {region}").format(region=_text(member["region"])))
     if member.get("next_checkin_at") and not member.get("paused"):
         items.append(
             _("Next check-in prompt: {moment}").format(
@@ -627,3 +633,9 @@ def _moderation(
             )
         )
     return _section(pgettext("/mydata section", "Moderation"), body)
+
+
+def _language_name(stored: object) -> str:
+    """The member's language by its own name; none stored reads the one spoken now."""
+    language = stored if isinstance(stored, str) and stored in LANGUAGE_NAMES else None
+    return LANGUAGE_NAMES[language or current_language()]
