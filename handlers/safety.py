@@ -123,6 +123,8 @@ async def _screen(update: Update, context: PeerContext) -> None:
         user.id
     ):
         return  # a moderator's words to members ("are you thinking of suicide?" is good care)
+    if typed.command == "start" and await context.services.circles.is_invite_code(typed.words):
+        return  # a deep link's random invite code ("…kms…" is letters, not words)
     safety = context.services.safety
     # A long text takes milliseconds to screen (bench/RESULTS.md): off the event loop, so
     # other members' updates go on meanwhile.

@@ -108,7 +108,7 @@ def test_a_feature_package_holds_only_the_fixed_kinds_of_module(feature: str) ->
     # Feature-specific extras, each a named exception (see README "Where things are").
     extras = {
         "checkins": {"reflection"},
-        "members": {"export"},
+        "members": {"export", "language", "language_menus"},
         "moderation": {"sanctions", "audit", "menus"},
     }
     names = {p.stem for p in (ROOT / "bot" / feature).glob("*.py")}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import partial
+from functools import lru_cache, partial
 
 from bot.checkins.reflection import week_summary
 from bot.checkins.rules import WeekSummary
@@ -44,7 +44,14 @@ from storage.members import MemberRow
 
 
 def checkin_push(user_id: int, day: date) -> Push:
-    return Push(f"checkin:{user_id}:{day}", "checkin", partial(_checkin_part, day))
+    compose = partial(_checkin_part, day)
+    return Push(f"checkin:{user_id}:{day}", "checkin", compose, partial(_prompt_payload, day))
+
+
+@lru_cache(maxsize=8)
+def _prompt_payload(day: date) -> str:
+    """A day's prompt on its own, as the outbox stores it: the same for every member."""
+    return in_every_language(lambda: _checkin_part(day).message)
 
 
 def _checkin_part(day: date) -> Part:

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.config import CircleSettings
 from bot.journey.service import SHARE_AGAIN_FROM, is_milestone, milestone_after, milestone_label
 from bot.localtime.zones import zone_of
+from bot.members.rules import valid_invite_code
 from bot.moderation.audit import Moderator, audit
 from bot.moderation.messages import report_message
 from bot.moderation.sanctions import restriction
@@ -185,6 +186,13 @@ class CircleService:
 
         await self._deliver(session, relay_id, in_their_language, others)
         return True
+
+    async def is_invite_code(self, code: str) -> bool:
+        """Whether `code` is a circle's invite code (as a /start deep link carries it)."""
+        if not valid_invite_code(code):
+            return False
+        async with self._db.read() as session:
+            return await circle_rows.by_code(session, code) is not None
 
     async def join(self, user_id: int, code: str) -> Joined:
         """Join by invite code; a pseudonym already used in the circle is redrawn."""

@@ -37,6 +37,9 @@ class Push:
     key: str
     kind: str
     compose: Callable[[], Part]
+    # The payload alone, when many members share it (a day's check-in prompt is the same
+    # for everyone: composed in six languages once, not once per member).
+    shared: Callable[[], str] | None = None
 
     @cached_property
     def part(self) -> Part:
@@ -44,7 +47,10 @@ class Push:
         return self.compose()
 
     def alone(self, user_id: int) -> outbox.NewMessage:
-        payload = in_every_language(lambda: self.compose().message)
+        if self.shared is not None:
+            payload = self.shared()
+        else:
+            payload = in_every_language(lambda: self.compose().message)
         return outbox.NewMessage(self.key, user_id, user_id, self.kind, payload)
 
 
