@@ -1,0 +1,166 @@
+"""Choosing and keeping a language, crisis lines by language and region, and command menus
+per language: settings, storage and the emulator's HTTP boundary. (The catalogs themselves
+are checked in test_translations.py; two members in two languages in
+test_languages_scenario.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import (
+    DEFAULT_CRISIS_RESOURCES,
+    MemberSettings,
+    ModerationSettings,
+    SafetySettings,
+    Settings,
+)
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.i18n import speaking
+from bot.i18n.languages import SHIPPED, telegram_code
+from bot.members.callbacks import Agree, ChooseRegion, KeepPseudonym
+from bot.outgoing import OutgoingMessage, in_every_language
+from bot.safety.resources import crisis_lines
+from bot.texts import commands as command_texts
+from bot.texts import common as common_texts
+from bot.texts import language as language_texts
+from tests.conftest import make_settings
+from tests.helpers import my_data_json, onboard
+
+OPERATOR = 990001
+MOD_CHAT = -100888
+MEXICO = "México: Línea de la Vida, 800 911 2000."
+SPAIN = "España: 024."
+UKRAINE = "Lifeline Ukraine: 7333."
+
+
+def test_a_queued_message_is_stored_in_every_language_and_read_in_its_readers() -> None:
+    payload = in_every_language(lambda: OutgoingMessage(common_texts.cancelled()))
+    for language in SHIPPED:
+        with speaking(language):
+            expected = common_texts.cancelled()
+        assert OutgoingMessage.from_json(payload, language).text == expected
+    # A language not shipped, and payloads from before languages, read the English.
+    assert OutgoingMessage.from_json(payload, "fr").text == "Okay, cancelled. Nothing was changed."
+    old = OutgoingMessage("Hello").to_json()
+    assert OutgoingMessage.from_json(old, "de").text == "Hello"
+
+
+def test_a_message_without_words_of_ours_is_stored_once() -> None:
+    payload = in_every_language(lambda: OutgoingMessage("🎉"))
+    assert "languages" not in payload
+
+
+def test_unknown_languages_in_the_configuration_are_refused_with_the_fix() -> None:
+    with pytest.raises(ValidationError, match="not a shipped language"):
+        MemberSettings(default_language="xx")
+    with pytest.raises(ValidationError, match="not a shipped language"):
+        SafetySettings(crisis_resources_by_language={"klingon": "Qapla'"})
+    assert MemberSettings(default_language="pt-BR").default_language == "pt_BR"
+    assert SafetySettings(
+        crisis_resources_by_language={"ES": SPAIN}
+    ).crisis_resources_by_language == {"es": SPAIN}
+
+
+def test_crisis_lines_come_from_the_region_then_the_language_then_the_list() -> None:
+    safety = SafetySettings(
+        crisis_resources_by_language={"es": SPAIN}, crisis_resources_by_region={"México": MEXICO}
+    )
+    assert crisis_lines(safety, "es", "México") == MEXICO
+    assert crisis_lines(safety, "es", None) == SPAIN
+    assert crisis_lines(safety, "es", "a region since removed") == SPAIN
+    assert crisis_lines(safety, "en", None) == DEFAULT_CRISIS_RESOURCES
+    with speaking("de"):
+        translated = crisis_lines(safety, "de", None)
+    assert translated != DEFAULT_CRISIS_RESOURCES and "findahelpline.com" in translated
+    own = SafetySettings(crisis_resources="Call 555.")
+    assert crisis_lines(own, "de", None) == "Call 555."  # the operator's own text, as written
+
+
+@pytest.fixture
+def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+    emulator.group(MOD_CHAT, "Moderators")
+    return make_settings(
+        emulator,
+        db_path,
+        moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
+        safety=SafetySettings(
+            crisis_resources_by_language={"uk": UKRAINE},
+            crisis_resources_by_region={"España": SPAIN, "México": MEXICO},
+        ),
+    )
+
+
+async def test_menus_are_set_in_every_language_for_members_moderators_and_their_chat(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    private = {"type": "all_private_chats"}
+    for language in SHIPPED:
+        menu = emulator.commands_for(private, telegram_code(language))
+        with speaking(language):
+            expected = [description for _, description in command_texts.member_commands()]
+        assert [c["description"] for c in menu] == expected
+    # Users whose app language is not shipped get the default (English here).
+    fallback = emulator.commands_for(private)
+    assert fallback[0]["description"] == command_texts.member_commands()[0][1]
+    chat = emulator.commands_for({"type": "chat", "chat_id": MOD_CHAT}, "uk")
+    with speaking("uk"):
+        assert chat[0]["description"] == command_texts.moderator_commands()[0][1]
+
+
+async def test_a_member_picks_a_region_and_crisis_lines_follow_it(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    oksana = emulator.user(language_code="uk")
+    await onboard_in_language(oksana)
+    assert UKRAINE in (await oksana.ask("/crisis")).shown_text
+    settings = await oksana.ask("/settings")
+    with speaking("uk"):
+        region_button = language_texts.button_region()
+    await oksana.tap(region_button, settings)
+    menu = await oksana.next_message()
+    assert menu.button_labels[:2] == ["España", "México"]
+    await oksana.callback_answer(oksana.press_data(ChooseRegion(2).pack(), menu))
+    await emulator.wait_until(lambda: "México" in menu.shown_text)
+    assert MEXICO in (await oksana.ask("/crisis")).shown_text
+    exported = await my_data_json(oksana)
+    assert exported["member"]["region"] == "México"
+    assert exported["member"]["language"] == "uk"
+    # A stale or forged region number changes nothing.
+    answer = await oksana.callback_answer(oksana.press_data(ChooseRegion(9).pack(), menu))
+    assert answer.text
+    assert MEXICO in (await oksana.ask("/crisis")).shown_text
+    await oksana.callback_answer(oksana.press_data(ChooseRegion(0).pack(), menu))
+    await emulator.wait_until(lambda: len(oksana.messages) > 0)
+    assert UKRAINE in (await oksana.ask_for("/crisis", UKRAINE)).shown_text
+
+
+async def onboard_in_language(user: object) -> None:
+    """onboard() taps English labels; a member whose Telegram is Ukrainian answers by data."""
+
+    assert isinstance(user, EmulatedUser)
+    notice = await user.ask("/start")
+    await user.callback_answer(user.press_data(Agree().pack(), notice))
+    offer = await user.next_message()
+    await user.callback_answer(user.press_data(KeepPseudonym().pack(), offer))
+    question = await user.next_message()
+    user.send("Europe/Kyiv")
+    await user.emulator.wait_until(lambda: user.last_message is not question)
+    user.skip_to_end()
+    user.send("20:00")
+    await user.emulator.wait_until(lambda: "20:00" in user.last_message.shown_text)
+    user.skip_to_end()
+
+
+async def test_an_english_member_is_unchanged(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """A member whose Telegram is English (and every member from before languages) reads
+    exactly what they read before, and is stored with that language."""
+    user = emulator.user()
+    await onboard(user)
+    exported = await my_data_json(user)
+    assert exported["member"]["language"] == "en"
