@@ -12,6 +12,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require_token
 from bot.context import BotData, PeerApplication, PeerContext, StartupConfig
+from bot.i18n.catalogs import load_all
 from bot.moderation.menus import register_menus
 from bot.runtime.delivery import OutboxWorker
 from bot.runtime.health import HealthServer
@@ -112,6 +113,8 @@ async def start_services(app: PeerApplication) -> Services:
     startup = app.bot_data.startup
     if startup is None:
         raise RuntimeError("build the application with build_application()")
+    # Every catalog compiled now: a broken .po stops the start, not a member's message.
+    load_all()
     services = await Services.open(startup.settings, startup.clock, startup.rng)
     app.bot_data.running_services = services
     if startup.settings.checkins.weekly_reflection_time is not None:
