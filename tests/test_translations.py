@@ -17,9 +17,11 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from bot.emulator.state import HtmlError, visible_html_text
+from bot.i18n import pgettext, speaking
 from bot.i18n.catalogs import po_path, translations
 from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE, shipped_language
 from bot.i18n.maintain import missing, template_path
+from bot.safety.pseudonyms import ADJECTIVES, ANIMALS, pseudonym
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATED = [language for language in SHIPPED if language != SOURCE_LANGUAGE]
@@ -120,3 +122,17 @@ def test_a_telegram_language_code_finds_its_catalog() -> None:
     assert shipped_language("fr") is None
     assert shipped_language(None) is None
     assert shipped_language("") is None
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_pseudonym_words_stay_distinct_and_two_words(language: str) -> None:
+    """Every pair of words is a different name (as many pseudonyms as in English), and a
+    pseudonym is two words, so moderators can type it after /warn."""
+    with speaking(language):
+        adjectives = {pgettext("pseudonym adjective", word) for word in ADJECTIVES}
+        animals = {pgettext("pseudonym animal", word) for word in ANIMALS}
+        sample = pseudonym(ADJECTIVES[0], ANIMALS[0])
+    assert len(adjectives) == len(ADJECTIVES), language
+    assert len(animals) == len(ANIMALS), language
+    assert all(" " not in word for word in adjectives | animals), language
+    assert len(sample.split(" ")) == 2, sample
