@@ -210,12 +210,12 @@ def summary_html(export: Mapping[str, Any], zone: tzinfo) -> str:
         _alerts(export["crisis_alerts"], clock),
         _moderation(export["moderation"], export["moderator"], clock),
         "<p class=quiet>"
-        # Translators: {count} is a number of weeks. English keeps "week(s)" in both forms.
+        # Translators: {count} is a number of weeks.
         + ngettext(
             "Weekly totals of your check-ins are also kept, for anonymised statistics: "
-            "{count} week(s), in the JSON file.",
+            "{count} week, in the JSON file.",
             "Weekly totals of your check-ins are also kept, for anonymised statistics: "
-            "{count} week(s), in the JSON file.",
+            "{count} weeks, in the JSON file.",
             weeks,
         ).format(count=weeks)
         + "</p>",
@@ -357,10 +357,9 @@ def _checkins(checkins: Sequence[Mapping[str, Any]], clock: _Clock) -> str:
         for c in checkins
     ]
     intro = _paragraph(
-        # Translators: English keeps "check-in(s)" in both forms.
         ngettext(
-            "{count} check-in(s). Notes are private: only you ever see them.",
-            "{count} check-in(s). Notes are private: only you ever see them.",
+            "{count} check-in. Notes are private: only you ever see them.",
+            "{count} check-ins. Notes are private: only you ever see them.",
             len(checkins),
         ).format(count=len(checkins))
     )
@@ -525,10 +524,9 @@ def _circle(export: Mapping[str, Any], clock: _Clock) -> str:
     thanks = len(export["thanks_given"])
     lines.append(
         _paragraph(
-            # Translators: English keeps "message(s)" in both forms.
             ngettext(
-                "You thanked {count} message(s) from others.",
-                "You thanked {count} message(s) from others.",
+                "You thanked {count} message from others.",
+                "You thanked {count} messages from others.",
                 thanks,
             ).format(count=thanks)
         )

@@ -79,7 +79,7 @@ def stats_messages(report: StatsReport) -> list[str]:
             ngettext(
                 "… and {count} more message of circles. <code>peercircle report --out "
                 "stats.csv</code> writes every figure for every circle.",
-                "… and {count} more message(s) of circles. <code>peercircle report --out "
+                "… and {count} more messages of circles. <code>peercircle report --out "
                 "stats.csv</code> writes every figure for every circle.",
                 left,
             ).format(count=left)
