@@ -98,7 +98,7 @@ async def test_two_members_each_read_their_own_language(
     assert (await oleh.ask("/trends")).shown_text == shown(said("uk", trend_texts.no_checkins_yet))
     chart = await ana.ask("/trends")
     assert chart.photo is not None or chart.document is not None
-    week = said("es", lambda: trend_texts.period_label(30, False))
+    week = said("es", lambda: trend_texts.period_label(7, False))
     assert week in chart.button_labels
 
     # Ana asks her circle in Spanish; Oleh reads her words as written in a Ukrainian frame.

@@ -81,6 +81,8 @@ class OutboxWorker:
         self.rate_limited = 0
 
     def start(self) -> None:
+        """Start sending (again, after stop(): what was queued meanwhile goes then)."""
+        self._stopping = False
         self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-worker")
 
     @property
