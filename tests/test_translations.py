@@ -22,6 +22,9 @@ from bot.i18n.catalogs import po_path, translations
 from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE, shipped_language
 from bot.i18n.maintain import missing, template_path
 from bot.safety.pseudonyms import ADJECTIVES, ANIMALS, pseudonym
+from bot.texts import commands as command_texts
+from bot.texts import common as common_texts
+from bot.texts import onboarding as onboarding_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATED = [language for language in SHIPPED if language != SOURCE_LANGUAGE]
@@ -38,7 +41,7 @@ def _forms(message: Message) -> tuple[list[str], list[str]]:
     """(English forms, translated forms) of a message, plural or not."""
     ids = list(message.id) if isinstance(message.id, tuple) else [message.id]
     strings = list(message.string) if isinstance(message.string, tuple) else [message.string]
-    return ids, strings
+    return [str(i) for i in ids], [str(s) if s else "" for s in strings]
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -105,7 +108,7 @@ def test_plural_forms_follow_the_language(language: str) -> None:
     for message in _messages(language):
         if not message.pluralizable:
             continue
-        singular, plural = message.id
+        singular, plural = (str(form) for form in message.id)
         for n in (1, 2, 5, 11, 21, 22, 25, 101):
             text = catalog.ngettext(singular, plural, n)
             assert text, (language, singular, n)
@@ -136,3 +139,36 @@ def test_pseudonym_words_stay_distinct_and_two_words(language: str) -> None:
     assert len(animals) == len(ANIMALS), language
     assert all(" " not in word for word in adjectives | animals), language
     assert len(sample.split(" ")) == 2, sample
+
+
+LONGEST = 3000  # the crisis lines an operator may configure (safety.crisis_resources)
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_the_longest_messages_fit_telegram_in_every_language(language: str) -> None:
+    """/help for a moderator, /modhelp and the notice with the longest crisis lines allowed
+    are the bot's longest messages: each is HTML Telegram accepts, within 4,096."""
+    with speaking(language):
+        messages = [
+            command_texts.help_text(moderator=True),
+            command_texts.modhelp(),
+            onboarding_texts.welcome("x" * 600),
+            common_texts.crisis("x" * LONGEST),
+        ]
+    for html in messages:
+        visible = visible_html_text(html)
+        assert len(visible.encode("utf-16-le")) // 2 <= 4096, (language, html[:60])
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_command_menus_are_what_telegram_takes(language: str) -> None:
+    with speaking(language):
+        menu = [
+            *command_texts.member_commands(),
+            *command_texts.moderator_commands(),
+            *command_texts.operator_commands(),
+        ]
+    for name, description in menu:
+        assert re.fullmatch(r"[a-z0-9_]{1,32}", name), name
+        assert 1 <= len(description) <= 256, (language, name)
+    assert len(menu) <= 100
