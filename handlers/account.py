@@ -343,6 +343,9 @@ async def forget_button(update: Update, context: PeerContext) -> None:
     if not await context.services.members.forget(query.from_user.id):
         await button_expired(query)
         return
+    context.services.languages.forget(
+        query.from_user.id
+    )  # nothing of them stays, in memory either
     await query.answer()
     await close_buttons(query, account_texts.forgotten())
 

@@ -15,7 +15,7 @@ from bot.context import PeerContext
 from bot.i18n import use_language
 from bot.i18n.languages import LANGUAGE_NAMES
 from bot.members.callbacks import ChooseLanguage, ChooseRegion
-from bot.members.language_menus import language_menu, region_menu
+from bot.members.language_menus import language_menu
 from bot.runtime.delivery import markup
 from bot.texts import language as language_texts
 from handlers.common import button_expired, close_buttons, current_member, press, reply
@@ -72,13 +72,6 @@ async def region_chosen(update: Update, context: PeerContext) -> None:
         else language_texts.region_by_language()
     )
     await close_buttons(query, text)
-
-
-async def show_regions(update: Update, context: PeerContext) -> None:
-    """The region menu, when the operator configured more than one region."""
-    regions = list(context.services.settings.safety.crisis_resources_by_region)
-    menu = region_menu(regions)
-    await reply(update, menu.text, markup(menu))
 
 
 def middleware() -> list[BaseHandler[Update, PeerContext, None]]:

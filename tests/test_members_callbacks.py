@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.callbacks import MAX_BUTTON_BYTES, Button, Pending
+from bot.i18n.languages import SHIPPED
 from bot.localtime.zones import COMMON_ZONES, _names_by_lower
 from bot.members import messages as member_messages
 from bot.members.callbacks import (
@@ -20,6 +21,8 @@ from bot.members.callbacks import (
     AwaitingPseudonym,
     AwaitingTimezone,
     ChangeSetting,
+    ChooseLanguage,
+    ChooseRegion,
     ForgetAnswer,
     ForgetChoice,
     KeepPseudonym,
@@ -45,6 +48,10 @@ from bot.safety.rules import PART_NAMES, SafetyPlan
 from storage.safety_plans import PARTS
 
 GOLDEN: list[tuple[Button | Pending, str]] = [
+    (ChooseLanguage("pt_BR"), "lang:pt_BR"),
+    (ChooseRegion(2), "region:2"),
+    (ChangeSetting(Setting.LANGUAGE), "set:lang"),
+    (ChangeSetting(Setting.REGION), "set:region"),
     (Agree(), "onb:agree"),
     (Agree("spring-walkers_2"), "onb:agree:spring-walkers_2"),
     (NotNow(), "onb:later"),
@@ -157,6 +164,8 @@ member_buttons = st.one_of(
     st.builds(PickZone, st.sampled_from(sorted(_names_by_lower().values()))),
     st.builds(PickCheckinTime, st.times().map(lambda at: at.replace(second=0, microsecond=0))),
     st.builds(ChangeSetting, st.sampled_from(Setting)),
+    st.builds(ChooseLanguage, st.sampled_from(SHIPPED)),
+    st.builds(ChooseRegion, st.integers(min_value=0, max_value=1000)),
     st.builds(ForgetAnswer, st.sampled_from(ForgetChoice)),
     st.builds(AskModerator, st.integers(min_value=1, max_value=2**53)),
     st.builds(SkipPlanPart, st.sampled_from(PART_NAMES)),
