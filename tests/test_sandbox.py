@@ -11,7 +11,9 @@ from pathlib import Path
 import aiohttp
 
 from bot.cli import EXIT_NO_TOKEN
+from bot.i18n import speaking
 from bot.sandbox.server import MODERATORS_CHAT, Sandbox
+from bot.texts import onboarding as onboarding_texts
 from tests.helpers import onboard, subprocess_env
 
 
@@ -91,3 +93,16 @@ async def test_run_without_a_token_points_to_the_sandbox(tmp_path: Path) -> None
     assert process.returncode == EXIT_NO_TOKEN  # not at a terminal: no question, the way there
     text = err.decode()
     assert "@BotFather" in text and "make sandbox" in text and "127.0.0.1:8080" in text
+
+
+async def test_a_simulated_person_can_have_another_telegram_language() -> None:
+    async with Sandbox(None, 0).running() as sandbox, aiohttp.ClientSession() as http:
+        base = f"http://127.0.0.1:{sandbox.port}"
+        person = {"name": "Lena", "language_code": "de"}
+        async with http.post(base + "/api/users", json=person) as response:
+            lena_id = (await response.json())["id"]
+        lena = sandbox.emulator.users[lena_id]
+        notice = await lena.ask("/start")
+        with speaking("de"):
+            agree = onboarding_texts.button_agree()
+        assert agree != "✅ I agree" and agree in notice.button_labels
