@@ -1,7 +1,8 @@
 """Dates, times and numbers as the current language writes them (Babel's CLDR data).
 
 Patterns are words in the catalog: a translator chooses "d MMM" or "MMM d" for their
-language, Babel supplies the month and weekday names ("lun. 7 déc.", "7 дек.").
+language, Babel supplies the month and weekday names ("lun 07 dic", "7 дек."); numbers take
+the language's decimal sign ("1,5").
 """
 
 from __future__ import annotations
@@ -50,11 +51,6 @@ def weekday_day_month_year(day: date) -> str:
     return _date(day, pattern, current_language())
 
 
-def day_month_year(day: date) -> str:
-    """ "5 March 2026"."""
-    pattern = pgettext("date pattern: day, month name, year (CLDR)", "d MMMM yyyy")
-    return _date(day, pattern, current_language())
-
 
 def short_day_month_year(day: date) -> str:
     """ "05 Mar 2026" (the old `%d %b %Y`)."""
@@ -82,10 +78,6 @@ def clock(moment: datetime) -> str:
     """ "18:00": times are 24-hour in every shipped language."""
     return f"{moment:%H:%M}"
 
-
-def number(value: float, digits: int = 1) -> str:
-    """ "1.5" / "1,5"."""
-    return format_decimal(round(value, digits), locale=_locale(current_language()))
 
 
 def local_date(day: date, pattern: str) -> str:
