@@ -139,6 +139,11 @@ class SafetySettings(_Section):
     @field_validator("crisis_resources_by_region")
     @classmethod
     def _regions(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) == 1:
+            raise ValueError(
+                "one region alone is never offered: put its lines in crisis_resources (or "
+                "crisis_resources_by_language), or name two or more regions"
+            )
         for name, text in value.items():
             if not 1 <= len(name) <= 40:
                 raise ValueError(f"region name {name!r} must be 1 to 40 characters")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from telegram import Update
@@ -26,6 +27,7 @@ from handlers.common import (
     button_expired,
     close_buttons,
     current_member,
+    in_language_of,
     moderator_only,
     moderator_press,
     reply,
@@ -81,11 +83,13 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             parse_mode=ParseMode.HTML,
             reply_markup=markup(base),
         )
-        await context.bot.send_message(
+        # To the moderator's own chat, in their language (the group reads the operator's).
+        instructions = await in_language_of(
+            context,
             user.id,
-            alert_texts.reach_out_instructions(alert.id, alert.pseudonym),
-            parse_mode=ParseMode.HTML,
+            partial(alert_texts.reach_out_instructions, alert.id, alert.pseudonym),
         )
+        await context.bot.send_message(user.id, instructions, parse_mode=ParseMode.HTML)
     else:
         # Resolved, or "Not a crisis" (a false alarm, counted): audited, buttons removed.
         done = button.action is AlertAction.RESOLVED
@@ -128,11 +132,16 @@ async def _end_thread(update: Update, context: PeerContext, alert_id: int) -> No
     if by_member:
         await reply(update, safety_texts.thread_ended_member())
         if alert.taken_by is not None:
-            note = safety_texts.thread_ended_by_member(alert.pseudonym, alert_id)
+            note = await in_language_of(
+                context,
+                alert.taken_by,
+                partial(safety_texts.thread_ended_by_member, alert.pseudonym, alert_id),
+            )
             await context.bot.send_message(alert.taken_by, note)
     else:
         await reply(update, safety_texts.thread_ended_moderator(alert_id))
-        await context.bot.send_message(alert.user_id, safety_texts.thread_ended_member())
+        told = await in_language_of(context, alert.user_id, safety_texts.thread_ended_member)
+        await context.bot.send_message(alert.user_id, told)
 
 
 async def to_open_thread(update: Update, context: PeerContext, user_id: int, text: str) -> bool:

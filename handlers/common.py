@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections.abc import Callable
 from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
@@ -18,7 +19,7 @@ from bot.checkins.rules import SupportOffer
 from bot.circles.service import JoinOutcome
 from bot.combined.service import HEADING_DATA, part_id
 from bot.context import PeerContext
-from bot.i18n import current_language
+from bot.i18n import current_language, speaking
 from bot.members import messages as member_messages
 from bot.members.rules import Member, onboarding_step
 from bot.moderation.audit import Moderator
@@ -291,3 +292,9 @@ async def crisis_lines(update: Update, context: PeerContext) -> str:
 def offers_regions(context: PeerContext) -> bool:
     """Whether members pick the region of their crisis lines (more than one configured)."""
     return len(context.services.settings.safety.crisis_resources_by_region) > 1
+
+
+async def in_language_of(context: PeerContext, user_id: int, render: Callable[[], str]) -> str:
+    """Words for someone other than the sender (sent straight to them), in their language."""
+    with speaking(await context.services.languages.language_of(user_id, None)):
+        return render()

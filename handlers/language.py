@@ -9,6 +9,7 @@ in the reader's language of the moment.
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
 from bot.context import PeerContext
@@ -22,10 +23,11 @@ from handlers.common import button_expired, close_buttons, current_member, press
 
 
 async def use_senders_language(update: Update, context: PeerContext) -> None:
-    """Speak the sender's language for the rest of this update."""
-    user = update.effective_user
+    """Speak the sender's language for the rest of this update; in a group (the
+    moderators' chat) the operator's, which every message there is in, whoever pressed."""
+    user, chat = update.effective_user, update.effective_chat
     languages = context.services.languages
-    if user is None:
+    if user is None or (chat is not None and chat.type != ChatType.PRIVATE):
         use_language(languages.default)
         return
     use_language(await languages.language_of(user.id, user.language_code))
@@ -59,11 +61,12 @@ async def region_chosen(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     query, button, member = pressed
-    regions = list(context.services.settings.safety.crisis_resources_by_region)
-    if not 0 <= button.number <= len(regions):
-        await button_expired(query)
+    regions = context.services.settings.safety.crisis_resources_by_region
+    by_key = {ChooseRegion.key_of(name): name for name in regions}
+    if button.key != ChooseRegion.BY_LANGUAGE and button.key not in by_key:
+        await button_expired(query)  # a region the operator has since removed
         return
-    region = regions[button.number - 1] if button.number else None
+    region = by_key.get(button.key)
     await context.services.languages.choose_region(member.user_id, region)
     await query.answer()
     text = (

@@ -183,7 +183,7 @@ async def next_batch(session: Session, now: datetime, limit: int) -> list[Outbox
     rows = await session.fetch_all(
         """
         SELECT o.id, o.chat_id, o.user_id, o.kind, o.payload, o.attempts, m.language
-        FROM outbox o LEFT JOIN members m ON m.user_id = o.user_id
+        FROM outbox o LEFT JOIN members m ON m.user_id = COALESCE(o.user_id, o.chat_id)
         WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?
         """,
         (to_db(now), limit),

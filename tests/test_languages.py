@@ -123,17 +123,21 @@ async def test_a_member_picks_a_region_and_crisis_lines_follow_it(
     await oksana.tap(region_button, settings)
     menu = await oksana.next_message()
     assert menu.button_labels[:2] == ["España", "México"]
-    await oksana.callback_answer(oksana.press_data(ChooseRegion(2).pack(), menu))
+    await oksana.callback_answer(
+        oksana.press_data(ChooseRegion(ChooseRegion.key_of("México")).pack(), menu)
+    )
     await emulator.wait_until(lambda: "México" in menu.shown_text)
     assert MEXICO in (await oksana.ask("/crisis")).shown_text
     exported = await my_data_json(oksana)
     assert exported["member"]["region"] == "México"
     assert exported["member"]["language"] == "uk"
     # A stale or forged region number changes nothing.
-    answer = await oksana.callback_answer(oksana.press_data(ChooseRegion(9).pack(), menu))
+    gone = ChooseRegion(ChooseRegion.key_of("Atlantis")).pack()
+    answer = await oksana.callback_answer(oksana.press_data(gone, menu))
     assert answer.text
     assert MEXICO in (await oksana.ask("/crisis")).shown_text
-    await oksana.callback_answer(oksana.press_data(ChooseRegion(0).pack(), menu))
+    by_language = ChooseRegion(ChooseRegion.BY_LANGUAGE).pack()
+    await oksana.callback_answer(oksana.press_data(by_language, menu))
     await emulator.wait_until(lambda: len(oksana.messages) > 0)
     assert UKRAINE in (await oksana.ask_for("/crisis", UKRAINE)).shown_text
 

@@ -49,7 +49,8 @@ from storage.safety_plans import PARTS
 
 GOLDEN: list[tuple[Button | Pending, str]] = [
     (ChooseLanguage("pt_BR"), "lang:pt_BR"),
-    (ChooseRegion(2), "region:2"),
+    (ChooseRegion(ChooseRegion.key_of("México")), "region:6f7fbf5319"),
+    (ChooseRegion(ChooseRegion.BY_LANGUAGE), "region:lang"),
     (ChangeSetting(Setting.LANGUAGE), "set:lang"),
     (ChangeSetting(Setting.REGION), "set:region"),
     (Agree(), "onb:agree"),
@@ -165,7 +166,7 @@ member_buttons = st.one_of(
     st.builds(PickCheckinTime, st.times().map(lambda at: at.replace(second=0, microsecond=0))),
     st.builds(ChangeSetting, st.sampled_from(Setting)),
     st.builds(ChooseLanguage, st.sampled_from(SHIPPED)),
-    st.builds(ChooseRegion, st.integers(min_value=0, max_value=1000)),
+    st.builds(ChooseRegion, st.text(min_size=1, max_size=40).map(ChooseRegion.key_of)),
     st.builds(ForgetAnswer, st.sampled_from(ForgetChoice)),
     st.builds(AskModerator, st.integers(min_value=1, max_value=2**53)),
     st.builds(SkipPlanPart, st.sampled_from(PART_NAMES)),

@@ -13,6 +13,7 @@ from bot.circles.rules import RelayKind
 from bot.i18n import speaking
 from bot.i18n.languages import SHIPPED
 from bot.outgoing import OutgoingMessage
+from bot.safety.sanitizer import REMOVED
 from bot.texts import circles as circle_texts
 from bot.texts import safety as safety_texts
 
@@ -22,6 +23,7 @@ def relay_message(
 ) -> OutgoingMessage:
     """A relayed message: new text built by the bot, protected from forwarding. Once the
     reader has thanked it, the button says so."""
+    text = text.replace(REMOVED, circle_texts.removed_marker())
     report = (circle_texts.button_report(), RelayButton(RelayAction.REPORT, relay_id).pack())
     helps = (
         circle_texts.button_send_encouragement(),

@@ -22,7 +22,7 @@ from bot.moderation.messages import report_message
 from bot.moderation.sanctions import restriction
 from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.pseudonyms import draw_pseudonym
-from bot.safety.sanitizer import Sanitized, sanitize
+from bot.safety.sanitizer import REMOVED, Sanitized, sanitize
 from bot.texts import journey as journey_texts
 from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
@@ -257,7 +257,7 @@ class CircleService:
                 return Relayed(RelayOutcome.TOO_LONG, cleaned)
             if cleaned.mostly_removed:
                 return Relayed(RelayOutcome.MOSTLY_REMOVED, cleaned)
-            if not cleaned.text.replace("[removed]", "").strip():
+            if not cleaned.text.replace(REMOVED, "").strip():
                 return Relayed(RelayOutcome.EMPTY, cleaned)
         now = self._clock.now()
         async with self._db.transaction() as session:

@@ -43,7 +43,10 @@ def translations(language: str) -> gettext.NullTranslations:
 
 
 def load_all() -> None:
-    """Compile every shipped catalog now (at start), so a broken .po stops the start with
-    its error instead of failing a member's first message."""
+    """Compile every shipped catalog now (at start), so a broken or missing .po stops the
+    start with its error instead of failing a member's first message (or, silently,
+    speaking English to everyone)."""
     for language in SHIPPED:
+        if language != SOURCE_LANGUAGE and not po_path(language).exists():
+            raise FileNotFoundError(f"the {language} catalog is missing: {po_path(language)}")
         translations(language)

@@ -51,7 +51,6 @@ def weekday_day_month_year(day: date) -> str:
     return _date(day, pattern, current_language())
 
 
-
 def short_day_month_year(day: date) -> str:
     """ "05 Mar 2026" (the old `%d %b %Y`)."""
     pattern = pgettext("date pattern: day, short month, year (CLDR)", "dd MMM yyyy")
@@ -77,7 +76,6 @@ def weekday_short(day: date) -> str:
 def clock(moment: datetime) -> str:
     """ "18:00": times are 24-hour in every shipped language."""
     return f"{moment:%H:%M}"
-
 
 
 def local_date(day: date, pattern: str) -> str:

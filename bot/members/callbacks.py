@@ -3,10 +3,11 @@ and forgetting. Each packs into the wire string the bot has always written."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
-from typing import Self
+from typing import ClassVar, Self
 
 from bot.callbacks import Button, Pending
 
@@ -132,7 +133,14 @@ class ChooseLanguage(Button, prefix="lang"):
 
 @dataclass(frozen=True)
 class ChooseRegion(Button, prefix="region"):
-    """A region's crisis lines under /settings: 1.. the operator's regions in their order,
-    0 for "the ones for my language"."""
+    """A region's crisis lines under /settings, by a short digest of its name (a menu left
+    open picks the same region after the operator reorders them; names may be longer than
+    callback data allows); BY_LANGUAGE for "the ones for my language"."""
 
-    number: int
+    key: str
+
+    BY_LANGUAGE: ClassVar[str] = "lang"
+
+    @staticmethod
+    def key_of(region: str) -> str:
+        return hashlib.sha256(region.encode()).hexdigest()[:10]

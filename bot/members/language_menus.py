@@ -16,6 +16,7 @@ def language_menu() -> OutgoingMessage:
 
 def region_menu(regions: list[str]) -> OutgoingMessage:
     """The operator's regions, in their order, then "the ones for my language"."""
-    buttons = [(name, ChooseRegion(number).pack()) for number, name in enumerate(regions, 1)]
-    buttons.append((language_texts.button_region_by_language(), ChooseRegion(0).pack()))
+    buttons = [(name, ChooseRegion(ChooseRegion.key_of(name)).pack()) for name in regions]
+    by_language = ChooseRegion(ChooseRegion.BY_LANGUAGE).pack()
+    buttons.append((language_texts.button_region_by_language(), by_language))
     return OutgoingMessage(language_texts.choose_region(), rows(buttons, 1))

@@ -13,6 +13,8 @@ from bot.circles.messages import review_message
 from bot.circles.rules import RelayKind, valid_circle_size
 from bot.clock import Clock
 from bot.config import Settings
+from bot.i18n import speaking
+from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.moderation import messages
 from bot.moderation.audit import Moderator, audit
 from bot.moderation.callbacks import ReportAction
@@ -142,10 +144,13 @@ class ModerationService:
 
     # -- sanctions -------------------------------------------------------------------------
 
-    async def warn(self, by: Moderator, user_id: int, reason: str | None) -> Outcome:
-        """A kind private warning; enough of them in the window mute the member."""
+    async def warn(
+        self, by: Moderator, user_id: int, reason: str | None, said: Said | None = None
+    ) -> Outcome:
+        """A kind private warning; enough of them in the window mute the member. `said`:
+        the bot's own reason instead of a moderator's (see _notice)."""
         rules = self._settings.moderation
-        reason = short_reason(reason)
+        reason = short_reason(reason) if said is None else _recorded(said)
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
@@ -162,26 +167,32 @@ class ModerationService:
             )
             await self._audit(session, by, "warn", member.pseudonym, reason)
             key = f"warn:{hashed[:12]}:{self._now.isoformat()}"
-            await self._tell(session, user_id, key, partial(messages.warning, reason))
+            await self._tell(session, user_id, key, _notice(messages.warning, reason, said))
             since = self._now - timedelta(days=rules.warning_window_days)
             count = await moderation_rows.warnings_since(session, hashed, since)
             if count < rules.warnings_before_mute:
                 return Outcome(Result.WARNED, member.pseudonym, count=count)
             until = self._now + timedelta(hours=rules.warning_mute_hours)
-            automatic = moderation_texts.auto_mute_reason(count)
-            await self._mute(session, by, member, until, automatic)
+            automatic = partial(moderation_texts.auto_mute_reason, count)
+            await self._mute(session, by, member, until, _recorded(automatic), automatic)
         self._wake()
         return Outcome(Result.WARNED_AND_MUTED, member.pseudonym, count=count, until=until)
 
     async def mute(
-        self, by: Moderator, user_id: int, duration: timedelta, reason: str | None
+        self,
+        by: Moderator,
+        user_id: int,
+        duration: timedelta,
+        reason: str | None,
+        said: Said | None = None,
     ) -> Outcome:
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
                 return Outcome(Result.NO_SUCH_MEMBER)
             until = self._now + duration
-            await self._mute(session, by, member, until, short_reason(reason))
+            recorded = short_reason(reason) if said is None else _recorded(said)
+            await self._mute(session, by, member, until, recorded, said)
         self._wake()
         return Outcome(Result.MUTED, member.pseudonym, until=until)
 
@@ -192,6 +203,7 @@ class ModerationService:
         member: MemberRow,
         until: datetime,
         reason: str | None,
+        said: Said | None = None,
     ) -> None:
         user_id, pseudonym = member.user_id, member.pseudonym
         hashed = await hash_of(session, user_id)
@@ -208,9 +220,8 @@ class ModerationService:
         noted = moderation_texts.mute_noted(until, reason)
         await self._audit(session, by, "mute", pseudonym, noted)
         key = f"mute:{hashed[:12]}:{self._now.isoformat()}"
-        await self._tell(
-            session, user_id, key, partial(messages.muted_notice, until, member.timezone, reason)
-        )
+        notice = partial(messages.muted_notice, until, member.timezone)
+        await self._tell(session, user_id, key, _notice(notice, reason, said))
 
     async def unmute(self, by: Moderator, user_id: int) -> Outcome:
         async with self._db.transaction() as session:
@@ -227,9 +238,11 @@ class ModerationService:
         self._wake()
         return Outcome(Result.UNMUTED, member.pseudonym)
 
-    async def ban(self, by: Moderator, user_id: int, reason: str | None) -> Outcome:
+    async def ban(
+        self, by: Moderator, user_id: int, reason: str | None, said: Said | None = None
+    ) -> Outcome:
         """Out of the circle, no relays, no new circle; survives /forget."""
-        reason = short_reason(reason)
+        reason = short_reason(reason) if said is None else _recorded(said)
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
@@ -249,7 +262,10 @@ class ModerationService:
             await circle_rows.remove_member(session, user_id)
             await self._audit(session, by, "ban", member.pseudonym, reason)
             await self._tell(
-                session, user_id, f"ban:{hashed[:12]}", partial(messages.banned_notice, reason)
+                session,
+                user_id,
+                f"ban:{hashed[:12]}",
+                _notice(messages.banned_notice, reason, said),
             )
         self._wake()
         return Outcome(Result.BANNED, member.pseudonym, code=hashed[:8])
@@ -371,14 +387,14 @@ class ModerationService:
         """Act on the report the moderator sees (read with `report_view`)."""
         relay = view.relay
         if action is ReportAction.WARN:
-            return await self.warn(by, relay.author_id, moderation_texts.report_reason())
+            return await self.warn(by, relay.author_id, None, moderation_texts.report_reason)
         if action is ReportAction.MUTE:
             hours = self._settings.moderation.warning_mute_hours
             return await self.mute(
-                by, relay.author_id, timedelta(hours=hours), moderation_texts.report_reason()
+                by, relay.author_id, timedelta(hours=hours), None, moderation_texts.report_reason
             )
         if action is ReportAction.BAN:
-            return await self.ban(by, relay.author_id, moderation_texts.report_reason())
+            return await self.ban(by, relay.author_id, None, moderation_texts.report_reason)
         async with self._db.transaction() as session:
             if action is ReportAction.DISMISS:
                 await self._tell_reporters(session, relay, removed=False)
@@ -441,3 +457,24 @@ class ModerationService:
 def _repeated(alert: AlertRow) -> OutgoingMessage:
     """An alert nobody took, as the moderators' chat sees it again."""
     return messages.alert_again(alert_row_message(alert))
+
+
+# The bot's own words for a sanction's reason ("a reported message"), rendered per reader.
+Said = Callable[[], str]
+
+
+def _recorded(said: Said) -> str:
+    """The bot's reason as the sanction and audit rows keep it: in the source language,
+    whoever acted (the member reads it in theirs)."""
+    with speaking(SOURCE_LANGUAGE):
+        return said()
+
+
+def _notice(
+    compose: Callable[[str | None], OutgoingMessage], reason: str | None, said: Said | None
+) -> Callable[[], OutgoingMessage]:
+    """A sanction's notice to the member: a moderator's reason as they wrote it, or the
+    bot's own reason in the member's language (the notice is composed in each)."""
+    if said is None:
+        return partial(compose, reason)
+    return lambda: compose(said())

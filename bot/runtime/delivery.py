@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
 from bot.config import DeliverySettings
-from bot.i18n.languages import SOURCE_LANGUAGE
+from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE
 from bot.outgoing import OutgoingMessage
 from bot.runtime.metrics import Metrics
 from storage import members as member_rows
@@ -170,7 +170,8 @@ class OutboxWorker:
 
     async def _deliver_with_retries(self, row: OutboxRow) -> None:
         """Send one message; the caller has paced its first try."""
-        message = OutgoingMessage.from_json(row.payload, row.language or self._default_language)
+        language = row.language if row.language in SHIPPED else self._default_language
+        message = OutgoingMessage.from_json(row.payload, language)
         attempts = row.attempts
         first_try = True
         while True:

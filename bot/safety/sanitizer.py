@@ -47,6 +47,11 @@ class Sanitized:
         return bool(self.text.strip()) and not self.mostly_removed and not self.too_long
 
 
+# What stands where a contact detail was taken out; each reader sees it in their language
+# (bot.circles.messages).
+REMOVED = "[removed]"
+
+
 def sanitize(text: str) -> Sanitized:
     """Remove contact details from text meant for other members."""
     original = text.strip()
@@ -56,7 +61,7 @@ def sanitize(text: str) -> Sanitized:
     cleaned = original
     # E-mail before username and link: "a@b.com" must not leave "a" plus a link.
     for kind, pattern in (KINDS[1], KINDS[0], KINDS[2], KINDS[3]):
-        cleaned, count = pattern.subn("[removed]", cleaned)
+        cleaned, count = pattern.subn(REMOVED, cleaned)
         if count:
             removed.append(kind)
     visible_before = len(re.sub(r"\s", "", original))

@@ -401,3 +401,9 @@ def reviewed(original: str, approved: bool, name: str) -> str:
         return f"{original}\n\n" + _("✅ Approved by {name}.").format(name=escape(name))
     # Translators: under a held message; {name} is the moderator's Telegram first name.
     return f"{original}\n\n" + _("❌ Rejected by {name}.").format(name=escape(name))
+
+
+def removed_marker() -> str:
+    # Translators: stands in a relayed message where a link, e-mail address, username or
+    # phone number was taken out; keep the square brackets.
+    return _("[removed]")

@@ -39,7 +39,9 @@ def help_text(moderator: bool) -> str:
             "/mydata: a copy of everything stored about you\n"
             "/forget: delete all of it\n"
             "/cancel: stop what you were typing"
-        ),
+        )
+        + "\n"
+        + _("/language: the language I use with you"),
         _(
             "<b>Urgent help</b>\n"
             "/crisis: helplines, right now\n"
@@ -63,6 +65,7 @@ def member_commands() -> tuple[tuple[str, str], ...]:
         ("crisis", pgettext("command menu", "Urgent-help resources")),
         ("safetyplan", pgettext("command menu", "Your personal safety plan")),
         ("settings", pgettext("command menu", "Pseudonym, time zone, check-in time, pause")),
+        ("language", pgettext("command menu", "Change the language I use")),
         ("timezone", pgettext("command menu", "Set your time zone")),
         ("checkintime", pgettext("command menu", "Set your daily check-in time")),
         ("checkin", pgettext("command menu", "Check in now: mood and confidence")),
