@@ -60,6 +60,8 @@ def test_unknown_languages_in_the_configuration_are_refused_with_the_fix() -> No
     with pytest.raises(ValidationError, match="not a shipped language"):
         SafetySettings(crisis_resources_by_language={"klingon": "Qapla'"})
     assert MemberSettings(default_language="pt-BR").default_language == "pt_BR"
+    with pytest.raises(ValidationError, match="one region alone is never offered"):
+        SafetySettings(crisis_resources_by_region={"México": MEXICO})
     assert SafetySettings(
         crisis_resources_by_language={"ES": SPAIN}
     ).crisis_resources_by_language == {"es": SPAIN}
@@ -67,7 +69,8 @@ def test_unknown_languages_in_the_configuration_are_refused_with_the_fix() -> No
 
 def test_crisis_lines_come_from_the_region_then_the_language_then_the_list() -> None:
     safety = SafetySettings(
-        crisis_resources_by_language={"es": SPAIN}, crisis_resources_by_region={"México": MEXICO}
+        crisis_resources_by_language={"es": SPAIN},
+        crisis_resources_by_region={"México": MEXICO, "España": SPAIN},
     )
     assert crisis_lines(safety, "es", "México") == MEXICO
     assert crisis_lines(safety, "es", None) == SPAIN
