@@ -15,11 +15,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Type
 from bot.context import PeerContext
 from bot.i18n import use_language
 from bot.i18n.languages import LANGUAGE_NAMES
-from bot.members.callbacks import ChooseLanguage, ChooseRegion
+from bot.members import messages as member_messages
+from bot.members.callbacks import ChooseLanguage, ChooseRegion, LanguageMenu
 from bot.members.language_menus import language_menu
 from bot.runtime.delivery import markup
 from bot.texts import language as language_texts
-from handlers.common import button_expired, close_buttons, current_member, press, reply
+from handlers.common import button_expired, close_buttons, crisis_lines, press, reply
 
 
 async def use_senders_language(update: Update, context: PeerContext) -> None:
@@ -34,25 +35,41 @@ async def use_senders_language(update: Update, context: PeerContext) -> None:
 
 
 async def show_languages(update: Update, context: PeerContext) -> None:
-    member = await current_member(update, context)
-    if member is None:
-        return
+    """/language, for members and for someone reading the notice alike."""
     menu = language_menu()
     await reply(update, menu.text, markup(menu))
 
 
-async def language_chosen(update: Update, context: PeerContext) -> None:
-    pressed = await press(update, context, ChooseLanguage)
-    if pressed is None:
+async def language_menu_pressed(update: Update, context: PeerContext) -> None:
+    """ "🌐 Language" under the notice: the menu in its place (the invite code kept)."""
+    query = update.callback_query
+    button = LanguageMenu.parse(query.data or "") if query is not None else None
+    if query is None or button is None:
         return
-    query, button, member = pressed
-    if button.language not in LANGUAGE_NAMES:
+    await query.answer()
+    menu = language_menu(button.invite)
+    await close_buttons(query, menu.text, markup(menu))
+
+
+async def language_chosen(update: Update, context: PeerContext) -> None:
+    """A language from the menu: a member's is stored; someone not joined yet sees the
+    notice again in it (kept in memory until they agree, then stored with them)."""
+    query = update.callback_query
+    button = ChooseLanguage.parse(query.data or "") if query is not None else None
+    if query is None:
+        return
+    if button is None or button.language not in LANGUAGE_NAMES:
         await button_expired(query)
         return
-    await context.services.languages.choose_language(member.user_id, button.language)
+    user_id = query.from_user.id
+    joined = await context.services.languages.choose_language(user_id, button.language)
     # The answer is already in the new language.
     use_language(button.language)
     await query.answer()
+    if not joined:
+        notice = member_messages.welcome(await crisis_lines(update, context), button.invite)
+        await close_buttons(query, notice.text, markup(notice))
+        return
     await close_buttons(query, language_texts.language_set(LANGUAGE_NAMES[button.language]))
 
 
@@ -86,5 +103,6 @@ def handlers() -> list[BaseHandler[Update, PeerContext, None]]:
     return [
         CommandHandler("language", show_languages, filters=private),
         CallbackQueryHandler(language_chosen, pattern=ChooseLanguage.route()),
+        CallbackQueryHandler(language_menu_pressed, pattern=LanguageMenu.route()),
         CallbackQueryHandler(region_chosen, pattern=ChooseRegion.route()),
     ]

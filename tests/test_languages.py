@@ -27,8 +27,9 @@ from bot.safety.resources import crisis_lines
 from bot.texts import commands as command_texts
 from bot.texts import common as common_texts
 from bot.texts import language as language_texts
+from bot.texts import onboarding as onboarding_texts
 from tests.conftest import make_settings
-from tests.helpers import my_data_json, onboard
+from tests.helpers import my_data_json, onboard, rows_holding
 
 OPERATOR = 990001
 MOD_CHAT = -100888
@@ -171,3 +172,38 @@ async def test_an_english_member_is_unchanged(
     await onboard(user)
     exported = await my_data_json(user)
     assert exported["member"]["language"] == "en"
+
+
+async def test_before_agreeing_a_person_can_read_the_notice_in_another_language(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    """An English Telegram, a Spanish reader: the notice switches language in place (the
+    invite code kept on "I agree"), nothing is stored until they agree, then Spanish is."""
+    lucia = emulator.user(language_code="en")
+    notice = await lucia.ask("/start spring-walkers")
+    assert language_texts.button_language() in notice.button_labels
+    await lucia.tap(language_texts.button_language(), notice)
+    await emulator.wait_until(lambda: "Español" in notice.button_labels)
+    assert rows_holding(db_path, lucia.user_id) == []
+    await lucia.tap("Español", notice)
+    with speaking("es"):
+        agree = onboarding_texts.button_agree()
+    await emulator.wait_until(lambda: agree in notice.button_labels)
+    assert agree != "✅ I agree"
+    assert notice.find_button(agree) == {
+        "text": agree,
+        "callback_data": Agree("spring-walkers").pack(),
+    }
+    assert rows_holding(db_path, lucia.user_id) == []  # still nothing stored
+    await lucia.tap(agree, notice)
+    await lucia.next_message()
+    exported = await my_data_json(lucia)
+    assert exported["member"]["language"] == "es"
+
+
+async def test_a_telegram_language_not_shipped_reads_the_default(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    amelie = emulator.user(language_code="fr")
+    notice = await amelie.ask("/start")
+    assert "✅ I agree" in notice.button_labels

@@ -26,6 +26,7 @@ from bot.members.callbacks import (
     ForgetAnswer,
     ForgetChoice,
     KeepPseudonym,
+    LanguageMenu,
     NotNow,
     PickCheckinTime,
     PickZone,
@@ -49,6 +50,9 @@ from storage.safety_plans import PARTS
 
 GOLDEN: list[tuple[Button | Pending, str]] = [
     (ChooseLanguage("pt_BR"), "lang:pt_BR"),
+    (ChooseLanguage("es", "spring-walkers_2"), "lang:es:spring-walkers_2"),
+    (LanguageMenu(), "langs"),
+    (LanguageMenu("spring-walkers_2"), "langs:spring-walkers_2"),
     (ChooseRegion(ChooseRegion.key_of("México")), "region:6f7fbf5319"),
     (ChooseRegion(ChooseRegion.BY_LANGUAGE), "region:lang"),
     (ChangeSetting(Setting.LANGUAGE), "set:lang"),
@@ -129,9 +133,9 @@ def _data(buttons: tuple[tuple[tuple[str, str], ...], ...]) -> list[str]:
 
 def test_keyboards_write_todays_strings() -> None:
     """The builders in messages.py write exactly what handlers/keyboards.py wrote."""
-    assert _data(member_messages.consent("abc")) == ["onb:agree:abc", "onb:later"]
-    assert _data(member_messages.consent(None)) == ["onb:agree", "onb:later"]
-    assert _data(member_messages.consent("")) == ["onb:agree", "onb:later"]
+    assert _data(member_messages.consent("abc")) == ["onb:agree:abc", "onb:later", "langs:abc"]
+    assert _data(member_messages.consent(None)) == ["onb:agree", "onb:later", "langs"]
+    assert _data(member_messages.consent("")) == ["onb:agree", "onb:later", "langs"]
     assert _data(member_messages.pseudonym_choice("Blue Owl")) == ["onb:keep", "onb:redraw"]
     assert _data(member_messages.checkin_time_picker()) == [
         f"time:set:{hhmm}"
@@ -165,7 +169,12 @@ member_buttons = st.one_of(
     st.builds(PickZone, st.sampled_from(sorted(_names_by_lower().values()))),
     st.builds(PickCheckinTime, st.times().map(lambda at: at.replace(second=0, microsecond=0))),
     st.builds(ChangeSetting, st.sampled_from(Setting)),
-    st.builds(ChooseLanguage, st.sampled_from(SHIPPED)),
+    st.builds(
+        ChooseLanguage,
+        st.sampled_from(SHIPPED),
+        st.none() | st.from_regex(r"[A-Za-z0-9_-]{1,48}", fullmatch=True),
+    ),
+    st.builds(LanguageMenu, st.none() | st.from_regex(r"[A-Za-z0-9_-]{1,48}", fullmatch=True)),
     st.builds(ChooseRegion, st.text(min_size=1, max_size=40).map(ChooseRegion.key_of)),
     st.builds(ForgetAnswer, st.sampled_from(ForgetChoice)),
     st.builds(AskModerator, st.integers(min_value=1, max_value=2**53)),

@@ -126,9 +126,18 @@ class AwaitingCheckinTime(Pending, kind="checkin_time"):
 
 @dataclass(frozen=True)
 class ChooseLanguage(Button, prefix="lang"):
-    """A language under /language, by its catalog id ("es", "pt_BR")."""
+    """A language under /language, by its catalog id ("es", "pt_BR"); before joining, the
+    invite code from /start <code> rides along, so the notice shown again keeps it."""
 
     language: str
+    invite: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageMenu(Button, prefix="langs"):
+    """ "🌐 Language" under the notice: the language menu, before anything is stored."""
+
+    invite: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ from bot.outgoing import OutgoingMessage, rows
 from bot.texts import language as language_texts
 
 
-def language_menu() -> OutgoingMessage:
-    """Each shipped language by its own name ("Español", "Українська")."""
-    buttons = [(name, ChooseLanguage(code).pack()) for code, name in LANGUAGE_NAMES.items()]
+def language_menu(invite: str | None = None) -> OutgoingMessage:
+    """Each shipped language by its own name ("Español", "Українська"); `invite`: the code
+    a person not yet joined came with."""
+    buttons = [
+        (name, ChooseLanguage(code, invite).pack()) for code, name in LANGUAGE_NAMES.items()
+    ]
     return OutgoingMessage(language_texts.choose_language(), rows(buttons, 2))
 
 

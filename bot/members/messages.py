@@ -13,6 +13,7 @@ from bot.members.callbacks import (
     ForgetAnswer,
     ForgetChoice,
     KeepPseudonym,
+    LanguageMenu,
     NotNow,
     PickCheckinTime,
     PickZone,
@@ -33,6 +34,7 @@ def consent(invite_code: str | None) -> Buttons:
     return (
         ((onboarding_texts.button_agree(), Agree(invite_code or None).pack()),),
         ((onboarding_texts.button_not_now(), NotNow().pack()),),
+        ((language_texts.button_language(), LanguageMenu(invite_code or None).pack()),),
     )
 
 
