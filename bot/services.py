@@ -95,7 +95,7 @@ class Services:
                 db, clock, settings.scheduler.batch_size, outbox_ready.set, sources
             ),
             circles=circles,
-            alerts=CrisisAlerts(db, clock, outbox_ready.set),
+            alerts=CrisisAlerts(db, clock, outbox_ready.set, settings.members.default_language),
             moderation=ModerationService(db, clock, settings, outbox_ready.set),
             stats=StatsService(db, clock, settings.moderation.stats_min_members),
             safety=SafetyNet(

@@ -5,6 +5,7 @@ test_languages_scenario.py.)"""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,16 @@ async def test_a_telegram_language_not_shipped_reads_the_default(
     amelie = emulator.user(language_code="fr")
     notice = await amelie.ask("/start")
     assert "✅ I agree" in notice.button_labels
+
+
+async def test_the_audit_log_keeps_one_language_whoever_acts(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    """An operator whose Telegram is Russian promotes someone: the reply is in Russian, the
+    audit row in the operator's configured language (English here), as every moderator
+    reads the same log."""
+    operator = emulator.user(OPERATOR, language_code="ru")
+    await operator.ask("/promote 424242")
+    with sqlite3.connect(db_path) as conn:
+        targets = [row[0] for row in conn.execute("SELECT target FROM audit_log")]
+    assert targets == ["moderator 424242"]

@@ -10,7 +10,9 @@ from functools import partial
 
 from bot.alerts import messages
 from bot.clock import Clock
+from bot.i18n import speaking
 from bot.i18n.formats import clock
+from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.moderation.audit import Moderator, audit
 from bot.outgoing import in_every_language
 from bot.safety.service import alert_row_message
@@ -31,10 +33,22 @@ class Taken:
 
 
 class CrisisAlerts:
-    def __init__(self, db: Database, clock: Clock, wake: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        wake: Callable[[], None],
+        records_language: str = SOURCE_LANGUAGE,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._wake = wake
+        # The audit log's language: the operator's, whoever acted (one log, one language).
+        self._records_language = records_language
+
+    def _recorded(self, alert_id: int, pseudonym: str | None = None) -> str:
+        with speaking(self._records_language):
+            return alert_texts.audit_alert(alert_id, pseudonym)
 
     async def get(self, alert_id: int) -> AlertRow | None:
         async with self._db.read() as session:
@@ -47,7 +61,7 @@ class CrisisAlerts:
             alert = await alert_rows.get(session, alert_id)
             if alert is not None and first:
                 await alert_rows.count_outcome(session, alert.tier, "taken")
-                target = alert_texts.audit_alert(alert_id, alert.pseudonym)
+                target = self._recorded(alert_id, alert.pseudonym)
                 await audit(session, by, "take crisis alert", target, now)
         return Taken(alert, first) if alert else None
 
@@ -62,7 +76,7 @@ class CrisisAlerts:
             first = await alert_rows.mark_false_alarm(session, alert_id, by.name, now)
             if first:
                 await alert_rows.count_outcome(session, alert.tier, "false_alarm")
-                target = alert_texts.audit_alert(alert_id, alert.pseudonym)
+                target = self._recorded(alert_id, alert.pseudonym)
                 await audit(session, by, "not a crisis", target, now)
             alert = await alert_rows.get(session, alert_id)
         return Taken(alert, first) if alert else None
@@ -74,7 +88,7 @@ class CrisisAlerts:
             first = await alert_rows.resolve(session, alert_id, by.name, now)
             alert = await alert_rows.get(session, alert_id)
             if alert is not None and first:
-                target = alert_texts.audit_alert(alert_id, alert.pseudonym)
+                target = self._recorded(alert_id, alert.pseudonym)
                 await audit(session, by, "resolve crisis alert", target, now)
         return Taken(alert, first) if alert else None
 
@@ -85,7 +99,7 @@ class CrisisAlerts:
             alert = await alert_rows.get(session, alert_id)
             if alert is None or alert.taken_by != by.user_id:
                 return False
-            await audit(session, by, "tell", alert_texts.audit_alert(alert_id), now)
+            await audit(session, by, "tell", self._recorded(alert_id), now)
             message = in_every_language(partial(messages.from_moderator, alert_id, text))
             # The thread is open: for 48 hours the member's plain messages come back here.
             await alert_rows.told(session, alert_id, now)

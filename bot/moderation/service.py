@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from bot.circles.messages import review_message
 from bot.circles.rules import RelayKind, valid_circle_size
@@ -88,7 +89,7 @@ class ModerationService:
         async with self._db.transaction() as session:
             added = await moderation_rows.add_moderator(session, user_id, by.user_id, self._now)
             if added:
-                target = moderation_texts.audit_moderator(user_id)
+                target = self._recorded(moderation_texts.audit_moderator, user_id)
                 await self._audit(session, by, "promote", target, None)
             return added
 
@@ -96,7 +97,7 @@ class ModerationService:
         async with self._db.transaction() as session:
             removed = await moderation_rows.remove_moderator(session, user_id)
             if removed:
-                target = moderation_texts.audit_moderator(user_id)
+                target = self._recorded(moderation_texts.audit_moderator, user_id)
                 await self._audit(session, by, "demote", target, None)
             return removed
 
@@ -105,6 +106,12 @@ class ModerationService:
     @property
     def _now(self) -> datetime:
         return self._clock.now()
+
+    def _recorded(self, render: Callable[..., str], *args: Any) -> str:
+        """Words kept in the audit log, in the operator's language (members.default_
+        language), whoever acted: one log, one language, read by every moderator."""
+        with speaking(self._settings.members.default_language):
+            return render(*args)
 
     async def _audit(
         self,
@@ -217,7 +224,7 @@ class ModerationService:
             until=until,
             now=self._now,
         )
-        noted = moderation_texts.mute_noted(until, reason)
+        noted = self._recorded(moderation_texts.mute_noted, until, reason)
         await self._audit(session, by, "mute", pseudonym, noted)
         key = f"mute:{hashed[:12]}:{self._now.isoformat()}"
         notice = partial(messages.muted_notice, until, member.timezone)
@@ -413,7 +420,8 @@ class ModerationService:
             await moderation_rows.close_reports(session, relay.id, "acted")
             delivered = await moderation_rows.relay_copies(session, relay.id)
             copies = [copy for copy in delivered if copy[0] not in reporters]
-            where = moderation_texts.audit_deleted(RelayKind(relay.kind).value, view.circle)
+            kind = RelayKind(relay.kind).value
+            where = self._recorded(moderation_texts.audit_deleted, kind, view.circle)
             await self._audit(session, by, "delete message", relay.pseudonym, where)
         self._wake()
         gone = len(delivered) - len(copies)
