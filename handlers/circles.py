@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Update
@@ -159,8 +161,10 @@ async def send_relay(
     text: str,
     kind: RelayKind,
     reply_to: int | None = None,
+    words: Callable[[], str] | None = None,
 ) -> None:
-    """Relay the member's words and tell them how it went (what was removed, and why)."""
+    """Relay the member's words and tell them how it went (what was removed, and why);
+    `words` for the bot's own (see CircleService.relay)."""
     if member.awaiting is not None:
         await context.services.members.wait_for(member.user_id, None)
     if context.crisis is not None and kind is not RelayKind.HARD_DAY:
@@ -174,7 +178,9 @@ async def send_relay(
         held = held_for_care()
         await reply(update, held.text, markup(held))
         return
-    relayed = await context.services.circles.relay(member.user_id, text, kind, reply_to)
+    relayed = await context.services.circles.relay(
+        member.user_id, text, kind, reply_to, words=words
+    )
     outcome, cleaned = relayed.outcome, relayed.sanitized
     if outcome is RelayOutcome.MUTED and relayed.until is not None:
         await reply(update, circle_texts.relay_muted(relayed.until, member.timezone))
@@ -332,12 +338,12 @@ async def circle_told(update: Update, context: PeerContext) -> None:
         support = support_message(await support_offer(context, member))
         await reply(update, support.text, markup(support))
         return
-    message = (
-        circle_texts.hard_day_named(member.pseudonym)
+    words = (
+        partial(circle_texts.hard_day_named, member.pseudonym)
         if button.naming is Naming.NAMED
-        else circle_texts.hard_day_anonymous()
+        else circle_texts.hard_day_anonymous
     )
-    await send_relay(update, context, member, message, RelayKind.HARD_DAY)
+    await send_relay(update, context, member, words(), RelayKind.HARD_DAY, words=words)
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:

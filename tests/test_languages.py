@@ -6,11 +6,15 @@ test_languages_scenario.py.)"""
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
+from html import escape
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from bot.circles.messages import in_reader_words
+from bot.circles.rules import RelayKind
 from bot.config import (
     DEFAULT_CRISIS_RESOURCES,
     MemberSettings,
@@ -25,6 +29,7 @@ from bot.i18n.languages import SHIPPED, telegram_code
 from bot.members.callbacks import Agree, ChooseRegion, KeepPseudonym
 from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.resources import crisis_lines
+from bot.texts import circles as circle_texts
 from bot.texts import commands as command_texts
 from bot.texts import common as common_texts
 from bot.texts import language as language_texts
@@ -49,6 +54,22 @@ def test_a_queued_message_is_stored_in_every_language_and_read_in_its_readers() 
     assert OutgoingMessage.from_json(payload, "fr").text == "Okay, cancelled. Nothing was changed."
     old = OutgoingMessage("Hello").to_json()
     assert OutgoingMessage.from_json(old, "de").text == "Hello"
+
+
+def test_the_bots_own_words_in_a_relay_reach_each_reader_in_their_language() -> None:
+    """A hard-day notice is the bot's words, not the member's: each reader's own."""
+    notice = partial(
+        in_reader_words, 7, RelayKind.HARD_DAY, "Calm Swan", circle_texts.hard_day_anonymous
+    )
+    payload = in_every_language(notice)
+    for language in SHIPPED:
+        with speaking(language):
+            expected = escape(circle_texts.hard_day_anonymous())
+        assert OutgoingMessage.from_json(payload, language).text == expected
+    assert (
+        OutgoingMessage.from_json(payload, "uk").text
+        != OutgoingMessage.from_json(payload, "en").text
+    )
 
 
 def test_a_message_without_words_of_ours_is_stored_once() -> None:

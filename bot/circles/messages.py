@@ -4,14 +4,11 @@ message as the moderators review it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from html import escape
 
 from bot.checkins.callbacks import Naming, TellCircle
 from bot.circles.callbacks import RelayAction, RelayButton, ReviewButton, ReviewDecision
 from bot.circles.rules import RelayKind
-from bot.i18n import speaking
-from bot.i18n.languages import SHIPPED
 from bot.outgoing import OutgoingMessage
 from bot.safety.sanitizer import REMOVED
 from bot.texts import circles as circle_texts
@@ -29,10 +26,7 @@ def relay_message(
         circle_texts.button_send_encouragement(),
         RelayButton(RelayAction.ENCOURAGE_BACK, relay_id).pack(),
     )
-    if kind is RelayKind.HARD_DAY:
-        words = hard_day_words(pseudonym, text)
-        return OutgoingMessage(escape(words), ((helps,),), protect_content=True)
-    if kind is RelayKind.MILESTONE:
+    if kind in (RelayKind.HARD_DAY, RelayKind.MILESTONE):
         return OutgoingMessage(escape(text), ((helps,),), protect_content=True)
     if kind is RelayKind.ASK:
         body = circle_texts.relayed_ask(pseudonym, text)
@@ -44,28 +38,6 @@ def relay_message(
     label = circle_texts.button_thanked() if thanked else circle_texts.button_thanks()
     thanks = (label, RelayButton(RelayAction.THANKS, relay_id).pack())
     return OutgoingMessage(body, ((thanks, report),), protect_content=True)
-
-
-def _hard_day_variants(pseudonym: str) -> tuple[Callable[[], str], ...]:
-    return (
-        partial(circle_texts.hard_day_named, pseudonym),
-        circle_texts.hard_day_anonymous,
-        safety_texts.circle_notice,
-    )
-
-
-def hard_day_words(pseudonym: str, stored: str) -> str:
-    """A hard-day relay's words are the bot's own, stored as the sender read them: said
-    again in the current reader's language (anything unrecognised is shown as stored)."""
-    for variant in _hard_day_variants(pseudonym):
-        for language in SHIPPED:
-            with speaking(language):
-                if variant() == stored:
-                    break
-        else:
-            continue
-        return variant()
-    return stored
 
 
 def review_message(relay_id: int, circle: str, pseudonym: str, text: str) -> OutgoingMessage:
@@ -102,3 +74,11 @@ def held_for_care() -> OutgoingMessage:
     that someone is struggling; the "it's me" button lets them say who."""
     named = (circle_texts.button_tell_circle_named(), TellCircle(Naming.NAMED).pack())
     return OutgoingMessage(safety_texts.relay_held_for_care(), ((named,),))
+
+
+def in_reader_words(
+    relay_id: int, kind: RelayKind, pseudonym: str, words: Callable[[], str]
+) -> OutgoingMessage:
+    """A relay of the bot's own words (a hard-day notice, a milestone), said in the
+    language of whoever reads it."""
+    return relay_message(relay_id, kind, pseudonym, words())

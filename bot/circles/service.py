@@ -10,7 +10,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 
-from bot.circles.messages import rejected_message, relay_message, review_message, thanks_message
+from bot.circles.messages import (
+    in_reader_words,
+    rejected_message,
+    relay_message,
+    review_message,
+    thanks_message,
+)
 from bot.circles.rules import CircleMode, RelayKind, mode_possible
 from bot.clock import Clock
 from bot.config import CircleSettings
@@ -180,11 +186,11 @@ class CircleService:
         )
         others = [m for m in await circle_rows.member_ids(session, circle.id) if m != user_id]
 
-        def in_their_language() -> OutgoingMessage:
-            shared = journey_texts.milestone_shared(pseudonym, milestone_label(days))
-            return relay_message(relay_id, RelayKind.MILESTONE, pseudonym, shared)
+        def shared() -> str:
+            return journey_texts.milestone_shared(pseudonym, milestone_label(days))
 
-        await self._deliver(session, relay_id, in_their_language, others)
+        said = partial(in_reader_words, relay_id, RelayKind.MILESTONE, pseudonym, shared)
+        await self._deliver(session, relay_id, said, others)
         return True
 
     async def is_invite_code(self, code: str) -> bool:
@@ -237,18 +243,27 @@ class CircleService:
     async def notice_hard_time(self, user_id: int) -> Relayed:
         """Crisis words are never relayed: the circle hears, without a name, that someone is
         going through a very hard time, and their encouragement goes back to the member."""
-        return await self.relay(user_id, safety_texts.circle_notice(), RelayKind.HARD_DAY)
+        words = safety_texts.circle_notice
+        return await self.relay(user_id, words(), RelayKind.HARD_DAY, words=words)
 
     async def encourage(self, user_id: int, text: str) -> Relayed:
         """Relay encouragement to everyone else in the member's circle."""
         return await self.relay(user_id, text, RelayKind.ENCOURAGE)
 
     async def relay(
-        self, user_id: int, text: str, kind: RelayKind, reply_to: int | None = None
+        self,
+        user_id: int,
+        text: str,
+        kind: RelayKind,
+        reply_to: int | None = None,
+        *,
+        words: Callable[[], str] | None = None,
     ) -> Relayed:
         """Relay a member's words through the outbox: to the circle, or (a reply) to the
         author of `reply_to` only. Contact details and floods stop here; crisis language
-        never gets this far (handlers.safety screens first; see notice_hard_time)."""
+        never gets this far (handlers.safety screens first; see notice_hard_time). `words`:
+        for the bot's own words (a hard-day notice), how to say `text` in each reader's
+        language; the row keeps `text`, as the sender read it."""
         if kind is RelayKind.HARD_DAY:
             cleaned = Sanitized(text, (), False, False)  # the bot's own words
         else:
@@ -296,7 +311,11 @@ class CircleService:
                     session, "review", f"review:{relay_id}", self._moderator_chat, None, review
                 )
             else:
-                relayed = partial(relay_message, relay_id, kind, member.pseudonym, cleaned.text)
+                relayed = (
+                    partial(relay_message, relay_id, kind, member.pseudonym, cleaned.text)
+                    if words is None
+                    else partial(in_reader_words, relay_id, kind, member.pseudonym, words)
+                )
                 await self._deliver(session, relay_id, relayed, recipients)
         self._wake()
         outcome = RelayOutcome.HELD if held else RelayOutcome.SENT
