@@ -33,56 +33,55 @@ def _date(day: date, pattern: str, language: str) -> str:
     return format_date(day, pattern, locale=_locale(language))
 
 
-def weekday_day_month(day: date) -> str:
-    """ "Tue 01 Dec": a day within a few weeks of today."""
-    pattern = pgettext("date pattern: weekday, day, month (CLDR)", "EEE dd MMM")
-    return _date(day, pattern, current_language())
-
-
-def day_month(day: date) -> str:
-    """ "1 Dec": a short chart label."""
-    pattern = pgettext("date pattern: day, month (CLDR)", "d MMM")
-    return _date(day, pattern, current_language())
-
-
-def weekday_day_month_year(day: date) -> str:
-    """ "Thu 05 Mar 2026"."""
-    pattern = pgettext("date pattern: weekday, day, month, year (CLDR)", "EEE dd MMM yyyy")
-    return _date(day, pattern, current_language())
-
-
-def short_day_month_year(day: date) -> str:
-    """ "05 Mar 2026" (the old `%d %b %Y`)."""
-    pattern = pgettext("date pattern: day, short month, year (CLDR)", "dd MMM yyyy")
-    return _date(day, pattern, current_language())
-
-
-def numeric_date(day: date) -> str:
-    """ "2026-03-05": a date in a log or beside a UTC time, as moderators read it."""
-    pattern = pgettext("date pattern: year, month, day in digits (CLDR)", "yyyy-MM-dd")
-    return _date(day, pattern, current_language())
-
-
-def weekday_name(day: date) -> str:
-    """ "Monday"."""
-    return _date(day, "EEEE", current_language())
-
-
-def weekday_short(day: date) -> str:
-    """ "Mon": a weekday picker's button."""
-    return _date(day, "EEE", current_language())
-
-
-def clock(moment: datetime) -> str:
-    """ "18:00": times are 24-hour in every shipped language."""
-    return f"{moment:%H:%M}"
-
-
 def local_date(day: date, pattern: str) -> str:
     """`day` by a CLDR pattern the caller takes from the catalog, so that each language
     orders and abbreviates as it should: local_date(d, pgettext("date pattern (CLDR): …",
     "EEE dd MMM"))."""
     return _date(day, pattern, current_language())
+
+
+def weekday_day_month(day: date) -> str:
+    """ "Tue 01 Dec": a day within a few weeks of today."""
+    return local_date(day, pgettext("date pattern: weekday, day, month (CLDR)", "EEE dd MMM"))
+
+
+def day_month(day: date) -> str:
+    """ "1 Dec": a short chart label."""
+    return local_date(day, pgettext("date pattern: day, month (CLDR)", "d MMM"))
+
+
+def weekday_day_month_year(day: date) -> str:
+    """ "Thu 05 Mar 2026"."""
+    return local_date(
+        day, pgettext("date pattern: weekday, day, month, year (CLDR)", "EEE dd MMM yyyy")
+    )
+
+
+def short_day_month_year(day: date) -> str:
+    """ "05 Mar 2026" (the old `%d %b %Y`)."""
+    return local_date(day, pgettext("date pattern: day, short month, year (CLDR)", "dd MMM yyyy"))
+
+
+def numeric_date(day: date) -> str:
+    """ "2026-03-05": a date in a log or beside a UTC time, as moderators read it."""
+    return local_date(
+        day, pgettext("date pattern: year, month, day in digits (CLDR)", "yyyy-MM-dd")
+    )
+
+
+def weekday_name(day: date) -> str:
+    """ "Monday"."""
+    return local_date(day, "EEEE")
+
+
+def weekday_short(day: date) -> str:
+    """ "Mon": a weekday picker's button."""
+    return local_date(day, "EEE")
+
+
+def clock(moment: datetime) -> str:
+    """ "18:00": times are 24-hour in every shipped language."""
+    return f"{moment:%H:%M}"
 
 
 def fixed(value: float, digits: int = 1, *, signed: bool = False) -> str:
