@@ -128,12 +128,7 @@ class SafetySettings(_Section):
     def _shipped_languages(cls, value: dict[str, str]) -> dict[str, str]:
         checked: dict[str, str] = {}
         for code, text in value.items():
-            language = shipped_language(code)
-            if language is None:
-                raise ValueError(
-                    f"{code!r} is not a shipped language; use one of {', '.join(SHIPPED)}"
-                )
-            checked[language] = _resources_text(text, code)
+            checked[_shipped(code)] = _resources_text(text, code)
         return checked
 
     @field_validator("crisis_resources_by_region")
@@ -163,6 +158,14 @@ class SafetySettings(_Section):
         return value
 
 
+def _shipped(code: str) -> str:
+    """The shipped language a code names ("pt-BR" is pt_BR), or the error saying which."""
+    language = shipped_language(code)
+    if language is None:
+        raise ValueError(f"{code!r} is not a shipped language; use one of {', '.join(SHIPPED)}")
+    return language
+
+
 def _resources_text(text: str, key: str) -> str:
     if not 1 <= len(text.strip()) <= 3000:
         raise ValueError(f"the crisis lines for {key!r} must be 1 to 3000 characters")
@@ -179,12 +182,7 @@ class MemberSettings(_Section):
     @field_validator("default_language")
     @classmethod
     def _shipped_language(cls, value: str) -> str:
-        language = shipped_language(value)
-        if language is None:
-            raise ValueError(
-                f"{value!r} is not a shipped language; choose one of {', '.join(SHIPPED)}"
-            )
-        return language
+        return _shipped(value)
 
     @field_validator("default_timezone")
     @classmethod

@@ -68,11 +68,15 @@ class MemberLanguages:
 
     async def _store(self, user_id: int, **fields: str | None) -> bool:
         async with self._db.transaction() as session:
-            if await member_rows.reading(session, user_id) is None:
+            found = await member_rows.reading(session, user_id)
+            if found is None:
                 return False
             await member_rows.update(session, user_id, **fields)
-            stored = await member_rows.reading(session, user_id)
-        self._known[user_id] = stored if stored is not None else (None, None)
+        language, region = found
+        self._known[user_id] = (
+            fields.get("language", language),
+            fields.get("region", region),
+        )
         return True
 
     def forget(self, user_id: int) -> None:
