@@ -15,7 +15,6 @@ from bot.circles.rules import RelayKind, valid_circle_size
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import speaking
-from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.moderation import messages
 from bot.moderation.audit import Moderator, audit
 from bot.moderation.callbacks import ReportAction
@@ -35,6 +34,9 @@ from storage.circles import RelayRow
 from storage.db import Database, Session
 from storage.members import MemberRow
 from storage.moderation import SanctionRow
+
+# The bot's own words for a sanction's reason ("a reported message"), said per reader.
+Said = Callable[[], str]
 
 
 class Found(StrEnum):
@@ -108,8 +110,9 @@ class ModerationService:
         return self._clock.now()
 
     def _recorded(self, render: Callable[..., str], *args: Any) -> str:
-        """Words kept in the audit log, in the operator's language (members.default_
-        language), whoever acted: one log, one language, read by every moderator."""
+        """Words the records keep (the audit log, a sanction's reason), in the operator's
+        language (members.default_language), whoever acted: one log, one language, read
+        by every moderator. The member reads the bot's reasons in their own (_notice)."""
         with speaking(self._settings.members.default_language):
             return render(*args)
 
@@ -157,7 +160,7 @@ class ModerationService:
         """A kind private warning; enough of them in the window mute the member. `said`:
         the bot's own reason instead of a moderator's (see _notice)."""
         rules = self._settings.moderation
-        reason = short_reason(reason) if said is None else _recorded(said)
+        reason = short_reason(reason) if said is None else self._recorded(said)
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
@@ -181,7 +184,7 @@ class ModerationService:
                 return Outcome(Result.WARNED, member.pseudonym, count=count)
             until = self._now + timedelta(hours=rules.warning_mute_hours)
             automatic = partial(moderation_texts.auto_mute_reason, count)
-            await self._mute(session, by, member, until, _recorded(automatic), automatic)
+            await self._mute(session, by, member, until, self._recorded(automatic), automatic)
         self._wake()
         return Outcome(Result.WARNED_AND_MUTED, member.pseudonym, count=count, until=until)
 
@@ -198,7 +201,7 @@ class ModerationService:
             if member is None:
                 return Outcome(Result.NO_SUCH_MEMBER)
             until = self._now + duration
-            recorded = short_reason(reason) if said is None else _recorded(said)
+            recorded = short_reason(reason) if said is None else self._recorded(said)
             await self._mute(session, by, member, until, recorded, said)
         self._wake()
         return Outcome(Result.MUTED, member.pseudonym, until=until)
@@ -249,7 +252,7 @@ class ModerationService:
         self, by: Moderator, user_id: int, reason: str | None, said: Said | None = None
     ) -> Outcome:
         """Out of the circle, no relays, no new circle; survives /forget."""
-        reason = short_reason(reason) if said is None else _recorded(said)
+        reason = short_reason(reason) if said is None else self._recorded(said)
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
@@ -465,17 +468,6 @@ class ModerationService:
 def _repeated(alert: AlertRow) -> OutgoingMessage:
     """An alert nobody took, as the moderators' chat sees it again."""
     return messages.alert_again(alert_row_message(alert))
-
-
-# The bot's own words for a sanction's reason ("a reported message"), rendered per reader.
-Said = Callable[[], str]
-
-
-def _recorded(said: Said) -> str:
-    """The bot's reason as the sanction and audit rows keep it: in the source language,
-    whoever acted (the member reads it in theirs)."""
-    with speaking(SOURCE_LANGUAGE):
-        return said()
 
 
 def _notice(
