@@ -17,7 +17,6 @@ from datetime import date, datetime
 from functools import lru_cache, partial
 
 from bot.checkins.reflection import week_summary
-from bot.checkins.rules import WeekSummary
 from bot.checkins.service import CONFIDENCES, mood_question
 from bot.combined.due import Along, Candidate, First, MoveOn, Push, push_together
 from bot.combined.service import WINDOW, Part
@@ -192,7 +191,3 @@ class WeeklyReflections:
             not_before=now,
             now=now,
         )
-
-
-def _reflection(week: WeekSummary) -> OutgoingMessage:
-    return OutgoingMessage(checkin_texts.weekly_reflection(week))
