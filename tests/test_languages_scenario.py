@@ -7,7 +7,6 @@ check first makes sure the translation differs from the English, so a missing ca
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,8 +24,7 @@ from bot.texts import language as language_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import trends as trend_texts
 from tests.conftest import make_settings
-
-OPERATOR = 990001
+from tests.test_circles_scenario import OPERATOR, new_circle
 
 
 @pytest.fixture
@@ -74,14 +72,11 @@ async def join_in(user: EmulatedUser, language: str, code: str) -> None:
 async def test_two_members_each_read_their_own_language(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
-    operator = emulator.user(OPERATOR)
-    created = await operator.ask("/newcircle Puente")
-    code = re.search(r"start=([\w-]+)", created.shown_text)
-    assert code is not None
+    code = await new_circle(emulator, "Puente")
     ana = emulator.user(first_name="Ana", language_code="es")
     oleh = emulator.user(first_name="Oleh", language_code="uk")
-    await join_in(ana, "es", code.group(1))
-    await join_in(oleh, "uk", code.group(1))
+    await join_in(ana, "es", code)
+    await join_in(oleh, "uk", code)
 
     # A check-in, each in their own words.
     question = await ana.ask("/checkin")
