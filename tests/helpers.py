@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.emulator import EmulatedUser, SentMessage
+from bot.members.callbacks import KeepPseudonym
 from storage.sealed import SEALED, Sealer, default_key_file
 
 
@@ -25,6 +26,20 @@ async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20
     await user.tap(at)
     done = await user.next_message()
     assert "all set" in done.shown_text
+
+
+async def finish_onboarding(user: EmulatedUser, zone: str, at: str = "20:00") -> None:
+    """After "I agree", in any language: keep the pseudonym and type the zone and the time
+    (buttons by their data, answers by text, so no label is read)."""
+    offer = await user.next_message()
+    await user.callback_answer(user.press_data(KeepPseudonym().pack(), offer))
+    question = await user.next_message()
+    user.send(zone)
+    await user.emulator.wait_until(lambda: user.last_message is not question)
+    user.skip_to_end()
+    user.send(at)
+    await user.emulator.wait_until(lambda: at in user.last_message.shown_text)
+    user.skip_to_end()
 
 
 def zone_label(zone: str) -> str:

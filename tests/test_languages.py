@@ -26,7 +26,7 @@ from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.i18n import speaking
 from bot.i18n.languages import SHIPPED, telegram_code
-from bot.members.callbacks import Agree, ChooseRegion, KeepPseudonym
+from bot.members.callbacks import Agree, ChooseRegion
 from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.resources import crisis_lines
 from bot.texts import circles as circle_texts
@@ -35,7 +35,7 @@ from bot.texts import common as common_texts
 from bot.texts import language as language_texts
 from bot.texts import onboarding as onboarding_texts
 from tests.conftest import make_settings
-from tests.helpers import my_data_json, onboard, rows_holding
+from tests.helpers import finish_onboarding, my_data_json, onboard, rows_holding
 
 OPERATOR = 990001
 MOD_CHAT = -100888
@@ -168,21 +168,11 @@ async def test_a_member_picks_a_region_and_crisis_lines_follow_it(
     assert UKRAINE in (await oksana.ask_for("/crisis", UKRAINE)).shown_text
 
 
-async def onboard_in_language(user: object) -> None:
+async def onboard_in_language(user: EmulatedUser) -> None:
     """onboard() taps English labels; a member whose Telegram is Ukrainian answers by data."""
-
-    assert isinstance(user, EmulatedUser)
     notice = await user.ask("/start")
     await user.callback_answer(user.press_data(Agree().pack(), notice))
-    offer = await user.next_message()
-    await user.callback_answer(user.press_data(KeepPseudonym().pack(), offer))
-    question = await user.next_message()
-    user.send("Europe/Kyiv")
-    await user.emulator.wait_until(lambda: user.last_message is not question)
-    user.skip_to_end()
-    user.send("20:00")
-    await user.emulator.wait_until(lambda: "20:00" in user.last_message.shown_text)
-    user.skip_to_end()
+    await finish_onboarding(user, "Europe/Kyiv")
 
 
 async def test_an_english_member_is_unchanged(

@@ -17,13 +17,14 @@ from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.emulator.state import visible_html_text
 from bot.i18n import speaking
-from bot.members.callbacks import ChooseLanguage, KeepPseudonym
+from bot.members.callbacks import ChooseLanguage
 from bot.texts import checkins as checkin_texts
 from bot.texts import circles as circle_texts
 from bot.texts import language as language_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import trends as trend_texts
 from tests.conftest import make_settings
+from tests.helpers import finish_onboarding
 from tests.test_circles_scenario import OPERATOR, new_circle
 
 
@@ -57,15 +58,7 @@ async def join_in(user: EmulatedUser, language: str, code: str) -> None:
     assert agree in notice.button_labels
     assert said(language, onboarding_texts.button_not_now) in notice.button_labels
     await user.tap(agree)
-    offer = await user.next_message()
-    await press(user, offer, KeepPseudonym().pack())
-    zone_question = await user.next_message()
-    user.send("Europe/Madrid" if language == "es" else "Europe/Kyiv")
-    await user.emulator.wait_until(lambda: user.last_message is not zone_question)
-    user.skip_to_end()
-    user.send("20:00")
-    await user.emulator.wait_until(lambda: "20:00" in user.last_message.shown_text)
-    user.skip_to_end()
+    await finish_onboarding(user, "Europe/Madrid" if language == "es" else "Europe/Kyiv")
     await user.ask(f"/start {code}")
 
 
