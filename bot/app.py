@@ -33,6 +33,7 @@ from handlers import (
     language,
     moderation,
     onboarding,
+    outcomes,
     safety,
     trends,
 )
@@ -88,6 +89,7 @@ def build_application(
         moderation,
         journey,
         goals,
+        outcomes,
         combined,
         safety,
         language,

@@ -314,3 +314,61 @@ def _title_and_legend(
         borderaxespad=0,
         borderpad=0,
     )
+
+
+MEASURES_PANEL_IN = 2.3
+
+
+def measures_figure(
+    series: Sequence[tuple[str, tuple[float, float], Sequence[tuple[date, float]]]],
+    title: str,
+) -> Figure:
+    """One small panel per questionnaire (name, scale, scores by day), each on its own scale,
+    sharing the dates: a member's own scores over time (/measures)."""
+    days = sorted({day for _, _, points in series for day, _ in points})
+    first = days[0]
+    figure = Figure(
+        figsize=(WIDTH_IN, 1.0 + MEASURES_PANEL_IN * len(series)), dpi=DPI, layout="constrained"
+    )
+    FigureCanvasAgg(figure)
+    figure.suptitle(title, fontsize=TITLE_PT, color=INK, weight="bold")
+    panels = figure.subplots(len(series), 1, sharex=True, squeeze=False)
+    for index, (name, (low, high), points) in enumerate(series):
+        axes = panels[index][0]
+        step = (high - low) / 4
+        ticks = [round(low + step * i, 1) for i in range(5)]
+        axes.set_ylim(low - EDGE_ROOM * step, high + EDGE_ROOM * step)
+        axes.set_yticks(ticks, [f"{t:g}" for t in ticks])
+        axes.set_title(name, loc="left", fontsize=TEXT_PT, color=INK, pad=8)
+        axes.tick_params(labelsize=TEXT_PT, labelcolor=INK, color=FRAME, length=4)
+        axes.grid(axis="y", color=GRID, linewidth=1)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            axes.spines[side].set_color(FRAME)
+        axes.plot(
+            [(day - first).days for day, _ in points],
+            [value for _, value in points],
+            marker="o",
+            markersize=DOT_PT,
+            linewidth=2.2,
+            color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
+            clip_on=False,
+            zorder=3,
+        )
+    bottom = panels[-1][0]
+    shown = label_positions(len(days))
+    bottom.set_xticks(
+        [(days[i] - first).days for i in shown], [trend_texts.chart_day(days[i]) for i in shown]
+    )
+    span = max((days[-1] - first).days, 1)
+    bottom.set_xlim(-0.05 * span, span * 1.05)
+    return figure
+
+
+def render_measures_png(
+    series: Sequence[tuple[str, tuple[float, float], Sequence[tuple[date, float]]]],
+    title: str,
+) -> bytes:
+    return png_bytes(measures_figure(series, title))

@@ -249,6 +249,17 @@ class CircleSettings(_Section):
     relays_per_hour: int = Field(default=10, ge=1, le=1000)
 
 
+class OutcomeSettings(_Section):
+    # Offer members the validated questionnaires (README "Outcomes"); off: never asked.
+    enabled: bool = True
+    # A folder of the operator's own questionnaire files (.toml), checked at start.
+    questionnaire_dir: Path | None = None
+    # Which questionnaires to ask, by id; empty: every shipped one and every file found.
+    questionnaires: list[str] = Field(default_factory=list)
+    # The one-time offer comes this many days after a member joins.
+    offer_after_days: int = Field(default=7, ge=0, le=365)
+
+
 class MetricsSettings(_Section):
     # /healthz and /metrics (Prometheus) on this address; port 0 turns them off.
     host: str = "127.0.0.1"
@@ -280,8 +291,24 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     delivery: DeliverySettings = DeliverySettings()
     circles: CircleSettings = CircleSettings()
+    outcomes: OutcomeSettings = OutcomeSettings()
     logging: LoggingSettings = LoggingSettings()
     metrics: MetricsSettings = MetricsSettings()
+
+    @model_validator(mode="after")
+    def _questionnaires_load(self) -> Settings:
+        from bot.outcomes.questionnaire import QuestionnaireError, load
+
+        outcomes = self.outcomes
+        try:
+            load(
+                outcomes.questionnaire_dir,
+                self.members.default_language,
+                outcomes.questionnaires or None,
+            )
+        except QuestionnaireError as error:
+            raise ValueError(str(error)) from None
+        return self
 
     @classmethod
     def settings_customise_sources(

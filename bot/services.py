@@ -22,6 +22,9 @@ from bot.journey.service import JourneyService
 from bot.members.language import MemberLanguages
 from bot.members.service import MemberService
 from bot.moderation.service import ModerationService
+from bot.outcomes.due import OutcomeInvitations, OutcomeOffers
+from bot.outcomes.questionnaire import load as load_questionnaires
+from bot.outcomes.service import OutcomeService
 from bot.runtime.metrics import Metrics
 from bot.runtime.sweeper import DueSource, DueSweeper, SkipRule
 from bot.safety.screen import screener_for
@@ -48,6 +51,7 @@ class Services:
     combined: CombinedMessages
     reflections: ReflectionService
     languages: MemberLanguages
+    outcomes: OutcomeService
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics = field(default_factory=Metrics)
@@ -62,6 +66,18 @@ class Services:
         metrics = Metrics()
         journeys = JourneyService(db, clock)
         goals = GoalService(db, clock)
+        chosen = settings.outcomes
+        outcomes = OutcomeService(
+            db,
+            clock,
+            load_questionnaires(
+                chosen.questionnaire_dir,
+                settings.members.default_language,
+                chosen.questionnaires or None,
+            ),
+            chosen.enabled,
+            chosen.offer_after_days,
+        )
         circles = CircleService(
             db,
             clock,
@@ -80,6 +96,8 @@ class Services:
             Milestones(journeys, circles, skip),
             GoalNudges(skip, CheckinAlong(skip)),
             GoalSnoozes(skip),
+            OutcomeOffers(skip),
+            OutcomeInvitations(outcomes, skip),
         ]
         return cls(
             journeys=journeys,
@@ -88,7 +106,7 @@ class Services:
             clock=clock,
             db=db,
             members=MemberService(
-                db, clock, rng, settings.members, settings.checkins, journeys, goals
+                db, clock, rng, settings.members, settings.checkins, journeys, goals, outcomes
             ),
             checkins=CheckinService(db, clock),
             sweeper=DueSweeper(
@@ -109,6 +127,7 @@ class Services:
             combined=CombinedMessages(db),
             reflections=ReflectionService(db, clock, settings.checkins.weekly_weekday),
             languages=MemberLanguages(db, settings.members.default_language),
+            outcomes=outcomes,
             outbox_ready=outbox_ready,
             metrics=metrics,
         )

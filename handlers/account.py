@@ -26,6 +26,7 @@ from bot.members.export import export_files
 from bot.members.language_menus import language_menu, region_menu
 from bot.members.rules import Member, parse_pause_days, pseudonym_first
 from bot.members.service import TimeOutcome
+from bot.outcomes import messages as outcome_messages
 from bot.runtime.delivery import markup
 from bot.texts import account as account_texts
 from bot.texts import commands as command_texts
@@ -43,6 +44,7 @@ from handlers.common import (
     prompt_next_step,
     reply,
 )
+from handlers.outcomes import start_taking_part
 
 
 async def show_help(update: Update, context: PeerContext) -> None:
@@ -62,8 +64,21 @@ async def show_settings(update: Update, context: PeerContext) -> None:
     member = await current_member(update, context)
     if member is None:
         return
-    shown = member_messages.settings(member, context.services.clock.now(), offers_regions(context))
+    shown = member_messages.settings(
+        member,
+        context.services.clock.now(),
+        offers_regions(context),
+        await _measures(context, member),
+    )
     await reply(update, shown.text, markup(shown))
+
+
+async def _measures(context: PeerContext, member: Member) -> bool | None:
+    """Whether the member answers questionnaires; None when the operator asks none."""
+    outcomes = context.services.outcomes
+    if not outcomes.enabled:
+        return None
+    return bool(await outcomes.consent(member.user_id))
 
 
 async def _ask_timezone(update: Update, context: PeerContext, member: Member) -> None:
@@ -245,6 +260,14 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         menu = region_menu(list(context.services.settings.safety.crisis_resources_by_region))
         await reply(update, menu.text, markup(menu))
         return
+    elif setting is Setting.MEASURES:
+        await query.answer()
+        if await context.services.outcomes.consent(member.user_id):
+            question = outcome_messages.stop_question()
+            await reply(update, question.text, markup(question))
+        else:
+            await start_taking_part(update, context, member, query_text=False)
+        return
     elif setting is Setting.TIMEZONE:
         await members.wait_for(member.user_id, AwaitingTimezone())
         await query.answer()
@@ -258,7 +281,12 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         await reply(update, question.text, markup(question))
         return
     await query.answer()
-    shown = member_messages.settings(member, context.services.clock.now(), offers_regions(context))
+    shown = member_messages.settings(
+        member,
+        context.services.clock.now(),
+        offers_regions(context),
+        await _measures(context, member),
+    )
     await close_buttons(query, shown.text, markup(shown))
 
 

@@ -53,6 +53,9 @@ EXPORTED = {
     "crisis_alerts": ("crisis_alerts",),
     "sanctions": ("moderation",),
     "moderators": ("moderator",),
+    "outcome_members": ("questionnaires/choice",),
+    "outcome_schedule": ("questionnaires/schedule",),
+    "outcome_responses": ("questionnaires/answers",),
 }
 # Tables that hold a member's id but are left out of /mydata on purpose. Keep this short.
 EXCLUDED = {
@@ -228,6 +231,13 @@ async def everything_used(emulator: BotApiEmulator) -> tuple[EmulatedUser, Emula
     await alex.tap("Thanks", await message_with_button(alex, "Thanks"))
     await bo.ask(f"/encourage {BO_REPORTED}")
     await alex.tap("Report", await message_with_button(alex, "Report"))
+
+    # Questionnaires: yes, and the first item answered.
+    alex.send("/measures")
+    await alex.tap("Yes, count me in", await message_with_button(alex, "Yes, count me in"))
+    await alex.tap("Start", await message_with_button(alex, "Start"))
+    await alex.tap("Exactly true", await said(alex, "1 of 10"))
+    await said(alex, "2 of 10")
 
     # A crisis alert, taken, written about and resolved by a moderator.
     alex.send(CRISIS)

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("members", "checkins", "circles", "alerts", "journey", "goals", "moderation")
-FEATURES += ("stats", "combined")
+FEATURES += ("stats", "combined", "outcomes")
 
 
 def _module_of(path: Path) -> str:
@@ -110,6 +110,7 @@ def test_a_feature_package_holds_only_the_fixed_kinds_of_module(feature: str) ->
         "checkins": {"reflection"},
         "members": {"export", "language", "language_menus"},
         "moderation": {"sanctions", "audit", "menus"},
+        "outcomes": {"questionnaire", "statistics", "report"},
     }
     names = {p.stem for p in (ROOT / "bot" / feature).glob("*.py")}
     assert names <= kinds | extras.get(feature, set())

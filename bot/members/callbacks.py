@@ -83,6 +83,7 @@ class Setting(StrEnum):
     CHECKIN_TIME = "time"
     LANGUAGE = "lang"
     REGION = "region"
+    MEASURES = "measures"  # questionnaires on or off (bot.outcomes)
 
 
 @dataclass(frozen=True)

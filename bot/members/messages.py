@@ -26,6 +26,7 @@ from bot.outgoing import Buttons, OutgoingMessage, rows
 from bot.texts import account as account_texts
 from bot.texts import language as language_texts
 from bot.texts import onboarding as onboarding_texts
+from bot.texts import outcomes as outcome_texts
 
 CHECKIN_TIMES: tuple[time, ...] = tuple(time(hour) for hour in (7, 8, 12, 18, 20, 21, 22))
 
@@ -129,9 +130,12 @@ def settings_summary(member: Member, now: datetime) -> str:
     )
 
 
-def settings_buttons(member: Member, regions: bool = False) -> Buttons:
+def settings_buttons(
+    member: Member, regions: bool = False, measures: bool | None = None
+) -> Buttons:
     """`regions`: the operator configured crisis lines for more than one region, so
-    members may pick theirs."""
+    members may pick theirs. `measures`: whether the member answers questionnaires (None:
+    the operator does not ask any, so no button)."""
     pause = (
         (account_texts.button_resume(), ChangeSetting(Setting.RESUME).pack())
         if member.paused
@@ -163,14 +167,30 @@ def settings_buttons(member: Member, regions: bool = False) -> Buttons:
                 else ()
             ),
         ),
+        *(
+            (
+                (
+                    (
+                        outcome_texts.button_measures_on()
+                        if measures
+                        else outcome_texts.button_measures_off(),
+                        ChangeSetting(Setting.MEASURES).pack(),
+                    ),
+                ),
+            )
+            if measures is not None
+            else ()
+        ),
     )
 
 
-def settings(member: Member, now: datetime, regions: bool = False) -> OutgoingMessage:
+def settings(
+    member: Member, now: datetime, regions: bool = False, measures: bool | None = None
+) -> OutgoingMessage:
     """/settings: the member's settings with buttons to change them."""
     return OutgoingMessage(
         account_texts.settings_header() + settings_summary(member, now),
-        settings_buttons(member, regions),
+        settings_buttons(member, regions, measures),
     )
 
 

@@ -24,6 +24,7 @@ from bot.members.rules import (
     valid_invite_code,
 )
 from bot.moderation.sanctions import hash_of
+from bot.outcomes.service import OutcomeService
 from bot.safety.pseudonyms import draw_pseudonym
 from storage import alerts as alert_rows
 from storage import checkins as checkin_rows
@@ -32,6 +33,7 @@ from storage import goals as goal_rows
 from storage import journey as journey_rows
 from storage import members as member_rows
 from storage import moderation as moderation_rows
+from storage import outcomes as outcome_rows
 from storage import safety_plans as plan_rows
 from storage import stats as stats_rows
 from storage.db import Database, Session
@@ -91,7 +93,9 @@ class MemberService:
         checkins: CheckinSettings,
         journeys: JourneyService,
         goals: GoalService,
+        outcomes: OutcomeService,
     ) -> None:
+        self._outcomes = outcomes
         self._journeys = journeys
         self._goals = goals
         self._db = db
@@ -165,6 +169,9 @@ class MemberService:
                 await self._journeys.reschedule(session, user_id, fields["timezone"])
                 await self._goals.reschedule_all(session, user_id)
             row = await member_rows.get(session, user_id)
+            assert row is not None
+            if fields.get("onboarded_at") is not None:
+                await self._outcomes.plan_offer(session, row, now)
         assert row is not None
         return Member.from_row(row, now)
 
@@ -301,6 +308,7 @@ class MemberService:
                 "crisis_alerts": await alert_rows.export(session, user_id),
                 "moderation": await moderation_rows.export(session, id_hash),
                 "moderator": await moderation_rows.export_role(session, user_id),
+                "questionnaires": await outcome_rows.export(session, user_id),
             }
         return export
 

@@ -19,7 +19,9 @@ def help_text(moderator: bool) -> str:
             "/checkin: how today is going, mood and confidence (/checkin yesterday: a day you "
             "missed)\n"
             "/trends: your chart over time"
-        ),
+        )
+        + "\n"
+        + _("/measures: short questionnaires, and your scores over time"),
         _(
             "<b>Circle</b>\n"
             "/circle: your peer circle; /leave leaves it\n"
@@ -70,6 +72,7 @@ def member_commands() -> tuple[tuple[str, str], ...]:
         ("checkintime", pgettext("command menu", "Set your daily check-in time")),
         ("checkin", pgettext("command menu", "Check in now: mood and confidence")),
         ("trends", pgettext("command menu", "Your mood and confidence over time")),
+        ("measures", pgettext("command menu", "Questionnaires and your scores over time")),
         ("circle", pgettext("command menu", "Your peer circle")),
         ("encourage", pgettext("command menu", "Send encouragement to your circle")),
         ("ask", pgettext("command menu", "Ask your circle for support")),

@@ -1,0 +1,1 @@
+"""Outcomes: validated questionnaires, each member's own scores, and the cohort report."""

@@ -1,0 +1,340 @@
+"""Outcomes repository: members' questionnaire choice, schedules and answers (migration 0014)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.db import Session, without
+from storage.timestamps import from_db, to_db
+
+OPEN, COMPLETE, EXPIRED = "open", "complete", "expired"
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    user_id: int
+    offer_at: datetime | None
+    consent: bool | None  # None: not answered
+    asked_on: date | None
+    asked_what: str | None
+
+
+def _choice(row: aiosqlite.Row) -> ChoiceRow:
+    consent = row["consent"]
+    return ChoiceRow(
+        user_id=row["user_id"],
+        offer_at=from_db(row["offer_at"]) if row["offer_at"] else None,
+        consent=None if consent is None else bool(consent),
+        asked_on=date.fromisoformat(row["asked_on"]) if row["asked_on"] else None,
+        asked_what=row["asked_what"],
+    )
+
+
+async def choice(session: Session, user_id: int) -> ChoiceRow | None:
+    row = await session.fetch_one("SELECT * FROM outcome_members WHERE user_id = ?", (user_id,))
+    return _choice(row) if row else None
+
+
+async def plan_offer(session: Session, user_id: int, at: datetime) -> None:
+    """The one-time offer at `at`, unless the member has a row already (asked, or chose)."""
+    await session.execute(
+        "INSERT INTO outcome_members (user_id, offer_at) VALUES (?, ?) "
+        "ON CONFLICT (user_id) DO NOTHING",
+        (user_id, to_db(at)),
+    )
+
+
+async def due_offers(session: Session, now: datetime, limit: int) -> list[ChoiceRow]:
+    rows = await session.fetch_all(
+        "SELECT * FROM outcome_members WHERE offer_at <= ? ORDER BY offer_at LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_choice(row) for row in rows]
+
+
+async def set_offer(session: Session, user_id: int, at: datetime | None) -> None:
+    await session.execute(
+        "UPDATE outcome_members SET offer_at = ? WHERE user_id = ?",
+        (to_db(at) if at else None, user_id),
+    )
+
+
+async def set_consent(session: Session, user_id: int, consent: bool, now: datetime) -> None:
+    """The member's answer; the offer is not made again either way."""
+    await session.execute(
+        """
+        INSERT INTO outcome_members (user_id, consent, answered_at) VALUES (?, ?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET consent = excluded.consent,
+            answered_at = excluded.answered_at, offer_at = NULL
+        """,
+        (user_id, int(consent), to_db(now)),
+    )
+
+
+async def mark_asked(session: Session, user_id: int, day: date, questionnaire: str) -> None:
+    await session.execute(
+        "UPDATE outcome_members SET asked_on = ?, asked_what = ? WHERE user_id = ?",
+        (day.isoformat(), questionnaire, user_id),
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    user_id: int
+    questionnaire: str
+    anchor: date
+    due_at: datetime | None
+
+
+def _schedule(row: aiosqlite.Row) -> ScheduleRow:
+    return ScheduleRow(
+        user_id=row["user_id"],
+        questionnaire=row["questionnaire"],
+        anchor=date.fromisoformat(row["anchor"]),
+        due_at=from_db(row["due_at"]) if row["due_at"] else None,
+    )
+
+
+async def schedules(session: Session, user_id: int) -> list[ScheduleRow]:
+    rows = await session.fetch_all(
+        "SELECT * FROM outcome_schedule WHERE user_id = ? ORDER BY questionnaire", (user_id,)
+    )
+    return [_schedule(row) for row in rows]
+
+
+async def start_schedule(
+    session: Session, user_id: int, questionnaire: str, anchor: date, due_at: datetime | None
+) -> None:
+    """A questionnaire's cycles from `anchor`; a member who opts in again keeps their first
+    anchor (their baseline) and only gets a new due moment."""
+    await session.execute(
+        """
+        INSERT INTO outcome_schedule (user_id, questionnaire, anchor, due_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (user_id, questionnaire) DO UPDATE SET due_at = excluded.due_at
+        """,
+        (user_id, questionnaire, anchor.isoformat(), to_db(due_at) if due_at else None),
+    )
+
+
+async def due_schedules(session: Session, now: datetime, limit: int) -> list[ScheduleRow]:
+    rows = await session.fetch_all(
+        "SELECT * FROM outcome_schedule WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_schedule(row) for row in rows]
+
+
+async def set_due(
+    session: Session, user_id: int, questionnaire: str, due_at: datetime | None
+) -> None:
+    await session.execute(
+        "UPDATE outcome_schedule SET due_at = ? WHERE user_id = ? AND questionnaire = ?",
+        (to_db(due_at) if due_at else None, user_id, questionnaire),
+    )
+
+
+async def stop_schedules(session: Session, user_id: int) -> None:
+    """No more invitations (the anchors stay: a member who comes back keeps their baseline)."""
+    await session.execute(
+        "UPDATE outcome_schedule SET due_at = NULL WHERE user_id = ?", (user_id,)
+    )
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    id: int
+    user_id: int
+    questionnaire: str
+    version: int
+    language: str
+    started_at: datetime
+    started_on: date
+    answers: tuple[int, ...]
+    status: str
+    score: float | None
+    completed_on: date | None
+
+
+def _response(row: aiosqlite.Row) -> ResponseRow:
+    answers = row["answers"]
+    return ResponseRow(
+        id=row["id"],
+        user_id=row["user_id"],
+        questionnaire=row["questionnaire"],
+        version=row["version"],
+        language=row["language"],
+        started_at=from_db(row["started_at"]),
+        started_on=date.fromisoformat(row["started_on"]),
+        answers=tuple(int(a) for a in answers.split(",")) if answers else (),
+        status=row["status"],
+        score=row["score"],
+        completed_on=date.fromisoformat(row["completed_on"]) if row["completed_on"] else None,
+    )
+
+
+async def start_response(
+    session: Session,
+    *,
+    user_id: int,
+    questionnaire: str,
+    version: int,
+    language: str,
+    now: datetime,
+    day: date,
+) -> int:
+    return await session.insert(
+        "INSERT INTO outcome_responses (user_id, questionnaire, version, language, started_at, "
+        "started_on) VALUES (?, ?, ?, ?, ?, ?)",
+        (user_id, questionnaire, version, language, to_db(now), day.isoformat()),
+    )
+
+
+async def response(session: Session, response_id: int) -> ResponseRow | None:
+    row = await session.fetch_one("SELECT * FROM outcome_responses WHERE id = ?", (response_id,))
+    return _response(row) if row else None
+
+
+async def open_response(session: Session, user_id: int, questionnaire: str) -> ResponseRow | None:
+    """The member's latest unfinished sitting of `questionnaire`, if any."""
+    row = await session.fetch_one(
+        "SELECT * FROM outcome_responses WHERE user_id = ? AND questionnaire = ? "
+        "AND status = 'open' ORDER BY id DESC LIMIT 1",
+        (user_id, questionnaire),
+    )
+    return _response(row) if row else None
+
+
+async def expire_open(session: Session, user_id: int, started_before: datetime) -> int:
+    """Open sittings started before the moment end unscored."""
+    return await session.execute(
+        "UPDATE outcome_responses SET status = 'expired' "
+        "WHERE user_id = ? AND status = 'open' AND started_at < ?",
+        (user_id, to_db(started_before)),
+    )
+
+
+async def record_answer(session: Session, response_id: int, position: int, value: int) -> bool:
+    """Add the answer to item `position` (0-based); False when that item is not the next
+    one of an open sitting (a second tap, or a stale message)."""
+    row = await response(session, response_id)
+    if row is None or row.status != OPEN or len(row.answers) != position:
+        return False
+    answers = ",".join(str(a) for a in (*row.answers, value))
+    changed = await session.execute(
+        "UPDATE outcome_responses SET answers = ? WHERE id = ? AND answers = ? "
+        "AND status = 'open'",
+        (answers, response_id, ",".join(str(a) for a in row.answers)),
+    )
+    return changed > 0
+
+
+async def complete(
+    session: Session, response_id: int, score: float, now: datetime, day: date
+) -> None:
+    await session.execute(
+        "UPDATE outcome_responses SET status = 'complete', score = ?, completed_at = ?, "
+        "completed_on = ? WHERE id = ?",
+        (score, to_db(now), day.isoformat(), response_id),
+    )
+
+
+async def completed_since(session: Session, user_id: int, questionnaire: str, since: date) -> bool:
+    """Whether the member completed `questionnaire` on or after the local day `since`."""
+    row = await session.fetch_one(
+        "SELECT 1 FROM outcome_responses WHERE user_id = ? AND questionnaire = ? "
+        "AND status = 'complete' AND completed_on >= ? LIMIT 1",
+        (user_id, questionnaire, since.isoformat()),
+    )
+    return row is not None
+
+
+async def completed(session: Session, user_id: int) -> list[ResponseRow]:
+    """The member's scored sittings, oldest first."""
+    rows = await session.fetch_all(
+        "SELECT * FROM outcome_responses WHERE user_id = ? AND status = 'complete' "
+        "ORDER BY completed_on, id",
+        (user_id,),
+    )
+    return [_response(row) for row in rows]
+
+
+async def delete_answers(session: Session, user_id: int) -> None:
+    """Every sitting and schedule of the member (they chose to delete them)."""
+    await session.execute("DELETE FROM outcome_responses WHERE user_id = ?", (user_id,))
+    await session.execute("DELETE FROM outcome_schedule WHERE user_id = ?", (user_id,))
+
+
+async def export(session: Session, user_id: int) -> dict[str, Any]:
+    """The member's choice, schedules and every sitting, for /mydata."""
+    member = await session.fetch_one("SELECT * FROM outcome_members WHERE user_id = ?", (user_id,))
+    schedule = await session.fetch_all(
+        "SELECT * FROM outcome_schedule WHERE user_id = ? ORDER BY questionnaire", (user_id,)
+    )
+    responses = await session.fetch_all(
+        "SELECT * FROM outcome_responses WHERE user_id = ? ORDER BY id", (user_id,)
+    )
+    return {
+        "choice": without(member, "user_id") if member else None,
+        "schedule": [without(row, "user_id") for row in schedule],
+        "answers": [without(row, "user_id") for row in responses],
+    }
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """A scored sitting for the cohort report: whose, in which circle now, when."""
+
+    user_id: int
+    circle_id: int | None
+    questionnaire: str
+    completed_on: date
+    score: float
+    answers: tuple[int, ...]
+    joined_on: date  # the UTC day the member finished onboarding
+
+
+async def consenting_scores(session: Session) -> list[ScoreRow]:
+    """Every scored sitting of members who are still opted in, oldest first per member."""
+    rows = await session.fetch_all(
+        """
+        SELECT r.user_id AS user_id, cm.circle_id AS circle_id, r.questionnaire AS q,
+               r.completed_on AS day, r.score AS score, r.answers AS answers,
+               substr(m.onboarded_at, 1, 10) AS joined
+        FROM outcome_responses r
+        JOIN outcome_members o ON o.user_id = r.user_id AND o.consent = 1
+        JOIN members m ON m.user_id = r.user_id
+        LEFT JOIN circle_members cm ON cm.user_id = r.user_id
+        WHERE r.status = 'complete' AND m.onboarded_at IS NOT NULL
+        ORDER BY r.user_id, r.completed_on, r.id
+        """
+    )
+    return [
+        ScoreRow(
+            r["user_id"],
+            r["circle_id"],
+            r["q"],
+            date.fromisoformat(r["day"]),
+            float(r["score"]),
+            tuple(int(a) for a in r["answers"].split(",")) if r["answers"] else (),
+            date.fromisoformat(r["joined"]),
+        )
+        for r in rows
+    ]
+
+
+async def note_crisis(session: Session, user_id: int, now: datetime) -> None:
+    """The member wrote crisis words now: no questionnaire on that day."""
+    await session.execute(
+        "UPDATE members SET last_crisis_at = ? WHERE user_id = ?", (to_db(now), user_id)
+    )
+
+
+async def last_crisis(session: Session, user_id: int) -> datetime | None:
+    row = await session.fetch_one(
+        "SELECT last_crisis_at FROM members WHERE user_id = ?", (user_id,)
+    )
+    return from_db(row[0]) if row and row[0] else None
