@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from bot.clock import SystemClock
 from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings, require_token
 from bot.context import PeerApplication
 from bot.i18n import speaking
+from bot.outcomes.questionnaire import load as load_questionnaires
+from bot.outcomes.report import OutcomeReports, outcomes_csv, research_csv
 from bot.runtime.instance_lock import AlreadyRunning, InstanceLock
 from bot.runtime.intake import PollingIntake
 from bot.runtime.logging_setup import configure_logging
@@ -74,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="weekly rows from this date's week (default: the last 8 weeks)",
     )
+    kind = report.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--outcomes",
+        action="store_true",
+        help='the questionnaires\' cohort report instead (README "Outcomes")',
+    )
+    kind.add_argument(
+        "--research",
+        action="store_true",
+        help='the de-identified export for researchers instead (README "Research export")',
+    )
     return parser
 
 
@@ -97,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("backup", "restore"):
             key_file = settings.storage.key_file or default_key_file(settings.storage.path)
             return _backup_or_restore(args.command, settings.storage.path, args.path, key_file)
+        if args.command == "report" and (args.outcomes or args.research):
+            with speaking(settings.members.default_language):
+                written = asyncio.run(_outcomes_report(settings, args.research))
+            args.out.write_text(written.text, encoding="utf-8")
+            print(f"wrote {written.what} ({written.rows} rows) to {args.out}")
+            return 0
         if args.command == "report":
             # Headers and labels in the operator's language (members.default_language).
             with speaking(settings.members.default_language):
@@ -222,6 +242,37 @@ async def _report(settings: Settings, since: date | None) -> StatsReport:
     try:
         stats = StatsService(db, SystemClock(), settings.moderation.stats_min_members)
         return await stats.report(since)
+    finally:
+        await db.close()
+
+
+@dataclass(frozen=True)
+class _Written:
+    text: str
+    what: str
+    rows: int
+
+
+async def _outcomes_report(settings: Settings, research: bool) -> _Written:
+    questionnaires = load_questionnaires(
+        settings.outcomes.questionnaire_dir,
+        settings.members.default_language,
+        settings.outcomes.questionnaires or None,
+    )
+    db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
+    try:
+        reports = OutcomeReports(
+            db, SystemClock(), questionnaires, settings.moderation.stats_min_members
+        )
+        if research:
+            rows = await reports.research_rows()
+            most = max((len(q.items) for q in questionnaires.values()), default=0)
+            return _Written(
+                research_csv(rows, most), "the de-identified research export", len(rows)
+            )
+        report = await reports.report()
+        text = outcomes_csv(report)
+        return _Written(text, "the outcomes report", text.count("\n") - 1)
     finally:
         await db.close()
 

@@ -24,6 +24,7 @@ from bot.members.service import MemberService
 from bot.moderation.service import ModerationService
 from bot.outcomes.due import OutcomeInvitations, OutcomeOffers
 from bot.outcomes.questionnaire import load as load_questionnaires
+from bot.outcomes.report import OutcomeReports
 from bot.outcomes.service import OutcomeService
 from bot.runtime.metrics import Metrics
 from bot.runtime.sweeper import DueSource, DueSweeper, SkipRule
@@ -52,6 +53,7 @@ class Services:
     reflections: ReflectionService
     languages: MemberLanguages
     outcomes: OutcomeService
+    outcome_reports: OutcomeReports
     # Set when messages are queued, so the delivery worker need not poll.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics = field(default_factory=Metrics)
@@ -67,16 +69,13 @@ class Services:
         journeys = JourneyService(db, clock)
         goals = GoalService(db, clock)
         chosen = settings.outcomes
+        questionnaires = load_questionnaires(
+            chosen.questionnaire_dir,
+            settings.members.default_language,
+            chosen.questionnaires or None,
+        )
         outcomes = OutcomeService(
-            db,
-            clock,
-            load_questionnaires(
-                chosen.questionnaire_dir,
-                settings.members.default_language,
-                chosen.questionnaires or None,
-            ),
-            chosen.enabled,
-            chosen.offer_after_days,
+            db, clock, questionnaires, chosen.enabled, chosen.offer_after_days
         )
         circles = CircleService(
             db,
@@ -128,6 +127,9 @@ class Services:
             reflections=ReflectionService(db, clock, settings.checkins.weekly_weekday),
             languages=MemberLanguages(db, settings.members.default_language),
             outcomes=outcomes,
+            outcome_reports=OutcomeReports(
+                db, clock, questionnaires, settings.moderation.stats_min_members
+            ),
             outbox_ready=outbox_ready,
             metrics=metrics,
         )

@@ -20,6 +20,7 @@ from bot.moderation.menus import refresh_menu
 from bot.moderation.messages import report_message
 from bot.moderation.rules import Outcome, parse_duration, split_pseudonym
 from bot.moderation.service import Found, Target
+from bot.outcomes.report import report_messages
 from bot.runtime.delivery import markup
 from bot.stats.service import chart_series
 from bot.texts import commands as command_texts
@@ -325,6 +326,9 @@ async def stats_command(update: Update, context: PeerContext) -> None:
     report = await context.services.stats.report()
     for text in stats_texts.stats_messages(report):
         await reply(update, text)
+    if context.services.outcomes.enabled:
+        for text in report_messages(await context.services.outcome_reports.report()):
+            await reply(update, text)
     series = chart_series(report)
     if series:
         # Rendering is CPU work: off the event loop, so other members are not kept waiting.

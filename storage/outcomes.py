@@ -338,3 +338,109 @@ async def last_crisis(session: Session, user_id: int) -> datetime | None:
         "SELECT last_crisis_at FROM members WHERE user_id = ?", (user_id,)
     )
     return from_db(row[0]) if row and row[0] else None
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    """A consenting member's first 30 days: mean daily confidence in the first and the last
+    week, and the encouragement they gave and received in those days."""
+
+    user_id: int
+    first_week: float
+    last_week: float
+    given: int
+    received: int
+
+
+# Consenting members who joined at least 30 days before `cutoff`, with their window.
+_COHORT = """
+WITH cohort AS (
+    SELECT m.user_id AS user_id, m.onboarded_at AS since,
+           substr(m.onboarded_at, 1, 10) AS first_day,
+           strftime('%Y-%m-%dT%H:%M:%S+00:00', julianday(m.onboarded_at) + 30) AS until
+    FROM members m JOIN outcome_members o ON o.user_id = m.user_id AND o.consent = 1
+    WHERE m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
+)
+"""
+
+
+async def peer_rows(session: Session, cutoff: datetime) -> list[PeerRow]:
+    """Every consenting member who joined by `cutoff` (30 days before now) and checked in
+    during both their first week (days 0-6) and the last week of their first 30 (23-29)."""
+    params = {"cutoff": to_db(cutoff)}
+    weeks = await session.fetch_all(
+        _COHORT
+        + """
+        SELECT k.user_id AS user_id,
+               AVG(CASE WHEN c.local_date < date(k.first_day, '+7 days')
+                   THEN c.confidence END) AS first_week,
+               AVG(CASE WHEN c.local_date >= date(k.first_day, '+23 days')
+                   THEN c.confidence END) AS last_week
+        FROM cohort k JOIN checkins c ON c.user_id = k.user_id
+             AND c.local_date >= k.first_day AND c.local_date < date(k.first_day, '+30 days')
+        GROUP BY k.user_id
+        """,
+        params,
+    )
+    given = await _counts(
+        session,
+        """
+        SELECT k.user_id AS user_id, COUNT(*) AS n FROM cohort k
+        JOIN relays r ON r.author_id = k.user_id AND r.created_at >= k.since
+             AND r.created_at < k.until
+        WHERE r.kind IN ('encourage', 'reply') AND r.status = 'sent' GROUP BY k.user_id
+        """,
+        params,
+    )
+    from_circle = await _counts(
+        session,
+        """
+        SELECT k.user_id AS user_id, COUNT(*) AS n FROM cohort k
+        JOIN circle_members cm ON cm.user_id = k.user_id
+        JOIN relays r ON r.circle_id = cm.circle_id AND r.created_at >= max(k.since, cm.joined_at)
+             AND r.created_at < k.until
+        WHERE r.author_id != k.user_id AND r.kind = 'encourage' AND r.status = 'sent'
+        GROUP BY k.user_id
+        """,
+        params,
+    )
+    answers = await _counts(
+        session,
+        """
+        SELECT k.user_id AS user_id, COUNT(*) AS n FROM cohort k
+        JOIN relays asked ON asked.author_id = k.user_id
+        JOIN relays r ON r.reply_to = asked.id AND r.created_at >= k.since
+             AND r.created_at < k.until
+        WHERE r.author_id != k.user_id AND r.kind = 'reply' AND r.status = 'sent'
+        GROUP BY k.user_id
+        """,
+        params,
+    )
+    return [
+        PeerRow(
+            row["user_id"],
+            float(row["first_week"]),
+            float(row["last_week"]),
+            given.get(row["user_id"], 0),
+            from_circle.get(row["user_id"], 0) + answers.get(row["user_id"], 0),
+        )
+        for row in weeks
+        if row["first_week"] is not None and row["last_week"] is not None
+    ]
+
+
+async def _counts(session: Session, query: str, params: dict[str, Any]) -> dict[int, int]:
+    return {
+        int(row["user_id"]): int(row["n"])
+        for row in await session.fetch_all(_COHORT + query, params)
+    }
+
+
+async def circle_sizes(session: Session) -> dict[int, tuple[str, int]]:
+    """Every circle's (name, current member count), by id."""
+    rows = await session.fetch_all(
+        "SELECT c.id AS id, c.name AS name, "
+        "(SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id) AS n "
+        "FROM circles c ORDER BY c.name"
+    )
+    return {int(r["id"]): (str(r["name"]), int(r["n"])) for r in rows}

@@ -11,14 +11,14 @@ suitable moment instead of arriving at an odd hour.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
 from bot.outcomes import messages as outcome_messages
 from bot.outcomes import rules
-from bot.outcomes.service import OutcomeService, checkin_clock
+from bot.outcomes.service import OutcomeService, checkin_clock, not_today
 from bot.outgoing import in_every_language
 from bot.runtime.sweeper import Batch, SkipRule
 from storage import members as member_rows
@@ -27,21 +27,6 @@ from storage import outcomes as outcome_rows
 from storage.db import Session
 from storage.members import MemberRow
 from storage.outcomes import ScheduleRow
-
-
-async def _not_today(
-    session: Session, member: MemberRow, questionnaire: str, today: date
-) -> rules.NotToday | None:
-    choice = await outcome_rows.choice(session, member.user_id)
-    crisis = await outcome_rows.last_crisis(session, member.user_id)
-    return rules.not_today(
-        today=today,
-        questionnaire=questionnaire,
-        paused=member.paused,
-        crisis_on=local_date(crisis, zone_of(member.timezone)) if crisis else None,
-        asked_on=choice.asked_on if choice else None,
-        asked_what=choice.asked_what if choice else None,
-    )
 
 
 def _tomorrow(member: MemberRow, now: datetime) -> datetime:
@@ -76,8 +61,7 @@ class OutcomeOffers:
                 )
                 skipped += 1
                 continue
-            today = local_date(now, zone)
-            if await _not_today(session, member, "", today) is not None:
+            if await not_today(session, member, "", now) is not None:
                 await outcome_rows.set_offer(session, row.user_id, _tomorrow(member, now))
                 skipped += 1
                 continue
@@ -150,7 +134,7 @@ class OutcomeInvitations:
             return rules.invite_moment(start + timedelta(days=every), at, zone)
         if now - row.due_at > self._skip.grace:
             return rules.next_invite_moment(now, at, zone)
-        if await _not_today(session, member, questionnaire.id, today) is not None:
+        if await not_today(session, member, questionnaire.id, now) is not None:
             return _tomorrow(member, now)
         return None
 

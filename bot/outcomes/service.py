@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
+from bot.members.rules import Member
 from bot.outcomes import rules
 from bot.outcomes.questionnaire import Questionnaire
 from bot.outcomes.rules import NotToday, OutcomeView, Refusal, Result, Sitting, Standing, Step
@@ -22,6 +23,23 @@ from storage import outcomes as outcome_rows
 from storage.db import Database, Session
 from storage.members import MemberRow
 from storage.outcomes import ResponseRow
+
+
+async def not_today(
+    session: Session, member: MemberRow, questionnaire: str, now: datetime
+) -> NotToday | None:
+    """Why no questionnaire (or this one) is for the member today (bot.outcomes.rules)."""
+    choice = await outcome_rows.choice(session, member.user_id)
+    crisis = await outcome_rows.last_crisis(session, member.user_id)
+    zone = zone_of(member.timezone)
+    return rules.not_today(
+        today=local_date(now, zone),
+        questionnaire=questionnaire,
+        paused=Member.from_row(member, now).paused,  # a timed pause ends by itself
+        crisis_on=local_date(crisis, zone) if crisis else None,
+        asked_on=choice.asked_on if choice else None,
+        asked_what=choice.asked_what if choice else None,
+    )
 
 
 def checkin_clock(member: MemberRow) -> time:
@@ -101,26 +119,11 @@ class OutcomeService:
             standings.append(Standing(questionnaire, own, due, sitting, next_on))
         first_due = next((s for s in standings if s.due or s.open), None)
         refusal = (
-            await self._not_today(session, member, first_due.questionnaire.id, today)
+            await not_today(session, member, first_due.questionnaire.id, now)
             if first_due is not None
             else None
         )
         return OutcomeView(consent, today, tuple(standings), refusal)
-
-    async def _not_today(
-        self, session: Session, member: MemberRow, questionnaire: str, today: date
-    ) -> NotToday | None:
-        choice = await outcome_rows.choice(session, member.user_id)
-        crisis = await outcome_rows.last_crisis(session, member.user_id)
-        zone = zone_of(member.timezone)
-        return rules.not_today(
-            today=today,
-            questionnaire=questionnaire,
-            paused=member.paused,
-            crisis_on=local_date(crisis, zone) if crisis else None,
-            asked_on=choice.asked_on if choice else None,
-            asked_what=choice.asked_what if choice else None,
-        )
 
     async def opt_in(self, user_id: int) -> Questionnaire | None:
         """Yes to questionnaires: each starts its cycles today (a member coming back keeps
@@ -134,10 +137,7 @@ class OutcomeService:
             zone, at = zone_of(member.timezone), checkin_clock(member)
             today = local_date(now, zone)
             first = next(iter(self.questionnaires.values()), None)
-            ask_now = (
-                first is not None
-                and await self._not_today(session, member, first.id, today) is None
-            )
+            ask_now = first is not None and await not_today(session, member, first.id, now) is None
             for number, questionnaire in enumerate(self.questionnaires.values()):
                 if number == 0 and ask_now:
                     day = rules.next_ask_day(today, questionnaire.schedule.every_days, today)
@@ -175,7 +175,7 @@ class OutcomeService:
                 return Step(sitting=standing.open)
             if not standing.due:
                 return Step(refusal=Refusal.DONE)
-            refusal = await self._not_today(session, member, questionnaire_id, view.today)
+            refusal = await not_today(session, member, questionnaire_id, now)
             if refusal is not None:
                 return Step(refusal=Refusal.NOT_TODAY, not_today=refusal)
             await outcome_rows.expire_open(session, user_id, now - rules.EXPIRE_AFTER)

@@ -279,3 +279,130 @@ def chart_caption() -> str:
 
 def not_offered() -> str:
     return _("This peercircle does not ask questionnaires.")
+
+
+def _signed(value: float) -> str:
+    return formats.fixed(value, 1, signed=True)
+
+
+def report_heading(minimum: int) -> str:
+    # Translators: /stats, the outcomes part, for moderators.
+    return _(
+        "<b>Outcomes</b>: members who opted in to questionnaires. Change from each member's "
+        "first score, with its 95% confidence interval; figures over fewer than {minimum} "
+        "members are not shown."
+    ).format(minimum=minimum)
+
+
+def report_group(name: str) -> str:
+    return f"<b>{escape(name)}</b>"
+
+
+def report_baseline(name: str, members: int) -> str:
+    return ngettext(
+        "{name}: {count} member with a first score",
+        "{name}: {count} members with a first score",
+        members,
+    ).format(name=escape(name), count=members)
+
+
+def report_baseline_hidden(name: str, minimum: int) -> str:
+    return _("{name}: fewer than {minimum} members so far").format(
+        name=escape(name), minimum=minimum
+    )
+
+
+def report_change(
+    days: int,
+    members: int,
+    mean: float,
+    low: float | None,
+    high: float | None,
+    effect: float | None,
+    improved: float | None,
+    mid: float | None,
+) -> str:
+    parts = [
+        # Translators: one follow-up in /stats: after {days} days, {count} members, the
+        # mean change and its confidence interval, e.g. "30 days: 12 members, +6.0 (2.1 to 9.9)".
+        _("{days} days: {count} members, {change} ({low} to {high})").format(
+            days=days,
+            count=members,
+            change=_signed(mean),
+            low=_signed(low if low is not None else mean),
+            high=_signed(high if high is not None else mean),
+        )
+    ]
+    if effect is not None:
+        parts.append(_("effect size {effect}").format(effect=formats.fixed(effect, 2)))
+    if improved is not None and mid is not None:
+        parts.append(
+            _("{share} improved by {mid} or more").format(
+                share=formats.percent(improved), mid=score(mid)
+            )
+        )
+    return "  " + ", ".join(parts)
+
+
+def report_hidden(days: int, minimum: int) -> str:
+    return "  " + _("{days} days: fewer than {minimum} members").format(days=days, minimum=minimum)
+
+
+def report_peer_heading(days: int) -> str:
+    return _(
+        "<b>The peer question</b>: change in daily confidence (0-10) over members' first "
+        "{days} days (the last week's mean minus the first week's)"
+    ).format(days=days)
+
+
+def report_peer_hidden(minimum: int) -> str:
+    return _("Fewer than {minimum} members have 30 days of check-ins yet.").format(minimum=minimum)
+
+
+def report_peer_by(received: bool) -> str:
+    if received:
+        return _("By encouragement received:")
+    return _("By encouragement given:")
+
+
+def _tertile(tertile: int) -> str:
+    return (
+        pgettext("tertile", "least"),
+        pgettext("tertile", "middle"),
+        pgettext("tertile", "most"),
+    )[tertile]
+
+
+def report_peer_tertile(
+    tertile: int,
+    fewest: int,
+    most: int,
+    members: int,
+    mean: float,
+    low: float | None,
+    high: float | None,
+) -> str:
+    counts = str(fewest) if fewest == most else f"{fewest}-{most}"
+    # Translators: a third of members by how much encouragement they had, e.g.
+    # "most (5-12): 20 members, +0.8 (0.2 to 1.4)".
+    return "  " + _("{third} ({counts}): {count} members, {change} ({low} to {high})").format(
+        third=_tertile(tertile),
+        counts=counts,
+        count=members,
+        change=_signed(mean),
+        low=_signed(low if low is not None else mean),
+        high=_signed(high if high is not None else mean),
+    )
+
+
+def report_peer_tertile_hidden(tertile: int, minimum: int) -> str:
+    return "  " + _("{third}: fewer than {minimum} members").format(
+        third=_tertile(tertile), minimum=minimum
+    )
+
+
+def report_association() -> str:
+    return _(
+        "This is an association, not proof of cause: members who give and receive more "
+        "may differ in other ways."
+    )

@@ -1,0 +1,425 @@
+"""The cohort report: do members who take part get better, and does the peer part go with it?
+
+Per circle and overall, for each questionnaire: members with a baseline (their first score),
+and at 30, 60 and 90 days after it (a score within 7 days either side, the closest) the
+paired change with its 95 % confidence interval, the effect size (Cohen's d_z) and the share
+improved by at least the questionnaire's minimal important difference. Then the peer
+question: the change in daily confidence over members' first 30 days, by tertile of the
+encouragement they received and gave. That is an association, not proof of cause: the
+output says so.
+
+Only members who are opted in count. A figure over fewer than `moderation.stats_min_members`
+members is not shown ("fewer than 5"), so nobody can be singled out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.i18n import _, pgettext
+from bot.outcomes.questionnaire import Questionnaire, said
+from bot.outcomes.statistics import Change, paired_change, tertile, tertile_cuts
+from bot.stats.service import OVERALL
+from bot.texts import outcomes as outcome_texts
+from bot.texts.stats import fewer_than
+from storage import outcomes as outcome_rows
+from storage.db import Database
+from storage.outcomes import PeerRow, ScoreRow
+
+TIMEPOINTS = (30, 60, 90)
+WINDOW_DAYS = 7
+PEER_DAYS = 30
+RECEIVED, GIVEN = "received", "given"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    days: int
+    n: int
+    change: Change | None
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One questionnaire in one group."""
+
+    questionnaire: Questionnaire
+    baseline: int
+    follow_ups: tuple[FollowUp, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    measured: tuple[Measured, ...]
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """A tertile of encouragement received or given: its count range and the change in
+    daily confidence over the first 30 days (last week's mean minus the first week's)."""
+
+    exposure: str  # RECEIVED or GIVEN
+    tertile: int  # 0 low, 1 middle, 2 high
+    fewest: int | None
+    most: int | None
+    n: int
+    change: Change | None
+
+
+@dataclass(frozen=True)
+class OutcomeReport:
+    minimum: int
+    groups: tuple[Group, ...]
+    peer: tuple[PeerGroup, ...]
+    peer_members: int
+
+    def hidden(self, n: int) -> bool:
+        return n < self.minimum
+
+
+def follow_up_changes(
+    scores: Sequence[ScoreRow], questionnaire: Questionnaire
+) -> tuple[int, dict[int, list[float]]]:
+    """(members with a baseline, {30/60/90: their changes, oriented so positive = better}).
+
+    Rows are one questionnaire's scores, oldest first per member."""
+    by_member: dict[int, list[ScoreRow]] = {}
+    for row in scores:
+        by_member.setdefault(row.user_id, []).append(row)
+    changes: dict[int, list[float]] = {days: [] for days in TIMEPOINTS}
+    for rows in by_member.values():
+        baseline = rows[0]
+        for days in TIMEPOINTS:
+            near = [
+                row
+                for row in rows[1:]
+                if abs((row.completed_on - baseline.completed_on).days - days) <= WINDOW_DAYS
+            ]
+            if near:
+                closest = min(
+                    near, key=lambda r: abs((r.completed_on - baseline.completed_on).days - days)
+                )
+                changes[days].append(questionnaire.better(closest.score - baseline.score))
+    return len(by_member), changes
+
+
+def _measured(scores: Sequence[ScoreRow], questionnaire: Questionnaire) -> Measured:
+    baseline, changes = follow_up_changes(scores, questionnaire)
+    mid = questionnaire.scoring.minimal_important_difference
+    return Measured(
+        questionnaire,
+        baseline,
+        tuple(
+            FollowUp(days, len(found), paired_change(found, mid) if found else None)
+            for days, found in changes.items()
+        ),
+    )
+
+
+def peer_groups(rows: Sequence[PeerRow]) -> tuple[PeerGroup, ...]:
+    """Tertiles of encouragement received, then given, each with the confidence change."""
+    found: list[PeerGroup] = []
+    if len(rows) < 2:
+        return ()
+    for exposure in (RECEIVED, GIVEN):
+        counts = [row.received if exposure == RECEIVED else row.given for row in rows]
+        cuts = tertile_cuts(counts)
+        members: list[list[tuple[int, float]]] = [[], [], []]
+        for count, row in zip(counts, rows, strict=True):
+            members[tertile(count, cuts)].append((count, row.last_week - row.first_week))
+        for index, group in enumerate(members):
+            changes = [change for _, change in group]
+            found.append(
+                PeerGroup(
+                    exposure,
+                    index,
+                    min((c for c, _ in group), default=None),
+                    max((c for c, _ in group), default=None),
+                    len(group),
+                    paired_change(changes) if changes else None,
+                )
+            )
+    return tuple(found)
+
+
+class OutcomeReports:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        questionnaires: Mapping[str, Questionnaire],
+        minimum: int,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._questionnaires = questionnaires
+        self._minimum = minimum
+
+    async def report(self) -> OutcomeReport:
+        now = self._clock.now()
+        async with self._db.read() as session:
+            scores = await outcome_rows.consenting_scores(session)
+            circles = await outcome_rows.circle_sizes(session)
+            peer = await outcome_rows.peer_rows(session, now - timedelta(days=PEER_DAYS))
+        by_circle: dict[int | None, list[ScoreRow]] = {}
+        for row in scores:
+            by_circle.setdefault(None, []).append(row)
+            if row.circle_id is not None:
+                by_circle.setdefault(row.circle_id, []).append(row)
+
+        def group(name: str, rows: list[ScoreRow]) -> Group:
+            return Group(
+                name,
+                tuple(
+                    _measured([r for r in rows if r.questionnaire == q.id], q)
+                    for q in self._questionnaires.values()
+                ),
+            )
+
+        groups = [group(_(OVERALL), by_circle.get(None, []))]
+        groups += [group(name, by_circle.get(cid, [])) for cid, (name, _n) in circles.items()]
+        return OutcomeReport(self._minimum, tuple(groups), peer_groups(peer), len(peer))
+
+    async def research_rows(self) -> list[list[str]]:
+        """The de-identified export: README "Research export" names each column."""
+        now = self._clock.now()
+        async with self._db.read() as session:
+            scores = await outcome_rows.consenting_scores(session)
+            circles = await outcome_rows.circle_sizes(session)
+            peer = {
+                row.user_id: row
+                for row in await outcome_rows.peer_rows(session, now - timedelta(days=PEER_DAYS))
+            }
+        return research_rows(scores, circles, peer, self._questionnaires, self._minimum)
+
+
+def _token() -> str:
+    return secrets.token_hex(6)
+
+
+def research_rows(
+    scores: Sequence[ScoreRow],
+    circles: Mapping[int, tuple[str, int]],
+    peer: Mapping[int, PeerRow],
+    questionnaires: Mapping[str, Questionnaire],
+    k: int,
+) -> list[list[str]]:
+    """One row per scored questionnaire: random ids that hold only within this file, days
+    since joining instead of dates, no text; a circle of fewer than `k` members is left
+    blank (k-anonymity), as are first-30-days figures for members without them."""
+    export = _token()
+    participants: dict[int, str] = {}
+    circle_ids: dict[int, str] = {}
+    most_items = max((len(q.items) for q in questionnaires.values()), default=0)
+    rows: list[list[str]] = []
+    for row in scores:
+        questionnaire = questionnaires.get(row.questionnaire)
+        if questionnaire is None:
+            continue
+        participant = participants.setdefault(row.user_id, _token())
+        circle = ""
+        if row.circle_id is not None and circles.get(row.circle_id, ("", 0))[1] >= k:
+            circle = circle_ids.setdefault(row.circle_id, _token())
+        first = peer.get(row.user_id)
+        items = [str(a) for a in row.answers] + [""] * (most_items - len(row.answers))
+        rows.append(
+            [
+                export,
+                participant,
+                circle,
+                questionnaire.id,
+                str(questionnaire.version),
+                str((row.completed_on - row.joined_on).days),
+                f"{row.score:g}",
+                *items,
+                str(first.received) if first else "",
+                str(first.given) if first else "",
+                f"{first.last_week - first.first_week:.3f}" if first else "",
+            ]
+        )
+    # Sorted by the random ids: the order says nothing of who joined first.
+    rows.sort(key=lambda r: (r[1], r[3], int(r[5])))
+    return rows
+
+
+def research_columns(most_items: int) -> list[str]:
+    return [
+        "export_id",
+        "participant",
+        "circle",
+        "questionnaire",
+        "version",
+        "days_since_joining",
+        "score",
+        *[f"item_{n}" for n in range(1, most_items + 1)],
+        "encouragement_received_30d",
+        "encouragement_given_30d",
+        "confidence_change_30d",
+    ]
+
+
+def research_csv(rows: list[list[str]], most_items: int) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(research_columns(most_items))
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _figure(report: OutcomeReport, n: int, value: float | None, digits: int = 2) -> str:
+    if report.hidden(n):
+        return fewer_than(report.minimum)
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def outcomes_csv(report: OutcomeReport) -> str:
+    """Every figure of the report, one row per group, questionnaire and time point, then
+    the peer question's rows (headers in the operator's language, one word each)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            # Translators: the header row of `peercircle report --outcomes`: keep each name
+            # one word (snake_case), as scripts read them.
+            pgettext("outcomes CSV column", "group"),
+            pgettext("outcomes CSV column", "measure"),
+            pgettext("outcomes CSV column", "days"),
+            pgettext("outcomes CSV column", "members"),
+            pgettext("outcomes CSV column", "mean_change"),
+            pgettext("outcomes CSV column", "ci95_low"),
+            pgettext("outcomes CSV column", "ci95_high"),
+            pgettext("outcomes CSV column", "effect_size_dz"),
+            pgettext("outcomes CSV column", "improved_share"),
+            pgettext("outcomes CSV column", "note"),
+        ]
+    )
+    for group in report.groups:
+        for measured in group.measured:
+            name = measured.questionnaire.id
+            shown = fewer_than(report.minimum) if report.hidden(measured.baseline) else ""
+            writer.writerow(
+                [group.name, name, "0", shown or str(measured.baseline), "", "", "", "", "", ""]
+            )
+            for follow in measured.follow_ups:
+                writer.writerow(_change_row(report, group.name, name, str(follow.days), follow))
+    association = outcome_texts.report_association()
+    for peer in report.peer:
+        label = f"confidence_{peer.exposure}_{('low', 'middle', 'high')[peer.tertile]}"
+        writer.writerow(
+            [
+                _(OVERALL),
+                label,
+                str(PEER_DAYS),
+                *_change_cells(report, peer.n, peer.change),
+                association,
+            ]
+        )
+    return out.getvalue()
+
+
+def _change_row(
+    report: OutcomeReport, group: str, measure: str, days: str, follow: FollowUp
+) -> list[str]:
+    return [group, measure, days, *_change_cells(report, follow.n, follow.change), ""]
+
+
+def _change_cells(report: OutcomeReport, n: int, change: Change | None) -> list[str]:
+    if report.hidden(n):
+        return [fewer_than(report.minimum), *[fewer_than(report.minimum)] * 5]
+    if change is None:
+        return [str(n), "", "", "", "", ""]
+    return [
+        str(n),
+        _figure(report, n, change.mean),
+        _figure(report, n, change.low),
+        _figure(report, n, change.high),
+        _figure(report, n, change.effect_size),
+        _figure(report, n, change.improved, 3),
+    ]
+
+
+MESSAGE_CHARS = 3500  # under Telegram's 4096, with room for the heading
+
+
+def report_messages(report: OutcomeReport) -> list[str]:
+    """/stats' outcomes part: everyone and the peer question first, then each circle."""
+    first = [outcome_texts.report_heading(report.minimum)]
+    first.append(_group_text(report, report.groups[0]))
+    first.append(_peer_text(report))
+    messages = ["\n\n".join(first)]
+    current = ""
+    for group in report.groups[1:]:
+        block = _group_text(report, group)
+        if current and len(current) + len(block) > MESSAGE_CHARS:
+            messages.append(current)
+            current = ""
+        current = f"{current}\n\n{block}" if current else block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _group_text(report: OutcomeReport, group: Group) -> str:
+    lines = [outcome_texts.report_group(group.name)]
+    for measured in group.measured:
+        name = said(measured.questionnaire.name)
+        if report.hidden(measured.baseline):
+            lines.append(outcome_texts.report_baseline_hidden(name, report.minimum))
+            continue
+        lines.append(outcome_texts.report_baseline(name, measured.baseline))
+        mid = measured.questionnaire.scoring.minimal_important_difference
+        for follow in measured.follow_ups:
+            lines.append(_change_text(report, follow.days, follow.n, follow.change, mid))
+    return "\n".join(lines)
+
+
+def _change_text(
+    report: OutcomeReport, days: int, n: int, change: Change | None, mid: float | None
+) -> str:
+    if report.hidden(n) or change is None:
+        return outcome_texts.report_hidden(days, report.minimum)
+    return outcome_texts.report_change(
+        days,
+        n,
+        change.mean,
+        change.low,
+        change.high,
+        change.effect_size,
+        change.improved,
+        mid,
+    )
+
+
+def _peer_text(report: OutcomeReport) -> str:
+    lines = [outcome_texts.report_peer_heading(PEER_DAYS)]
+    if report.hidden(report.peer_members):
+        lines.append(outcome_texts.report_peer_hidden(report.minimum))
+        return "\n".join(lines)
+    for exposure in (RECEIVED, GIVEN):
+        lines.append(outcome_texts.report_peer_by(exposure == RECEIVED))
+        for peer in (p for p in report.peer if p.exposure == exposure):
+            if report.hidden(peer.n) or peer.change is None:
+                lines.append(
+                    outcome_texts.report_peer_tertile_hidden(peer.tertile, report.minimum)
+                )
+                continue
+            lines.append(
+                outcome_texts.report_peer_tertile(
+                    peer.tertile,
+                    peer.fewest or 0,
+                    peer.most or 0,
+                    peer.n,
+                    peer.change.mean,
+                    peer.change.low,
+                    peer.change.high,
+                )
+            )
+    lines.append(outcome_texts.report_association())
+    return "\n".join(lines)
