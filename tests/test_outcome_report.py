@@ -3,10 +3,13 @@ checked against Python's own `statistics`; small groups hidden, only the opted-i
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import random
+import re
 import statistics
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +31,7 @@ from storage import circles as circle_rows
 from storage import members as member_rows
 from storage import outcomes as outcome_rows
 from storage.db import Database
+from tests.helpers import ROOT, subprocess_env
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 JOINED = NOW - timedelta(days=120)
@@ -253,12 +257,61 @@ async def test_the_research_export_is_de_identified(db: Database) -> None:
     assert (
         lantern[0]["score"] == "40" and lantern[0]["item_5"] == "2" and lantern[0]["item_6"] == ""
     )
-    # Nothing that names anyone: no user ids, pseudonyms, circle names or dates.
-    for forbidden in ("100", "Member", "Harbour", "Lantern", "2026"):
-        assert forbidden not in text.replace("export_id", ""), forbidden
+    # Nothing that names anyone: no ids, pseudonyms, circle names or dates; ids are random.
+    assert "Member" not in text and "Harbour" not in text and "Lantern" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    for row in table:
+        for column in ("export_id", "participant", "circle"):
+            assert re.fullmatch(r"([0-9a-f]{12})?", row[column]), row[column]
     again = list(csv.DictReader(io.StringIO(research_csv(await reports.research_rows(), 10))))
     assert {row["participant"] for row in again}.isdisjoint(row["participant"] for row in table)
 
 
 def test_joined_is_a_plain_day() -> None:
     assert JOINED.date() == date(2026, 5, 4)
+
+
+async def _cli(*args: str, env: dict[str, str]) -> str:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "report",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
+    return stdout.decode()
+
+
+async def test_peercircle_report_writes_both_files_in_the_operators_language(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cli.db"
+    db = await Database.open(path, now=lambda: NOW)
+    try:
+        for n in range(5):
+            await _member(db, 100 + n, None, True)
+            await _score(db, 100 + n, "who5", 1, [2] * 5)
+            await _score(db, 100 + n, "who5", 31, [3 + n % 2] * 5)
+    finally:
+        await db.close()
+    env = subprocess_env() | {
+        "PEERCIRCLE_STORAGE__PATH": str(path),
+        "PEERCIRCLE_MEMBERS__DEFAULT_LANGUAGE": "de",
+    }
+    out = tmp_path / "outcomes.csv"
+    said = await _cli("--outcomes", "--out", str(out), env=env)
+    assert "wrote the outcomes report" in said
+    table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert table[0][:4] == ["gruppe", "messgröße", "tage", "mitglieder"]
+    thirty = next(row for row in table if row[1:3] == ["who5", "30"])
+    assert thirty[3] == "5" and float(thirty[4]) == pytest.approx(28.0)  # 40 -> 60 / 40 -> 80
+    research = tmp_path / "research.csv"
+    said = await _cli("--research", "--out", str(research), env=env)
+    assert "(10 rows)" in said
+    assert research.read_text(encoding="utf-8").startswith("export_id,participant,circle,")
