@@ -326,9 +326,6 @@ async def stats_command(update: Update, context: PeerContext) -> None:
     report = await context.services.stats.report()
     for text in stats_texts.stats_messages(report):
         await reply(update, text)
-    if context.services.outcomes.enabled:
-        for text in report_messages(await context.services.outcome_reports.report()):
-            await reply(update, text)
     series = chart_series(report)
     if series:
         # Rendering is CPU work: off the event loop, so other members are not kept waiting.
@@ -341,6 +338,11 @@ async def stats_command(update: Update, context: PeerContext) -> None:
         await update.effective_chat.send_photo(
             png, caption=stats_texts.stats_chart_caption(report.minimum)
         )
+    # Then the questionnaires' cohort report (bot.outcomes.report), after the chart it
+    # does not belong to.
+    if context.services.outcomes.enabled:
+        for text in report_messages(await context.services.outcome_reports.report()):
+            await reply(update, text)
 
 
 async def audit_command(update: Update, context: PeerContext) -> None:

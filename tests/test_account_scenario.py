@@ -318,6 +318,9 @@ async def test_mydata_holds_every_table_that_holds_the_member(
         ):
             assert other not in content
     assert ALEX_WORDS.replace("'", "&#x27;") in documents[MYDATA_HTML].decode()
+    # The questionnaire begun: its first answer (4, "Exactly true"), not finished.
+    assert "<td>gse</td>" in documents[MYDATA_HTML].decode()
+    assert "<td>4</td><td></td><td>unfinished</td>" in documents[MYDATA_HTML].decode()
     assert export["crisis_alerts"][0]["outcome"] == "resolved"
     assert export["circle"]["circle"] == "Morning Walkers"
     assert [r["status"] for r in export["reports_filed"]] == ["open"]
@@ -354,6 +357,7 @@ async def test_the_readable_copy_and_the_checkins_csv(
         "Check-ins",
         "Goals",
         "Recovery journey",
+        "Questionnaires",
         "Safety plan",
         "Circle",
         "Crisis alerts about you",

@@ -208,6 +208,12 @@ async def test_stats_command_hides_small_circles_and_sends_a_chart(
     # The members' chart style, phone-sized (tests/test_charts.py): 900 px wide, portrait.
     assert image.shape[1] == 900 and image.shape[0] > 900
     assert chart.caption is not None and "fewer than 5 members are left out" in chart.caption
+    outcomes = await operator.next_message()
+    assert "Outcomes: members who opted in to questionnaires" in outcomes.shown_text
+    assert "All members\nConfidence in coping (GSE): fewer than 5 members so far" in (
+        outcomes.shown_text
+    )
+    assert "Fewer than 5 members have 30 days of check-ins yet" in outcomes.shown_text
     member = emulator.user()
     assert (await member.ask("/stats")).shown_text == "This is for moderators."
 

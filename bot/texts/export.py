@@ -205,6 +205,7 @@ def summary_html(export: Mapping[str, Any], zone: tzinfo) -> str:
         _checkins(export["checkins"], clock),
         _goals(export["goals"], clock),
         _journeys(export["journeys"]),
+        _questionnaires(export.get("questionnaires") or {}, clock),
         _safety_plan(export["safety_plan"], export["safety_plan_draft"], clock),
         _circle(export, clock),
         _alerts(export["crisis_alerts"], clock),
@@ -453,6 +454,46 @@ def _journeys(journeys: Sequence[Mapping[str, Any]]) -> str:
         pgettext("/mydata column", "Your private note"),
     )
     return _section(title, _table(header, rows))
+
+
+def _questionnaires(found: Mapping[str, Any], clock: _Clock) -> str:
+    title = pgettext("/mydata section", "Questionnaires")
+    choice = found.get("choice") or {}
+    consent = choice.get("consent")
+    said = {
+        None: _("You have not been asked, or have not answered."),
+        1: _("You answer the questionnaires."),
+        0: _("You do not answer the questionnaires."),
+    }[consent]
+    answers = found.get("answers") or []
+    if not answers:
+        return _section(title, _paragraph(said))
+    rows = [
+        (
+            escape(str(a["questionnaire"])),
+            clock.moment(a["started_at"]),
+            escape(str(a["answers"]).replace(",", ", ")),
+            escape(f"{a['score']:g}") if a.get("score") is not None else "",
+            _sitting_state(str(a["status"])),
+        )
+        for a in answers
+    ]
+    header = (
+        pgettext("/mydata column", "Questionnaire"),
+        pgettext("/mydata column", "Started"),
+        pgettext("/mydata column", "Your answers, item by item"),
+        pgettext("/mydata column", "Score"),
+        pgettext("/mydata column", "State"),
+    )
+    return _section(title, _paragraph(said) + _table(header, rows))
+
+
+def _sitting_state(status: str) -> str:
+    return {
+        "complete": pgettext("questionnaire is", "complete"),
+        "open": pgettext("questionnaire is", "unfinished"),
+        "expired": pgettext("questionnaire is", "set aside unscored"),
+    }.get(status, escape(status))
 
 
 def _plan(plan: Mapping[str, Any], clock: _Clock) -> str:
