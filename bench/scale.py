@@ -2,7 +2,7 @@
 
 Measures start-up time and resident memory of `python -m bot run` on it (against the
 emulator), and in-process: the due sweep per 1,000 due rows, a member's 90-day trend
-query, /stats, and a chart rendered off the event loop.
+query, /stats, the questionnaires' outcomes report, and a chart rendered off the event loop.
 
     .venv/bin/python -m bench.scale [--runs 3] [--quick] [--db PATH]
 """
@@ -102,6 +102,7 @@ async def in_process(db_path: Path, runs: int, rng: random.Random) -> dict[str, 
             "sweep": [],
             "trend": [],
             "stats": [],
+            "outcomes": [],
             "chart": [],
             "lag": [],
         }
@@ -126,6 +127,7 @@ async def in_process(db_path: Path, runs: int, rng: random.Random) -> dict[str, 
             figures["trend"].append(await timed(trend))
         for _ in range(runs):
             figures["stats"].append(await timed(services.stats.report))
+            figures["outcomes"].append(await timed(services.outcome_reports.report))
         async with services.db.read() as session:
             history = await checkin_rows.since(session, 1, today - timedelta(days=89))
         for _ in range(runs):
@@ -155,6 +157,7 @@ async def in_process(db_path: Path, runs: int, rng: random.Random) -> dict[str, 
         "trend_p50_ms": statistics.median(trend),
         "trend_p99_ms": trend[int(len(trend) * 0.99) - 1],
         "stats_ms": statistics.median(figures["stats"]),
+        "outcomes_ms": statistics.median(figures["outcomes"]),
         "chart_ms": statistics.median(figures["chart"]),
         "loop_lag_ms": statistics.median(figures["lag"]),
     }
@@ -193,6 +196,11 @@ async def main() -> None:
             "under 5 ms",
         ),
         ("/stats (every figure, all circles)", f"{figures['stats_ms']:.0f} ms", "under 2 s"),
+        (
+            "the outcomes report (both questionnaires, all circles, the peer question)",
+            f"{figures['outcomes_ms']:.0f} ms",
+            "under 2 s",
+        ),
         ("a 90-day chart, rendered in a thread", f"{figures['chart_ms']:.0f} ms", "under 300 ms"),
         (
             "event-loop stall while the chart renders",
@@ -206,7 +214,8 @@ async def main() -> None:
         "",
         f"Command: `make bench` (`python -m bench.scale --runs {runs}`); the database is made "
         f"by `python -m bench.generate` ({members:,} members, {checkins:,} check-ins over "
-        f"120 days, {goals:,} goals with 10 answers each, 1,000 circles of 12).",
+        f"120 days, {goals:,} goals with 10 answers each, 1,000 circles of 12 with 10 words of "
+        "encouragement per member, questionnaires answered by 3 members in 10: 13 each).",
         "",
         f"Machine: {describe()}. Medians of {runs} start-up(s) and of at least 5 runs of "
         "each in-process measurement (the trend query: 300 random members).",

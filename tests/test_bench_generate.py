@@ -25,14 +25,24 @@ async def test_generated_rows_satisfy_the_schema_and_the_benchmark_runs(tmp_path
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         counts = {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("members", "checkins", "goals", "goal_entries", "circle_members")
+            for table in (
+                "members",
+                "checkins",
+                "goals",
+                "goal_entries",
+                "circle_members",
+                "relays",
+                "outcome_responses",
+                "outcome_members",
+            )
         }
         # The summaries migration 0010 keeps by trigger agree with the rows written.
         weeks = conn.execute("SELECT coalesce(sum(checkins), 0) FROM member_weeks").fetchone()
     assert counts["members"] == MEMBERS
     assert counts["checkins"] == MEMBERS * 5
     assert counts["goals"] == 100 and counts["goal_entries"] == 1000
-    assert counts["circle_members"] > 0
+    assert counts["circle_members"] > 0 and counts["relays"] == counts["circle_members"] * 10
+    assert counts["outcome_responses"] == counts["outcome_members"] * 13  # 4 GSE, 9 WHO-5
     assert weeks[0] == MEMBERS * 5
     figures = await in_process(path, runs=1, rng=random.Random(3))
-    assert set(figures) >= {"sweep_ms", "trend_p50_ms", "stats_ms", "chart_ms"}
+    assert set(figures) >= {"sweep_ms", "trend_p50_ms", "stats_ms", "outcomes_ms", "chart_ms"}
