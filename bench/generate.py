@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.outcomes.rules import closer, timepoint
 from bot.safety.pseudonyms import draw_pseudonym
 from storage.db import Database
 
@@ -98,7 +99,8 @@ def _relays(members: int, now: datetime, rng: random.Random) -> Iterator[tuple[o
 
 
 def _responses(members: int, now: datetime, rng: random.Random) -> Iterator[tuple[object, ...]]:
-    """Completed sittings: from day 7 after joining, every 30 (GSE) and 14 (WHO-5) days."""
+    """Completed sittings: from day 7 after joining, every 30 (GSE) and 14 (WHO-5) days,
+    each with where it stands for the cohort report, as the service records it."""
     joined = (now - timedelta(days=DAYS + 1)).date()
     for user_id in range(1, members + 1):
         if rng.random() >= CONSENTING:
@@ -107,9 +109,22 @@ def _responses(members: int, now: datetime, rng: random.Random) -> Iterator[tupl
             ("gse", 30, 10, (1, 2, 3, 4), 1),
             ("who5", 14, 5, (0, 1, 2, 3, 4, 5), 4),
         ):
+            first: tuple[date, int] | None = None
+            counted: dict[int, int] = {}  # time point: gap of the counted score
             for day in range(7, DAYS, every):
                 answers = [rng.choice(values) for _ in range(items)]
+                score = sum(answers) * factor
                 on = joined + timedelta(days=day + rng.randrange(3))
+                if first is None:
+                    first = (on, score)
+                gap = (on - first[0]).days
+                point = 0 if gap == 0 else timepoint(gap)
+                count = point == 0 or (
+                    point is not None
+                    and (point not in counted or closer(gap, counted[point], point))
+                )
+                if count and point is not None:
+                    counted[point] = gap
                 moment = f"{on.isoformat()}T20:00:00+00:00"
                 yield (
                     user_id,
@@ -120,9 +135,13 @@ def _responses(members: int, now: datetime, rng: random.Random) -> Iterator[tupl
                     on.isoformat(),
                     ",".join(map(str, answers)),
                     "complete",
-                    sum(answers) * factor,
+                    score,
                     moment,
                     on.isoformat(),
+                    gap,
+                    score - first[1],
+                    point,
+                    int(count),
                 )
 
 
@@ -207,8 +226,9 @@ def generate(path: Path, members: int, checkins: int, goals: int, seed: int = 7)
         _insert(
             conn,
             "INSERT INTO outcome_responses (user_id, questionnaire, version, language, "
-            "started_at, started_on, answers, status, score, completed_at, completed_on) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "started_at, started_on, answers, status, score, completed_at, completed_on, "
+            "first_gap, change, timepoint, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             _responses(members, now, rng),
         )
         conn.execute(

@@ -232,14 +232,67 @@ async def record_answer(session: Session, response_id: int, position: int, value
     return changed > 0
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a score stands for the cohort report (migration 0014)."""
+
+    first_gap: int
+    change: float
+    timepoint: int | None
+    counted: bool
+
+
 async def complete(
-    session: Session, response_id: int, score: float, now: datetime, day: date
+    session: Session,
+    response_id: int,
+    score: float,
+    now: datetime,
+    day: date,
+    standing: Standing,
 ) -> None:
     await session.execute(
         "UPDATE outcome_responses SET status = 'complete', score = ?, completed_at = ?, "
-        "completed_on = ? WHERE id = ?",
-        (score, to_db(now), day.isoformat(), response_id),
+        "completed_on = ?, first_gap = ?, change = ?, timepoint = ?, counted = ? WHERE id = ?",
+        (
+            score,
+            to_db(now),
+            day.isoformat(),
+            standing.first_gap,
+            standing.change,
+            standing.timepoint,
+            int(standing.counted),
+            response_id,
+        ),
     )
+
+
+async def first_score(
+    session: Session, user_id: int, questionnaire: str
+) -> tuple[date, float] | None:
+    """The day and score of the member's first scored `questionnaire` (their baseline)."""
+    row = await session.fetch_one(
+        "SELECT completed_on, score FROM outcome_responses WHERE user_id = ? "
+        "AND questionnaire = ? AND counted = 1 AND timepoint = 0",
+        (user_id, questionnaire),
+    )
+    return (date.fromisoformat(row[0]), float(row[1])) if row else None
+
+
+async def counted_at(
+    session: Session, user_id: int, questionnaire: str, point: int
+) -> tuple[int, int] | None:
+    """(id, days after the first) of the score counted at time point `point`, if any."""
+    row = await session.fetch_one(
+        "SELECT id, first_gap FROM outcome_responses WHERE user_id = ? AND questionnaire = ? "
+        "AND counted = 1 AND timepoint = ?",
+        (user_id, questionnaire, point),
+    )
+    return (int(row[0]), int(row[1])) if row else None
+
+
+async def uncount(session: Session, response_id: int) -> None:
+    """A closer score took this one's place at its time point."""
+    await session.execute("UPDATE outcome_responses SET counted = 0 WHERE id = ?", (response_id,))
 
 
 async def completed_since(session: Session, user_id: int, questionnaire: str, since: date) -> bool:
@@ -444,3 +497,41 @@ async def circle_sizes(session: Session) -> dict[int, tuple[str, int]]:
         "FROM circles c ORDER BY c.name"
     )
     return {int(r["id"]): (str(r["name"]), int(r["n"])) for r in rows}
+
+
+# Per circle (an inner join: members in no circle are left out) or, with no join, for
+# everyone (circle None): the two shapes of each aggregate, as in storage/stats.py.
+_PER_CIRCLE = "JOIN circle_members cm ON cm.user_id = r.user_id"
+_SHAPES = (("cm.circle_id", _PER_CIRCLE), ("NULL", ""))
+
+
+@dataclass(frozen=True)
+class CountedRow:
+    """How many opted-in members' counted scores at a time point had this change."""
+
+    circle_id: int | None
+    questionnaire: str
+    timepoint: int  # 0: the first score itself (change 0)
+    change: float
+    members: int
+
+
+async def counted_changes(session: Session) -> list[CountedRow]:
+    """The counted scores of members still opted in, by circle (and for everyone, circle
+    None), questionnaire, time point and change: a few thousand rows for 100,000 members,
+    since changes come in whole steps."""
+    rows: list[aiosqlite.Row] = []
+    for group, join in _SHAPES:
+        rows += await session.fetch_all(
+            f"""
+            SELECT {group} AS circle_id, r.questionnaire AS q, r.timepoint AS point,
+                   r.change AS change, COUNT(*) AS n
+            FROM outcome_responses r INDEXED BY outcome_responses_counted
+            JOIN outcome_members o ON o.user_id = r.user_id AND o.consent = 1 {join}
+            WHERE r.counted = 1 GROUP BY 1, 2, 3, 4
+            """
+        )
+    return [
+        CountedRow(r["circle_id"], str(r["q"]), int(r["point"]), float(r["change"]), int(r["n"]))
+        for r in rows
+    ]

@@ -25,6 +25,7 @@ from bot.outcomes.report import (
     research_columns,
     research_csv,
 )
+from bot.outcomes.service import report_standing
 from bot.outcomes.statistics import t_quantile
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
@@ -78,7 +79,8 @@ async def _score(
             assert await outcome_rows.record_answer(session, sitting, position, value)
         score = q.score(answers)
         assert score is not None
-        await outcome_rows.complete(session, sitting, score, when, when.date())
+        standing = await report_standing(session, user_id, questionnaire, score, when.date())
+        await outcome_rows.complete(session, sitting, score, when, when.date(), standing)
     return score
 
 
@@ -315,3 +317,17 @@ async def test_peercircle_report_writes_both_files_in_the_operators_language(
     said = await _cli("--research", "--out", str(research), env=env)
     assert "(10 rows)" in said
     assert research.read_text(encoding="utf-8").startswith("export_id,participant,circle,")
+
+
+async def test_the_score_closest_to_each_time_point_is_the_one_counted(db: Database) -> None:
+    await _member(db, 100, None, True)
+    first = await _score(db, 100, "who5", 0, [1] * 5)  # 20
+    await _score(db, 100, "who5", 24, [2] * 5)  # 6 days from 30: counted, for now
+    closest = await _score(db, 100, "who5", 31, [4] * 5)  # 1 day from 30: takes its place
+    await _score(db, 100, "who5", 36, [5] * 5)  # 6 days from 30: farther, not counted
+    await _score(db, 100, "who5", 59, [3] * 5)  # 1 day from 60
+    await _score(db, 100, "who5", 61, [0] * 5)  # as close, but later: the earlier stays
+    async with db.read() as session:
+        counted = await outcome_rows.counted_changes(session)
+    everyone = sorted((r.timepoint, r.change, r.members) for r in counted if r.circle_id is None)
+    assert everyone == [(0, 0.0, 1), (30, closest - first, 1), (60, 60 - first, 1)]

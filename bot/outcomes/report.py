@@ -24,6 +24,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.i18n import _, pgettext
 from bot.outcomes.questionnaire import Questionnaire, said
+from bot.outcomes.rules import TIMEPOINTS
 from bot.outcomes.statistics import Change, paired_change, tertile, tertile_cuts
 from bot.stats.service import OVERALL
 from bot.texts import outcomes as outcome_texts
@@ -32,8 +33,6 @@ from storage import outcomes as outcome_rows
 from storage.db import Database
 from storage.outcomes import PeerRow, ScoreRow
 
-TIMEPOINTS = (30, 60, 90)
-WINDOW_DAYS = 7
 PEER_DAYS = 30
 RECEIVED, GIVEN = "received", "given"
 
@@ -84,41 +83,17 @@ class OutcomeReport:
         return n < self.minimum
 
 
-def follow_up_changes(
-    scores: Sequence[ScoreRow], questionnaire: Questionnaire
-) -> tuple[int, dict[int, list[float]]]:
-    """(members with a baseline, {30/60/90: their changes, oriented so positive = better}).
-
-    Rows are one questionnaire's scores, oldest first per member."""
-    by_member: dict[int, list[ScoreRow]] = {}
-    for row in scores:
-        by_member.setdefault(row.user_id, []).append(row)
-    changes: dict[int, list[float]] = {days: [] for days in TIMEPOINTS}
-    for rows in by_member.values():
-        baseline = rows[0]
-        for days in TIMEPOINTS:
-            near = [
-                row
-                for row in rows[1:]
-                if abs((row.completed_on - baseline.completed_on).days - days) <= WINDOW_DAYS
-            ]
-            if near:
-                closest = min(
-                    near, key=lambda r: abs((r.completed_on - baseline.completed_on).days - days)
-                )
-                changes[days].append(questionnaire.better(closest.score - baseline.score))
-    return len(by_member), changes
-
-
-def _measured(scores: Sequence[ScoreRow], questionnaire: Questionnaire) -> Measured:
-    baseline, changes = follow_up_changes(scores, questionnaire)
+def _measured(
+    questionnaire: Questionnaire, baseline: int, changes: Mapping[int, list[float]]
+) -> Measured:
     mid = questionnaire.scoring.minimal_important_difference
     return Measured(
         questionnaire,
         baseline,
         tuple(
             FollowUp(days, len(found), paired_change(found, mid) if found else None)
-            for days, found in changes.items()
+            for days in TIMEPOINTS
+            for found in [changes.get(days, [])]
         ),
     )
 
@@ -165,26 +140,35 @@ class OutcomeReports:
     async def report(self) -> OutcomeReport:
         now = self._clock.now()
         async with self._db.read() as session:
-            scores = await outcome_rows.consenting_scores(session)
+            counted = await outcome_rows.counted_changes(session)
             circles = await outcome_rows.circle_sizes(session)
             peer = await outcome_rows.peer_rows(session, now - timedelta(days=PEER_DAYS))
-        by_circle: dict[int | None, list[ScoreRow]] = {}
-        for row in scores:
-            by_circle.setdefault(None, []).append(row)
-            if row.circle_id is not None:
-                by_circle.setdefault(row.circle_id, []).append(row)
+        # Per group and questionnaire: members with a first score, and each time point's
+        # changes (oriented so that positive is better; counts expanded back to values).
+        baselines: dict[tuple[int | None, str], int] = {}
+        changes: dict[tuple[int | None, str], dict[int, list[float]]] = {}
+        for row in counted:
+            questionnaire = self._questionnaires.get(row.questionnaire)
+            if questionnaire is None:
+                continue
+            key = (row.circle_id, row.questionnaire)
+            if row.timepoint == 0:
+                baselines[key] = baselines.get(key, 0) + row.members
+                continue
+            found = changes.setdefault(key, {}).setdefault(row.timepoint, [])
+            found.extend([questionnaire.better(row.change)] * row.members)
 
-        def group(name: str, rows: list[ScoreRow]) -> Group:
+        def group(name: str, circle: int | None) -> Group:
             return Group(
                 name,
                 tuple(
-                    _measured([r for r in rows if r.questionnaire == q.id], q)
+                    _measured(q, baselines.get((circle, q.id), 0), changes.get((circle, q.id), {}))
                     for q in self._questionnaires.values()
                 ),
             )
 
-        groups = [group(_(OVERALL), by_circle.get(None, []))]
-        groups += [group(name, by_circle.get(cid, [])) for cid, (name, _n) in circles.items()]
+        groups = [group(_(OVERALL), None)]
+        groups += [group(name, circle) for circle, (name, _n) in circles.items()]
         return OutcomeReport(self._minimum, tuple(groups), peer_groups(peer), len(peer))
 
     async def research_rows(self) -> list[list[str]]:

@@ -30,6 +30,23 @@ AFTER_CHECKIN = timedelta(minutes=90)
 LATEST_INVITE = time(22, 0)
 
 
+# The cohort report's time points: days after a member's first score, each counting the
+# score closest to it within WINDOW_DAYS either side (bot.outcomes.report).
+TIMEPOINTS = (30, 60, 90)
+WINDOW_DAYS = 7
+
+
+def timepoint(gap: int) -> int | None:
+    """The time point a score `gap` days after the first is counted at, if any."""
+    return next((days for days in TIMEPOINTS if abs(gap - days) <= WINDOW_DAYS), None)
+
+
+def closer(gap: int, than: int, point: int) -> bool:
+    """Whether a score `gap` days after the first is closer to `point` than one `than`
+    days after it (on a tie, the earlier one stays)."""
+    return abs(gap - point) < abs(than - point)
+
+
 class NotToday(StrEnum):
     """Why no questionnaire is asked today."""
 

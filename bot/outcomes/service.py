@@ -42,6 +42,25 @@ async def not_today(
     )
 
 
+async def report_standing(
+    session: Session, user_id: int, questionnaire: str, score: float, today: date
+) -> outcome_rows.Standing:
+    """Where a new score stands for the cohort report: the first is the baseline; a later
+    one near a time point is counted there when it is the closest so far."""
+    first = await outcome_rows.first_score(session, user_id, questionnaire)
+    if first is None:
+        return outcome_rows.Standing(0, 0.0, 0, True)
+    gap = (today - first[0]).days
+    point = rules.timepoint(gap)
+    counted = False
+    if point is not None:
+        current = await outcome_rows.counted_at(session, user_id, questionnaire, point)
+        counted = current is None or rules.closer(gap, current[1], point)
+        if counted and current is not None:
+            await outcome_rows.uncount(session, current[0])
+    return outcome_rows.Standing(gap, score - first[1], point, counted)
+
+
 def checkin_clock(member: MemberRow) -> time:
     parsed = parse_hhmm(member.checkin_time)
     assert parsed is not None
@@ -235,7 +254,14 @@ class OutcomeService:
             and row.completed_on is not None
             and row.score is not None
         ]
-        await outcome_rows.complete(session, response.id, score, now, today)
+        await outcome_rows.complete(
+            session,
+            response.id,
+            score,
+            now,
+            today,
+            await report_standing(session, member.user_id, questionnaire.id, score, today),
+        )
         next_on = today + timedelta(days=questionnaire.schedule.every_days)
         for schedule in await outcome_rows.schedules(session, member.user_id):
             if schedule.questionnaire == questionnaire.id:

@@ -32,7 +32,11 @@ CREATE TABLE outcome_schedule (
 CREATE INDEX outcome_schedule_due ON outcome_schedule (due_at) WHERE due_at IS NOT NULL;
 
 -- One sitting of a questionnaire: answers so far (item values in order, comma-separated),
--- and the score once the last is given. Open ones expire unscored after 3 days.
+-- and the score once the last is given. Open ones expire unscored after 3 days. A scored
+-- one also keeps where it stands for the cohort report (bot.outcomes.rules): days since the
+-- member's first score of that questionnaire, the change from it, the time point it is
+-- near (0 for the first itself; 30, 60 or 90 within 7 days), and whether it is the one
+-- counted there (the closest), so the report aggregates instead of pairing every sitting.
 CREATE TABLE outcome_responses (
     id            INTEGER PRIMARY KEY,
     user_id       INTEGER NOT NULL REFERENCES members (user_id) ON DELETE CASCADE,
@@ -46,8 +50,12 @@ CREATE TABLE outcome_responses (
                   CHECK (status IN ('open', 'complete', 'expired')),
     score         REAL,
     completed_at  TEXT,
-    completed_on  TEXT               -- the member's local day
+    completed_on  TEXT,              -- the member's local day
+    first_gap     INTEGER,           -- days since the member's first score of it
+    change        REAL,              -- score minus that first score
+    timepoint     INTEGER,           -- 0, 30, 60 or 90; NULL when near none
+    counted       INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX outcome_responses_member ON outcome_responses (user_id, questionnaire, id);
-CREATE INDEX outcome_responses_scored ON outcome_responses (questionnaire, user_id, completed_on)
-    WHERE status = 'complete';
+CREATE INDEX outcome_responses_counted ON outcome_responses (user_id, questionnaire, timepoint)
+    WHERE counted = 1;
