@@ -405,88 +405,62 @@ class PeerRow:
     received: int
 
 
-# Consenting members who joined at least 30 days before `cutoff`, with their window.
-_COHORT = """
-WITH cohort AS (
-    SELECT m.user_id AS user_id, m.onboarded_at AS since,
-           substr(m.onboarded_at, 1, 10) AS first_day,
-           strftime('%Y-%m-%dT%H:%M:%S+00:00', julianday(m.onboarded_at) + 30) AS until
-    FROM members m JOIN outcome_members o ON o.user_id = m.user_id AND o.consent = 1
-    WHERE m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
+# Consenting members who joined at least 30 days before `cutoff`, with their first 30
+# days' bounds (local dates compared as text; `until`, a day's start, compares with stored
+# moments too): found from the opted-in, not by scanning every member, and only once.
+_PEER = """
+WITH cohort AS MATERIALIZED (
+    SELECT user_id, since, first_day,
+           date(day_number, '+7 days') AS first_week_end,
+           date(day_number, '+23 days') AS last_week_start,
+           date(day_number, '+30 days') AS until
+    FROM (
+        SELECT m.user_id AS user_id, m.onboarded_at AS since,
+               substr(m.onboarded_at, 1, 10) AS first_day,
+               julianday(substr(m.onboarded_at, 1, 10)) AS day_number
+        FROM outcome_members o CROSS JOIN members m ON m.user_id = o.user_id
+        WHERE o.consent = 1 AND m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
+    )
+),
+weeks AS (
+    SELECT k.*,
+        (SELECT AVG(c.confidence) FROM checkins c WHERE c.user_id = k.user_id
+            AND c.local_date >= k.first_day AND c.local_date < k.first_week_end) AS first_week,
+        (SELECT AVG(c.confidence) FROM checkins c WHERE c.user_id = k.user_id
+            AND c.local_date >= k.last_week_start AND c.local_date < k.until) AS last_week
+    FROM cohort k
 )
+SELECT w.user_id AS user_id, w.first_week AS first_week, w.last_week AS last_week,
+    (SELECT COUNT(*) FROM relays r WHERE r.author_id = w.user_id
+        AND r.created_at >= w.since AND r.created_at < w.until
+        AND r.kind IN ('encourage', 'reply') AND r.status = 'sent') AS given,
+    (SELECT COUNT(*) FROM circle_members cm JOIN relays r ON r.circle_id = cm.circle_id
+        WHERE cm.user_id = w.user_id AND r.author_id != w.user_id
+        AND r.created_at >= max(w.since, cm.joined_at) AND r.created_at < w.until
+        AND r.kind = 'encourage' AND r.status = 'sent')
+    + (SELECT COUNT(*) FROM relays asked JOIN relays r ON r.reply_to = asked.id
+        WHERE asked.author_id = w.user_id AND r.author_id != w.user_id
+        AND r.created_at >= w.since AND r.created_at < w.until
+        AND r.kind = 'reply' AND r.status = 'sent') AS received
+FROM weeks w WHERE w.first_week IS NOT NULL AND w.last_week IS NOT NULL
 """
 
 
 async def peer_rows(session: Session, cutoff: datetime) -> list[PeerRow]:
     """Every consenting member who joined by `cutoff` (30 days before now) and checked in
-    during both their first week (days 0-6) and the last week of their first 30 (23-29)."""
-    params = {"cutoff": to_db(cutoff)}
-    weeks = await session.fetch_all(
-        _COHORT
-        + """
-        SELECT k.user_id AS user_id,
-               AVG(CASE WHEN c.local_date < date(k.first_day, '+7 days')
-                   THEN c.confidence END) AS first_week,
-               AVG(CASE WHEN c.local_date >= date(k.first_day, '+23 days')
-                   THEN c.confidence END) AS last_week
-        FROM cohort k JOIN checkins c ON c.user_id = k.user_id
-             AND c.local_date >= k.first_day AND c.local_date < date(k.first_day, '+30 days')
-        GROUP BY k.user_id
-        """,
-        params,
-    )
-    given = await _counts(
-        session,
-        """
-        SELECT k.user_id AS user_id, COUNT(*) AS n FROM cohort k
-        JOIN relays r ON r.author_id = k.user_id AND r.created_at >= k.since
-             AND r.created_at < k.until
-        WHERE r.kind IN ('encourage', 'reply') AND r.status = 'sent' GROUP BY k.user_id
-        """,
-        params,
-    )
-    from_circle = await _counts(
-        session,
-        """
-        SELECT k.user_id AS user_id, COUNT(*) AS n FROM cohort k
-        JOIN circle_members cm ON cm.user_id = k.user_id
-        JOIN relays r ON r.circle_id = cm.circle_id AND r.created_at >= max(k.since, cm.joined_at)
-             AND r.created_at < k.until
-        WHERE r.author_id != k.user_id AND r.kind = 'encourage' AND r.status = 'sent'
-        GROUP BY k.user_id
-        """,
-        params,
-    )
-    answers = await _counts(
-        session,
-        """
-        SELECT k.user_id AS user_id, COUNT(*) AS n FROM cohort k
-        JOIN relays asked ON asked.author_id = k.user_id
-        JOIN relays r ON r.reply_to = asked.id AND r.created_at >= k.since
-             AND r.created_at < k.until
-        WHERE r.author_id != k.user_id AND r.kind = 'reply' AND r.status = 'sent'
-        GROUP BY k.user_id
-        """,
-        params,
-    )
+    during both their first week (days 0-6) and the last week of their first 30 (23-29),
+    with the encouragement they gave and received in those 30 days."""
+    rows = await session.fetch_all(_PEER, {"cutoff": to_db(cutoff)})
     return [
         PeerRow(
-            row["user_id"],
-            float(row["first_week"]),
-            float(row["last_week"]),
-            given.get(row["user_id"], 0),
-            from_circle.get(row["user_id"], 0) + answers.get(row["user_id"], 0),
+            int(r["user_id"]),
+            float(r["first_week"]),
+            float(r["last_week"]),
+            int(r["given"]),
+            int(r["received"]),
         )
-        for row in weeks
-        if row["first_week"] is not None and row["last_week"] is not None
+        for r in rows
     ]
-
-
-async def _counts(session: Session, query: str, params: dict[str, Any]) -> dict[int, int]:
-    return {
-        int(row["user_id"]): int(row["n"])
-        for row in await session.fetch_all(_COHORT + query, params)
-    }
 
 
 async def circle_sizes(session: Session) -> dict[int, tuple[str, int]]:
@@ -497,12 +471,6 @@ async def circle_sizes(session: Session) -> dict[int, tuple[str, int]]:
         "FROM circles c ORDER BY c.name"
     )
     return {int(r["id"]): (str(r["name"]), int(r["n"])) for r in rows}
-
-
-# Per circle (an inner join: members in no circle are left out) or, with no join, for
-# everyone (circle None): the two shapes of each aggregate, as in storage/stats.py.
-_PER_CIRCLE = "JOIN circle_members cm ON cm.user_id = r.user_id"
-_SHAPES = (("cm.circle_id", _PER_CIRCLE), ("NULL", ""))
 
 
 @dataclass(frozen=True)
@@ -517,20 +485,30 @@ class CountedRow:
 
 
 async def counted_changes(session: Session) -> list[CountedRow]:
-    """The counted scores of members still opted in, by circle (and for everyone, circle
-    None), questionnaire, time point and change: a few thousand rows for 100,000 members,
-    since changes come in whole steps."""
-    rows: list[aiosqlite.Row] = []
-    for group, join in _SHAPES:
-        rows += await session.fetch_all(
-            f"""
-            SELECT {group} AS circle_id, r.questionnaire AS q, r.timepoint AS point,
-                   r.change AS change, COUNT(*) AS n
-            FROM outcome_responses r INDEXED BY outcome_responses_counted
-            JOIN outcome_members o ON o.user_id = r.user_id AND o.consent = 1 {join}
-            WHERE r.counted = 1 GROUP BY 1, 2, 3, 4
-            """
-        )
+    """The counted scores of members still opted in, per circle and (circle None) for
+    everyone, by questionnaire, time point and change: a few thousand rows for 100,000
+    members, since changes come in whole steps. Everyone's pass reads one index in its
+    grouping order; circles start from their members (as storage/stats.py does)."""
+    rows = await session.fetch_all(
+        """
+        SELECT NULL AS circle_id, r.questionnaire AS q, r.timepoint AS point,
+               r.change AS change, COUNT(*) AS n
+        FROM outcome_responses r INDEXED BY outcome_responses_report
+        JOIN outcome_members o ON o.user_id = r.user_id AND o.consent = 1
+        WHERE r.counted = 1 GROUP BY r.questionnaire, r.timepoint, r.change
+        """
+    )
+    rows += await session.fetch_all(
+        """
+        SELECT cm.circle_id AS circle_id, r.questionnaire AS q, r.timepoint AS point,
+               r.change AS change, COUNT(*) AS n
+        FROM circle_members cm
+        JOIN outcome_members o ON o.user_id = cm.user_id AND o.consent = 1
+        JOIN outcome_responses r INDEXED BY outcome_responses_counted
+             ON r.user_id = cm.user_id AND r.counted = 1
+        GROUP BY 1, 2, 3, 4
+        """
+    )
     return [
         CountedRow(r["circle_id"], str(r["q"]), int(r["point"]), float(r["change"]), int(r["n"]))
         for r in rows

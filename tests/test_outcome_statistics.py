@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.outcomes.statistics import Change, paired_change, t_quantile, tertile, tertile_cuts
+from bot.outcomes.statistics import (
+    Change,
+    paired_change,
+    paired_change_counted,
+    t_quantile,
+    tertile,
+    tertile_cuts,
+)
 
 # Two-sided 95 % (and one-sided 95 %) critical values as printed in every t table.
 T_TABLE = [
@@ -206,3 +213,32 @@ def test_tertile_cuts_needs_two_values() -> None:
     with pytest.raises(ValueError):
         tertile_cuts([1.0])
     assert tertile_cuts([1.0, 4.0]) == (2.0, 3.0)
+
+
+@settings(deadline=None)
+@given(
+    counts=st.dictionaries(
+        st.integers(min_value=-100, max_value=100).map(float),
+        st.integers(min_value=1, max_value=50),
+        min_size=1,
+        max_size=30,
+    ),
+    mid=st.one_of(st.none(), st.integers(min_value=1, max_value=20).map(float)),
+)
+def test_counted_changes_give_what_the_changes_themselves_give(
+    counts: dict[float, int], mid: float | None
+) -> None:
+    """The report passes {change: members}; the figures are those of the expanded list."""
+    expanded = [value for value, count in counts.items() for _ in range(count)]
+    direct, counted = paired_change(expanded, mid), paired_change_counted(counts, mid)
+    assert counted.n == direct.n
+    assert counted.mean == pytest.approx(direct.mean, abs=1e-9)
+    for mine, theirs in (
+        (counted.low, direct.low),
+        (counted.high, direct.high),
+        (counted.effect_size, direct.effect_size),
+        (counted.improved, direct.improved),
+    ):
+        assert (mine is None) == (theirs is None)
+        if mine is not None and theirs is not None:
+            assert mine == pytest.approx(theirs, rel=1e-9, abs=1e-9)

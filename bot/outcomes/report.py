@@ -25,7 +25,13 @@ from bot.clock import Clock
 from bot.i18n import _, pgettext
 from bot.outcomes.questionnaire import Questionnaire, said
 from bot.outcomes.rules import TIMEPOINTS
-from bot.outcomes.statistics import Change, paired_change, tertile, tertile_cuts
+from bot.outcomes.statistics import (
+    Change,
+    paired_change,
+    paired_change_counted,
+    tertile,
+    tertile_cuts,
+)
 from bot.stats.service import OVERALL
 from bot.texts import outcomes as outcome_texts
 from bot.texts.stats import fewer_than
@@ -84,16 +90,26 @@ class OutcomeReport:
 
 
 def _measured(
-    questionnaire: Questionnaire, baseline: int, changes: Mapping[int, list[float]]
+    questionnaire: Questionnaire,
+    baseline: int,
+    changes: Mapping[int, Mapping[float, int]],
+    minimum: int,
 ) -> Measured:
+    """A group's figures; a time point over fewer than `minimum` members is never shown,
+    so it is not computed either (most circles, at scale)."""
     mid = questionnaire.scoring.minimal_important_difference
     return Measured(
         questionnaire,
         baseline,
         tuple(
-            FollowUp(days, len(found), paired_change(found, mid) if found else None)
+            FollowUp(
+                days,
+                members,
+                paired_change_counted(found, mid) if members >= minimum else None,
+            )
             for days in TIMEPOINTS
-            for found in [changes.get(days, [])]
+            for found in [changes.get(days, {})]
+            for members in [sum(found.values())]
         ),
     )
 
@@ -107,8 +123,9 @@ def peer_groups(rows: Sequence[PeerRow]) -> tuple[PeerGroup, ...]:
         counts = [row.received if exposure == RECEIVED else row.given for row in rows]
         cuts = tertile_cuts(counts)
         members: list[list[tuple[int, float]]] = [[], [], []]
+        thirds = {count: tertile(count, cuts) for count in set(counts)}  # few distinct
         for count, row in zip(counts, rows, strict=True):
-            members[tertile(count, cuts)].append((count, row.last_week - row.first_week))
+            members[thirds[count]].append((count, row.last_week - row.first_week))
         for index, group in enumerate(members):
             changes = [change for _, change in group]
             found.append(
@@ -145,8 +162,9 @@ class OutcomeReports:
             peer = await outcome_rows.peer_rows(session, now - timedelta(days=PEER_DAYS))
         # Per group and questionnaire: members with a first score, and each time point's
         # changes (oriented so that positive is better; counts expanded back to values).
+        # Rows come per circle and, with circle None, for everyone.
         baselines: dict[tuple[int | None, str], int] = {}
-        changes: dict[tuple[int | None, str], dict[int, list[float]]] = {}
+        changes: dict[tuple[int | None, str], dict[int, dict[float, int]]] = {}
         for row in counted:
             questionnaire = self._questionnaires.get(row.questionnaire)
             if questionnaire is None:
@@ -155,14 +173,20 @@ class OutcomeReports:
             if row.timepoint == 0:
                 baselines[key] = baselines.get(key, 0) + row.members
                 continue
-            found = changes.setdefault(key, {}).setdefault(row.timepoint, [])
-            found.extend([questionnaire.better(row.change)] * row.members)
+            found = changes.setdefault(key, {}).setdefault(row.timepoint, {})
+            value = questionnaire.better(row.change)
+            found[value] = found.get(value, 0) + row.members
 
         def group(name: str, circle: int | None) -> Group:
             return Group(
                 name,
                 tuple(
-                    _measured(q, baselines.get((circle, q.id), 0), changes.get((circle, q.id), {}))
+                    _measured(
+                        q,
+                        baselines.get((circle, q.id), 0),
+                        changes.get((circle, q.id), {}),
+                        self._minimum,
+                    )
                     for q in self._questionnaires.values()
                 ),
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -68,6 +68,30 @@ def paired_change(
         effect_size=mean / sd,
         improved=improved,
     )
+
+
+def paired_change_counted(
+    counts: Mapping[float, int], mid: float | None = None, level: float = 0.95
+) -> Change:
+    """paired_change over changes given as {value: how many members}: the report's scores
+    change in whole steps, so 20,000 members are a few dozen distinct values."""
+    n = sum(counts.values())
+    if n == 0:
+        raise ValueError("paired_change needs at least one change")
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    mean = math.fsum(value * count for value, count in counts.items()) / n
+    improved = None if mid is None else sum(c for v, c in counts.items() if v >= mid) / n
+    if n < 2:
+        return Change(n=n, mean=mean, low=None, high=None, effect_size=None, improved=improved)
+    if len(counts) == 1:
+        return Change(n=n, mean=mean, low=mean, high=mean, effect_size=None, improved=improved)
+    squares = math.fsum(count * (value - mean) ** 2 for value, count in counts.items())
+    sd = math.sqrt(squares / (n - 1))
+    if sd == 0:
+        return Change(n=n, mean=mean, low=mean, high=mean, effect_size=None, improved=improved)
+    half_width = t_quantile((1.0 + level) / 2.0, n - 1) * sd / math.sqrt(n)
+    return Change(n, mean, mean - half_width, mean + half_width, mean / sd, improved)
 
 
 def _stdev(values: Sequence[float], mean: float) -> float:
