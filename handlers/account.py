@@ -265,8 +265,11 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         if await context.services.outcomes.consent(member.user_id):
             question = outcome_messages.stop_question()
             await reply(update, question.text, markup(question))
-        else:
-            await start_taking_part(update, context, member, query_text=False)
+            return
+        await start_taking_part(update, context, member, query_text=False)
+        now = context.services.clock.now()
+        shown = member_messages.settings(member, now, offers_regions(context), True)
+        await close_buttons(query, shown.text, markup(shown))
         return
     elif setting is Setting.TIMEZONE:
         await members.wait_for(member.user_id, AwaitingTimezone())

@@ -259,6 +259,14 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM outcome_responses").fetchone()[0] == 0
 
+    # A change of mind in /settings: the first questionnaire at once, the button turned on.
+    bo.skip_to_end()
+    shown = await bo.ask_for("/settings", "Pseudonym")
+    seen = len(bo.messages)
+    await bo.tap("📋 Questionnaires: off", shown)
+    await newest(bo, GSE, seen)
+    await emulator.wait_until(lambda: "📋 Questionnaires: on" in shown.button_labels)
+
 
 def test_day_zero_is_the_day_of_joining() -> None:
     assert date(2026, 3, 2) == DAY_0
