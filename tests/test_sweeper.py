@@ -104,7 +104,15 @@ async def test_services_list_the_due_sources_in_todays_order(tmp_path: Path) -> 
     services = await Services.open(settings, ManualClock(NOW), random.Random(1))
     try:
         names = [source.name for source in services.sweeper.sources]
-        assert names == ["checkins", "weekly", "milestones", "nudges", "snoozes"]
+        assert names == [
+            "checkins",
+            "weekly",
+            "milestones",
+            "nudges",
+            "snoozes",
+            "outcome_offers",
+            "questionnaires",
+        ]
     finally:
         await services.close()
 

@@ -38,7 +38,7 @@ def _tomorrow(member: MemberRow, now: datetime) -> datetime:
 class OutcomeOffers:
     """ "Would you like to help show whether peer support helps?", once."""
 
-    name = "outcome offers"
+    name = "outcome_offers"
 
     def __init__(self, skip: SkipRule) -> None:
         self._skip = skip
@@ -84,7 +84,7 @@ class OutcomeOffers:
 class OutcomeInvitations:
     """A questionnaire whose cycle has no answer yet: an invitation (Start / Later)."""
 
-    name = "outcome invitations"
+    name = "questionnaires"
 
     def __init__(self, outcomes: OutcomeService, skip: SkipRule) -> None:
         self._outcomes = outcomes
