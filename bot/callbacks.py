@@ -175,7 +175,11 @@ def _decode(part: str, hint: Any, declared: dataclasses.Field[Any]) -> object | 
     if kind is bool:
         return {"1": True, "0": False}.get(part)
     if kind is int:
-        return int(part) if _INT.fullmatch(part) else None
+        if not _INT.fullmatch(part):
+            return None
+        value = int(part)
+        # 19 digits can still overflow SQLite's 64-bit integers (and raise in a query).
+        return value if -(2**63) <= value < 2**63 else None
     if kind is date:
         if declared.metadata.get("wire") == _ISO:
             return date.fromisoformat(part) if _ISO_DATE.fullmatch(part) else None

@@ -22,7 +22,7 @@ from bot.journey.service import JourneyService
 from bot.members.language import MemberLanguages
 from bot.members.service import MemberService
 from bot.moderation.service import ModerationService
-from bot.outcomes.due import OutcomeInvitations, OutcomeOffers
+from bot.outcomes.due import LapsedSittings, OutcomeInvitations, OutcomeOffers
 from bot.outcomes.questionnaire import load as load_questionnaires
 from bot.outcomes.report import OutcomeReports
 from bot.outcomes.service import OutcomeService
@@ -95,9 +95,9 @@ class Services:
             Milestones(journeys, circles, skip),
             GoalNudges(skip, CheckinAlong(skip)),
             GoalSnoozes(skip),
-            OutcomeOffers(skip),
-            OutcomeInvitations(outcomes, skip),
         ]
+        if outcomes.enabled:  # off: nobody is offered or invited, whatever the rows say
+            sources += [OutcomeOffers(skip), OutcomeInvitations(outcomes, skip), LapsedSittings()]
         return cls(
             journeys=journeys,
             goals=goals,

@@ -183,6 +183,11 @@ async def answer_pressed(update: Update, context: PeerContext) -> None:
         await query.answer()
         await close_buttons(query, outcome_texts.lapsed())
         return
+    if step.refusal is Refusal.NOT_TODAY and step.not_today is not None:
+        # Kept as it is for another day (3 days in all): /measures picks it up.
+        await query.answer()
+        await close_buttons(query, outcome_messages.not_today(step.not_today))
+        return
     await button_expired(query)
 
 

@@ -217,6 +217,15 @@ async def expire_open(session: Session, user_id: int, started_before: datetime) 
     )
 
 
+async def expire_lapsed(session: Session, started_before: datetime, limit: int) -> int:
+    """Everyone's open sittings started before the moment end unscored, at most `limit`."""
+    return await session.execute(
+        "UPDATE outcome_responses SET status = 'expired' WHERE id IN (SELECT id FROM "
+        "outcome_responses WHERE status = 'open' AND started_at < ? LIMIT ?)",
+        (to_db(started_before), limit),
+    )
+
+
 async def record_answer(session: Session, response_id: int, position: int, value: int) -> bool:
     """Add the answer to item `position` (0-based); False when that item is not the next
     one of an open sitting (a second tap, or a stale message)."""
@@ -347,7 +356,8 @@ class ScoreRow:
     completed_on: date
     score: float
     answers: tuple[int, ...]
-    joined_on: date  # the UTC day the member finished onboarding
+    joined_at: datetime  # when the member finished onboarding
+    timezone: str
 
 
 async def consenting_scores(session: Session) -> list[ScoreRow]:
@@ -356,7 +366,7 @@ async def consenting_scores(session: Session) -> list[ScoreRow]:
         """
         SELECT r.user_id AS user_id, cm.circle_id AS circle_id, r.questionnaire AS q,
                r.completed_on AS day, r.score AS score, r.answers AS answers,
-               substr(m.onboarded_at, 1, 10) AS joined
+               m.onboarded_at AS joined, m.timezone AS timezone
         FROM outcome_responses r
         JOIN outcome_members o ON o.user_id = r.user_id AND o.consent = 1
         JOIN members m ON m.user_id = r.user_id
@@ -373,7 +383,8 @@ async def consenting_scores(session: Session) -> list[ScoreRow]:
             date.fromisoformat(r["day"]),
             float(r["score"]),
             tuple(int(a) for a in r["answers"].split(",")) if r["answers"] else (),
-            date.fromisoformat(r["joined"]),
+            from_db(r["joined"]),
+            r["timezone"],
         )
         for r in rows
     ]

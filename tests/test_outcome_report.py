@@ -331,3 +331,42 @@ async def test_the_score_closest_to_each_time_point_is_the_one_counted(db: Datab
         counted = await outcome_rows.counted_changes(session)
     everyone = sorted((r.timepoint, r.change, r.members) for r in counted if r.circle_id is None)
     assert everyone == [(0, 0.0, 1), (30, closest - first, 1), (60, 60 - first, 1)]
+
+
+async def test_everyones_figure_is_withheld_when_it_would_give_away_a_small_remainder(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        first = await circle_rows.create(session, "Harbour", "H1", 12, JOINED)
+        second = await circle_rows.create(session, "Lantern", "L1", 12, JOINED)
+    members = [(100 + n, first) for n in range(5)] + [(200 + n, second) for n in range(5)]
+    members.append((300, None))  # alone outside the circles: everyone minus them is them
+    for user_id, circle in members:
+        await _member(db, user_id, circle, True)
+        await _score(db, user_id, "who5", 0, [2] * 5)
+        await _score(db, user_id, "who5", 30, [3 + user_id % 2] * 5)
+    report = await OutcomeReports(db, ManualClock(NOW), QUESTIONNAIRES, MINIMUM).report()
+    everyone = next(m for m in report.groups[0].measured if m.questionnaire.id == "who5")
+    thirty = everyone.follow_ups[0]
+    assert thirty.n == 11 and thirty.withheld and thirty.change is None
+    harbour = next(m for m in report.groups[1].measured if m.questionnaire.id == "who5")
+    assert harbour.follow_ups[0].change is not None  # the circles themselves are shown
+    text = "\n".join(report_messages(report))
+    assert "30 days: not shown, as with the circles' figures it would single out" in text
+    row = next(
+        r
+        for r in csv.reader(io.StringIO(outcomes_csv(report)))
+        if r[:3] == ["All members", "who5", "30"]
+    )
+    assert row[3:9] == ["11", *["withheld"] * 5]
+
+
+def test_a_split_of_the_peer_question_is_shown_whole_or_not_at_all() -> None:
+    from bot.outcomes.report import OutcomeReport, PeerGroup
+
+    def split(exposure: str, sizes: tuple[int, int, int]) -> list[PeerGroup]:
+        return [PeerGroup(exposure, i, 0, 1, n, None) for i, n in enumerate(sizes)]
+
+    report = OutcomeReport(5, (), (*split("received", (5, 0, 1)), *split("given", (6, 0, 0))), 6)
+    assert not report.split_shown("received")  # its third of one would follow from "given"
+    assert report.split_shown("given")

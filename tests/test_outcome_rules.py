@@ -19,6 +19,15 @@ def test_invitations_come_ninety_minutes_after_the_checkin_time_but_not_late_at_
     assert rules.invite_time(time(20, 30)) == time(22, 0)
     assert rules.invite_time(time(21, 0)) == time(19, 30)  # 22:30 is too late
     assert rules.invite_time(time(23, 30)) == time(22, 0)  # past midnight otherwise
+    assert rules.invite_time(time(23, 59)) == time(22, 0)  # 22:29 is too late
+    assert rules.invite_time(time(0, 0)) == time(22, 0)  # not 01:30 at night
+    assert rules.invite_time(time(7, 0)) == time(8, 30)
+    assert rules.invite_time(time(6, 0)) == time(22, 0)  # neither 07:30 nor 04:30
+
+
+@given(st.times())
+def test_invitations_never_come_at_night(checkin: time) -> None:
+    assert time(8, 0) <= rules.invite_time(checkin.replace(tzinfo=None)) <= time(22, 0)
 
 
 def test_the_moment_is_local_across_zones_and_dst() -> None:

@@ -54,7 +54,16 @@ def test_an_item_offers_every_answer_then_later() -> None:
 
 
 @pytest.mark.parametrize(
-    "forged", ["oc:in:x", "oc:a:1:2", "oc:a:x:1:2", "oc:stop:z", "oc:go", "oc:a:1:2:3:4"]
+    "forged",
+    [
+        "oc:in:x",
+        "oc:a:1:2",
+        "oc:a:x:1:2",
+        "oc:stop:z",
+        "oc:go",
+        "oc:a:1:2:3:4",
+        "oc:a:9999999999999999999:0:1",  # 19 digits past SQLite's integers
+    ],
 )
 def test_forged_data_parses_to_nothing(forged: str) -> None:
     kinds: list[type[Button]] = [OptIn, StartMeasure, LaterMeasure, AnswerItem, StopMeasures]

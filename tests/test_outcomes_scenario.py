@@ -264,8 +264,32 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
     shown = await bo.ask_for("/settings", "Pseudonym")
     seen = len(bo.messages)
     await bo.tap("📋 Questionnaires: off", shown)
-    await newest(bo, GSE, seen)
+    gse = await newest(bo, GSE, seen)
     await emulator.wait_until(lambda: "📋 Questionnaires: on" in shown.button_labels)
+
+    # Crisis words half-way: the next answer waits for another day, the answers so far kept.
+    await bo.tap("Start", gse)
+    await emulator.wait_until(lambda: item_number(gse, 10) == 1)
+    await bo.tap("Hardly true", gse)
+    await emulator.wait_until(lambda: item_number(gse, 10) == 2)
+    seen = len(bo.messages)
+    bo.send("i want to kill myself tonight")
+    await newest(bo, "findahelpline", seen)
+    await bo.tap("Hardly true", gse)
+    await emulator.wait_until(lambda: "Today is for looking after yourself" in gse.shown_text)
+    with sqlite3.connect(db_path) as conn:
+        kept = conn.execute("SELECT answers, status FROM outcome_responses").fetchall()
+    assert kept == [("2", "open")]
+
+    # A new zone moves the next invitation to 21:30 there.
+    bo.skip_to_end()
+    await bo.ask_for("/timezone Asia/Tokyo", "Tokyo")
+    with sqlite3.connect(db_path) as conn:
+        due = [
+            datetime.fromisoformat(row[0]).astimezone(ZoneInfo("Asia/Tokyo")).time()
+            for row in conn.execute("SELECT due_at FROM outcome_schedule WHERE due_at IS NOT NULL")
+        ]
+    assert due and all(moment == time(21, 30) for moment in due)
 
 
 def test_day_zero_is_the_day_of_joining() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.config import Settings, StorageSettings
+from bot.config import OutcomeSettings, Settings, StorageSettings
 from bot.runtime.sweeper import Batch, DueSweeper
 from bot.services import Services
 from storage import outbox
@@ -112,7 +112,22 @@ async def test_services_list_the_due_sources_in_todays_order(tmp_path: Path) -> 
             "snoozes",
             "outcome_offers",
             "questionnaires",
+            "lapsed_sittings",
         ]
+    finally:
+        await services.close()
+
+
+async def test_with_outcomes_off_no_questionnaire_source_runs(tmp_path: Path) -> None:
+    settings = Settings(
+        storage=StorageSettings(path=tmp_path / "off.db"),
+        outcomes=OutcomeSettings(enabled=False),
+    )
+    services = await Services.open(settings, ManualClock(NOW), random.Random(1))
+    try:
+        names = [source.name for source in services.sweeper.sources]
+        assert names == ["checkins", "weekly", "milestones", "nudges", "snoozes"]
+        assert await services.outcomes.opt_in(1) is None
     finally:
         await services.close()
 

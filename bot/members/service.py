@@ -172,6 +172,8 @@ class MemberService:
             assert row is not None
             if fields.get("onboarded_at") is not None:
                 await self._outcomes.plan_offer(session, row, now)
+            elif {"timezone", "checkin_time"} & fields.keys():
+                await self._outcomes.reschedule(session, row, now)
         assert row is not None
         return Member.from_row(row, now)
 

@@ -167,3 +167,14 @@ class OutcomeInvitations:
         await outcome_rows.set_due(
             session, member.user_id, questionnaire.id, rules.invite_moment(next_day, at, zone)
         )
+
+
+class LapsedSittings:
+    """Half-answered questionnaires started 3 days ago or more are set aside unscored, so
+    /mydata says what became of them (answers and starts check it on their own, too)."""
+
+    name = "lapsed_sittings"
+
+    async def sweep_batch(self, session: Session, now: datetime, limit: int) -> Batch:
+        lapsed = await outcome_rows.expire_lapsed(session, now - rules.EXPIRE_AFTER, limit)
+        return Batch(0, lapsed, lapsed == limit)

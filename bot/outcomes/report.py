@@ -23,6 +23,8 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.i18n import _, pgettext
+from bot.localtime.schedule import local_date
+from bot.localtime.zones import zone_of
 from bot.outcomes.questionnaire import Questionnaire, said
 from bot.outcomes.rules import TIMEPOINTS
 from bot.outcomes.statistics import (
@@ -48,6 +50,9 @@ class FollowUp:
     days: int
     n: int
     change: Change | None
+    # Everyone's figure, withheld: with the circles' figures it would give away a group of
+    # fewer than the minimum (everyone minus the circles shown).
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,11 @@ class OutcomeReport:
     def hidden(self, n: int) -> bool:
         return n < self.minimum
 
+    def split_shown(self, exposure: str) -> bool:
+        """A split of the peer question is shown whole or not at all: the same members in
+        both splits, so one small third could be worked out from the other split."""
+        return all(p.n == 0 or not self.hidden(p.n) for p in self.peer if p.exposure == exposure)
+
 
 def _measured(
     questionnaire: Questionnaire,
@@ -112,6 +122,27 @@ def _measured(
             for members in [sum(found.values())]
         ),
     )
+
+
+def _withhold_remainders(everyone: Group, circles: Sequence[Group], minimum: int) -> Group:
+    """Everyone's follow-up figure, withheld where everyone minus the circles shown leaves
+    between 1 and minimum - 1 members (who could otherwise be worked out by subtraction)."""
+    measured = []
+    for index, own in enumerate(everyone.measured):
+        follow_ups = []
+        for number, follow in enumerate(own.follow_ups):
+            shown = sum(
+                n
+                for circle in circles
+                for n in [circle.measured[index].follow_ups[number].n]
+                if n >= minimum
+            )
+            left = follow.n - shown
+            if 0 < left < minimum:
+                follow = FollowUp(follow.days, follow.n, None, withheld=True)
+            follow_ups.append(follow)
+        measured.append(Measured(own.questionnaire, own.baseline, tuple(follow_ups)))
+    return Group(everyone.name, tuple(measured))
 
 
 def peer_groups(rows: Sequence[PeerRow]) -> tuple[PeerGroup, ...]:
@@ -191,21 +222,21 @@ class OutcomeReports:
                 ),
             )
 
-        groups = [group(_(OVERALL), None)]
-        groups += [group(name, circle) for circle, (name, _n) in circles.items()]
-        return OutcomeReport(self._minimum, tuple(groups), peer_groups(peer), len(peer))
+        everyone = group(_(OVERALL), None)
+        circle_groups = [group(name, circle) for circle, (name, _n) in circles.items()]
+        groups = (_withhold_remainders(everyone, circle_groups, self._minimum), *circle_groups)
+        return OutcomeReport(self._minimum, groups, peer_groups(peer), len(peer))
 
     async def research_rows(self) -> list[list[str]]:
         """The de-identified export: README "Research export" names each column."""
         now = self._clock.now()
         async with self._db.read() as session:
             scores = await outcome_rows.consenting_scores(session)
-            circles = await outcome_rows.circle_sizes(session)
             peer = {
                 row.user_id: row
                 for row in await outcome_rows.peer_rows(session, now - timedelta(days=PEER_DAYS))
             }
-        return research_rows(scores, circles, peer, self._questionnaires, self._minimum)
+        return research_rows(scores, peer, self._questionnaires, self._minimum)
 
 
 def _token() -> str:
@@ -214,17 +245,22 @@ def _token() -> str:
 
 def research_rows(
     scores: Sequence[ScoreRow],
-    circles: Mapping[int, tuple[str, int]],
     peer: Mapping[int, PeerRow],
     questionnaires: Mapping[str, Questionnaire],
     k: int,
 ) -> list[list[str]]:
     """One row per scored questionnaire: random ids that hold only within this file, days
     since joining instead of dates, no text; a circle of fewer than `k` members is left
-    blank (k-anonymity), as are first-30-days figures for members without them."""
+    blank when this file holds fewer than `k` of its members (k-anonymity), as are
+    first-30-days figures for members without them."""
     export = _token()
     participants: dict[int, str] = {}
     circle_ids: dict[int, str] = {}
+    # k-anonymity counts the members this file holds per circle, not the circle's size.
+    exported: dict[int, set[int]] = {}
+    for row in scores:
+        if row.circle_id is not None and row.questionnaire in questionnaires:
+            exported.setdefault(row.circle_id, set()).add(row.user_id)
     most_items = max((len(q.items) for q in questionnaires.values()), default=0)
     rows: list[list[str]] = []
     for row in scores:
@@ -233,10 +269,11 @@ def research_rows(
             continue
         participant = participants.setdefault(row.user_id, _token())
         circle = ""
-        if row.circle_id is not None and circles.get(row.circle_id, ("", 0))[1] >= k:
+        if row.circle_id is not None and len(exported[row.circle_id]) >= k:
             circle = circle_ids.setdefault(row.circle_id, _token())
         first = peer.get(row.user_id)
         items = [str(a) for a in row.answers] + [""] * (most_items - len(row.answers))
+        joined = local_date(row.joined_at, zone_of(row.timezone))  # the member's own day
         rows.append(
             [
                 export,
@@ -244,7 +281,7 @@ def research_rows(
                 circle,
                 questionnaire.id,
                 str(questionnaire.version),
-                str((row.completed_on - row.joined_on).days),
+                str(max((row.completed_on - joined).days, 0)),
                 f"{row.score:g}",
                 *items,
                 str(first.received) if first else "",
@@ -320,12 +357,13 @@ def outcomes_csv(report: OutcomeReport) -> str:
     association = outcome_texts.report_association()
     for peer in report.peer:
         label = f"confidence_{peer.exposure}_{('low', 'middle', 'high')[peer.tertile]}"
+        withheld = not report.split_shown(peer.exposure)
         writer.writerow(
             [
                 _(OVERALL),
                 label,
                 str(PEER_DAYS),
-                *_change_cells(report, peer.n, peer.change),
+                *_change_cells(report, peer.n, peer.change, withheld),
                 association,
             ]
         )
@@ -335,12 +373,17 @@ def outcomes_csv(report: OutcomeReport) -> str:
 def _change_row(
     report: OutcomeReport, group: str, measure: str, days: str, follow: FollowUp
 ) -> list[str]:
-    return [group, measure, days, *_change_cells(report, follow.n, follow.change), ""]
+    cells = _change_cells(report, follow.n, follow.change, follow.withheld)
+    return [group, measure, days, *cells, ""]
 
 
-def _change_cells(report: OutcomeReport, n: int, change: Change | None) -> list[str]:
+def _change_cells(
+    report: OutcomeReport, n: int, change: Change | None, withheld: bool = False
+) -> list[str]:
     if report.hidden(n):
         return [fewer_than(report.minimum), *[fewer_than(report.minimum)] * 5]
+    if withheld:
+        return [str(n), *[outcome_texts.report_withheld_cell()] * 5]
     if change is None:
         return [str(n), "", "", "", "", ""]
     return [
@@ -384,6 +427,9 @@ def _group_text(report: OutcomeReport, group: Group) -> str:
         lines.append(outcome_texts.report_baseline(name, measured.baseline))
         mid = measured.questionnaire.scoring.minimal_important_difference
         for follow in measured.follow_ups:
+            if follow.withheld:
+                lines.append(outcome_texts.report_withheld(follow.days, report.minimum))
+                continue
             lines.append(_change_text(report, follow.days, follow.n, follow.change, mid))
     return "\n".join(lines)
 
@@ -412,6 +458,9 @@ def _peer_text(report: OutcomeReport) -> str:
         return "\n".join(lines)
     for exposure in (RECEIVED, GIVEN):
         lines.append(outcome_texts.report_peer_by(exposure == RECEIVED))
+        if not report.split_shown(exposure):
+            lines.append(outcome_texts.report_peer_split_withheld(report.minimum))
+            continue
         for peer in (p for p in report.peer if p.exposure == exposure):
             if report.hidden(peer.n) or peer.change is None:
                 lines.append(

@@ -27,6 +27,7 @@ REMIND_AFTER_DAYS = 3
 # Invitations come this long after the member's own check-in time: a moment they chose to
 # hear from peercircle, without landing on top of the check-in itself.
 AFTER_CHECKIN = timedelta(minutes=90)
+EARLIEST_INVITE = time(8, 0)
 LATEST_INVITE = time(22, 0)
 
 
@@ -56,13 +57,14 @@ class NotToday(StrEnum):
 
 
 def invite_time(checkin_time: time) -> time:
-    """The local time of day invitations come: 90 minutes after the check-in time, or 90
-    minutes before it when that would be after 22:00 (or past midnight)."""
+    """The local time of day invitations come, always between 08:00 and 22:00: 90 minutes
+    after the check-in time, else 90 minutes before it, else at 22:00 (a night owl's
+    evening rather than their morning)."""
     base = datetime.combine(date(2000, 1, 1), checkin_time)
-    later = base + AFTER_CHECKIN
-    if later.date() == base.date() and later.time() <= LATEST_INVITE:
-        return later.time()
-    return (base - AFTER_CHECKIN).time()
+    for moment in (base + AFTER_CHECKIN, base - AFTER_CHECKIN):
+        if moment.date() == base.date() and EARLIEST_INVITE <= moment.time() <= LATEST_INVITE:
+            return moment.time()
+    return LATEST_INVITE
 
 
 def invite_moment(day: date, checkin_time: time, zone: tzinfo) -> datetime:

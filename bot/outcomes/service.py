@@ -145,42 +145,79 @@ class OutcomeService:
         return OutcomeView(consent, today, tuple(standings), refusal)
 
     async def opt_in(self, user_id: int) -> Questionnaire | None:
-        """Yes to questionnaires: each starts its cycles today (a member coming back keeps
-        their first day). The first is to be asked now, unless today is not a day for it;
-        the others follow on the next days."""
+        """Yes to questionnaires: each starts its cycles today; a member coming back keeps
+        their first day, and a cycle they answered already is not asked again. The first
+        one due is asked now, unless today is not a day for it; the others follow on the
+        next days. Saying yes twice changes nothing."""
+        if not self.enabled:
+            return None
         now = self._clock.now()
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
-            assert member is not None
+            choice = await outcome_rows.choice(session, user_id)
+            if member is None or (choice is not None and choice.consent is True):
+                return None
             await outcome_rows.set_consent(session, user_id, True, now)
             zone, at = zone_of(member.timezone), checkin_clock(member)
             today = local_date(now, zone)
-            first = next(iter(self.questionnaires.values()), None)
-            ask_now = first is not None and await not_today(session, member, first.id, now) is None
-            for number, questionnaire in enumerate(self.questionnaires.values()):
-                if number == 0 and ask_now:
-                    day = rules.next_ask_day(today, questionnaire.schedule.every_days, today)
+            anchors = {
+                s.questionnaire: s.anchor for s in await outcome_rows.schedules(session, user_id)
+            }
+            asked: Questionnaire | None = None
+            later = 1
+            for questionnaire in self.questionnaires.values():
+                every = questionnaire.schedule.every_days
+                anchor = anchors.get(questionnaire.id, today)
+                start = rules.cycle_start(anchor, every, today)
+                if await outcome_rows.completed_since(session, user_id, questionnaire.id, start):
+                    day = start + timedelta(days=every)
+                elif (
+                    asked is None
+                    and await not_today(session, member, questionnaire.id, now) is None
+                ):
+                    asked = questionnaire
+                    day = rules.next_ask_day(anchor, every, today)
                     await outcome_rows.mark_asked(session, user_id, today, questionnaire.id)
                 else:
-                    day = today + timedelta(days=number or 1)
+                    day, later = today + timedelta(days=later), later + 1
                 due = rules.invite_moment(day, at, zone)
-                await outcome_rows.start_schedule(session, user_id, questionnaire.id, today, due)
-        return first if ask_now else None
+                await outcome_rows.start_schedule(session, user_id, questionnaire.id, anchor, due)
+        return asked
 
     async def opt_out(self, user_id: int, delete: bool) -> None:
         """No more questionnaires; past answers kept for the member or deleted, as they
-        chose. Either way they no longer count in the report."""
+        chose. Either way they no longer count in the report, and one half-answered is set
+        aside."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             await outcome_rows.set_consent(session, user_id, False, now)
             await outcome_rows.stop_schedules(session, user_id)
+            await outcome_rows.expire_open(session, user_id, now + timedelta(seconds=1))
             if delete:
                 await outcome_rows.delete_answers(session, user_id)
+
+    async def reschedule(self, session: Session, member: MemberRow, now: datetime) -> None:
+        """The member's zone or check-in time changed: their offer and invitations keep
+        their days and move to the new invitation time (one already past: the next)."""
+        zone, at = zone_of(member.timezone), checkin_clock(member)
+
+        def moved(due: datetime) -> datetime:
+            moment = rules.invite_moment(local_date(due, zone), at, zone)
+            return moment if moment > now else rules.next_invite_moment(now, at, zone)
+
+        choice = await outcome_rows.choice(session, member.user_id)
+        if choice is not None and choice.offer_at is not None:
+            await outcome_rows.set_offer(session, member.user_id, moved(choice.offer_at))
+        for schedule in await outcome_rows.schedules(session, member.user_id):
+            if schedule.due_at is not None:
+                await outcome_rows.set_due(
+                    session, member.user_id, schedule.questionnaire, moved(schedule.due_at)
+                )
 
     async def start(self, user_id: int, questionnaire_id: str, language: str) -> Step:
         """Begin (or pick up) a questionnaire that is due."""
         questionnaire = self.find(questionnaire_id)
-        if questionnaire is None:
+        if questionnaire is None or not self.enabled:
             return Step(refusal=Refusal.UNKNOWN)
         now = self._clock.now()
         async with self._db.transaction() as session:
@@ -190,13 +227,14 @@ class OutcomeService:
             if view.consent is not True:
                 return Step(refusal=Refusal.NOT_OPTED_IN)
             standing = next(s for s in view.standings if s.questionnaire.id == questionnaire_id)
-            if standing.open is not None:
-                return Step(sitting=standing.open)
-            if not standing.due:
+            if standing.open is None and not standing.due:
                 return Step(refusal=Refusal.DONE)
+            # A half-answered one, too, waits for a day that is one for questions.
             refusal = await not_today(session, member, questionnaire_id, now)
             if refusal is not None:
                 return Step(refusal=Refusal.NOT_TODAY, not_today=refusal)
+            if standing.open is not None:
+                return Step(sitting=standing.open)
             await outcome_rows.expire_open(session, user_id, now - rules.EXPIRE_AFTER)
             response_id = await outcome_rows.start_response(
                 session,
@@ -216,11 +254,21 @@ class OutcomeService:
         async with self._db.transaction() as session:
             response = await outcome_rows.response(session, response_id)
             questionnaire = self.find(response.questionnaire) if response else None
-            if response is None or response.user_id != user_id or questionnaire is None:
+            if (
+                response is None
+                or response.user_id != user_id
+                or questionnaire is None
+                or not self.enabled
+            ):
                 return Step(refusal=Refusal.UNKNOWN)
             sitting = Sitting(response.id, questionnaire, response.answers)
             if response.status != outcome_rows.OPEN:
                 return Step(refusal=Refusal.STALE)
+            member = await member_rows.get(session, user_id)
+            assert member is not None
+            refusal = await not_today(session, member, questionnaire.id, now)
+            if refusal is not None:
+                return Step(refusal=Refusal.NOT_TODAY, not_today=refusal)
             if rules.lapsed(response.started_at, now):
                 await outcome_rows.expire_open(session, user_id, now - rules.EXPIRE_AFTER)
                 return Step(refusal=Refusal.LAPSED)

@@ -348,6 +348,25 @@ def report_hidden(days: int, minimum: int) -> str:
     return "  " + _("{days} days: fewer than {minimum} members").format(days=days, minimum=minimum)
 
 
+def report_withheld(days: int, minimum: int) -> str:
+    return "  " + _(
+        "{days} days: not shown, as with the circles' figures it would single out fewer "
+        "than {minimum} members"
+    ).format(days=days, minimum=minimum)
+
+
+def report_withheld_cell() -> str:
+    # Translators: a cell of the outcomes CSV whose figure is not shown, as it would single
+    # out a small group.
+    return pgettext("outcomes CSV cell", "withheld")
+
+
+def report_peer_split_withheld(minimum: int) -> str:
+    return "  " + _(
+        "not shown: a third of fewer than {minimum} members could be worked out from it"
+    ).format(minimum=minimum)
+
+
 def report_peer_heading(days: int) -> str:
     return _(
         "<b>The peer question</b>: change in daily confidence (0-10) over members' first "

@@ -57,6 +57,8 @@ CREATE TABLE outcome_responses (
     counted       INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX outcome_responses_member ON outcome_responses (user_id, questionnaire, id);
+-- Open sittings by age: the sweep sets aside those 3 days old.
+CREATE INDEX outcome_responses_open ON outcome_responses (started_at) WHERE status = 'open';
 -- A member's counted scores (when a new one is scored), and everyone's in the order the
 -- report groups them, holding all it reads: it never touches the table.
 CREATE INDEX outcome_responses_counted
