@@ -88,3 +88,20 @@ def test_every_button_round_trips_within_64_bytes(
         wire = button.pack()
         assert len(wire.encode()) <= MAX_BUTTON_BYTES
         assert type(button).parse(wire) == button
+
+
+def test_measures_speak_of_a_heavy_fortnight_only_while_the_score_is_that_recent() -> None:
+    from datetime import date, timedelta
+
+    from bot.outcomes.rules import OutcomeView, Standing
+
+    who5 = load(None, "en")["who5"]
+    today = date(2026, 12, 1)
+
+    def shown(scored: date) -> str:
+        standing = Standing(who5, ((scored, 20.0),), False, None, today + timedelta(days=3))
+        view = OutcomeView(True, today, (standing,), None)
+        return outcome_messages.measures(view, "LINES").text
+
+    assert "sound heavy" in shown(today - timedelta(days=3)) and "LINES" in shown(today)
+    assert "sound heavy" not in shown(today - timedelta(days=30))

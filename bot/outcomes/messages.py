@@ -6,6 +6,8 @@ answer the next, the last the result.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.journey.callbacks import Choice
 from bot.outcomes.callbacks import (
     AnswerItem,
@@ -19,6 +21,8 @@ from bot.outcomes.questionnaire import Questionnaire, said
 from bot.outcomes.rules import NotToday, OutcomeView, Result, Sitting, Standing
 from bot.outgoing import Buttons, OutgoingMessage
 from bot.texts import outcomes as outcome_texts
+
+RECENT_DAYS = 14
 
 
 def _opt_in_buttons() -> Buttons:
@@ -140,7 +144,9 @@ def measures(view: OutcomeView, resources: str) -> OutgoingMessage:
             if upcoming:
                 parts.append(outcome_texts.measure_next(min(upcoming)))
     parts.append(outcome_texts.measures_footer())
-    latest = [s for s in view.standings if s.scores]
+    # The gentle line speaks of "the last two weeks": only while the score is that recent.
+    recent = view.today - timedelta(days=RECENT_DAYS)
+    latest = [s for s in view.standings if s.scores and s.scores[-1][0] >= recent]
     for standing in latest:
         if reaches_out(standing.questionnaire, standing.scores[-1][1]):
             parts.append(outcome_texts.reach_out(resources))
