@@ -242,7 +242,7 @@ async def record_answer(session: Session, response_id: int, position: int, value
 
 
 @dataclass(frozen=True)
-class Standing:
+class ScorePlace:
     """Where a score stands for the cohort report (migration 0014)."""
 
     first_gap: int
@@ -257,7 +257,7 @@ async def complete(
     score: float,
     now: datetime,
     day: date,
-    standing: Standing,
+    place: ScorePlace,
 ) -> None:
     await session.execute(
         "UPDATE outcome_responses SET status = 'complete', score = ?, completed_at = ?, "
@@ -266,10 +266,10 @@ async def complete(
             score,
             to_db(now),
             day.isoformat(),
-            standing.first_gap,
-            standing.change,
-            standing.timepoint,
-            int(standing.counted),
+            place.first_gap,
+            place.change,
+            place.timepoint,
+            int(place.counted),
             response_id,
         ),
     )

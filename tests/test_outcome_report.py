@@ -25,7 +25,7 @@ from bot.outcomes.report import (
     research_columns,
     research_csv,
 )
-from bot.outcomes.service import report_standing
+from bot.outcomes.service import score_place
 from bot.outcomes.statistics import t_quantile
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
@@ -79,7 +79,7 @@ async def _score(
             assert await outcome_rows.record_answer(session, sitting, position, value)
         score = q.score(answers)
         assert score is not None
-        standing = await report_standing(session, user_id, questionnaire, score, when.date())
+        standing = await score_place(session, user_id, questionnaire, score, when.date())
         await outcome_rows.complete(session, sitting, score, when, when.date(), standing)
     return score
 

@@ -42,14 +42,14 @@ async def not_today(
     )
 
 
-async def report_standing(
+async def score_place(
     session: Session, user_id: int, questionnaire: str, score: float, today: date
-) -> outcome_rows.Standing:
+) -> outcome_rows.ScorePlace:
     """Where a new score stands for the cohort report: the first is the baseline; a later
     one near a time point is counted there when it is the closest so far."""
     first = await outcome_rows.first_score(session, user_id, questionnaire)
     if first is None:
-        return outcome_rows.Standing(0, 0.0, 0, True)
+        return outcome_rows.ScorePlace(0, 0.0, 0, True)
     gap = (today - first[0]).days
     point = rules.timepoint(gap)
     counted = False
@@ -58,7 +58,7 @@ async def report_standing(
         counted = current is None or rules.closer(gap, current[1], point)
         if counted and current is not None:
             await outcome_rows.uncount(session, current[0])
-    return outcome_rows.Standing(gap, score - first[1], point, counted)
+    return outcome_rows.ScorePlace(gap, score - first[1], point, counted)
 
 
 def checkin_clock(member: MemberRow) -> time:
@@ -308,7 +308,7 @@ class OutcomeService:
             score,
             now,
             today,
-            await report_standing(session, member.user_id, questionnaire.id, score, today),
+            await score_place(session, member.user_id, questionnaire.id, score, today),
         )
         next_on = today + timedelta(days=questionnaire.schedule.every_days)
         for schedule in await outcome_rows.schedules(session, member.user_id):
