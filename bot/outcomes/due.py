@@ -1,12 +1,13 @@
 """The questionnaires' due rows: the one-time offer, and each questionnaire's invitations.
 
-`outcome_members.offer_at` is the offer, a week after joining, 90 minutes after the member's
-check-in time (bot.outcomes.rules.invite_time). `outcome_schedule.due_at` is a questionnaire's
-next invitation: the first day of each cycle, one reminder three days on, and the day after a
-"Later". Neither goes to a member who blocked the bot, and neither comes on a day that is not
-one for questions (paused, crisis words that day, another questionnaire asked already: then
-the next day). A due moment more than the grace period late moves to the member's next
-suitable moment instead of arriving at an odd hour.
+`outcome_members.offer_at` is the offer, a week after joining, at the member's invitation
+time (bot.outcomes.rules.invite_time: near their check-in time, between 08:00 and 22:00).
+`outcome_schedule.due_at` is a questionnaire's next invitation: the first day of each cycle,
+one reminder three days on, and the day after a "Later". Neither goes to a member who
+blocked the bot, and neither comes on a day that is not one for questions (paused, crisis
+words that day, another questionnaire asked already: then the next day). A due moment more
+than the grace period late moves to the member's next suitable moment instead of arriving
+at an odd hour. Half-answered questionnaires 3 days old are set aside (LapsedSittings).
 """
 
 from __future__ import annotations
