@@ -45,28 +45,13 @@ def paired_change(
     d_z (which divides by the spread) is None. `mid` is the minimal important difference: the
     smallest change members would notice, so `improved` counts changes of at least that size.
     """
-    n = len(changes)
-    if n == 0:
-        raise ValueError("paired_change needs at least one change")
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be between 0 and 1, got {level}")
-    mean = statistics.fmean(changes)
-    improved = None if mid is None else sum(1 for c in changes if c >= mid) / n
-    if n < 2:
-        return Change(n=n, mean=mean, low=None, high=None, effect_size=None, improved=improved)
-    # statistics.stdev is exact (fractions) and ~100x slower; a report computes thousands.
-    # Equal changes are caught first, so rounding cannot fake a spread where there is none.
-    sd = _stdev(changes, mean) if max(changes) != min(changes) else 0.0
-    if sd == 0:
-        return Change(n=n, mean=mean, low=mean, high=mean, effect_size=None, improved=improved)
-    half_width = t_quantile((1.0 + level) / 2.0, n - 1) * sd / math.sqrt(n)
-    return Change(
-        n=n,
-        mean=mean,
-        low=mean - half_width,
-        high=mean + half_width,
-        effect_size=mean / sd,
-        improved=improved,
+    _check(len(changes), level)
+    return _summary(
+        len(changes),
+        statistics.fmean(changes),
+        [(value, 1) for value in changes],
+        None if mid is None else sum(1 for c in changes if c >= mid),
+        level,
     )
 
 
@@ -76,33 +61,54 @@ def paired_change_counted(
     """paired_change over changes given as {value: how many members}: the report's scores
     change in whole steps, so 20,000 members are a few dozen distinct values."""
     n = sum(counts.values())
+    _check(n, level)
+    return _summary(
+        n,
+        math.fsum(value * count for value, count in counts.items()) / n,
+        list(counts.items()),
+        None if mid is None else sum(c for v, c in counts.items() if v >= mid),
+        level,
+    )
+
+
+def _check(n: int, level: float) -> None:
     if n == 0:
         raise ValueError("paired_change needs at least one change")
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be between 0 and 1, got {level}")
-    mean = math.fsum(value * count for value, count in counts.items()) / n
-    improved = None if mid is None else sum(c for v, c in counts.items() if v >= mid) / n
+
+
+def _summary(
+    n: int,
+    mean: float,
+    counted: Sequence[tuple[float, int]],
+    improved: int | None,
+    level: float,
+) -> Change:
+    """The figures from n, the mean and (value, members) pairs."""
+    share = None if improved is None else improved / n
     if n < 2:
-        return Change(n=n, mean=mean, low=None, high=None, effect_size=None, improved=improved)
-    if len(counts) == 1:
-        return Change(n=n, mean=mean, low=mean, high=mean, effect_size=None, improved=improved)
-    squares = math.fsum(count * (value - mean) ** 2 for value, count in counts.items())
-    sd = math.sqrt(squares / (n - 1))
+        return Change(n=n, mean=mean, low=None, high=None, effect_size=None, improved=share)
+    sd = _stdev(counted, mean, n)
     if sd == 0:
-        return Change(n=n, mean=mean, low=mean, high=mean, effect_size=None, improved=improved)
+        return Change(n=n, mean=mean, low=mean, high=mean, effect_size=None, improved=share)
     half_width = t_quantile((1.0 + level) / 2.0, n - 1) * sd / math.sqrt(n)
-    return Change(n, mean, mean - half_width, mean + half_width, mean / sd, improved)
+    return Change(n, mean, mean - half_width, mean + half_width, mean / sd, share)
 
 
-def _stdev(values: Sequence[float], mean: float) -> float:
-    """The sample standard deviation, scaled by the largest deviation so that tiny ones do
-    not underflow when squared."""
-    deviations = [value - mean for value in values]
-    scale = max(abs(d) for d in deviations)
-    if scale == 0:
+def _stdev(counted: Sequence[tuple[float, int]], mean: float, n: int) -> float:
+    """The sample standard deviation of (value, members) pairs. statistics.stdev is exact
+    (fractions) and ~100x slower; a report computes thousands. Equal values give exactly 0,
+    and deviations are scaled by the largest so that tiny ones do not underflow squared."""
+    if all(value == counted[0][0] for value, _ in counted):
         return 0.0
-    squares = math.fsum((d / scale) ** 2 for d in deviations)
-    return scale * math.sqrt(squares / (len(values) - 1))
+    scale = max(abs(value - mean) for value, _ in counted)
+    squares = math.fsum(count * ((value - mean) / scale) ** 2 for value, count in counted)
+    return scale * math.sqrt(squares / (n - 1))
+
+
+def _away_from_zero(value: float) -> float:
+    return value if abs(value) >= _CF_TINY else _CF_TINY
 
 
 @cache  # a report asks for the same few (p, df) for every group; each costs ~2 ms
@@ -199,30 +205,18 @@ def _beta_continued_fraction(a: float, b: float, x: float) -> float:
     qap = a + 1.0
     qam = a - 1.0
     c = 1.0
-    d = 1.0 - qab * x / qap
-    if abs(d) < _CF_TINY:
-        d = _CF_TINY
-    d = 1.0 / d
+    d = 1.0 / _away_from_zero(1.0 - qab * x / qap)
     h = d
     for m in range(1, _CF_MAX_ITERATIONS + 1):
         m2 = 2 * m
+        # The even step, then the odd one (Lentz): each keeps c and d away from zero.
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        if abs(d) < _CF_TINY:
-            d = _CF_TINY
-        c = 1.0 + aa / c
-        if abs(c) < _CF_TINY:
-            c = _CF_TINY
-        d = 1.0 / d
+        d = 1.0 / _away_from_zero(1.0 + aa * d)
+        c = _away_from_zero(1.0 + aa / c)
         h *= d * c
         aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        if abs(d) < _CF_TINY:
-            d = _CF_TINY
-        c = 1.0 + aa / c
-        if abs(c) < _CF_TINY:
-            c = _CF_TINY
-        d = 1.0 / d
+        d = 1.0 / _away_from_zero(1.0 + aa * d)
+        c = _away_from_zero(1.0 + aa / c)
         delta = d * c
         h *= delta
         if abs(delta - 1.0) < _CF_EPS:
