@@ -268,10 +268,12 @@ def _panels(height_in: float, legend_rows: int) -> tuple[Figure, Axes, Axes, Axe
     return figure, legend_axes, mood_axes, confidence_axes
 
 
-def _scale(axes: Axes, heading: str, scale: tuple[int, int, range]) -> None:
+def _scale(axes: Axes, heading: str, scale: tuple[float, float, Sequence[float]]) -> None:
+    """A panel's heading, its value axis from low to top (room at both ends so points at
+    the limits are not clipped) with these ticks, and the charts' common style."""
     low, top, ticks = scale
     axes.set_ylim(low - EDGE_ROOM * (top - low) / 4, top + EDGE_ROOM * (top - low) / 4)
-    axes.set_yticks(list(ticks))
+    axes.set_yticks(list(ticks), [f"{tick:g}" for tick in ticks])
     axes.set_title(heading, loc="left", fontsize=TEXT_PT, color=INK, pad=8)
     axes.tick_params(labelsize=TEXT_PT, labelcolor=INK, color=FRAME, length=4)
     axes.grid(axis="y", color=GRID, linewidth=1)
@@ -336,17 +338,7 @@ def measures_figure(
     for index, (name, (low, high), points) in enumerate(series):
         axes = panels[index][0]
         step = (high - low) / 4
-        ticks = [round(low + step * i, 1) for i in range(5)]
-        axes.set_ylim(low - EDGE_ROOM * step, high + EDGE_ROOM * step)
-        axes.set_yticks(ticks, [f"{t:g}" for t in ticks])
-        axes.set_title(name, loc="left", fontsize=TEXT_PT, color=INK, pad=8)
-        axes.tick_params(labelsize=TEXT_PT, labelcolor=INK, color=FRAME, length=4)
-        axes.grid(axis="y", color=GRID, linewidth=1)
-        axes.set_axisbelow(True)
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        for side in ("left", "bottom"):
-            axes.spines[side].set_color(FRAME)
+        _scale(axes, name, (low, high, [round(low + step * i, 1) for i in range(5)]))
         axes.plot(
             [(day - first).days for day, _ in points],
             [value for _, value in points],
