@@ -337,8 +337,7 @@ def measures_figure(
     panels = figure.subplots(len(series), 1, sharex=True, squeeze=False)
     for index, (name, (low, high), points) in enumerate(series):
         axes = panels[index][0]
-        step = (high - low) / 4
-        _scale(axes, name, (low, high, [round(low + step * i, 1) for i in range(5)]))
+        _scale(axes, name, (low, high, _even_ticks(low, high)))
         axes.plot(
             [(day - first).days for day, _ in points],
             [value for _, value in points],
@@ -350,13 +349,32 @@ def measures_figure(
             zorder=3,
         )
     bottom = panels[-1][0]
-    shown = label_positions(len(days))
-    bottom.set_xticks(
-        [(days[i] - first).days for i in shown], [trend_texts.chart_day(days[i]) for i in shown]
-    )
     span = max((days[-1] - first).days, 1)
+    shown = _spaced_days(days, span / (MOST_DATE_LABELS - 1))
+    bottom.set_xticks(
+        [(day - first).days for day in shown], [trend_texts.chart_day(day) for day in shown]
+    )
     bottom.set_xlim(-0.05 * span, span * 1.05)
     return figure
+
+
+def _even_ticks(low: float, high: float) -> list[float]:
+    """Ticks at whole steps where a scale allows (10 to 40 in tens, 0 to 100 in 25s)."""
+    for parts in (4, 3, 5, 2):
+        step = (high - low) / parts
+        if step == int(step):
+            return [low + step * i for i in range(parts + 1)]
+    return [low, high]
+
+
+def _spaced_days(days: Sequence[date], gap: float) -> list[date]:
+    """Days to label, at least `gap` days apart, the first always (scores come at uneven
+    intervals, so evenly spaced positions would crowd labels together)."""
+    shown = [days[0]]
+    for day in days[1:]:
+        if (day - shown[-1]).days >= gap:
+            shown.append(day)
+    return shown
 
 
 def render_measures_png(

@@ -197,3 +197,13 @@ def test_a_long_circle_name_is_cut_to_fit_the_legend() -> None:
     legend = [t.get_text() for t in weekly().axes[0].get_legend().get_texts()]  # type: ignore[union-attr]
     assert legend[:2] == ["All members", "Morning Walkers"]
     assert legend[2] == "A circle with a forty-c…" and len(legend[2]) == 24
+
+
+def test_the_measures_chart_ticks_whole_steps_and_spreads_its_date_labels() -> None:
+    from bot.charts import _even_ticks, _spaced_days
+
+    assert _even_ticks(10, 40) == [10, 20, 30, 40]
+    assert _even_ticks(0, 100) == [0, 25, 50, 75, 100]
+    days = [date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 20), date(2026, 2, 1)]
+    # Two scores a day apart do not both get a label (they printed over each other).
+    assert _spaced_days(days, 31 / 4) == [date(2026, 1, 1), date(2026, 1, 20), date(2026, 2, 1)]
