@@ -123,13 +123,8 @@ async def start_pressed(update: Update, context: PeerContext) -> None:
     await query.answer()
     if step.refusal is Refusal.NOT_TODAY and step.not_today is not None:
         await close_buttons(query, outcome_messages.not_today(step.not_today))
-    elif step.refusal is Refusal.DONE:
-        view = await outcomes.view(member.user_id)
-        upcoming = [
-            s.next_on for s in view.standings if s.questionnaire.id == button.questionnaire
-        ]
-        when = upcoming[0] if upcoming and upcoming[0] is not None else view.today
-        await close_buttons(query, outcome_texts.done_already(when))
+    elif step.refusal is Refusal.DONE and step.next_on is not None:
+        await close_buttons(query, outcome_texts.done_already(step.next_on))
     else:
         await close_buttons(query, outcome_texts.not_opted_in())
 
@@ -145,16 +140,10 @@ async def later_pressed(update: Update, context: PeerContext) -> None:
     if questionnaire is None:
         await button_expired(query)
         return
-    await outcomes.later(member.user_id, button.questionnaire)
+    answered = await outcomes.later(member.user_id, button.questionnaire)
     await query.answer()
-    view = await outcomes.view(member.user_id)
-    sitting = next(
-        (s.open for s in view.standings if s.questionnaire.id == button.questionnaire), None
-    )
-    if sitting is not None and sitting.position:
-        await close_buttons(
-            query, outcome_texts.later_saved(sitting.position, len(questionnaire.items))
-        )
+    if answered:
+        await close_buttons(query, outcome_texts.later_saved(answered, len(questionnaire.items)))
     else:
         await close_buttons(query, outcome_texts.later())
 

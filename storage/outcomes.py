@@ -208,8 +208,16 @@ async def open_response(session: Session, user_id: int, questionnaire: str) -> R
     return _response(row) if row else None
 
 
-async def expire_open(session: Session, user_id: int, started_before: datetime) -> int:
-    """Open sittings started before the moment end unscored."""
+async def expire_open(
+    session: Session, user_id: int, started_before: datetime | None = None
+) -> int:
+    """The member's open sittings end unscored: those started before the moment, or all."""
+    if started_before is None:
+        return await session.execute(
+            "UPDATE outcome_responses SET status = 'expired' "
+            "WHERE user_id = ? AND status = 'open'",
+            (user_id,),
+        )
     return await session.execute(
         "UPDATE outcome_responses SET status = 'expired' "
         "WHERE user_id = ? AND status = 'open' AND started_at < ?",
@@ -472,16 +480,6 @@ async def peer_rows(session: Session, cutoff: datetime) -> list[PeerRow]:
         )
         for r in rows
     ]
-
-
-async def circle_sizes(session: Session) -> dict[int, tuple[str, int]]:
-    """Every circle's (name, current member count), by id."""
-    rows = await session.fetch_all(
-        "SELECT c.id AS id, c.name AS name, "
-        "(SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id) AS n "
-        "FROM circles c ORDER BY c.name"
-    )
-    return {int(r["id"]): (str(r["name"]), int(r["n"])) for r in rows}
 
 
 @dataclass(frozen=True)

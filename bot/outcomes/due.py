@@ -19,7 +19,12 @@ from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
 from bot.outcomes import messages as outcome_messages
 from bot.outcomes import rules
-from bot.outcomes.service import OutcomeService, checkin_clock, not_today
+from bot.outcomes.service import (
+    OutcomeService,
+    checkin_clock,
+    not_today,
+    tomorrows_invitation,
+)
 from bot.outgoing import in_every_language
 from bot.runtime.sweeper import Batch, SkipRule
 from storage import members as member_rows
@@ -28,12 +33,6 @@ from storage import outcomes as outcome_rows
 from storage.db import Session
 from storage.members import MemberRow
 from storage.outcomes import ScheduleRow
-
-
-def _tomorrow(member: MemberRow, now: datetime) -> datetime:
-    zone = zone_of(member.timezone)
-    day = local_date(now, zone) + timedelta(days=1)
-    return rules.invite_moment(day, checkin_clock(member), zone)
 
 
 class OutcomeOffers:
@@ -63,7 +62,9 @@ class OutcomeOffers:
                 skipped += 1
                 continue
             if await not_today(session, member, "", now) is not None:
-                await outcome_rows.set_offer(session, row.user_id, _tomorrow(member, now))
+                await outcome_rows.set_offer(
+                    session, row.user_id, tomorrows_invitation(member, now)
+                )
                 skipped += 1
                 continue
             await outbox.enqueue_one(
@@ -136,7 +137,7 @@ class OutcomeInvitations:
         if now - row.due_at > self._skip.grace:
             return rules.next_invite_moment(now, at, zone)
         if await not_today(session, member, questionnaire.id, now) is not None:
-            return _tomorrow(member, now)
+            return tomorrows_invitation(member, now)
         return None
 
     async def _invite(

@@ -86,7 +86,7 @@ def result(done: Result, resources: str) -> str:
     if done.previous is not None:
         parts.append(outcome_texts.result_previous(*done.previous))
     parts.append(outcome_texts.next_around(done.next_on))
-    text = "\n".join(parts[:1]) + "\n\n" + " ".join(parts[1:])
+    text = f"{parts[0]}\n\n{' '.join(parts[1:])}"
     if reaches_out(questionnaire, done.score):
         text += "\n\n" + outcome_texts.reach_out(resources)
     return text

@@ -37,6 +37,7 @@ from bot.outcomes.statistics import (
 from bot.stats.service import OVERALL
 from bot.texts import outcomes as outcome_texts
 from bot.texts.stats import fewer_than
+from storage import circles as circle_rows
 from storage import outcomes as outcome_rows
 from storage.db import Database
 from storage.outcomes import PeerRow, ScoreRow
@@ -192,7 +193,7 @@ class OutcomeReports:
         async with self._db.read() as session:
             counted = await outcome_rows.counted_changes(session)
         async with self._db.read() as session:
-            circles = await outcome_rows.circle_sizes(session)
+            circles = await circle_rows.all_circles(session)
         async with self._db.read() as session:
             peer = await outcome_rows.peer_rows(session, now - timedelta(days=PEER_DAYS))
         # Per group and questionnaire: members with a first score, and each time point's
@@ -227,7 +228,7 @@ class OutcomeReports:
             )
 
         everyone = group(_(OVERALL), None)
-        circle_groups = [group(name, circle) for circle, (name, _n) in circles.items()]
+        circle_groups = [group(circle.name, circle.id) for circle in circles]
         groups = (_withhold_remainders(everyone, circle_groups, self._minimum), *circle_groups)
         return OutcomeReport(self._minimum, groups, peer_groups(peer), len(peer))
 

@@ -169,6 +169,7 @@ class Step:
     result: Result | None = None
     refusal: Refusal | None = None
     not_today: NotToday | None = None
+    next_on: date | None = None  # DONE: when the next one comes
 
 
 @dataclass(frozen=True)

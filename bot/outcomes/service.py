@@ -67,6 +67,13 @@ def checkin_clock(member: MemberRow) -> time:
     return parsed
 
 
+def tomorrows_invitation(member: MemberRow, now: datetime) -> datetime:
+    """The invitation moment on the member's next local day."""
+    zone = zone_of(member.timezone)
+    day = local_date(now, zone) + timedelta(days=1)
+    return rules.invite_moment(day, checkin_clock(member), zone)
+
+
 class OutcomeService:
     def __init__(
         self,
@@ -192,7 +199,7 @@ class OutcomeService:
         async with self._db.transaction() as session:
             await outcome_rows.set_consent(session, user_id, False, now)
             await outcome_rows.stop_schedules(session, user_id)
-            await outcome_rows.expire_open(session, user_id, now + timedelta(seconds=1))
+            await outcome_rows.expire_open(session, user_id)
             if delete:
                 await outcome_rows.delete_answers(session, user_id)
 
@@ -228,7 +235,7 @@ class OutcomeService:
                 return Step(refusal=Refusal.NOT_OPTED_IN)
             standing = next(s for s in view.standings if s.questionnaire.id == questionnaire_id)
             if standing.open is None and not standing.due:
-                return Step(refusal=Refusal.DONE)
+                return Step(refusal=Refusal.DONE, next_on=standing.next_on)
             # A half-answered one, too, waits for a day that is one for questions.
             refusal = await not_today(session, member, questionnaire_id, now)
             if refusal is not None:
@@ -319,14 +326,17 @@ class OutcomeService:
                 await outcome_rows.set_due(session, member.user_id, questionnaire.id, due)
         return Result(questionnaire, score, earlier[-1] if earlier else None, next_on)
 
-    async def later(self, user_id: int, questionnaire_id: str) -> None:
-        """ "Later": ask again tomorrow (within the cycle; after it, the next one comes)."""
+    async def later(self, user_id: int, questionnaire_id: str) -> int:
+        """ "Later": ask again tomorrow (within the cycle; after it, the next one comes).
+        Returns how many items of a half-answered sitting are answered (0: none)."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             if member is None:
-                return
-            zone = zone_of(member.timezone)
-            tomorrow = local_date(now, zone) + timedelta(days=1)
-            due = rules.invite_moment(tomorrow, checkin_clock(member), zone)
+                return 0
+            due = tomorrows_invitation(member, now)
             await outcome_rows.set_due(session, user_id, questionnaire_id, due)
+            sitting = await outcome_rows.open_response(session, user_id, questionnaire_id)
+        if sitting is None or rules.lapsed(sitting.started_at, now):
+            return 0
+        return len(sitting.answers)
