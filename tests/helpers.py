@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +140,22 @@ async def answer_checkin(user: EmulatedUser, mood: int, confidence: int) -> None
     await user.emulator.wait_until(lambda: "confident" in user.last_message.shown_text)
     await user.tap(str(confidence))
     await user.emulator.wait_until(lambda: "private note" in user.last_message.shown_text)
+
+
+async def peercircle(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """`python -m bot <args>` as its own process: (exit code, stdout, stderr)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=subprocess_env() | (env or {}),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()

@@ -12,23 +12,7 @@ import pytest
 from bot.cli import EXIT_NO_TOKEN
 from bot.emulator import BotApiEmulator
 from storage.migrations import load_migrations
-from tests.helpers import ROOT, onboard, subprocess_env
-
-
-async def peercircle(*args: str, cwd: Path) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env=subprocess_env(),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+from tests.helpers import ROOT, onboard, peercircle, subprocess_env
 
 
 def write_config(path: Path, token: str, base_url: str, extra: str = "") -> Path:

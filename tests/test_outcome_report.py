@@ -3,15 +3,13 @@ checked against Python's own `statistics`; small groups hidden, only the opted-i
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import random
 import re
 import statistics
-import sys
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +30,7 @@ from storage import circles as circle_rows
 from storage import members as member_rows
 from storage import outcomes as outcome_rows
 from storage.db import Database
-from tests.helpers import ROOT, subprocess_env
+from tests.helpers import ROOT, peercircle
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 JOINED = NOW - timedelta(days=120)
@@ -269,25 +267,10 @@ async def test_the_research_export_is_de_identified(db: Database) -> None:
     assert {row["participant"] for row in again}.isdisjoint(row["participant"] for row in table)
 
 
-def test_joined_is_a_plain_day() -> None:
-    assert JOINED.date() == date(2026, 5, 4)
-
-
 async def _cli(*args: str, env: dict[str, str]) -> str:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "report",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, stderr.decode()
-    return stdout.decode()
+    code, out, err = await peercircle("report", *args, cwd=ROOT, env=env)
+    assert code == 0, err
+    return out
 
 
 async def test_peercircle_report_writes_both_files_in_the_operators_language(
@@ -302,7 +285,7 @@ async def test_peercircle_report_writes_both_files_in_the_operators_language(
             await _score(db, 100 + n, "who5", 31, [3 + n % 2] * 5)
     finally:
         await db.close()
-    env = subprocess_env() | {
+    env = {
         "PEERCIRCLE_STORAGE__PATH": str(path),
         "PEERCIRCLE_MEMBERS__DEFAULT_LANGUAGE": "de",
     }

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import sqlite3
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from bot.stats.service import StatsService, csv_columns, to_csv
 from bot.texts.stats import stats_messages
 from storage.db import Database
 from tests.conftest import make_settings
-from tests.helpers import ROOT, subprocess_env
+from tests.helpers import ROOT, peercircle
 
 TODAY = date(2026, 3, 30)  # a Monday
 NOW = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
@@ -159,24 +157,12 @@ async def test_figures_on_a_known_data_set(seeded: Path) -> None:
 
 async def test_report_command_writes_the_csv(seeded: Path, tmp_path: Path) -> None:
     out = tmp_path / "stats.csv"
-    env = subprocess_env() | {"PEERCIRCLE_STORAGE__PATH": str(seeded)}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "report",
-        "--out",
-        str(out),
-        "--since",
-        "2026-03-01",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    env = {"PEERCIRCLE_STORAGE__PATH": str(seeded)}
+    code, said, err = await peercircle(
+        "report", "--out", str(out), "--since", "2026-03-01", cwd=ROOT, env=env
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, stderr.decode()
-    assert "3 group(s)" in stdout.decode()
+    assert code == 0, err
+    assert "3 group(s)" in said
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     weeks = sorted({r["week_start"] for r in rows if r["row"] == "week"})
     assert weeks[0] == "2026-02-23"  # the Monday of 1 March's week
