@@ -33,6 +33,7 @@ class MemberRow:
     next_milestone_at: datetime | None = None
     language: str | None = None  # None: the configured default
     region: str | None = None
+    last_crisis_at: datetime | None = None  # crisis words: no questionnaire that day
 
 
 def _member(row: aiosqlite.Row) -> MemberRow:
@@ -58,6 +59,7 @@ def _member(row: aiosqlite.Row) -> MemberRow:
         ),
         language=row["language"],
         region=row["region"],
+        last_crisis_at=from_db(row["last_crisis_at"]) if row["last_crisis_at"] else None,
     )
 
 
@@ -139,6 +141,7 @@ _UPDATABLE = frozenset(
         "next_weekly_at",
         "weekly_reflection",
         "notice_version",
+        "last_crisis_at",
     }
 )
 

@@ -398,20 +398,6 @@ async def consenting_scores(session: Session) -> list[ScoreRow]:
     ]
 
 
-async def note_crisis(session: Session, user_id: int, now: datetime) -> None:
-    """The member wrote crisis words now: no questionnaire on that day."""
-    await session.execute(
-        "UPDATE members SET last_crisis_at = ? WHERE user_id = ?", (to_db(now), user_id)
-    )
-
-
-async def last_crisis(session: Session, user_id: int) -> datetime | None:
-    row = await session.fetch_one(
-        "SELECT last_crisis_at FROM members WHERE user_id = ?", (user_id,)
-    )
-    return from_db(row[0]) if row and row[0] else None
-
-
 @dataclass(frozen=True)
 class PeerRow:
     """A consenting member's first 30 days: mean daily confidence in the first and the last

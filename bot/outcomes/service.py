@@ -30,13 +30,12 @@ async def not_today(
 ) -> NotToday | None:
     """Why no questionnaire (or this one) is for the member today (bot.outcomes.rules)."""
     choice = await outcome_rows.choice(session, member.user_id)
-    crisis = await outcome_rows.last_crisis(session, member.user_id)
     zone = zone_of(member.timezone)
     return rules.not_today(
         today=local_date(now, zone),
         questionnaire=questionnaire,
         paused=Member.from_row(member, now).paused,  # a timed pause ends by itself
-        crisis_on=local_date(crisis, zone) if crisis else None,
+        crisis_on=local_date(member.last_crisis_at, zone) if member.last_crisis_at else None,
         asked_on=choice.asked_on if choice else None,
         asked_what=choice.asked_what if choice else None,
     )

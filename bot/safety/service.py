@@ -25,7 +25,6 @@ from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import members as member_rows
 from storage import outbox
-from storage import outcomes as outcome_rows
 from storage import safety_plans as plan_rows
 from storage.alerts import AlertRow
 from storage.db import Database, Session
@@ -82,7 +81,7 @@ class SafetyNet:
             if member is None:
                 return Response(Told.NOT_A_MEMBER, None, None)
             # No questionnaire on a day with crisis words (bot.outcomes.rules).
-            await outcome_rows.note_crisis(session, user_id, now)
+            await member_rows.update(session, user_id, last_crisis_at=now)
             plan = _plan(await plan_rows.get(session, user_id))
             if not self._chat:
                 return Response(Told.NOBODY, None, plan)
