@@ -109,20 +109,13 @@ def _measured(
     """A group's figures; a time point over fewer than `minimum` members is never shown,
     so it is not computed either (most circles, at scale)."""
     mid = questionnaire.scoring.minimal_important_difference
-    return Measured(
-        questionnaire,
-        baseline,
-        tuple(
-            FollowUp(
-                days,
-                members,
-                paired_change_counted(found, mid) if members >= minimum else None,
-            )
-            for days in TIMEPOINTS
-            for found in [changes.get(days, {})]
-            for members in [sum(found.values())]
-        ),
-    )
+    follow_ups = []
+    for days in TIMEPOINTS:
+        found = changes.get(days, {})
+        members = sum(found.values())
+        change = paired_change_counted(found, mid) if members >= minimum else None
+        follow_ups.append(FollowUp(days, members, change))
+    return Measured(questionnaire, baseline, tuple(follow_ups))
 
 
 def _withhold_remainders(everyone: Group, circles: Sequence[Group], minimum: int) -> Group:
