@@ -1,16 +1,21 @@
-"""The one error handler: log ids (never texts), reassure the member, keep running."""
+"""The one error handler: log ids (never texts), tell the member honestly, keep running."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import PeerContext
+from bot.runtime.faults import is_storage_fault, update_not_saved
 from bot.texts import common as common_texts
 
 log = logging.getLogger("peercircle.errors")
+
+# Telegram's expected answers about a chat that cannot be written to: nothing to fix here,
+# and replying would meet the same answer.
+_GONE_CHAT = ("chat not found", "user is deactivated", "peer_id_invalid", "bot was kicked")
 
 
 def describe(update: object) -> str:
@@ -30,28 +35,49 @@ def describe(update: object) -> str:
     return f"update_id={update.update_id} kind={kind} user_id={user} chat_id={chat}"
 
 
+def _gone_chat(error: BaseException | None) -> bool:
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and any(
+        words in error.message.lower() for words in _GONE_CHAT
+    )
+
+
 async def on_error(update: object, context: PeerContext) -> None:
-    """Log the failure with its traceback and tell the member nothing was lost."""
+    """Log the failure and tell the member what happened to what they sent."""
     error = context.error
     if context.bot_data.running_services is not None:
         context.services.metrics.handler_errors.inc()
+    if _gone_chat(error):
+        # Expected: the member blocked the bot or the chat is gone. One line, no traceback.
+        log.info("chat unreachable: %s error=%s", describe(update), error)
+        return
+    if error is not None and is_storage_fault(error):
+        retry = update_not_saved(error)
+        # Intake logs the fault once, with SQLite's words; this line is per update.
+        log.debug("not saved, will retry: %s", describe(update))
+        if not retry:
+            await _tell(update, common_texts.not_saved_yet())
+        return
     log.error(
         "handler failed: %s error=%s",
         describe(update),
         type(error).__name__,
         exc_info=(type(error), error, error.__traceback__) if error else None,
     )
-    if not isinstance(update, Update) or isinstance(error, Forbidden):
+    await _tell(update, common_texts.something_went_wrong())
+
+
+async def _tell(update: object, text: str) -> None:
+    if not isinstance(update, Update):
         return
     chat = update.effective_chat
     try:
         # A pressed button is answered anywhere, the moderators' chat included: only the
         # presser sees the answer, and the button stops spinning.
         if update.callback_query is not None:
-            await update.callback_query.answer(
-                common_texts.something_went_wrong(), show_alert=True
-            )
+            await update.callback_query.answer(text, show_alert=True)
         elif chat is not None and chat.type == "private":
-            await chat.send_message(common_texts.something_went_wrong())
+            await chat.send_message(text)
     except TelegramError:
         log.warning("could not tell user about the failure: %s", describe(update))

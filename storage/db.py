@@ -24,7 +24,7 @@ from storage.sealed import (
     load_or_create_key,
 )
 from storage.timestamps import to_db
-from storage.update_marks import MARK_SQL, handling_update
+from storage.update_marks import MARK_SQL, in_hand
 
 Params = Sequence[Any] | dict[str, Any]
 CHECKPOINT_PAGES = 250
@@ -135,9 +135,15 @@ def _commit(
     def commit(raw: sqlite3.Connection) -> None:
         if begin:  # the block ran no statement
             _BEGIN(raw)
-        if update_id is not None:
-            raw.execute(MARK_SQL, (update_id, to_db(now)))
-        raw.execute("COMMIT")
+        try:
+            if update_id is not None:
+                raw.execute(MARK_SQL, (update_id, to_db(now)))
+            raw.execute("COMMIT")
+        except BaseException:
+            # A COMMIT that failed (the disk full, the file locked) may leave the
+            # transaction open, and then every later BEGIN would fail too.
+            _ROLLBACK(raw)
+            raise
 
     return commit
 
@@ -254,11 +260,14 @@ class Database:
                 if not session.begin_pending:
                     await in_thread(self._conn, _ROLLBACK)
                 raise
-            update_id = handling_update.get()
-            if session.begin_pending and update_id is None:
+            hand = in_hand.get()
+            if session.begin_pending and hand is None:
                 return  # nothing was written and nothing is to be marked
             # The update's effects and its mark commit together, in one hop.
+            update_id = hand.update_id if hand else None
             await in_thread(self._conn, _commit(update_id, session.begin_pending, self._now()))
+            if hand is not None:
+                hand.marked = True
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:

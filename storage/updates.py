@@ -1,7 +1,7 @@
 """Which Telegram updates have been handled, and the offset confirmed to Telegram.
 
-While an update is being handled, `handling_update` holds its id; every write transaction
-in that time records the id in the same commit (see Database.transaction). So an update
+While an update is being handled, `in_hand` holds it; every write transaction in that time
+records its id in the same commit (see Database.transaction). So an update
 whose effects were committed is never handled again when Telegram delivers it twice, and
 one that was cut off before any commit is handled in full.
 """
@@ -12,9 +12,17 @@ from datetime import datetime
 
 from storage.db import Session
 from storage.timestamps import to_db
-from storage.update_marks import MARK_SQL, handling_update
+from storage.update_marks import MARK_SQL, UpdateInHand, in_hand
 
-__all__ = ["handled_among", "handling_update", "mark_handled", "offset", "prune", "set_offset"]
+__all__ = [
+    "UpdateInHand",
+    "handled_among",
+    "in_hand",
+    "mark_handled",
+    "offset",
+    "prune",
+    "set_offset",
+]
 
 
 async def mark_handled(session: Session, update_ids: list[int], now: datetime) -> None:

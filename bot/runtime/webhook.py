@@ -75,5 +75,8 @@ class WebhookServer:
         except (ValueError, TypeError, KeyError):
             log.warning("webhook request refused: not an update")
             return web.Response(status=400)
-        await self._dispatcher.handle([update])
+        if await self._dispatcher.handle([update]):
+            # A storage fault: not marked handled, so Telegram resends it and it is tried
+            # again then.
+            return web.Response(status=503)
         return web.Response(status=200)

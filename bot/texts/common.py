@@ -51,6 +51,15 @@ def something_went_wrong() -> str:
     )
 
 
+def not_saved_yet() -> str:
+    # Translators: the bot's storage failed for a moment (a full disk, for example); the
+    # member's message or tap was NOT saved yet, and the bot will try it again by itself.
+    return _(
+        "Sorry, I couldn't save that just now; the problem is on my side. I'll try again by "
+        "myself in a moment, so there's no need to send it again."
+    )
+
+
 def for_moderators() -> str:
     return _("This is for moderators.")
 

@@ -1,0 +1,24 @@
+"""Storage faults that pass (a full disk, a read-only file, a lock held too long): the update
+that met one is tried again when storage recovers, instead of being marked handled."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from storage.update_marks import in_hand
+
+
+def is_storage_fault(error: BaseException | None) -> bool:
+    """A write the database refused for now; a damaged file or a bug is not one."""
+    return isinstance(error, sqlite3.OperationalError)
+
+
+def update_not_saved(error: BaseException) -> int | None:
+    """Note that the update being handled could not be saved, so intake leaves it unmarked
+    and tries it again; how many times it was tried before (None outside an update)."""
+    hand = in_hand.get()
+    if hand is None:
+        return None
+    hand.unsaved = True
+    hand.fault = str(error)
+    return hand.retry

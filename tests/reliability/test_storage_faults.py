@@ -1,0 +1,110 @@
+"""Storage that fails for a while (read-only, locked): nothing the member did is lost or
+marked handled unsaved, the member is told honestly, and intake resumes by itself."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, running_bot
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator
+from bot.texts import common as common_texts
+from tests.helpers import onboard
+
+NOT_SAVED = common_texts.not_saved_yet()
+NOTHING_LOST = "Nothing was lost"
+
+
+@asynccontextmanager
+async def read_only(app: PeerApplication) -> AsyncIterator[None]:
+    """The bot's own connection refuses every write, as a read-only file would."""
+    services = app.bot_data.running_services
+    assert services is not None
+    async with services.db.read() as session:
+        await session.execute("PRAGMA query_only = ON")
+    try:
+        yield
+    finally:
+        async with services.db.read() as session:
+            await session.execute("PRAGMA query_only = OFF")
+
+
+def mood_of(db_path: Path, user_id: int) -> list[int]:
+    with sqlite3.connect(db_path) as conn:
+        return [
+            r[0] for r in conn.execute("SELECT mood FROM checkins WHERE user_id = ?", (user_id,))
+        ]
+
+
+def texts_to(emulator: BotApiEmulator, user_id: int) -> list[str]:
+    return [m.shown_text for m in emulator.chats[user_id].messages]
+
+
+async def test_a_tap_that_could_not_be_saved_is_told_so_and_saved_when_storage_recovers(
+    emulator: BotApiEmulator,
+    settings: Settings,
+    clock: ManualClock,
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="peercircle")
+    app = build_application(settings, clock=clock, rng=random.Random(7))
+    async with running_bot(app):
+        member, other = emulator.user(), emulator.user()
+        await onboard(member)
+        await onboard(other)
+        await member.ask_for("/checkin", "mood")
+        await member.tap("3")
+        await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+        async with read_only(app):
+            answer = await member.tap("4")
+            # Honest: not "nothing was lost", but that it did not save, and will be tried.
+            assert answer.text == NOT_SAVED and answer.show_alert
+            # The bot still listens meanwhile: another member is answered during the fault.
+            await other.ask_for("/help", "/checkin")
+            await asyncio.sleep(2.5)  # a few retries meet the same fault
+            assert mood_of(db_path, member.user_id) == []
+        # Storage is back: the tap is saved by itself, and the member goes on to the note.
+        await emulator.wait_until(lambda: "private note" in member.last_message.shown_text, 40)
+    assert mood_of(db_path, member.user_id) == [3]
+    answers = [a.text for a in emulator.callback_answers.values()]
+    assert answers.count(NOT_SAVED) == 1
+    assert not any(NOTHING_LOST in t for t in texts_to(emulator, member.user_id))
+    faults = [r for r in caplog.records if r.getMessage().startswith("storage fault")]
+    recovered = [r for r in caplog.records if r.getMessage().startswith("storage recovered")]
+    assert len(faults) == 1 and len(recovered) == 1
+    assert "readonly database" in faults[0].getMessage()
+
+
+async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
+    emulator: BotApiEmulator, settings: Settings, clock: ManualClock, db_path: Path
+) -> None:
+    app = build_application(settings, clock=clock, rng=random.Random(7))
+    async with running_bot(app):
+        member = emulator.user()
+        await onboard(member)
+        await member.ask_for("/checkin", "mood")
+        await member.tap("4")
+        await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+        # Another process holds the write lock longer than the bot's 5 s busy timeout.
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            # Every write waits out the 5 s busy timeout first, one after another.
+            answer = await member.tap("2", timeout=40)
+            assert answer.text == NOT_SAVED
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await emulator.wait_until(lambda: "private note" in member.last_message.shown_text, 40)
+    assert mood_of(db_path, member.user_id) == [4]
