@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import sqlite3
+import time
 from collections.abc import Callable
 
 from aiohttp import web
@@ -12,13 +16,21 @@ from bot.clock import Clock
 from bot.config import MetricsSettings
 from bot.runtime.metrics import Metrics
 from storage import alerts as alert_rows
+from storage import health as health_rows
 from storage import outbox, scheduling
 from storage.db import Database
 
 log = logging.getLogger("peercircle.health")
 
 
+PROBE_EVERY = 5.0  # seconds between write probes and between refreshes of the gauges
+PROBE_STALE = 30.0  # a probe that has not finished in this long counts as failing
+
+
 class HealthServer:
+    """Answers at once, from what a background task last saw: neither endpoint ever waits on
+    the database (a lock held for 13 s would outlast Prometheus's 10 s scrape)."""
+
     def __init__(
         self,
         settings: MetricsSettings,
@@ -33,6 +45,9 @@ class HealthServer:
         self._clock = clock
         self._alive = alive
         self._runner: web.AppRunner | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._last_write_ok = time.monotonic()
+        self._write_error: str | None = None
         self.port = settings.port
 
     async def start(self) -> None:
@@ -43,18 +58,55 @@ class HealthServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._settings.host, self._settings.port)
         await site.start()
+        self._watch = asyncio.create_task(self._look_regularly(), name="health-probe")
         log.info("health and metrics on %s:%d", self._settings.host, self._settings.port)
 
     async def stop(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
 
+    @property
+    def writes_ok(self) -> bool:
+        return self._write_error is None and time.monotonic() - self._last_write_ok < PROBE_STALE
+
     async def _healthz(self, request: web.Request) -> web.Response:
-        if self._alive():
-            return web.Response(text="ok\n")
-        return web.Response(status=503, text="not taking updates or not delivering\n")
+        if not self._alive():
+            return web.Response(status=503, text="not taking updates or not delivering\n")
+        if not self.writes_ok:
+            reason = self._write_error or "the last write probe has not finished"
+            return web.Response(status=503, text=f"database not taking writes: {reason}\n")
+        return web.Response(text="ok\n")
 
     async def _serve_metrics(self, request: web.Request) -> web.Response:
+        self._metrics.writes_ok.set(1.0 if self.writes_ok else 0.0)
+        body = generate_latest(self._metrics.registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def _look_regularly(self) -> None:
+        while True:
+            await self._probe_write()
+            with contextlib.suppress(Exception):
+                await self._refresh_gauges()
+            await asyncio.sleep(PROBE_EVERY)
+
+    async def _probe_write(self) -> None:
+        try:
+            async with self._db.transaction() as session:
+                await health_rows.probe_write(session, self._clock.now())
+        except sqlite3.Error as error:
+            if self._write_error is None:
+                log.error("write probe failed: %s", error)
+            self._write_error = str(error)
+        else:
+            if self._write_error is not None:
+                log.warning("write probe succeeded again")
+            self._write_error = None
+            self._last_write_ok = time.monotonic()
+
+    async def _refresh_gauges(self) -> None:
         now = self._clock.now()
         async with self._db.read() as session:
             self._metrics.outbox_depth.set(await outbox.pending_count(session))
@@ -63,5 +115,3 @@ class HealthServer:
         for (tier, outcome), count in outcomes.items():
             self._metrics.alert_outcomes.labels(tier, outcome).set(count)
         self._metrics.scheduler_lag.set((now - oldest).total_seconds() if oldest else 0.0)
-        body = generate_latest(self._metrics.registry)
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

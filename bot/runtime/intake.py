@@ -353,9 +353,10 @@ class PollingIntake:
             await asyncio.sleep(min(1.0, limit / 4))
             if time.monotonic() - self.last_success > limit:
                 log.critical(
-                    "no progress for %d seconds (%s); exiting so the supervisor restarts the bot",
+                    "no getUpdates has succeeded for %d seconds (%s); exiting so the supervisor "
+                    "restarts the bot",
                     limit,
-                    self.problem or "no getUpdates has succeeded",
+                    self.problem or "no answer",
                 )
                 self.failed.set()
                 return
@@ -389,7 +390,8 @@ class PollingIntake:
                 self.failed.set()
                 return
             except (NetworkError, TimedOut, Conflict, RetryAfter) as error:
-                self._getupdates_problem = f"getUpdates failed: {type(error).__name__}"
+                # Telegram's or the network's words: they hold no member text.
+                self._getupdates_problem = f"{type(error).__name__}: {error}"
                 log.warning(
                     "getUpdates failed (%s); retrying in %.0f s", type(error).__name__, backoff
                 )
@@ -399,7 +401,7 @@ class PollingIntake:
             except Exception:
                 # Anything else (an answer that cannot be read) is retried the same way; if
                 # it never clears, the liveness watchdog ends the process for a restart.
-                self._getupdates_problem = "getUpdates answered something unreadable"
+                self._getupdates_problem = "an answer that could not be read"
                 log.exception("getUpdates failed unexpectedly; retrying in %.0f s", backoff)
                 await self._pause(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)

@@ -52,6 +52,11 @@ class Metrics:
             ["tier", "outcome"],
             registry=r,
         )
+        self.writes_ok = Gauge(
+            "peercircle_database_writes_ok",
+            "1 when the last write probe succeeded (within 30 s), else 0",
+            registry=r,
+        )
         self.scheduler_lag = Gauge(
             "peercircle_scheduler_lag_seconds",
             "How long the oldest due row has been waiting for the sweep",

@@ -91,9 +91,35 @@ async def test_no_successful_getupdates_for_the_liveness_window_exits_non_zero(
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
+    started = time.monotonic()
     _, err = await asyncio.wait_for(process.communicate(), 40)
     assert process.returncode == 1
-    assert "CRITICAL" in err.decode() and "no getUpdates has succeeded" in err.decode()
+    critical = next(line for line in err.decode().splitlines() if "CRITICAL" in line)
+    # It names the cause, and the exit follows it (not after a backoff of up to 30 s).
+    assert "no getUpdates has succeeded" in critical and "Bad Gateway" in critical
+    assert time.monotonic() - started < 10 + 8
+
+
+async def test_sigterm_while_telegram_is_unreachable_exits_within_ten_seconds(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path, emulator)
+    process = await start_bot(config, tmp_path)
+    await emulator.wait_until(lambda: bool(emulator.calls_of("getUpdates")), timeout=30)
+
+    async def telegram_down(method: str, params: dict[str, Any]) -> None:
+        raise ApiError(502, "Bad Gateway")
+
+    emulator.interceptor = telegram_down
+    # Five failed polls: the next wait before trying again is 16 s, longer than the promise.
+    await emulator.wait_until(
+        lambda: sum(c.status == 502 for c in emulator.calls_of("getUpdates")) >= 5, timeout=40
+    )
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.wait(), timeout=20)
+    assert time.monotonic() - started < 10
+    assert process.returncode == 0
 
 
 async def test_backup_while_running_and_restore_only_when_stopped(

@@ -7,20 +7,27 @@ import asyncio
 import logging
 import random
 import sqlite3
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
+import aiohttp
 import pytest
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import Settings
+from bot.config import MetricsSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
+from bot.runtime.health import PROBE_EVERY
 from bot.texts import common as common_texts
+from tests.conftest import make_settings
 from tests.helpers import onboard
+from tests.reliability.test_webhook import free_port
 
+T = TypeVar("T")
 NOT_SAVED = common_texts.not_saved_yet()
 NOTHING_LOST = "Nothing was lost"
 
@@ -108,3 +115,48 @@ async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
             holder.close()
         await emulator.wait_until(lambda: "private note" in member.last_message.shown_text, 40)
     assert mood_of(db_path, member.user_id) == [4]
+
+
+async def test_healthz_says_when_writes_fail_and_metrics_never_wait_on_the_database(
+    emulator: BotApiEmulator, clock: ManualClock, db_path: Path
+) -> None:
+    settings = make_settings(emulator, db_path, metrics=MetricsSettings(port=free_port()))
+    base = f"http://127.0.0.1:{settings.metrics.port}"
+    app = build_application(settings, clock=clock, rng=random.Random(7))
+
+    async def healthz(http: aiohttp.ClientSession) -> tuple[int, str]:
+        async with http.get(f"{base}/healthz") as response:
+            return response.status, await response.text()
+
+    async with running_bot(app), aiohttp.ClientSession() as http:
+        assert (await healthz(http))[0] == 200
+        async with read_only(app):
+            _, body = await wait_for(lambda: healthz(http), lambda r: r[0] == 503, 15)
+            assert "database not taking writes" in body and "readonly" in body
+        await wait_for(lambda: healthz(http), lambda r: r[0] == 200, 15)
+        # Another process holds the write lock: /metrics still answers at once.
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            await asyncio.sleep(PROBE_EVERY + 1)  # a probe is waiting on the lock now
+            started = time.monotonic()
+            async with http.get(f"{base}/metrics") as response:
+                text = await response.text()
+            assert response.status == 200 and "peercircle_outbox_depth" in text
+            assert time.monotonic() - started < 1.0
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+
+async def wait_for(
+    get: Callable[[], Awaitable[T]], good: Callable[[T], bool], timeout: float
+) -> T:
+    """Ask again until the answer is good (an endpoint that changes with a probe's pace)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = await get()
+        if good(answer) or time.monotonic() > deadline:
+            assert good(answer), answer
+            return answer
+        await asyncio.sleep(0.2)
