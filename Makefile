@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # `peercircle run` exits with this when no token is configured, after printing the how-to.
 NO_TOKEN_EXIT := 3
 
-.PHONY: run sandbox test test-fast lint bench venv clean translations
+.PHONY: run sandbox test test-fast test-tools lint bench venv clean translations
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,14 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict bot handlers storage
 
-test: lint
+# The fault tests step the wall clock with libfaketime (Debian's faketime package): installed
+# here when running as root and missing; without it those tests are skipped with a reason.
+FAKETIME_LIB := /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+test-tools:
+	@test -e $(FAKETIME_LIB) || [ "$$(id -u)" != 0 ] || \
+		apt-get install -y -qq --no-install-recommends faketime >/dev/null 2>&1 || true
+
+test: lint test-tools
 	$(BIN)/pytest
 
 # The everyday loop: lint and every test but the slow reliability ones (CI runs them all).

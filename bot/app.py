@@ -18,6 +18,7 @@ from bot.runtime.delivery import OutboxWorker
 from bot.runtime.health import HealthServer
 from bot.runtime.intake import PollingIntake, UpdateDispatcher
 from bot.runtime.logging_setup import quiet_noisy_loggers
+from bot.runtime.sweep_loop import SweepLoop
 from bot.runtime.transport import AiohttpRequest
 from bot.runtime.webhook import WebhookServer
 from bot.services import Services
@@ -144,25 +145,16 @@ async def start_services(app: PeerApplication) -> Services:
     return services
 
 
-def schedule_sweeps(app: PeerApplication, services: Services) -> None:
-    """One repeating job sweeps every due row and repeats crisis alerts nobody took."""
-    assert app.job_queue is not None
-    app.job_queue.run_repeating(
-        sweep_due_rows,
-        interval=services.settings.scheduler.sweep_interval_seconds,
-        first=0.0,
-        name="due-sweep",
-        job_kwargs={"max_instances": 1, "coalesce": True},
-    )
+def start_sweeps(app: PeerApplication, services: Services) -> SweepLoop:
+    """One loop sweeps every due row and repeats crisis alerts nobody took."""
 
+    async def sweep_due_rows() -> None:
+        await services.sweeper.sweep()
+        await services.moderation.repeat_untaken_alerts()
 
-async def sweep_due_rows(context: PeerContext) -> None:
-    """Turn due rows into outbox messages."""
-    try:
-        await context.services.sweeper.sweep()
-        await context.services.moderation.repeat_untaken_alerts()
-    except Exception:
-        log.exception("due sweep failed; the next one retries")
+    sweeps = SweepLoop(sweep_due_rows, services.settings.scheduler.sweep_interval_seconds)
+    sweeps.start()
+    return sweeps
 
 
 async def stop_services(app: PeerApplication) -> None:
@@ -214,7 +206,7 @@ async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
     try:
         services = await start_services(app)
         await app.start()
-        schedule_sweeps(app, services)
+        sweeps = start_sweeps(app, services)
         intake = await start_intake(app, services)
         health = await start_health(app, services)
         try:
@@ -222,6 +214,7 @@ async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
         finally:
             # Stop taking updates first; handlers running now finish; then the outbox.
             await intake.stop()
+            await sweeps.stop()
             if health is not None:
                 await health.stop()
             if app.running:

@@ -12,9 +12,7 @@ from bot.config import LoggingSettings
 REDACTED = "<token>"
 _HANDLER_NAME = "peercircle"
 # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-_NOISY = ("httpx", "httpcore", "apscheduler", "aiohttp.access")
-# A long sweep makes APScheduler warn that the next one was skipped; that is by design.
-_QUIET_BELOW_ERROR = ("apscheduler.scheduler",)
+_NOISY = ("httpx", "httpcore", "aiohttp.access")
 # python-telegram-bot logs whole updates, message texts included, at DEBUG.
 _CHATTY_AT_DEBUG = ("telegram",)
 
@@ -71,8 +69,6 @@ def configure_logging(
 def quiet_noisy_loggers() -> None:
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
-    for name in _QUIET_BELOW_ERROR:
-        logging.getLogger(name).setLevel(logging.ERROR)
     for name in _CHATTY_AT_DEBUG:
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < logging.INFO:
