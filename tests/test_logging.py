@@ -38,12 +38,18 @@ def test_token_is_redacted_even_where_a_library_logs_it(fmt: str, restore_loggin
         raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
     except RuntimeError:
         logging.getLogger("telegram.ext").exception("failure")
+    # Where this project's own code logs it (a URL in an error line), it is scrubbed too.
+    logging.getLogger("peercircle.transport").error("failed: https://api/bot%s/getMe", TOKEN)
     output = stream.getvalue()
     assert TOKEN not in output
     assert "<token>" in output
+    # A library's lines keep their wording and their exception's frames, not its message.
+    assert "HTTP Request: POST https://api.telegram.org/bot<str>/getMe" in output
+    assert "\nRuntimeError\n" in output and "RuntimeError: The token" not in output
     if fmt == "json":
         lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
         assert {entry["level"] for entry in lines} == {"WARNING", "ERROR"}
+        assert "RuntimeError" in next(e["exception"] for e in lines if "exception" in e)
 
 
 def test_building_the_app_silences_httpx_request_logs() -> None:

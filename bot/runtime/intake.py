@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -37,6 +38,21 @@ KEEP_MARKS = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 ho
 PRUNE_EVERY_BATCHES = 500
 MAX_BACKOFF = 30.0
 PARALLEL_MEMBERS = 4
+
+
+READ_MARGIN = 10  # seconds past a long poll's own timeout before the read gives up
+ALL_TYPES = list(Update.ALL_TYPES)
+
+
+def update_id_of(raw: object) -> int | None:
+    value = raw.get("update_id") if isinstance(raw, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def next_offset(raw_updates: list[Any]) -> int:
+    """The offset that confirms every update of the batch, readable or not."""
+    ids = [i for i in map(update_id_of, raw_updates) if i is not None]
+    return max(ids) + 1 if ids else 0
 
 
 def sender_of(update: Update) -> int:
@@ -308,10 +324,11 @@ class PollingIntake:
         self._settings = settings
         self._metrics = metrics
         self._stopping = asyncio.Event()
-        self._poll: asyncio.Future[tuple[Update, ...]] | None = None
+        self._poll: asyncio.Future[list[Any]] | None = None
         self._task: asyncio.Task[None] | None = None
         self.last_success = time.monotonic()
         self._getupdates_problem: str | None = None
+        self._offset = 0
         self.failed = asyncio.Event()  # set when the bot should exit and be restarted
 
     @property
@@ -367,18 +384,14 @@ class PollingIntake:
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _run(self) -> None:
-        offset = await self._stored_offset()
+        self._offset = await self._stored_offset()
         backoff = 1.0
         while not self._stopping.is_set():
             await self._dispatcher.retry_held()
             try:
                 self._poll = asyncio.ensure_future(
-                    self._app.bot.get_updates(
-                        offset=offset or None,
-                        # Short polls while updates are held, so their retries come on time.
-                        timeout=1 if self._dispatcher.holding else self._settings.poll_timeout,
-                        allowed_updates=Update.ALL_TYPES,
-                    )
+                    # Short polls while updates are held, so their retries come on time.
+                    self._fetch(1 if self._dispatcher.holding else self._settings.poll_timeout)
                 )
                 updates = await self._poll
             except asyncio.CancelledError:
@@ -413,8 +426,35 @@ class PollingIntake:
             self.last_success = time.monotonic()
             if not updates:
                 continue
-            offset = max(u.update_id for u in updates) + 1
-            await self._dispatcher.handle(updates, offset, hold=True)
+            self._offset = max(next_offset(updates), self._offset)
+            readable = [u for u in (self._read(raw) for raw in updates) if u is not None]
+            await self._dispatcher.handle(readable, self._offset, hold=True)
+
+    async def _fetch(self, timeout: int) -> list[Any]:
+        """getUpdates as Telegram's raw JSON: python-telegram-bot's get_updates reads the whole
+        batch at once, so one update it cannot read would refuse the batch for everyone, again
+        after every restart, and it logs the raw batch (members' words) at CRITICAL."""
+        bot = self._app.bot
+        # Bot._post: the same request path get_updates takes (python-telegram-bot is pinned).
+        result = await bot._post(
+            "getUpdates",
+            {"timeout": timeout, "offset": self._offset or None, "allowed_updates": ALL_TYPES},
+            read_timeout=timeout + READ_MARGIN,
+        )
+        return result if isinstance(result, list) else []
+
+    def _read(self, raw: object) -> Update | None:
+        """One update, or None (logged by id only) when it cannot be read: it is skipped, and
+        the offset moves past it."""
+        try:
+            return Update.de_json(raw, self._app.bot) if isinstance(raw, dict) else None
+        except Exception as error:
+            log.warning(
+                "update_id=%s could not be read (%s); skipped",
+                update_id_of(raw),
+                type(error).__name__,
+            )
+            return None
 
     async def _stored_offset(self) -> int:
         """Where the last run stopped (0 when storage cannot say: Telegram then starts from

@@ -1,10 +1,12 @@
-"""Logging as text or JSON lines, with the bot token scrubbed from everything written."""
+"""Logging as text or JSON lines: the bot token scrubbed from everything written, and no
+library's log line carrying what a member wrote."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+import traceback
 from typing import TextIO
 
 from bot.config import LoggingSettings
@@ -27,6 +29,8 @@ class _JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # a library's exception, as PrivateContentFilter left it
+            entry["exception"] = record.exc_text
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -45,6 +49,38 @@ class RedactingFormatter(logging.Formatter):
         return line
 
 
+# Loggers of this project: they log ids, pseudonyms and event names only (never a member's
+# words), and their arguments are kept. Every other logger is a library's.
+_OWN = ("peercircle", "bot", "storage", "handlers")
+
+
+class PrivateContentFilter(logging.Filter):
+    """Libraries may log what they were handed (python-telegram-bot logs a batch it cannot
+    read, members' notes included, at CRITICAL). From any logger not ours, the message keeps
+    its wording but each argument becomes its type, and an exception keeps its type and
+    frames but not its message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".", 1)[0] in _OWN or getattr(record, "_private_checked", False):
+            return True
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            try:
+                record.msg = str(record.msg) % tuple(f"<{type(a).__name__}>" for a in args)
+            except (TypeError, ValueError):
+                record.msg = f"{record.msg} <{len(args)} argument(s) withheld>"
+            record.args = None
+        elif not isinstance(record.msg, str):
+            record.msg = f"<{type(record.msg).__name__}>"
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _, trace = record.exc_info
+            frames = "".join(traceback.format_tb(trace))
+            record.exc_text = f"Traceback (most recent call last):\n{frames}{kind.__name__}"
+            record.exc_info = None
+        record._private_checked = True
+        return True
+
+
 def configure_logging(
     settings: LoggingSettings, secrets: list[str], stream: TextIO | None = None
 ) -> None:
@@ -57,6 +93,7 @@ def configure_logging(
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(RedactingFormatter(inner, secrets))
+    handler.addFilter(PrivateContentFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         if existing.get_name() == _HANDLER_NAME:
