@@ -25,11 +25,18 @@ log = logging.getLogger("peercircle.health")
 
 PROBE_EVERY = 5.0  # seconds between write probes and between refreshes of the gauges
 PROBE_STALE = 30.0  # a probe that has not finished in this long counts as failing
+METRICS_WAIT = 1.0  # a scrape waits this long at most for fresh gauges
+
+
+def _ignore_failure(refresh: asyncio.Future[None]) -> None:
+    """A refresh that failed (storage failing) leaves the last figures; nothing to log twice."""
+    if not refresh.cancelled():
+        refresh.exception()
 
 
 class HealthServer:
-    """Answers at once, from what a background task last saw: neither endpoint ever waits on
-    the database (a lock held for 13 s would outlast Prometheus's 10 s scrape)."""
+    """/healthz answers from the last write probe; /metrics waits at most a second for fresh
+    gauges: a lock held elsewhere for 13 s must not outlast Prometheus's 10 s scrape."""
 
     def __init__(
         self,
@@ -46,6 +53,7 @@ class HealthServer:
         self._alive = alive
         self._runner: web.AppRunner | None = None
         self._watch: asyncio.Task[None] | None = None
+        self._refreshing: asyncio.Future[None] | None = None
         self._last_write_ok = time.monotonic()
         self._write_error: str | None = None
         self.port = settings.port
@@ -81,15 +89,24 @@ class HealthServer:
         return web.Response(text="ok\n")
 
     async def _serve_metrics(self, request: web.Request) -> web.Response:
+        await self._fresh_gauges()
         self._metrics.writes_ok.set(1.0 if self.writes_ok else 0.0)
         body = generate_latest(self._metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
+    async def _fresh_gauges(self) -> None:
+        """Refresh the gauges for a scrape, waiting at most METRICS_WAIT: past that (a lock
+        held elsewhere) the scrape gets the last figures and the refresh finishes later."""
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.ensure_future(self._refresh_gauges())
+            self._refreshing.add_done_callback(_ignore_failure)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(asyncio.shield(self._refreshing), METRICS_WAIT)
+
     async def _look_regularly(self) -> None:
         while True:
             await self._probe_write()
-            with contextlib.suppress(Exception):
-                await self._refresh_gauges()
+            await self._fresh_gauges()
             await asyncio.sleep(PROBE_EVERY)
 
     async def _probe_write(self) -> None:
