@@ -172,7 +172,7 @@ def _fold_char(char: str) -> str:
         return ""
     folded = []
     for part in unicodedata.normalize("NFKC", char):
-        digit = unicodedata.decimal(part, None)
+        digit = unicodedata.digit(part, None)  # decimal, superscript, circled digits
         if digit is not None:
             folded.append(str(digit))
         elif unicodedata.category(part) not in ("Mn", "Me"):

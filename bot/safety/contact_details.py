@@ -354,7 +354,7 @@ REGIONS = (
 _SEPARATORS = r"[ \n().\[\]\-/_\u2010-\u2015\u2212]"  # with the dashes and the minus
 _DIGIT_RUN = re.compile(rf"(?<![\w+])(?:\+[ \n]?)?[(\[]?\d(?:{_SEPARATORS}{{0,4}}+\d)*+\)?")
 # Letters typed for digits inside a number: "415 555 O1OO", "9I2".
-_LETTERS_FOR_DIGITS = re.compile(r"(?<![^\W\d_])[\doil|]*\d[\doil|]*(?![^\W\d_])")
+_LETTERS_FOR_DIGITS = re.compile(r"(?<![^\W_|])[\doil|]++(?![^\W_|])")
 _AS_DIGITS = str.maketrans("oil|", "0111")
 # Numbers that are not phone numbers: dates and date ranges, times, scores and fractions,
 # year ranges.
@@ -386,35 +386,56 @@ def _digits_read(reading: Folded) -> Folded:
 
 
 def _as_digits(match: re.Match[str]) -> str:
-    return match.group().translate(_AS_DIGITS)
+    run = match.group()
+    return run.translate(_AS_DIGITS) if any(c.isdigit() for c in run) else run
 
 
 def _phones(reading: Folded) -> list[Found]:
     if _digits(reading.text) < _FEWEST_DIGITS:
         return []
     found: list[Found] = []
+    checks = _Checks(_MATCHER_RUNS)
     for run in _DIGIT_RUN.finditer(reading.text):
         if _digits(run.group()) < _FEWEST_DIGITS:
             continue
-        for start, end in _phone_spans(run.group()):
+        for start, end in _phone_spans(run.group(), checks):
             first, last = reading.origin(run.start() + start, run.start() + end)
             found.append(Found(first, last, PHONE))
     return found
 
 
-def _phone_spans(run: str) -> list[tuple[int, int]]:
-    """Phone numbers in a run of digits and separators: valid in one of REGIONS, or seven
-    or more digits in a row that are no date, time, score or amount."""
+# A run that no rule settles costs a matcher pass for every region (milliseconds): a text
+# gets this many, and a further such run, or one longer than any number, is taken for a
+# number, so that a message of decoys cannot hold the bot up.
+_MATCHER_RUNS = 8
+_MOST_DIGITS = 20
+
+
+@dataclass
+class _Checks:
+    left: int
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+def _phone_spans(run: str, checks: _Checks) -> list[tuple[int, int]]:
+    """Phone numbers in a run of digits and separators: seven or more digits in a row that
+    are no date, time, score, amount or count; and numbers valid in one of REGIONS."""
     numbers = _blanked(run, _DATE_OR_TIME)
     if _digits(numbers) < _FEWEST_DIGITS or _counting(run):
         return []
-    spans = [_whole_number(numbers, span) for span in _valid_numbers(numbers)]
-    covered = _blanked(numbers, None, spans)
-    for match in _DIGIT_RUN.finditer(_blanked(covered, _GROUPED_AMOUNT)):
-        digits = _digits(match.group())
-        if digits >= _FEWEST_DIGITS and not _counting(match.group()):
+    spans = []
+    for match in _DIGIT_RUN.finditer(_blanked(numbers, _GROUPED_AMOUNT)):
+        if _digits(match.group()) >= _FEWEST_DIGITS and not _counting(match.group()):
             spans.append((match.start(), match.end()))
-    return spans
+    left = _blanked(numbers, None, spans)
+    if _digits(left) < _FEWEST_DIGITS:
+        return spans
+    if _digits(left) > _MOST_DIGITS or not checks.take():
+        return [*spans, _whole_number(left, (0, len(left)))]
+    return spans + [_whole_number(left, span) for span in _valid_numbers(left)]
 
 
 def _valid_numbers(numbers: str) -> list[tuple[int, int]]:
@@ -438,9 +459,9 @@ def _whole_number(numbers: str, span: tuple[int, int]) -> tuple[int, int]:
         start -= 1
     while end < len(numbers) and numbers[end] != _BLANK:
         end += 1
-    while numbers[start] not in "+(" and not numbers[start].isdigit():
+    while start < end and numbers[start] not in "+(" and not numbers[start].isdigit():
         start += 1
-    while numbers[end - 1] != ")" and not numbers[end - 1].isdigit():
+    while end > start and numbers[end - 1] != ")" and not numbers[end - 1].isdigit():
         end -= 1
     return start, end
 
