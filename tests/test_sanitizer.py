@@ -115,6 +115,32 @@ def test_what_got_through_is_removed(detail: str, gone: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kind", "gone"),
+    [
+        ("my tg is alex_private", "username", "alex_private"),
+        ("insta: alex.recovers", "username", "recovers"),
+        ("discord alex#1234", "username", "1234"),
+        ("мой ник в телеге: vasya_99", "username", "vasya"),
+        ("write to name@gmail", "e-mail address", "gmail"),
+        ("name at gmail", "e-mail address", "gmail"),
+        ("name@example,com", "e-mail address", "example"),
+        ("www.example", "link", "example"),
+    ],
+)
+def test_details_short_of_an_at_or_a_suffix_are_removed(text: str, kind: str, gone: str) -> None:
+    result = sanitize(f"Keep going, you are doing great, really. {text}")
+    assert gone not in result.text and result.removed == (kind,), result
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["I deleted Instagram for a month.", "whatsapp me at 10am", "my insta has 2 posts"],
+)
+def test_apps_named_in_everyday_sentences_stay(sentence: str) -> None:
+    assert sanitize(sentence).text == sentence
+
+
+@pytest.mark.parametrize(
     "number",
     [
         "415   555   0100",

@@ -54,8 +54,14 @@ LOOKALIKES = {
     "\u03b1": "a", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v", "\u03bf": "o", "\u03c1": "p",
     "\u03c4": "t", "\u03c5": "u", "\u03c7": "x", "\u03b3": "y", "\u03c9": "w", "\u03b5": "e",
     "\u03b7": "n",
+    # Greek lunate sigma and yot, Cyrillic izhitsa, Armenian, and Latin letters of other
+    # alphabets (dotless i, Latin alpha, script g)
+    "\u03f9": "C", "\u03f2": "c", "\u03f3": "j", "\u0474": "V", "\u0475": "v",
+    "\u0555": "O", "\u054d": "U", "\u0585": "o", "\u057d": "u", "\u0570": "h", "\u0578": "n",
+    "\u0581": "g", "\u0131": "i", "\u0251": "a", "\u0261": "g",
 }  # fmt: skip
 _AS_LATIN = str.maketrans(LOOKALIKES)
+_LUNATE_SIGMAS = frozenset("\u03f9\u03f2")
 _TOKEN = re.compile(r"\S+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -170,6 +176,8 @@ def _fold_char(char: str) -> str:
         return "."
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):  # marks, keycaps, other format
         return ""
+    if char in _LUNATE_SIGMAS:  # NFKC would make them sigmas, which look like no Latin letter
+        return char
     folded = []
     for part in unicodedata.normalize("NFKC", char):
         digit = unicodedata.digit(part, None)  # decimal, superscript, circled digits

@@ -59,8 +59,9 @@ def _in_reading(text: str, base: Folded) -> list[Found]:
         found += _emails(written, strict=False)
         found += _links(text, written, strict=False)
         found += _usernames(written)
-        spoken = _respelled(written, _SPOKEN)
-        if spoken is not written:
+        found += _labelled_usernames(written)
+        spoken = _with_address_commas(_respelled(written, _SPOKEN))
+        if spoken.text != written.text:
             found += _emails(spoken, strict=True)
             found += _links(text, spoken, strict=True)
     found += _phones(_digits_read(as_latin))
@@ -85,6 +86,14 @@ _SPOKEN = re.compile(
     r"|[ \n]+\.[ \n]*|\.\n"
 )
 _SLASH_WORDS = frozenset(("/", "slash", "barra", "слеш", "слэш"))
+
+
+# "name@example,com": a comma for the dot, after an "@".
+_ADDRESS_COMMA = re.compile(r"(@[^\s@,]+),(?=[^\W\d_]{2})")
+
+
+def _with_address_commas(folded: Folded) -> Folded:
+    return folded.with_text(_ADDRESS_COMMA.sub(r"\1.", folded.text))
 
 
 def _respelled(folded: Folded, pattern: re.Pattern[str]) -> Folded:
@@ -282,7 +291,7 @@ def _host_is_link(
     attached = match.group("port") is not None or match.group("path") is not None
     if _IPV4.fullmatch(host):
         return attached  # "203.0.113.5:8080/chat"; "1.2.3.4" alone may be a version
-    if host.startswith("www.") and host.count(".") >= 2:
+    if host.startswith("www."):
         return True
     if not _host_is_public(host, strict=strict):
         return False
@@ -304,6 +313,16 @@ def _sentence_typed_without_space(text: str, reading: Folded, match: re.Match[st
     )
 
 
+# "name@gmail": a mail provider is address enough without its suffix.
+_WITHOUT_SUFFIX = re.compile(
+    r"(?<![\w.+'\u2019-])(?P<local>[\w+'\u2019-][\w.+'\u2019-]*+)@(?P<provider>[^\W\d_]++)"
+    r"(?![\w@-])"
+)
+_MAIL_PROVIDERS = frozenset(
+    ("gmail", "googlemail", "yahoo", "hotmail", "outlook", "icloud", "protonmail", "proton"),
+) | frozenset(("gmx", "yandex", "rambler", "ukr", "aol", "zoho", "tutanota", "posteo", "uol"))
+
+
 def _emails(reading: Folded, *, strict: bool) -> list[Found]:
     found: list[Found] = []
     for match in _EMAIL.finditer(reading.text):
@@ -314,6 +333,9 @@ def _emails(reading: Folded, *, strict: bool) -> list[Found]:
             continue
         start, end = reading.origin(match.start(), match.start("host") + len(host))
         found.append(Found(start, end, EMAIL))
+    for match in _WITHOUT_SUFFIX.finditer(reading.text):
+        if match.group("provider") in _MAIL_PROVIDERS and match.group("local") not in _NOT_NAMES:
+            found.append(Found(*reading.origin(*match.span()), EMAIL))
     return found
 
 
@@ -325,6 +347,32 @@ _USERNAME = re.compile(
     r"(?<![\w@])@++(?P<space>[ \n])?(?P<name>[a-z][a-z0-9_]{3,31}+)(?:\.[a-z0-9_]++)*+"
 )
 _NAME_GOES_ON = re.compile(r"[ \n][a-z0-9_]+")
+
+
+# A username without its "@", after the name of the app it is for: "tg: alex_private", "my
+# insta is alex.recovers", "discord alex#1234". Only a name shaped like one counts (a digit,
+# "_", "#" or an inner "."), so "I left Instagram today" stays.
+_PLATFORMS = (
+    "telegram|tg|telega|тг|insta|instagram|ig|inst|snap|snapchat|discord|signal|whatsapp"
+    "|whats|zap|viber|skype|vk|вк|facebook|fb|tiktok|twitter|kik|wechat|threema"
+    "|(?:телег|телеграм|инст|інст|вайбер|ватсап|вотсап|скайп|дискорд)[^\\W\\d_]*"  # any ending
+)
+_LINKING_WORDS = "is|me|on|at|es|é|ist|unter|bei|в|\u0443|мой|мій|my|mi|meu|como|als|name|nick|ник"
+_LABELLED_NAME = re.compile(
+    rf"(?<![\w@])(?:{_PLATFORMS})(?!\w)[ \n]*[:\-\u2013\u2014]?[ \n]*"
+    rf"(?:(?:{_LINKING_WORDS})[ \n:]+){{0,3}}(?P<name>[a-z][\w.#-]{{3,40}}+)"
+)
+_SHAPED_LIKE_A_NAME = re.compile(r"[_\d#]|[a-z]\.[a-z]")
+
+
+def _labelled_usernames(reading: Folded) -> list[Found]:
+    found: list[Found] = []
+    for match in _LABELLED_NAME.finditer(reading.text):
+        name = match.group("name").rstrip(".-")
+        if _SHAPED_LIKE_A_NAME.search(name):
+            start = match.start("name")
+            found.append(Found(*reading.origin(start, start + len(name)), USERNAME))
+    return found
 
 
 def _usernames(reading: Folded) -> list[Found]:
