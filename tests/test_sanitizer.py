@@ -134,7 +134,12 @@ def test_details_short_of_an_at_or_a_suffix_are_removed(text: str, kind: str, go
 
 @pytest.mark.parametrize(
     "sentence",
-    ["I deleted Instagram for a month.", "whatsapp me at 10am", "my insta has 2 posts"],
+    [
+        "I deleted Instagram for a month.",
+        "whatsapp me at 10am",
+        "my insta has 2 posts",
+        "whatsapp: I left all the old groups",
+    ],
 )
 def test_apps_named_in_everyday_sentences_stay(sentence: str) -> None:
     assert sanitize(sentence).text == sentence
@@ -194,6 +199,7 @@ def test_invisible_characters_and_direction_overrides_do_not_reach_the_reader() 
         "Der Punkt ist: heute nicht.",
         "Я не пью, и точка.",
         "Did it.Today is day 5.",
+        "Did it.Today?",
     ],
 )
 def test_at_and_dot_in_everyday_words_stay(sentence: str) -> None:

@@ -130,6 +130,7 @@ _HOST = r"[^\W_][\w-]*+(?:\.[^\W_][\w-]*+)++"
 _SCHEME = (
     r"[a-z][a-z0-9+.-]*+://"
     r"|(?:mailto|tg|tel|sms|skype|viber|whatsapp|xmpp|callto|sgnl|signal|facetime|intent):"
+    r"(?=\S)"  # "whatsapp: I left the groups" is no link
 )
 _LINK = re.compile(
     rf"(?<![\w])(?P<scheme>{_SCHEME})\S*+"
@@ -142,86 +143,37 @@ _TRAILING = ".,;:!?)]}>'\"\u00bb\u201d\u2019"
 _CONTINUED = "/?=&#"  # a path ending in one of these goes on after a line break
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
+
+def _words(*lines: str) -> frozenset[str]:
+    return frozenset(" ".join(lines).split())
+
+
 # Suffixes read from "dot" spelled out or a spaced "." only: not words of the bot's languages
 # ("the dot in", "ponto eu"), so that everyday sentences are not taken for addresses.
 # Non-Latin suffixes are written in their ASCII form (xn--p1ai is .рф).
-_SPOKEN_SUFFIXES = (
-    frozenset(
-        ("com", "net", "org", "info", "biz", "io", "co", "app", "dev", "ai", "gg", "ly", "xyz"),
-    )
-    | frozenset(
-        ("ru", "su", "xn--p1ai", "ua", "xn--j1amh", "xn--p1acf", "uk", "co.uk", "org.uk", "eu"),
-    )
-    | frozenset(
-        ("br", "com.br", "pt", "ca", "au", "com.au", "mx", "com.mx", "com.ar", "cl", "pe", "kz"),
-    )
-    | frozenset(
-        (
-            "pl",
-            "fr",
-            "ch",
-            "nl",
-            "de",
-            "es",
-            "online",
-            "site",
-            "tech",
-            "store",
-            "club",
-            "tv",
-            "fm",
-        ),
-    )
-    | frozenset(("cc", "ws", "top", "com.ua"))
+_SPOKEN_SUFFIXES = _words(
+    "com net org info biz io co app dev ai gg ly xyz online site tech store club top tv fm cc",
+    "ws ru su xn--p1ai xn--p1acf ua com.ua xn--j1amh uk co.uk org.uk eu de es pl fr ch nl br",
+    "com.br pt ca au com.au mx com.mx com.ar cl pe kz",
 )
 # Words that start a sentence and are also suffixes: "I did it.Today" is a sentence typed
 # without its space, unless something else (a scheme, a path, "www") says it is a link.
-_WORD_SUFFIXES = (
-    frozenset(
-        ("it", "is", "in", "so", "my", "me", "no", "be", "do", "us", "am", "as", "by", "to", "at"),
-    )
-    | frozenset(
-        ("now", "one", "day", "today", "life", "love", "live", "new", "how", "you", "fun", "run"),
-    )
-    | frozenset(
-        ("win", "free", "best", "cool", "care", "help", "work", "world", "family", "la", "se"),
-    )
-    | frozenset(
-        ("es", "de", "er", "im", "ist", "eu", "na", "xn--d1acj3b", "xn--80adxhks", "xn--80aswg"),
-    )
-    | frozenset(("xn--80asehdb",))
+_WORD_SUFFIXES = _words(
+    "it is in so my me no be do us am as by to at now one day today life love live new how",
+    "you fun run win free best cool care help work world family la se es de er im ist eu na",
+    "xn--d1acj3b xn--80adxhks xn--80aswg xn--80asehdb",  # дети москва сайт онлайн
 )
 # Hosts members use to be reached, read even from "t dot me".
-_MESSENGERS = (
-    frozenset(
-        ("t.me", "telegram.me", "telegram.dog", "wa.me", "whatsapp.com", "signal.me", "m.me"),
-    )
-    | frozenset(
-        ("signal.group", "discord.gg", "discord.com", "vk.com", "vk.me", "ok.ru", "x.com"),
-    )
-    | frozenset(
-        ("instagram.com", "facebook.com", "fb.com", "twitter.com", "snapchat.com", "tiktok.com"),
-    )
-    | frozenset(("viber.com", "line.me", "linktr.ee"))
+_MESSENGERS = _words(
+    "t.me telegram.me telegram.dog wa.me whatsapp.com signal.me signal.group m.me discord.gg",
+    "discord.com vk.com vk.me ok.ru x.com instagram.com facebook.com fb.com twitter.com",
+    "snapchat.com tiktok.com viber.com line.me linktr.ee",
 )
 # Words that are no name in front of "at" or "dot": "meet me at bit.ly", "on the dot today".
-_NOT_NAMES = (
-    frozenset(
-        ("the", "an", "on", "in", "at", "to", "of", "my", "me", "i'm", "im", "is", "it", "and"),
-    )
-    | frozenset(
-        ("or", "you", "we", "he", "she", "they", "this", "that", "his", "her", "our", "your"),
-    )
-    | frozenset(
-        ("el", "la", "los", "las", "un", "una", "de", "en", "mi", "tu", "es", "os", "as", "um"),
-    )
-    | frozenset(
-        ("uma", "do", "da", "no", "na", "meu", "minha", "der", "die", "das", "ein", "eine", "und"),
-    )
-    | frozenset(
-        ("ich", "du", "er", "sie", "im", "am", "auf", "на", "ты", "мы", "он", "она", "это", "не"),
-    )
-    | frozenset(("та", "ми", "це"))
+_NOT_NAMES = _words(
+    "the an on in at to of my me i'm im is it and or you we he she they this that his her our",
+    "your el la los las un una de en mi tu es os as um uma do da no na meu minha der die das",
+    "ein eine und ich du er sie im am auf на ты мы он она это не та ми це",
 )
 
 
@@ -288,7 +240,8 @@ def _host_is_link(
     text: str, reading: Folded, match: re.Match[str], host: str, *, strict: bool
 ) -> bool:
     host = host.rstrip("-")
-    attached = match.group("port") is not None or match.group("path") is not None
+    path = (match.group("path") or "").strip().rstrip(_TRAILING)
+    attached = match.group("port") is not None or path not in ("", "?", "#")
     if _IPV4.fullmatch(host):
         return attached  # "203.0.113.5:8080/chat"; "1.2.3.4" alone may be a version
     if host.startswith("www."):
@@ -318,9 +271,10 @@ _WITHOUT_SUFFIX = re.compile(
     r"(?<![\w.+'\u2019-])(?P<local>[\w+'\u2019-][\w.+'\u2019-]*+)@(?P<provider>[^\W\d_]++)"
     r"(?![\w@-])"
 )
-_MAIL_PROVIDERS = frozenset(
-    ("gmail", "googlemail", "yahoo", "hotmail", "outlook", "icloud", "protonmail", "proton"),
-) | frozenset(("gmx", "yandex", "rambler", "ukr", "aol", "zoho", "tutanota", "posteo", "uol"))
+_MAIL_PROVIDERS = _words(
+    "gmail googlemail yahoo hotmail outlook icloud protonmail proton gmx yandex rambler ukr",
+    "aol zoho tutanota posteo uol",
+)
 
 
 def _emails(reading: Folded, *, strict: bool) -> list[Found]:
