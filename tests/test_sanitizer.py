@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.safety.confusables import LOOKALIKES
 from bot.safety.contact_details import find_contact_details
 from bot.safety.sanitizer import MAX_RELAY_CHARS, REMOVED, Sanitized, sanitize
 
@@ -204,6 +205,12 @@ def test_invisible_characters_and_direction_overrides_do_not_reach_the_reader() 
 )
 def test_at_and_dot_in_everyday_words_stay(sentence: str) -> None:
     assert sanitize(sentence).text == sentence
+
+
+def test_lookalikes_map_letters_of_other_alphabets_to_latin_ones() -> None:
+    for other, latin in LOOKALIKES.items():
+        assert not other.isascii() and other.isalpha()
+        assert latin.isascii() and latin.isalpha() and latin.isupper() == other.isupper()
 
 
 _DISGUISES = {

@@ -1,11 +1,12 @@
 """Text as the contact-detail detector reads it, with a map back to the member's characters.
 
 Detection reads a folded copy: compatibility forms folded (NFKC: full-width, circled and
-mathematical letters and digits), every decimal digit as ASCII, invisible characters and
-combining marks dropped, whitespace runs as one space (a line break kept as "\\n"), and
-look-alike Cyrillic and Greek letters read as Latin where a word mixes scripts. Each folded
-character remembers which of the member's characters it came from, so that what is found can be
-taken out of the text as the member wrote it, and nothing else in it changes.
+mathematical letters and digits), every digit (decimal, superscript, circled) as ASCII,
+invisible characters and combining marks dropped, whitespace runs as one space (a line break
+kept as "\\n"), and look-alike Cyrillic, Greek and Armenian letters read as Latin where a word
+mixes scripts. Each folded character remembers which of the member's characters it came from,
+so that what is found can be taken out of the text as the member wrote it, and nothing else in
+it changes.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ _JOINERS = frozenset("\u200c\u200d") | frozenset(map(chr, range(0xFE00, 0xFE10))
 RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 _OVERRIDE_ENDS = frozenset("\u202c\u2069\n\r\u2028\u2029")
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
-# Dots and at signs that NFKC leaves alone but a reader takes for "." and "@".
+# Dots that NFKC leaves alone but a reader takes for ".": ideographic stop, middle dots.
 _DOTS = frozenset("\u3002\u00b7\u2022\u2219\u22c5\u2027\ua4f8\u0701\u0702")
 _SPACE_LIKE = frozenset("\u2800")  # braille blank: shows as a space
 
-# Cyrillic and Greek letters a reader takes for Latin ones (after Unicode's confusables.txt,
+# Letters of other alphabets a reader takes for Latin ones (after Unicode's confusables.txt,
 # widened to the small-capital shapes that still read as the Latin letter in a link).
 LOOKALIKES = {
     # Cyrillic capitals, then small letters

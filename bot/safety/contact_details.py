@@ -377,6 +377,22 @@ _GROUPED_AMOUNT = re.compile(
 )
 _FEWEST_DIGITS = 7
 _BLANK = "q"  # a letter: numbers on either side of it stay apart
+# A run that no rule settles costs a matcher pass for every region (milliseconds): a text
+# gets this many, and a further such run, or one longer than any number, is taken for a
+# number, so that a message of decoys cannot hold the bot up.
+_MATCHER_RUNS = 8
+_MOST_DIGITS = 20
+
+
+@dataclass
+class _Checks:
+    """How many more runs of one text the matcher may read."""
+
+    left: int
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
 
 
 def _digits(text: str) -> int:
@@ -404,22 +420,6 @@ def _phones(reading: Folded) -> list[Found]:
             first, last = reading.origin(run.start() + start, run.start() + end)
             found.append(Found(first, last, PHONE))
     return found
-
-
-# A run that no rule settles costs a matcher pass for every region (milliseconds): a text
-# gets this many, and a further such run, or one longer than any number, is taken for a
-# number, so that a message of decoys cannot hold the bot up.
-_MATCHER_RUNS = 8
-_MOST_DIGITS = 20
-
-
-@dataclass
-class _Checks:
-    left: int
-
-    def take(self) -> bool:
-        self.left -= 1
-        return self.left >= 0
 
 
 def _phone_spans(run: str, checks: _Checks) -> list[tuple[int, int]]:
