@@ -1,7 +1,14 @@
 """The relay sanitizer: nothing that could pull a member off-platform reaches another member.
 
-Links (t.me included), @usernames, e-mail addresses and phone numbers are removed, and the
-sender is told what was removed and why. Text that is mostly removed is not sent at all.
+Links, @usernames, e-mail addresses and phone numbers (bot.safety.contact_details finds them,
+however they are disguised) are replaced by a marker, and the sender is told what was removed
+and why. Text that is mostly removed is not sent at all.
+
+Only what is found changes: everything else keeps the member's own letters, spacing and line
+breaks (folding look-alikes or full-width forms would garble Russian and Ukrainian, and joining
+spaces once turned a spaced-out number back into a clean one). Invisible characters and
+direction overrides are the one exception: they show nothing, and dropping them means the reader
+sees the characters in the order they were screened.
 """
 
 from __future__ import annotations
@@ -9,30 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.safety.confusables import INVISIBLE
+from bot.safety.contact_details import KINDS, Found, find_contact_details
+
 MAX_RELAY_CHARS = 1000
 # Removing more than this share of the visible characters means the message was mostly
 # contact details; it is held back rather than sent as a husk.
 MOSTLY_REMOVED = 0.5
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_LINK = re.compile(
-    r"(?:(?:https?|tg|ftp)://\S+"
-    r"|\bwww\.\S+"
-    r"|\b(?:t|telegram)\.(?:me|dog)/\S*"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|me|ly|gg|app|co|info|biz|xyz|ru|de|uk|us|link"
-    r"|site|online|chat|club)\b(?:/\S*)?)",
-    re.IGNORECASE,
-)
-_USERNAME = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
-# Seven or more digits, allowing the separators people type inside phone numbers.
-_PHONE = re.compile(r"(?<![\w])\+?\d(?:[\s().-]{0,2}\d){6,}(?![\w])")
-
-KINDS = (
-    ("link", _LINK),
-    ("e-mail address", _EMAIL),
-    ("username", _USERNAME),
-    ("phone number", _PHONE),
-)
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 
 
 @dataclass(frozen=True)
@@ -57,13 +49,9 @@ def sanitize(text: str) -> Sanitized:
     original = text.strip()
     if len(original) > MAX_RELAY_CHARS:
         return Sanitized(original[:MAX_RELAY_CHARS], (), False, True)
-    removed: list[str] = []
-    cleaned = original
-    # E-mail before username and link: "a@b.com" must not leave "a" plus a link.
-    for kind, pattern in (KINDS[1], KINDS[0], KINDS[2], KINDS[3]):
-        cleaned, count = pattern.subn(REMOVED, cleaned)
-        if count:
-            removed.append(kind)
+    found = find_contact_details(original)
+    cleaned = _without(original, found).strip()
+    removed = tuple(kind for kind in KINDS if any(f.kind == kind for f in found))
     visible_before = len(re.sub(r"\s", "", original))
     visible_after = len(re.sub(r"\s|\[removed\]", "", cleaned))
     mostly = (
@@ -71,4 +59,16 @@ def sanitize(text: str) -> Sanitized:
         and visible_before > 0
         and (visible_after < visible_before * (1 - MOSTLY_REMOVED))
     )
-    return Sanitized(re.sub(r"[ \t]{2,}", " ", cleaned).strip(), tuple(removed), mostly, False)
+    return Sanitized(cleaned, removed, mostly, False)
+
+
+def _without(text: str, found: list[Found]) -> str:
+    """`text` with each detail replaced by the marker and invisible characters dropped."""
+    pieces: list[str] = []
+    position = 0
+    for detail in found:
+        pieces.append(text[position : detail.start].translate(_DROP_INVISIBLE))
+        pieces.append(REMOVED)
+        position = detail.end
+    pieces.append(text[position:].translate(_DROP_INVISIBLE))
+    return "".join(pieces)
