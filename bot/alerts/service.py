@@ -112,13 +112,15 @@ class CrisisAlerts:
             else:
                 await audit(session, by, "take over crisis alert", target, now)
                 await alert_rows.redirect_answers(session, alert_id, previous, by.user_id)
-                told = partial(messages.taken_over_notice, alert_id, alert.pseudonym)
-                key = f"takenover:{alert_id}:{now.isoformat()}"
-                await outbox.enqueue_one(
-                    session,
-                    outbox.NewMessage(key, previous, None, "moderator", in_every_language(told)),
-                    now,
-                )
+                if await self._moderates(session, previous):  # else they hear nothing more
+                    told = partial(messages.taken_over_notice, alert_id, alert.pseudonym)
+                    key = f"takenover:{alert_id}:{now.isoformat()}"
+                    payload = in_every_language(told)
+                    await outbox.enqueue_one(
+                        session,
+                        outbox.NewMessage(key, previous, None, "moderator", payload),
+                        now,
+                    )
             alert = await alert_rows.get(session, alert_id)
         self._wake()
         return TakenOver(TakeOver.TAKEN, alert, previous)
