@@ -37,8 +37,9 @@ class RelayRow:
 
 
 _CIRCLE = """
-    SELECT c.id, c.name, c.invite_code, c.max_members, c.mode, c.invite_revoked_at,
-           (SELECT count(*) FROM circle_members m WHERE m.circle_id = c.id) AS member_count
+    SELECT c.id, c.name, c.invite_code, c.max_members, c.mode,
+           (SELECT count(*) FROM circle_members m WHERE m.circle_id = c.id) AS member_count,
+           EXISTS (SELECT 1 FROM retired_invites r WHERE r.code = c.invite_code) AS revoked
     FROM circles c
 """
 
@@ -51,7 +52,7 @@ def _circle(r: aiosqlite.Row) -> CircleRow:
         r["max_members"],
         r["mode"],
         r["member_count"],
-        r["invite_revoked_at"] is not None,
+        bool(r["revoked"]),
     )
 
 
@@ -71,10 +72,8 @@ async def by_name(session: Session, name: str) -> CircleRow | None:
 
 async def by_code(session: Session, code: str) -> CircleRow | None:
     """The circle this invite code lets people join; None for a revoked or unknown code."""
-    row = await session.fetch_one(
-        _CIRCLE + " WHERE c.invite_code = ? AND c.invite_revoked_at IS NULL", (code,)
-    )
-    return _circle(row) if row else None
+    row = await session.fetch_one(_CIRCLE + " WHERE c.invite_code = ?", (code,))
+    return _circle(row) if row and not row["revoked"] else None
 
 
 async def retired_invite(session: Session, code: str) -> bool:
@@ -86,17 +85,16 @@ async def retired_invite(session: Session, code: str) -> bool:
 async def replace_invite(
     session: Session, circle: CircleRow, code: str, now: datetime, *, revoked: bool
 ) -> None:
-    """Retire the circle's invite code for `code`: a working one, or (revoked) one that is
-    never shown, so the circle has no working link until a moderator makes a new one."""
-    await session.execute(
+    """Retire the circle's invite code for `code`: a working one, or (revoked) one retired
+    at once and never shown, so the circle has no working link until a moderator makes a
+    new one."""
+    retired = [circle.invite_code, code] if revoked else [circle.invite_code]
+    await session.execute_many(
         "INSERT INTO retired_invites (code, circle_id, retired_at) VALUES (?, ?, ?) "
         "ON CONFLICT (code) DO NOTHING",
-        (circle.invite_code, circle.id, to_db(now)),
+        [(old, circle.id, to_db(now)) for old in retired],
     )
-    await session.execute(
-        "UPDATE circles SET invite_code = ?, invite_revoked_at = ? WHERE id = ?",
-        (code, to_db(now) if revoked else None, circle.id),
-    )
+    await session.execute("UPDATE circles SET invite_code = ? WHERE id = ?", (code, circle.id))
 
 
 async def by_id(session: Session, circle_id: int) -> CircleRow | None:

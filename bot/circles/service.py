@@ -236,9 +236,9 @@ class CircleService:
         if not valid_invite_code(code):
             return False
         async with self._db.read() as session:
-            return await circle_rows.by_code(
-                session, code
-            ) is not None or await circle_rows.retired_invite(session, code)
+            if await circle_rows.by_code(session, code) is not None:
+                return True
+            return await circle_rows.retired_invite(session, code)
 
     async def join(self, user_id: int, code: str) -> Joined:
         """Join by invite code; a pseudonym already used in the circle is redrawn."""

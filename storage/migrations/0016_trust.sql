@@ -37,9 +37,9 @@ ALTER TABLE relays ADD COLUMN button_message_id INTEGER;
 CREATE UNIQUE INDEX relays_once_per_button ON relays (author_id, button_message_id)
     WHERE button_message_id IS NOT NULL;
 
--- Invite links: a revoked circle has no working link until a moderator makes a new one;
--- codes replaced or revoked are kept so an old link can say it is no longer valid.
-ALTER TABLE circles ADD COLUMN invite_revoked_at TEXT;
+-- Invite codes a moderator replaced or revoked, kept so an old link can say it is no
+-- longer valid. A revoked circle's own code is among them: it has no working link until a
+-- moderator makes a new one.
 CREATE TABLE retired_invites (
     code       TEXT    PRIMARY KEY,
     circle_id  INTEGER NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
