@@ -80,6 +80,9 @@ def build_application(
     # which answer whatever no feature claimed. A module that asks questions answered by
     # free text lists them in answers(); fallback routes typed text through the table.
     answers = AnswerTable()
+    # Forwards first: never a command nor an answer, whatever their text says.
+    for handler in fallback.forward_handlers():
+        app.add_handler(handler)
     for module in (
         onboarding,
         account,

@@ -112,7 +112,14 @@ class Services:
                 db, clock, settings.scheduler.batch_size, outbox_ready.set, sources
             ),
             circles=circles,
-            alerts=CrisisAlerts(db, clock, outbox_ready.set, settings.members.default_language),
+            alerts=CrisisAlerts(
+                db,
+                clock,
+                outbox_ready.set,
+                settings.members.default_language,
+                operators=frozenset(settings.moderation.operators),
+                moderator_chat_id=settings.moderation.moderator_chat_id,
+            ),
             moderation=ModerationService(db, clock, settings, outbox_ready.set),
             stats=StatsService(db, clock, settings.moderation.stats_min_members),
             safety=SafetyNet(

@@ -243,7 +243,12 @@ async def settings_button(update: Update, context: PeerContext) -> None:
         return
     setting = button.setting
     if setting is Setting.NEW_PSEUDONYM:
-        member = await members.redraw_pseudonym(member.user_id)
+        redrawn = await members.redraw_pseudonym(member.user_id)
+        if redrawn.again_on is not None:
+            limit = account_texts.pseudonym_limit_reached(redrawn.member.pseudonym)
+            await query.answer(limit, show_alert=True)
+            return
+        member = redrawn.member
     elif setting is Setting.PAUSE:
         member = await members.pause(member.user_id, None)
     elif setting is Setting.RESUME:

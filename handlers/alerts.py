@@ -11,14 +11,20 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.alerts.callbacks import AlertAction, AlertButton, ModeratorAnswerPending
 from bot.alerts.messages import end_button
-from bot.alerts.service import Taken, closed_alert_text
+from bot.alerts.service import (
+    Taken,
+    TakenOver,
+    TakeOver,
+    closed_alert_text,
+    taken_alert_message,
+)
 from bot.callbacks import Pending
 from bot.context import PeerContext
 from bot.i18n.formats import clock
 from bot.members.rules import Member
+from bot.moderation.audit import Moderator
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
-from bot.safety.service import alert_row_message
 from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
@@ -62,8 +68,10 @@ async def alert_button(update: Update, context: PeerContext) -> None:
     pressed = await moderator_press(update, context)
     if pressed is None:
         return
-    user, moderator = query.from_user, pressed[2]
-    if button.action is AlertAction.TAKE:
+    moderator = pressed[2]
+    if button.action is AlertAction.TAKE_OVER:
+        await _take_over_pressed(update, context, alert_id, moderator)
+    elif button.action is AlertAction.TAKE:
         taken = await alerts.take(alert_id, moderator)
         if taken is None:
             await button_expired(query)
@@ -75,21 +83,7 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             await query.answer(alert_texts.alert_already_taken(taken.alert.taken_by_name))
             return
         await query.answer()
-        alert = taken.alert
-        base = alert_row_message(alert)
-        now = clock(context.services.clock.now())
-        await query.edit_message_text(
-            alert_texts.alert_taken(base.text, user.first_name, now),
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup(base),
-        )
-        # To the moderator's own chat, in their language (the group reads the operator's).
-        instructions = await in_language_of(
-            context,
-            user.id,
-            partial(alert_texts.reach_out_instructions, alert.id, alert.pseudonym),
-        )
-        await context.bot.send_message(user.id, instructions, parse_mode=ParseMode.HTML)
+        await _show_taken(update, context, taken, moderator)
     else:
         # Resolved, or "Not a crisis" (a false alarm, counted): audited, buttons removed.
         done = button.action is AlertAction.RESOLVED
@@ -103,6 +97,76 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             return
         await query.answer()
         await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
+
+
+async def _take_over_pressed(
+    update: Update, context: PeerContext, alert_id: int, moderator: Moderator
+) -> None:
+    """ "Take over" on an alert another moderator holds (or nobody does any more)."""
+    query = update.callback_query
+    assert query is not None
+    taken = await context.services.alerts.take_over(alert_id, moderator)
+    if taken.alert is None:
+        await button_expired(query)
+    elif taken.outcome is TakeOver.ALREADY_YOURS:
+        await query.answer(alert_texts.take_over_already_yours())
+    elif taken.outcome is TakeOver.CLOSED:
+        await _show_closed(update, Taken(taken.alert, first=False))
+    else:
+        await query.answer()
+        await _show_taken(update, context, Taken(taken.alert, first=True), moderator)
+
+
+async def _show_taken(
+    update: Update, context: PeerContext, taken: Taken, moderator: Moderator
+) -> None:
+    """The alert pressed on, shown taken (with "Take over" for the others), and how to
+    reach out, in the moderator's own chat."""
+    query = update.callback_query
+    assert query is not None
+    alert = taken.alert
+    shown = taken_alert_message(alert)
+    now = clock(context.services.clock.now())
+    await query.edit_message_text(
+        alert_texts.alert_taken(shown.text, moderator.name, now),
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup(shown),
+    )
+    await _send_instructions(context, moderator, alert.id, alert.pseudonym)
+
+
+async def _send_instructions(
+    context: PeerContext, moderator: Moderator, alert_id: int, pseudonym: str
+) -> None:
+    """To the moderator's own chat, in their language (the group reads the operator's)."""
+    instructions = await in_language_of(
+        context,
+        moderator.user_id,
+        partial(alert_texts.reach_out_instructions, alert_id, pseudonym),
+    )
+    await context.bot.send_message(moderator.user_id, instructions, parse_mode=ParseMode.HTML)
+
+
+async def takeover_command(update: Update, context: PeerContext) -> None:
+    """Take over an alert, or its conversation, from another moderator: /takeover <alert>."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    args = context.args or []
+    alert_id = row_id(args[0]) if len(args) == 1 else None
+    if alert_id is None:
+        await reply(update, alert_texts.takeover_usage())
+        return
+    taken: TakenOver = await context.services.alerts.take_over(alert_id, moderator)
+    if taken.outcome is TakeOver.ALREADY_YOURS:
+        await reply(update, alert_texts.take_over_already_yours())
+    elif taken.outcome is TakeOver.CLOSED or taken.alert is None:
+        await reply(update, alert_texts.take_over_closed(alert_id))
+    else:
+        chat = update.effective_chat
+        if chat is not None and chat.type != "private":
+            await reply(update, alert_texts.taken_over_here(alert_id, moderator.name))
+        await _send_instructions(context, moderator, alert_id, taken.alert.pseudonym)
 
 
 async def _show_closed(update: Update, closed: Taken) -> None:
@@ -195,8 +259,10 @@ def answers() -> dict[type[Pending], TextAnswer]:
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    moderation = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
     return [
         CommandHandler("tell", tell_command, filters=filters.ChatType.PRIVATE),
+        CommandHandler("takeover", takeover_command, filters=moderation),
         CallbackQueryHandler(alert_button, pattern=AlertButton.route()),
     ]
 

@@ -25,7 +25,7 @@ from bot.circles.callbacks import (
 )
 from bot.circles.messages import held_for_care, relay_message
 from bot.circles.rules import CircleMode, RelayKind, valid_circle_name
-from bot.circles.service import ModeOutcome, RelayOutcome
+from bot.circles.service import ModeOutcome, RelayOutcome, ReportOutcome
 from bot.context import PeerContext
 from bot.members.rules import Member
 from bot.runtime.delivery import markup
@@ -71,18 +71,56 @@ async def newcircle_command(update: Update, context: PeerContext) -> None:
 
 
 async def invite_command(update: Update, context: PeerContext) -> None:
-    """Send a circle's invite link: /invite <name>."""
-    if not await moderator_only(update, context):
+    """Send a circle's invite link: /invite <name>; /invite <name> new replaces it."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
         return
     name = command_argument(context)
     if name is None:
         await reply(update, circle_texts.invite_usage())
         return
-    circle = await context.services.circles.by_name(name)
+    circles = context.services.circles
+    circle = await circles.by_name(name)
+    renew = circle is None and _asks_new(name)
+    if renew:
+        # "/invite Morning Walkers new": a circle named with "new" at the end is shown above.
+        name = name[: -len(NEW_INVITE)].strip()
+        circle = await circles.new_invite(name, moderator)
     if circle is None:
         await reply(update, circle_texts.no_such_circle(name))
         return
-    await reply(update, circle_texts.invite(circle.name, invite_link(context, circle.invite_code)))
+    link = invite_link(context, circle.invite_code)
+    if renew:
+        await reply(update, circle_texts.invite_renewed(circle.name, link))
+    elif circle.invite_revoked:
+        await reply(update, circle_texts.invite_is_revoked(circle.name))
+    else:
+        await reply(update, circle_texts.invite(circle.name, link))
+
+
+NEW_INVITE = "new"
+
+
+def _asks_new(argument: str) -> bool:
+    """/invite <circle> new: the last word is "new" (what moderators type, in any language)."""
+    words = argument.split()
+    return len(words) > 1 and words[-1].lower() == NEW_INVITE
+
+
+async def revoke_command(update: Update, context: PeerContext) -> None:
+    """Revoke a circle's invite link without a new one: /revoke <name>."""
+    moderator = await moderator_only(update, context)
+    if moderator is None:
+        return
+    name = command_argument(context)
+    if name is None:
+        await reply(update, circle_texts.revoke_usage())
+        return
+    circle = await context.services.circles.revoke_invite(name, moderator)
+    if circle is None:
+        await reply(update, circle_texts.no_such_circle(name))
+        return
+    await reply(update, circle_texts.invite_revoked(circle.name))
 
 
 async def circles_command(update: Update, context: PeerContext) -> None:
@@ -162,9 +200,11 @@ async def send_relay(
     kind: RelayKind,
     reply_to: int | None = None,
     words: Callable[[], str] | None = None,
+    button_message_id: int | None = None,
 ) -> None:
     """Relay the member's words and tell them how it went (what was removed, and why);
-    `words` for the bot's own (see CircleService.relay)."""
+    `words` for the bot's own and `button_message_id` for a hard-day button's (see
+    CircleService.relay)."""
     if member.awaiting is not None:
         await context.services.members.wait_for(member.user_id, None)
     if context.crisis is not None and kind is not RelayKind.HARD_DAY:
@@ -179,7 +219,7 @@ async def send_relay(
         await reply(update, held.text, markup(held))
         return
     relayed = await context.services.circles.relay(
-        member.user_id, text, kind, reply_to, words=words
+        member.user_id, text, kind, reply_to, words=words, button_message_id=button_message_id
     )
     outcome, cleaned = relayed.outcome, relayed.sanitized
     if outcome is RelayOutcome.MUTED and relayed.until is not None:
@@ -214,6 +254,7 @@ async def send_relay(
         RelayOutcome.EMPTY: circle_texts.relay_empty(),
         RelayOutcome.GONE: circle_texts.reply_gone(),
         RelayOutcome.BANNED: moderation_texts.banned_from_circles(),
+        RelayOutcome.ALREADY_SENT: circle_texts.circle_already_told(),
     }
     await reply(update, refusals.get(outcome, circle_texts.relay_empty()))
 
@@ -245,8 +286,13 @@ async def relay_button(update: Update, context: PeerContext) -> None:
         await close_buttons(query, None, markup(shown))
     else:
         chat_id = context.services.settings.moderation.moderator_chat_id
-        if not await circles.report(member.user_id, button.relay_id, chat_id):
+        reported = await circles.report(member.user_id, button.relay_id, chat_id)
+        if reported is ReportOutcome.EXPIRED:
             await button_expired(query)
+            return
+        if reported is ReportOutcome.LIMITED:
+            # The message stays in their chat: they may still want to report it tomorrow.
+            await query.answer(circle_texts.report_limit_reached(), show_alert=True)
             return
         await query.answer(circle_texts.report_filed(), show_alert=True)
         await _remove_reported(query)
@@ -332,6 +378,9 @@ async def circle_told(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     query, button, member = pressed
+    if query.message is None:  # every copy of the button sits on a message of the chat
+        await button_expired(query)
+        return
     await query.answer()
     if not await context.services.circles.open_to(member.user_id):
         # They left, or were muted, since the offer: what else there is, not a refusal.
@@ -343,7 +392,11 @@ async def circle_told(update: Update, context: PeerContext) -> None:
         if button.naming is Naming.NAMED
         else circle_texts.hard_day_anonymous
     )
-    await send_relay(update, context, member, words(), RelayKind.HARD_DAY, words=words)
+    # Once per button: the message it sits on says which press was the first.
+    once = query.message.message_id
+    await send_relay(
+        update, context, member, words(), RelayKind.HARD_DAY, words=words, button_message_id=once
+    )
 
 
 def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
@@ -352,6 +405,7 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("newcircle", newcircle_command, filters=moderation),
         CommandHandler("invite", invite_command, filters=moderation),
+        CommandHandler("revoke", revoke_command, filters=moderation),
         CommandHandler("circles", circles_command, filters=moderation),
         CommandHandler("circlemode", circlemode_command, filters=moderation),
         CallbackQueryHandler(review_button, pattern=ReviewButton.route()),

@@ -262,6 +262,8 @@ async def join_by_code(update: Update, context: PeerContext, member: Member, cod
         await reply(update, moderation_texts.banned_from_circles())
     elif joined.outcome is JoinOutcome.UNKNOWN_CODE:
         await reply(update, circle_texts.unknown_invite())
+    elif joined.outcome is JoinOutcome.RETIRED_CODE:
+        await reply(update, circle_texts.invite_retired())
     elif circle is not None:
         said = (
             circle_texts.already_in_this_circle(circle.name)

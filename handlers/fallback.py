@@ -66,6 +66,13 @@ async def unknown_button(update: Update, context: PeerContext) -> None:
         await button_expired(update.callback_query)
 
 
+def forward_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
+    """Ahead of every feature (bot.app): a forward is someone else's words, never the
+    member's command or answer, whatever its text ("/encourage …" included). The crisis
+    screen has run before, in its own group."""
+    return [MessageHandler(filters.ChatType.PRIVATE & filters.FORWARDED, not_relayable)]
+
+
 def handlers(answers: AnswerTable) -> list[BaseHandler[Any, PeerContext, Any]]:
     private = filters.ChatType.PRIVATE
 
@@ -77,8 +84,6 @@ def handlers(answers: AnswerTable) -> list[BaseHandler[Any, PeerContext, Any]]:
 
     return [
         CommandHandler("cancel", cancel, filters=private),
-        # Before free text: a forwarded text must never be taken as the member's own words.
-        MessageHandler(private & filters.FORWARDED, not_relayable),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, answer_or_point_to_help),
         MessageHandler(private & ~filters.StatusUpdate.ALL, not_relayable),

@@ -21,6 +21,7 @@ from bot.members.callbacks import (
 from bot.members.rules import Member, valid_invite_code
 from bot.moderation.menus import refresh_menu
 from bot.runtime.delivery import markup
+from bot.texts import account as account_texts
 from bot.texts import onboarding as onboarding_texts
 from handlers.answers import TextAnswer
 from handlers.common import (
@@ -126,7 +127,12 @@ async def redraw_button(update: Update, context: PeerContext) -> None:
     member = await _pseudonym_step(update, context)
     if query is None or member is None:
         return
-    member = await context.services.members.redraw_pseudonym(member.user_id)
+    drawn = await context.services.members.redraw_pseudonym(member.user_id)
+    if drawn.again_on is not None:
+        limit = account_texts.pseudonym_limit_reached(drawn.member.pseudonym)
+        await query.answer(limit, show_alert=True)
+        return
+    member = drawn.member
     await query.answer()
     redrawn = member_messages.pseudonym_redrawn(member.pseudonym)
     await close_buttons(query, redrawn.text, markup(redrawn))

@@ -233,3 +233,71 @@ async def export(session: Session, user_id: int) -> list[dict[str, object]]:
         (user_id,),
     )
     return [session.exported("crisis_alerts", r) for r in rows]
+
+
+# -- when the moderator who took an alert no longer does --------------------------------------
+
+
+def _held_by(thread_since: datetime) -> tuple[str, tuple[str]]:
+    """Alerts still in a moderator's hands: open, or with a conversation still open."""
+    return (
+        "(resolved_at IS NULL OR (told_at >= ? AND thread_closed_at IS NULL))",
+        (to_db(thread_since),),
+    )
+
+
+async def held_by(session: Session, moderator_id: int, thread_since: datetime) -> list[AlertRow]:
+    """The alerts a moderator has taken and still holds, by id."""
+    where, params = _held_by(thread_since)
+    rows = await session.fetch_all(
+        f"SELECT * FROM crisis_alerts WHERE taken_by = ? AND {where} ORDER BY id",
+        (moderator_id, *params),
+    )
+    return [_alert(session, row) for row in rows]
+
+
+async def release(session: Session, alert_id: int, now: datetime) -> None:
+    """Nobody's alert again, open until someone takes it; repeated (if urgent) from now on,
+    not at once: the moderators' chat has just been told."""
+    await session.execute(
+        "UPDATE crisis_alerts SET taken_by = NULL, taken_by_name = NULL, taken_at = NULL, "
+        "resolved_at = NULL, resolved_by_name = NULL, repeated_at = ? WHERE id = ?",
+        (to_db(now), alert_id),
+    )
+
+
+async def take_over(
+    session: Session,
+    alert_id: int,
+    by: int,
+    name: str,
+    now: datetime,
+    thread_since: datetime,
+) -> bool:
+    """Take an alert someone else holds (or nobody does), while it is open or its
+    conversation is; False otherwise."""
+    where, params = _held_by(thread_since)
+    changed = await session.execute(
+        "UPDATE crisis_alerts SET taken_by = ?, taken_by_name = ?, taken_at = ? "
+        f"WHERE id = ? AND (taken_by IS NULL OR taken_by != ?) AND {where}",
+        (by, name, to_db(now), alert_id, by, *params),
+    )
+    return changed > 0
+
+
+async def drop_answers_to(session: Session, moderator_id: int, now: datetime) -> int:
+    """Members' answers waiting to go to a moderator who no longer moderates: never sent."""
+    return await session.execute(
+        "UPDATE outbox SET status = 'dropped', finished_at = ? WHERE status = 'pending' "
+        "AND chat_id = ? AND idempotency_key LIKE 'answer:%'",
+        (to_db(now), moderator_id),
+    )
+
+
+async def redirect_answers(session: Session, alert_id: int, old: int, new: int) -> int:
+    """A member's answers on an alert still waiting to go: to the moderator who took it over."""
+    return await session.execute(
+        "UPDATE outbox SET chat_id = ? WHERE status = 'pending' AND chat_id = ? "
+        "AND idempotency_key LIKE ?",
+        (new, old, f"answer:{alert_id}:%"),
+    )

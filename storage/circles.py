@@ -1,4 +1,5 @@
-"""Circles repository: circles, their members, relays and thanks."""
+"""Circles repository: circles, their members and invites, relays, who received them, thanks
+and reports."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class CircleRow:
     max_members: int
     mode: str
     member_count: int
+    invite_revoked: bool = False  # no working invite link until a moderator makes one
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,21 @@ class RelayRow:
 
 _CIRCLE = """
     SELECT c.id, c.name, c.invite_code, c.max_members, c.mode,
-           (SELECT count(*) FROM circle_members m WHERE m.circle_id = c.id) AS member_count
+           (SELECT count(*) FROM circle_members m WHERE m.circle_id = c.id) AS member_count,
+           EXISTS (SELECT 1 FROM retired_invites r WHERE r.code = c.invite_code) AS revoked
     FROM circles c
 """
 
 
 def _circle(r: aiosqlite.Row) -> CircleRow:
     return CircleRow(
-        r["id"], r["name"], r["invite_code"], r["max_members"], r["mode"], r["member_count"]
+        r["id"],
+        r["name"],
+        r["invite_code"],
+        r["max_members"],
+        r["mode"],
+        r["member_count"],
+        bool(r["revoked"]),
     )
 
 
@@ -62,8 +71,30 @@ async def by_name(session: Session, name: str) -> CircleRow | None:
 
 
 async def by_code(session: Session, code: str) -> CircleRow | None:
+    """The circle this invite code lets people join; None for a revoked or unknown code."""
     row = await session.fetch_one(_CIRCLE + " WHERE c.invite_code = ?", (code,))
-    return _circle(row) if row else None
+    return _circle(row) if row and not row["revoked"] else None
+
+
+async def retired_invite(session: Session, code: str) -> bool:
+    """Whether `code` was a circle's invite link before a moderator replaced or revoked it."""
+    row = await session.fetch_one("SELECT 1 FROM retired_invites WHERE code = ?", (code,))
+    return row is not None
+
+
+async def replace_invite(
+    session: Session, circle: CircleRow, code: str, now: datetime, *, revoked: bool
+) -> None:
+    """Retire the circle's invite code for `code`: a working one, or (revoked) one retired
+    at once and never shown, so the circle has no working link until a moderator makes a
+    new one."""
+    retired = [circle.invite_code, code] if revoked else [circle.invite_code]
+    await session.execute_many(
+        "INSERT INTO retired_invites (code, circle_id, retired_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (code) DO NOTHING",
+        [(old, circle.id, to_db(now)) for old in retired],
+    )
+    await session.execute("UPDATE circles SET invite_code = ? WHERE id = ?", (code, circle.id))
 
 
 async def by_id(session: Session, circle_id: int) -> CircleRow | None:
@@ -121,10 +152,11 @@ async def add_relay(
     status: str,
     now: datetime,
     reply_to: int | None = None,
+    button_message_id: int | None = None,
 ) -> int:
     return await session.insert(
         "INSERT INTO relays (circle_id, author_id, kind, pseudonym, text, status, reply_to, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, button_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             circle_id,
             author_id,
@@ -134,8 +166,34 @@ async def add_relay(
             status,
             reply_to,
             to_db(now),
+            button_message_id,
         ),
     )
+
+
+async def relayed_from_button(session: Session, author_id: int, message_id: int) -> bool:
+    """Whether the hard-day button on this message of the member's chat has relayed."""
+    row = await session.fetch_one(
+        "SELECT 1 FROM relays WHERE author_id = ? AND button_message_id = ?",
+        (author_id, message_id),
+    )
+    return row is not None
+
+
+async def add_recipients(session: Session, relay_id: int, user_ids: list[int]) -> None:
+    """Who a relay is sent to: only they may thank or report it."""
+    await session.execute_many(
+        "INSERT INTO relay_recipients (relay_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [(relay_id, user_id) for user_id in user_ids],
+    )
+
+
+async def received(session: Session, relay_id: int, user_id: int) -> bool:
+    """Whether the relay was sent to this member."""
+    row = await session.fetch_one(
+        "SELECT 1 FROM relay_recipients WHERE relay_id = ? AND user_id = ?", (relay_id, user_id)
+    )
+    return row is not None
 
 
 async def set_relay_status(session: Session, relay_id: int, old: str, new: str) -> bool:
@@ -219,6 +277,22 @@ async def add_thanks(session: Session, relay_id: int, user_id: int) -> bool:
         (relay_id, user_id),
     )
     return changed > 0
+
+
+async def reports_since(session: Session, reporter_id: int, since: datetime) -> int:
+    """How many reports the member filed since `since`."""
+    row = await session.fetch_one(
+        "SELECT count(*) FROM reports WHERE reporter_id = ? AND created_at >= ?",
+        (reporter_id, to_db(since)),
+    )
+    return int(row[0]) if row else 0
+
+
+async def reported(session: Session, relay_id: int, reporter_id: int) -> bool:
+    row = await session.fetch_one(
+        "SELECT 1 FROM reports WHERE relay_id = ? AND reporter_id = ?", (relay_id, reporter_id)
+    )
+    return row is not None
 
 
 async def add_report(

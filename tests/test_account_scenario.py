@@ -65,6 +65,9 @@ EXCLUDED = {
     # The moderators' append-only record of what they did; it names this member only as
     # the target of an operator's /promote ("moderator <id>").
     "audit_log",
+    # Which relays were sent to the member (whom Thanks and Report are open to): other
+    # members' messages, which /mydata never holds; /forget clears it.
+    "relay_recipients",
 }
 # Columns of exported tables whose values stay out, and why.
 EXCLUDED_COLUMNS = {

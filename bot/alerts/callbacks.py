@@ -1,5 +1,6 @@
-"""What comes back from crisis alerts: the moderators' Take, Resolved and Not a crisis, the
-member's Reply to Moderator, End conversation for either side, and the member's answer."""
+"""What comes back from crisis alerts: the moderators' Take, Take over, Resolved and Not a
+crisis, the member's Reply to Moderator, End conversation for either side, and the member's
+answer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.callbacks import Button, Pending
 
 class AlertAction(StrEnum):
     TAKE = "take"  # "I'll reach out"
+    TAKE_OVER = "over"  # "Take over", once another moderator has it
     RESOLVED = "done"
     NOT_A_CRISIS = "false"
     REPLY = "reply"  # the member's "Reply to Moderator"

@@ -28,3 +28,13 @@ def member_answered(pseudonym: str, alert_id: int, text: str) -> OutgoingMessage
     return OutgoingMessage(
         alert_texts.member_answered(pseudonym, alert_id, text), (end_button(alert_id),)
     )
+
+
+def alert_released(alert_id: int, pseudonym: str) -> OutgoingMessage:
+    """To the moderators' chat: an alert whose moderator no longer moderates is nobody's."""
+    return OutgoingMessage(alert_texts.alert_released(alert_id, pseudonym))
+
+
+def taken_over_notice(alert_id: int, pseudonym: str) -> OutgoingMessage:
+    """To the moderator who held an alert: another one has taken it over (not who)."""
+    return OutgoingMessage(alert_texts.taken_over_notice(alert_id, pseudonym))

@@ -4,24 +4,31 @@ identity crosses over."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from functools import partial
 
 from bot.alerts import messages
+from bot.alerts.callbacks import AlertAction, AlertButton
 from bot.clock import Clock
 from bot.i18n import speaking
 from bot.i18n.formats import clock
 from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.moderation.audit import Moderator, audit
-from bot.outgoing import in_every_language
-from bot.safety.service import alert_row_message
+from bot.outgoing import OutgoingMessage, in_every_language
+from bot.safety.service import THREAD_OPEN_FOR, alert_row_message
 from bot.texts import alerts as alert_texts
 from bot.texts import safety as safety_texts
 from storage import alerts as alert_rows
+from storage import moderation as moderation_rows
 from storage import outbox
 from storage.alerts import AlertRow
-from storage.db import Database
+from storage.db import Database, Session
+
+log = logging.getLogger("peercircle.alerts")
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,19 @@ class Taken:
     first: bool
 
 
+class TakeOver(StrEnum):
+    TAKEN = "taken"  # from another moderator, or from nobody
+    ALREADY_YOURS = "already_yours"
+    CLOSED = "closed"  # resolved and its conversation over, or no such alert
+
+
+@dataclass(frozen=True)
+class TakenOver:
+    outcome: TakeOver
+    alert: AlertRow | None = None
+    previous: int | None = None  # the moderator who held it
+
+
 class CrisisAlerts:
     def __init__(
         self,
@@ -39,10 +59,15 @@ class CrisisAlerts:
         clock: Clock,
         wake: Callable[[], None],
         records_language: str = SOURCE_LANGUAGE,
+        *,
+        operators: frozenset[int] = frozenset(),
+        moderator_chat_id: int = 0,
     ) -> None:
         self._db = db
         self._clock = clock
         self._wake = wake
+        self._operators = operators
+        self._moderator_chat = moderator_chat_id
         # The audit log's language: the operator's, whoever acted (one log, one language).
         self._records_language = records_language
 
@@ -64,6 +89,41 @@ class CrisisAlerts:
                 target = self._recorded(alert_id, alert.pseudonym)
                 await audit(session, by, "take crisis alert", target, now)
         return Taken(alert, first) if alert else None
+
+    async def take_over(self, alert_id: int, by: Moderator) -> TakenOver:
+        """Take an alert, or its conversation, from whichever moderator holds it, audited:
+        the member's next answer goes to `by` only, and the one who held it is told."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            alert = await alert_rows.get(session, alert_id)
+            if alert is None:
+                return TakenOver(TakeOver.CLOSED)
+            thread_since = now - THREAD_OPEN_FOR
+            if not await alert_rows.take_over(
+                session, alert_id, by.user_id, by.name, now, thread_since
+            ):
+                mine = alert.taken_by == by.user_id
+                return TakenOver(TakeOver.ALREADY_YOURS if mine else TakeOver.CLOSED, alert)
+            previous = alert.taken_by
+            target = self._recorded(alert_id, alert.pseudonym)
+            if previous is None:
+                await alert_rows.count_outcome(session, alert.tier, "taken")
+                await audit(session, by, "take crisis alert", target, now)
+            else:
+                await audit(session, by, "take over crisis alert", target, now)
+                await alert_rows.redirect_answers(session, alert_id, previous, by.user_id)
+                if await self._moderates(session, previous):  # else they hear nothing more
+                    told = partial(messages.taken_over_notice, alert_id, alert.pseudonym)
+                    key = f"takenover:{alert_id}:{now.isoformat()}"
+                    payload = in_every_language(told)
+                    await outbox.enqueue_one(
+                        session,
+                        outbox.NewMessage(key, previous, None, "moderator", payload),
+                        now,
+                    )
+            alert = await alert_rows.get(session, alert_id)
+        self._wake()
+        return TakenOver(TakeOver.TAKEN, alert, previous)
 
     async def false_alarm(self, alert_id: int, by: Moderator) -> Taken | None:
         """ "Not a crisis": resolved, and counted (per tier) for /stats and Prometheus;
@@ -113,11 +173,18 @@ class CrisisAlerts:
         return True
 
     async def answer_moderator(self, user_id: int, alert_id: int, text: str) -> bool:
-        """The member's answer goes to the moderator who took their alert."""
+        """The member's answer goes to the moderator who took their alert, while they are
+        one; someone who no longer moderates gets nothing, and the alert goes back to the
+        moderators."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             alert = await alert_rows.get(session, alert_id)
             if alert is None or alert.user_id != user_id or alert.taken_by is None:
+                return False
+            if not await self._moderates(session, alert.taken_by):
+                log.warning("alert %s: its moderator no longer moderates; released", alert_id)
+                await release_alerts(session, alert.taken_by, now, self._moderator_chat)
+                self._wake()
                 return False
             message = in_every_language(
                 partial(messages.member_answered, alert.pseudonym, alert_id, text)
@@ -130,6 +197,42 @@ class CrisisAlerts:
             )
         self._wake()
         return True
+
+    async def _moderates(self, session: Session, user_id: int) -> bool:
+        """A moderator now: an operator (the config), or promoted and not demoted since."""
+        return user_id in self._operators or await moderation_rows.is_moderator(session, user_id)
+
+
+async def release_alerts(
+    session: Session, moderator_id: int, now: datetime, moderator_chat_id: int
+) -> list[AlertRow]:
+    """Every alert and conversation a moderator holds goes back to the moderators: nobody's,
+    open, the chat told which (by number and pseudonym, never the member's words), and
+    answers still waiting to go to that moderator never sent."""
+    held = await alert_rows.held_by(session, moderator_id, now - THREAD_OPEN_FOR)
+    for alert in held:
+        await alert_rows.release(session, alert.id, now)
+        if moderator_chat_id:
+            notice = in_every_language(partial(messages.alert_released, alert.id, alert.pseudonym))
+            key = f"released:{alert.id}:{now.isoformat()}"
+            await outbox.enqueue_one(
+                session, outbox.NewMessage(key, moderator_chat_id, None, "alert", notice), now
+            )
+    await alert_rows.drop_answers_to(session, moderator_id, now)
+    return held
+
+
+def taken_alert_message(alert: AlertRow) -> OutgoingMessage:
+    """An alert someone has taken, as the moderators' chat shows it: "Take over" where
+    "I'll reach out" was, so another moderator can take it on."""
+    shown = alert_row_message(alert)
+    take = AlertButton(AlertAction.TAKE, alert.id).pack()
+    over = (alert_texts.button_take_over(), AlertButton(AlertAction.TAKE_OVER, alert.id).pack())
+    rows = tuple(
+        tuple(over if data == take else (label, data) for label, data in row)
+        for row in shown.buttons
+    )
+    return OutgoingMessage(shown.text, rows)
 
 
 def closed_alert_text(alert: AlertRow) -> str:

@@ -27,8 +27,9 @@ from bot.moderation.audit import Moderator, audit
 from bot.moderation.messages import report_message
 from bot.moderation.sanctions import restriction
 from bot.outgoing import OutgoingMessage, in_every_language
-from bot.safety.pseudonyms import draw_pseudonym
+from bot.safety.pseudonyms import unique_pseudonym
 from bot.safety.sanitizer import REMOVED, Sanitized, sanitize
+from bot.texts import circles as circle_texts
 from bot.texts import journey as journey_texts
 from bot.texts import safety as safety_texts
 from storage import circles as circle_rows
@@ -38,6 +39,10 @@ from storage import outbox
 from storage.circles import CircleRow, RelayRow
 from storage.db import Database, Session
 
+# Reports one member may file in a day: enough for any circle, not enough to flood the
+# moderators' chat. Past it nothing is lost: the reports filed stay with the moderators.
+REPORTS_PER_DAY = 10
+
 
 class JoinOutcome(StrEnum):
     JOINED = "joined"
@@ -45,6 +50,7 @@ class JoinOutcome(StrEnum):
     IN_ANOTHER = "in_another"
     FULL = "full"
     UNKNOWN_CODE = "unknown_code"
+    RETIRED_CODE = "retired_code"  # a link a moderator replaced or revoked
     BANNED = "banned"
 
 
@@ -67,6 +73,13 @@ class RelayOutcome(StrEnum):
     HELD = "held"  # pre-moderated circle: waits for a moderator
     MUTED = "muted"
     BANNED = "banned"
+    ALREADY_SENT = "already_sent"  # a hard-day button relays once
+
+
+class ReportOutcome(StrEnum):
+    FILED = "filed"  # or filed before: once is enough
+    EXPIRED = "expired"  # not a message this member received, or no longer there
+    LIMITED = "limited"  # REPORTS_PER_DAY reached: the moderators have the others
 
 
 class ModeOutcome(StrEnum):
@@ -131,6 +144,30 @@ class CircleService:
         async with self._db.read() as session:
             return await circle_rows.by_name(session, name)
 
+    async def new_invite(self, name: str, by: Moderator) -> CircleRow | None:
+        """A new invite link for the circle, audited; the old one stops working and says so.
+        None when there is no such circle."""
+        return await self._replace_invite(name, by, revoked=False)
+
+    async def revoke_invite(self, name: str, by: Moderator) -> CircleRow | None:
+        """No working invite link until a moderator makes a new one, audited. None when
+        there is no such circle."""
+        return await self._replace_invite(name, by, revoked=True)
+
+    async def _replace_invite(
+        self, name: str, by: Moderator, *, revoked: bool
+    ) -> CircleRow | None:
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            circle = await circle_rows.by_name(session, name)
+            if circle is None:
+                return None
+            code = secrets.token_urlsafe(9)
+            await circle_rows.replace_invite(session, circle, code, now, revoked=revoked)
+            action = "revoke invite" if revoked else "new invite"
+            await audit(session, by, action, circle.name, now)
+            return await circle_rows.by_id(session, circle.id)
+
     async def all(self) -> list[CircleRow]:
         async with self._db.read() as session:
             return await circle_rows.all_circles(session)
@@ -194,11 +231,14 @@ class CircleService:
         return True
 
     async def is_invite_code(self, code: str) -> bool:
-        """Whether `code` is a circle's invite code (as a /start deep link carries it)."""
+        """Whether `code` is a circle's invite code, now or before a moderator replaced it
+        (as a /start deep link carries it)."""
         if not valid_invite_code(code):
             return False
         async with self._db.read() as session:
-            return await circle_rows.by_code(session, code) is not None
+            if await circle_rows.by_code(session, code) is not None:
+                return True
+            return await circle_rows.retired_invite(session, code)
 
     async def join(self, user_id: int, code: str) -> Joined:
         """Join by invite code; a pseudonym already used in the circle is redrawn."""
@@ -206,7 +246,9 @@ class CircleService:
             circle = await circle_rows.by_code(session, code)
             if circle is None:
                 await member_rows.update(session, user_id, pending_invite=None)
-                return Joined(JoinOutcome.UNKNOWN_CODE, None)
+                retired = await circle_rows.retired_invite(session, code)
+                outcome = JoinOutcome.RETIRED_CODE if retired else JoinOutcome.UNKNOWN_CODE
+                return Joined(outcome, None)
             restricted = await restriction(session, user_id, self._clock.now())
             if restricted is not None and restricted.banned:
                 await member_rows.update(session, user_id, pending_invite=None)
@@ -223,8 +265,10 @@ class CircleService:
             assert member is not None
             taken = await circle_rows.pseudonyms_in(session, circle.id)
             pseudonym = member.pseudonym
-            while pseudonym in taken:
-                pseudonym = draw_pseudonym(self._rng, avoid=pseudonym)
+            if pseudonym.casefold() in {name.casefold() for name in taken}:
+                pseudonym = await unique_pseudonym(
+                    session, self._rng, circle_id=circle.id, avoid=pseudonym
+                )
             if pseudonym != member.pseudonym:
                 await member_rows.update(session, user_id, pseudonym=pseudonym)
             await circle_rows.add_member(session, circle.id, user_id, self._clock.now())
@@ -244,7 +288,11 @@ class CircleService:
         """Crisis words are never relayed: the circle hears, without a name, that someone is
         going through a very hard time, and their encouragement goes back to the member."""
         words = safety_texts.circle_notice
-        return await self.relay(user_id, words(), RelayKind.HARD_DAY, words=words)
+        # Not held for review in a pre-moderated circle: the bot's own words, no name, and
+        # the moderators have the crisis alert already.
+        return await self.relay(
+            user_id, words(), RelayKind.HARD_DAY, words=words, reviewed_first=False
+        )
 
     async def encourage(self, user_id: int, text: str) -> Relayed:
         """Relay encouragement to everyone else in the member's circle."""
@@ -258,12 +306,16 @@ class CircleService:
         reply_to: int | None = None,
         *,
         words: Callable[[], str] | None = None,
+        button_message_id: int | None = None,
+        reviewed_first: bool = True,
     ) -> Relayed:
         """Relay a member's words through the outbox: to the circle, or (a reply) to the
         author of `reply_to` only. Contact details and floods stop here; crisis language
         never gets this far (handlers.safety screens first; see notice_hard_time). `words`:
         for the bot's own words (a hard-day notice), how to say `text` in each reader's
-        language; the row keeps `text`, as the sender read it."""
+        language; the row keeps `text`, as the sender read it. `button_message_id`: the
+        message a hard-day button sat on, which relays once. `reviewed_first`: held for a
+        moderator in a pre-moderated circle, as every relay is but the crisis notice."""
         if kind is RelayKind.HARD_DAY:
             cleaned = Sanitized(text, (), False, False)  # the bot's own words
         else:
@@ -276,6 +328,10 @@ class CircleService:
                 return Relayed(RelayOutcome.EMPTY, cleaned)
         now = self._clock.now()
         async with self._db.transaction() as session:
+            if button_message_id is not None and await circle_rows.relayed_from_button(
+                session, user_id, button_message_id
+            ):
+                return Relayed(RelayOutcome.ALREADY_SENT, cleaned)
             restricted = await restriction(session, user_id, now)
             if restricted is not None:
                 outcome = RelayOutcome.BANNED if restricted.banned else RelayOutcome.MUTED
@@ -291,7 +347,7 @@ class CircleService:
                 return Relayed(recipients, cleaned)
             member = await member_rows.get(session, user_id)
             assert member is not None
-            held = circle.mode == CircleMode.PRE and kind is not RelayKind.HARD_DAY
+            held = circle.mode == CircleMode.PRE and reviewed_first
             relay_id = await circle_rows.add_relay(
                 session,
                 circle_id=circle.id,
@@ -302,6 +358,7 @@ class CircleService:
                 status="held" if held else "sent",
                 now=now,
                 reply_to=reply_to,
+                button_message_id=button_message_id,
             )
             if held:
                 review = partial(
@@ -356,6 +413,8 @@ class CircleService:
             for other in recipients
         ]
         await outbox.enqueue_many(session, copies, now, now)
+        # Who may thank or report it: those it was sent to, and nobody else.
+        await circle_rows.add_recipients(session, relay_id, recipients)
 
     async def _queue(
         self,
@@ -401,10 +460,7 @@ class CircleService:
                     session, relay.circle_id, relay.author_id, relay.reply_to
                 )
                 if not isinstance(recipients, RelayOutcome):
-                    approved = partial(
-                        relay_message, relay.id, RelayKind(relay.kind), relay.pseudonym, relay.text
-                    )
-                    await self._deliver(session, relay.id, approved, recipients)
+                    await self._deliver(session, relay.id, _approved(relay), recipients)
             circle = await circle_rows.by_id(session, relay.circle_id)
         self._wake()
         return relay, circle.name if circle else "?"
@@ -423,10 +479,11 @@ class CircleService:
 
     async def thank(self, user_id: int, relay_id: int) -> Thanked:
         """Thank the author once. They hear, through the outbox, which of their messages
-        landed (its first words), never who thanked them."""
+        landed (its first words), never who thanked them. Only a member the relay was sent
+        to can thank it: any other relay id (guessed, or another circle's) expires."""
         async with self._db.transaction() as session:
-            relay = await circle_rows.relay(session, relay_id)
-            if relay is None or relay.author_id == user_id or relay.status != "sent":
+            relay = await self._received(session, user_id, relay_id)
+            if relay is None:
                 return Thanked(None, False)
             if not await circle_rows.add_thanks(session, relay_id, user_id):
                 return Thanked(relay, False)
@@ -445,16 +502,22 @@ class CircleService:
         self._wake()
         return Thanked(relay, True)
 
-    async def report(self, user_id: int, relay_id: int, moderator_chat_id: int) -> bool:
-        """File a report and send it to the moderators' chat; False for an unknown relay."""
+    async def report(self, user_id: int, relay_id: int, moderator_chat_id: int) -> ReportOutcome:
+        """File a report and send it to the moderators' chat: only on a relay the member
+        received, and at most REPORTS_PER_DAY a day."""
         async with self._db.transaction() as session:
-            relay = await circle_rows.relay(session, relay_id)
-            if relay is None or relay.author_id == user_id or relay.status != "sent":
-                return False
+            relay = await self._received(session, user_id, relay_id)
+            if relay is None:
+                return ReportOutcome.EXPIRED
+            if await circle_rows.reported(session, relay_id, user_id):
+                return ReportOutcome.FILED  # reported already; once is enough
             now = self._clock.now()
+            filed = await circle_rows.reports_since(session, user_id, now - timedelta(days=1))
+            if filed >= REPORTS_PER_DAY:
+                return ReportOutcome.LIMITED
             report_id = await circle_rows.add_report(session, relay_id, user_id, now)
             if report_id is None:
-                return True  # reported already; once is enough
+                return ReportOutcome.FILED
             circle = await circle_rows.by_id(session, relay.circle_id)
             if moderator_chat_id:
                 alert = in_every_language(
@@ -478,7 +541,31 @@ class CircleService:
                     now,
                 )
         self._wake()
-        return True
+        return ReportOutcome.FILED
+
+    async def _received(self, session: Session, user_id: int, relay_id: int) -> RelayRow | None:
+        """The relay, when it was sent to this member and is still there to act on."""
+        relay = await circle_rows.relay(session, relay_id)
+        if relay is None or relay.author_id == user_id or relay.status != "sent":
+            return None
+        if not await circle_rows.received(session, relay_id, user_id):
+            return None
+        return relay
+
+
+def _approved(relay: RelayRow) -> Callable[[], OutgoingMessage]:
+    """A held relay a moderator approved, as each reader will see it: a hard day in the
+    reader's own words (named when the member chose to be), anything else as written."""
+    kind = RelayKind(relay.kind)
+    if kind is not RelayKind.HARD_DAY:
+        return partial(relay_message, relay.id, kind, relay.pseudonym, relay.text)
+    named = relay.pseudonym in relay.text  # only the named words hold it
+    words: Callable[[], str] = (
+        partial(circle_texts.hard_day_named, relay.pseudonym)
+        if named
+        else circle_texts.hard_day_anonymous
+    )
+    return partial(in_reader_words, relay.id, kind, relay.pseudonym, words)
 
 
 async def circle_open_to(session: Session, user_id: int, now: datetime) -> CircleRow | None:

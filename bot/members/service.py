@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -25,7 +25,7 @@ from bot.members.rules import (
 )
 from bot.moderation.sanctions import hash_of
 from bot.outcomes.service import OutcomeService
-from bot.safety.pseudonyms import draw_pseudonym
+from bot.safety.pseudonyms import unique_pseudonym
 from storage import alerts as alert_rows
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
@@ -34,6 +34,7 @@ from storage import journey as journey_rows
 from storage import members as member_rows
 from storage import moderation as moderation_rows
 from storage import outcomes as outcome_rows
+from storage import pseudonyms as pseudonym_rows
 from storage import safety_plans as plan_rows
 from storage import stats as stats_rows
 from storage.db import Database, Session
@@ -44,6 +45,9 @@ CONSENT_VERSION = 1
 # members who saw an older one are told what changed once (texts.onboarding.notice_changed).
 # 2: crisis words anywhere, notes included, let a peer moderator know.
 NOTICE_VERSION = 2
+# "New pseudonym" presses a member gets per local day: enough to find one they like, too
+# few to fish for a particular name.
+REDRAWS_PER_DAY = 5
 # Changing any of these moves the member's due rows.
 _SCHEDULE_FIELDS = frozenset(
     {"timezone", "checkin_time", "onboarded_at", "paused", "weekly_reflection", "blocked_at"}
@@ -79,6 +83,15 @@ class CheckinTimeAnswer:
     outcome: TimeOutcome
     member: Member
     join_invite: str | None = None
+
+
+@dataclass(frozen=True)
+class Redrawn:
+    """A "New pseudonym" press: the member after it, and when the daily limit was reached
+    instead, the local day they can draw again (nothing changed then)."""
+
+    member: Member
+    again_on: date | None = None
 
 
 class MemberService:
@@ -125,7 +138,7 @@ class MemberService:
             await member_rows.create(
                 session,
                 user_id=user_id,
-                pseudonym=draw_pseudonym(self._rng),
+                pseudonym=await unique_pseudonym(session, self._rng, circle_id=None),
                 timezone=self._defaults.default_timezone,
                 checkin_time=self._defaults.default_checkin_time,
                 consent_version=CONSENT_VERSION,
@@ -203,11 +216,28 @@ class MemberService:
             next_weekly_at=weekly,
         )
 
-    async def redraw_pseudonym(self, user_id: int) -> Member:
-        member = await self.require(user_id)
-        return await self._change(
-            user_id, pseudonym=draw_pseudonym(self._rng, avoid=member.pseudonym)
-        )
+    async def redraw_pseudonym(self, user_id: int) -> Redrawn:
+        """A new pseudonym nobody in the member's circle has (nor, while the words last, any
+        member), at most REDRAWS_PER_DAY on the member's local day."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row = await member_rows.get(session, user_id)
+            if row is None:
+                raise NotAMember(user_id)
+            today = now.astimezone(zone_of(row.timezone)).date()
+            if await pseudonym_rows.redraws_on(session, user_id, today.isoformat()) >= (
+                REDRAWS_PER_DAY
+            ):
+                return Redrawn(Member.from_row(row, now), today + timedelta(days=1))
+            circle = await circle_rows.circle_of(session, user_id)
+            drawn = await unique_pseudonym(
+                session, self._rng, circle_id=circle.id if circle else None, avoid=row.pseudonym
+            )
+            await member_rows.update(session, user_id, pseudonym=drawn)
+            await pseudonym_rows.count_redraw(session, user_id, today.isoformat())
+            row = await member_rows.get(session, user_id)
+        assert row is not None
+        return Redrawn(Member.from_row(row, now))
 
     async def keep_pseudonym(self, user_id: int) -> Member | None:
         """Confirm the pseudonym during onboarding; None when that step is already past."""

@@ -10,6 +10,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+from bot.alerts.service import release_alerts
 from bot.circles.messages import review_message
 from bot.circles.rules import RelayKind, valid_circle_size
 from bot.clock import Clock
@@ -23,6 +24,7 @@ from bot.moderation.sanctions import hash_of
 from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.sanitizer import sanitize
 from bot.safety.service import alert_row_message
+from bot.texts import alerts as alert_texts
 from bot.texts import moderation as moderation_texts
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
@@ -96,12 +98,22 @@ class ModerationService:
             return added
 
     async def demote(self, by: Moderator, user_id: int) -> bool:
+        """No longer a moderator, at once: the alerts and conversations they held go back
+        to the moderators (each audited), and members' answers stop reaching them."""
         async with self._db.transaction() as session:
             removed = await moderation_rows.remove_moderator(session, user_id)
-            if removed:
-                target = self._recorded(moderation_texts.audit_moderator, user_id)
-                await self._audit(session, by, "demote", target, None)
-            return removed
+            if not removed:
+                return False
+            target = self._recorded(moderation_texts.audit_moderator, user_id)
+            await self._audit(session, by, "demote", target, None)
+            if self.is_operator(user_id):
+                return True  # still a moderator by the config
+            chat = self._settings.moderation.moderator_chat_id
+            for alert in await release_alerts(session, user_id, self._now, chat):
+                released = self._recorded(alert_texts.audit_alert, alert.id, alert.pseudonym)
+                await self._audit(session, by, "release crisis alert", released, None)
+        self._wake()
+        return True
 
     # -- the audit log ---------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 The words are English msgids (ADJECTIVES x ANIMALS), translated when a pseudonym is drawn:
 a member gets one in the language current at that moment (bot.i18n.current_language()),
-and keeps it, as stored, whatever language they read later.
+and keeps it, as stored, whatever language they read later. A member's pseudonym is one
+nobody in their circle has and, while the word lists allow, no member at all
+(unique_pseudonym).
 """
 
 from __future__ import annotations
@@ -10,6 +12,13 @@ from __future__ import annotations
 import random
 
 from bot.i18n import NP_, pgettext
+from storage import circles as circle_rows
+from storage import pseudonyms as pseudonym_rows
+from storage.db import Session
+
+# Random draws checked one by one before looking at every pseudonym in use: with the word
+# lists nine-tenths used, all of them fail about one time in 30.
+RANDOM_TRIES = 32
 
 # The contexts the words are marked with (NP_) and translated in (pgettext).
 _ADJECTIVE = "pseudonym adjective"
@@ -174,3 +183,37 @@ def draw_pseudonym(rng: random.Random, avoid: str | None = None) -> str:
         name = pseudonym(adjective, rng.choice(ANIMALS))
         if name != avoid:
             return name
+
+
+def every_pseudonym() -> list[str]:
+    """Every pseudonym the word lists make, in the current language."""
+    return [pseudonym(adjective, animal) for adjective in ADJECTIVES for animal in ANIMALS]
+
+
+def free_pseudonym(rng: random.Random, taken: set[str]) -> str | None:
+    """A random pseudonym whose case-folded form is not in `taken`; None when none is left."""
+    free = [name for name in every_pseudonym() if name.casefold() not in taken]
+    return rng.choice(free) if free else None
+
+
+async def unique_pseudonym(
+    session: Session, rng: random.Random, *, circle_id: int | None, avoid: str | None = None
+) -> str:
+    """A pseudonym in the current language that nobody in the circle goes by and, while
+    the word lists allow, no member at all; never `avoid` (the one being replaced)."""
+    refused = {avoid.casefold()} if avoid else set()
+    if circle_id is not None:
+        in_circle = await circle_rows.pseudonyms_in(session, circle_id)
+        refused |= {name.casefold() for name in in_circle}
+    for _ in range(RANDOM_TRIES):
+        name = draw_pseudonym(rng, avoid=avoid)
+        if name.casefold() not in refused and not await pseudonym_rows.in_use(session, name):
+            return name
+    # Nearly every combination is taken: choose among those left, else among those free in
+    # the circle (there are always some: a circle is far smaller than the word lists).
+    in_use = await pseudonym_rows.all_in_use(session)
+    return (
+        free_pseudonym(rng, refused | in_use)
+        or free_pseudonym(rng, refused)
+        or draw_pseudonym(rng, avoid=avoid)
+    )

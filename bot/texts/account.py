@@ -20,6 +20,15 @@ def button_settings_pseudonym() -> str:
     return pgettext("button", "New pseudonym")
 
 
+def pseudonym_limit_reached(pseudonym: str) -> str:
+    # Translators: a pop-up (plain text, at most 200 characters) after the sixth "New
+    # pseudonym" in a day; {pseudonym} is the member's pseudonym, which stays as it is.
+    return _(
+        "That's the most new pseudonyms for one day. You can draw another tomorrow; until "
+        "then you stay {pseudonym}."
+    ).format(pseudonym=pseudonym)
+
+
 def button_settings_timezone() -> str:
     return pgettext("button", "Time zone")
 

@@ -22,6 +22,57 @@ def alert_already_taken(name: str | None) -> str:
     return _("{name} has already taken this one.").format(name=name)
 
 
+def button_take_over() -> str:
+    # Translators: button on a crisis alert another moderator has taken: take it from them.
+    return pgettext("button", "Take over")
+
+
+def take_over_already_yours() -> str:
+    # Translators: a short pop-up (plain text), or an answer to /takeover.
+    return _("This one is already yours.")
+
+
+def take_over_closed(alert_id: int) -> str:
+    # Translators: answer to /takeover (or its button) for an alert that is closed and
+    # whose conversation with the member has ended.
+    return _(
+        "Alert #{alert_id} is closed and its conversation has ended: there is nothing to "
+        "take over."
+    ).format(alert_id=alert_id)
+
+
+def takeover_usage() -> str:
+    # Translators: keep /takeover; &lt; and &gt; are < and >.
+    return _("Write it as <code>/takeover &lt;alert number&gt;</code>.")
+
+
+def taken_over_here(alert_id: int, name: str) -> str:
+    # Translators: in the moderators' chat after /takeover; {name} is a moderator's first
+    # name. The instructions went to their private chat.
+    return _("🤝 {name} has taken over alert #{alert_id}.").format(
+        name=escape(name), alert_id=alert_id
+    )
+
+
+def taken_over_notice(alert_id: int, pseudonym: str) -> str:
+    # Translators: to the moderator who had taken an alert (in their private chat, which
+    # never names anyone else); {pseudonym} is the member's nickname.
+    return _(
+        "Another moderator has taken over alert #{alert_id} ({pseudonym}). Their answers go "
+        "to that moderator now; you don't need to do anything more."
+    ).format(alert_id=alert_id, pseudonym=escape(pseudonym))
+
+
+def alert_released(alert_id: int, pseudonym: str) -> str:
+    # Translators: to the moderators' chat; keep /takeover. "Take over" is the alert's
+    # button: use its translation.
+    return _(
+        "Alert #{alert_id} ({pseudonym}) is nobody's now: the moderator who had it no longer "
+        'moderates. Please take it on with "Take over" on the alert or '
+        "<code>/takeover {alert_id}</code>."
+    ).format(alert_id=alert_id, pseudonym=escape(pseudonym))
+
+
 def alert_already_closed(name: str | None) -> str:
     # Translators: a short pop-up (plain text); {name} is a moderator's first name.
     return _("{name} has already closed this one.").format(name=name)

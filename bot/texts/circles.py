@@ -47,6 +47,14 @@ def circle_told() -> str:
     return _("Your circle knows. Encouragement will come to you here. 💚")
 
 
+def circle_already_told() -> str:
+    # After pressing "Let my circle know" a second time under the same message.
+    return _(
+        "Your circle already knows: it went out when you first pressed this. Encouragement "
+        "will come to you here."
+    )
+
+
 def ask_reply() -> str:
     return _(
         "Write your encouragement as one message; it goes only to them, under your "
@@ -137,6 +145,15 @@ def thanks_already() -> str:
     return _("You've already thanked them for this one.")
 
 
+def report_limit_reached() -> str:
+    # Translators: a pop-up (plain text, at most 200 characters) when a member has reported
+    # many messages in one day; the earlier reports are all kept.
+    return _(
+        "You've reported a lot today. The moderators have every one of those reports and "
+        "will look at each; you can report more tomorrow."
+    )
+
+
 def report_filed() -> str:
     # Translators: a pop-up after pressing Report (plain text, at most 200 characters).
     return _(
@@ -188,6 +205,36 @@ def invite(name: str, link: str) -> str:
     return _("Invite link for <b>{name}</b>:\n{link}").format(name=escape(name), link=escape(link))
 
 
+def invite_renewed(name: str, link: str) -> str:
+    # Translators: after /invite <circle> new; {link} is the new invite link, on a line of
+    # its own.
+    return _(
+        "New invite link for <b>{name}</b>:\n{link}\nThe old link no longer works; anyone "
+        "who opens it is told to ask for a new one."
+    ).format(name=escape(name), link=escape(link))
+
+
+def invite_revoked(name: str) -> str:
+    # Translators: after /revoke <circle>; keep /invite and the word "new".
+    return _(
+        "The invite link for <b>{name}</b> is revoked: nobody can join with it now. "
+        "<code>/invite {name} new</code> makes a new one when you want it."
+    ).format(name=escape(name))
+
+
+def invite_is_revoked(name: str) -> str:
+    # Translators: /invite for a circle whose link was revoked; keep /invite and "new".
+    return _(
+        "<b>{name}</b> has no invite link: it was revoked. <code>/invite {name} new</code> "
+        "makes a new one."
+    ).format(name=escape(name))
+
+
+def revoke_usage() -> str:
+    # Translators: keep /revoke; "Morning Walkers" is an example circle name.
+    return _("Which circle? <code>/revoke Morning Walkers</code>")
+
+
 def _circle_line(name: str, count: int, size: int, mode: str) -> str:
     """A line of /circles; a circle's mode is "pre" or "post" (the schema allows no other)."""
     if mode == CircleMode.PRE:
@@ -234,6 +281,14 @@ def circle_full() -> str:
     return _(
         "That circle is full right now. Ask the person who invited you for another invite, "
         "or try again later."
+    )
+
+
+def invite_retired() -> str:
+    # An invite link a moderator has since replaced or revoked.
+    return _(
+        "This invite link is no longer valid. Please ask whoever shared it with you for a "
+        "new one; everything else works as usual."
     )
 
 

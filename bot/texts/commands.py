@@ -92,14 +92,15 @@ def member_commands() -> tuple[tuple[str, str], ...]:
 
 def modhelp() -> str:
     paragraphs = (
-        # Translators: /modhelp, for moderators. Commands (/newcircle) and the words "pre"
-        # and "post" stay as they are: they are what moderators type. "&lt;name&gt;" is
+        # Translators: /modhelp, for moderators. Commands (/newcircle) and the words "pre",
+        # "post" and "new" stay as they are: they are what moderators type. "&lt;name&gt;" is
         # "<name>" written in Telegram's HTML: translate the word between them.
         _("<b>Moderator commands</b> (here or in the moderators' chat)"),
         _(
             "<b>Circles</b>\n"
             "/newcircle &lt;name&gt;: make a circle\n"
-            "/invite &lt;circle&gt;: its invite link\n"
+            "/invite &lt;circle&gt;: its invite link; /invite &lt;circle&gt; new replaces it\n"
+            "/revoke &lt;circle&gt;: revoke its invite link, with no new one\n"
             "/circles: every circle with its size and mode\n"
             "/circlemode &lt;circle&gt; pre|post: review messages before or after they go out\n"
             "/circlesize &lt;circle&gt; &lt;n&gt;: the most members it takes\n"
@@ -121,6 +122,11 @@ def modhelp() -> str:
             "/tell &lt;alert&gt; &lt;text&gt;: write to the member behind a crisis alert you took"
         ),
         _(
+            "<b>Crisis alerts</b>\n"
+            "/takeover &lt;alert&gt;: take an alert, or its conversation, from another "
+            "moderator (or “Take over” on the alert)"
+        ),
+        _(
             "<b>Oversight</b>\n"
             "/audit [n]: the last moderator actions\n"
             "/stats: anonymised statistics per circle, with a chart\n"
@@ -139,6 +145,7 @@ def moderator_commands() -> tuple[tuple[str, str], ...]:
         ("queue", pgettext("command menu", "Messages waiting for approval")),
         ("reject", pgettext("command menu", "Reject a waiting message, with a reason")),
         ("tell", pgettext("command menu", "Write to the member behind an alert you took")),
+        ("takeover", pgettext("command menu", "Take over an alert from another moderator")),
         ("warn", pgettext("command menu", "A private, kind warning")),
         ("mute", pgettext("command menu", "Pause a member's messages for a while")),
         ("unmute", pgettext("command menu", "Lift a mute")),
@@ -146,6 +153,7 @@ def moderator_commands() -> tuple[tuple[str, str], ...]:
         ("unban", pgettext("command menu", "Lift a ban")),
         ("newcircle", pgettext("command menu", "Make a circle")),
         ("invite", pgettext("command menu", "A circle's invite link")),
+        ("revoke", pgettext("command menu", "Revoke a circle's invite link")),
         ("circles", pgettext("command menu", "Every circle, its size and mode")),
         ("circlemode", pgettext("command menu", "Review a circle's messages before or after")),
         ("circlesize", pgettext("command menu", "The most members a circle takes")),

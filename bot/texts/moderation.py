@@ -431,6 +431,8 @@ def audit_actions() -> dict[str, str]:
     # command itself.
     return {
         "newcircle": pgettext("audit log action", "newcircle"),
+        "new invite": pgettext("audit log action", "new invite link"),
+        "revoke invite": pgettext("audit log action", "revoke invite link"),
         "circlemode": pgettext("audit log action", "circlemode"),
         "circlesize": pgettext("audit log action", "circlesize"),
         "approve": pgettext("audit log action", "approve"),
@@ -446,6 +448,8 @@ def audit_actions() -> dict[str, str]:
         "dismiss report": pgettext("audit log action", "dismiss report"),
         "delete message": pgettext("audit log action", "delete message"),
         "take crisis alert": pgettext("audit log action", "take crisis alert"),
+        "take over crisis alert": pgettext("audit log action", "take over crisis alert"),
+        "release crisis alert": pgettext("audit log action", "release crisis alert"),
         "not a crisis": pgettext("audit log action", "not a crisis"),
         "resolve crisis alert": pgettext("audit log action", "resolve crisis alert"),
         "tell": pgettext("audit log action", "tell"),
