@@ -137,8 +137,9 @@ def verify_database(path: Path, *, empty_ok: bool = False, writable: bool = True
 
     check_database_file, then every page read once (SQLite's quick_check: a damaged page
     anywhere, not only in what the start reads) and, when `writable`, a write rolled back.
-    quick_check costs about a second per 200 MB of database read from the page cache
-    (2.5 s for 100,000 members with 3 million check-ins, 460 MB; 6.8 s from a cold disk).
+    quick_check reads the whole file: 2.5 to 4 s for 460 MB (bench.generate's 100,000
+    members with 3 million check-ins) from the page cache, 6.8 s from a cold disk;
+    milliseconds for a database of a few MB.
     """
     check_database_file(path, empty_ok=empty_ok, writable=writable)
     if not path.is_file() or path.stat().st_size == 0:
