@@ -12,24 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from telegram.error import InvalidToken, NetworkError
-
-from bot.app import build_application, running_bot
 from bot.clock import SystemClock
 from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings, require_token
-from bot.context import PeerApplication
 from bot.i18n import speaking
-from bot.outcomes.questionnaire import load as load_questionnaires
-from bot.outcomes.report import OutcomeReports, outcomes_csv, research_csv
 from bot.runtime.instance_lock import AlreadyRunning, InstanceLock
-from bot.runtime.intake import PollingIntake
 from bot.runtime.logging_setup import configure_logging
-from bot.stats.rules import StatsReport
-from bot.stats.service import StatsService, to_csv
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
+from storage.preflight import DatabaseFileError, check_database_file, verify_database
 from storage.sealed import KeyFileError, default_key_file
+
+# The bot itself (bot.app and all it wires: about 2 s of imports) is imported by the commands
+# that use it, so that a start refused for its database answers within a second or so.
+if TYPE_CHECKING:
+    from bot.context import PeerApplication
+    from bot.stats.rules import StatsReport
 
 log = logging.getLogger("peercircle")
 
@@ -107,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         if args.command == "migrate":
+            # An empty file is made a database here on purpose (a start refuses one).
+            verify_database(settings.storage.path, empty_ok=True)
             return asyncio.run(_migrate(settings))
         if args.command in ("backup", "restore"):
             key_file = settings.storage.key_file or default_key_file(settings.storage.path)
@@ -118,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {written.what} ({written.rows} rows) to {args.out}")
             return 0
         if args.command == "report":
+            from bot.stats.service import to_csv
+
             # Headers and labels in the operator's language (members.default_language).
             with speaking(settings.members.default_language):
                 report = asyncio.run(_report(settings, args.since))
@@ -125,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote anonymised statistics for {len(report.groups)} group(s) to {args.out}")
             return 0
         token = require_token(settings)
-    except (ConfigError, KeyFileError) as error:
+    except (ConfigError, KeyFileError, DatabaseFileError) as error:
         print(error, file=sys.stderr)
         if args.command == "run" and error.args and error.args[0] == NO_TOKEN_HELP:
             return _offer_sandbox()
@@ -138,25 +141,59 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 0
     configure_logging(settings.logging, secrets=[token, _webhook_secret(settings)])
-    lock = InstanceLock(settings.storage.path)
+    return _run_alone(settings)
+
+
+def _run_alone(settings: Settings) -> int:
+    """Run the bot under the database's instance lock, once its database is known sound."""
+    path = settings.storage.path
+    lock = InstanceLock(path)
     try:
-        lock.acquire()
+        _lock_sound_database(settings, lock)
+        return asyncio.run(_run(settings))
     except AlreadyRunning as running:
         print(
-            f"another peercircle is already running on {settings.storage.path} "
-            f"(lock {running}); one process per database",
+            f"another peercircle is already running on {path} (lock {running}); "
+            "one process per database",
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    try:
-        return asyncio.run(_run(settings))
-    except KeyboardInterrupt:
-        return 0
-    except KeyFileError as error:
+    except (DatabaseFileError, KeyFileError) as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 0
     finally:
         lock.release()
+
+
+def _lock_sound_database(settings: Settings, lock: InstanceLock) -> None:
+    """Refuse a database the bot cannot use before anything else starts, Telegram included.
+
+    Its folder first: a read-only one cannot hold the lock file either. The lock before
+    reading every page, so a second start stops at "already running" without touching a
+    database in use. A missing database is made now, under the lock, so the lock holds its
+    identity before the bot starts (the first start made it before as well).
+    """
+    path = settings.storage.path
+    check_database_file(path)
+    try:
+        lock.acquire()
+    except OSError as error:
+        raise DatabaseFileError(
+            f"cannot take the lock {lock.path} ({error.strerror}): make it and its folder "
+            "writable by the user the bot runs as (chown, chmod, chattr -i)"
+        ) from None
+    if path.exists():
+        verify_database(path)
+    else:
+        asyncio.run(_make_database(settings))
+        lock.hold_database_file()
+
+
+async def _make_database(settings: Settings) -> None:
+    db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
+    await db.close()
 
 
 def _webhook_secret(settings: Settings) -> str:
@@ -204,6 +241,7 @@ def _sandbox(db_path: Path | None, port: int) -> int:
 def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: Path) -> int:
     try:
         if command == "backup":
+            verify_database(db_path, writable=False)  # a damaged one is not worth a copy
             backup(db_path, path)
             print(f"backed up {db_path} to {path}; integrity check: ok")
             # Members' notes in the copy open only with the key, which is not in it.
@@ -225,7 +263,7 @@ def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: Path) 
 
 async def _migrate(settings: Settings) -> int:
     db = await Database.open(
-        settings.storage.path, migrate=False, key_file=settings.storage.key_file
+        settings.storage.path, migrate=False, key_file=settings.storage.key_file, empty_ok=True
     )
     try:
         applied = await db.migrate()
@@ -238,6 +276,8 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _report(settings: Settings, since: date | None) -> StatsReport:
+    from bot.stats.service import StatsService
+
     db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
     try:
         stats = StatsService(db, SystemClock(), settings.moderation.stats_min_members)
@@ -254,6 +294,9 @@ class _Written:
 
 
 async def _outcomes_report(settings: Settings, research: bool) -> _Written:
+    from bot.outcomes.questionnaire import load as load_questionnaires
+    from bot.outcomes.report import OutcomeReports, outcomes_csv, research_csv
+
     questionnaires = load_questionnaires(
         settings.outcomes.questionnaire_dir,
         settings.members.default_language,
@@ -278,6 +321,10 @@ async def _outcomes_report(settings: Settings, research: bool) -> _Written:
 
 
 async def _run(settings: Settings) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application, running_bot
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -310,6 +357,8 @@ async def _run(settings: Settings) -> int:
 
 async def _until_stopped(app: PeerApplication, stop: asyncio.Event) -> bool:
     """Wait for SIGTERM/SIGINT, or for the intake to give up; True in the second case."""
+    from bot.runtime.intake import PollingIntake
+
     waits = [asyncio.create_task(stop.wait())]
     intake = app.bot_data.intake
     if isinstance(intake, PollingIntake):

@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeGuard, TypeVar, cast
 
 import aiosqlite
 
 from storage.migrations import apply_migrations
+from storage.preflight import as_file_error, check_database_file, check_writes, unwritable
 from storage.private import private_file
 from storage.sealed import (
     KEY_BYTES,
@@ -148,6 +149,45 @@ def _commit(
     return commit
 
 
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+    # A checkpoint fsyncs all the log written since the last one, and stalls the commit it
+    # runs in: a quarter of SQLite's default 1,000 pages keeps each stall short (closed-loop
+    # p99 about 47 to 41 ms, no fewer taps: bench/RESULTS.md).
+    f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}",
+)
+
+
+def _is_sqlite(error: BaseException) -> TypeGuard[sqlite3.Error]:
+    return isinstance(error, sqlite3.Error)
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    """A connection set up as the bot uses it, shown able to write; closed again if not,
+    as its thread would keep the process from exiting."""
+    try:
+        # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE
+        # themselves. A failed connect stops its own thread.
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise as_file_error(path, error) or error from None
+    try:
+        conn.row_factory = aiosqlite.Row
+        for pragma in PRAGMAS:
+            await conn.execute(pragma)
+        await in_thread(conn, lambda raw: check_writes(raw, path))
+    except BaseException as error:
+        await conn.close()
+        translated = as_file_error(path, error) if _is_sqlite(error) else None
+        if translated is None:
+            raise
+        raise translated from None
+    return conn
+
+
 class Database:
     """The bot's database.
 
@@ -178,55 +218,60 @@ class Database:
         migrate: bool = True,
         now: Callable[[], datetime] | None = None,
         key_file: Path | None = None,
+        empty_ok: bool = False,
     ) -> Database:
         """`now` stamps update marks: the bot's clock, which intake prunes them by.
 
         `key_file` holds the key that seals members' text (storage.sealed), by default
         peercircle.key beside the database; it is made when missing. Raises KeyFileError
-        when the key cannot be read or does not open this database.
+        when the key cannot be read or does not open this database, and DatabaseFileError
+        (one line naming the file and the fix) when the file is damaged, cannot be written,
+        or is empty: only `empty_ok` (`peercircle migrate`) makes a database of an empty file.
         """
         path = Path(path)
-        made_key = False
+        made_db = made_key = False
         if str(path) == ":memory:":
             key = load_or_create_key(key_file) if key_file else os.urandom(KEY_BYTES)
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            private_file(path)
+            check_database_file(path, empty_ok=empty_ok)
+            made_db = not path.exists()
+            try:
+                private_file(path)
+            except OSError as error:
+                raise unwritable(path, error.strerror or str(error)) from None
             key_file = key_file or default_key_file(path)
             made_key = not key_file.exists()
             key = load_or_create_key(key_file)
-        # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        for pragma in (
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=5000",
-            "PRAGMA synchronous=NORMAL",
-            # A checkpoint fsyncs all the log written since the last one, and stalls the
-            # commit it runs in: a quarter of SQLite's default 1,000 pages keeps each stall
-            # short (closed-loop p99 about 47 to 41 ms, no fewer taps: bench/RESULTS.md).
-            f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}",
-        ):
-            await conn.execute(pragma)
-        db = cls(conn, path, now or (lambda: datetime.now(UTC)), Sealer(key), key_file)
-        if migrate:
-            try:
-                await db.migrate()
-            except KeyFileError:
-                await db.close()  # its thread would keep the process from exiting
-                if made_key and key_file is not None:
-                    # A key made now cannot open notes sealed before: the old one is lost.
-                    key_file.unlink(missing_ok=True)
-                    raise KeyFileError(
-                        f"the encryption key file {key_file} is missing, and this database "
-                        "was sealed with a key; restore that key file (storage.key_file)"
-                    ) from None
-                raise
-            except BaseException:
-                await db.close()
-                raise
+        try:
+            conn = await _connect(path)
+            db = cls(conn, path, now or (lambda: datetime.now(UTC)), Sealer(key), key_file)
+            if migrate:
+                await db._migrate_or_close()
+        except BaseException as error:
+            # Nothing this call made outlives its failure: a key made now would not open the
+            # database restored next, and an empty file made now would be refused next start.
+            if made_key and key_file is not None:
+                key_file.unlink(missing_ok=True)
+            if made_db and path.is_file() and path.stat().st_size == 0:
+                path.unlink()
+            if made_key and isinstance(error, KeyFileError):
+                # A key made now cannot open notes sealed before: the old one is lost.
+                raise KeyFileError(
+                    f"the encryption key file {key_file} is missing, and this database "
+                    "was sealed with a key; restore that key file (storage.key_file)"
+                ) from None
+            raise
         return db
+
+    async def _migrate_or_close(self) -> None:
+        try:
+            await self.migrate()
+        except BaseException as error:
+            await self.close()  # its thread would keep the process from exiting
+            translated = as_file_error(self.path, error) if _is_sqlite(error) else None
+            if translated is None:
+                raise
+            raise translated from None
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations and seal older rows; return the versions applied."""

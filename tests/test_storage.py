@@ -171,7 +171,7 @@ async def test_the_database_its_log_and_its_backups_are_private(tmp_path: Path) 
     old.touch(mode=0o644)
     old.chmod(0o644)
     for path in (tmp_path / "new.db", old):
-        db = await Database.open(path)
+        db = await Database.open(path, empty_ok=True)  # as `peercircle migrate` does
         async with db.transaction() as session:  # a write, so the log files exist
             await session.execute("INSERT INTO alert_outcomes VALUES ('urgent', 'raised', 1)")
         files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]

@@ -12,7 +12,7 @@ import json
 import logging
 
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 
 from bot.config import TelegramSettings
 from bot.context import PeerApplication
@@ -22,6 +22,7 @@ log = logging.getLogger("peercircle.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024
+MAX_UPDATE_ID = 2**63 - 1
 
 
 class WebhookServer:
@@ -69,14 +70,37 @@ class WebhookServer:
             return web.Response(status=403)
         if not self.alive:
             return web.Response(status=503)  # Telegram will resend it after the restart
-        try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, self._app.bot)
-        except (ValueError, TypeError, KeyError):
-            log.warning("webhook request refused: not an update")
+        update, why_not = parse_update(await request.read(), self._app.bot)
+        if update is None:
+            # Only the secret's holder gets here, so it is a bug or a test, not an attack:
+            # one line, no traceback, and never the body (it may hold a member's words).
+            log.warning("webhook request refused: not an update (%s)", why_not)
             return web.Response(status=400)
         if await self._dispatcher.handle([update]):
             # A storage fault: not marked handled, so Telegram resends it and it is tried
             # again then.
             return web.Response(status=503)
         return web.Response(status=200)
+
+
+def parse_update(body: bytes, bot: Bot) -> tuple[Update | None, str]:
+    """The update in a webhook body, or None and why not.
+
+    JSON too deeply nested for the parser raises RecursionError, and python-telegram-bot
+    raises whatever a wrong shape makes it raise (AttributeError for `null`, TypeError for
+    `{}`), so each step is checked before the next.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        return None, f"not JSON: {type(error).__name__}"
+    if not isinstance(data, dict):
+        return None, f"a JSON {type(data).__name__}, not an object"
+    update_id = data.get("update_id")
+    # bool is an int subclass, not an id; SQLite stores integers up to 2**63 - 1.
+    if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
+        return None, "no update_id that is a whole number within SQLite's range"
+    try:
+        return Update.de_json(data, bot), ""
+    except Exception as error:  # any shape PTB cannot read is refused, whatever it raises
+        return None, f"its fields do not parse: {type(error).__name__}"
