@@ -71,6 +71,11 @@ class WebhookServer:
         if not self.alive:
             return web.Response(status=503)  # Telegram will resend it after the restart
         update, why_not = parse_update(await request.read(), self._app.bot)
+        if update is None and why_not.startswith("update_id="):
+            # An update Telegram sent that python-telegram-bot cannot read: skipped by id,
+            # answered 200 so Telegram does not send it again and again.
+            log.warning("webhook update skipped: %s", why_not)
+            return web.Response(status=200)
         if update is None:
             # Only the secret's holder gets here, so it is a bug or a test, not an attack:
             # one line, no traceback, and never the body (it may hold a member's words).
@@ -102,5 +107,5 @@ def parse_update(body: bytes, bot: Bot) -> tuple[Update | None, str]:
         return None, "no update_id that is a whole number within SQLite's range"
     try:
         return Update.de_json(data, bot), ""
-    except Exception as error:  # any shape PTB cannot read is refused, whatever it raises
-        return None, f"its fields do not parse: {type(error).__name__}"
+    except Exception as error:  # any shape PTB cannot read is skipped, whatever it raises
+        return None, f"update_id={update_id} could not be read ({type(error).__name__})"
