@@ -381,7 +381,8 @@ async def test_members_of_the_old_notice_are_told_the_change_once(
     assert "sounds like a crisis" in notice.shown_text
     assert "never see your words" in notice.shown_text
     old = emulator.user()  # a member who agreed to the notice before this change
-    with sqlite3.connect(db_path) as conn:
+    # The running bot writes too (the /start's mark): wait for its lock as long as needed.
+    with sqlite3.connect(db_path, timeout=30) as conn:
         conn.execute(
             "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
             "consent_version, onboarded_at, created_at, notice_version) "
