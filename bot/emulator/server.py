@@ -482,7 +482,8 @@ class BotApiEmulator:
                 raise ApiError(400, str(exc)) from None
         if not shown.strip():
             raise ApiError(400, f"Bad Request: {what} is empty")
-        if len(shown) > limit:
+        # Telegram counts UTF-16 code units after entities: an emoji is often two.
+        if len(shown.encode("utf-16-le")) // 2 > limit:
             raise ApiError(400, f"Bad Request: {what} is too long")
         return raw, shown
 

@@ -18,6 +18,8 @@ import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.runtime import fitting
+
 log = logging.getLogger("peercircle.transport")
 
 _JSON = {"Content-Type": "application/json"}
@@ -85,6 +87,9 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect or None,
             sock_read=read,
         )
+        pieces = _fitted(url, request_data)
+        if pieces is not None:  # a text too long for Telegram, sent as it allows
+            return await self._send_pieces(method, url, timeout, pieces)
         try:
             async with self._session.request(
                 method, url, timeout=timeout, **_body(request_data)
@@ -100,6 +105,37 @@ class AiohttpRequest(BaseRequest):
             log.info("callback query already answered or too old; going on")
             return 200, b'{"ok": true, "result": false}'
         return status, body
+
+    async def _send_pieces(
+        self, method: str, url: str, timeout: aiohttp.ClientTimeout, pieces: list[dict[str, Any]]
+    ) -> tuple[int, bytes]:
+        """Each piece in turn; the answer is the last one's (it carries the buttons), or the
+        first refusal."""
+        assert self._session is not None
+        status, body = 200, b""
+        for piece in pieces:
+            payload = json.dumps(piece, ensure_ascii=False).encode()
+            try:
+                async with self._session.request(
+                    method, url, timeout=timeout, data=payload, headers=_JSON
+                ) as response:
+                    status, body = response.status, await response.read()
+            except TimeoutError as error:
+                raise TimedOut from error
+            except (aiohttp.ClientError, OSError) as error:
+                raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            if status != 200:
+                break
+        return status, body
+
+
+def _fitted(url: str, request_data: RequestData | None) -> list[dict[str, Any]] | None:
+    """The pieces to send when the request's text needed fitting; None when it fits."""
+    if request_data is None or request_data.contains_files:
+        return None
+    params = request_data.parameters
+    pieces = fitting.fitted(url.rsplit("/", 1)[-1], params)
+    return None if pieces == [params] else pieces
 
 
 def tls_context() -> ssl.SSLContext:

@@ -7,6 +7,7 @@ from html import escape
 
 from bot.i18n import _, formats
 from bot.localtime.zones import zone_of
+from bot.texts import fit
 
 
 def not_a_member() -> str:
@@ -94,5 +95,6 @@ def member_time(moment: datetime, zone: str) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    """Someone's words cut to `limit` characters (with "…"), to fit beside the bot's own."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Someone's words cut to `limit` UTF-16 units, as Telegram counts (with "…"), to fit
+    beside the bot's own."""
+    return fit.clip(text, limit)

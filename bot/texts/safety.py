@@ -9,6 +9,7 @@ from bot.i18n import N_, _, ngettext, pgettext
 from bot.safety.lexicon import Tier
 from bot.safety.places import Place
 from bot.safety.rules import MAX_PLAN_PART, SafetyPlan
+from bot.texts import fit
 from bot.texts.common import clip, help_right_now
 
 
@@ -190,12 +191,11 @@ def crisis_reply(
     elif told is not Told.FAILED:
         second.append(_("If you'd like a peer moderator to write to you here, press the button."))
     whole = "\n\n".join(first + second)
-    if len(whole) <= MESSAGE_LIMIT:
+    if fit.fits(whole):
         return (whole,)
     return "\n\n".join(first), "\n\n".join(second)
 
 
-MESSAGE_LIMIT = 4096
 # Room for an alert's own words around a member's text, within one Telegram message.
 ALERT_TEXT_LIMIT = 3000
 
