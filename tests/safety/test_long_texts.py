@@ -3,6 +3,9 @@ alphabet, through the paths that carry it to a moderator or back, meets no 400."
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from bot.context import PeerApplication
@@ -11,6 +14,7 @@ from bot.texts.fit import units
 from tests.helpers import message_with_button
 from tests.safety.test_safety_scenario import (
     MOD_CHAT,
+    OPERATOR,
     URGENT,
     member,
     mod_message,
@@ -75,3 +79,23 @@ async def test_a_full_length_answer_to_a_moderator_is_delivered(
     assert "start" in answered.shown_text
     assert refused(emulator) == []
     assert emulator.group(MOD_CHAT).messages  # the alert and the answer are there
+
+
+async def test_audit_100_with_long_reasons_arrives_whole_in_several_messages(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    reason = longest("😔 reason <b>& ", "")[:400]
+    with sqlite3.connect(db_path, timeout=30) as conn:
+        conn.executemany(
+            "INSERT INTO audit_log (at, moderator_id, moderator_name, action, target, reason) "
+            "VALUES ('2026-11-30T10:00:00+00:00', ?, 'Kind Owl', 'warn', 'Calm Swan', ?)",
+            [(OPERATOR, f"{n}: {reason}") for n in range(100)],
+        )
+    operator = emulator.user(OPERATOR)
+    operator.send("/audit 100")
+    # Every line, across several messages (one would be about 24,000 units long).
+    await emulator.wait_until(
+        lambda: sum(m.shown_text.count("Kind Owl") for m in operator.messages) == 100, 10
+    )
+    assert sum("Kind Owl" in m.shown_text for m in operator.messages) > 1
+    assert refused(emulator) == []
