@@ -15,7 +15,9 @@ row addressed to someone else that outlived their /forget; they name them by the
 member key now, and migration 0015 rewrote the rows of the week before (nothing is sent
 twice by it: a second Thanks or Report is refused by relay_thanks and reports before a key
 is looked up). A Telegram id may stand in a key only when the row is addressed to that
-member, so that it goes with them (the last assertion).
+member, so that it goes with them (the last assertion). /forget finds the rows it deletes
+by these formats (bot.members.rules.forget_outbox_keys); the one key it writes,
+forgotten:<alert>, is held by tests/test_erasure.py.
 
 One scenario drives the real bot through the Bot API emulator, moving the manual clock so
 the due rows are swept, and then reads every outbox row straight from the database.
