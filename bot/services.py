@@ -105,7 +105,16 @@ class Services:
             clock=clock,
             db=db,
             members=MemberService(
-                db, clock, rng, settings.members, settings.checkins, journeys, goals, outcomes
+                db,
+                clock,
+                rng,
+                settings.members,
+                settings.checkins,
+                journeys,
+                goals,
+                outcomes,
+                settings.moderation.moderator_chat_id,
+                outbox_ready.set,
             ),
             checkins=CheckinService(db, clock),
             sweeper=DueSweeper(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -29,6 +30,9 @@ from storage.update_marks import MARK_SQL, in_hand
 
 Params = Sequence[Any] | dict[str, Any]
 CHECKPOINT_PAGES = 250
+# The migration after which deleted content is zeroed (storage.migrations 0015).
+SECURE_DELETE_VERSION = 15
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -130,6 +134,22 @@ def _ROLLBACK(raw: sqlite3.Connection) -> None:
         raw.execute("ROLLBACK")
 
 
+def _truncate_log(raw: sqlite3.Connection) -> int:
+    busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return int(busy)
+
+
+def _wipe_free_pages(raw: sqlite3.Connection) -> None:
+    """Once, on the upgrade that turned secure_delete on: pages freed before it (members
+    forgotten earlier) still hold their old content until VACUUM rewrites the file. A full
+    disk must not stop the bot starting: the wipe is then skipped, with a warning."""
+    try:
+        raw.execute("VACUUM")
+        _truncate_log(raw)
+    except sqlite3.OperationalError as error:
+        log.warning("could not wipe the database's free pages (VACUUM): %s", error)
+
+
 def _commit(
     update_id: int | None, begin: bool, now: datetime
 ) -> Callable[[sqlite3.Connection], None]:
@@ -154,6 +174,9 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
     "PRAGMA synchronous=NORMAL",
+    # Deleted content is overwritten with zeros, so that no free page keeps what /forget or
+    # a pruned outbox row removed (the log's older frames: checkpoint()).
+    "PRAGMA secure_delete=ON",
     # A checkpoint fsyncs all the log written since the last one, and stalls the commit it
     # runs in: a quarter of SQLite's default 1,000 pages keeps each stall short (closed-loop
     # p99 about 47 to 41 ms, no fewer taps: bench/RESULTS.md).
@@ -278,6 +301,8 @@ class Database:
         async with self._lock:
             applied = await apply_migrations(self._conn)
             await in_thread(self._conn, self._seal_older_rows)
+            if SECURE_DELETE_VERSION in applied and applied[0] > 1:
+                await in_thread(self._conn, _wipe_free_pages)
         return applied
 
     def _seal_older_rows(self, raw: sqlite3.Connection) -> None:
@@ -319,6 +344,14 @@ class Database:
         """Reads that need no transaction of their own."""
         async with self._lock:
             yield Session(self._conn, self._sealer)
+
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and truncate the log to zero
+        bytes, so that none of its frames keeps an older copy of a changed or deleted row;
+        False when another connection's read kept it from finishing in the busy timeout."""
+        async with self._lock:
+            row = await in_thread(self._conn, _truncate_log)
+        return row == 0
 
     async def close(self) -> None:
         await self._conn.close()

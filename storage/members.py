@@ -209,3 +209,152 @@ async def reading(session: Session, user_id: int) -> tuple[str | None, str | Non
         "SELECT language, region FROM members WHERE user_id = ?", (user_id,)
     )
     return (row["language"], row["region"]) if row is not None else None
+
+
+async def key_of(session: Session, user_id: int) -> str | None:
+    """The member's opaque key: how outbox keys name a member in someone else's message."""
+    row = await session.fetch_one("SELECT member_key FROM members WHERE user_id = ?", (user_id,))
+    return str(row["member_key"]) if row is not None else None
+
+
+async def export_pseudonyms(session: Session, user_id: int) -> list[str]:
+    """Every pseudonym the member has gone by, for /mydata."""
+    rows = await session.fetch_all(
+        "SELECT pseudonym FROM member_pseudonyms WHERE user_id = ? ORDER BY pseudonym",
+        (user_id,),
+    )
+    return [str(r["pseudonym"]) for r in rows]
+
+
+# -- what /forget erases beyond the rows that cascade with the member --------------------------
+
+
+async def pseudonyms_of(session: Session, user_id: int, id_hash: str) -> set[str]:
+    """Every pseudonym the records know the member by: kept as they changed, shown with
+    their relays and alerts, and given with their sanctions (kept under their id hash)."""
+    rows = await session.fetch_all(
+        """
+        SELECT pseudonym FROM member_pseudonyms WHERE user_id = :user
+        UNION SELECT pseudonym FROM members WHERE user_id = :user
+        UNION SELECT pseudonym FROM relays WHERE author_id = :user
+        UNION SELECT pseudonym FROM crisis_alerts WHERE user_id = :user
+        UNION SELECT pseudonym FROM sanctions WHERE id_hash = :hash
+        """,
+        {"user": user_id, "hash": id_hash},
+    )
+    return {str(r["pseudonym"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class AlertTrace:
+    id: int
+    circle_name: str | None
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class Traces:
+    """Ids of what goes with the member, for the outbox rows that refer to them."""
+
+    relays: list[int]  # the member's relays, and the answers to them (they cascade too)
+    reports: list[int]  # reports on those relays, and the reports the member filed
+    thanked: list[int]  # relays the member thanked
+    reported: list[int]  # relays the member reported
+    alerts: list[AlertTrace]  # crisis alerts about the member
+
+
+async def traces(session: Session, user_id: int) -> Traces:
+    relays = await session.fetch_all(
+        """
+        WITH RECURSIVE gone (id) AS (
+            SELECT id FROM relays WHERE author_id = ?
+            UNION SELECT r.id FROM relays r JOIN gone ON r.reply_to = gone.id
+        )
+        SELECT id FROM gone ORDER BY id
+        """,
+        (user_id,),
+    )
+    relay_ids = [int(r["id"]) for r in relays]
+    marks = ", ".join("?" for _ in relay_ids) or "NULL"
+    reports = await session.fetch_all(
+        f"SELECT id FROM reports WHERE reporter_id = ? OR relay_id IN ({marks}) ORDER BY id",
+        (user_id, *relay_ids),
+    )
+    thanked = await session.fetch_all(
+        "SELECT relay_id FROM relay_thanks WHERE user_id = ? ORDER BY relay_id", (user_id,)
+    )
+    reported = await session.fetch_all(
+        "SELECT relay_id FROM reports WHERE reporter_id = ? ORDER BY relay_id", (user_id,)
+    )
+    alerts = await session.fetch_all(
+        "SELECT id, circle_name, resolved_at FROM crisis_alerts WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    return Traces(
+        relays=relay_ids,
+        reports=[int(r["id"]) for r in reports],
+        thanked=[int(r["relay_id"]) for r in thanked],
+        reported=[int(r["relay_id"]) for r in reported],
+        alerts=[
+            AlertTrace(int(r["id"]), r["circle_name"], r["resolved_at"] is not None)
+            for r in alerts
+        ],
+    )
+
+
+async def erase_sanctions(session: Session, id_hash: str, unnamed: str) -> int:
+    """Delete the warnings, mutes and lifted bans under `id_hash`; a ban in force stays,
+    named `unnamed` instead of a pseudonym. Returns how many rows went."""
+    gone = await session.execute(
+        "DELETE FROM sanctions WHERE id_hash = ? AND NOT (kind = 'ban' AND lifted_at IS NULL)",
+        (id_hash,),
+    )
+    await session.execute(
+        "UPDATE sanctions SET pseudonym = ? WHERE id_hash = ? AND pseudonym != ?",
+        (unnamed, id_hash, unnamed),
+    )
+    return gone
+
+
+@dataclass(frozen=True)
+class AuditTrace:
+    id: int
+    at: str
+    action: str
+    target: str
+    reason: str | None
+
+
+async def audit_rows_mentioning(session: Session, needles: set[str]) -> list[AuditTrace]:
+    """Audit rows whose target holds any of `needles`, oldest first (the caller decides
+    which of them name the member)."""
+    if not needles:
+        return []
+    found = " OR ".join("instr(target, ?) > 0" for _ in needles)
+    rows = await session.fetch_all(
+        "SELECT id, at, action, target, reason FROM audit_log "
+        f"WHERE target IS NOT NULL AND ({found}) ORDER BY id",
+        tuple(needles),
+    )
+    return [
+        AuditTrace(
+            int(r["id"]),
+            str(r["at"]),
+            str(r["action"]),
+            str(r["target"]),
+            session.unseal("audit_log", "reason", r["reason"]),
+        )
+        for r in rows
+    ]
+
+
+async def unname_audit_rows(session: Session, row_ids: list[int], unnamed: str) -> int:
+    """The one update the audit log allows (migration 0015): the target becomes `unnamed`
+    and the reason goes; who acted, what and when stay."""
+    if not row_ids:
+        return 0
+    marks = ", ".join("?" for _ in row_ids)
+    return await session.execute(
+        f"UPDATE audit_log SET target = ?, reason = NULL WHERE id IN ({marks})",
+        (unnamed, *row_ids),
+    )

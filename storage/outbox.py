@@ -244,3 +244,56 @@ async def prune_finished(session: Session, before: datetime) -> int:
     return await session.execute(
         "DELETE FROM outbox WHERE status != 'pending' AND finished_at < ?", (to_db(before),)
     )
+
+
+# -- what /forget takes from the outbox -------------------------------------------------------
+
+
+def _after(prefix: str) -> str:
+    """The first string past every key that starts with `prefix`: a range the key's unique
+    index serves (LIKE would read every row)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+async def delete_keys(session: Session, exact: list[str], prefixes: list[str]) -> int:
+    """Delete every message, whatever its status, whose key is one of `exact` or starts with
+    one of `prefixes`: deleted, not marked dropped, since a dropped row keeps its payload.
+    Returns how many went."""
+    before = await session.fetch_one("SELECT total_changes()")
+    await session.execute_many(
+        "DELETE FROM outbox WHERE idempotency_key = ?", [(key,) for key in exact]
+    )
+    await session.execute_many(
+        "DELETE FROM outbox WHERE idempotency_key >= ? AND idempotency_key < ?",
+        [(prefix, _after(prefix)) for prefix in prefixes],
+    )
+    after = await session.fetch_one("SELECT total_changes()")
+    assert before is not None and after is not None
+    return int(after[0]) - int(before[0])
+
+
+@dataclass(frozen=True)
+class KeptMessage:
+    created_at: str
+    status: str
+    payload: str
+
+
+async def messages_under(session: Session, prefixes: list[str]) -> list[KeptMessage]:
+    """Messages whose key starts with one of `prefixes`, oldest first (for /mydata)."""
+    found: list[KeptMessage] = []
+    for prefix in prefixes:
+        rows = await session.fetch_all(
+            "SELECT created_at, status, payload FROM outbox "
+            "WHERE idempotency_key >= ? AND idempotency_key < ? ORDER BY id",
+            (prefix, _after(prefix)),
+        )
+        found += [
+            KeptMessage(
+                str(r["created_at"]),
+                str(r["status"]),
+                session.unseal("outbox", "payload", r["payload"]),
+            )
+            for r in rows
+        ]
+    return sorted(found, key=lambda m: m.created_at)

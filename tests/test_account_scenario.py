@@ -18,6 +18,7 @@ from bot.config import CircleSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.moderation.sanctions import id_hash
+from bot.texts import alerts as alert_texts
 from bot.texts import commands as command_texts
 from tests.conftest import make_settings
 from tests.helpers import (
@@ -56,15 +57,17 @@ EXPORTED = {
     "outcome_members": ("questionnaires/choice",),
     "outcome_schedule": ("questionnaires/schedule",),
     "outcome_responses": ("questionnaires/answers",),
+    "member_pseudonyms": ("pseudonyms",),
+    "audit_log": ("moderator_actions",),
 }
-# Tables that hold a member's id but are left out of /mydata on purpose. Keep this short.
+# Tables that hold a member's id or name but are left out of /mydata on purpose. Keep this
+# short.
 EXCLUDED = {
     # Messages queued for the member: copies of what their chat already shows, other
-    # members' words among them; delivery bookkeeping that /forget clears.
+    # members' words among them; delivery bookkeeping that /forget clears. Of the rows for
+    # others that hold their name, their answers to a moderator are in /mydata
+    # (answers_to_moderators, checked below); the rest repeat relays, alerts and reports.
     "outbox",
-    # The moderators' append-only record of what they did; it names this member only as
-    # the target of an operator's /promote ("moderator <id>").
-    "audit_log",
     # Which relays were sent to the member (whom Thanks and Report are open to): other
     # members' messages, which /mydata never holds; /forget clears it.
     "relay_recipients",
@@ -77,6 +80,9 @@ EXCLUDED_COLUMNS = {
     ("crisis_alerts", "resolved_by_name"),
     # Which operator promoted the member.
     ("moderators", "added_by"),
+    # Which moderator acted on the member.
+    ("audit_log", "moderator_id"),
+    ("audit_log", "moderator_name"),
     # Which of the two rows this is: the JSON's two keys say it.
     ("safety_plans", "draft"),
 }
@@ -102,6 +108,7 @@ ALEX_ASK = "Any tips for a calm evening?"
 BO_WORDS = "Thank you all, this circle keeps me going"
 BO_REPORTED = "Bo's second message, reported"
 CRISIS = "i dont want to be here anymore, i want to kill myself"
+ANSWER = "A bit calmer now, thank you for asking"
 
 
 def foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
@@ -124,13 +131,45 @@ def path_to_members(conn: sqlite3.Connection, table: str) -> list[tuple[str, str
     return None
 
 
+def names(row: dict[str, Any], user_id: int, pseudonyms: set[str], alerts: set[str]) -> bool:
+    """Whether a row holds the member's id, one of their pseudonyms, or is about one of their
+    crisis alerts ("alert 12"), in any of its (opened) values."""
+    for value in row.values():
+        text = str(value)
+        if value == user_id or re.search(rf"(?<!\d){user_id}(?!\d)", text):
+            return True
+        if text in alerts or any(pseudonym in text for pseudonym in pseudonyms):
+            return True
+    return False
+
+
+def known_as(db_path: Path, user_id: int) -> tuple[set[str], set[str]]:
+    """The member's pseudonyms and their crisis alerts as the audit log names them."""
+    with sqlite3.connect(db_path) as conn:
+        pseudonyms = {
+            r[0]
+            for r in conn.execute(
+                "SELECT pseudonym FROM members WHERE user_id = ? "
+                "UNION SELECT pseudonym FROM relays WHERE author_id = ?",
+                (user_id, user_id),
+            )
+        }
+        alert_ids = [
+            r[0]
+            for r in conn.execute("SELECT id FROM crisis_alerts WHERE user_id = ?", (user_id,))
+        ]
+    return pseudonyms, {alert_texts.audit_alert(alert_id) for alert_id in alert_ids}
+
+
 def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict[str, Any]]]:
     """Per table that can hold a member's data, the member's rows.
 
     A table holds member data when its foreign keys lead to members, when it has a user_id
-    or id_hash column, or when any of its values holds the member's id (rows_holding).
+    or id_hash column, or when any of its values holds the member's id (rows_holding) or
+    one of their pseudonyms (the rows that do, then).
     """
     holding = {table for table, _ in rows_holding(db_path, user_id)}
+    pseudonyms, alerts = known_as(db_path, user_id)
     found: dict[str, list[dict[str, Any]]] = {}
     with sqlite3.connect(db_path) as conn:
         conn.row_factory = sqlite3.Row
@@ -154,8 +193,16 @@ def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict
                 sql = f"SELECT * FROM {table} WHERE id_hash = ?"
                 rows = conn.execute(sql, (hashed,))
                 found[table] = [opened_row(db_path, table, dict(r)) for r in rows]
-            elif table in holding:
-                found[table] = [{"(found by value)": user_id}]
+            else:
+                rows = [
+                    opened_row(db_path, table, dict(r))
+                    for r in conn.execute(f"SELECT * FROM {table}")
+                ]
+                named = [row for row in rows if names(row, user_id, pseudonyms, alerts)]
+                if named:
+                    found[table] = named
+                elif table in holding:
+                    found[table] = [{"(found by value)": user_id}]
     return found
 
 
@@ -209,10 +256,16 @@ async def pseudonym(user: EmulatedUser) -> str:
     return found.group(1)
 
 
-async def everything_used(emulator: BotApiEmulator) -> tuple[EmulatedUser, EmulatedUser]:
-    """Alex uses every feature (Bo shares the circle); returns (alex, bo)."""
+async def everything_used(
+    emulator: BotApiEmulator, alex_id: int | None = None
+) -> tuple[EmulatedUser, EmulatedUser]:
+    """Alex (with `alex_id` as Telegram id, if given) uses every feature (Bo shares the
+    circle); returns (alex, bo)."""
     code = await new_circle(emulator)
-    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    alex = emulator.user(alex_id)
+    await onboard(alex)
+    assert "Welcome to the circle" in (await alex.ask(f"/start {code}")).shown_text
+    bo = await member_in(emulator, code)
     operator = emulator.user(OPERATOR)
     await check_in(alex, 4, 7, note=NOTE)
     await new_habit(alex, why="for my kids")
@@ -249,7 +302,12 @@ async def everything_used(emulator: BotApiEmulator) -> tuple[EmulatedUser, Emula
     found = re.search(r"/tell (\d+)", (await said(operator, "/tell ")).shown_text)
     assert found is not None
     operator.send(f"/tell {found.group(1)} I'm here. How are you doing right now?")
-    await said(alex, "How are you doing right now?")
+    told = await said(alex, "How are you doing right now?")
+    await alex.tap("Reply to Moderator", told)
+    await said(alex, "moderator")  # the invitation to write
+    alex.send(ANSWER)
+    await said(alex, "Sent to the moderator")
+    await said(operator, ANSWER)
     await operator.tap("Resolved", alert)
     await emulator.wait_until(lambda: "Resolved by" in alert.shown_text)
 
@@ -329,6 +387,17 @@ async def test_mydata_holds_every_table_that_holds_the_member(
     assert [r["status"] for r in export["reports_filed"]] == ["open"]
     assert [(s["kind"], s["reason"]) for s in export["moderation"]] == [
         ("warning", "mind the tone")
+    ]
+    # Their answer to the moderator waits in the outbox for a week: it is theirs too.
+    assert [ANSWER in a["text"] for a in export["answers_to_moderators"]] == [True]
+    html = documents[MYDATA_HTML].decode()
+    assert ANSWER in html and "What the moderators' log records about you" in html
+    assert [a["action"] for a in export["moderator_actions"]] == [
+        "take crisis alert",
+        "tell",
+        "resolve crisis alert",
+        "warn",
+        "promote",
     ]
 
 

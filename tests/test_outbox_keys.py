@@ -10,6 +10,15 @@ wrongly; the combined message's parts are held under their own keys precisely so
 part is never sent again alone. So a change of any format below must fail this test, and
 must come with a migration of the pending rows, never as a quiet edit of an f-string.
 
+One such change: thanks: and report: keys named the thanker or reporter by Telegram id, in a
+row addressed to someone else that outlived their /forget; they name them by their opaque
+member key now, and migration 0015 rewrote the rows of the week before (nothing is sent
+twice by it: a second Thanks or Report is refused by relay_thanks and reports before a key
+is looked up). A Telegram id may stand in a key only when the row is addressed to that
+member, so that it goes with them (the last assertion). /forget finds the rows it deletes
+by these formats (bot.members.rules.forget_outbox_keys); the one key it writes,
+forgotten:<alert>, is held by tests/test_erasure.py.
+
 One scenario drives the real bot through the Bot API emulator, moving the manual clock so
 the due rows are swept, and then reads every outbox row straight from the database.
 """
@@ -77,11 +86,25 @@ def read_ids(db_path: Path) -> dict[str, list[object]]:
         return {name: [r[0] for r in conn.execute(sql)] for name, sql in queries.items()}
 
 
+def read_member_keys(db_path: Path) -> dict[int, str]:
+    """Each member's opaque key, by Telegram id."""
+    with sqlite3.connect(db_path, timeout=30) as conn:
+        rows = conn.execute("SELECT user_id, member_key FROM members")
+        return {int(user_id): str(key) for user_id, key in rows}
+
+
 def read_outbox(db_path: Path) -> list[tuple[str, str, str]]:
     """Every outbox row as (idempotency key, kind, status), in the order written."""
     with sqlite3.connect(db_path, timeout=30) as conn:
         rows = conn.execute("SELECT idempotency_key, kind, status FROM outbox ORDER BY id")
         return [(str(key), str(kind), str(status)) for key, kind, status in rows]
+
+
+def read_addressees(db_path: Path) -> dict[str, int]:
+    """Each outbox key and the chat its row is addressed to."""
+    with sqlite3.connect(db_path, timeout=30) as conn:
+        rows = conn.execute("SELECT idempotency_key, chat_id FROM outbox")
+        return {str(key): int(chat_id) for key, chat_id in rows}
 
 
 async def test_every_outbox_key_and_kind_keeps_its_format(
@@ -184,13 +207,14 @@ async def test_every_outbox_key_and_kind_keeps_its_format(
     [alex_hash] = ids["hashes"]
     assert str(reject_reason) == held
     a, b, c = alex.user_id, bo.user_id, cy.user_id
+    bo_key = (await asyncio.to_thread(read_member_keys, db_path))[b]
     expected = {
         # bot.journey.due
         f"milestone:{c}:2026-01-01:60": "milestone",
         # bot.circles.service
         f"relay:{relayed}:{b}": "relay",
-        f"thanks:{relayed}:{b}": "thanks",
-        f"report:{relayed}:{b}": "report",
+        f"thanks:{relayed}:{bo_key}": "thanks",
+        f"report:{relayed}:{bo_key}": "report",
         f"review:{rejected}": "review",
         f"rejected:{rejected}": "rejected",
         f"review:{reject_reason}": "review",
@@ -225,3 +249,9 @@ async def test_every_outbox_key_and_kind_keeps_its_format(
     # A part sent inside the combined message is held, finished, under its own key.
     held_parts = {key for key, _, status in rows if status == "combined"}
     assert held_parts == {f"checkin:{a}:2026-03-02", f"nudge:{stretch}:2026-03-02"}
+    # A member's Telegram id stands in a key only when the row is addressed to them.
+    addressed = await asyncio.to_thread(read_addressees, db_path)
+    for key, chat_id in addressed.items():
+        for member in (a, b, c, OPERATOR):
+            if re.search(rf"(?<!\d){member}(?!\d)", key):
+                assert chat_id == member, f"{key} names {member} in a message to {chat_id}"

@@ -488,10 +488,11 @@ class CircleService:
             if not await circle_rows.add_thanks(session, relay_id, user_id):
                 return Thanked(relay, False)
             now = self._clock.now()
+            thanker = await member_rows.key_of(session, user_id)  # never the Telegram id
             await outbox.enqueue_one(
                 session,
                 outbox.NewMessage(
-                    f"thanks:{relay_id}:{user_id}",
+                    f"thanks:{relay_id}:{thanker}",
                     relay.author_id,
                     relay.author_id,
                     "thanks",
@@ -529,10 +530,11 @@ class CircleService:
                         relay.text,
                     )
                 )
+                reporter = await member_rows.key_of(session, user_id)  # never the Telegram id
                 await outbox.enqueue_one(
                     session,
                     outbox.NewMessage(
-                        f"report:{relay_id}:{user_id}",
+                        f"report:{relay_id}:{reporter}",
                         moderator_chat_id,
                         None,
                         "report",

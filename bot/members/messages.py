@@ -226,3 +226,8 @@ def forget_question() -> OutgoingMessage:
 
 def forget_after_copy() -> OutgoingMessage:
     return OutgoingMessage(account_texts.forget_after_copy(), forget_confirm(offer_copy=False))
+
+
+def forgotten_alert(alert_id: int, circle: str | None) -> OutgoingMessage:
+    """To the moderators' chat: an open crisis alert closed by its member's /forget."""
+    return OutgoingMessage(account_texts.forgotten_alert(alert_id, circle))

@@ -1,5 +1,5 @@
 """Member rules that need nothing but their input: the Member value, what its next free text
-answers, the onboarding order, invite codes and pause lengths."""
+answers, the onboarding order, invite codes and pause lengths, and what /forget erases."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from html import unescape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from storage.members import MemberRow
+    from storage.members import MemberRow, Traces
 
 MAX_PAUSE_DAYS = 365
+# What the records keep instead of a forgotten member's pseudonym (audit rows, a ban that
+# outlives /forget); said as "a former member" in the reader's language when shown. The
+# audit log's trigger (storage.migrations 0015) allows exactly this value.
+FORMER_MEMBER = "(a former member)"
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
 
 
@@ -126,3 +131,57 @@ def onboarding_step(member: Member) -> OnboardingStep:
 def pseudonym_first(member: Member) -> bool:
     """True while onboarding waits on the pseudonym: zone and time answers are out of order."""
     return member.onboarding and member.awaiting is Awaiting.PSEUDONYM
+
+
+# -- what /forget erases beyond the member's row ------------------------------------------------
+#
+# Deleting the member's row cascades to every row keyed by their id. What the cascade cannot
+# reach: outbox rows for someone else that carry the member's words or name or refer to a row
+# the cascade deletes (copies of their relays waiting for circle-mates, reviews and reports of
+# them, crisis alerts about them, their answers to a moderator) and the Thanks and Reports
+# they made, keyed by their member key, all deleted whatever their status (a sent row keeps
+# its payload for a week); sanctions, kept under a salted hash of the id, of which only a ban
+# in force stays, unnamed; and audit rows that name them, which the one update the audit log
+# allows makes say "a former member" (MemberService.forget does each).
+
+
+def forget_outbox_keys(traces: Traces, member_key: str | None) -> tuple[list[str], list[str]]:
+    """(exact keys, key prefixes) of every outbox row that goes with the member. The formats
+    are the ones tests/test_outbox_keys.py holds."""
+    exact: list[str] = []
+    prefixes: list[str] = []
+    for relay in traces.relays:
+        exact += [f"review:{relay}", f"rejected:{relay}"]
+        prefixes += [f"relay:{relay}:", f"thanks:{relay}:", f"report:{relay}:"]
+    for alert in traces.alerts:
+        exact.append(f"alert:{alert.id}")
+        prefixes += [f"alert:{alert.id}:", f"tell:{alert.id}:", f"answer:{alert.id}:"]
+    exact += [f"reported:{report}" for report in traces.reports]
+    if member_key is not None:
+        exact += [f"thanks:{relay}:{member_key}" for relay in traces.thanked]
+        exact += [f"report:{relay}:{member_key}" for relay in traces.reported]
+    return exact, prefixes
+
+
+def answer_prefixes(alert_ids: list[int]) -> list[str]:
+    """Where the member's answers to a moderator wait: under their alerts' answer: keys."""
+    return [f"answer:{alert_id}:" for alert_id in alert_ids]
+
+
+def forgotten_alert_key(alert_id: int) -> str:
+    """The moderators' notice that an open alert closed with its member's /forget."""
+    return f"forgotten:{alert_id}"
+
+
+def names_member(target: str, pseudonyms: set[str], forms: set[str]) -> bool:
+    """Whether an audit row's target names the member: one of the forms the log names them
+    by without a pseudonym ("alert 12", "moderator <id>"), or one of their pseudonyms as a
+    whole ("alert 12: Quiet Otter", but not "Quiet Otters")."""
+    if target in forms or target in pseudonyms:
+        return True
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", target) for p in pseudonyms)
+
+
+def plain_text(html: str) -> str:
+    """A message the bot sent in HTML, as plain text (an answer to a moderator, in /mydata)."""
+    return unescape(re.sub(r"<[^>]+>", "", html))

@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
+import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from bot.callbacks import Pending
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
 from bot.goals.service import GoalService
-from bot.i18n import current_language
+from bot.i18n import current_language, speaking
+from bot.i18n.languages import SHIPPED
 from bot.journey.service import JourneyService
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.schedule import next_daily, next_weekly_delayed
 from bot.localtime.zones import Found, ZoneLookup, find_zone, normalise_timezone, zone_of
+from bot.members.messages import forgotten_alert
 from bot.members.rules import (
+    FORMER_MEMBER,
     Awaiting,
     Member,
+    answer_prefixes,
+    forget_outbox_keys,
+    forgotten_alert_key,
+    names_member,
+    plain_text,
     pseudonym_first,
     valid_invite_code,
 )
+from bot.moderation.audit import Moderator, audit
 from bot.moderation.sanctions import hash_of
 from bot.outcomes.service import OutcomeService
+from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.pseudonyms import unique_pseudonym
+from bot.texts import alerts as alert_texts
+from bot.texts import moderation as moderation_texts
 from storage import alerts as alert_rows
 from storage import checkins as checkin_rows
 from storage import circles as circle_rows
@@ -33,11 +48,15 @@ from storage import goals as goal_rows
 from storage import journey as journey_rows
 from storage import members as member_rows
 from storage import moderation as moderation_rows
+from storage import outbox
 from storage import outcomes as outcome_rows
 from storage import pseudonyms as pseudonym_rows
 from storage import safety_plans as plan_rows
 from storage import stats as stats_rows
 from storage.db import Database, Session
+from storage.members import AuditTrace, Traces
+
+log = logging.getLogger(__name__)
 
 # Bump when the consent notice changes in substance; members are asked again then.
 CONSENT_VERSION = 1
@@ -48,10 +67,24 @@ NOTICE_VERSION = 2
 # "New pseudonym" presses a member gets per local day: enough to find one they like, too
 # few to fish for a particular name.
 REDRAWS_PER_DAY = 5
+
+# Who the audit row of an erasure names as having acted: the bot, at the member's request.
+ERASER = Moderator(0, "peercircle")
+ERASED = "member data erased"
 # Changing any of these moves the member's due rows.
 _SCHEDULE_FIELDS = frozenset(
     {"timezone", "checkin_time", "onboarded_at", "paused", "weekly_reflection", "blocked_at"}
 )
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What one /forget removed beyond the cascade of the member's row, for the log."""
+
+    outbox_rows: int
+    sanctions: int
+    audit_rows: int
+    notices: int
 
 
 class NotAMember(Exception):
@@ -107,7 +140,13 @@ class MemberService:
         journeys: JourneyService,
         goals: GoalService,
         outcomes: OutcomeService,
+        moderator_chat_id: int,
+        wake: Callable[[], None],
     ) -> None:
+        self._moderator_chat = moderator_chat_id
+        # The moderators' chat and the audit log read the operator's language.
+        self._records_language = defaults.default_language
+        self._wake = wake
         self._outcomes = outcomes
         self._journeys = journeys
         self._goals = goals
@@ -148,6 +187,11 @@ class MemberService:
                 notice_version=NOTICE_VERSION,
                 # Whatever the person reads now: their Telegram language, when shipped.
                 language=current_language(),
+            )
+            # Warnings and mutes under their hash are from a membership they deleted (kept by
+            # a version before /forget erased them): they must not come back with them.
+            await member_rows.erase_sanctions(
+                session, await hash_of(session, user_id), FORMER_MEMBER
             )
             row = await member_rows.get(session, user_id)
         assert row is not None
@@ -341,13 +385,128 @@ class MemberService:
                 "moderation": await moderation_rows.export(session, id_hash),
                 "moderator": await moderation_rows.export_role(session, user_id),
                 "questionnaires": await outcome_rows.export(session, user_id),
+                "pseudonyms": await member_rows.export_pseudonyms(session, user_id),
+                "answers_to_moderators": await self._answers(session, user_id),
+                "moderator_actions": await self._audit_rows(session, user_id, id_hash),
             }
         return export
 
+    async def _answers(self, session: Session, user_id: int) -> list[dict[str, Any]]:
+        """The member's answers to a moderator, which wait in the outbox for up to a week,
+        as the moderator read them (in the operator's language)."""
+        traces = await member_rows.traces(session, user_id)
+        prefixes = answer_prefixes([alert.id for alert in traces.alerts])
+        return [
+            {
+                "sent_at": message.created_at,
+                "status": message.status,
+                "text": plain_text(
+                    OutgoingMessage.from_json(message.payload, self._records_language).text
+                ),
+            }
+            for message in await outbox.messages_under(session, prefixes)
+        ]
+
+    async def _audit_rows(
+        self, session: Session, user_id: int, id_hash: str
+    ) -> list[dict[str, Any]]:
+        """What moderators did about the member, as the audit log keeps it; not who did it."""
+        traces = await member_rows.traces(session, user_id)
+        return [
+            {"at": row.at, "action": row.action, "target": row.target, "reason": row.reason}
+            for row in await _audit_rows_about(session, user_id, id_hash, traces)
+        ]
+
     async def forget(self, user_id: int) -> bool:
-        """Delete everything about the member; False when there was nothing."""
+        """Delete everything about the member, then wipe the write-ahead log's copies of it;
+        False when there was nothing."""
         async with self._db.transaction() as session:
             if await member_rows.get(session, user_id) is None:
                 return False
-            await member_rows.delete(session, user_id)
+            erased = await self._erase_traces(session, user_id, self._clock.now())
+            await member_rows.delete(session, user_id)  # the rest cascades
+        wiped = await self._db.checkpoint()
+        if erased.notices:
+            self._wake()
+        # No id or name: the log outlives the member.
+        log.info(
+            "member forgotten: outbox_rows=%d sanctions=%d audit_rows=%d alert_notices=%d "
+            "log_truncated=%s",
+            erased.outbox_rows,
+            erased.sanctions,
+            erased.audit_rows,
+            erased.notices,
+            wiped,
+        )
         return True
+
+    async def _erase_traces(self, session: Session, user_id: int, now: datetime) -> Erased:
+        """What the cascade of the member's row does not reach (bot.members.rules): outbox
+        rows go, sanctions but a ban go, audit rows lose the member's name, in one recorded
+        redaction; the moderator role goes (what they did as a moderator stays).
+
+        An open crisis alert goes with the member, but the moderators' chat hears that it
+        closed and why (without words or pseudonym): a crisis-line supervisor would want the
+        team to stop trying to reach someone the bot can no longer reach, and to know why the
+        alert's buttons stopped working, rather than meet a silence."""
+        id_hash = await hash_of(session, user_id)
+        traces = await member_rows.traces(session, user_id)
+        key = await member_rows.key_of(session, user_id)
+        dropped = await outbox.delete_keys(session, *forget_outbox_keys(traces, key))
+        notices = await self._tell_open_alerts_closed(session, traces, now)
+        sanctions = await member_rows.erase_sanctions(session, id_hash, FORMER_MEMBER)
+        about = await _audit_rows_about(session, user_id, id_hash, traces)
+        unnamed = await member_rows.unname_audit_rows(
+            session, [row.id for row in about], FORMER_MEMBER
+        )
+        if unnamed:
+            await audit(session, ERASER, ERASED, None, now)
+        await moderation_rows.remove_moderator(session, user_id)
+        return Erased(dropped, sanctions, unnamed, notices)
+
+    async def _tell_open_alerts_closed(
+        self, session: Session, traces: Traces, now: datetime
+    ) -> int:
+        """One message per crisis alert still open: it closed, and why."""
+        if not self._moderator_chat:
+            return 0
+        still_open = [alert for alert in traces.alerts if not alert.resolved]
+        for alert in still_open:
+            notice = partial(forgotten_alert, alert.id, alert.circle_name)
+            await outbox.enqueue_one(
+                session,
+                outbox.NewMessage(
+                    forgotten_alert_key(alert.id),
+                    self._moderator_chat,
+                    None,
+                    "alert",
+                    in_every_language(notice),
+                ),
+                now,
+            )
+        return len(still_open)
+
+
+async def _audit_rows_about(
+    session: Session, user_id: int, id_hash: str, traces: Traces
+) -> list[AuditTrace]:
+    """The audit rows that name the member (bot.members.rules.names_member), oldest first."""
+    pseudonyms = await member_rows.pseudonyms_of(session, user_id, id_hash) - {FORMER_MEMBER}
+    forms = _recorded_forms(user_id, [alert.id for alert in traces.alerts])
+    rows = await member_rows.audit_rows_mentioning(session, pseudonyms | forms)
+    return [
+        row
+        for row in rows
+        if row.target != FORMER_MEMBER and names_member(row.target, pseudonyms, forms)
+    ]
+
+
+def _recorded_forms(user_id: int, alert_ids: list[int]) -> set[str]:
+    """The audit targets that name the member without a pseudonym, in every language the log
+    may have been kept in: their alerts ("alert 12") and their role ("moderator <id>")."""
+    forms: set[str] = set()
+    for language in SHIPPED:
+        with speaking(language):
+            forms.add(moderation_texts.audit_moderator(user_id))
+            forms |= {alert_texts.audit_alert(alert_id) for alert_id in alert_ids}
+    return forms

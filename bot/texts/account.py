@@ -254,5 +254,18 @@ def forgotten() -> str:
     )
 
 
+def forgotten_alert(alert_id: int, circle: str | None) -> str:
+    """To the moderators' chat: a member whose crisis alert was still open used /forget."""
+    # Translators: to the moderators' chat; "/forget" is the command's name, keep it.
+    closed = _(
+        "Alert #{alert_id} is closed: the member deleted all their data with /forget. "
+        "Their words and pseudonym went with it, and the bot can no longer reach them."
+    ).format(alert_id=alert_id)
+    if not circle:
+        return closed
+    # Translators: {circle} is the circle the member was in when the alert was raised.
+    return closed + "\n" + _("Their circle: {circle}").format(circle=escape(circle))
+
+
 def forget_cancelled() -> str:
     return _("Nothing was deleted. I'm glad you're staying.")

@@ -14,6 +14,7 @@ from bot.i18n.formats import local_date
 from bot.i18n.languages import LANGUAGE_NAMES
 from bot.texts.checkins import mood_word
 from bot.texts.goals import REASON_LABELS, describe_limit, describe_schedule
+from bot.texts.moderation import audit_actions
 from bot.texts.safety import PLAN_PARTS
 
 __all__ = [
@@ -201,15 +202,20 @@ def summary_html(export: Mapping[str, Any], zone: tzinfo) -> str:
             "somewhere safe."
         ).format(moment=clock.moment(export["exported_at"]), zone=escape(clock.name))
         + "</p>",
-        _you(member, clock),
+        _you(member, clock, export.get("pseudonyms") or []),
         _checkins(export["checkins"], clock),
         _goals(export["goals"], clock),
         _journeys(export["journeys"]),
         _questionnaires(export.get("questionnaires") or {}, clock),
         _safety_plan(export["safety_plan"], export["safety_plan_draft"], clock),
         _circle(export, clock),
-        _alerts(export["crisis_alerts"], clock),
-        _moderation(export["moderation"], export["moderator"], clock),
+        _alerts(export["crisis_alerts"], clock, export.get("answers_to_moderators") or []),
+        _moderation(
+            export["moderation"],
+            export["moderator"],
+            clock,
+            export.get("moderator_actions") or [],
+        ),
         "<p class=quiet>"
         # Translators: {count} is a number of weeks.
         + ngettext(
@@ -277,7 +283,7 @@ def _on(on: bool) -> str:
     return pgettext("setting is", "on") if on else pgettext("setting is", "off")
 
 
-def _you(member: Mapping[str, Any], clock: _Clock) -> str:
+def _you(member: Mapping[str, Any], clock: _Clock, pseudonyms: Sequence[str]) -> str:
     if member.get("paused"):
         until = member.get("paused_until")
         paused = (
@@ -320,6 +326,11 @@ def _you(member: Mapping[str, Any], clock: _Clock) -> str:
         # Translators: {language} is the language's own name ("Español").
         _("Language: {language}").format(language=_language_name(member.get("language"))),
     ]
+    if len(pseudonyms) > 1:
+        # Translators: {pseudonyms} lists every pseudonym the member has had, like "Quiet
+        # Otter, Calm Heron".
+        gone_by = _("Pseudonyms you have gone by: {pseudonyms}")
+        items.append(gone_by.format(pseudonyms=_text(", ".join(pseudonyms))))
     if member.get("region"):
         # Translators: {region} is a region the operator configured ("Mexico").
         items.append(_("Crisis lines for: {region}").format(region=_text(member["region"])))
@@ -598,7 +609,11 @@ def _circle(export: Mapping[str, Any], clock: _Clock) -> str:
     return _section(pgettext("/mydata section", "Circle"), "\n".join(lines))
 
 
-def _alerts(alerts: Sequence[Mapping[str, Any]], clock: _Clock) -> str:
+def _alerts(
+    alerts: Sequence[Mapping[str, Any]],
+    clock: _Clock,
+    answers: Sequence[Mapping[str, Any]],
+) -> str:
     title = pgettext("/mydata section", "Crisis alerts about you")
     if not alerts:
         return _section(title, _paragraph(_("None.")))
@@ -635,11 +650,29 @@ def _alerts(alerts: Sequence[Mapping[str, Any]], clock: _Clock) -> str:
         pgettext("/mydata column", "Your words"),
         pgettext("/mydata column", "Outcome"),
     )
-    return _section(title, intro + _table(header, rows))
+    return _section(title, intro + _table(header, rows) + _answers(answers, clock))
+
+
+def _answers(answers: Sequence[Mapping[str, Any]], clock: _Clock) -> str:
+    """The member's answers to a moderator, kept for a week, as the moderator read them."""
+    if not answers:
+        return ""
+    rows = [(clock.moment(a["sent_at"]), _text(a["text"])) for a in answers]
+    header = (
+        pgettext("/mydata column", "When"),
+        # Translators: a column: the member's answer, with the line the moderator saw above it.
+        pgettext("/mydata column", "What the moderator read"),
+    )
+    # Translators: a heading in /mydata; such answers are kept for a week, then deleted.
+    heading = _("Your answers to a moderator, kept for a week")
+    return f"<h3>{heading}</h3>" + _table(header, rows)
 
 
 def _moderation(
-    sanctions: Sequence[Mapping[str, Any]], role: Mapping[str, Any] | None, clock: _Clock
+    sanctions: Sequence[Mapping[str, Any]],
+    role: Mapping[str, Any] | None,
+    clock: _Clock,
+    actions: Sequence[Mapping[str, Any]],
 ) -> str:
     body = ""
     if sanctions:
@@ -671,7 +704,34 @@ def _moderation(
                 moment=clock.moment(role["added_at"])
             )
         )
-    return _section(pgettext("/mydata section", "Moderation"), body)
+    return _section(pgettext("/mydata section", "Moderation"), body + _audit_rows(actions, clock))
+
+
+def _audit_rows(actions: Sequence[Mapping[str, Any]], clock: _Clock) -> str:
+    """The moderators' audit log rows about the member; not which moderator acted."""
+    if not actions:
+        return ""
+    names = audit_actions()
+    rows = [
+        (
+            clock.moment(a["at"]),
+            escape(names.get(str(a["action"]), str(a["action"]))),
+            _text(a.get("target")),
+            _text(a.get("reason")),
+        )
+        for a in actions
+    ]
+    header = (
+        pgettext("/mydata column", "When"),
+        # Translators: a column: what a moderator did ("warn", "take crisis alert").
+        pgettext("/mydata column", "Action"),
+        # Translators: a column: whom or what the moderator acted on, as the log keeps it.
+        pgettext("/mydata column", "About"),
+        pgettext("/mydata column", "Reason"),
+    )
+    # Translators: a heading in /mydata: rows of the moderators' audit log that name you.
+    heading = _("What the moderators' log records about you")
+    return f"<h3>{heading}</h3>" + _table(header, rows)
 
 
 def _language_name(stored: object) -> str:

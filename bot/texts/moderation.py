@@ -11,6 +11,7 @@ from html import escape
 
 from bot.i18n import _, ngettext, pgettext
 from bot.i18n.formats import clock, numeric_date
+from bot.members.rules import FORMER_MEMBER
 from bot.moderation.rules import AuditLine, Outcome, Result
 from bot.texts.common import member_time
 
@@ -453,7 +454,17 @@ def audit_actions() -> dict[str, str]:
         "not a crisis": pgettext("audit log action", "not a crisis"),
         "resolve crisis alert": pgettext("audit log action", "resolve crisis alert"),
         "tell": pgettext("audit log action", "tell"),
+        # Translators: the bot's own row in the audit log: a member used /forget, and the
+        # rows above that named them now say "a former member".
+        "member data erased": pgettext("audit log action", "member data erased"),
     }
+
+
+def shown_name(pseudonym: str) -> str:
+    """A pseudonym as records show it: a forgotten member's is "a former member"."""
+    # Translators: in the audit log and moderators' replies, in place of the pseudonym of a
+    # member who deleted their data with /forget.
+    return _("a former member") if pseudonym == FORMER_MEMBER else pseudonym
 
 
 def audit_moderator(user_id: int) -> str:
@@ -487,7 +498,7 @@ def audit_lines(rows: list[AuditLine]) -> str:
         action = actions.get(row.action, row.action)
         line = f"{_utc(row.at)} · {escape(row.moderator_name)} · {escape(action)}"
         if row.target:
-            line += f" · {escape(row.target)}"
+            line += f" · {escape(shown_name(row.target))}"
         if row.reason:
             line += f" · <i>{escape(row.reason)}</i>"
         lines.append(line)
@@ -496,7 +507,7 @@ def audit_lines(rows: list[AuditLine]) -> str:
 
 def outcome_text(outcome: Outcome) -> str:
     """A moderator action's result, as the moderator reads it."""
-    result, pseudonym = outcome.result, outcome.pseudonym
+    result, pseudonym = outcome.result, shown_name(outcome.pseudonym)
     if result is Result.NO_SUCH_MEMBER:
         return no_such_member()
     if result is Result.WARNED:
