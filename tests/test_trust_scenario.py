@@ -454,3 +454,17 @@ async def test_invite_links_can_be_replaced_and_revoked_by_moderators_only(
     modhelp = (await operator.ask("/modhelp")).shown_text
     assert "/invite <circle> new" in modhelp and "/revoke <circle>" in modhelp
     assert "/takeover <alert>" in modhelp
+
+
+async def test_a_moderator_who_forgets_themselves_hands_their_alerts_back(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    alex, helper = emulator.user(), await promoted(emulator)
+    await onboard(alex)
+    number = await talking(emulator, alex, helper)
+    before = len(emulator.group(MOD_CHAT).messages)
+    helper.skip_to_end()
+    await helper.tap("Yes, delete everything", await helper.ask_for("/forget", "cannot be undone"))
+    released = await mod_message(emulator, "is nobody's now", after=before)
+    assert f"Alert #{number}" in released.shown_text
+    assert table(db_path, "SELECT taken_by FROM crisis_alerts") == [(None,)]

@@ -11,6 +11,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+from bot.alerts.service import release_alerts
 from bot.callbacks import Pending
 from bot.clock import Clock
 from bot.config import CheckinSettings, MemberSettings
@@ -461,7 +462,12 @@ class MemberService:
         )
         if unnamed:
             await audit(session, ERASER, ERASED, None, now)
-        await moderation_rows.remove_moderator(session, user_id)
+        if await moderation_rows.remove_moderator(session, user_id):
+            # As at /demote: what they held goes back to the other moderators at once.
+            for alert in await release_alerts(session, user_id, now, self._moderator_chat):
+                with speaking(self._records_language):
+                    target = alert_texts.audit_alert(alert.id, alert.pseudonym)
+                await audit(session, ERASER, "release crisis alert", target, now)
         return Erased(dropped, sanctions, unnamed, notices)
 
     async def _tell_open_alerts_closed(
