@@ -336,7 +336,7 @@ async def stats_command(update: Update, context: PeerContext) -> None:
             stats_texts.stats_chart_headings(),
         )
         await update.effective_chat.send_photo(
-            png, caption=stats_texts.stats_chart_caption(report.minimum)
+            png, caption=stats_texts.stats_chart_caption(report.minimum, report.withholds_weeks())
         )
     # Then the questionnaires' cohort report (bot.outcomes.report), after the chart it
     # does not belong to.

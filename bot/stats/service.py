@@ -1,7 +1,9 @@
 """Anonymised statistics: per circle and overall, never a single member's data.
 
 Every figure carries the number of members it was computed over; one over fewer than the
-configured minimum is shown as "fewer than N", so no one can be singled out.
+configured minimum is shown as "fewer than N", so no one can be singled out. Everyone's
+figure is withheld where subtracting the circles' figures would single out a small group
+(bot/stats/suppression.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from statistics import median
 from bot.clock import Clock
 from bot.i18n import N_, _, pgettext
 from bot.stats.rules import Figure, GroupStats, StatsReport, Week
-from bot.texts.stats import fewer_than
+from bot.stats.suppression import withhold_remainders
+from bot.texts.stats import fewer_than, withheld
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import stats as stat_rows
@@ -87,7 +90,18 @@ class StatsService:
             by_circle.setdefault(e.circle_id, _Rows()).encouragement.append(e)
         groups = [_group(_(OVERALL), everyone, everything)]
         groups += [_group(c.name, c.member_count, by_circle.get(c.id, _Rows())) for c in circles]
-        return StatsReport(today, self._minimum, groups, alerts)
+        groups = withhold_remainders(groups, self._minimum, today)
+        return StatsReport(today, self._minimum, groups, alerts, _mondays(first_week, today))
+
+
+def _mondays(first_day: date, last_day: date) -> tuple[date, ...]:
+    """The Monday of every week from `first_day`'s to `last_day`'s."""
+    monday = first_day - timedelta(days=first_day.weekday())
+    mondays = []
+    while monday <= last_day:
+        mondays.append(monday)
+        monday += timedelta(weeks=1)
+    return tuple(mondays)
 
 
 @dataclass
@@ -128,7 +142,7 @@ def chart_series(report: StatsReport) -> dict[str, list[tuple[date, float, float
     """Weekly means per group for the chart; a hidden or empty week is NaN (a gap)."""
 
     def value(figure: Figure) -> float:
-        hidden = report.hidden(figure) or figure.value is None
+        hidden = report.hidden(figure) or figure.withheld or figure.value is None
         return math.nan if hidden else float(figure.value or 0)
 
     return {
@@ -168,6 +182,8 @@ def to_csv(report: StatsReport) -> str:
     def shown(figure: Figure, digits: int = 2) -> str:
         if report.hidden(figure):
             return fewer_than(report.minimum)
+        if figure.withheld:
+            return withheld()
         if figure.value is None:
             return ""
         return str(round(figure.value, digits)) if digits else str(int(figure.value))
@@ -195,25 +211,24 @@ def to_csv(report: StatsReport) -> str:
                 "",
                 "",
                 shown(g.confidence_change),
-                shown(Figure(g.confidence_change.basis, g.confidence_change.basis), 0),
+                shown(_count(g.confidence_change.basis, g.confidence_change), 0),
                 shown(g.goal_completion, 3),
                 shown(g.encouragement_sent, 0),
                 shown(g.encouragement_thanked, 0),
             ]
         )
     for g in report.groups:
-        for week in g.weeks:
-            count = Figure(week.members, week.members)
+        for week in _csv_weeks(report, g):
             writer.writerow(
                 [
                     g.name,
                     week_row,
                     week.start.isoformat(),
-                    shown(count, 0),
+                    shown(_count(week.members, week.mood), 0),
                     "",
                     "",
                     "",
-                    shown(Figure(week.checkins, week.members), 0),
+                    shown(_count(week.checkins, week.mood), 0),
                     shown(week.mood),
                     shown(week.confidence),
                     "",
@@ -224,3 +239,17 @@ def to_csv(report: StatsReport) -> str:
                 ]
             )
     return out.getvalue()
+
+
+def _count(value: int, figure: Figure) -> Figure:
+    """A count shown beside `figure`: hidden or withheld with it."""
+    return Figure(value, figure.basis, figure.withheld)
+
+
+def _csv_weeks(report: StatsReport, group: GroupStats) -> list[Week]:
+    """A group's week rows; a group too small to show has one (hidden) for every week of the
+    report, so that which weeks its members checked in does not show either."""
+    if group.members >= report.minimum:
+        return group.weeks
+    nobody = Figure(None, 0)
+    return [Week(start, 0, 0, nobody, nobody) for start in report.week_starts]

@@ -7,7 +7,7 @@ from html import escape
 
 from bot.i18n import N_, _, ngettext, pgettext
 from bot.i18n.formats import fixed, local_date, percent
-from bot.stats.rules import Figure, StatsReport
+from bot.stats.rules import Figure, GroupStats, StatsReport
 
 
 def stats_chart_title() -> str:
@@ -19,15 +19,21 @@ def stats_chart_headings() -> tuple[str, str]:
     return (_("Mean mood, 1 to 5"), _("Mean confidence, 0 to 10"))
 
 
-def stats_chart_caption(minimum: int) -> str:
+def stats_chart_caption(minimum: int, weeks_withheld: bool = False) -> str:
     # Translators: {minimum} is the fewest members a figure may be computed over.
-    return ngettext(
+    caption = ngettext(
         "Weekly mean mood and confidence, per group, by the Monday each week starts. "
         "Groups and weeks of fewer than {minimum} member are left out.",
         "Weekly mean mood and confidence, per group, by the Monday each week starts. "
         "Groups and weeks of fewer than {minimum} members are left out.",
         minimum,
     ).format(minimum=minimum)
+    if not weeks_withheld:
+        return caption
+    # Translators: follows the chart's caption when some weeks of all members are left out
+    # because, with the circles' figures, they would give away a small group.
+    more = _("Weeks hidden so that a small group cannot be worked out are left out too.")
+    return f"{caption} {more}"
 
 
 def fewer_than(minimum: int) -> str:
@@ -37,9 +43,19 @@ def fewer_than(minimum: int) -> str:
     return _("fewer than {minimum}").format(minimum=minimum)
 
 
+def withheld() -> str:
+    """What a figure reads when, with the circles' figures, it would give away a small group
+    (everyone minus the circles shown)."""
+    # Translators: shown in place of a figure of all members that is not shown because,
+    # subtracted from it, the circles' figures would give away a group of too few members.
+    return _("hidden so that a small group cannot be worked out")
+
+
 def _figure(report: StatsReport, figure: Figure, kind: str) -> str:
     if report.hidden(figure):
         return fewer_than(report.minimum)
+    if figure.withheld:
+        return withheld()
     if figure.value is None:
         # Translators: a /stats figure with nothing to compute it from.
         return _("no data yet")
@@ -151,10 +167,6 @@ def stats_text(report: StatsReport) -> str:
                 ).format(group=name, minimum=minimum)
             )
             continue
-
-        def f(figure: Figure, kind: str = "count") -> str:
-            return _figure(report, figure, kind)
-
         lines.append(
             # Translators: {group} is a circle's name (or "All members").
             ngettext(
@@ -163,29 +175,67 @@ def stats_text(report: StatsReport) -> str:
                 group.members,
             ).format(group=name, count=group.members)
         )
+        lines += _group_lines(report, group)
+    return "\n".join(lines)
+
+
+def _group_lines(report: StatsReport, group: GroupStats) -> list[str]:
+    """A shown group's figures, one line each; a line whose figures are withheld says so."""
+
+    def f(figure: Figure, kind: str = "count") -> str:
+        return _figure(report, figure, kind)
+
+    lines = []
+    if group.active_7d.withheld:
+        lines.append(
+            # Translators: a /stats line of all members whose figures are not shown because,
+            # with the circles' figures, they would give away a group of too few members.
+            _("Active, last 7 and 30 days: hidden so that a small group cannot be worked out")
+        )
+    else:
         lines.append(
             # Translators: {week} and {month} are figures: a number of members, or "fewer than 5".
             _("Active: {week} in the last 7 days, {month} in the last 30").format(
                 week=f(group.active_7d), month=f(group.active_30d)
             )
         )
-        lines.append(
-            # Translators: {share} is a percentage, or "fewer than 5".
-            _("Check-in adherence, last 7 days: {share}").format(
-                share=f(group.adherence_7d, "share")
+    lines.append(
+        # Translators: {share} is a percentage, or "fewer than 5".
+        _("Check-in adherence, last 7 days: {share}").format(share=f(group.adherence_7d, "share"))
+    )
+    if group.weeks:
+        week = group.weeks[-1]
+        day = local_date(week.start, _week_pattern())
+        if week.withheld:
+            lines.append(
+                # Translators: {day} is the Monday the week starts; a /stats line of all
+                # members not shown because, with the circles' figures, it would give away a
+                # group of too few members.
+                _(
+                    "Week of {day}: mean mood and confidence hidden so that a small group "
+                    "cannot be worked out"
+                ).format(day=day)
             )
-        )
-        if group.weeks:
-            week = group.weeks[-1]
+        else:
             lines.append(
                 # Translators: {day} is the Monday the week starts; {mood} and {confidence}
                 # are means ("3.4"), or "fewer than 5".
                 _("Week of {day}: mean mood {mood}, confidence {confidence}").format(
-                    day=local_date(week.start, _week_pattern()),
+                    day=day,
                     mood=f(week.mood, "mean"),
                     confidence=f(week.confidence, "mean"),
                 )
             )
+    if group.confidence_change.withheld:
+        lines.append(
+            # Translators: a /stats line of all members not shown because, with the
+            # circles' figures, it would give away a group of too few members.
+            _(
+                "Confidence, first 14 days to last 14 days: hidden so that a small group "
+                "cannot be worked out"
+            )
+        )
+    else:
         lines.append(
             # Translators: {change} is a signed number with how many members it is over
             # ("+0.5 (over 12 members)"), or "fewer than 5".
@@ -193,16 +243,30 @@ def stats_text(report: StatsReport) -> str:
                 change=f(group.confidence_change, "signed")
             )
         )
+    if group.goal_completion.withheld:
+        lines.append(
+            # Translators: a /stats line of all members not shown because, with the
+            # circles' figures, it would give away a group of too few members.
+            _("Goals done, last 30 days: hidden so that a small group cannot be worked out")
+        )
+    else:
         lines.append(
             # Translators: {share} is a percentage, or "fewer than 5".
             _("Goals done, last 30 days: {share} of answers").format(
                 share=f(group.goal_completion, "share")
             )
         )
+    if group.encouragement_sent.withheld:
+        lines.append(
+            # Translators: a /stats line of all members not shown because, with the
+            # circles' figures, it would give away a group of too few members.
+            _("Encouragement, last 7 days: hidden so that a small group cannot be worked out")
+        )
+    else:
         lines.append(
             # Translators: {sent} and {thanked} are counts of messages, or "fewer than 5".
             _("Encouragement, last 7 days: {sent} sent, {thanked} thanked").format(
                 sent=f(group.encouragement_sent), thanked=f(group.encouragement_thanked)
             )
         )
-    return "\n".join(lines)
+    return lines
