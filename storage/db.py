@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -15,14 +14,7 @@ import aiosqlite
 
 from storage.migrations import apply_migrations
 from storage.private import private_file
-from storage.sealed import (
-    KEY_BYTES,
-    SEALED,
-    KeyFileError,
-    Sealer,
-    default_key_file,
-    load_or_create_key,
-)
+from storage.sealed import SEALED, KeyFileError, Keys, Sealer, sealer_for
 from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, in_hand
 
@@ -161,14 +153,17 @@ class Database:
         path: Path,
         now: Callable[[], datetime],
         sealer: Sealer,
-        key_file: Path | None,
     ) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._now = now
         self._sealer = sealer
-        self._key_file = key_file
         self.path = path
+
+    @property
+    def sealer(self) -> Sealer:
+        """What seals members' text; a key rotation adds its new key (storage.rotation)."""
+        return self._sealer
 
     @classmethod
     async def open(
@@ -177,24 +172,21 @@ class Database:
         *,
         migrate: bool = True,
         now: Callable[[], datetime] | None = None,
-        key_file: Path | None = None,
+        keys: Keys | None = None,
     ) -> Database:
         """`now` stamps update marks: the bot's clock, which intake prunes them by.
 
-        `key_file` holds the key that seals members' text (storage.sealed), by default
-        peercircle.key beside the database; it is made when missing. Raises KeyFileError
+        `keys` says where the key that seals members' text comes from (storage.sealed): by
+        default peercircle.key beside the database, made when missing. Raises KeyFileError
         when the key cannot be read or does not open this database.
         """
         path = Path(path)
-        made_key = False
         if str(path) == ":memory:":
-            key = load_or_create_key(key_file) if key_file else os.urandom(KEY_BYTES)
+            sealer, made_key = sealer_for(keys or Keys(), None)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             private_file(path)
-            key_file = key_file or default_key_file(path)
-            made_key = not key_file.exists()
-            key = load_or_create_key(key_file)
+            sealer, made_key = sealer_for(keys or Keys(), path)
         # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
@@ -209,17 +201,17 @@ class Database:
             f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}",
         ):
             await conn.execute(pragma)
-        db = cls(conn, path, now or (lambda: datetime.now(UTC)), Sealer(key), key_file)
+        db = cls(conn, path, now or (lambda: datetime.now(UTC)), sealer)
         if migrate:
             try:
                 await db.migrate()
             except KeyFileError:
                 await db.close()  # its thread would keep the process from exiting
-                if made_key and key_file is not None:
+                if made_key is not None:
                     # A key made now cannot open notes sealed before: the old one is lost.
-                    key_file.unlink(missing_ok=True)
+                    made_key.unlink(missing_ok=True)
                     raise KeyFileError(
-                        f"the encryption key file {key_file} is missing, and this database "
+                        f"the encryption key file {made_key} is missing, and this database "
                         "was sealed with a key; restore that key file (storage.key_file)"
                     ) from None
                 raise
@@ -238,7 +230,7 @@ class Database:
     def _seal_older_rows(self, raw: sqlite3.Connection) -> None:
         _BEGIN(raw)
         try:
-            self._sealer.seal_older_rows(raw, self._key_file or Path("(in memory)"))
+            self._sealer.seal_older_rows(raw)
         except BaseException:
             _ROLLBACK(raw)
             raise
