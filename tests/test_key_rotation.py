@@ -4,6 +4,7 @@ progress that survives an interruption; old and new keys both read while it runs
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator
 from storage import rotation
 from storage.db import Database
 from storage.sealed import (
@@ -26,7 +29,8 @@ from storage.sealed import (
     encode_key,
     read_key_file,
 )
-from tests.helpers import peercircle
+from tests.helpers import onboard, peercircle
+from tests.test_checkin_scenario import check_in
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 STAMP = NOW.isoformat()
@@ -272,3 +276,42 @@ def _opens(key: bytes, table: str, column: str, value: str) -> bool:
     except SealError:
         return False
     return True
+
+
+async def test_the_running_bot_takes_up_a_rotation_at_its_next_sweep(
+    emulator: BotApiEmulator,
+    bot: PeerApplication,
+    db_path: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage.rotation")
+    user = emulator.user()
+    await onboard(user)
+    new_file, away = tmp_path / "new.key", tmp_path / "away.key"
+    new_file.write_text(encode_key(new := os.urandom(32)) + "\n")
+    new_file.chmod(0o600)
+    command = await Database.open(db_path)  # the rotate-key command's connection
+    try:
+        await rotation.request(command, new, new_file)
+    finally:
+        await command.close()
+    new_file.rename(away)  # not readable by the bot (gone): it says so once, and waits
+
+    def complaints() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "cannot be read" in r.getMessage()]
+
+    await emulator.wait_until(lambda: bool(complaints()), timeout=10)
+    sealer = bot.bot_data.services.db.sealer
+    assert not sealer.seals_with(new)
+    away.rename(new_file)
+    await emulator.wait_until(lambda: sealer.seals_with(new), timeout=10)
+    assert len(complaints()) == 1 and complaints()[0].levelno == logging.ERROR
+    assert "new text is sealed with the new key" in caplog.text
+    assert encode_key(new) not in caplog.text
+
+    await check_in(user, 4, 6, note="Cooked for friends tonight")
+    with sqlite3.connect(db_path) as conn:
+        (stored,) = conn.execute("SELECT note FROM checkins").fetchone()
+    conn.close()
+    assert Sealer(new).unseal("checkins", "note", stored) == "Cooked for friends tonight"
