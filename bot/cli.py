@@ -1,4 +1,5 @@
-"""The `peercircle` command: run, check-config, migrate, backup, restore, report, sandbox."""
+"""The `peercircle` command: run, check-config, migrate, backup, restore, report, sandbox,
+keygen, rotate-key."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -19,10 +21,11 @@ from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings, requ
 from bot.i18n import speaking
 from bot.runtime.instance_lock import AlreadyRunning, InstanceLock
 from bot.runtime.logging_setup import configure_logging
+from storage import rotation
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
 from storage.preflight import DatabaseFileError, check_database_file, verify_database
-from storage.sealed import KeyFileError, default_key_file
+from storage.sealed import KeyFileError, encode_key, read_key_file, write_new_key_file
 
 # The bot itself (bot.app and all it wires: about 2 s of imports) is imported by the commands
 # that use it, so that a start refused for its database answers within a second or so.
@@ -87,7 +90,32 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help='the de-identified export for researchers instead (README "Research export")',
     )
+    _key_commands(commands)
     return parser
+
+
+def _key_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    commands.add_parser("keygen", help="print a new encryption key (for PEERCIRCLE_STORAGE__KEY)")
+    rotate = commands.add_parser(
+        "rotate-key",
+        help="encrypt every member's text again with a new key (the bot may run)",
+    )
+    _config_option(rotate)
+    rotate.add_argument(
+        "--new-key-file",
+        type=Path,
+        required=True,
+        help="the new key: a file from `keygen` (mode 0600), made here if missing",
+    )
+    rotate.add_argument(
+        "--batch-size", type=int, default=500, help="rows per transaction (default 500)"
+    )
+    rotate.add_argument(
+        "--wait",
+        type=float,
+        default=120.0,
+        help="seconds to wait for a running bot to take up the new key (default 120)",
+    )
 
 
 def _config_option(sub: argparse.ArgumentParser) -> None:
@@ -103,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "sandbox":
         return _sandbox(args.db, args.port)
+    if args.command == "keygen":
+        print(encode_key(os.urandom(32)))
+        return 0
+    if args.command == "rotate-key":
+        return _rotate_key_command(args.config, args.new_key_file, args.batch_size, args.wait)
     try:
         settings = load_settings(args.config)
         if args.command == "migrate":
@@ -110,8 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             verify_database(settings.storage.path, empty_ok=True)
             return asyncio.run(_migrate(settings))
         if args.command in ("backup", "restore"):
-            key_file = settings.storage.key_file or default_key_file(settings.storage.path)
-            return _backup_or_restore(args.command, settings.storage.path, args.path, key_file)
+            key_at = settings.storage.keys.where(settings.storage.path)
+            return _backup_or_restore(args.command, settings.storage.path, args.path, key_at)
         if args.command == "report" and (args.outcomes or args.research):
             with speaking(settings.members.default_language):
                 written = asyncio.run(_outcomes_report(settings, args.research))
@@ -192,7 +225,7 @@ def _lock_sound_database(settings: Settings, lock: InstanceLock) -> None:
 
 
 async def _make_database(settings: Settings) -> None:
-    db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
+    db = await Database.open(settings.storage.path, keys=settings.storage.keys)
     await db.close()
 
 
@@ -238,7 +271,7 @@ def _sandbox(db_path: Path | None, port: int) -> int:
     return 0
 
 
-def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: Path) -> int:
+def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: str) -> int:
     try:
         if command == "backup":
             verify_database(db_path, writable=False)  # a damaged one is not worth a copy
@@ -263,7 +296,7 @@ def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: Path) 
 
 async def _migrate(settings: Settings) -> int:
     db = await Database.open(
-        settings.storage.path, migrate=False, key_file=settings.storage.key_file, empty_ok=True
+        settings.storage.path, migrate=False, keys=settings.storage.keys, empty_ok=True
     )
     try:
         applied = await db.migrate()
@@ -278,7 +311,7 @@ async def _migrate(settings: Settings) -> int:
 async def _report(settings: Settings, since: date | None) -> StatsReport:
     from bot.stats.service import StatsService
 
-    db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
+    db = await Database.open(settings.storage.path, keys=settings.storage.keys)
     try:
         stats = StatsService(db, SystemClock(), settings.moderation.stats_min_members)
         return await stats.report(since)
@@ -302,7 +335,7 @@ async def _outcomes_report(settings: Settings, research: bool) -> _Written:
         settings.members.default_language,
         settings.outcomes.questionnaires or None,
     )
-    db = await Database.open(settings.storage.path, key_file=settings.storage.key_file)
+    db = await Database.open(settings.storage.path, keys=settings.storage.keys)
     try:
         reports = OutcomeReports(
             db, SystemClock(), questionnaires, settings.moderation.stats_min_members
@@ -370,3 +403,111 @@ async def _until_stopped(app: PeerApplication, stop: asyncio.Event) -> bool:
         log.info("stopping: signal received")
         return False
     return True
+
+
+def _rotate_key_command(
+    config: Path | None, new_key_file: Path, batch_size: int, wait: float
+) -> int:
+    """Load the settings and the new key, then rotate; one line and a code on a refusal.
+
+    The new key comes from a file, never the environment or the command line: the running
+    bot must seal with it during the rotation, and a file's path is what can be handed to it
+    (through the database); a key on a command line would show in the process list too.
+    """
+    try:
+        settings = load_settings(config)
+        path = new_key_file.resolve()
+        new_key = _new_key(path)
+        return asyncio.run(_rotate_key(settings, new_key, path, max(1, batch_size), wait))
+    except (ConfigError, KeyFileError, rotation.RotationError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        print("stopped; run the same command again to go on where it stopped", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _new_key(path: Path) -> bytes:
+    """The key in `path`, or a new one written there (mode 0600) when it is missing."""
+    try:
+        key = read_key_file(path)
+    except FileNotFoundError:
+        key = write_new_key_file(path)
+        print(f"made a new key in {path} (mode 0600)")
+        return key
+    except OSError as error:
+        raise KeyFileError(f"cannot read the new key file {path} ({error.strerror})") from None
+    if path.stat().st_mode & 0o077:
+        print(f"warning: other users can read {path}; narrow it with `chmod 600 {path}`")
+    return key
+
+
+async def _rotate_key(
+    settings: Settings, new_key: bytes, path: Path, batch_size: int, wait: float
+) -> int:
+    db = await Database.open(settings.storage.path, keys=settings.storage.keys)
+    try:
+        if not db.sealer.has_key:
+            raise rotation.RotationError(
+                "no encryption key is configured (storage.encrypt = false and no key): "
+                "there is nothing to rotate"
+            )
+        resumed = await rotation.request(db, new_key, path)
+        print("resuming the key rotation" if resumed else "key rotation started")
+        bot = _running_bot(settings.storage.path)
+        if bot is not None and not await _bot_took_up(db, bot, wait):
+            print(
+                f"the running bot has not taken up the new key within {wait:g} s; check that "
+                f"its user can read {path} and look at its log, then run this again",
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE
+        resealed = 0
+        while not (step := await rotation.reseal_batch(db, batch_size)).finished:
+            resealed += step.resealed
+        await rotation.finish(db, SystemClock().now())
+    finally:
+        await db.close()
+    print(
+        f"done: {resealed + step.resealed} values encrypted again with the new key; "
+        "the old key no longer opens the database."
+    )
+    print(_after_rotation(settings, path))
+    return 0
+
+
+def _running_bot(db_path: Path) -> int | None:
+    """The process id of the bot running on this database (0: unknown), None when none is."""
+    lock = InstanceLock(db_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning:
+        held = lock.path.read_text(encoding="ascii", errors="replace").strip()
+        return int(held) if held.isdigit() else 0
+    lock.release()
+    return None
+
+
+async def _bot_took_up(db: Database, pid: int, wait: float) -> bool:
+    """Wait until the running bot seals with the new key (its next sweep), up to `wait` s."""
+    print("waiting for the running bot to take up the new key…")
+    deadline = asyncio.get_running_loop().time() + wait
+    while not await rotation.adopted(db, pid or None):
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.2)
+    return True
+
+
+def _after_rotation(settings: Settings, path: Path) -> str:
+    """What the operator does next: give the bot the new key, then restart it."""
+    if settings.storage.key is not None:
+        step = f"set PEERCIRCLE_STORAGE__KEY to the line in {path}"
+    else:
+        key_file = settings.storage.keys.where(settings.storage.path)
+        step = f"mv {path} {key_file}  (or point storage.key_file at {path})"
+    return (
+        f"Next: {step}, then restart the bot (systemctl restart peercircle).\n"
+        "Keep the old key until a backup made from now on exists: older backups open only "
+        "with it."
+    )

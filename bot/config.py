@@ -32,6 +32,7 @@ from bot.i18n import N_
 from bot.i18n.languages import SHIPPED, shipped_language
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.zones import normalise_timezone
+from storage.sealed import Keys, decode_key
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 _TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
@@ -97,9 +98,43 @@ class TelegramSettings(_Section):
 
 class StorageSettings(_Section):
     path: Path = Path("data/peercircle.db")
-    # The 32-byte key that seals members' text in the database (storage.sealed); None:
+    # The file with the key that seals members' text in the database (storage.sealed); None:
     # peercircle.key beside the database. Made at first start when missing.
     key_file: Path | None = None
+    # The key itself, as `peercircle keygen` prints it: meant for the environment
+    # (PEERCIRCLE_STORAGE__KEY), and then the key file is neither read nor made.
+    key: SecretStr | None = None
+    # False: new text is stored plain (text sealed before still opens with the key).
+    encrypt: bool = True
+
+    @field_validator("key")
+    @classmethod
+    def _a_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # an empty variable is no key (a unit file's placeholder)
+        try:
+            decode_key(value.get_secret_value())
+        except ValueError:
+            raise ValueError(
+                "must be 32 random bytes as URL-safe base64 (44 characters), as "
+                "`peercircle keygen` prints them; the value is not shown here"
+            ) from None
+        return value
+
+    @property
+    def keys(self) -> Keys:
+        """Where the key comes from, for storage: the environment's wins over the file."""
+        key = decode_key(self.key.get_secret_value()) if self.key is not None else None
+        return Keys(self.key_file, key, self.encrypt)
+
+
+class PrivacySettings(_Section):
+    # Private notes (check-in and setback notes) older than this many days lose their text
+    # on the sweep; the figures stay. 0: kept until the member deletes them.
+    note_retention_days: int = Field(default=0, ge=0, le=36500)
+    # What members relayed to their circle, older than this many days, loses its text on
+    # the sweep. 0: kept.
+    relay_retention_days: int = Field(default=0, ge=0, le=36500)
 
 
 class ModerationSettings(_Section):
@@ -280,10 +315,13 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         extra="forbid",
         frozen=True,
+        # A mistyped key or token is nearly the secret: errors never repeat the input.
+        hide_input_in_errors=True,
     )
 
     telegram: TelegramSettings = TelegramSettings()
     storage: StorageSettings = StorageSettings()
+    privacy: PrivacySettings = PrivacySettings()
     moderation: ModerationSettings = ModerationSettings()
     safety: SafetySettings = SafetySettings()
     members: MemberSettings = MemberSettings()

@@ -26,12 +26,14 @@ from bot.outcomes.due import LapsedSittings, OutcomeInvitations, OutcomeOffers
 from bot.outcomes.questionnaire import load as load_questionnaires
 from bot.outcomes.report import OutcomeReports
 from bot.outcomes.service import OutcomeService
+from bot.privacy.due import TextRetention
 from bot.runtime.metrics import Metrics
 from bot.runtime.sweeper import DueSource, DueSweeper, SkipRule
 from bot.safety.screen import screener_for
 from bot.safety.service import SafetyNet
 from bot.stats.service import StatsService
 from storage.db import Database
+from storage.rotation import KeyRotationWatch
 
 
 @dataclass
@@ -61,9 +63,7 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
         screener = screener_for(settings.safety.lexicon_dir)
-        db = await Database.open(
-            settings.storage.path, now=clock.now, key_file=settings.storage.key_file
-        )
+        db = await Database.open(settings.storage.path, now=clock.now, keys=settings.storage.keys)
         outbox_ready = asyncio.Event()
         metrics = Metrics()
         journeys = JourneyService(db, clock)
@@ -98,6 +98,9 @@ class Services:
         ]
         if outcomes.enabled:  # off: nobody is offered or invited, whatever the rows say
             sources += [OutcomeOffers(skip), OutcomeInvitations(outcomes, skip), LapsedSittings()]
+        retention = TextRetention(settings.privacy)
+        if retention.enabled:  # off by default: members' words are kept until they delete them
+            sources.append(retention)
         return cls(
             journeys=journeys,
             goals=goals,
@@ -118,7 +121,12 @@ class Services:
             ),
             checkins=CheckinService(db, clock),
             sweeper=DueSweeper(
-                db, clock, settings.scheduler.batch_size, outbox_ready.set, sources
+                db,
+                clock,
+                settings.scheduler.batch_size,
+                outbox_ready.set,
+                sources,
+                upkeep=[KeyRotationWatch(db)],
             ),
             circles=circles,
             alerts=CrisisAlerts(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -17,14 +16,7 @@ import aiosqlite
 from storage.migrations import apply_migrations
 from storage.preflight import as_file_error, check_database_file, check_writes, unwritable
 from storage.private import private_file
-from storage.sealed import (
-    KEY_BYTES,
-    SEALED,
-    KeyFileError,
-    Sealer,
-    default_key_file,
-    load_or_create_key,
-)
+from storage.sealed import SEALED, KeyFileError, Keys, Sealer, sealer_for
 from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, in_hand
 
@@ -224,14 +216,17 @@ class Database:
         path: Path,
         now: Callable[[], datetime],
         sealer: Sealer,
-        key_file: Path | None,
     ) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._now = now
         self._sealer = sealer
-        self._key_file = key_file
         self.path = path
+
+    @property
+    def sealer(self) -> Sealer:
+        """What seals members' text; a key rotation adds its new key (storage.rotation)."""
+        return self._sealer
 
     @classmethod
     async def open(
@@ -240,21 +235,22 @@ class Database:
         *,
         migrate: bool = True,
         now: Callable[[], datetime] | None = None,
-        key_file: Path | None = None,
+        keys: Keys | None = None,
         empty_ok: bool = False,
     ) -> Database:
         """`now` stamps update marks: the bot's clock, which intake prunes them by.
 
-        `key_file` holds the key that seals members' text (storage.sealed), by default
-        peercircle.key beside the database; it is made when missing. Raises KeyFileError
+        `keys` says where the key that seals members' text comes from (storage.sealed): by
+        default peercircle.key beside the database, made when missing. Raises KeyFileError
         when the key cannot be read or does not open this database, and DatabaseFileError
         (one line naming the file and the fix) when the file is damaged, cannot be written,
         or is empty: only `empty_ok` (`peercircle migrate`) makes a database of an empty file.
         """
         path = Path(path)
-        made_db = made_key = False
+        made_db = False
+        made_key: Path | None = None
         if str(path) == ":memory:":
-            key = load_or_create_key(key_file) if key_file else os.urandom(KEY_BYTES)
+            sealer, made_key = sealer_for(keys or Keys(), None)
         else:
             check_database_file(path, empty_ok=empty_ok)
             made_db = not path.exists()
@@ -262,25 +258,23 @@ class Database:
                 private_file(path)
             except OSError as error:
                 raise unwritable(path, error.strerror or str(error)) from None
-            key_file = key_file or default_key_file(path)
-            made_key = not key_file.exists()
-            key = load_or_create_key(key_file)
+            sealer, made_key = sealer_for(keys or Keys(), path)
         try:
             conn = await _connect(path)
-            db = cls(conn, path, now or (lambda: datetime.now(UTC)), Sealer(key), key_file)
+            db = cls(conn, path, now or (lambda: datetime.now(UTC)), sealer)
             if migrate:
                 await db._migrate_or_close()
         except BaseException as error:
             # Nothing this call made outlives its failure: a key made now would not open the
             # database restored next, and an empty file made now would be refused next start.
-            if made_key and key_file is not None:
-                key_file.unlink(missing_ok=True)
+            if made_key is not None:
+                made_key.unlink(missing_ok=True)
             if made_db and path.is_file() and path.stat().st_size == 0:
                 path.unlink()
-            if made_key and isinstance(error, KeyFileError):
+            if made_key is not None and isinstance(error, KeyFileError):
                 # A key made now cannot open notes sealed before: the old one is lost.
                 raise KeyFileError(
-                    f"the encryption key file {key_file} is missing, and this database "
+                    f"the encryption key file {made_key} is missing, and this database "
                     "was sealed with a key; restore that key file (storage.key_file)"
                 ) from None
             raise
@@ -308,7 +302,7 @@ class Database:
     def _seal_older_rows(self, raw: sqlite3.Connection) -> None:
         _BEGIN(raw)
         try:
-            self._sealer.seal_older_rows(raw, self._key_file or Path("(in memory)"))
+            self._sealer.seal_older_rows(raw)
         except BaseException:
             _ROLLBACK(raw)
             raise

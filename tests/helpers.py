@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.emulator import EmulatedUser, SentMessage
 from bot.members.callbacks import KeepPseudonym
-from storage.sealed import SEALED, Sealer, default_key_file
+from storage.sealed import SEALED, Sealer, default_key_file, read_key_file
 
 
 async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20:00") -> None:
@@ -70,20 +70,20 @@ def rows_holding(db_path: Path, value: int) -> list[tuple[str, str]]:
 
 def opened(db_path: Path, table: str, column: str, value: str | None) -> str | None:
     """A value read straight from the database file, opened with the key beside it."""
-    sealer = Sealer(default_key_file(db_path).read_bytes())
+    sealer = Sealer(read_key_file(default_key_file(db_path)))
     return sealer.unseal(table, column, value)
 
 
 def opened_row(db_path: Path, table: str, row: dict[str, Any]) -> dict[str, Any]:
     """A row read straight from the database file, `table`'s sealed columns opened."""
-    sealer = Sealer(default_key_file(db_path).read_bytes())
+    sealer = Sealer(read_key_file(default_key_file(db_path)))
     sealed = SEALED.get(table, ())
     return {k: sealer.unseal(table, k, v) if k in sealed else v for k, v in row.items()}
 
 
 def opened_rows(db_path: Path, sql: str, table: str) -> list[dict[str, object]]:
     """Rows read straight from the database file, `table`'s sealed columns opened."""
-    sealer = Sealer(default_key_file(db_path).read_bytes())
+    sealer = Sealer(read_key_file(default_key_file(db_path)))
     with sqlite3.connect(db_path) as conn:
         conn.row_factory = sqlite3.Row
         rows = [dict(r) for r in conn.execute(sql)]

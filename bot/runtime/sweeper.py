@@ -12,7 +12,7 @@ source (`SkipRule`) and prunes sent messages once their keys no longer guard aga
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -93,12 +93,15 @@ class DueSweeper:
         batch_size: int,
         wake: Callable[[], None],
         sources: Sequence[DueSource],
+        upkeep: Sequence[Callable[[], Awaitable[None]]] = (),
     ) -> None:
         self._db = db
         self._clock = clock
         self._batch_size = batch_size
         self._wake = wake
         self._sources = tuple(sources)
+        # Steps that are no feature's due rows, run before them (storage.rotation's watch).
+        self._upkeep = tuple(upkeep)
         self._last_prune: datetime | None = None
 
     @property
@@ -107,6 +110,8 @@ class DueSweeper:
 
     async def sweep(self) -> SweepResult:
         """Handle every due row; returns how many messages were queued and skipped."""
+        for step in self._upkeep:
+            await step()
         total = SweepResult()
         for source in self._sources:
             while True:
