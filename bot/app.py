@@ -18,6 +18,7 @@ from bot.runtime.delivery import OutboxWorker
 from bot.runtime.health import HealthServer
 from bot.runtime.intake import PollingIntake, UpdateDispatcher
 from bot.runtime.logging_setup import quiet_noisy_loggers
+from bot.runtime.pacing import TelegramPace
 from bot.runtime.transport import AiohttpRequest
 from bot.runtime.webhook import WebhookServer
 from bot.services import Services
@@ -64,6 +65,8 @@ def build_application(
         # side by side; with one connection their requests would queue for it.
         .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
         .get_updates_request(AiohttpRequest(1, read_timeout=settings.telegram.poll_timeout + 10))
+        # One pace for the outbox and handlers' replies alike: see bot.runtime.pacing.
+        .rate_limiter(TelegramPace(settings.delivery.messages_per_second))
         .build()
     )
     app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
@@ -119,6 +122,9 @@ async def start_services(app: PeerApplication) -> Services:
     load_all()
     services = await Services.open(startup.settings, startup.clock, startup.rng)
     app.bot_data.running_services = services
+    pace = app.bot.rate_limiter
+    assert isinstance(pace, TelegramPace), "build the application with build_application()"
+    pace.count_429s_with(services.metrics.rate_limited.inc)  # replies' and the outbox's
     if startup.settings.checkins.weekly_reflection_time is not None:
         log.warning(
             "checkins.weekly_reflection_time is no longer used: the weekly reflection follows "

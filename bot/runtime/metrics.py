@@ -23,7 +23,7 @@ class Metrics:
         )
         self.rate_limited = Counter(
             "peercircle_telegram_429",
-            "Sends Telegram refused with 429 Too Many Requests",
+            "Calls Telegram refused with 429 Too Many Requests (outbox and replies)",
             registry=r,
         )
         self.blocked = Counter(
