@@ -6,6 +6,7 @@ import logging
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
@@ -144,6 +145,7 @@ async def start_services(app: PeerApplication) -> Services:
         services.outbox_ready,
         services.metrics,
         startup.settings.members.default_language,
+        grace=timedelta(hours=startup.settings.scheduler.grace_hours),
     )
     app.bot_data.delivery = worker
     worker.start()

@@ -31,6 +31,21 @@ class Metrics:
             "Sends refused with 403: the member blocked the bot",
             registry=r,
         )
+        self.outbox_expired = Counter(
+            "peercircle_outbox_expired",
+            "Outbox messages not sent because their moment had passed (after downtime)",
+            registry=r,
+        )
+        self.send_timeouts = Counter(
+            "peercircle_outbox_send_timeouts",
+            "Outbox sends Telegram did not answer in time (they may have arrived)",
+            registry=r,
+        )
+        self.record_failures = Counter(
+            "peercircle_outbox_record_failures",
+            "Tries to record outbox results that the database refused (kept in memory)",
+            registry=r,
+        )
         self.outbox_depth = Gauge(
             "peercircle_outbox_depth", "Outbox messages waiting to be sent", registry=r
         )
