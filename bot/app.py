@@ -229,6 +229,9 @@ async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
             yield app
         finally:
             # Stop taking updates first; handlers running now finish; then the outbox.
+            # None of them waits out a 429 now: the shutdown keeps its time.
+            if isinstance(app.bot.rate_limiter, TelegramPace):
+                app.bot.rate_limiter.stop_holding()
             await intake.stop()
             if health is not None:
                 await health.stop()

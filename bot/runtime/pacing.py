@@ -19,6 +19,7 @@ two or three messages take seconds, and Telegram tolerates such short bursts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -87,6 +88,7 @@ class TelegramPace(BaseRateLimiter[None]):
         self._hold_until = 0.0
         self._holds = 0  # bumped by every 429, so a turn taken before one is taken again
         self._on_429: Callable[[], None] | None = None
+        self._stopping = asyncio.Event()
         self.rate_limited = 0
 
     def count_429s_with(self, count: Callable[[], None]) -> None:
@@ -98,6 +100,11 @@ class TelegramPace(BaseRateLimiter[None]):
 
     async def shutdown(self) -> None:
         """Nothing to close."""
+
+    def stop_holding(self) -> None:
+        """The bot is stopping: no call waits out a 429 any more, nor is tried again after
+        one, so the shutdown keeps its time whatever retry_after Telegram asked for."""
+        self._stopping.set()
 
     def hold(self, pause: float) -> None:
         """No call starts for `pause` seconds (a 429's retry_after)."""
@@ -127,7 +134,7 @@ class TelegramPace(BaseRateLimiter[None]):
                 self.hold(pause + HOLD_MARGIN)
                 log.warning("429 from Telegram on %s: every call waits %.1fs", endpoint, pause)
                 retries += 1
-                if retries > MAX_RETRIES:
+                if retries > MAX_RETRIES or self._stopping.is_set():
                     raise
 
     def _count_429(self) -> None:
@@ -140,11 +147,17 @@ class TelegramPace(BaseRateLimiter[None]):
         taken before a new 429 came is taken again after it."""
         while True:
             holds = self._holds
-            await _sleep_until(self._hold_until)
+            await self._wait_out_hold()
             if paced:
                 await _sleep_until(self._global.reserve(time.monotonic()))
-            if holds == self._holds:
+            if holds == self._holds or self._stopping.is_set():
                 return
+
+    async def _wait_out_hold(self) -> None:
+        delay = self._hold_until - time.monotonic()
+        if delay > 0 and not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), delay)
 
 
 async def _sleep_until(moment: float) -> None:

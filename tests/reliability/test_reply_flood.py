@@ -3,6 +3,7 @@ the outbox's pace, wait out each 429 and go again, and every 429 is counted."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from bot.app import build_application, running_bot
@@ -48,3 +49,15 @@ async def replies_to_a_backlog(emulator: BotApiEmulator, tmp_path: Path) -> None
     assert not any(sorry in m.shown_text for user in users for m in user.messages)
     assert all(len(user.messages) == 1 for user in users)
     assert all(WELCOME in user.messages[0].shown_text for user in users)
+
+
+async def test_stopping_while_a_reply_waits_out_a_long_429_keeps_its_time(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    emulator.fail_next("sendMessage", code=429, retry_after=60)
+    emulator.user().send("/start")
+    app = build_application(make_settings(emulator, tmp_path / "bot.db"))
+    async with running_bot(app):
+        await emulator.wait_until(lambda: any(c.status == 429 for c in emulator.calls), 30)
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 10  # README: a stop takes at most 10 seconds
