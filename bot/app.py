@@ -6,6 +6,7 @@ import logging
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
@@ -18,6 +19,7 @@ from bot.runtime.delivery import OutboxWorker
 from bot.runtime.health import HealthServer
 from bot.runtime.intake import PollingIntake, UpdateDispatcher
 from bot.runtime.logging_setup import quiet_noisy_loggers
+from bot.runtime.pacing import TelegramPace
 from bot.runtime.sweep_loop import SweepLoop
 from bot.runtime.transport import AiohttpRequest
 from bot.runtime.webhook import WebhookServer
@@ -65,6 +67,8 @@ def build_application(
         # side by side; with one connection their requests would queue for it.
         .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
         .get_updates_request(AiohttpRequest(1, read_timeout=settings.telegram.poll_timeout + 10))
+        # One pace for the outbox and handlers' replies alike: see bot.runtime.pacing.
+        .rate_limiter(TelegramPace(settings.delivery.messages_per_second))
         .build()
     )
     app.bot_data.startup = StartupConfig(settings, clock or SystemClock(), rng or random.Random())
@@ -123,6 +127,9 @@ async def start_services(app: PeerApplication) -> Services:
     load_all()
     services = await Services.open(startup.settings, startup.clock, startup.rng)
     app.bot_data.running_services = services
+    pace = app.bot.rate_limiter
+    assert isinstance(pace, TelegramPace), "build the application with build_application()"
+    pace.count_429s_with(services.metrics.rate_limited.inc)  # replies' and the outbox's
     if startup.settings.checkins.weekly_reflection_time is not None:
         log.warning(
             "checkins.weekly_reflection_time is no longer used: the weekly reflection follows "
@@ -142,6 +149,7 @@ async def start_services(app: PeerApplication) -> Services:
         services.outbox_ready,
         services.metrics,
         startup.settings.members.default_language,
+        grace=timedelta(hours=startup.settings.scheduler.grace_hours),
     )
     app.bot_data.delivery = worker
     worker.start()
@@ -216,6 +224,9 @@ async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
             yield app
         finally:
             # Stop taking updates first; handlers running now finish; then the outbox.
+            # None of them waits out a 429 now: the shutdown keeps its time.
+            if isinstance(app.bot.rate_limiter, TelegramPace):
+                app.bot.rate_limiter.stop_holding()
             await intake.stop()
             await sweeps.stop()
             if health is not None:

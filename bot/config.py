@@ -277,6 +277,9 @@ class DeliverySettings(_Section):
     messages_per_second: float = Field(default=25.0, gt=0, le=1000)
     per_chat_per_second: float = Field(default=1.0, gt=0, le=100)
     max_attempts: int = Field(default=20, ge=1, le=1000)
+    # How long the outbox waits for Telegram's answer to one send. Past it the message may
+    # still have arrived, so it is tried once more after a pause and then given up.
+    send_timeout_seconds: float = Field(default=15.0, ge=1, le=120)
 
 
 class CircleSettings(_Section):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Session
-from storage.timestamps import to_db
+from storage.timestamps import from_db, to_db
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class OutboxRow:
     payload: str
     attempts: int
     language: str | None = None  # the reader's language now; None: the configured default
+    not_before: datetime | None = None  # the moment it was queued for
 
 
 async def enqueue(
@@ -178,15 +180,24 @@ async def set_payload(session: Session, row_id: int, payload: str) -> None:
     )
 
 
-async def next_batch(session: Session, now: datetime, limit: int) -> list[OutboxRow]:
-    """Pending messages whose time has come, oldest first."""
+async def next_batch(
+    session: Session, now: datetime, limit: int, leave_out: Collection[int] = ()
+) -> list[OutboxRow]:
+    """Pending messages whose time has come, oldest first, but for the ids in `leave_out`
+    (the delivery worker's messages in flight, or sent and not yet recorded)."""
+    skip = "AND o.id NOT IN (SELECT value FROM json_each(?))" if leave_out else ""
+    params: tuple[object, ...] = (to_db(now),)
+    if leave_out:
+        params += (json.dumps(sorted(leave_out)),)
     rows = await session.fetch_all(
-        """
-        SELECT o.id, o.chat_id, o.user_id, o.kind, o.payload, o.attempts, m.language
+        f"""
+        SELECT o.id, o.chat_id, o.user_id, o.kind, o.payload, o.attempts, m.language,
+               o.not_before
         FROM outbox o LEFT JOIN members m ON m.user_id = COALESCE(o.user_id, o.chat_id)
-        WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?
+        WHERE o.status = 'pending' AND o.not_before <= ? {skip}
+        ORDER BY o.not_before, o.id LIMIT ?
         """,
-        (to_db(now), limit),
+        (*params, limit),
     )
     return [
         OutboxRow(
@@ -197,6 +208,7 @@ async def next_batch(session: Session, now: datetime, limit: int) -> list[Outbox
             session.unseal("outbox", "payload", r["payload"]),
             r["attempts"],
             r["language"],
+            from_db(r["not_before"]),
         )
         for r in rows
     ]
@@ -214,6 +226,15 @@ async def mark_failed(session: Session, row_id: int, now: datetime) -> None:
     await session.execute(
         "UPDATE outbox SET status = 'failed', finished_at = ?, attempts = attempts + 1 "
         "WHERE id = ?",
+        (to_db(now), row_id),
+    )
+
+
+async def mark_expired(session: Session, row_id: int, now: datetime) -> None:
+    """Never sent: its moment passed while it waited (bot.runtime.lateness)."""
+    await session.execute(
+        "UPDATE outbox SET status = 'expired', finished_at = ? WHERE id = ? "
+        "AND status = 'pending'",
         (to_db(now), row_id),
     )
 

@@ -13,7 +13,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.emulator import BotApiEmulator
-from bot.runtime.transport import AiohttpRequest, tls_context
+from bot.runtime.transport import AiohttpRequest, ConnectTimedOut, tls_context
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -82,6 +82,35 @@ async def test_a_silent_server_is_a_timeout() -> None:
         # A longer timeout for one call (as getUpdates passes its long-poll time) is kept.
         with pytest.raises(TimedOut):
             await request.post(f"http://127.0.0.1:{port}/bot1:x/getMe", read_timeout=0.3)
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+
+
+async def test_no_free_connection_in_time_is_a_timeout_that_never_left() -> None:
+    async def hang(_: web.Request) -> web.Response:
+        await asyncio.sleep(1)
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", hang)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/bot1:x/getMe"
+    request = AiohttpRequest(1, read_timeout=0.5, pool_timeout=0.1, connect_timeout=0.1)
+    await request.initialize()
+    try:
+        # The one connection is taken by a call Telegram has (and may act on)...
+        first = asyncio.ensure_future(request.post(url))
+        await asyncio.sleep(0.1)
+        # ...so the next never leaves: it cannot have been delivered.
+        with pytest.raises(ConnectTimedOut):
+            await request.post(url)
+        with pytest.raises(TimedOut) as sent:
+            await first
+        assert not isinstance(sent.value, ConnectTimedOut)
     finally:
         await request.shutdown()
         await runner.cleanup()

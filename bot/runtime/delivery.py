@@ -1,8 +1,19 @@
 """The outbox delivery worker: sends what the bot starts, within Telegram's limits.
 
-It keeps a steady global pace and a per-chat spacing, honours retry_after on 429, backs off
-on network errors and 5xx, and on 403 marks the member as having blocked the bot and drops
-their pending messages. Memory stays bounded: it reads the outbox one small batch at a time.
+The global pace and 429s are kept for every call the bot makes in one place
+(bot.runtime.pacing); the worker chooses what goes next. It sends to up to SENDS_IN_FLIGHT
+chats side by side, one message per chat at a time and only once the chat's spacing has
+passed, so one slow chat never holds up the others. On 403 it marks the member as having
+blocked the bot and drops their pending messages; on 5xx and network errors it backs off; a
+send that timed out (it may have arrived) is tried once more after a pause, then given up. A
+message whose moment has passed (bot.runtime.lateness) is not sent at all.
+
+What became of each message is kept in memory until the database has recorded it, and a
+message in that memory is never read for sending again: whatever storage does (disk full,
+locked, read-only), a message Telegram accepted is not sent again by this process. A kill -9
+can repeat only the sends whose answer was not recorded yet (at most SENDS_IN_FLIGHT when
+the database is well). Memory stays bounded: the outbox is read one small batch at a time,
+and sending pauses while MAX_UNRECORDED results wait for the database.
 """
 
 from __future__ import annotations
@@ -10,20 +21,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.clock import Clock
 from bot.config import DeliverySettings
 from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE
 from bot.outgoing import OutgoingMessage
+from bot.runtime.lateness import too_late
 from bot.runtime.metrics import Metrics
+from bot.runtime.transport import ConnectTimedOut
 from storage import members as member_rows
 from storage import outbox
-from storage.db import Database
+from storage.db import Database, Session
 from storage.outbox import OutboxRow
 
 log = logging.getLogger("peercircle.delivery")
@@ -31,6 +47,13 @@ log = logging.getLogger("peercircle.delivery")
 BATCH = 100
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
+# Different chats' sends at once: enough that a slow answer for one chat leaves the pace to
+# the others, few enough that a kill -9 can repeat only a handful.
+SENDS_IN_FLIGHT = 8
+TIMED_OUT_PAUSE_SECONDS = 5.0
+# Results kept in memory while the database refuses them; past this, sending waits.
+MAX_UNRECORDED = 1000
+RECORD_FIRST_PAUSE, RECORD_LONGEST_PAUSE = 0.5, 30.0
 
 
 def markup(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
@@ -44,8 +67,22 @@ def markup(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
     )
 
 
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+class Result(Enum):
+    SENT = "sent"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    BLOCKED = "blocked"  # 403: the member blocked the bot
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What became of one outbox row, kept in memory until the database has it."""
+
+    row_id: int
+    chat_id: int
+    result: Result
+    at: datetime
+    message_id: int | None = None
 
 
 class OutboxWorker:
@@ -58,6 +95,8 @@ class OutboxWorker:
         ready: asyncio.Event,
         metrics: Metrics | None = None,
         default_language: str = SOURCE_LANGUAGE,
+        *,
+        grace: timedelta,
     ) -> None:
         self._metrics = metrics or Metrics()
         # Chats with no member behind them (the moderators' group) and members who never
@@ -67,77 +106,130 @@ class OutboxWorker:
         self._db = db
         self._clock = clock
         self._ready = ready
-        self._interval = 1.0 / settings.messages_per_second
-        # A start may come this early against an even spacing, so that sleeps that overshoot
-        # (they do, by a millisecond or so under load) do not add up to a slower pace.
-        self._tolerance = 2 * self._interval
+        self._grace = grace
         self._chat_interval = 1.0 / settings.per_chat_per_second
-        self._max_attempts = settings.max_attempts
-        self._next_slot = 0.0
         self._last_in_chat: dict[int, float] = {}
+        self._max_attempts = settings.max_attempts
+        self._send_timeout = settings.send_timeout_seconds
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self.sent = 0
-        self.rate_limited = 0
+        self._stopped = asyncio.Event()
+        self._slots = asyncio.Semaphore(SENDS_IN_FLIGHT)
+        self._sending: set[asyncio.Task[None]] = set()
+        self._in_flight: set[int] = set()  # row ids being sent
+        self._busy_chats: set[int] = set()
+        self._resume_at = 0.0  # after a network error nothing new starts before this
+        self._unrecorded: dict[int, Finished] = {}
+        self._record_wanted = asyncio.Event()
+        self._recorder: asyncio.Task[None] | None = None
+        self._recorder_done = asyncio.Event()
+        self._record_fault: str | None = None  # the database's refusal, logged once a fault
+        self._waiting_for_records = False
 
     def start(self) -> None:
         """Start sending (again, after stop(): what was queued meanwhile goes then)."""
         self._stopping = False
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-worker")
+        self._stopped.clear()
+        self._recorder_done.clear()
+        loop = asyncio.get_running_loop()
+        self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
+        self._task = loop.create_task(self._run(), name="outbox-worker")
 
     @property
     def alive(self) -> bool:
         return self._task is not None and not self._task.done()
 
     async def stop(self, timeout: float = 8.0) -> None:
-        """Stop taking new messages; let the one in flight finish."""
+        """Stop taking new messages; let those in flight finish, then record every result."""
         self._stopping = True
+        self._stopped.set()
         self._ready.set()
         if self._task is None:
             return
+        deadline = time.monotonic() + timeout
         try:
             await asyncio.wait_for(asyncio.shield(self._task), timeout)
         except TimeoutError:
-            self._task.cancel()
+            for task in [self._task, *self._sending]:
+                task.cancel()
             log.warning("outbox worker did not stop in %.0fs; cancelled", timeout)
+        await self._stop_recorder(max(1.0, deadline - time.monotonic()))
+
+    async def _stop_recorder(self, timeout: float) -> None:
+        """One last try to record what is known; what cannot be is named in the log."""
+        if self._recorder is None:
+            return
+        self._recorder_done.set()
+        self._record_wanted.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._recorder), timeout)
+        except TimeoutError:
+            self._recorder.cancel()
+        if self._unrecorded:
+            log.error(
+                "outbox: %d result(s) could not be recorded before stopping (outbox ids %s); "
+                "those sent may be sent once more after the restart",
+                len(self._unrecorded),
+                ",".join(str(i) for i in sorted(self._unrecorded)),
+            )
+
+    # -- choosing what goes next ------------------------------------------------------------
 
     async def _run(self) -> None:
         while not self._stopping:
             try:
-                async with self._db.read() as session:
-                    batch = await outbox.next_batch(session, self._clock.now(), BATCH)
-                if not batch:
-                    await self._idle(IDLE_POLL_SECONDS)
-                    continue
-                await self._send_batch(batch)
+                await self._one_pass()
             except Exception:
                 log.exception("outbox worker error; retrying shortly")
                 await self._idle(IDLE_POLL_SECONDS)
+        if self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
 
-    async def _idle(self, seconds: float) -> None:
-        self._ready.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._ready.wait(), seconds)
+    async def _one_pass(self) -> None:
+        if len(self._unrecorded) >= MAX_UNRECORDED:
+            if not self._waiting_for_records:
+                log.warning(
+                    "outbox: %d results wait for the database; sending paused until they "
+                    "are recorded",
+                    len(self._unrecorded),
+                )
+            self._waiting_for_records = True
+            await self._idle(IDLE_POLL_SECONDS)
+            return
+        self._waiting_for_records = False
+        # Messages in flight and results not yet recorded still read as pending: left out.
+        leave_out = self._in_flight | self._unrecorded.keys()
+        async with self._db.read() as session:
+            batch = await outbox.next_batch(session, self._clock.now(), BATCH, leave_out)
+        if not batch:
+            await self._idle(IDLE_POLL_SECONDS)
+            return
+        await self._dispatch(batch)
 
-    async def _send_batch(self, batch: list[OutboxRow]) -> None:
-        # One send at a time, each recorded before the next starts: a crash can then repeat
-        # at most the one message whose answer had not been committed yet.
+    async def _dispatch(self, batch: list[OutboxRow]) -> None:
+        """Start a send for each row whose chat is free, oldest first; a chat's later rows
+        wait for its earlier ones, so each member reads their messages in order."""
         self._forget_quiet_chats()
-        soonest_wait: float | None = None
+        soonest: float | None = None
         started = 0
+        now = self._clock.now()
         for row in batch:
             if self._stopping:
                 return
+            if row.chat_id in self._busy_chats or self._expired(row, now):
+                continue
             wait = self._chat_wait(row.chat_id)
             if wait > 0:  # this chat had a message too recently; others go first
-                soonest_wait = wait if soonest_wait is None else min(soonest_wait, wait)
+                soonest = wait if soonest is None else min(soonest, wait)
                 continue
-            await self._pace()
-            self._last_in_chat[row.chat_id] = time.monotonic()
-            await self._deliver(row)
+            await self._slots.acquire()
+            if self._stopping:
+                self._slots.release()
+                return
+            self._start_sending(row)
             started += 1
-        if not started and soonest_wait is not None:
-            await asyncio.sleep(soonest_wait)
+        if not started:
+            await self._idle(soonest if soonest is not None else IDLE_POLL_SECONDS)
 
     def _chat_wait(self, chat_id: int) -> float:
         last = self._last_in_chat.get(chat_id)
@@ -148,36 +240,60 @@ class OutboxWorker:
         for chat_id in [c for c, at in self._last_in_chat.items() if at < horizon]:
             del self._last_in_chat[chat_id]
 
-    async def _pace(self) -> None:
-        """Wait for this send's slot: a steady rate, at most two sends ahead of it (GCRA)."""
-        now = time.monotonic()
-        earliest = self._next_slot - self._tolerance
-        if earliest > now:
-            await asyncio.sleep(earliest - now)
-            now = time.monotonic()
-        self._next_slot = max(self._next_slot, now - self._tolerance) + self._interval
+    async def _idle(self, seconds: float) -> None:
+        """Wait for new messages, a send to end, or `seconds`."""
+        self._ready.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), seconds)
 
-    def _hold(self, seconds: float) -> None:
-        """No send starts for `seconds`."""
-        hold_until = time.monotonic() + seconds + self._tolerance
-        self._next_slot = max(self._next_slot, hold_until)
+    def _expired(self, row: OutboxRow, now: datetime) -> bool:
+        """A message whose moment has passed is not sent (bot.runtime.lateness)."""
+        if row.not_before is None or not too_late(row.kind, row.not_before, now, self._grace):
+            return False
+        hours = (now - row.not_before).total_seconds() / 3600
+        log.info(
+            "outbox id=%d kind=%s expired: %.1f h late (grace %.1f h); not sent",
+            row.id,
+            row.kind,
+            hours,
+            self._grace.total_seconds() / 3600,
+        )
+        self._metrics.outbox_expired.inc()
+        self._settle(Finished(row.id, row.chat_id, Result.EXPIRED, now))
+        return True
+
+    def _start_sending(self, row: OutboxRow) -> None:
+        self._in_flight.add(row.id)
+        self._busy_chats.add(row.chat_id)
+        task = asyncio.get_running_loop().create_task(self._deliver(row), name="outbox-send")
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    # -- one message ------------------------------------------------------------------------
 
     async def _deliver(self, row: OutboxRow) -> None:
         try:
-            await self._deliver_with_retries(row)
+            finished = await self._send(row)
+            if finished is not None:
+                self._settle(finished)
         except Exception:
             log.exception("outbox id=%d: delivery failed unexpectedly", row.id)
+        finally:
+            # Settled first: the row is never in neither set, so no batch can read it again.
+            self._last_in_chat[row.chat_id] = time.monotonic()
+            self._in_flight.discard(row.id)
+            self._busy_chats.discard(row.chat_id)
+            self._slots.release()
+            self._ready.set()
 
-    async def _deliver_with_retries(self, row: OutboxRow) -> None:
-        """Send one message; the caller has paced its first try."""
+    async def _send(self, row: OutboxRow) -> Finished | None:
+        """Send one message until Telegram answers for good; None: stopped before it did
+        (the row stays pending)."""
         language = row.language if row.language in SHIPPED else self._default_language
         message = OutgoingMessage.from_json(row.payload, language)
         attempts = row.attempts
-        first_try = True
-        while True:
-            if not first_try:
-                await self._pace()
-            first_try = False
+        timed_out_once = False
+        while await self._after_backoff():
             try:
                 sent = await self._bot.send_message(
                     row.chat_id,
@@ -185,52 +301,168 @@ class OutboxWorker:
                     parse_mode=message.parse_mode or None,
                     reply_markup=markup(message),
                     protect_content=message.protect_content,
+                    read_timeout=self._send_timeout,
                 )
-            except RetryAfter as error:
-                # Telegram limits the whole bot: everything waits, then this message goes.
-                self.rate_limited += 1
-                self._metrics.rate_limited.inc()
-                pause = _seconds(error.retry_after)
-                log.warning("429 from Telegram: waiting %.1fs (outbox id=%d)", pause, row.id)
-                self._hold(pause)
-                continue
+            except RetryAfter:
+                continue  # bot.runtime.pacing counted it and holds every call: go again
             except Forbidden:
                 self._metrics.blocked.inc()
-                await self._blocked(row)
-                return
+                return self._finished(row, Result.BLOCKED)
             except BadRequest as error:
                 log.error("outbox id=%d kind=%s refused: %s", row.id, row.kind, error.message)
-                async with self._db.transaction() as session:
-                    await outbox.mark_failed(session, row.id, self._clock.now())
-                return
-            except NetworkError as error:
-                async with self._db.transaction() as session:
-                    attempts = await outbox.count_attempt(session, row.id)
-                    if attempts >= self._max_attempts:
-                        await outbox.mark_failed(session, row.id, self._clock.now())
-                if attempts >= self._max_attempts:
-                    log.error("outbox id=%d given up after %d tries", row.id, attempts)
-                    return
-                backoff = min(MAX_BACKOFF_SECONDS, 0.5 * 2**attempts)
+                return self._finished(row, Result.FAILED)
+            except TimedOut as error:
+                if isinstance(error, ConnectTimedOut):  # never left: safe to retry as usual
+                    attempts += 1
+                    if not await self._back_off(row, attempts, error):
+                        return self._finished(row, Result.FAILED)
+                    continue
+                self._metrics.send_timeouts.inc()
+                if timed_out_once:
+                    log.error(
+                        "outbox id=%d kind=%s timed out twice; given up (it may have arrived)",
+                        row.id,
+                        row.kind,
+                    )
+                    return self._finished(row, Result.FAILED)
+                timed_out_once = True
                 log.warning(
-                    "send failed (%s); retrying outbox id=%d in %.1fs",
-                    type(error).__name__,
+                    "outbox id=%d kind=%s timed out (it may have arrived); one more try in %.0fs",
                     row.id,
-                    backoff,
+                    row.kind,
+                    TIMED_OUT_PAUSE_SECONDS,
                 )
-                self._hold(backoff)
-                if self._stopping:
+                if not await self._pause(TIMED_OUT_PAUSE_SECONDS):
+                    return None
+                continue
+            except NetworkError as error:
+                attempts += 1
+                if not await self._back_off(row, attempts, error):
+                    return self._finished(row, Result.FAILED)
+                continue
+            self._metrics.messages_sent.inc()
+            return self._finished(row, Result.SENT, sent.message_id)
+        return None
+
+    def _finished(self, row: OutboxRow, result: Result, message_id: int | None = None) -> Finished:
+        return Finished(row.id, row.chat_id, result, self._clock.now(), message_id)
+
+    async def _back_off(self, row: OutboxRow, attempts: int, error: NetworkError) -> bool:
+        """After a 5xx or network error: no send starts for a while (Telegram or the network
+        is struggling). False when this message has had its tries."""
+        await self._count_attempt(row.id)
+        if attempts >= self._max_attempts:
+            log.error("outbox id=%d kind=%s given up after %d tries", row.id, row.kind, attempts)
+            return False
+        backoff = min(MAX_BACKOFF_SECONDS, 0.5 * 2**attempts)
+        log.warning(
+            "send failed (%s); retrying outbox id=%d in %.1fs",
+            type(error).__name__,
+            row.id,
+            backoff,
+        )
+        self._resume_at = max(self._resume_at, time.monotonic() + backoff)
+        return True
+
+    async def _count_attempt(self, row_id: int) -> None:
+        """Kept across restarts when the database takes it; the count in hand rules now."""
+        try:
+            async with self._db.transaction() as session:
+                await outbox.count_attempt(session, row_id)
+        except sqlite3.Error as error:
+            log.debug("outbox id=%d: try not counted (%s)", row_id, type(error).__name__)
+
+    async def _after_backoff(self) -> bool:
+        """Wait out a network backoff; False when stopping."""
+        return await self._pause(self._resume_at - time.monotonic())
+
+    async def _pause(self, seconds: float) -> bool:
+        """Sleep unless stopping; False when stopping."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), seconds)
+        return not self._stopping
+
+    # -- recording results ------------------------------------------------------------------
+
+    def _settle(self, finished: Finished) -> None:
+        """Remember a result until the database has it; the recorder writes it soon."""
+        self._unrecorded[finished.row_id] = finished
+        self._record_wanted.set()
+
+    async def _record_loop(self) -> None:
+        """Write every result in hand in one transaction; while the database refuses, keep
+        them and try again, backing off. Once stopping, one more try, then done."""
+        pause = RECORD_FIRST_PAUSE
+        while True:
+            await self._record_wanted.wait()
+            self._record_wanted.clear()
+            finishing = self._recorder_done.is_set()
+            if not self._unrecorded or await self._record_all():
+                pause = RECORD_FIRST_PAUSE
+                if self._unrecorded:  # more came while it wrote
+                    self._record_wanted.set()
+                elif finishing:
                     return
                 continue
-            async with self._db.transaction() as session:
-                await outbox.mark_sent(session, row.id, sent.message_id, self._clock.now())
-            self.sent += 1
-            self._metrics.messages_sent.inc()
-            return
+            if finishing:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._recorder_done.wait(), pause)
+            pause = min(RECORD_LONGEST_PAUSE, pause * 2)
+            self._record_wanted.set()
 
-    async def _blocked(self, row: OutboxRow) -> None:
-        now = self._clock.now()
-        async with self._db.transaction() as session:
-            await member_rows.mark_blocked(session, row.chat_id, now)
-            dropped = await outbox.drop_pending_for_chat(session, row.chat_id, now)
-        log.info("chat_id=%d blocked the bot; dropped %d pending message(s)", row.chat_id, dropped)
+    async def _record_all(self) -> bool:
+        results = list(self._unrecorded.values())
+        try:
+            async with self._db.transaction() as session:
+                for finished in results:
+                    await self._record(session, finished)
+        except Exception as error:
+            self._metrics.record_failures.inc()
+            self._report_record_fault(error, len(results))
+            return False
+        for finished in results:
+            if self._unrecorded.get(finished.row_id) is finished:
+                del self._unrecorded[finished.row_id]
+        if self._record_fault is not None:
+            log.warning("outbox: the database records results again (%d written)", len(results))
+            self._record_fault = None
+        self._blocked_chats_logged(results)
+        return True
+
+    def _report_record_fault(self, error: Exception, count: int) -> None:
+        """Once per fault: the database's own words (SQLite's errors hold no member data)."""
+        said = f"{type(error).__name__}: {error}" if isinstance(error, sqlite3.Error) else ""
+        if self._record_fault is not None:
+            return
+        self._record_fault = said or type(error).__name__
+        if said:
+            log.error(
+                "outbox: the database refused to record %d result(s) (%s); they are held in "
+                "memory, never sent again, and recorded when it recovers",
+                count,
+                said,
+            )
+        else:
+            log.exception("outbox: recording %d result(s) failed; held in memory", count)
+
+    @staticmethod
+    async def _record(session: Session, finished: Finished) -> None:
+        now = finished.at
+        match finished.result:
+            case Result.SENT:
+                assert finished.message_id is not None
+                await outbox.mark_sent(session, finished.row_id, finished.message_id, now)
+            case Result.FAILED:
+                await outbox.mark_failed(session, finished.row_id, now)
+            case Result.EXPIRED:
+                await outbox.mark_expired(session, finished.row_id, now)
+            case Result.BLOCKED:
+                await member_rows.mark_blocked(session, finished.chat_id, now)
+                await outbox.drop_pending_for_chat(session, finished.chat_id, now)
+
+    @staticmethod
+    def _blocked_chats_logged(results: list[Finished]) -> None:
+        for chat_id in sorted({f.chat_id for f in results if f.result is Result.BLOCKED}):
+            log.info("chat_id=%d blocked the bot; dropped their pending messages", chat_id)

@@ -23,12 +23,27 @@ class Metrics:
         )
         self.rate_limited = Counter(
             "peercircle_telegram_429",
-            "Sends Telegram refused with 429 Too Many Requests",
+            "Calls Telegram refused with 429 Too Many Requests (outbox and replies)",
             registry=r,
         )
         self.blocked = Counter(
             "peercircle_telegram_403",
             "Sends refused with 403: the member blocked the bot",
+            registry=r,
+        )
+        self.outbox_expired = Counter(
+            "peercircle_outbox_expired",
+            "Outbox messages not sent because their moment had passed (after downtime)",
+            registry=r,
+        )
+        self.send_timeouts = Counter(
+            "peercircle_outbox_send_timeouts",
+            "Outbox sends Telegram did not answer in time (they may have arrived)",
+            registry=r,
+        )
+        self.record_failures = Counter(
+            "peercircle_outbox_record_failures",
+            "Tries to record outbox results that the database refused (kept in memory)",
             registry=r,
         )
         self.outbox_depth = Gauge(

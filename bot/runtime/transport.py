@@ -27,6 +27,11 @@ MEDIA_WRITE_TIMEOUT = 20.0  # python-telegram-bot's default for uploads
 _STALE_QUERY = b"query is too old"
 
 
+class ConnectTimedOut(TimedOut):
+    """No connection to Telegram in time: the request never left, so it cannot have been
+    delivered (a plain TimedOut may have been: the request went and no answer came)."""
+
+
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` over one aiohttp session with a bounded connection pool."""
 
@@ -95,6 +100,8 @@ class AiohttpRequest(BaseRequest):
                 method, url, timeout=timeout, **_body(request_data)
             ) as response:
                 status, body = response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:
+            raise ConnectTimedOut(f"no connection within {pool + connect:.0f}s") from error
         except TimeoutError as error:  # aiohttp's timeouts are TimeoutErrors too
             raise TimedOut from error
         except (aiohttp.ClientError, OSError) as error:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bench.seeding import seed_due_members
 from bot.emulator import ApiError, BotApiEmulator
+from bot.runtime.delivery import SENDS_IN_FLIGHT
 from tests.helpers import subprocess_env
 
 MEMBERS = 500
@@ -77,7 +78,7 @@ async def run_until_all_prompted(
     return prompts_by_chat(emulator)
 
 
-async def test_killed_mid_request_then_restarted_each_member_gets_exactly_one_prompt(
+async def test_killed_mid_request_then_restarted_no_member_is_skipped_and_few_repeat(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
     user_ids = [emulator.user().user_id for _ in range(MEMBERS)]
@@ -103,7 +104,9 @@ async def test_killed_mid_request_then_restarted_each_member_gets_exactly_one_pr
 
     counts = await run_until_all_prompted(emulator, config, tmp_path, user_ids)
     assert set(counts) == set(user_ids)
-    assert set(counts.values()) == {1}
+    # Sends go side by side: those answered but not yet recorded when the process died may
+    # repeat (at most the sends in flight); nothing else may.
+    assert sum(counts.values()) - MEMBERS < SENDS_IN_FLIGHT
 
 
 async def test_killed_at_any_moment_no_member_is_skipped(
@@ -119,6 +122,6 @@ async def test_killed_at_any_moment_no_member_is_skipped(
 
     counts = await run_until_all_prompted(emulator, config, tmp_path, user_ids)
     assert set(counts) == set(user_ids)
-    # A kill between Telegram's answer and the commit that records it can repeat that one
-    # message (at-least-once); nothing else may repeat.
-    assert sum(counts.values()) - MEMBERS <= 1
+    # A kill between Telegram's answer and the commit that records it can repeat the sends
+    # in flight then (at-least-once); nothing else may repeat.
+    assert sum(counts.values()) - MEMBERS <= SENDS_IN_FLIGHT
