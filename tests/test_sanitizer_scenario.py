@@ -76,3 +76,21 @@ async def test_disguised_details_in_one_step_ask_and_reply_are_removed(
     for piece in ("0151", "234", "5678", "elpmaxe", "\u202e"):
         assert piece not in answer.shown_text
     assert "You are not alone, I had the same in week two." in answer.shown_text
+
+
+async def test_relays_go_out_with_link_previews_off(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    await alex.ask_for("/encourage keep going, you are doing great", "Sent to")
+    relay = await message_with_button(bo, "Thanks")
+    assert "keep going" in relay.shown_text
+    calls = [
+        c
+        for c in emulator.calls_of("sendMessage")
+        if c.params.get("chat_id") == bo.user_id and "keep going" in str(c.params.get("text"))
+    ]
+    assert calls and all(
+        c.params.get("link_preview_options") == {"is_disabled": True} for c in calls
+    )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.clock import Clock
@@ -43,6 +43,8 @@ from storage.db import Database, Session
 from storage.outbox import OutboxRow
 
 log = logging.getLogger("peercircle.delivery")
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 BATCH = 100
 IDLE_POLL_SECONDS = 1.0
@@ -301,6 +303,9 @@ class OutboxWorker:
                     parse_mode=message.parse_mode or None,
                     reply_markup=markup(message),
                     protect_content=message.protect_content,
+                    # A member's link (one the sanitizer let through, or a moderator's)
+                    # never unfolds into a preview that fetches from its site.
+                    link_preview_options=NO_PREVIEW,
                     read_timeout=self._send_timeout,
                 )
             except RetryAfter:
