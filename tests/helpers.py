@@ -159,3 +159,18 @@ async def peercircle(
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+def write_beside_bot(db_path: Path, sql: str, rows: list[tuple[object, ...]]) -> None:
+    """Change the database file while the bot runs on it. Call it off the event loop
+    (asyncio.to_thread): the bot's transaction in flight needs the loop to commit, so a
+    wait on the loop would hold up the very lock it waits for. BEGIN IMMEDIATE takes the
+    write lock first (a deferred transaction that read first would be refused at once,
+    whatever the timeout, when the bot wrote meanwhile)."""
+    conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(sql, rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()

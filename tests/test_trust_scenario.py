@@ -21,7 +21,7 @@ from bot.emulator.users import command_entities
 from bot.i18n import speaking
 from bot.safety.pseudonyms import every_pseudonym
 from tests.conftest import make_settings
-from tests.helpers import answer_checkin, message_with_button, onboard
+from tests.helpers import answer_checkin, message_with_button, onboard, write_beside_bot
 from tests.test_account_scenario import settled
 from tests.test_circles_scenario import MOD_CHAT, OPERATOR, member_in, new_circle
 from tests.test_moderation_scenario import mod_message, pseudonym_of, table
@@ -44,11 +44,7 @@ def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
 async def write(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> None:
     """A change made straight in the database file, off the event loop the bot runs on."""
 
-    def run() -> None:
-        with sqlite3.connect(db_path, timeout=10) as conn:
-            conn.execute(sql, params)
-
-    await asyncio.to_thread(run)
+    await asyncio.to_thread(write_beside_bot, db_path, sql, [params])
 
 
 def relay_id(copy: SentMessage) -> int:

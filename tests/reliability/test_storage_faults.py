@@ -46,6 +46,19 @@ async def read_only(app: PeerApplication) -> AsyncIterator[None]:
             await session.execute("PRAGMA query_only = OFF")
 
 
+def lock_held(db_path: Path) -> sqlite3.Connection:
+    """Another process's connection holding the write lock; taken off the event loop, which
+    the bot's transaction in flight needs to finish."""
+    holder = sqlite3.connect(db_path, timeout=30, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def release(holder: sqlite3.Connection) -> None:
+    holder.execute("ROLLBACK")
+    holder.close()
+
+
 def mood_of(db_path: Path, user_id: int) -> list[int]:
     with sqlite3.connect(db_path) as conn:
         return [
@@ -104,15 +117,13 @@ async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
         await member.tap("4")
         await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
         # Another process holds the write lock longer than the bot's 5 s busy timeout.
-        holder = sqlite3.connect(db_path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
+        holder = await asyncio.to_thread(lock_held, db_path)
         try:
             # Every write waits out the 5 s busy timeout first, one after another.
             answer = await member.tap("2", timeout=40)
             assert answer.text == NOT_SAVED
         finally:
-            holder.execute("ROLLBACK")
-            holder.close()
+            await asyncio.to_thread(release, holder)
         await emulator.wait_until(lambda: "private note" in member.last_message.shown_text, 40)
     assert mood_of(db_path, member.user_id) == [4]
 
@@ -135,8 +146,7 @@ async def test_healthz_says_when_writes_fail_and_metrics_never_wait_on_the_datab
             assert "database not taking writes" in body and "readonly" in body
         await wait_for(lambda: healthz(http), lambda r: r[0] == 200, 15)
         # Another process holds the write lock: /metrics still answers at once.
-        holder = sqlite3.connect(db_path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
+        holder = await asyncio.to_thread(lock_held, db_path)
         try:
             await asyncio.sleep(PROBE_EVERY + 1)  # a probe is waiting on the lock now
             started = time.monotonic()
@@ -145,8 +155,7 @@ async def test_healthz_says_when_writes_fail_and_metrics_never_wait_on_the_datab
             assert response.status == 200 and "peercircle_outbox_depth" in text
             assert time.monotonic() - started < 1.0 + METRICS_WAIT
         finally:
-            holder.execute("ROLLBACK")
-            holder.close()
+            await asyncio.to_thread(release, holder)
 
 
 async def wait_for(

@@ -3,7 +3,7 @@ alphabet, through the paths that carry it to a moderator or back, meets no 400."
 
 from __future__ import annotations
 
-import sqlite3
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.texts.fit import units
-from tests.helpers import message_with_button
+from tests.helpers import message_with_button, write_beside_bot
 from tests.safety.test_safety_scenario import (
     MOD_CHAT,
     OPERATOR,
@@ -85,12 +85,13 @@ async def test_audit_100_with_long_reasons_arrives_whole_in_several_messages(
     emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
 ) -> None:
     reason = longest("😔 reason <b>& ", "")[:400]
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        conn.executemany(
-            "INSERT INTO audit_log (at, moderator_id, moderator_name, action, target, reason) "
-            "VALUES ('2026-11-30T10:00:00+00:00', ?, 'Kind Owl', 'warn', 'Calm Swan', ?)",
-            [(OPERATOR, f"{n}: {reason}") for n in range(100)],
-        )
+    await asyncio.to_thread(
+        write_beside_bot,
+        db_path,
+        "INSERT INTO audit_log (at, moderator_id, moderator_name, action, target, reason) "
+        "VALUES ('2026-11-30T10:00:00+00:00', ?, 'Kind Owl', 'warn', 'Calm Swan', ?)",
+        [(OPERATOR, f"{n}: {reason}") for n in range(100)],
+    )
     operator = emulator.user(OPERATOR)
     operator.send("/audit 100")
     # Every line, across several messages (one would be about 24,000 units long).

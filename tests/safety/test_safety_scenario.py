@@ -24,6 +24,7 @@ from tests.helpers import (
     my_data,
     onboard,
     rows_holding,
+    write_beside_bot,
 )
 from tests.reliability.test_webhook import free_port
 
@@ -381,14 +382,14 @@ async def test_members_of_the_old_notice_are_told_the_change_once(
     assert "sounds like a crisis" in notice.shown_text
     assert "never see your words" in notice.shown_text
     old = emulator.user()  # a member who agreed to the notice before this change
-    # The running bot writes too (the /start's mark): wait for its lock as long as needed.
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        conn.execute(
-            "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
-            "consent_version, onboarded_at, created_at, notice_version) "
-            "VALUES (?, 'Calm Heron', 'UTC', '20:00', ?, 1, ?, ?, 1)",
-            (old.user_id, *["2026-01-01T00:00:00+00:00"] * 3),
-        )
+    await asyncio.to_thread(
+        write_beside_bot,
+        db_path,
+        "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
+        "consent_version, onboarded_at, created_at, notice_version) "
+        "VALUES (?, 'Calm Heron', 'UTC', '20:00', ?, 1, ?, ?, 1)",
+        [(old.user_id, *["2026-01-01T00:00:00+00:00"] * 3)],
+    )
     assert "peercircle" in (await old.ask("/help")).shown_text  # their own answer first
     changed = await old.next_message()
     assert "A change in how peercircle looks after you" in changed.shown_text
