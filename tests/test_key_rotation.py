@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,7 +55,7 @@ def seed(path: Path, sealer: Sealer, members: int = 3, days: int = 4) -> None:
                 [
                     (
                         user,
-                        f"2026-01-{day:02d}",
+                        (date(2026, 1, 1) + timedelta(days=day)).isoformat(),
                         sealed("checkins", "note", user * 100 + day),
                         STAMP,
                     )
@@ -124,15 +124,15 @@ def sealed_values(path: Path) -> list[tuple[str, str, str]]:
     return found
 
 
-def assert_all_open_with(path: Path, key: bytes, not_with: bytes) -> int:
+def assert_all_open_with(path: Path, key: bytes, not_with: bytes, every_table: bool = True) -> int:
     """Every sealed value opens with `key` alone and with `not_with` not; returns how many."""
     values = sealed_values(path)
     only, old = Sealer(key), Sealer(not_with)
     for table, column, value in values:
-        assert only.unseal(table, column, value).startswith(f"{table}.{column} #")
+        only.unseal(table, column, value)  # raises SealError when it does not open
         with pytest.raises(SealError):
             old.unseal(table, column, value)
-    assert {table for table, _, _ in values} == set(SEALED)
+    assert not every_table or {table for table, _, _ in values} == set(SEALED)
     return len(values)
 
 
