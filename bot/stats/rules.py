@@ -130,11 +130,13 @@ def withhold_remainders(
     change = _mean_leaves_a_small_group(everyone, circles, lambda g: g.confidence_change, minimum)
     goals = _mean_leaves_a_small_group(everyone, circles, lambda g: g.goal_completion, minimum)
     current_week = today - timedelta(days=today.weekday())
+    # Each circle shown: its members and its weeks by their Monday.
+    shown_weeks = [(c.members, {w.start: w for w in c.weeks}) for c in shown]
     weeks = [
         week.withhold()
         if week.members >= minimum
         and (
-            _week_leaves_a_small_group(everyone, circles, week, minimum)
+            _week_leaves_a_small_group(everyone.members, shown_weeks, week, minimum)
             or (activity and week.start == current_week)
         )
         else week
@@ -179,18 +181,15 @@ def _mean_leaves_a_small_group(
 
 
 def _week_leaves_a_small_group(
-    everyone: GroupStats, circles: Sequence[GroupStats], week: Week, minimum: int
+    members: int, shown: Sequence[tuple[int, dict[date, Week]]], week: Week, minimum: int
 ) -> bool:
-    """A week's counts and means: a large circle without a row that week is known to have
-    had no check-ins (no row is shown), so it is part of what is subtracted, not of the rest."""
-    left_members, left_contributors = everyone.members, week.members
-    for circle in circles:
-        if circle.members < minimum:
-            continue
-        same = next((w for w in circle.weeks if w.start == week.start), None)
-        if same is None:
-            left_members -= circle.members
-        elif same.members >= minimum:
-            left_members -= circle.members
-            left_contributors -= same.members
+    """A week's counts and means, from everyone's `members` and the circles shown (their
+    members and weeks). A circle without a row that week is known to have had no check-ins
+    (no row is shown), so it is part of what is subtracted, not of the rest."""
+    left_members, left_contributors = members, week.members
+    for circle_members, circle_weeks in shown:
+        same = circle_weeks.get(week.start)
+        if same is None or same.members >= minimum:
+            left_members -= circle_members
+            left_contributors -= same.members if same else 0
     return mean_leaves_a_small_group(left_members, left_contributors, minimum)
