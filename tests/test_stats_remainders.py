@@ -31,13 +31,16 @@ from bot.clock import ManualClock
 from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from bot.stats.rules import Figure, GroupStats, StatsReport, Week
-from bot.stats.service import StatsService, chart_series, to_csv
-from bot.stats.suppression import (
+from bot.stats.rules import (
+    Figure,
+    GroupStats,
+    StatsReport,
+    Week,
     count_leaves_a_small_group,
     mean_leaves_a_small_group,
     withhold_remainders,
 )
+from bot.stats.service import StatsService, chart_series, to_csv
 from bot.texts.stats import stats_text
 from storage.db import Database
 from tests.conftest import make_settings

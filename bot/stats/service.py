@@ -3,7 +3,7 @@
 Every figure carries the number of members it was computed over; one over fewer than the
 configured minimum is shown as "fewer than N", so no one can be singled out. Everyone's
 figure is withheld where subtracting the circles' figures would single out a small group
-(bot/stats/suppression.py).
+(bot/stats/rules.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from statistics import median
 
 from bot.clock import Clock
 from bot.i18n import N_, _, pgettext
-from bot.stats.rules import Figure, GroupStats, StatsReport, Week
-from bot.stats.suppression import withhold_remainders
+from bot.stats.rules import Figure, GroupStats, StatsReport, Week, withhold_remainders
 from bot.texts.stats import fewer_than, withheld
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
