@@ -10,10 +10,11 @@ message whose moment has passed (bot.runtime.lateness) is not sent at all.
 
 What became of each message is kept in memory until the database has recorded it, and a
 message in that memory is never read for sending again: whatever storage does (disk full,
-locked, read-only), a message Telegram accepted is not sent again by this process. A kill -9
-can repeat only the sends whose answer was not recorded yet (at most SENDS_IN_FLIGHT when
-the database is well). Memory stays bounded: the outbox is read one small batch at a time,
-and sending pauses while MAX_UNRECORDED results wait for the database.
+locked, read-only), a message Telegram accepted is not sent again by this process. A send's
+slot is free again only once its result is recorded, so the sends in flight and the answers
+not yet recorded are SENDS_IN_FLIGHT at most: all a kill -9 can repeat. While the database
+refuses writes, sending waits once the slots are taken. Memory stays bounded: the outbox is
+read one small batch at a time, and at most MAX_UNRECORDED results wait for the database.
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 BATCH = 100
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
-# Different chats' sends at once: enough that a slow answer for one chat leaves the pace to
-# the others, few enough that a kill -9 can repeat only a handful.
+# Different chats' sends at once, counted until each result is recorded: enough that a slow
+# answer for one chat leaves the pace to the others, few enough that a kill -9 can repeat
+# only a handful.
 SENDS_IN_FLIGHT = 8
 TIMED_OUT_PAUSE_SECONDS = 5.0
-# Results kept in memory while the database refuses them; past this, sending waits.
+# Results kept in memory while the database refuses them (expired rows take no slot).
 MAX_UNRECORDED = 1000
 RECORD_FIRST_PAUSE, RECORD_LONGEST_PAUSE = 0.5, 30.0
 
@@ -116,7 +118,9 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._stopped = asyncio.Event()
-        self._slots = asyncio.Semaphore(SENDS_IN_FLIGHT)
+        self._slots_taken = 0
+        self._slot_freed = asyncio.Event()
+        self._slot_held_for: set[int] = set()  # sent rows whose slot waits for the record
         self._sending: set[asyncio.Task[None]] = set()
         self._in_flight: set[int] = set()  # row ids being sent
         self._busy_chats: set[int] = set()
@@ -133,6 +137,8 @@ class OutboxWorker:
         self._stopping = False
         self._stopped.clear()
         self._recorder_done.clear()
+        self._slots_taken = 0
+        self._slot_held_for.clear()
         loop = asyncio.get_running_loop()
         self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
         self._task = loop.create_task(self._run(), name="outbox-worker")
@@ -146,6 +152,7 @@ class OutboxWorker:
         self._stopping = True
         self._stopped.set()
         self._ready.set()
+        self._slot_freed.set()
         if self._task is None:
             return
         deadline = time.monotonic() + timeout
@@ -224,14 +231,27 @@ class OutboxWorker:
             if wait > 0:  # this chat had a message too recently; others go first
                 soonest = wait if soonest is None else min(soonest, wait)
                 continue
-            await self._slots.acquire()
-            if self._stopping:
-                self._slots.release()
+            if not await self._take_slot():
                 return
             self._start_sending(row)
             started += 1
         if not started:
             await self._idle(soonest if soonest is not None else IDLE_POLL_SECONDS)
+
+    async def _take_slot(self) -> bool:
+        """Wait for a free slot; False when stopping."""
+        while self._slots_taken >= SENDS_IN_FLIGHT and not self._stopping:
+            self._slot_freed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._slot_freed.wait(), IDLE_POLL_SECONDS)
+        if self._stopping:
+            return False
+        self._slots_taken += 1
+        return True
+
+    def _free_slot(self) -> None:
+        self._slots_taken -= 1
+        self._slot_freed.set()
 
     def _chat_wait(self, chat_id: int) -> float:
         last = self._last_in_chat.get(chat_id)
@@ -274,10 +294,13 @@ class OutboxWorker:
     # -- one message ------------------------------------------------------------------------
 
     async def _deliver(self, row: OutboxRow) -> None:
+        slot_waits_for_record = False
         try:
             finished = await self._send(row)
             if finished is not None:
                 self._settle(finished)
+                self._slot_held_for.add(row.id)
+                slot_waits_for_record = True
         except Exception:
             log.exception("outbox id=%d: delivery failed unexpectedly", row.id)
         finally:
@@ -285,7 +308,8 @@ class OutboxWorker:
             self._last_in_chat[row.chat_id] = time.monotonic()
             self._in_flight.discard(row.id)
             self._busy_chats.discard(row.chat_id)
-            self._slots.release()
+            if not slot_waits_for_record:
+                self._free_slot()
             self._ready.set()
 
     async def _send(self, row: OutboxRow) -> Finished | None:
@@ -430,6 +454,9 @@ class OutboxWorker:
         for finished in results:
             if self._unrecorded.get(finished.row_id) is finished:
                 del self._unrecorded[finished.row_id]
+            if finished.row_id in self._slot_held_for:
+                self._slot_held_for.discard(finished.row_id)
+                self._free_slot()
         if self._record_fault is not None:
             log.warning("outbox: the database records results again (%d written)", len(results))
             self._record_fault = None
