@@ -57,7 +57,10 @@ async def peercircle(
     config.write_text(
         f'[telegram]\ntoken = "{emulator.token}"\napi_base_url = "{emulator.base_url}"\n'
         f"concurrent_members = {'true' if concurrent else 'false'}\n"
-        f'[storage]\npath = "{folder / "bench.db"}"\n[logging]\nlevel = "WARNING"\n',
+        f'[storage]\npath = "{folder / "bench.db"}"\n[logging]\nlevel = "WARNING"\n'
+        # The bot's own capacity, not Telegram's budget: the emulator sets no flood limit,
+        # and the one pace for replies and the outbox would hold every run to 25 a second.
+        "[delivery]\nmessages_per_second = 1000\n",
         encoding="utf-8",
     )
     return await start(["bot", "run", "--config", str(config)])
