@@ -37,6 +37,7 @@ from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE
 from bot.outgoing import OutgoingMessage
 from bot.runtime.lateness import too_late
 from bot.runtime.metrics import Metrics
+from bot.runtime.pacing import seconds
 from bot.runtime.transport import ConnectTimedOut
 from storage import members as member_rows
 from storage import outbox
@@ -327,8 +328,11 @@ class OutboxWorker:
                     protect_content=message.protect_content,
                     read_timeout=self._send_timeout,
                 )
-            except RetryAfter:
-                continue  # bot.runtime.pacing counted it and holds every call: go again
+            except RetryAfter as error:
+                # bot.runtime.pacing counted each 429 and tried again; still refused: wait.
+                if not await self._pause(seconds(error.retry_after)):
+                    return None
+                continue
             except Forbidden:
                 self._metrics.blocked.inc()
                 return self._finished(row, Result.BLOCKED)
