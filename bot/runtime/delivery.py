@@ -50,9 +50,10 @@ BATCH = 100
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
 # Different chats' sends at once, counted until each result is recorded: enough that a slow
-# answer for one chat leaves the pace to the others, few enough that a kill -9 can repeat
-# only a handful.
-SENDS_IN_FLIGHT = 8
+# answer for one chat leaves the pace to the others (and for the pace when Telegram is 100 ms
+# away), few enough that a kill -9 can repeat only a handful, and that when Telegram stalls,
+# the sends it then answers at once stay under its limit (at 25/s: 4 + 25 in a second).
+SENDS_IN_FLIGHT = 4
 TIMED_OUT_PAUSE_SECONDS = 5.0
 # Results kept in memory while the database refuses them (expired rows take no slot).
 MAX_UNRECORDED = 1000
