@@ -54,10 +54,13 @@ async def peercircle(
     emulator: BotApiEmulator, folder: Path, concurrent: bool = True
 ) -> asyncio.subprocess.Process:
     config = folder / "config.toml"
+    # Replies keep to delivery.messages_per_second (Telegram's budget, shared with the
+    # outbox: bot.runtime.pacing); this measures handling, so that pace is set out of the way.
     config.write_text(
         f'[telegram]\ntoken = "{emulator.token}"\napi_base_url = "{emulator.base_url}"\n'
         f"concurrent_members = {'true' if concurrent else 'false'}\n"
-        f'[storage]\npath = "{folder / "bench.db"}"\n[logging]\nlevel = "WARNING"\n',
+        f'[storage]\npath = "{folder / "bench.db"}"\n[logging]\nlevel = "WARNING"\n'
+        "[delivery]\nmessages_per_second = 1000\n",
         encoding="utf-8",
     )
     return await start(["bot", "run", "--config", str(config)])
