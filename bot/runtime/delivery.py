@@ -37,6 +37,7 @@ from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE
 from bot.outgoing import OutgoingMessage
 from bot.runtime.lateness import too_late
 from bot.runtime.metrics import Metrics
+from bot.runtime.pacing import seconds
 from bot.runtime.transport import ConnectTimedOut
 from storage import members as member_rows
 from storage import outbox
@@ -51,9 +52,10 @@ BATCH = 100
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
 # Different chats' sends at once, counted until each result is recorded: enough that a slow
-# answer for one chat leaves the pace to the others, few enough that a kill -9 can repeat
-# only a handful.
-SENDS_IN_FLIGHT = 8
+# answer for one chat leaves the pace to the others (and for the pace when Telegram is 100 ms
+# away), few enough that a kill -9 can repeat only a handful, and that when Telegram stalls,
+# the sends it then answers at once stay under its limit (at 25/s: 4 + 25 in a second).
+SENDS_IN_FLIGHT = 4
 TIMED_OUT_PAUSE_SECONDS = 5.0
 # Results kept in memory while the database refuses them (expired rows take no slot).
 MAX_UNRECORDED = 1000
@@ -332,8 +334,11 @@ class OutboxWorker:
                     link_preview_options=NO_PREVIEW,
                     read_timeout=self._send_timeout,
                 )
-            except RetryAfter:
-                continue  # bot.runtime.pacing counted it and holds every call: go again
+            except RetryAfter as error:
+                # bot.runtime.pacing counted each 429 and tried again; still refused: wait.
+                if not await self._pause(seconds(error.retry_after)):
+                    return None
+                continue
             except Forbidden:
                 self._metrics.blocked.inc()
                 return self._finished(row, Result.BLOCKED)
