@@ -4,7 +4,8 @@ These machines are noisy: a single run of bench.updates can differ by a third fr
 next. This runs only the taps part of bench.updates (a burst of taps from 20 members, then
 the closed loop), three rounds per bot process, and with `--against` alternates this
 checkout with another one (each with its own .venv and code) pair by pair, so both sides
-meet the same noise, and prints the medians of each side.
+meet the same noise, and prints the medians of each side. Beside the rates it gives the
+bot process's CPU time per tap (`cpu_ms`), which a noisy neighbour barely moves.
 
     .venv/bin/python -m bench.taps --against /path/to/other/checkout [--pairs 5]
 
@@ -38,6 +39,13 @@ ROUNDS = 3
 # (5) changes, so every tap edits the message.
 EACH = 48
 LOOP_TAPS = 25
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system), from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 async def one_process() -> dict[str, list[float]]:
@@ -73,14 +81,20 @@ async def one_process() -> dict[str, list[float]]:
                 def tap(user: Any, index: int) -> None:
                     user.press_data(f"ci:c:{today}:3:{index % 11}", user.messages[-1])
 
-                figures: dict[str, list[float]] = {"taps": [], "p50": [], "p99": []}
+                figures: dict[str, list[float]] = {"taps": [], "p50": [], "p99": [], "cpu_ms": []}
                 for _ in range(ROUNDS):
+                    cpu_before = cpu_seconds(process.pid)
                     figures["taps"].append(
                         await burst(emulator, users, EACH, tap, "editMessageText")
                     )
                     loop = await closed_loop(emulator, users, LOOP_TAPS)
                     figures["p50"].append(loop.p50_ms)
                     figures["p99"].append(loop.p99_ms)
+                    # The bot's CPU per tap: what a busy machine's noise cannot inflate.
+                    handled = MEMBERS * (EACH + LOOP_TAPS)
+                    figures["cpu_ms"].append(
+                        (cpu_seconds(process.pid) - cpu_before) * 1000 / handled
+                    )
                 return figures
             finally:
                 await stop(process)
