@@ -6,27 +6,40 @@ test_languages_scenario.py.)"""
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from functools import partial
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from bot.checkins.callbacks import (
+    Answers,
+    ChooseConfidence,
+    ChooseMood,
+    CrisisResources,
+    SkipNote,
+)
 from bot.circles.messages import in_reader_words
 from bot.circles.rules import RelayKind
+from bot.clock import ManualClock
 from bot.config import (
     DEFAULT_CRISIS_RESOURCES,
     MemberSettings,
     ModerationSettings,
+    OutcomeSettings,
     SafetySettings,
     Settings,
 )
 from bot.context import PeerApplication
-from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.i18n import speaking
 from bot.i18n.languages import SHIPPED, telegram_code
+from bot.journey.callbacks import Choice
 from bot.members.callbacks import Agree, ChooseRegion
+from bot.outcomes.callbacks import OptIn, StartMeasure
 from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.resources import crisis_lines
 from bot.texts import circles as circle_texts
@@ -34,6 +47,7 @@ from bot.texts import commands as command_texts
 from bot.texts import common as common_texts
 from bot.texts import language as language_texts
 from bot.texts import onboarding as onboarding_texts
+from bot.texts import outcomes as outcome_texts
 from tests.conftest import make_settings
 from tests.helpers import finish_onboarding, my_data_json, onboard, rows_holding
 
@@ -41,7 +55,9 @@ OPERATOR = 990001
 MOD_CHAT = -100888
 MEXICO = "México: Línea de la Vida, 800 911 2000."
 SPAIN = "España: 024."
-UKRAINE = "Lifeline Ukraine: 7333."
+# An operator's own words, "&" included: every reply must escape them for Telegram's HTML.
+UKRAINE = "Lifeline Ukraine (calls & chat): 7333."
+KYIV = ZoneInfo("Europe/Kyiv")
 
 
 def test_a_queued_message_is_stored_in_every_language_and_read_in_its_readers() -> None:
@@ -117,6 +133,8 @@ def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
             crisis_resources_by_language={"uk": UKRAINE},
             crisis_resources_by_region={"España": SPAIN, "México": MEXICO},
         ),
+        # One short questionnaire, so a WHO-5 result comes with a few taps.
+        outcomes=OutcomeSettings(questionnaires=["who5"]),
     )
 
 
@@ -232,3 +250,100 @@ async def test_the_audit_log_keeps_one_language_whoever_acts(
     with sqlite3.connect(db_path) as conn:
         targets = [row[0] for row in conn.execute("SELECT target FROM audit_log")]
     assert targets == ["moderator 424242"]
+
+
+async def press_and_wait(user: EmulatedUser, data: str, message: SentMessage) -> None:
+    """Press a button by its data and wait until the bot has edited the message."""
+    edits = message.edits
+    await user.callback_answer(user.press_data(data, message))
+    await user.emulator.wait_until(lambda: message.edits > edits)
+
+
+async def first_with(user: EmulatedUser, showing: str, after: int) -> SentMessage:
+    """The first message after the first `after` that shows `showing`, once there is one."""
+
+    def found() -> SentMessage | None:
+        return next((m for m in user.messages[after:] if showing in m.shown_text), None)
+
+    await user.emulator.wait_until(lambda: found() is not None)
+    message = found()
+    assert message is not None
+    return message
+
+
+def with_data(user: EmulatedUser, prefix: str) -> SentMessage:
+    """The newest message with a button whose data starts with `prefix`."""
+    return next(
+        m
+        for m in reversed(user.messages)
+        if any(str(b.get("callback_data", "")).startswith(prefix) for b in m.buttons)
+    )
+
+
+async def who5_result(user: EmulatedUser) -> str:
+    """Opt in from /measures and answer the WHO-5 at its lowest: the result's words."""
+    seen = len(user.messages)
+    offer = await user.ask("/measures")
+    await user.callback_answer(user.press_data(OptIn(Choice.YES).pack(), offer))
+    await user.emulator.wait_until(lambda: len(user.messages) > seen + 1)
+    invitation = with_data(user, StartMeasure("who5").pack())
+    await press_and_wait(user, StartMeasure("who5").pack(), invitation)
+    for _ in range(5):
+        lowest = str(invitation.buttons[-2]["callback_data"])  # "At no time" (0), then Later
+        await press_and_wait(user, lowest, invitation)
+    return invitation.shown_text
+
+
+async def hard_day_resources(user: EmulatedUser, clock: ManualClock, lines: str) -> str:
+    """A check-in at mood 1 and "Crisis resources" from its reply: the resources' words."""
+    day = clock.now().astimezone(KYIV).date()
+    seen = len(user.messages)
+    user.send("/checkin")
+    await user.emulator.wait_until(lambda: len(user.messages) > seen)
+    question = with_data(user, "ci:m:")
+    await press_and_wait(user, ChooseMood(day, 1).pack(), question)
+    await press_and_wait(user, ChooseConfidence(day, 1, 2).pack(), question)
+    await press_and_wait(user, SkipNote(day, Answers.FIRST).pack(), question)
+    assert CrisisResources().pack() in [b.get("callback_data") for b in question.buttons]
+    seen = len(user.messages)
+    await user.callback_answer(user.press_data(CrisisResources().pack(), question))
+    return (await first_with(user, lines, seen)).shown_text
+
+
+async def test_every_crisis_reply_carries_the_members_own_lines(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    """The notice, the crisis screen's reply, a hard day's "Crisis resources" and the WHO-5's
+    gentle line carry the lines of the member's language, then of the region they chose."""
+    oksana = emulator.user(language_code="uk")
+    notice = await oksana.ask("/start")
+    assert UKRAINE in notice.shown_text
+    assert "findahelpline" not in notice.shown_text
+    await oksana.callback_answer(oksana.press_data(Agree().pack(), notice))
+    await finish_onboarding(oksana, "Europe/Kyiv")
+
+    with speaking("uk"):
+        heavy = outcome_texts.reach_out("").strip()
+    result = await who5_result(oksana)
+    assert heavy in result and UKRAINE in result
+    assert UKRAINE in await hard_day_resources(oksana, clock, UKRAINE)
+    seen = len(oksana.messages)
+    oksana.send("I want to kill myself")
+    assert "findahelpline" not in (await first_with(oksana, UKRAINE, seen)).shown_text
+
+    # The next day, with México chosen in /settings: its lines everywhere instead.
+    clock.advance(timedelta(days=1))
+    oksana.skip_to_end()
+    shown = await oksana.ask("/settings")
+    await oksana.callback_answer(
+        oksana.press_data(ChooseRegion(ChooseRegion.key_of("México")).pack(), shown)
+    )
+    await emulator.wait_until(lambda: "México" in oksana.last_message.shown_text)
+    seen = len(oksana.messages)
+    oksana.send("/measures")
+    measures = await first_with(oksana, MEXICO, seen)
+    assert heavy in measures.shown_text and UKRAINE not in measures.shown_text
+    assert UKRAINE not in await hard_day_resources(oksana, clock, MEXICO)
+    seen = len(oksana.messages)
+    oksana.send("I want to kill myself")
+    assert UKRAINE not in (await first_with(oksana, MEXICO, seen)).shown_text
