@@ -1,6 +1,7 @@
 """Questionnaires end to end at the emulator: the offer after the first week, the GSE and the
 WHO-5 item by item over 95 simulated days, Later, a crisis day, a pause, /measures, the
-cohort report, and stopping with the answers deleted."""
+cohort report, and stopping with the answers deleted or kept; a sitting that lapses, and
+/measures starting one that is due."""
 
 from __future__ import annotations
 
@@ -289,3 +290,62 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
             for row in conn.execute("SELECT due_at FROM outcome_schedule WHERE due_at IS NOT NULL")
         ]
     assert due and all(moment == time(21, 30) for moment in due)
+
+
+async def counted(bot: PeerApplication) -> tuple[int, int]:
+    """Everyone's GSE baseline in the cohort report, and the rows of a research export."""
+    reports = bot.bot_data.services.outcome_reports
+    everyone = (await reports.report()).groups[0]
+    gse = next(m for m in everyone.measured if m.questionnaire.id == "gse")
+    return gse.baseline, len(await reports.research_rows())
+
+
+def schedules_due(db_path: Path, user_id: int) -> int:
+    with sqlite3.connect(db_path) as conn:
+        found = conn.execute(
+            "SELECT COUNT(*) FROM outcome_schedule WHERE user_id = ? AND due_at IS NOT NULL",
+            (user_id,),
+        ).fetchone()
+    return int(found[0])
+
+
+async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alone(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    """ "Stop, keep my answers": /measures and /mydata still show them, no invitation comes
+    again, and they leave the cohort report and the research export."""
+    cleo = emulator.user()
+    await onboard(cleo)
+    offer = await cleo.ask_for("/measures", "once or twice a month")
+    seen = len(cleo.messages)
+    await cleo.tap("Yes, count me in", offer)
+    gse = await newest(cleo, GSE, seen)
+    assert "30 (on a scale from 10 to 40)" in await answer_all(
+        cleo, gse, 10, lambda n: "Moderately true"
+    )
+    assert await counted(bot) == (1, 1)
+    assert schedules_due(db_path, cleo.user_id) == 2  # the GSE in 30 days, the WHO-5 tomorrow
+
+    cleo.skip_to_end()
+    shown = await cleo.ask_for("/settings", "Pseudonym")
+    await cleo.tap("📋 Questionnaires: on", shown)
+    question = await newest(cleo, "Stop the questionnaires?", 0)
+    await cleo.tap("Stop, keep my answers", question)
+    await emulator.wait_until(lambda: "Your answers stay for you" in question.shown_text)
+
+    assert await counted(bot) == (0, 0)
+    assert schedules_due(db_path, cleo.user_id) == 0
+    for day in (1, 14, 30):
+        await on_day(bot, clock, day)
+        assert queued(db_path, "outcome_invitation", day) == 0
+        assert queued(db_path, "outcome_offer", day) == 0
+    cleo.skip_to_end()
+    measures = await cleo.ask_for("/measures", "Your measures")
+    assert f"{GSE}: 30 on " in measures.shown_text
+    assert "You've stopped the questionnaires" in measures.shown_text
+    assert measures.button_labels == ["Start again"]
+    cleo.skip_to_end()
+    exported = await my_data_json(cleo)
+    kept = exported["questionnaires"]["answers"]
+    assert [(a["questionnaire"], a["status"]) for a in kept] == [("gse", "complete")]
+    assert not exported["questionnaires"]["choice"]["consent"]
