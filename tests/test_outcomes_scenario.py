@@ -349,3 +349,54 @@ async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alon
     kept = exported["questionnaires"]["answers"]
     assert [(a["questionnaire"], a["status"]) for a in kept] == [("gse", "complete")]
     assert not exported["questionnaires"]["choice"]["consent"]
+
+
+def sittings(db_path: Path, user_id: int) -> list[tuple[str, int, float | None]]:
+    """The member's sittings, oldest first: status, items answered, score."""
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT status, answers, score FROM outcome_responses WHERE user_id = ? ORDER BY id",
+            (user_id,),
+        ).fetchall()
+    return [
+        (status, len(answers.split(",")) if answers else 0, score)
+        for status, answers, score in rows
+    ]
+
+
+async def test_a_half_answered_questionnaire_lapses_after_three_days_unscored(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    """Two items, then nothing for three days: the sweep sets it aside unscored, a late tap
+    says so, nothing reaches the report, and the next start begins at item 1."""
+    dana = emulator.user()
+    await onboard(dana)
+    offer = await dana.ask_for("/measures", "once or twice a month")
+    seen = len(dana.messages)
+    await dana.tap("Yes, count me in", offer)
+    gse = await newest(dana, GSE, seen)
+    await dana.tap("Start", gse)
+    for number in (1, 2):
+        await emulator.wait_until(lambda n=number: item_number(gse, 10) == n)
+        await dana.tap("Moderately true", gse)
+    await emulator.wait_until(lambda: item_number(gse, 10) == 3)
+    assert sittings(db_path, dana.user_id) == [("open", 2, None)]
+
+    await on_day(bot, clock, 2, time(23, 0))  # not three days yet: kept
+    assert sittings(db_path, dana.user_id) == [("open", 2, None)]
+    await on_day(bot, clock, 3, time(12, 0))  # three days and two hours on
+    assert sittings(db_path, dana.user_id) == [("expired", 2, None)]
+
+    await dana.tap("Moderately true", gse)  # the third item, answered too late
+    await emulator.wait_until(lambda: "set it aside without a score" in gse.shown_text)
+    assert not gse.buttons
+    assert sittings(db_path, dana.user_id) == [("expired", 2, None)]
+    assert await counted(bot) == (0, 0)
+
+    dana.skip_to_end()
+    measures = await dana.ask_for("/measures", "Your measures")
+    assert f"Your {GSE} is ready when you are." in measures.shown_text
+    assert measures.button_labels == ["Start"]  # not "Continue": nothing is carried over
+    await dana.tap("Start", measures)
+    await emulator.wait_until(lambda: item_number(measures, 10) == 1)
+    assert sittings(db_path, dana.user_id) == [("expired", 2, None), ("open", 0, None)]
