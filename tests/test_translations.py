@@ -172,3 +172,24 @@ def test_command_menus_are_what_telegram_takes(language: str) -> None:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name), name
         assert 1 <= len(description) <= 256, (language, name)
     assert len(menu) <= 100
+
+
+# The informal "you" of each language: its pronoun and possessive forms, whole words only.
+INFORMAL_YOU = {
+    "ru": r"ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоих|твоим|твоими|твоей|твоего|твою",
+    "uk": r"ти|тебе|тобі|тобою|твій|твоя|твоє|твої|твоїх|твоїм|твоїми|твоєї|твого|твою",
+}
+
+
+@pytest.mark.parametrize("language", sorted(INFORMAL_YOU))
+def test_russian_and_ukrainian_speak_formally_throughout(language: str) -> None:
+    """Russian and Ukrainian address the member with вы/ви, as a peer-support service
+    does with adults it has just met; one ты in a heading reads as a slip."""
+    informal = re.compile(rf"(?<!\w)({INFORMAL_YOU[language]})(?!\w)", re.IGNORECASE)
+    slips = [
+        translated
+        for message in _messages(language)
+        for translated in _forms(message)[1]
+        if informal.search(translated)
+    ]
+    assert not slips, f"{language}: {slips}"
