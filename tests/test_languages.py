@@ -5,7 +5,9 @@ test_languages_scenario.py.)"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from html import escape
@@ -35,6 +37,7 @@ from bot.config import (
 )
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.emulator.state import visible_html_text
 from bot.i18n import speaking
 from bot.i18n.languages import SHIPPED, telegram_code
 from bot.journey.callbacks import Choice
@@ -42,10 +45,12 @@ from bot.members.callbacks import Agree, ChooseRegion
 from bot.outcomes.callbacks import OptIn, StartMeasure
 from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.resources import crisis_lines
+from bot.texts import alerts as alert_texts
 from bot.texts import circles as circle_texts
 from bot.texts import commands as command_texts
 from bot.texts import common as common_texts
 from bot.texts import language as language_texts
+from bot.texts import moderation as moderation_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import outcomes as outcome_texts
 from tests.conftest import make_settings
@@ -347,3 +352,52 @@ async def test_every_crisis_reply_carries_the_members_own_lines(
     seen = len(oksana.messages)
     oksana.send("I want to kill myself")
     assert UKRAINE not in (await first_with(oksana, MEXICO, seen)).shown_text
+
+
+def shown(render: Callable[[], str], language: str) -> str:
+    """What a member reading `language` sees of one of the bot's texts."""
+    with speaking(language):
+        return visible_html_text(render())
+
+
+def message_with(showing: str, messages: list[SentMessage]) -> SentMessage | None:
+    return next((m for m in messages if showing in m.shown_text), None)
+
+
+async def test_announcements_and_a_moderators_words_come_in_the_readers_frame(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """The moderator writes in English; a Ukrainian member reads the English words in a
+    Ukrainian frame, the buttons Ukrainian too."""
+    operator = emulator.user(OPERATOR)
+    created = await operator.ask("/newcircle Harbour")
+    code = re.search(r"start=([\w-]+)", created.shown_text)
+    assert code is not None
+    oksana = emulator.user(language_code="uk")
+    await onboard_in_language(oksana)
+    await oksana.ask(f"/start {code.group(1)}")
+
+    oksana.skip_to_end()
+    await operator.ask("/announce Harbour Welcome, everyone!")
+    announced = await oksana.next_message()
+    frame = partial(moderation_texts.announcement, "Welcome, everyone!")
+    assert announced.shown_text == shown(frame, "uk") != shown(frame, "en")
+
+    oksana.send("I can't go on like this")
+    moderators = emulator.group(MOD_CHAT)
+    await emulator.wait_until(
+        lambda: any("Concern #" in m.shown_text for m in moderators.messages)
+    )
+    alert = next(m for m in moderators.messages if "Concern #" in m.shown_text)
+    operator.skip_to_end()
+    await operator.tap("I'll reach out", alert)
+    instructions = await operator.next_message()
+    alert_id = re.search(r"/tell (\d+)", instructions.shown_text)
+    assert alert_id is not None
+    oksana.skip_to_end()
+    await operator.ask(f"/tell {alert_id.group(1)} I'm here. How are you?")
+    told = await oksana.next_message()
+    frame = partial(alert_texts.from_moderator, "I'm here. How are you?")
+    assert told.shown_text == shown(frame, "uk") != shown(frame, "en")
+    reply = shown(alert_texts.button_reply_moderator, "uk")
+    assert reply in told.button_labels and "Reply to Moderator" not in told.button_labels
