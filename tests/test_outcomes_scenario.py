@@ -400,3 +400,35 @@ async def test_a_half_answered_questionnaire_lapses_after_three_days_unscored(
     await dana.tap("Start", measures)
     await emulator.wait_until(lambda: item_number(measures, 10) == 1)
     assert sittings(db_path, dana.user_id) == [("expired", 2, None), ("open", 0, None)]
+
+
+async def test_measures_starts_the_questionnaire_that_is_due_and_continues_it(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """The invitation set aside, /measures offers the one due: Start asks item 1 in the same
+    message; after Later, /measures offers to continue where the member left off."""
+    eli = emulator.user()
+    await onboard(eli)
+    offer = await eli.ask_for("/measures", "once or twice a month")
+    seen = len(eli.messages)
+    await eli.tap("Yes, count me in", offer)
+    await newest(eli, GSE, seen)  # the invitation, left alone
+
+    eli.skip_to_end()
+    measures = await eli.ask_for("/measures", "Your measures")
+    assert f"Your {GSE} is ready when you are." in measures.shown_text
+    assert measures.button_labels == ["Start"]
+    await eli.tap("Start", measures)
+    await emulator.wait_until(lambda: item_number(measures, 10) == 1)
+    for number in (1, 2):
+        await emulator.wait_until(lambda n=number: item_number(measures, 10) == n)
+        await eli.tap("Exactly true", measures)
+    await emulator.wait_until(lambda: item_number(measures, 10) == 3)
+    await eli.tap("Later", measures)
+    await emulator.wait_until(lambda: "Saved: 2 of 10 answered" in measures.shown_text)
+
+    eli.skip_to_end()
+    again = await eli.ask_for("/measures", "Your measures")
+    assert again.button_labels == ["Continue"]
+    await eli.tap("Continue", again)
+    await emulator.wait_until(lambda: item_number(again, 10) == 3)
