@@ -401,3 +401,31 @@ async def test_announcements_and_a_moderators_words_come_in_the_readers_frame(
     assert told.shown_text == shown(frame, "uk") != shown(frame, "en")
     reply = shown(alert_texts.button_reply_moderator, "uk")
     assert reply in told.button_labels and "Reply to Moderator" not in told.button_labels
+
+
+async def test_the_settings_button_changes_the_language_at_once(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """🌐 Language in /settings: every language by its own name; a choice answers in it at
+    once, and /settings and /mydata follow."""
+    sam = emulator.user()
+    await onboard(sam)
+    settings_shown = await sam.ask("/settings")
+    await sam.tap("🌐 Language", settings_shown)
+    menu = await sam.next_message()
+    assert menu.button_labels == [
+        "English",
+        "Español",
+        "Português (Brasil)",
+        "Deutsch",
+        "Русский",
+        "Українська",
+    ]
+    await sam.tap("Español", menu)
+    with speaking("es"):
+        done = language_texts.language_set("Español")
+        button = language_texts.button_language()
+    await emulator.wait_until(lambda: menu.shown_text == done)
+    assert button != "🌐 Language"
+    assert button in (await sam.ask("/settings")).button_labels
+    assert (await my_data_json(sam))["member"]["language"] == "es"
