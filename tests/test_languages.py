@@ -5,10 +5,13 @@ test_languages_scenario.py.)"""
 
 from __future__ import annotations
 
+import csv
+import io
+import random
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -17,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from bot.app import build_application, running_bot
 from bot.checkins.callbacks import (
     Answers,
     ChooseConfidence,
@@ -38,7 +42,8 @@ from bot.config import (
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.emulator.state import visible_html_text
-from bot.i18n import speaking
+from bot.i18n import _ as gettext
+from bot.i18n import formats, speaking
 from bot.i18n.languages import SHIPPED, telegram_code
 from bot.journey.callbacks import Choice
 from bot.members.callbacks import Agree, ChooseRegion
@@ -46,15 +51,25 @@ from bot.outcomes.callbacks import OptIn, StartMeasure
 from bot.outgoing import OutgoingMessage, in_every_language
 from bot.safety.resources import crisis_lines
 from bot.texts import alerts as alert_texts
+from bot.texts import checkins as checkin_texts
 from bot.texts import circles as circle_texts
 from bot.texts import commands as command_texts
 from bot.texts import common as common_texts
+from bot.texts import export as export_texts
 from bot.texts import language as language_texts
 from bot.texts import moderation as moderation_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import outcomes as outcome_texts
 from tests.conftest import make_settings
-from tests.helpers import finish_onboarding, my_data_json, onboard, rows_holding
+from tests.helpers import (
+    MYDATA_CSV,
+    MYDATA_HTML,
+    finish_onboarding,
+    my_data,
+    my_data_json,
+    onboard,
+    rows_holding,
+)
 
 OPERATOR = 990001
 MOD_CHAT = -100888
@@ -299,16 +314,23 @@ async def who5_result(user: EmulatedUser) -> str:
     return invitation.shown_text
 
 
-async def hard_day_resources(user: EmulatedUser, clock: ManualClock, lines: str) -> str:
-    """A check-in at mood 1 and "Crisis resources" from its reply: the resources' words."""
-    day = clock.now().astimezone(KYIV).date()
+async def check_in_by_data(
+    user: EmulatedUser, day: date, mood: int, confidence: int
+) -> SentMessage:
+    """/checkin answered by the buttons' data, in any language, note skipped: the reply."""
     seen = len(user.messages)
     user.send("/checkin")
     await user.emulator.wait_until(lambda: len(user.messages) > seen)
     question = with_data(user, "ci:m:")
-    await press_and_wait(user, ChooseMood(day, 1).pack(), question)
-    await press_and_wait(user, ChooseConfidence(day, 1, 2).pack(), question)
+    await press_and_wait(user, ChooseMood(day, mood).pack(), question)
+    await press_and_wait(user, ChooseConfidence(day, mood, confidence).pack(), question)
     await press_and_wait(user, SkipNote(day, Answers.FIRST).pack(), question)
+    return question
+
+
+async def hard_day_resources(user: EmulatedUser, clock: ManualClock, lines: str) -> str:
+    """A check-in at mood 1 and "Crisis resources" from its reply: the resources' words."""
+    question = await check_in_by_data(user, clock.now().astimezone(KYIV).date(), 1, 2)
     assert CrisisResources().pack() in [b.get("callback_data") for b in question.buttons]
     seen = len(user.messages)
     await user.callback_answer(user.press_data(CrisisResources().pack(), question))
@@ -429,3 +451,50 @@ async def test_the_settings_button_changes_the_language_at_once(
     assert button != "🌐 Language"
     assert button in (await sam.ask("/settings")).button_labels
     assert (await my_data_json(sam))["member"]["language"] == "es"
+
+
+async def test_a_spanish_members_data_copy_and_spreadsheet_are_in_spanish(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    """/mydata's readable copy and the check-ins CSV: headings, columns, weekdays and mood
+    words in the member's language (the JSON keeps its keys, for other apps)."""
+    lucia = emulator.user(language_code="es")
+    notice = await lucia.ask("/start")
+    await lucia.callback_answer(lucia.press_data(Agree().pack(), notice))
+    await finish_onboarding(lucia, "Europe/Madrid")
+    day = clock.now().astimezone(ZoneInfo("Europe/Madrid")).date()
+    await check_in_by_data(lucia, day, 4, 7)
+    lucia.skip_to_end()
+    documents = await my_data(lucia)
+
+    with speaking("es"):
+        columns = export_texts.checkins_csv_columns(True)
+        title = gettext("Your peercircle data")
+        weekday, mood = formats.weekday_name(day), checkin_texts.mood_word(4)
+        later = export_texts.filled_in_later(False)
+    assert title != "Your peercircle data" and mood != "good" and columns[1] != "weekday"
+    html = documents[MYDATA_HTML].decode("utf-8")
+    assert '<html lang="es">' in html
+    assert f"<h1>{title}</h1>" in html and f"4 {mood}" in html
+    spreadsheet = list(csv.reader(io.StringIO(documents[MYDATA_CSV].decode("utf-8-sig"))))
+    assert spreadsheet[0] == columns
+    assert spreadsheet[1][:2] == [day.isoformat(), weekday]
+    assert spreadsheet[1][3:6] == [mood, "4", "7"] and spreadsheet[1][-1] == later
+
+
+async def test_a_language_not_shipped_reads_the_operators_default(
+    emulator: BotApiEmulator, db_path: Path, clock: ManualClock
+) -> None:
+    """members.default_language = "es": a French Telegram app gets the Spanish notice, and
+    the member is stored as Spanish."""
+    settings = make_settings(emulator, db_path, members=MemberSettings(default_language="es"))
+    app = build_application(settings, clock=clock, rng=random.Random(7))
+    async with running_bot(app):
+        amelie = emulator.user(language_code="fr")
+        notice = await amelie.ask("/start")
+        with speaking("es"):
+            agree = onboarding_texts.button_agree()
+        assert agree in notice.button_labels and agree != "✅ I agree"
+        await amelie.callback_answer(amelie.press_data(Agree().pack(), notice))
+        await finish_onboarding(amelie, "Europe/Paris")
+        assert (await my_data_json(amelie))["member"]["language"] == "es"
