@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import itertools
+import warnings
 from datetime import date, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,6 +26,8 @@ from bot.charts import (
     trend_figure,
     weekly_figure,
 )
+from bot.i18n import speaking
+from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE
 from bot.journey.service import JourneyMark
 from bot.texts import trends as trend_texts
 from storage.checkins import CheckinRow
@@ -207,3 +211,39 @@ def test_the_measures_chart_ticks_whole_steps_and_spreads_its_date_labels() -> N
     days = [date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 20), date(2026, 2, 1)]
     # Two scores a day apart do not both get a label (they printed over each other).
     assert _spaced_days(days, 31 / 4) == [date(2026, 1, 1), date(2026, 1, 20), date(2026, 2, 1)]
+
+
+def chart_words(days: int) -> set[str]:
+    """Every word of ours a /trends chart with a milestone and a setback shows."""
+    return {
+        trend_texts.chart_title(days, LAST),
+        trend_texts.chart_mood(),
+        trend_texts.chart_confidence(),
+        trend_texts.chart_daily(),
+        trend_texts.chart_average(),
+        trend_texts.chart_milestone(),
+        trend_texts.chart_setback(),
+        trend_texts.chart_day(LAST),
+    }
+
+
+@pytest.mark.parametrize("language", [x for x in SHIPPED if x != SOURCE_LANGUAGE])
+def test_a_chart_speaks_the_members_language_with_every_glyph(language: str) -> None:
+    """Title, headings, legend and dates in the member's language, every letter drawn (a
+    font without Cyrillic would draw boxes and warn "Glyph … missing")."""
+    marks = [
+        JourneyMark(LAST - timedelta(days=20), setback=False, days=7),
+        JourneyMark(LAST - timedelta(days=5), setback=True),
+    ]
+    with speaking(language):
+        figure = trend(30, marks)
+        expected = chart_words(30)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            png_bytes(figure)
+    said = {t.get_text() for t in shown_texts(figure)}
+    assert expected <= said, expected - said
+    # No English left ("check-in" is the word Spanish and Portuguese apps use, too).
+    left = said & chart_words(30) - {trend_texts.chart_daily()}
+    assert not left, left
+    assert [str(w.message) for w in caught if "missing" in str(w.message)] == []

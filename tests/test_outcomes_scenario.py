@@ -1,6 +1,7 @@
 """Questionnaires end to end at the emulator: the offer after the first week, the GSE and the
 WHO-5 item by item over 95 simulated days, Later, a crisis day, a pause, /measures, the
-cohort report, and stopping with the answers deleted."""
+cohort report, and stopping with the answers deleted or kept; a sitting that lapses, and
+/measures starting one that is due."""
 
 from __future__ import annotations
 
@@ -289,3 +290,145 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
             for row in conn.execute("SELECT due_at FROM outcome_schedule WHERE due_at IS NOT NULL")
         ]
     assert due and all(moment == time(21, 30) for moment in due)
+
+
+async def counted(bot: PeerApplication) -> tuple[int, int]:
+    """Everyone's GSE baseline in the cohort report, and the rows of a research export."""
+    reports = bot.bot_data.services.outcome_reports
+    everyone = (await reports.report()).groups[0]
+    gse = next(m for m in everyone.measured if m.questionnaire.id == "gse")
+    return gse.baseline, len(await reports.research_rows())
+
+
+def schedules_due(db_path: Path, user_id: int) -> int:
+    with sqlite3.connect(db_path) as conn:
+        found = conn.execute(
+            "SELECT COUNT(*) FROM outcome_schedule WHERE user_id = ? AND due_at IS NOT NULL",
+            (user_id,),
+        ).fetchone()
+    return int(found[0])
+
+
+async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alone(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    """ "Stop, keep my answers": /measures and /mydata still show them, no invitation comes
+    again, and they leave the cohort report and the research export."""
+    cleo = emulator.user()
+    await onboard(cleo)
+    offer = await cleo.ask_for("/measures", "once or twice a month")
+    seen = len(cleo.messages)
+    await cleo.tap("Yes, count me in", offer)
+    gse = await newest(cleo, GSE, seen)
+    assert "30 (on a scale from 10 to 40)" in await answer_all(
+        cleo, gse, 10, lambda n: "Moderately true"
+    )
+    assert await counted(bot) == (1, 1)
+    assert schedules_due(db_path, cleo.user_id) == 2  # the GSE in 30 days, the WHO-5 tomorrow
+
+    cleo.skip_to_end()
+    shown = await cleo.ask_for("/settings", "Pseudonym")
+    await cleo.tap("📋 Questionnaires: on", shown)
+    question = await newest(cleo, "Stop the questionnaires?", 0)
+    await cleo.tap("Stop, keep my answers", question)
+    await emulator.wait_until(lambda: "Your answers stay for you" in question.shown_text)
+
+    assert await counted(bot) == (0, 0)
+    assert schedules_due(db_path, cleo.user_id) == 0
+    for day in (1, 14, 30):
+        await on_day(bot, clock, day)
+        assert queued(db_path, "outcome_invitation", day) == 0
+        assert queued(db_path, "outcome_offer", day) == 0
+    cleo.skip_to_end()
+    measures = await cleo.ask_for("/measures", "Your measures")
+    assert f"{GSE}: 30 on " in measures.shown_text
+    assert "You've stopped the questionnaires" in measures.shown_text
+    assert measures.button_labels == ["Start again"]
+    cleo.skip_to_end()
+    exported = await my_data_json(cleo)
+    kept = exported["questionnaires"]["answers"]
+    assert [(a["questionnaire"], a["status"]) for a in kept] == [("gse", "complete")]
+    assert not exported["questionnaires"]["choice"]["consent"]
+
+
+def sittings(db_path: Path, user_id: int) -> list[tuple[str, int, float | None]]:
+    """The member's sittings, oldest first: status, items answered, score."""
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT status, answers, score FROM outcome_responses WHERE user_id = ? ORDER BY id",
+            (user_id,),
+        ).fetchall()
+    return [
+        (status, len(answers.split(",")) if answers else 0, score)
+        for status, answers, score in rows
+    ]
+
+
+async def test_a_half_answered_questionnaire_lapses_after_three_days_unscored(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+) -> None:
+    """Two items, then nothing for three days: the sweep sets it aside unscored, a late tap
+    says so, nothing reaches the report, and the next start begins at item 1."""
+    dana = emulator.user()
+    await onboard(dana)
+    offer = await dana.ask_for("/measures", "once or twice a month")
+    seen = len(dana.messages)
+    await dana.tap("Yes, count me in", offer)
+    gse = await newest(dana, GSE, seen)
+    await dana.tap("Start", gse)
+    for number in (1, 2):
+        await emulator.wait_until(lambda n=number: item_number(gse, 10) == n)
+        await dana.tap("Moderately true", gse)
+    await emulator.wait_until(lambda: item_number(gse, 10) == 3)
+    assert sittings(db_path, dana.user_id) == [("open", 2, None)]
+
+    await on_day(bot, clock, 2, time(23, 0))  # not three days yet: kept
+    assert sittings(db_path, dana.user_id) == [("open", 2, None)]
+    await on_day(bot, clock, 3, time(12, 0))  # three days and two hours on
+    assert sittings(db_path, dana.user_id) == [("expired", 2, None)]
+
+    await dana.tap("Moderately true", gse)  # the third item, answered too late
+    await emulator.wait_until(lambda: "set it aside without a score" in gse.shown_text)
+    assert not gse.buttons
+    assert sittings(db_path, dana.user_id) == [("expired", 2, None)]
+    assert await counted(bot) == (0, 0)
+
+    dana.skip_to_end()
+    measures = await dana.ask_for("/measures", "Your measures")
+    assert f"Your {GSE} is ready when you are." in measures.shown_text
+    assert measures.button_labels == ["Start"]  # not "Continue": nothing is carried over
+    await dana.tap("Start", measures)
+    await emulator.wait_until(lambda: item_number(measures, 10) == 1)
+    assert sittings(db_path, dana.user_id) == [("expired", 2, None), ("open", 0, None)]
+
+
+async def test_measures_starts_the_questionnaire_that_is_due_and_continues_it(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """The invitation set aside, /measures offers the one due: Start asks item 1 in the same
+    message; after Later, /measures offers to continue where the member left off."""
+    eli = emulator.user()
+    await onboard(eli)
+    offer = await eli.ask_for("/measures", "once or twice a month")
+    seen = len(eli.messages)
+    await eli.tap("Yes, count me in", offer)
+    await newest(eli, GSE, seen)  # the invitation, left alone
+
+    eli.skip_to_end()
+    measures = await eli.ask_for("/measures", "Your measures")
+    assert f"Your {GSE} is ready when you are." in measures.shown_text
+    assert measures.button_labels == ["Start"]
+    await eli.tap("Start", measures)
+    await emulator.wait_until(lambda: item_number(measures, 10) == 1)
+    for number in (1, 2):
+        await emulator.wait_until(lambda n=number: item_number(measures, 10) == n)
+        await eli.tap("Exactly true", measures)
+    await emulator.wait_until(lambda: item_number(measures, 10) == 3)
+    await eli.tap("Later", measures)
+    await emulator.wait_until(lambda: "Saved: 2 of 10 answered" in measures.shown_text)
+
+    eli.skip_to_end()
+    again = await eli.ask_for("/measures", "Your measures")
+    assert again.button_labels == ["Continue"]
+    await eli.tap("Continue", again)
+    await emulator.wait_until(lambda: item_number(again, 10) == 3)

@@ -15,9 +15,11 @@ from bot.clock import ManualClock
 from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
+from bot.i18n import _ as gettext
+from bot.i18n import pgettext, speaking
 from bot.stats.rules import Figure, GroupStats, StatsReport
-from bot.stats.service import StatsService, csv_columns, to_csv
-from bot.texts.stats import stats_messages
+from bot.stats.service import OVERALL, StatsService, csv_columns, to_csv
+from bot.texts.stats import fewer_than, stats_messages
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.helpers import ROOT, peercircle
@@ -167,6 +169,31 @@ async def test_report_command_writes_the_csv(seeded: Path, tmp_path: Path) -> No
     weeks = sorted({r["week_start"] for r in rows if r["row"] == "week"})
     assert weeks[0] == "2026-02-23"  # the Monday of 1 March's week
     assert {r["group"] for r in rows} == {"All members", "Big", "Small"}
+
+
+async def test_report_command_writes_the_csv_in_the_operators_language(
+    seeded: Path, tmp_path: Path
+) -> None:
+    """members.default_language = "de": the column names, the row kinds, "All members" and
+    "fewer than 5" in German; the figures and dates as before."""
+    out = tmp_path / "statistik.csv"
+    env = {"PEERCIRCLE_STORAGE__PATH": str(seeded), "PEERCIRCLE_MEMBERS__DEFAULT_LANGUAGE": "de"}
+    code, _, err = await peercircle(
+        "report", "--out", str(out), "--since", "2026-03-01", cwd=ROOT, env=env
+    )
+    assert code == 0, err
+    with speaking("de"):
+        columns = list(csv_columns())
+        everyone, fewer = gettext(OVERALL), fewer_than(5)
+        week = pgettext("statistics CSV row", "week")
+    assert columns[0] != "group" and everyone != "All members" and fewer != "fewer than 5"
+    table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert table[0] == columns
+    assert {row[0] for row in table[1:]} == {everyone, "Big", "Small"}
+    small = next(row for row in table if row[0] == "Small")
+    assert small[3] == fewer
+    weeks = sorted({row[2] for row in table[1:] if row[1] == week})
+    assert weeks[0] == "2026-02-23"
 
 
 @pytest.fixture

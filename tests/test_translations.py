@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from bot.emulator.state import HtmlError, visible_html_text
-from bot.i18n import pgettext, speaking
+from bot.i18n import formats, pgettext, speaking
 from bot.i18n.catalogs import po_path, translations
 from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE, shipped_language
 from bot.i18n.maintain import missing, template_path
@@ -172,3 +173,51 @@ def test_command_menus_are_what_telegram_takes(language: str) -> None:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name), name
         assert 1 <= len(description) <= 256, (language, name)
     assert len(menu) <= 100
+
+
+# The informal "you" of each language: its pronoun and possessive forms, whole words only.
+INFORMAL_YOU = {
+    "ru": r"ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоих|твоим|твоими|твоей|твоего|твою",
+    "uk": r"ти|тебе|тобі|тобою|твій|твоя|твоє|твої|твоїх|твоїм|твоїми|твоєї|твого|твою",
+}
+
+
+@pytest.mark.parametrize("language", sorted(INFORMAL_YOU))
+def test_russian_and_ukrainian_speak_formally_throughout(language: str) -> None:
+    """Russian and Ukrainian address the member with вы/ви, as a peer-support service
+    does with adults it has just met; one ты in a heading reads as a slip."""
+    informal = re.compile(rf"(?<!\w)({INFORMAL_YOU[language]})(?!\w)", re.IGNORECASE)
+    slips = [
+        translated
+        for message in _messages(language)
+        for translated in _forms(message)[1]
+        if informal.search(translated)
+    ]
+    assert not slips, f"{language}: {slips}"
+
+
+# Monday 7 December 2026 and a few numbers, as each language writes them (Babel's CLDR).
+FORMATTED = {
+    "en": ("Mon 07 Dec", "7 Dec", "Monday", "1.5", "+2.0", "-0.2", "43%"),
+    "es": ("lun 7 dic", "7 dic", "lunes", "1,5", "+2,0", "-0,2", "43\xa0%"),
+    "pt_BR": ("seg., 07 de dez.", "7 de dez.", "segunda-feira", "1,5", "+2,0", "-0,2", "43%"),
+    "de": ("Mo., 7. Dez.", "7. Dez.", "Montag", "1,5", "+2,0", "-0,2", "43\xa0%"),
+    "ru": ("пн, 7 дек.", "7 дек.", "понедельник", "1,5", "+2,0", "-0,2", "43\xa0%"),
+    "uk": ("пн, 7 груд.", "7 груд.", "понеділок", "1,5", "+2,0", "-0,2", "43%"),
+}
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_dates_and_numbers_are_written_as_each_language_writes_them(language: str) -> None:
+    day = date(2026, 12, 7)
+    with speaking(language):
+        written = (
+            formats.weekday_day_month(day),
+            formats.day_month(day),
+            formats.weekday_name(day),
+            formats.fixed(1.5),
+            formats.fixed(2, signed=True),
+            formats.fixed(-0.25, signed=True),  # rounded as f"{-0.25:+.1f}" rounds
+            formats.percent(0.43),
+        )
+    assert written == FORMATTED[language]

@@ -269,6 +269,11 @@ class OutcomeService:
                 return Step(refusal=Refusal.UNKNOWN)
             sitting = Sitting(response.id, questionnaire, response.answers)
             if response.status != outcome_rows.OPEN:
+                # Set aside by the sweep for its age: say so, as a tap before the sweep would.
+                if response.status == outcome_rows.EXPIRED and rules.lapsed(
+                    response.started_at, now
+                ):
+                    return Step(refusal=Refusal.LAPSED)
                 return Step(refusal=Refusal.STALE)
             member = await member_rows.get(session, user_id)
             assert member is not None

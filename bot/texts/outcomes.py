@@ -145,7 +145,7 @@ def reach_out(resources: str) -> str:
     return _(
         "The last two weeks sound heavy. You don't have to carry that alone: talking with "
         "someone you trust, a peer moderator, or one of these lines can help.\n\n{resources}"
-    ).format(resources=resources)
+    ).format(resources=escape(resources))  # the operator's words, as written: "&" too
 
 
 def lapsed() -> str:
