@@ -29,8 +29,9 @@ async def new_habit(
     user: EmulatedUser, title: str = "Walk 20 minutes", at: str = "18:00", why: str | None = None
 ) -> SentMessage:
     """/newgoal through to the confirmation: a habit asked every day at `at`."""
-    assert "Let's set a small goal" in (await user.ask("/newgoal")).shown_text
-    kind = await user.ask(title)
+    # A milestone or nudge due at that moment may come first: wait for the answer itself.
+    await user.ask_for("/newgoal", "Let's set a small goal")
+    kind = await user.ask_for(title, "what kind of goal")
     await user.tap("A habit", kind)
     await edited_to(user, kind, "When should I ask")
     await user.tap("Every day", kind)
