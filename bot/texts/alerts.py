@@ -132,6 +132,16 @@ def audit_alert(alert_id: int, pseudonym: str | None = None) -> str:
     return _("alert {alert_id}: {pseudonym}").format(alert_id=alert_id, pseudonym=pseudonym)
 
 
+def whole_alert(alert_id: int, pseudonym: str, text: str) -> str:
+    # Translators: to the moderators' chat after "Read the whole message" on an alert;
+    # {pseudonym} is the member's two-word nickname, {text} their words on the next lines.
+    head = _("📄 <b>Alert #{alert_id}</b>, <b>{pseudonym}</b>, the whole message:").format(
+        alert_id=alert_id, pseudonym=escape(pseudonym)
+    )
+    # Every word: the last step before Telegram splits it into several messages if needed.
+    return f"{head}\n\n{escape(text)}"
+
+
 # A member's or moderator's words with a short header must fit one Telegram message.
 _THREAD_TEXT_LIMIT = 3900
 

@@ -47,6 +47,17 @@ def button_not_a_crisis() -> str:
     return pgettext("alert button", "Not a crisis")
 
 
+def button_read_whole() -> str:
+    # Translators: a button on a crisis alert whose member's words were too long to show
+    # whole: it sends every word to the moderators' chat.
+    return _("Read the whole message")
+
+
+def shortened_in_alert(text: str) -> bool:
+    """True when an alert shows only an excerpt of `text` (and so offers the whole)."""
+    return fit.units(text) > ALERT_TEXT_LIMIT
+
+
 def button_end_conversation() -> str:
     return _("End conversation")
 
@@ -325,7 +336,9 @@ def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: 
         # Translators: as above, for an alert that is a concern (less than a crisis).
         line = _("↪️ <b>Alert #{alert_id}</b> (concern): <b>{pseudonym}</b> wrote again, {place}.")
     line = line.format(alert_id=alert_id, pseudonym=escape(pseudonym), place=in_place(source))
-    body = f"\n\n{escape(clip(text, ALERT_TEXT_LIMIT))}" if text is not None else ""
+    # Every word (nothing stores a follow-up's words for a "Read the whole message" later):
+    # the last step before Telegram splits a long one into several messages.
+    body = f"\n\n{escape(text)}" if text is not None else ""
     return line + body
 
 
