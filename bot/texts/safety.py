@@ -76,6 +76,14 @@ _ACKNOWLEDGE = {
     ),
 }
 
+# Translators: the first words of the reply to a person who forwarded a message whose
+# words sound like a crisis: they may be theirs or someone else's; keep it warm and short.
+_ACKNOWLEDGE_FORWARD = N_(
+    "If this is about you, or someone you know, thank you for showing me. Words like these "
+    "deserve care, and you don't have to handle them alone: the people below can help, "
+    "whoever they are about."
+)
+
 # Who was told; for the first two it matters whether the words were private.
 _TOLD_PRIVATE = {
     # Translators: in the reply to a person in crisis, after the helplines: who was told.
@@ -190,7 +198,7 @@ def crisis_reply(
 ) -> tuple[str, ...]:
     """Acknowledgement first, then their own plan, the resources, and who was told: one
     message, or two when a long plan and long resources would pass Telegram's limit."""
-    first = [_(_ACKNOWLEDGE[tier])]
+    first = [_(_ACKNOWLEDGE_FORWARD if place is Place.FORWARD else _ACKNOWLEDGE[tier])]
     if plan is not None and not plan.empty:
         first.append(plan_text(plan))
     second = [
@@ -235,6 +243,7 @@ _PLACES = {
     Place.ONBOARDING: N_("in a message while joining"),
     Place.MESSAGE: N_("in a message to the bot"),
     Place.CAPTION: N_("in a photo's caption"),
+    Place.FORWARD: N_("in a forwarded message (maybe someone else's words)"),
     Place.COMMAND: N_("in a command"),
     Place.CHECKIN: N_("in a hard check-in"),
 }
