@@ -29,6 +29,7 @@ from tests.conftest import make_settings
 from tests.helpers import MYDATA_JSON, onboard
 from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, URGENT
 from tests.test_circles_scenario import member_in, new_circle
+from tests.test_goals_scenario import edited_to
 
 # Pieces each alphabet's texts are made of: HTML specials, emoji outside the BMP (two UTF-16
 # units, one with a skin tone), CJK, Hebrew and Arabic with direction marks and overrides,
@@ -342,6 +343,21 @@ async def send_and_wait(user: EmulatedUser, text: str) -> SentMessage:
     return await answered(user, start)
 
 
+async def goal_why(user: EmulatedUser, why: str) -> None:
+    """A daily habit whose "why" is `why` (while the member has room for another goal)."""
+    kind = await send_and_wait(user, "/newgoal Walk")
+    if not kind.buttons:  # ten goals already
+        return
+    await user.tap("A habit", kind)
+    await edited_to(user, kind, "When should I ask")
+    await user.tap("Every day", kind)
+    await edited_to(user, kind, "At what time?")
+    await user.tap("18:00", kind)
+    await edited_to(user, kind, "why does this goal matter")
+    await send_and_wait(user, why)
+    await send_and_wait(user, "/cancel")  # a "why" too long is still being asked
+
+
 @at_the_boundaries
 async def test_notes_goals_the_safety_plan_and_mydata_meet_no_400(
     emulator: BotApiEmulator, writer: EmulatedUser, clock: ManualClock, sample: Sample
@@ -358,8 +374,9 @@ async def test_notes_goals_the_safety_plan_and_mydata_meet_no_400(
     if "about what happened" in (await send_and_wait(writer, "/setback")).shown_text:
         await send_and_wait(writer, sample.text)
 
-    await send_and_wait(writer, f"/newgoal {sample.text}")
+    await send_and_wait(writer, f"/newgoal {sample.text}")  # a title
     await send_and_wait(writer, "/cancel")
+    await goal_why(writer, sample.text)
     start = len(writer.messages)
     writer.send("/safetyplan")
     await said(writer, start, "warning signs")
