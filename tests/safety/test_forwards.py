@@ -10,6 +10,8 @@ from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.emulator.users import command_entities
+from bot.members.rules import Awaiting
+from bot.safety.places import Place, place_of
 from tests.safety.test_safety_scenario import MOD_CHAT, URGENT, mod_message, settings
 from tests.test_account_scenario import settled
 from tests.test_circles_scenario import member_in, new_circle
@@ -92,3 +94,17 @@ async def test_an_everyday_forward_gets_todays_reply(
     assert NOT_RELAYED in answer.shown_text and FORWARD_REPLY not in answer.shown_text
     await settled(alex)
     assert emulator.group(MOD_CHAT).messages == []
+
+
+def test_a_forward_is_a_shared_place_the_crisis_answer_ends() -> None:
+    forward_place = place_of(
+        awaiting=Awaiting.NOTE,  # even while a note is awaited: a forward is never the note
+        onboarding=False,
+        command=None,
+        edited=False,
+        caption=True,
+        thread_open=True,
+        forwarded=True,
+    )
+    assert forward_place is Place.FORWARD
+    assert not forward_place.private and not forward_place.feature_goes_on
