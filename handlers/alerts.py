@@ -1,4 +1,4 @@
-"""Crisis alerts in the moderators' chat: take, resolve, and the private thread."""
+"""Crisis alerts in the moderators' chat: take, resolve, read whole, and the private thread."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.alerts.service import (
     Taken,
     TakenOver,
     TakeOver,
-    closed_alert_text,
+    closed_alert_message,
     taken_alert_message,
 )
 from bot.callbacks import Pending
@@ -69,7 +69,9 @@ async def alert_button(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     moderator = pressed[2]
-    if button.action is AlertAction.TAKE_OVER:
+    if button.action is AlertAction.READ:
+        await _read_whole(update, context, alert_id, moderator)
+    elif button.action is AlertAction.TAKE_OVER:
         await _take_over_pressed(update, context, alert_id, moderator)
     elif button.action is AlertAction.TAKE:
         taken = await alerts.take(alert_id, moderator)
@@ -96,7 +98,23 @@ async def alert_button(update: Update, context: PeerContext) -> None:
             await _show_closed(update, closed)
             return
         await query.answer()
-        await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
+        await _edit_to_closed(update, closed)
+
+
+async def _read_whole(
+    update: Update, context: PeerContext, alert_id: int, moderator: Moderator
+) -> None:
+    """ "Read the whole message": every word of the alert, in the chat it was pressed in
+    (the last step before Telegram splits it into as many messages as it takes)."""
+    query = update.callback_query
+    assert query is not None
+    alert = await context.services.alerts.read_whole(alert_id, moderator)
+    if alert is None or alert.text is None or query.message is None:
+        await button_expired(query)
+        return
+    await query.answer()
+    whole = alert_texts.whole_alert(alert.id, alert.pseudonym, alert.text)
+    await context.bot.send_message(query.message.chat.id, whole, parse_mode=ParseMode.HTML)
 
 
 async def _take_over_pressed(
@@ -175,7 +193,17 @@ async def _show_closed(update: Update, closed: Taken) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer(alert_texts.alert_already_closed(closed.alert.resolved_by_name))
-    await query.edit_message_text(closed_alert_text(closed.alert), parse_mode=ParseMode.HTML)
+    await _edit_to_closed(update, closed)
+
+
+async def _edit_to_closed(update: Update, closed: Taken) -> None:
+    """The alert pressed on, shown closed: no buttons but "Read the whole message"."""
+    query = update.callback_query
+    assert query is not None
+    shown = closed_alert_message(closed.alert)
+    await query.edit_message_text(
+        shown.text, parse_mode=ParseMode.HTML, reply_markup=markup(shown)
+    )
 
 
 async def _end_thread(update: Update, context: PeerContext, alert_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import Message, Update
@@ -34,6 +34,7 @@ from bot.safety.callbacks import (
     KeepPlan,
     SkipPlanPart,
 )
+from bot.safety.lexicon import Tier
 from bot.safety.places import Place, place_of
 from bot.safety.rules import MAX_PLAN_PART, PART_NAMES, SafetyPlan, next_part
 from bot.safety.screen import Verdict
@@ -74,13 +75,15 @@ _MODERATOR_COMMANDS = frozenset(
 
 @dataclass(frozen=True)
 class Typed:
-    """What a person typed in a private chat. For a command, `text` includes the command's
-    own word ("/kill myself" screens "kill myself") and `words` leaves it out."""
+    """What a person typed (or forwarded) in a private chat. For a command, `text` includes
+    the command's own word ("/kill myself" screens "kill myself") and `words` leaves it out;
+    a forward is never a command."""
 
     text: str
     command: str | None
     edited: bool
     caption: bool
+    forwarded: bool = False
 
     @property
     def words(self) -> str:
@@ -88,21 +91,22 @@ class Typed:
 
 
 def typed_words(update: Update) -> Typed | None:
-    """What a person typed in a private chat; None for anything else."""
+    """What a person typed or forwarded in a private chat; None for anything else."""
     message: Message | None = update.message or update.edited_message
-    if message is None or message.chat.type != "private" or message.forward_origin:
+    if message is None or message.chat.type != "private":
         return None
     text, caption = message.text, False
     if text is None:
         text, caption = message.caption, message.caption is not None
     if not text:
         return None
+    forwarded = message.forward_origin is not None
     command = None
-    if not caption and text.startswith("/"):
+    if not caption and not forwarded and text.startswith("/"):
         head = text.split(maxsplit=1)[0]
         command = head[1:].split("@")[0].lower()
         text = f"{command} {text[len(head) :].strip()}"
-    return Typed(text, command, update.edited_message is not None, caption)
+    return Typed(text, command, update.edited_message is not None, caption, forwarded)
 
 
 async def screen_text(update: Update, context: PeerContext) -> None:
@@ -134,7 +138,7 @@ async def _screen(update: Update, context: PeerContext) -> None:
     if verdict is None:
         return
     context.crisis = verdict
-    place, response = await _let_know(update, context, user.id, verdict, typed)
+    place, response = await _let_know(update, context, user.id, _as_alerted(verdict, typed), typed)
     resources = await crisis_lines(update, context)
     parts = safety_texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources)
     for part in parts[:-1]:
@@ -143,6 +147,14 @@ async def _screen(update: Update, context: PeerContext) -> None:
     await reply(update, last.text, markup(last))
     if not place.feature_goes_on:
         raise ApplicationHandlerStop
+
+
+def _as_alerted(verdict: Verdict, typed: Typed) -> Verdict:
+    """What the moderators are told: forwarded words may be someone else's, so they get the
+    quieter concern notice (never repeated), whatever tier the words screen at."""
+    if typed.forwarded and verdict.tier is Tier.URGENT:
+        return replace(verdict, tier=Tier.CONCERN)
+    return verdict
 
 
 async def _let_know(
@@ -158,7 +170,7 @@ async def _let_know(
     try:
         member = await context.services.members.get(user_id)
         thread = None
-        plain = not (typed.command or typed.edited or typed.caption)
+        plain = not (typed.command or typed.edited or typed.caption or typed.forwarded)
         if member is not None and member.awaiting is None and plain:
             thread = await safety.open_thread(user_id)
         place = place_of(
@@ -168,6 +180,7 @@ async def _let_know(
             edited=typed.edited,
             caption=typed.caption,
             thread_open=thread is not None,
+            forwarded=typed.forwarded,
         )
         if member is None:
             # Nothing about them is kept, not even in the log.
@@ -364,6 +377,8 @@ async def keep_plan_button(update: Update, context: PeerContext) -> None:
 
 def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     """Registered in a group of their own ahead of every feature (bot.app)."""
+    # Forwards too: every piece of text a member sends is screened (forward_handlers in
+    # handlers.fallback keep them from ever being a command or relayed).
     typed = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
     return [MessageHandler(typed | filters.UpdateType.EDITED, screen_text)]
 

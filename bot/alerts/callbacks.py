@@ -1,6 +1,6 @@
 """What comes back from crisis alerts: the moderators' Take, Take over, Resolved and Not a
-crisis, the member's Reply to Moderator, End conversation for either side, and the member's
-answer."""
+crisis, Read the whole message, the member's Reply to Moderator, End conversation for either
+side, and the member's answer."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class AlertAction(StrEnum):
     NOT_A_CRISIS = "false"
     REPLY = "reply"  # the member's "Reply to Moderator"
     END = "end"  # "End conversation", from the member or the moderator who took it
+    READ = "read"  # "Read the whole message", on an alert whose words were shortened
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Crisis alerts after they are raised (bot.safety raises them): one moderator takes it and
-writes to the member as "Moderator" through the bot; the member can answer. Nobody's
-identity crosses over."""
+writes to the member as "Moderator" through the bot; the member can answer; a moderator can
+read the whole of words the alert showed only in part. Nobody's identity crosses over."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bot.i18n.formats import clock
 from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.moderation.audit import Moderator, audit
 from bot.outgoing import OutgoingMessage, in_every_language
-from bot.safety.service import THREAD_OPEN_FOR, alert_row_message
+from bot.safety.service import THREAD_OPEN_FOR, alert_row_message, read_whole_row
 from bot.texts import alerts as alert_texts
 from bot.texts import safety as safety_texts
 from storage import alerts as alert_rows
@@ -152,6 +152,19 @@ class CrisisAlerts:
                 await audit(session, by, "resolve crisis alert", target, now)
         return Taken(alert, first) if alert else None
 
+    async def read_whole(self, alert_id: int, by: Moderator) -> AlertRow | None:
+        """The alert whose whole words a moderator asked to read, audited (who, which alert,
+        never the words); None when it has no words to read or is gone (its member used
+        /forget, or the number was never an alert's)."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            alert = await alert_rows.get(session, alert_id)
+            if alert is None or alert.text is None:
+                return None
+            target = self._recorded(alert_id, alert.pseudonym)
+            await audit(session, by, "read whole alert", target, now)
+        return alert
+
     async def tell_member(self, alert_id: int, by: Moderator, text: str) -> bool:
         """Send the moderator's words to the member as "Moderator"; False when not theirs."""
         now = self._clock.now()
@@ -233,6 +246,15 @@ def taken_alert_message(alert: AlertRow) -> OutgoingMessage:
         for row in shown.buttons
     )
     return OutgoingMessage(shown.text, rows)
+
+
+def closed_alert_message(alert: AlertRow) -> OutgoingMessage:
+    """A closed alert: its text, and no buttons but "Read the whole message" where it
+    shows an excerpt (a moderator may still need every word after closing it)."""
+    shortened = alert.text is not None and safety_texts.shortened_in_alert(alert.text)
+    return OutgoingMessage(
+        closed_alert_text(alert), (read_whole_row(alert.id),) if shortened else ()
+    )
 
 
 def closed_alert_text(alert: AlertRow) -> str:

@@ -25,6 +25,7 @@ class Place(StrEnum):
     ONBOARDING = "onboarding"
     MESSAGE = "message"  # typed to the bot with nothing pending
     CAPTION = "caption"
+    FORWARD = "forward"  # a forwarded message: maybe someone else's words, never a command
     COMMAND = "command"  # a command's argument
     CHECKIN = "checkin"  # a hard check-in, where the member asked to talk: no words at all
 
@@ -47,7 +48,7 @@ _PRIVATE = frozenset(
 # that command" or a date error must never follow it. /encourage, /ask and /newgoal map to
 # places of their own, whose words are kept.
 _ANSWERED_BY_SCREEN = frozenset(
-    {Place.EDIT, Place.ONBOARDING, Place.MESSAGE, Place.CAPTION, Place.COMMAND}
+    {Place.EDIT, Place.ONBOARDING, Place.MESSAGE, Place.CAPTION, Place.COMMAND, Place.FORWARD}
 )
 _BY_AWAITING = {
     Awaiting.NOTE: Place.NOTE,
@@ -76,10 +77,13 @@ def place_of(
     edited: bool,
     caption: bool,
     thread_open: bool,
+    forwarded: bool = False,
 ) -> Place:
     """The place of one text, from what the member was doing when they typed it."""
     if edited:
         return Place.EDIT
+    if forwarded:
+        return Place.FORWARD
     if caption:
         return Place.CAPTION
     if command is not None:

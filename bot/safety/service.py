@@ -291,19 +291,28 @@ async def _promote(session: Session, user_id: int, now: datetime) -> PlanRow | N
     return draft
 
 
-def alert_buttons(alert_id: int, tier: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+def alert_buttons(
+    alert_id: int, tier: str, shortened: bool = False
+) -> tuple[tuple[tuple[str, str], ...], ...]:
     """Take and Resolved; "Not a crisis" only where the screen raised it (a member's own
-    request to talk was no alarm, false or true)."""
+    request to talk was no alarm, false or true); "Read the whole message" when the alert
+    shows only an excerpt of the member's words."""
     take = (
         (texts.button_take(), AlertButton(AlertAction.TAKE, alert_id).pack()),
         (texts.button_resolved(), AlertButton(AlertAction.RESOLVED, alert_id).pack()),
     )
-    if tier == texts.REQUEST_TIER:
-        return (take,)
-    return (
-        take,
-        ((texts.button_not_a_crisis(), AlertButton(AlertAction.NOT_A_CRISIS, alert_id).pack()),),
-    )
+    rows: list[tuple[tuple[str, str], ...]] = [take]
+    if tier != texts.REQUEST_TIER:
+        not_a_crisis = AlertButton(AlertAction.NOT_A_CRISIS, alert_id).pack()
+        rows.append(((texts.button_not_a_crisis(), not_a_crisis),))
+    if shortened:
+        rows.append(read_whole_row(alert_id))
+    return tuple(rows)
+
+
+def read_whole_row(alert_id: int) -> tuple[tuple[str, str], ...]:
+    """ "Read the whole message", for an alert that shows an excerpt."""
+    return ((texts.button_read_whole(), AlertButton(AlertAction.READ, alert_id).pack()),)
 
 
 def alert_message(
@@ -315,9 +324,10 @@ def alert_message(
     categories: str,
     text: str | None,
 ) -> OutgoingMessage:
+    shortened = text is not None and texts.shortened_in_alert(text)
     return OutgoingMessage(
         texts.alert_text(alert_id, tier, circle, pseudonym, source, categories, text),
-        alert_buttons(alert_id, tier),
+        alert_buttons(alert_id, tier, shortened),
     )
 
 

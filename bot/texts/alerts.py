@@ -9,7 +9,6 @@ from __future__ import annotations
 from html import escape
 
 from bot.i18n import _, pgettext
-from bot.texts.common import clip
 
 
 def button_reply_moderator() -> str:
@@ -132,17 +131,27 @@ def audit_alert(alert_id: int, pseudonym: str | None = None) -> str:
     return _("alert {alert_id}: {pseudonym}").format(alert_id=alert_id, pseudonym=pseudonym)
 
 
-# A member's or moderator's words with a short header must fit one Telegram message.
-_THREAD_TEXT_LIMIT = 3900
+def whole_alert(alert_id: int, pseudonym: str, text: str) -> str:
+    # Translators: to the moderators' chat after "Read the whole message" on an alert;
+    # {pseudonym} is the member's two-word nickname, {text} their words on the next lines.
+    head = _("📄 <b>Alert #{alert_id}</b>, <b>{pseudonym}</b>, the whole message:").format(
+        alert_id=alert_id, pseudonym=escape(pseudonym)
+    )
+    # Every word: the last step before Telegram splits it into several messages if needed.
+    return f"{head}\n\n{escape(text)}"
+
+
+# A moderator's or member's words go whole, however long: the last step before Telegram
+# (bot.runtime.fitting) splits them into as many messages as it takes.
 
 
 def from_moderator(text: str) -> str:
     # Translators: a moderator's words to a member; "Moderator" is the sender's name here.
-    return _("<b>Moderator</b>: {text}").format(text=escape(clip(text, _THREAD_TEXT_LIMIT)))
+    return _("<b>Moderator</b>: {text}").format(text=escape(text))
 
 
 def member_answered(pseudonym: str, alert_id: int, text: str) -> str:
     # Translators: to the moderator; {text} is the member's words, on the next line.
     return _("<b>{pseudonym}</b> (alert #{alert_id}) answered:\n{text}").format(
-        pseudonym=escape(pseudonym), alert_id=alert_id, text=escape(clip(text, _THREAD_TEXT_LIMIT))
+        pseudonym=escape(pseudonym), alert_id=alert_id, text=escape(text)
     )

@@ -47,6 +47,17 @@ def button_not_a_crisis() -> str:
     return pgettext("alert button", "Not a crisis")
 
 
+def button_read_whole() -> str:
+    # Translators: a button on a crisis alert whose member's words were too long to show
+    # whole: it sends every word to the moderators' chat.
+    return _("Read the whole message")
+
+
+def shortened_in_alert(text: str) -> bool:
+    """True when an alert shows only an excerpt of `text` (and so offers the whole)."""
+    return fit.units(text) > ALERT_TEXT_LIMIT
+
+
 def button_end_conversation() -> str:
     return _("End conversation")
 
@@ -64,6 +75,14 @@ _ACKNOWLEDGE = {
         "That sounds really heavy. Thank you for saying it: you don't have to carry it alone."
     ),
 }
+
+# Translators: the first words of the reply to a person who forwarded a message whose
+# words sound like a crisis: they may be theirs or someone else's; keep it warm and short.
+_ACKNOWLEDGE_FORWARD = N_(
+    "If this is about you, or someone you know, thank you for showing me. Words like these "
+    "deserve care, and you don't have to handle them alone: the people below can help, "
+    "whoever they are about."
+)
 
 # Who was told; for the first two it matters whether the words were private.
 _TOLD_PRIVATE = {
@@ -179,7 +198,7 @@ def crisis_reply(
 ) -> tuple[str, ...]:
     """Acknowledgement first, then their own plan, the resources, and who was told: one
     message, or two when a long plan and long resources would pass Telegram's limit."""
-    first = [_(_ACKNOWLEDGE[tier])]
+    first = [_(_ACKNOWLEDGE_FORWARD if place is Place.FORWARD else _ACKNOWLEDGE[tier])]
     if plan is not None and not plan.empty:
         first.append(plan_text(plan))
     second = [
@@ -224,6 +243,7 @@ _PLACES = {
     Place.ONBOARDING: N_("in a message while joining"),
     Place.MESSAGE: N_("in a message to the bot"),
     Place.CAPTION: N_("in a photo's caption"),
+    Place.FORWARD: N_("in a forwarded message (maybe someone else's words)"),
     Place.COMMAND: N_("in a command"),
     Place.CHECKIN: N_("in a hard check-in"),
 }
@@ -325,7 +345,9 @@ def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: 
         # Translators: as above, for an alert that is a concern (less than a crisis).
         line = _("↪️ <b>Alert #{alert_id}</b> (concern): <b>{pseudonym}</b> wrote again, {place}.")
     line = line.format(alert_id=alert_id, pseudonym=escape(pseudonym), place=in_place(source))
-    body = f"\n\n{escape(clip(text, ALERT_TEXT_LIMIT))}" if text is not None else ""
+    # Every word (nothing stores a follow-up's words for a "Read the whole message" later):
+    # the last step before Telegram splits a long one into several messages.
+    body = f"\n\n{escape(text)}" if text is not None else ""
     return line + body
 
 
