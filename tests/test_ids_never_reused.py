@@ -209,3 +209,22 @@ async def test_on_an_older_database_ids_already_given_are_never_given_again(
             assert await _relay(session, 1) == 10
     finally:
         await db.close()
+
+
+async def test_only_a_member_a_message_reached_can_answer_it(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    code = await new_circle(emulator)
+    alex = await member_in(emulator, code)
+    bo = await member_in(emulator, code)
+    alex.skip_to_end()
+    await alex.ask("/ask Any tips for a long weekend?")
+    asked = relay_id(await copy_of(bo, "long weekend"))
+    late = await member_in(emulator, code)  # joined after it was sent: it never reached them
+    await answered(late, f"rl:h:{asked}")
+    await emulator.wait_until(lambda: "Write your encouragement" in late.last_message.shown_text)
+    late.skip_to_end()
+    answer = await late.ask("Plan one nice thing each day")
+    assert "has left the circle" in answer.shown_text, answer.shown_text
+    await settled(alex)
+    assert not any("Plan one nice thing" in m.shown_text for m in alex.messages)
