@@ -24,7 +24,7 @@ from tests.conftest import make_settings
 from tests.test_account_scenario import settled
 from tests.test_circles_scenario import MOD_CHAT, OPERATOR, member_in, new_circle
 from tests.test_erasure import copy_of, forget
-from tests.test_moderation_scenario import table
+from tests.test_moderation_scenario import mod_message, table
 from tests.test_trust_scenario import EXPIRED, answered, relay_id
 
 IDS = next(m.version for m in load_migrations() if m.name.endswith("_ids_never_reused.sql"))
@@ -228,3 +228,25 @@ async def test_only_a_member_a_message_reached_can_answer_it(
     assert "has left the circle" in answer.shown_text, answer.shown_text
     await settled(alex)
     assert not any("Plan one nice thing" in m.shown_text for m in alex.messages)
+
+
+async def test_an_old_approve_button_never_passes_another_members_held_message(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    code = await new_circle(emulator)
+    alex = await member_in(emulator, code)
+    bo = await member_in(emulator, code)
+    cy = await member_in(emulator, code)
+    operator = emulator.user(OPERATOR)
+    assert "pre-moderated" in (await operator.ask("/circlemode Morning Walkers pre")).shown_text
+    await alex.ask("/encourage Held for a moderator, from alex")
+    review = await mod_message(emulator, "from alex")
+    await forget(alex)  # the held message goes with them: its review stays in the chat
+    await bo.ask("/encourage Held for a moderator, from bo")
+    await mod_message(emulator, "from bo")
+
+    answer = await operator.callback_answer(operator.press("Approve", review))
+    assert answer.text == EXPIRED
+    assert table(db_path, "SELECT status FROM relays") == [("held",)]
+    await settled(cy)
+    assert not any("from bo" in m.shown_text for m in cy.messages)
