@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Session
+from storage.ids import fresh_id
 from storage.timestamps import to_db
 
 
@@ -155,8 +156,9 @@ async def add_relay(
     button_message_id: int | None = None,
 ) -> int:
     return await session.insert(
-        "INSERT INTO relays (circle_id, author_id, kind, pseudonym, text, status, reply_to, "
-        "created_at, button_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO relays (id, circle_id, author_id, kind, pseudonym, text, status, "
+        f"reply_to, created_at, button_message_id) VALUES ({fresh_id('relays')}, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             circle_id,
             author_id,

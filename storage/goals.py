@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Session, without
+from storage.ids import fresh_id
 from storage.timestamps import from_db, to_db
 
 OPEN = ("active", "paused")
@@ -68,8 +69,8 @@ async def create_draft(
     session: Session, user_id: int, title: str, schedule: str, nudge_time: str, now: datetime
 ) -> int:
     return await session.insert(
-        "INSERT INTO goals (user_id, title, kind, schedule, nudge_time, status, created_at) "
-        "VALUES (?, ?, 'habit', ?, ?, 'draft', ?)",
+        "INSERT INTO goals (id, user_id, title, kind, schedule, nudge_time, status, created_at) "
+        f"VALUES ({fresh_id('goals')}, ?, ?, 'habit', ?, ?, 'draft', ?)",
         (user_id, session.seal("goals", "title", title), schedule, nudge_time, to_db(now)),
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Session, without
+from storage.ids import fresh_id
 from storage.timestamps import from_db, to_db
 
 OPEN, COMPLETE, EXPIRED = "open", "complete", "expired"
@@ -187,8 +188,8 @@ async def start_response(
     day: date,
 ) -> int:
     return await session.insert(
-        "INSERT INTO outcome_responses (user_id, questionnaire, version, language, started_at, "
-        "started_on) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outcome_responses (id, user_id, questionnaire, version, language, "
+        f"started_at, started_on) VALUES ({fresh_id('outcome_responses')}, ?, ?, ?, ?, ?, ?)",
         (user_id, questionnaire, version, language, to_db(now), day.isoformat()),
     )
 

@@ -341,7 +341,10 @@ async def test_everyones_figure_is_withheld_when_it_would_give_away_a_small_rema
         for r in csv.reader(io.StringIO(outcomes_csv(report)))
         if r[:3] == ["All members", "who5", "30"]
     )
-    assert row[3:9] == ["11", *["withheld"] * 5]
+    # The count too: 11 minus the circles' 10 would be the one member outside them.
+    assert row[3:9] == ["withheld"] * 6
+    assert everyone.baseline_withheld  # 11 with a first score, likewise
+    assert "WHO-5 wellbeing: members with a first score not shown" in text
 
 
 def test_a_split_of_the_peer_question_is_shown_whole_or_not_at_all() -> None:

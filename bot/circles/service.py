@@ -393,6 +393,8 @@ class CircleService:
             or target.circle_id != circle_id
             or target.author_id == author_id
             or target.author_id not in members_now
+            # Only a member the message reached may answer it (a forged rl:h is not one).
+            or not await circle_rows.received(session, reply_to, author_id)
         ):
             return RelayOutcome.GONE
         return [target.author_id]

@@ -9,7 +9,9 @@ encouragement they received and gave. That is an association, not proof of cause
 output says so.
 
 Only members who are opted in count. A figure over fewer than `moderation.stats_min_members`
-members is not shown ("fewer than 5"), so nobody can be singled out.
+members is not shown ("fewer than 5"), so nobody can be singled out; and everyone's figure is
+withheld where subtracting the circles' figures from it would single out a small group (the
+same rule as /stats, bot/stats/rules.py).
 """
 
 from __future__ import annotations
@@ -34,13 +36,16 @@ from bot.outcomes.statistics import (
     tertile,
     tertile_cuts,
 )
+from bot.stats.rules import mean_leaves_a_small_group
 from bot.stats.service import OVERALL
 from bot.texts import outcomes as outcome_texts
 from bot.texts.stats import fewer_than
 from storage import circles as circle_rows
 from storage import outcomes as outcome_rows
+from storage import stats as stat_rows
+from storage.circles import CircleRow
 from storage.db import Database
-from storage.outcomes import PeerRow, ScoreRow
+from storage.outcomes import CountedRow, PeerRow, ScoreRow
 
 PEER_DAYS = 30
 RECEIVED, GIVEN = "received", "given"
@@ -63,12 +68,17 @@ class Measured:
     questionnaire: Questionnaire
     baseline: int
     follow_ups: tuple[FollowUp, ...]
+    # Everyone's count of members with a baseline, withheld as FollowUp.withheld is.
+    baseline_withheld: bool = False
 
 
 @dataclass(frozen=True)
 class Group:
     name: str
     measured: tuple[Measured, ...]
+    # How many members the group has, opted in or not: moderators know it (/circles shows
+    # each circle's size, /stats everyone's), so it bounds what subtraction can single out.
+    members: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,24 +129,36 @@ def _measured(
 
 
 def _withhold_remainders(everyone: Group, circles: Sequence[Group], minimum: int) -> Group:
-    """Everyone's follow-up figure, withheld where everyone minus the circles shown leaves
-    between 1 and minimum - 1 members (who could otherwise be worked out by subtraction)."""
+    """Everyone's baseline and follow-up counts and figures, withheld where everyone minus
+    the circles shown would single out a small group."""
     measured = []
     for index, own in enumerate(everyone.measured):
+        theirs = [(circle.members, circle.measured[index]) for circle in circles]
         follow_ups = []
         for number, follow in enumerate(own.follow_ups):
-            shown = sum(
-                n
-                for circle in circles
-                for n in [circle.measured[index].follow_ups[number].n]
-                if n >= minimum
-            )
-            left = follow.n - shown
-            if 0 < left < minimum:
+            counts = [(size, m.follow_ups[number].n) for size, m in theirs]
+            if _singles_out(everyone.members, follow.n, counts, minimum):
                 follow = FollowUp(follow.days, follow.n, None, withheld=True)
             follow_ups.append(follow)
-        measured.append(Measured(own.questionnaire, own.baseline, tuple(follow_ups)))
-    return Group(everyone.name, tuple(measured))
+        counts = [(size, m.baseline) for size, m in theirs]
+        withheld = _singles_out(everyone.members, own.baseline, counts, minimum)
+        measured.append(Measured(own.questionnaire, own.baseline, tuple(follow_ups), withheld))
+    return Group(everyone.name, tuple(measured), everyone.members)
+
+
+def _singles_out(
+    members: int, counted: int, circles: Sequence[tuple[int, int]], minimum: int
+) -> bool:
+    """Whether everyone's figure over `counted` of its `members`, minus the figures of the
+    circles shown (each circle's size and count), singles out a small group: the rest
+    (members in no circle and in the circles not shown) is 1 to minimum - 1 members, or the
+    figure is over 1 to minimum - 1 of them (bot.stats.rules, as /stats)."""
+    if counted < minimum:
+        return False  # not shown at all: "fewer than 5"
+    shown = [(size, count) for size, count in circles if count >= minimum]
+    left_members = members - sum(size for size, _ in shown)
+    left_counted = counted - sum(count for _, count in shown)
+    return mean_leaves_a_small_group(left_members, left_counted, minimum)
 
 
 def peer_groups(rows: Sequence[PeerRow]) -> tuple[PeerGroup, ...]:
@@ -166,6 +188,53 @@ def peer_groups(rows: Sequence[PeerRow]) -> tuple[PeerGroup, ...]:
     return tuple(found)
 
 
+def cohort_report(
+    counted: Sequence[CountedRow],
+    circles: Sequence[CircleRow],
+    members: int,
+    peer: Sequence[PeerRow],
+    questionnaires: Mapping[str, Questionnaire],
+    minimum: int,
+) -> OutcomeReport:
+    """The report from storage's rows: counted changes per circle and (circle None) for
+    everyone, the circles, how many members there are in all, and the peer rows."""
+    # Per group and questionnaire: members with a first score, and each time point's
+    # changes (oriented so that positive is better; counts expanded back to values).
+    baselines: dict[tuple[int | None, str], int] = {}
+    changes: dict[tuple[int | None, str], dict[int, dict[float, int]]] = {}
+    for row in counted:
+        questionnaire = questionnaires.get(row.questionnaire)
+        if questionnaire is None:
+            continue
+        key = (row.circle_id, row.questionnaire)
+        if row.timepoint == 0:
+            baselines[key] = baselines.get(key, 0) + row.members
+            continue
+        found = changes.setdefault(key, {}).setdefault(row.timepoint, {})
+        value = questionnaire.better(row.change)
+        found[value] = found.get(value, 0) + row.members
+
+    def group(name: str, circle: int | None, size: int) -> Group:
+        return Group(
+            name,
+            tuple(
+                _measured(
+                    q,
+                    baselines.get((circle, q.id), 0),
+                    changes.get((circle, q.id), {}),
+                    minimum,
+                )
+                for q in questionnaires.values()
+            ),
+            size,
+        )
+
+    everyone = group(_(OVERALL), None, members)
+    circle_groups = [group(circle.name, circle.id, circle.member_count) for circle in circles]
+    groups = (_withhold_remainders(everyone, circle_groups, minimum), *circle_groups)
+    return OutcomeReport(minimum, groups, peer_groups(peer), len(peer))
+
+
 class OutcomeReports:
     def __init__(
         self,
@@ -181,49 +250,16 @@ class OutcomeReports:
 
     async def report(self) -> OutcomeReport:
         now = self._clock.now()
-        # Three reads, each holding the connection on its own: members' taps queue behind
-        # one of them (up to about half a second at 100,000 members), not all three.
+        # Reads each holding the connection on its own: members' taps queue behind one of
+        # them (up to about half a second at 100,000 members), not all of them.
         async with self._db.read() as session:
             counted = await outcome_rows.counted_changes(session)
         async with self._db.read() as session:
             circles = await circle_rows.all_circles(session)
+            members = await stat_rows.member_count(session)  # "All members" in /stats
         async with self._db.read() as session:
             peer = await outcome_rows.peer_rows(session, now - timedelta(days=PEER_DAYS))
-        # Per group and questionnaire: members with a first score, and each time point's
-        # changes (oriented so that positive is better; counts expanded back to values).
-        # Rows come per circle and, with circle None, for everyone.
-        baselines: dict[tuple[int | None, str], int] = {}
-        changes: dict[tuple[int | None, str], dict[int, dict[float, int]]] = {}
-        for row in counted:
-            questionnaire = self._questionnaires.get(row.questionnaire)
-            if questionnaire is None:
-                continue
-            key = (row.circle_id, row.questionnaire)
-            if row.timepoint == 0:
-                baselines[key] = baselines.get(key, 0) + row.members
-                continue
-            found = changes.setdefault(key, {}).setdefault(row.timepoint, {})
-            value = questionnaire.better(row.change)
-            found[value] = found.get(value, 0) + row.members
-
-        def group(name: str, circle: int | None) -> Group:
-            return Group(
-                name,
-                tuple(
-                    _measured(
-                        q,
-                        baselines.get((circle, q.id), 0),
-                        changes.get((circle, q.id), {}),
-                        self._minimum,
-                    )
-                    for q in self._questionnaires.values()
-                ),
-            )
-
-        everyone = group(_(OVERALL), None)
-        circle_groups = [group(circle.name, circle.id) for circle in circles]
-        groups = (_withhold_remainders(everyone, circle_groups, self._minimum), *circle_groups)
-        return OutcomeReport(self._minimum, groups, peer_groups(peer), len(peer))
+        return cohort_report(counted, circles, members, peer, self._questionnaires, self._minimum)
 
     async def research_rows(self) -> list[list[str]]:
         """The de-identified export: README "Research export" names each column."""
@@ -346,9 +382,8 @@ def outcomes_csv(report: OutcomeReport) -> str:
     for group in report.groups:
         for measured in group.measured:
             name = measured.questionnaire.id
-            shown = fewer_than(report.minimum) if report.hidden(measured.baseline) else ""
             writer.writerow(
-                [group.name, name, "0", shown or str(measured.baseline), "", "", "", "", "", ""]
+                [group.name, name, "0", _baseline_cell(report, measured), "", "", "", "", "", ""]
             )
             for follow in measured.follow_ups:
                 writer.writerow(_change_row(report, group.name, name, str(follow.days), follow))
@@ -368,6 +403,14 @@ def outcomes_csv(report: OutcomeReport) -> str:
     return out.getvalue()
 
 
+def _baseline_cell(report: OutcomeReport, measured: Measured) -> str:
+    if report.hidden(measured.baseline):
+        return fewer_than(report.minimum)
+    if measured.baseline_withheld:
+        return outcome_texts.report_withheld_cell()
+    return str(measured.baseline)
+
+
 def _change_row(
     report: OutcomeReport, group: str, measure: str, days: str, follow: FollowUp
 ) -> list[str]:
@@ -381,7 +424,8 @@ def _change_cells(
     if report.hidden(n):
         return [fewer_than(report.minimum), *[fewer_than(report.minimum)] * 5]
     if withheld:
-        return [str(n), *[outcome_texts.report_withheld_cell()] * 5]
+        # The count too: with the circles' counts it would give the small group's size.
+        return [outcome_texts.report_withheld_cell()] * 6
     if change is None:
         return [str(n), "", "", "", "", ""]
     return [
@@ -422,7 +466,10 @@ def _group_text(report: OutcomeReport, group: Group) -> str:
         if report.hidden(measured.baseline):
             lines.append(outcome_texts.report_baseline_hidden(name, report.minimum))
             continue
-        lines.append(outcome_texts.report_baseline(name, measured.baseline))
+        if measured.baseline_withheld:
+            lines.append(outcome_texts.report_baseline_withheld(name, report.minimum))
+        else:
+            lines.append(outcome_texts.report_baseline(name, measured.baseline))
         mid = measured.questionnaire.scoring.minimal_important_difference
         for follow in measured.follow_ups:
             if follow.withheld:

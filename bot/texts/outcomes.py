@@ -312,6 +312,13 @@ def report_baseline_hidden(name: str, minimum: int) -> str:
     )
 
 
+def report_baseline_withheld(name: str, minimum: int) -> str:
+    return _(
+        "{name}: members with a first score not shown, as with the circles' figures it would "
+        "single out fewer than {minimum} members"
+    ).format(name=escape(name), minimum=minimum)
+
+
 def report_change(
     days: int,
     members: int,
