@@ -42,7 +42,7 @@ sandbox: $(RUN_STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict bot handlers storage
+	$(BIN)/mypy --strict bot handlers storage bench
 
 # The fault tests step the wall clock with libfaketime (Debian's faketime package): installed
 # here when running as root and missing; without it those tests are skipped with a reason.

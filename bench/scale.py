@@ -151,11 +151,11 @@ async def in_process(db_path: Path, runs: int, rng: random.Random) -> dict[str, 
             figures["lag"].append(lag)
     finally:
         await services.close()
-    trend = sorted(figures["trend"])
+    trend_ms = sorted(figures["trend"])
     return {
         "sweep_ms": statistics.median(figures["sweep"]),
-        "trend_p50_ms": statistics.median(trend),
-        "trend_p99_ms": trend[int(len(trend) * 0.99) - 1],
+        "trend_p50_ms": statistics.median(trend_ms),
+        "trend_p99_ms": trend_ms[int(len(trend_ms) * 0.99) - 1],
         "stats_ms": statistics.median(figures["stats"]),
         "outcomes_ms": statistics.median(figures["outcomes"]),
         "chart_ms": statistics.median(figures["chart"]),

@@ -70,7 +70,7 @@ async def burst(
     emulator: BotApiEmulator,
     users: list[EmulatedUser],
     each: int,
-    push: Callable[[EmulatedUser, int], None],
+    push: Callable[[EmulatedUser, int], object],
     method: str,
 ) -> float:
     """Queue `each` updates per member at once; updates answered per second."""

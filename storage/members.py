@@ -88,7 +88,7 @@ async def create(
     checkin_time: str,
     consent_version: int,
     pending_invite: str | None,
-    awaiting: str,
+    awaiting: str | None,
     now: datetime,
     notice_version: int = 1,
     language: str | None = None,
