@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import product
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.safety.lexicon import (
     EXCEPTIONS,
@@ -39,6 +40,9 @@ _MIN_COMPACT = 6
 _RUN_TOGETHER = 9
 # Words whose phrases are remembered, at most (a few megabytes).
 _LOOKED_UP = 50_000
+# A kind read from a lexicon as its category: a lookup, not an enum call, per match.
+_CATEGORIES = {category.value: category for category in Category}
+_URGENT = frozenset(category for category in Category if category.tier is Tier.URGENT)
 
 
 @dataclass(frozen=True)
@@ -61,159 +65,236 @@ class Screener:
 
     Each phrase is indexed under one word it cannot match without, the longest such word
     (long words are rare ones): a message then looks only at phrases whose key word it
-    holds, instead of at every phrase that starts with "i" or "my".
+    holds, instead of at every phrase that starts with "i" or "my". Every other place a
+    phrase must fill is one bit: a text's words set the bits of the places they fill, and
+    a phrase whose bits are not all set is passed over with one integer test.
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
         self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
         self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
-        # Each word's phrases, risk phrases and the rest (exceptions, "tonight") apart,
-        # prefixes resolved: filled as words come up (most texts reuse the same words).
-        self._looked_up: dict[str, tuple[tuple[_Compiled, ...], tuple[_Compiled, ...]]] = {}
+        # The bits of the places each word fills, plain words and prefixes apart.
+        self._bits_by_word: defaultdict[str, int] = defaultdict(int)
+        self._bits_by_prefix: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+        # Each word's bits and phrases (with the bits each phrase needs), risk phrases and
+        # the rest (exceptions, "tonight") apart, prefixes resolved: filled as words come
+        # up (most texts reuse the same words).
+        self._looked_up: dict[str, _Word] = {}
         # Run-together forms of phrases by their first letters, with whether they join
         # several words.
-        self._compact: defaultdict[str, list[tuple[str, Phrase, bool]]] = defaultdict(list)
+        self._compact: defaultdict[str, list[tuple[str, str, bool]]] = defaultdict(list)
         # How many phrases need each word: a phrase is indexed under its least shared one.
         shared: Counter[str] = Counter()
         for phrase in lexicon.phrases:
             for slot in (phrase.first, *phrase.required):
                 shared.update(slot.words)
                 shared.update(p[:_INDEX_PREFIX] for p in slot.prefixes)
+        bits: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
         for phrase in lexicon.phrases:
             by_sharing = sorted(
                 (phrase.first, *phrase.required), key=lambda s: _sharing(s, shared)
             )
             key = by_sharing[0]
-            # The presence check tries the rarest places first: most phrases fail there.
-            compiled = _Compiled(phrase, tuple(slot for slot in by_sharing[1:]))
+            compiled = _Compiled(phrase, self._bits(by_sharing[1:], bits))
             for word in key.words:
                 self._by_word[word].append(compiled)
             for prefix in key.prefixes:
                 self._by_prefix[prefix[:_INDEX_PREFIX]].append((key, compiled))
             several = len(phrase.elements) > 1
             for form in _compact_forms(phrase):
-                self._compact[form[:_MIN_COMPACT]].append((form, phrase, several))
+                self._compact[form[:_MIN_COMPACT]].append((form, phrase.kind, several))
+
+    def _bits(
+        self, slots: list[Slot], bits: dict[tuple[frozenset[str], tuple[str, ...]], int]
+    ) -> int:
+        """The bits of the places a phrase must fill besides its key; a place seen for the
+        first time gets the next bit, set by each word (or prefix) it takes."""
+        need = 0
+        for slot in slots:
+            place = (slot.words, slot.prefixes)
+            bit = bits.get(place)
+            if bit is None:
+                bit = bits[place] = 1 << len(bits)
+                for word in slot.words:
+                    self._bits_by_word[word] |= bit
+                for prefix in slot.prefixes:
+                    self._bits_by_prefix[prefix[:_INDEX_PREFIX]].append((prefix, bit))
+            need |= bit
+        return need
 
     def screen(self, text: str) -> Verdict | None:
         """The verdict on one text, or None when it holds no crisis language."""
         normalised = normalise(text)
-        found = self._found(normalised.words)
         words = normalised.words
-        # Words spelled out letter by letter, or run together ("killmyself"): look for
-        # the phrases' run-together forms inside them.
-        # Inside a long word only several-word forms count: one word's stem ("overdos")
-        # inside "dalloverdose" is an elided article, not a phrase run together.
-        for position, word in enumerate(words):
-            spelled = position in normalised.spelled
-            if len(word) < _RUN_TOGETHER and not spelled:
-                continue
-            for start in range(len(word) - _MIN_COMPACT + 1):
-                head = word[start : start + _MIN_COMPACT]
-                for form, phrase, several in self._compact.get(head, ()):
-                    if (several or spelled) and word.startswith(form, start):
-                        found.append((phrase, frozenset({position})))
+        present = set(words)
+        filled = 0
+        risky: dict[_Compiled, int] = {}
+        others: dict[_Compiled, int] = {}
+        holding: list[_Word] = []  # words with a phrase run together inside
+        looked_up = self._looked_up
+        for word in present:
+            entry = looked_up.get(word) or self._lookup(word)
+            filled |= entry.filled
+            risky.update(entry.risk)
+            others.update(entry.other)
+            if entry.inside:
+                holding.append(entry)
+        found = _matched(words, present, filled, risky, others)
+        if holding:
+            found += _run_together(words, normalised.spelled, holding)
         return _verdict(found) if found else None
 
-    def _found(self, words: list[str]) -> list[tuple[Phrase, frozenset[int]]]:
-        """Every phrase that matches, with the positions of the words it matched."""
-        found: list[tuple[Phrase, frozenset[int]]] = []
-        present = set(words)
-        risky: set[_Compiled] = set()
-        others: set[_Compiled] = set()
-        for word in present:
-            risk, other = self._lookup(word)
-            risky.update(risk)
-            others.update(other)
-        text: _Text | None = None
-        # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
-        # change, and most messages stop here.
-        for candidates in (risky, others):
-            for compiled in candidates:
-                if not compiled.could_match(present):
-                    continue
-                text = text or _Text(words)
-                regex = compiled.regex
-                # Tried only where a match could start, not at every word.
-                for start in text.starts(compiled.phrase.first, present):
-                    match = regex.match(text.joined, start)
-                    if match is not None:
-                        # Every word is a group: where the ones that took part start.
-                        taken = frozenset(text.position[at] for at, _ in match.regs[1:] if at >= 0)
-                        found.append((compiled.phrase, taken))
-            if not found:
-                break
-        return found
+    def _lookup(self, word: str) -> _Word:
+        """The places one word fills, and the phrases keyed by it with what they need."""
+        keyed = list(self._by_word.get(word, ()))
+        for key, compiled in self._by_prefix.get(word[:_INDEX_PREFIX], ()):
+            if key.accepts(word):
+                keyed.append(compiled)
+        filled = self._bits_by_word.get(word, 0)
+        for prefix, bit in self._bits_by_prefix.get(word[:_INDEX_PREFIX], ()):
+            if word.startswith(prefix):
+                filled |= bit
+        entry = _Word(
+            word,
+            filled,
+            {compiled: compiled.need for compiled in keyed if compiled.risk},
+            {compiled: compiled.need for compiled in keyed if not compiled.risk},
+            self._inside(word),
+        )
+        if len(self._looked_up) > _LOOKED_UP:  # members' words are unbounded
+            self._looked_up.clear()
+        self._looked_up[word] = entry
+        return entry
 
-    def _lookup(self, word: str) -> tuple[tuple[_Compiled, ...], tuple[_Compiled, ...]]:
-        """The phrases keyed by one word: risk phrases, then exceptions and "tonight"."""
-        looked_up = self._looked_up.get(word)
-        if looked_up is None:
-            keyed = list(self._by_word.get(word, ()))
-            for key, compiled in self._by_prefix.get(word[:_INDEX_PREFIX], ()):
-                if key.accepts(word):
-                    keyed.append(compiled)
-            risk = tuple(compiled for compiled in keyed if compiled.risk)
-            other = tuple(compiled for compiled in keyed if not compiled.risk)
-            if len(self._looked_up) > _LOOKED_UP:  # members' words are unbounded
-                self._looked_up.clear()
-            looked_up = self._looked_up[word] = (risk, other)
-        return looked_up
+    def _inside(self, word: str) -> tuple[tuple[str, bool], ...]:
+        """The kinds of the run-together forms found inside a word, with whether each
+        joins several words (whether they count depends on the word's place in a text)."""
+        inside: list[tuple[str, bool]] = []
+        for start in range(len(word) - _MIN_COMPACT + 1):
+            for form, kind, several in self._compact.get(word[start : start + _MIN_COMPACT], ()):
+                if word.startswith(form, start):
+                    inside.append((kind, several))
+        return tuple(inside)
+
+
+class _Word(NamedTuple):
+    """What one word brings to a text: the bits of the places it fills, the phrases keyed
+    by it (risk phrases, then exceptions and "tonight") with the bits they need, and the
+    phrases found run together inside it."""
+
+    word: str
+    filled: int
+    risk: dict[_Compiled, int]
+    other: dict[_Compiled, int]
+    inside: tuple[tuple[str, bool], ...]
+
+
+def _matched(
+    words: list[str],
+    present: set[str],
+    filled: int,
+    risky: dict[_Compiled, int],
+    others: dict[_Compiled, int],
+) -> list[tuple[str, frozenset[int]]]:
+    """Every phrase that matches in order (its kind), with the positions of its words."""
+    found: list[tuple[str, frozenset[int]]] = []
+    text: _Text | None = None
+    # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
+    # change, and most messages stop here.
+    for candidates in (risky, others):
+        for compiled, need in candidates.items():
+            if filled & need != need:  # a place the phrase must fill is empty
+                continue
+            text = text or _Text(words)
+            regex = compiled.regex
+            # Tried only where a match could start, not at every word.
+            for start in text.starts(compiled, present):
+                match = regex.match(text.joined, start)
+                if match is not None:
+                    # Every word is a group: where the ones that took part start.
+                    found.append((compiled.kind, text.positions(match)))
+        if not found:
+            break
+    return found
+
+
+def _run_together(
+    words: list[str], spelled: list[int], holding: list[_Word]
+) -> list[tuple[str, frozenset[int]]]:
+    """Phrases found inside words spelled out letter by letter, or run together
+    ("killmyself"). Inside a long word only several-word forms count: one word's stem
+    ("overdos") inside "dalloverdose" is an elided article, not a phrase run together."""
+    found: list[tuple[str, frozenset[int]]] = []
+    for entry in holding:
+        long = len(entry.word) >= _RUN_TOGETHER
+        for position, word in enumerate(words):
+            spelled_out = position in spelled
+            if word != entry.word or not (long or spelled_out):
+                continue
+            for kind, several in entry.inside:
+                if several or spelled_out:
+                    found.append((kind, frozenset({position})))
+    return found
 
 
 class _Text:
     """A text's words as one string, " w1 w2 ... ", for the phrases' regular expressions,
-    with where each word starts (`position` turns a match's offsets back into words)."""
+    with the offsets of the space before each word (where a match may start)."""
 
-    __slots__ = ("_at", "joined", "position")
+    __slots__ = ("_at", "_position", "_words", "joined")
 
     def __init__(self, words: list[str]) -> None:
+        self._words = words
         self.joined = " " + " ".join(words) + " "
-        self.position: dict[int, int] = {}
-        # The offsets of the space before each word, by word: where a match may start.
-        self._at: defaultdict[str, list[int]] = defaultdict(list)
-        offset = 1
-        for position, word in enumerate(words):
-            self.position[offset] = position
-            self._at[word].append(offset - 1)
+        # Where each word stands, by word; a match's offsets back to words when one is found.
+        self._at: dict[str, list[int]] = {}
+        self._position: dict[int, int] | None = None
+        offset = 0
+        for word in words:
+            at = self._at.get(word)
+            if at is None:
+                self._at[word] = [offset]
+            else:
+                at.append(offset)
             offset += len(word) + 1
 
-    def starts(self, first: Slot, present: set[str]) -> list[int]:
-        """Where a phrase beginning with `first` could match."""
-        offsets = [at for word in first.words & present for at in self._at[word]]
-        if first.prefixes:
+    def starts(self, compiled: _Compiled, present: set[str]) -> list[int]:
+        """Where a phrase could match: the words its first place takes."""
+        first = compiled.first
+        offsets = [at for word in first & present for at in self._at[word]]
+        if compiled.first_prefixes:
             for word, at in self._at.items():
-                if word not in first.words and word.startswith(first.prefixes):
+                if word not in first and word.startswith(compiled.first_prefixes):
                     offsets.extend(at)
         return offsets
+
+    def positions(self, match: re.Match[str]) -> frozenset[int]:
+        """The words that took part in a match (every word is a group; gaps are not)."""
+        position = self._position
+        if position is None:
+            position = self._position = {}
+            offset = 1
+            for number, word in enumerate(self._words):
+                position[offset] = number
+                offset += len(word) + 1
+        return frozenset(position[at] for at, _ in match.regs[1:] if at >= 0)
 
 
 class _Compiled:
     """A phrase and its regular expression, compiled the first time a text could match
     (most phrases never come up; compiling all of them would slow every start)."""
 
-    __slots__ = ("_compiled", "_prefixed", "_words", "phrase", "risk")
+    __slots__ = ("_compiled", "first", "first_prefixes", "kind", "need", "phrase", "risk")
 
-    def __init__(self, phrase: Phrase, checks: tuple[Slot, ...]) -> None:
+    def __init__(self, phrase: Phrase, need: int) -> None:
         self.phrase = phrase
+        self.kind = phrase.kind
+        self.first = phrase.first.words
+        self.first_prefixes = phrase.first.prefixes
         self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
-        # The places the phrase must fill besides its key, plain words apart from the
-        # places that take prefixes (a set test is far cheaper than startswith).
-        self._words = tuple(slot.words for slot in checks if not slot.prefixes)
-        self._prefixed = tuple(slot for slot in checks if slot.prefixes)
+        # The bits of the places the phrase must fill besides its key.
+        self.need = need
         self._compiled: re.Pattern[str] | None = None
-
-    def could_match(self, present: set[str]) -> bool:
-        """A cheap check before the regular expression: every place the phrase must fill
-        has one of its words somewhere in the text."""
-        for words in self._words:
-            if words.isdisjoint(present):
-                return False
-        for slot in self._prefixed:
-            if slot.words.isdisjoint(present) and not any(
-                word.startswith(slot.prefixes) for word in present
-            ):
-                return False
-        return True
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -241,24 +322,24 @@ def _regex(elements: tuple[Element, ...]) -> str:
     return "".join(parts)
 
 
-def _verdict(found: list[tuple[Phrase, frozenset[int]]]) -> Verdict | None:
+def _verdict(found: list[tuple[str, frozenset[int]]]) -> Verdict | None:
     """Exceptions mask their words; what is left decides the tier."""
     masked: set[int] = set()
-    for phrase, positions in found:
-        if phrase.kind == EXCEPTIONS:
+    for kind, positions in found:
+        if kind == EXCEPTIONS:
             masked |= positions
     categories: set[Category] = set()
     imminent = False
-    for phrase, positions in found:
-        if phrase.kind == EXCEPTIONS or positions & masked:
+    for kind, positions in found:
+        if kind == EXCEPTIONS or positions & masked:
             continue
-        if phrase.kind == IMMINENCE:
+        if kind == IMMINENCE:
             imminent = True
             continue
-        categories.add(Category(phrase.kind))
+        categories.add(_CATEGORIES[kind])
     if not categories:
         return None
-    urgent = any(c.tier is Tier.URGENT for c in categories)
+    urgent = not _URGENT.isdisjoint(categories)
     # A passive wish with a "tonight" or "right now" is no longer passive.
     urgent = urgent or (imminent and Category.PASSIVE in categories)
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
