@@ -139,10 +139,19 @@ class Screener:
             others.update(entry.other)
             if entry.inside:
                 holding.append(entry)
-        found = _matched(words, present, filled, risky, others)
-        if holding:
-            found += _run_together(words, normalised.spelled, holding)
-        return _verdict(found) if found else None
+        matches, seen = _matched(words, present, filled, risky, others)
+        inside = _run_together(words, normalised.spelled, holding) if holding else []
+        if not matches and not inside:
+            return None
+        kinds = {kind for kind, _ in matches}
+        kinds.update(kind for kind, _ in inside)
+        if EXCEPTIONS in kinds:
+            # Exceptions mask their words: only now does it matter which words matched.
+            found = [(kind, frozenset({position})) for kind, position in inside]
+            if seen is not None:
+                found += [(kind, seen.positions(match)) for kind, match in matches]
+            kinds = _unmasked(found)
+        return _verdict(kinds)
 
     def _lookup(self, word: str) -> _Word:
         """The places one word fills, and the phrases keyed by it with what they need."""
@@ -195,9 +204,10 @@ def _matched(
     filled: int,
     risky: dict[_Compiled, int],
     others: dict[_Compiled, int],
-) -> list[tuple[str, frozenset[int]]]:
-    """Every phrase that matches in order (its kind), with the positions of its words."""
-    found: list[tuple[str, frozenset[int]]] = []
+) -> tuple[list[tuple[str, re.Match[str]]], _Text | None]:
+    """Every match of a phrase's words in order, with the phrase's kind; and the text as
+    the matches saw it (None when no phrase could match)."""
+    found: list[tuple[str, re.Match[str]]] = []
     text: _Text | None = None
     # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
     # change, and most messages stop here.
@@ -211,20 +221,19 @@ def _matched(
             for start in text.starts(compiled, present):
                 match = regex.match(text.joined, start)
                 if match is not None:
-                    # Every word is a group: where the ones that took part start.
-                    found.append((compiled.kind, text.positions(match)))
+                    found.append((compiled.kind, match))
         if not found:
             break
-    return found
+    return found, text
 
 
 def _run_together(
     words: list[str], spelled: list[int], holding: list[_Word]
-) -> list[tuple[str, frozenset[int]]]:
+) -> list[tuple[str, int]]:
     """Phrases found inside words spelled out letter by letter, or run together
     ("killmyself"). Inside a long word only several-word forms count: one word's stem
     ("overdos") inside "dalloverdose" is an elided article, not a phrase run together."""
-    found: list[tuple[str, frozenset[int]]] = []
+    found: list[tuple[str, int]] = []
     for entry in holding:
         long = len(entry.word) >= _RUN_TOGETHER
         for position, word in enumerate(words):
@@ -233,7 +242,7 @@ def _run_together(
                 continue
             for kind, several in entry.inside:
                 if several or spelled_out:
-                    found.append((kind, frozenset({position})))
+                    found.append((kind, position))
     return found
 
 
@@ -277,7 +286,8 @@ class _Text:
             for number, word in enumerate(self._words):
                 position[offset] = number
                 offset += len(word) + 1
-        return frozenset(position[at] for at, _ in match.regs[1:] if at >= 0)
+        # Every word is a group: where the ones that took part start.
+        return frozenset([position[at] for at, _ in match.regs[1:] if at >= 0])
 
 
 class _Compiled:
@@ -322,26 +332,23 @@ def _regex(elements: tuple[Element, ...]) -> str:
     return "".join(parts)
 
 
-def _verdict(found: list[tuple[str, frozenset[int]]]) -> Verdict | None:
-    """Exceptions mask their words; what is left decides the tier."""
+def _unmasked(found: list[tuple[str, frozenset[int]]]) -> set[str]:
+    """The kinds of the phrases whose words no exception took."""
     masked: set[int] = set()
     for kind, positions in found:
         if kind == EXCEPTIONS:
             masked |= positions
-    categories: set[Category] = set()
-    imminent = False
-    for kind, positions in found:
-        if kind == EXCEPTIONS or positions & masked:
-            continue
-        if kind == IMMINENCE:
-            imminent = True
-            continue
-        categories.add(_CATEGORIES[kind])
+    return {kind for kind, positions in found if kind != EXCEPTIONS and not positions & masked}
+
+
+def _verdict(kinds: set[str]) -> Verdict | None:
+    """The tier the kinds of the phrases found (exceptions apart) add up to."""
+    categories = {_CATEGORIES[kind] for kind in kinds if kind in _CATEGORIES}
     if not categories:
         return None
     urgent = not _URGENT.isdisjoint(categories)
     # A passive wish with a "tonight" or "right now" is no longer passive.
-    urgent = urgent or (imminent and Category.PASSIVE in categories)
+    urgent = urgent or (IMMINENCE in kinds and Category.PASSIVE in categories)
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
 
 
