@@ -139,7 +139,7 @@ class Screener:
             others.update(entry.other)
             if entry.inside:
                 holding.append(entry)
-        matches, seen = _matched(words, present, filled, risky, others)
+        matches = _matched(words, filled, risky, others)
         inside = _run_together(words, normalised.spelled, holding) if holding else []
         if not matches and not inside:
             return None
@@ -148,8 +148,7 @@ class Screener:
         if EXCEPTIONS in kinds:
             # Exceptions mask their words: only now does it matter which words matched.
             found = [(kind, frozenset({position})) for kind, position in inside]
-            if seen is not None:
-                found += [(kind, seen.positions(match)) for kind, match in matches]
+            found += _positions(words, matches)
             kinds = _unmasked(found)
         return _verdict(kinds)
 
@@ -199,32 +198,28 @@ class _Word(NamedTuple):
 
 
 def _matched(
-    words: list[str],
-    present: set[str],
-    filled: int,
-    risky: dict[_Compiled, int],
-    others: dict[_Compiled, int],
-) -> tuple[list[tuple[str, re.Match[str]]], _Text | None]:
-    """Every match of a phrase's words in order, with the phrase's kind; and the text as
-    the matches saw it (None when no phrase could match)."""
+    words: list[str], filled: int, risky: dict[_Compiled, int], others: dict[_Compiled, int]
+) -> list[tuple[str, re.Match[str]]]:
+    """Every match of a phrase's words in order, with the phrase's kind. The expressions
+    run over " w1 w2 ... ", each word a group (so a match says which words it took)."""
     found: list[tuple[str, re.Match[str]]] = []
-    text: _Text | None = None
+    joined = ""
     # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
     # change, and most messages stop here.
     for candidates in (risky, others):
         for compiled, need in candidates.items():
             if filled & need != need:  # a place the phrase must fill is empty
                 continue
-            text = text or _Text(words)
-            regex = compiled.regex
-            # Tried only where a match could start, not at every word.
-            for start in text.starts(compiled, present):
-                match = regex.match(text.joined, start)
-                if match is not None:
-                    found.append((compiled.kind, match))
+            joined = joined or " " + " ".join(words) + " "
+            # Every place a match starts (they may overlap: "i want to i want to die").
+            search = compiled.regex.search
+            match = search(joined)
+            while match is not None:
+                found.append((compiled.kind, match))
+                match = search(joined, match.start() + 1)
         if not found:
             break
-    return found, text
+    return found
 
 
 def _run_together(
@@ -246,61 +241,30 @@ def _run_together(
     return found
 
 
-class _Text:
-    """A text's words as one string, " w1 w2 ... ", for the phrases' regular expressions,
-    with the offsets of the space before each word (where a match may start)."""
-
-    __slots__ = ("_at", "_position", "_words", "joined")
-
-    def __init__(self, words: list[str]) -> None:
-        self._words = words
-        self.joined = " " + " ".join(words) + " "
-        # Where each word stands, by word; a match's offsets back to words when one is found.
-        self._at: dict[str, list[int]] = {}
-        self._position: dict[int, int] | None = None
-        offset = 0
-        for word in words:
-            at = self._at.get(word)
-            if at is None:
-                self._at[word] = [offset]
-            else:
-                at.append(offset)
-            offset += len(word) + 1
-
-    def starts(self, compiled: _Compiled, present: set[str]) -> list[int]:
-        """Where a phrase could match: the words its first place takes."""
-        first = compiled.first
-        offsets = [at for word in first & present for at in self._at[word]]
-        if compiled.first_prefixes:
-            for word, at in self._at.items():
-                if word not in first and word.startswith(compiled.first_prefixes):
-                    offsets.extend(at)
-        return offsets
-
-    def positions(self, match: re.Match[str]) -> frozenset[int]:
-        """The words that took part in a match (every word is a group; gaps are not)."""
-        position = self._position
-        if position is None:
-            position = self._position = {}
-            offset = 1
-            for number, word in enumerate(self._words):
-                position[offset] = number
-                offset += len(word) + 1
-        # Every word is a group: where the ones that took part start.
-        return frozenset([position[at] for at, _ in match.regs[1:] if at >= 0])
+def _positions(
+    words: list[str], matches: list[tuple[str, re.Match[str]]]
+) -> list[tuple[str, frozenset[int]]]:
+    """The words each match took (every word is a group; gaps are not)."""
+    position: dict[int, int] = {}  # where each word starts in " w1 w2 ... "
+    offset = 1
+    for number, word in enumerate(words):
+        position[offset] = number
+        offset += len(word) + 1
+    return [
+        (kind, frozenset([position[at] for at, _ in match.regs[1:] if at >= 0]))
+        for kind, match in matches
+    ]
 
 
 class _Compiled:
     """A phrase and its regular expression, compiled the first time a text could match
     (most phrases never come up; compiling all of them would slow every start)."""
 
-    __slots__ = ("_compiled", "first", "first_prefixes", "kind", "need", "phrase", "risk")
+    __slots__ = ("_compiled", "kind", "need", "phrase", "risk")
 
     def __init__(self, phrase: Phrase, need: int) -> None:
         self.phrase = phrase
         self.kind = phrase.kind
-        self.first = phrase.first.words
-        self.first_prefixes = phrase.first.prefixes
         self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
         # The bits of the places the phrase must fill besides its key.
         self.need = need
