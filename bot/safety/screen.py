@@ -143,7 +143,7 @@ class Screener:
         inside = _run_together(words, normalised.spelled, holding) if holding else []
         if not matches and not inside:
             return None
-        kinds = {kind for kind, _ in matches}
+        kinds = {compiled.kind for compiled, _ in matches}
         kinds.update(kind for kind, _ in inside)
         if EXCEPTIONS in kinds:
             # Exceptions mask their words: only now does it matter which words matched.
@@ -199,10 +199,9 @@ class _Word(NamedTuple):
 
 def _matched(
     words: list[str], filled: int, risky: dict[_Compiled, int], others: dict[_Compiled, int]
-) -> list[tuple[str, re.Match[str]]]:
-    """Every match of a phrase's words in order, with the phrase's kind. The expressions
-    run over " w1 w2 ... ", each word a group (so a match says which words it took)."""
-    found: list[tuple[str, re.Match[str]]] = []
+) -> list[tuple[_Compiled, re.Match[str]]]:
+    """Every match of a phrase's words in order, over " w1 w2 ... ", with its phrase."""
+    found: list[tuple[_Compiled, re.Match[str]]] = []
     joined = ""
     at: dict[str, list[int]] | None = None
     # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
@@ -214,20 +213,20 @@ def _matched(
             joined = joined or " " + " ".join(words) + " "
             if compiled.first is None:
                 # Every place a match starts (they may overlap: "i want to i want to die").
-                search = compiled.regex.search
+                search = compiled.finder.search
                 match = search(joined)
                 while match is not None:
-                    found.append((compiled.kind, match))
+                    found.append((compiled, match))
                     match = search(joined, match.start() + 1)
                 continue
             # A phrase that starts with one of several word sequences: searching would
             # try them all at every word, so it is tried only where its first words stand.
             at = at or _offsets(words)
-            regex = compiled.regex
+            finder = compiled.finder
             for start in _starts(at, compiled.first, compiled.first_prefixes):
-                match = regex.match(joined, start)
+                match = finder.match(joined, start)
                 if match is not None:
-                    found.append((compiled.kind, match))
+                    found.append((compiled, match))
         if not found:
             break
     return found
@@ -279,25 +278,40 @@ def _starts(
 
 
 def _positions(
-    words: list[str], matches: list[tuple[str, re.Match[str]]]
+    words: list[str], matches: list[tuple[_Compiled, re.Match[str]]]
 ) -> list[tuple[str, frozenset[int]]]:
-    """The words each match took (every word is a group; gaps are not)."""
+    """The words each match took: the phrase's expression with a group for each word
+    (gaps are not groups) tried again where the match started, as it matches the same."""
     position: dict[int, int] = {}  # where each word starts in " w1 w2 ... "
     offset = 1
     for number, word in enumerate(words):
         position[offset] = number
         offset += len(word) + 1
-    return [
-        (kind, frozenset([position[at] for at, _ in match.regs[1:] if at >= 0]))
-        for kind, match in matches
-    ]
+    found: list[tuple[str, frozenset[int]]] = []
+    for compiled, match in matches:
+        grouped = compiled.grouped.match(match.string, match.start())
+        assert grouped is not None  # the same expression, only with groups
+        taken = frozenset([position[at] for at, _ in grouped.regs[1:] if at >= 0])
+        found.append((compiled.kind, taken))
+    return found
 
 
 class _Compiled:
-    """A phrase and its regular expression, compiled the first time a text could match
-    (most phrases never come up; compiling all of them would slow every start)."""
+    """A phrase and its regular expressions, compiled the first time a text could match
+    (most phrases never come up; compiling all of them would slow every start): one to
+    find matches, and one with a group for each word, to tell which words a match took
+    (groups make matching several times slower, and are needed only with an exception)."""
 
-    __slots__ = ("_compiled", "first", "first_prefixes", "kind", "need", "phrase", "risk")
+    __slots__ = (
+        "_finder",
+        "_grouped",
+        "first",
+        "first_prefixes",
+        "kind",
+        "need",
+        "phrase",
+        "risk",
+    )
 
     def __init__(self, phrase: Phrase, need: int) -> None:
         self.phrase = phrase
@@ -310,30 +324,37 @@ class _Compiled:
         starts_with_group = isinstance(phrase.elements[0], Group)
         self.first = phrase.first.words if starts_with_group else None
         self.first_prefixes = phrase.first.prefixes
-        self._compiled: re.Pattern[str] | None = None
+        self._finder: re.Pattern[str] | None = None
+        self._grouped: re.Pattern[str] | None = None
 
     @property
-    def regex(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(_regex(self.phrase.elements) + "(?= )")
-        return self._compiled
+    def finder(self) -> re.Pattern[str]:
+        if self._finder is None:
+            self._finder = re.compile(_regex(self.phrase.elements, "(?:") + "(?= )")
+        return self._finder
+
+    @property
+    def grouped(self) -> re.Pattern[str]:
+        if self._grouped is None:
+            self._grouped = re.compile(_regex(self.phrase.elements, "(") + "(?= )")
+        return self._grouped
 
 
-def _regex(elements: tuple[Element, ...]) -> str:
-    """A phrase as a regular expression over " w1 w2 ... ": each word " (word)", so the
-    groups that took part say which words matched (gaps are not groups: an exception
-    masks only its own words)."""
+def _regex(elements: tuple[Element, ...], group: str) -> str:
+    """A phrase as a regular expression over " w1 w2 ... ": each word " (word)" when
+    `group` is "(", so the groups that took part say which words matched (gaps are not
+    groups: an exception masks only its own words); " (?:word)" when it is "(?:"."""
     parts: list[str] = []
     for element in elements:
         if isinstance(element, Group):
-            choices = "|".join(_regex(choice) for choice in element.choices)
+            choices = "|".join(_regex(choice, group) for choice in element.choices)
             parts.append(f"(?:{choices})")
         elif element.gap:
             parts.append(f"(?: [^ ]+){{0,{MAX_GAP}}}")
         else:
             alternatives = sorted(map(re.escape, element.words), key=len, reverse=True)
             alternatives += [re.escape(prefix) + "[^ ]*" for prefix in element.prefixes]
-            word = f" ({'|'.join(alternatives)})"
+            word = f" {group}{'|'.join(alternatives)})"
             parts.append(f"(?:{word})?" if element.optional else word)
     return "".join(parts)
 
