@@ -203,7 +203,6 @@ def _matched(
     """Every match of a phrase's words in order, over " w1 w2 ... ", with its phrase."""
     found: list[tuple[_Compiled, re.Match[str]]] = []
     joined = ""
-    at: dict[str, list[int]] | None = None
     # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
     # change, and most messages stop here.
     for candidates in (risky, others):
@@ -211,22 +210,12 @@ def _matched(
             if filled & need != need:  # a place the phrase must fill is empty
                 continue
             joined = joined or " " + " ".join(words) + " "
-            if compiled.first is None:
-                # Every place a match starts (they may overlap: "i want to i want to die").
-                search = compiled.finder.search
-                match = search(joined)
-                while match is not None:
-                    found.append((compiled, match))
-                    match = search(joined, match.start() + 1)
-                continue
-            # A phrase that starts with one of several word sequences: searching would
-            # try them all at every word, so it is tried only where its first words stand.
-            at = at or _offsets(words)
-            finder = compiled.finder
-            for start in _starts(at, compiled.first, compiled.first_prefixes):
-                match = finder.match(joined, start)
-                if match is not None:
-                    found.append((compiled, match))
+            # Every place a match starts (they may overlap: "i want to i want to die").
+            search = compiled.finder.search
+            match = search(joined)
+            while match is not None:
+                found.append((compiled, match))
+                match = search(joined, match.start() + 1)
         if not found:
             break
     return found
@@ -249,32 +238,6 @@ def _run_together(
                 if several or spelled_out:
                     found.append((kind, position))
     return found
-
-
-def _offsets(words: list[str]) -> dict[str, list[int]]:
-    """Where each word stands in " w1 w2 ... ": the offsets of the spaces before it."""
-    at: dict[str, list[int]] = {}
-    offset = 0
-    for word in words:
-        offsets = at.get(word)
-        if offsets is None:
-            at[word] = [offset]
-        else:
-            offsets.append(offset)
-        offset += len(word) + 1
-    return at
-
-
-def _starts(
-    at: dict[str, list[int]], first: frozenset[str], prefixes: tuple[str, ...]
-) -> list[int]:
-    """Where a phrase could match: the offsets of the words its first place takes."""
-    starts = [offset for word in first & at.keys() for offset in at[word]]
-    if prefixes:
-        for word, offsets in at.items():
-            if word not in first and word.startswith(prefixes):
-                starts.extend(offsets)
-    return starts
 
 
 def _positions(
@@ -305,8 +268,6 @@ class _Compiled:
     __slots__ = (
         "_finder",
         "_grouped",
-        "first",
-        "first_prefixes",
         "kind",
         "need",
         "phrase",
@@ -319,11 +280,6 @@ class _Compiled:
         self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
         # The bits of the places the phrase must fill besides its key.
         self.need = need
-        # The words a phrase starting with a group can start with (None for one word's
-        # alternatives, which a search tries quickly enough).
-        starts_with_group = isinstance(phrase.elements[0], Group)
-        self.first = phrase.first.words if starts_with_group else None
-        self.first_prefixes = phrase.first.prefixes
         self._finder: re.Pattern[str] | None = None
         self._grouped: re.Pattern[str] | None = None
 
