@@ -243,36 +243,35 @@ def _run_together(
 def _positions(
     words: list[str], matches: list[tuple[_Compiled, re.Match[str]]]
 ) -> list[tuple[str, frozenset[int]]]:
-    """The words each match took: the phrase's expression with a group for each word
-    (gaps are not groups) tried again where the match started, as it matches the same."""
-    position: dict[int, int] = {}  # where each word starts in " w1 w2 ... "
-    offset = 1
+    """The words each match took: the words it spans, but for those in a gap ("...")."""
+    count = len(words)
+    position: dict[int, int] = {}  # by the offset of the space before each word
+    offset = 0
     for number, word in enumerate(words):
         position[offset] = number
         offset += len(word) + 1
     found: list[tuple[str, frozenset[int]]] = []
     for compiled, match in matches:
-        grouped = compiled.grouped.match(match.string, match.start())
-        assert grouped is not None  # the same expression, only with groups
-        taken = frozenset([position[at] for at, _ in grouped.regs[1:] if at >= 0])
-        found.append((compiled.kind, taken))
+        start, end = match.span()  # from the space before the first word to the one after
+        taken = set(range(position[start], position.get(end, count)))
+        if compiled.gaps:  # without, a match takes every word it spans
+            # The same expression with a group around each gap matches the same words.
+            gapped = compiled.gapped.match(match.string, start)
+            assert gapped is not None
+            for gap_start, gap_end in gapped.regs[1:]:
+                if gap_start >= 0:
+                    taken.difference_update(range(position[gap_start], position[gap_end]))
+        found.append((compiled.kind, frozenset(taken)))
     return found
 
 
 class _Compiled:
-    """A phrase and its regular expressions, compiled the first time a text could match
-    (most phrases never come up; compiling all of them would slow every start): one to
-    find matches, and one with a group for each word, to tell which words a match took
-    (groups make matching several times slower, and are needed only with an exception)."""
+    """A phrase and its regular expression, compiled the first time a text could match
+    (most phrases never come up; compiling all of them would slow every start). A phrase
+    with a gap has a second one, with a group around each gap, to tell which words a match
+    took when an exception matched too (groups make matching several times slower)."""
 
-    __slots__ = (
-        "_finder",
-        "_grouped",
-        "kind",
-        "need",
-        "phrase",
-        "risk",
-    )
+    __slots__ = ("_finder", "_gapped", "gaps", "kind", "need", "phrase", "risk")
 
     def __init__(self, phrase: Phrase, need: int) -> None:
         self.phrase = phrase
@@ -280,39 +279,49 @@ class _Compiled:
         self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
         # The bits of the places the phrase must fill besides its key.
         self.need = need
+        self.gaps = _has_gap(phrase.elements)
         self._finder: re.Pattern[str] | None = None
-        self._grouped: re.Pattern[str] | None = None
+        self._gapped: re.Pattern[str] | None = None
 
     @property
     def finder(self) -> re.Pattern[str]:
         if self._finder is None:
-            self._finder = re.compile(_regex(self.phrase.elements, "(?:") + "(?= )")
+            self._finder = re.compile(_regex(self.phrase.elements) + "(?= )")
         return self._finder
 
     @property
-    def grouped(self) -> re.Pattern[str]:
-        if self._grouped is None:
-            self._grouped = re.compile(_regex(self.phrase.elements, "(") + "(?= )")
-        return self._grouped
+    def gapped(self) -> re.Pattern[str]:
+        """The expression with a group around each gap (for phrases with `gaps`)."""
+        if self._gapped is None:
+            self._gapped = re.compile(_regex(self.phrase.elements, gap="(") + "(?= )")
+        return self._gapped
 
 
-def _regex(elements: tuple[Element, ...], group: str) -> str:
-    """A phrase as a regular expression over " w1 w2 ... ": each word " (word)" when
-    `group` is "(", so the groups that took part say which words matched (gaps are not
-    groups: an exception masks only its own words); " (?:word)" when it is "(?:"."""
+def _regex(elements: tuple[Element, ...], gap: str = "(?:") -> str:
+    """A phrase as a regular expression over " w1 w2 ... ", each word " (?:word)", each
+    gap up to MAX_GAP words of anything, in a group when `gap` is "(" ."""
     parts: list[str] = []
     for element in elements:
         if isinstance(element, Group):
-            choices = "|".join(_regex(choice, group) for choice in element.choices)
+            choices = "|".join(_regex(choice, gap) for choice in element.choices)
             parts.append(f"(?:{choices})")
         elif element.gap:
-            parts.append(f"(?: [^ ]+){{0,{MAX_GAP}}}")
+            parts.append(f"{gap}(?: [^ ]+){{0,{MAX_GAP}}})")
         else:
             alternatives = sorted(map(re.escape, element.words), key=len, reverse=True)
             alternatives += [re.escape(prefix) + "[^ ]*" for prefix in element.prefixes]
-            word = f" {group}{'|'.join(alternatives)})"
+            word = f" (?:{'|'.join(alternatives)})"
             parts.append(f"(?:{word})?" if element.optional else word)
     return "".join(parts)
+
+
+def _has_gap(elements: tuple[Element, ...]) -> bool:
+    return any(
+        any(_has_gap(choice) for choice in element.choices)
+        if isinstance(element, Group)
+        else element.gap
+        for element in elements
+    )
 
 
 def _unmasked(found: list[tuple[str, frozenset[int]]]) -> set[str]:
