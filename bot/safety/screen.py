@@ -134,9 +134,12 @@ class Screener:
         looked_up = self._looked_up
         for word in present:
             entry = looked_up.get(word) or self._lookup(word)
+            # Most words bring no phrase, and few bring exceptions: no call for nothing.
             filled |= entry.filled
-            risky.update(entry.risk)
-            others.update(entry.other)
+            if entry.risk:
+                risky.update(entry.risk)
+            if entry.other:
+                others.update(entry.other)
             if entry.inside:
                 holding.append(entry)
         matches = _matched(words, filled, risky, others)
@@ -165,8 +168,10 @@ class Screener:
         entry = _Word(
             word,
             filled,
-            {compiled: compiled.need for compiled in keyed if compiled.risk},
-            {compiled: compiled.need for compiled in keyed if not compiled.risk},
+            # One shared empty dict for the many words that bring no phrase: fewer
+            # objects for the screen to reach, message after message.
+            {compiled: compiled.need for compiled in keyed if compiled.risk} or _NO_PHRASES,
+            {compiled: compiled.need for compiled in keyed if not compiled.risk} or _NO_PHRASES,
             self._inside(word),
         )
         if len(self._looked_up) > _LOOKED_UP:  # members' words are unbounded
@@ -183,6 +188,9 @@ class Screener:
                 if word.startswith(form, start):
                     inside.append((kind, several))
         return tuple(inside)
+
+
+_NO_PHRASES: dict[_Compiled, int] = {}  # only ever read
 
 
 class _Word(NamedTuple):
