@@ -40,6 +40,8 @@ _MIN_COMPACT = 6
 _RUN_TOGETHER = 9
 # Words whose phrases are remembered, at most (a few megabytes).
 _LOOKED_UP = 50_000
+# Texts of more words than this are not searched through for each phrase.
+_SEARCHED = 60
 # A kind read from a lexicon as its category: a lookup, not an enum call, per match.
 _CATEGORIES = {category.value: category for category in Category}
 _URGENT = frozenset(category for category in Category if category.tier is Tier.URGENT)
@@ -211,6 +213,10 @@ def _matched(
     """Every match of a phrase's words in order, over " w1 w2 ... ", with its phrase."""
     found: list[tuple[_Compiled, re.Match[str]]] = []
     joined = ""
+    # A search reads the whole text: in a long one, a phrase is tried only where one of
+    # its first words stands.
+    long = len(words) > _SEARCHED
+    at: dict[str, list[int]] = {}
     # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
     # change, and most messages stop here.
     for candidates in (risky, others):
@@ -218,6 +224,14 @@ def _matched(
             if filled & need != need:  # a place the phrase must fill is empty
                 continue
             joined = joined or " " + " ".join(words) + " "
+            if long:
+                at = at or _offsets(words)
+                finder = compiled.finder
+                for start in _starts(at, compiled.phrase.first):
+                    match = finder.match(joined, start)
+                    if match is not None:
+                        found.append((compiled, match))
+                continue
             # Every place a match starts (they may overlap: "i want to i want to die").
             search = compiled.finder.search
             match = search(joined)
@@ -227,6 +241,30 @@ def _matched(
         if not found:
             break
     return found
+
+
+def _offsets(words: list[str]) -> dict[str, list[int]]:
+    """Where each word stands in " w1 w2 ... ": the offsets of the spaces before it."""
+    at: dict[str, list[int]] = {}
+    offset = 0
+    for word in words:
+        offsets = at.get(word)
+        if offsets is None:
+            at[word] = [offset]
+        else:
+            offsets.append(offset)
+        offset += len(word) + 1
+    return at
+
+
+def _starts(at: dict[str, list[int]], first: Slot) -> list[int]:
+    """Where a phrase could match: the offsets of the words its first place takes."""
+    starts = [offset for word in first.words & at.keys() for offset in at[word]]
+    if first.prefixes:
+        for word, offsets in at.items():
+            if word not in first.words and word.startswith(first.prefixes):
+                starts.extend(offsets)
+    return starts
 
 
 def _run_together(

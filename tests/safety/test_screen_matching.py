@@ -55,3 +55,16 @@ def test_a_phrase_starting_with_word_sequences_matches_anywhere(tmp_path: Path) 
         verdict = screener.screen(text)
         assert verdict is not None and verdict.tier is Tier.CONCERN, text
     assert screener.screen("never i feel worthless") is None
+
+
+def test_a_long_text_is_matched_the_same_way(tmp_path: Path) -> None:
+    screener = screener_of(
+        tmp_path,
+        'intent = ["want to die", "suicid*"]\n'
+        'exceptions = ["(he|she) said i want to die", "before ... after"]\n',
+    )
+    padding = "so anyway " * 40  # long texts are matched where first words stand
+    assert screener.screen(padding + "he said i want to die") is None
+    for text in ("he said i want to die. i want to die", "before i feel suicidal after"):
+        verdict = screener.screen(padding + text)
+        assert verdict is not None and verdict.tier is Tier.URGENT, text
