@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Invisible characters used to break a word without showing it, and apostrophes (straight,
-# curly, modifier letters), so "don't" and "dont" are one word: both vanish.
-_DROPPED = dict.fromkeys(
-    map(
-        ord,
-        "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
-        "'\u2018\u2019\u02bc\u0060\u00b4\u2032",
-    )
+# curly, modifier letters), so "don't" and "dont" are one word: both vanish (a regular
+# expression removes them several times faster than str.translate looks each letter up).
+_DROPPED = re.compile(
+    "[\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff'\u2018\u2019\u02bc\u0060\u00b4\u2032]"
 )
 # Digits and signs standing for letters, inside a word that also has letters.
 _LEET = str.maketrans(
@@ -72,8 +69,10 @@ def _strip_marks(text: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
-@dataclass(frozen=True)
-class Normalised:
+class Normalised(NamedTuple):
+    """A text's folded words (a named tuple: made once per message, cheaper than a
+    frozen dataclass)."""
+
     words: list[str]
     # Positions of words that were spelled out letter by letter ("k i l l m y s e l f"):
     # they may hold several words run together, so they are searched inside too.
@@ -82,10 +81,10 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """The words of `text`, folded for matching; spaced-out letters ("k i l l") joined."""
-    text = _strip_marks(text.translate(_DROPPED)).casefold()
+    text = _strip_marks(_DROPPED.sub("", text)).casefold()
     word = _WORD if "@" in text or "$" in text else _PLAIN_WORD
-    words = [_fold_token(token) for token in word.findall(text)]
-    if sum(len(w) == 1 for w in words) < 3:  # no letters spelled out one by one
+    words = list(map(_fold_token, word.findall(text)))
+    if list(map(len, words)).count(1) < 3:  # no letters spelled out one by one
         return Normalised(words, [])
     return _join_spaced_letters(words)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import product
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.safety.lexicon import (
     EXCEPTIONS,
@@ -39,6 +40,11 @@ _MIN_COMPACT = 6
 _RUN_TOGETHER = 9
 # Words whose phrases are remembered, at most (a few megabytes).
 _LOOKED_UP = 50_000
+# Texts of more words than this are not searched through for each phrase.
+_SEARCHED = 60
+# A kind read from a lexicon as its category: a lookup, not an enum call, per match.
+_CATEGORIES = {category.value: category for category in Category}
+_URGENT = frozenset(category for category in Category if category.tier is Tier.URGENT)
 
 
 @dataclass(frozen=True)
@@ -61,206 +67,326 @@ class Screener:
 
     Each phrase is indexed under one word it cannot match without, the longest such word
     (long words are rare ones): a message then looks only at phrases whose key word it
-    holds, instead of at every phrase that starts with "i" or "my".
+    holds, instead of at every phrase that starts with "i" or "my". Every other place a
+    phrase must fill is one bit: a text's words set the bits of the places they fill, and
+    a phrase whose bits are not all set is passed over with one integer test.
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
         self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
         self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
-        # Each word's phrases, risk phrases and the rest (exceptions, "tonight") apart,
-        # prefixes resolved: filled as words come up (most texts reuse the same words).
-        self._looked_up: dict[str, tuple[tuple[_Compiled, ...], tuple[_Compiled, ...]]] = {}
+        # The bits of the places each word fills, plain words and prefixes apart.
+        self._bits_by_word: defaultdict[str, int] = defaultdict(int)
+        self._bits_by_prefix: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+        # Each word's bits and phrases (with the bits each phrase needs), risk phrases and
+        # the rest (exceptions, "tonight") apart, prefixes resolved: filled as words come
+        # up (most texts reuse the same words).
+        self._looked_up: dict[str, _Word] = {}
         # Run-together forms of phrases by their first letters, with whether they join
         # several words.
-        self._compact: defaultdict[str, list[tuple[str, Phrase, bool]]] = defaultdict(list)
+        self._compact: defaultdict[str, list[tuple[str, str, bool]]] = defaultdict(list)
         # How many phrases need each word: a phrase is indexed under its least shared one.
         shared: Counter[str] = Counter()
         for phrase in lexicon.phrases:
             for slot in (phrase.first, *phrase.required):
                 shared.update(slot.words)
                 shared.update(p[:_INDEX_PREFIX] for p in slot.prefixes)
+        bits: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
         for phrase in lexicon.phrases:
             by_sharing = sorted(
                 (phrase.first, *phrase.required), key=lambda s: _sharing(s, shared)
             )
             key = by_sharing[0]
-            # The presence check tries the rarest places first: most phrases fail there.
-            compiled = _Compiled(phrase, tuple(slot for slot in by_sharing[1:]))
+            compiled = _Compiled(phrase, self._bits(by_sharing[1:], bits))
             for word in key.words:
                 self._by_word[word].append(compiled)
             for prefix in key.prefixes:
                 self._by_prefix[prefix[:_INDEX_PREFIX]].append((key, compiled))
             several = len(phrase.elements) > 1
             for form in _compact_forms(phrase):
-                self._compact[form[:_MIN_COMPACT]].append((form, phrase, several))
+                self._compact[form[:_MIN_COMPACT]].append((form, phrase.kind, several))
+
+    def _bits(
+        self, slots: list[Slot], bits: dict[tuple[frozenset[str], tuple[str, ...]], int]
+    ) -> int:
+        """The bits of the places a phrase must fill besides its key; a place seen for the
+        first time gets the next bit, set by each word (or prefix) it takes."""
+        need = 0
+        for slot in slots:
+            place = (slot.words, slot.prefixes)
+            bit = bits.get(place)
+            if bit is None:
+                bit = bits[place] = 1 << len(bits)
+                for word in slot.words:
+                    self._bits_by_word[word] |= bit
+                for prefix in slot.prefixes:
+                    self._bits_by_prefix[prefix[:_INDEX_PREFIX]].append((prefix, bit))
+            need |= bit
+        return need
 
     def screen(self, text: str) -> Verdict | None:
         """The verdict on one text, or None when it holds no crisis language."""
         normalised = normalise(text)
-        found = self._found(normalised.words)
         words = normalised.words
-        # Words spelled out letter by letter, or run together ("killmyself"): look for
-        # the phrases' run-together forms inside them.
-        # Inside a long word only several-word forms count: one word's stem ("overdos")
-        # inside "dalloverdose" is an elided article, not a phrase run together.
-        for position, word in enumerate(words):
-            spelled = position in normalised.spelled
-            if len(word) < _RUN_TOGETHER and not spelled:
-                continue
-            for start in range(len(word) - _MIN_COMPACT + 1):
-                head = word[start : start + _MIN_COMPACT]
-                for form, phrase, several in self._compact.get(head, ()):
-                    if (several or spelled) and word.startswith(form, start):
-                        found.append((phrase, frozenset({position})))
-        return _verdict(found) if found else None
-
-    def _found(self, words: list[str]) -> list[tuple[Phrase, frozenset[int]]]:
-        """Every phrase that matches, with the positions of the words it matched."""
-        found: list[tuple[Phrase, frozenset[int]]] = []
         present = set(words)
-        risky: set[_Compiled] = set()
-        others: set[_Compiled] = set()
+        filled = 0
+        risky: dict[_Compiled, int] = {}
+        others: dict[_Compiled, int] = {}
+        holding: list[_Word] = []  # words with a phrase run together inside
+        looked_up = self._looked_up
         for word in present:
-            risk, other = self._lookup(word)
-            risky.update(risk)
-            others.update(other)
-        text: _Text | None = None
-        # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
-        # change, and most messages stop here.
-        for candidates in (risky, others):
-            for compiled in candidates:
-                if not compiled.could_match(present):
-                    continue
-                text = text or _Text(words)
-                regex = compiled.regex
-                # Tried only where a match could start, not at every word.
-                for start in text.starts(compiled.phrase.first, present):
-                    match = regex.match(text.joined, start)
+            entry = looked_up.get(word) or self._lookup(word)
+            # Most words bring no phrase, and few bring exceptions: no call for nothing.
+            filled |= entry.filled
+            if entry.risk:
+                risky.update(entry.risk)
+            if entry.other:
+                others.update(entry.other)
+            if entry.inside:
+                holding.append(entry)
+        matches = _matched(words, filled, risky, others)
+        inside = _run_together(words, normalised.spelled, holding) if holding else []
+        if not matches and not inside:
+            return None
+        kinds = {compiled.kind for compiled, _ in matches}
+        kinds.update(kind for kind, _ in inside)
+        if EXCEPTIONS in kinds:
+            # Exceptions mask their words: only now does it matter which words matched.
+            found = [(kind, frozenset({position})) for kind, position in inside]
+            found += _positions(words, matches)
+            kinds = _unmasked(found)
+        return _verdict(kinds)
+
+    def _lookup(self, word: str) -> _Word:
+        """The places one word fills, and the phrases keyed by it with what they need."""
+        keyed = list(self._by_word.get(word, ()))
+        for key, compiled in self._by_prefix.get(word[:_INDEX_PREFIX], ()):
+            if key.accepts(word):
+                keyed.append(compiled)
+        filled = self._bits_by_word.get(word, 0)
+        for prefix, bit in self._bits_by_prefix.get(word[:_INDEX_PREFIX], ()):
+            if word.startswith(prefix):
+                filled |= bit
+        entry = _Word(
+            word,
+            filled,
+            # One shared empty dict for the many words that bring no phrase: fewer
+            # objects for the screen to reach, message after message.
+            {compiled: compiled.need for compiled in keyed if compiled.risk} or _NO_PHRASES,
+            {compiled: compiled.need for compiled in keyed if not compiled.risk} or _NO_PHRASES,
+            self._inside(word),
+        )
+        if len(self._looked_up) > _LOOKED_UP:  # members' words are unbounded
+            self._looked_up.clear()
+        self._looked_up[word] = entry
+        return entry
+
+    def _inside(self, word: str) -> tuple[tuple[str, bool], ...]:
+        """The kinds of the run-together forms found inside a word, with whether each
+        joins several words (whether they count depends on the word's place in a text)."""
+        inside: list[tuple[str, bool]] = []
+        for start in range(len(word) - _MIN_COMPACT + 1):
+            for form, kind, several in self._compact.get(word[start : start + _MIN_COMPACT], ()):
+                if word.startswith(form, start):
+                    inside.append((kind, several))
+        return tuple(inside)
+
+
+_NO_PHRASES: dict[_Compiled, int] = {}  # only ever read
+
+
+class _Word(NamedTuple):
+    """What one word brings to a text: the bits of the places it fills, the phrases keyed
+    by it (risk phrases, then exceptions and "tonight") with the bits they need, and the
+    phrases found run together inside it."""
+
+    word: str
+    filled: int
+    risk: dict[_Compiled, int]
+    other: dict[_Compiled, int]
+    inside: tuple[tuple[str, bool], ...]
+
+
+def _matched(
+    words: list[str], filled: int, risky: dict[_Compiled, int], others: dict[_Compiled, int]
+) -> list[tuple[_Compiled, re.Match[str]]]:
+    """Every match of a phrase's words in order, over " w1 w2 ... ", with its phrase."""
+    found: list[tuple[_Compiled, re.Match[str]]] = []
+    joined = ""
+    # A search reads the whole text: in a long one, a phrase is tried only where one of
+    # its first words stands.
+    long = len(words) > _SEARCHED
+    at: dict[str, list[int]] = {}
+    # Risk phrases first: with none of them, exceptions and "tonight" have nothing to
+    # change, and most messages stop here.
+    for candidates in (risky, others):
+        for compiled, need in candidates.items():
+            if filled & need != need:  # a place the phrase must fill is empty
+                continue
+            joined = joined or " " + " ".join(words) + " "
+            if long:
+                at = at or _offsets(words)
+                finder = compiled.finder
+                for start in _starts(at, compiled.phrase.first):
+                    match = finder.match(joined, start)
                     if match is not None:
-                        # Every word is a group: where the ones that took part start.
-                        taken = frozenset(text.position[at] for at, _ in match.regs[1:] if at >= 0)
-                        found.append((compiled.phrase, taken))
-            if not found:
-                break
-        return found
-
-    def _lookup(self, word: str) -> tuple[tuple[_Compiled, ...], tuple[_Compiled, ...]]:
-        """The phrases keyed by one word: risk phrases, then exceptions and "tonight"."""
-        looked_up = self._looked_up.get(word)
-        if looked_up is None:
-            keyed = list(self._by_word.get(word, ()))
-            for key, compiled in self._by_prefix.get(word[:_INDEX_PREFIX], ()):
-                if key.accepts(word):
-                    keyed.append(compiled)
-            risk = tuple(compiled for compiled in keyed if compiled.risk)
-            other = tuple(compiled for compiled in keyed if not compiled.risk)
-            if len(self._looked_up) > _LOOKED_UP:  # members' words are unbounded
-                self._looked_up.clear()
-            looked_up = self._looked_up[word] = (risk, other)
-        return looked_up
+                        found.append((compiled, match))
+                continue
+            # Every place a match starts (they may overlap: "i want to i want to die").
+            search = compiled.finder.search
+            match = search(joined)
+            while match is not None:
+                found.append((compiled, match))
+                match = search(joined, match.start() + 1)
+        if not found:
+            break
+    return found
 
 
-class _Text:
-    """A text's words as one string, " w1 w2 ... ", for the phrases' regular expressions,
-    with where each word starts (`position` turns a match's offsets back into words)."""
+def _offsets(words: list[str]) -> dict[str, list[int]]:
+    """Where each word stands in " w1 w2 ... ": the offsets of the spaces before it."""
+    at: dict[str, list[int]] = {}
+    offset = 0
+    for word in words:
+        offsets = at.get(word)
+        if offsets is None:
+            at[word] = [offset]
+        else:
+            offsets.append(offset)
+        offset += len(word) + 1
+    return at
 
-    __slots__ = ("_at", "joined", "position")
 
-    def __init__(self, words: list[str]) -> None:
-        self.joined = " " + " ".join(words) + " "
-        self.position: dict[int, int] = {}
-        # The offsets of the space before each word, by word: where a match may start.
-        self._at: defaultdict[str, list[int]] = defaultdict(list)
-        offset = 1
+def _starts(at: dict[str, list[int]], first: Slot) -> list[int]:
+    """Where a phrase could match: the offsets of the words its first place takes."""
+    starts = [offset for word in first.words & at.keys() for offset in at[word]]
+    if first.prefixes:
+        for word, offsets in at.items():
+            if word not in first.words and word.startswith(first.prefixes):
+                starts.extend(offsets)
+    return starts
+
+
+def _run_together(
+    words: list[str], spelled: list[int], holding: list[_Word]
+) -> list[tuple[str, int]]:
+    """Phrases found inside words spelled out letter by letter, or run together
+    ("killmyself"). Inside a long word only several-word forms count: one word's stem
+    ("overdos") inside "dalloverdose" is an elided article, not a phrase run together."""
+    found: list[tuple[str, int]] = []
+    for entry in holding:
+        long = len(entry.word) >= _RUN_TOGETHER
         for position, word in enumerate(words):
-            self.position[offset] = position
-            self._at[word].append(offset - 1)
-            offset += len(word) + 1
+            spelled_out = position in spelled
+            if word != entry.word or not (long or spelled_out):
+                continue
+            for kind, several in entry.inside:
+                if several or spelled_out:
+                    found.append((kind, position))
+    return found
 
-    def starts(self, first: Slot, present: set[str]) -> list[int]:
-        """Where a phrase beginning with `first` could match."""
-        offsets = [at for word in first.words & present for at in self._at[word]]
-        if first.prefixes:
-            for word, at in self._at.items():
-                if word not in first.words and word.startswith(first.prefixes):
-                    offsets.extend(at)
-        return offsets
+
+def _positions(
+    words: list[str], matches: list[tuple[_Compiled, re.Match[str]]]
+) -> list[tuple[str, frozenset[int]]]:
+    """The words each match took: the words it spans, but for those in a gap ("...")."""
+    count = len(words)
+    position: dict[int, int] = {}  # by the offset of the space before each word
+    offset = 0
+    for number, word in enumerate(words):
+        position[offset] = number
+        offset += len(word) + 1
+    found: list[tuple[str, frozenset[int]]] = []
+    for compiled, match in matches:
+        start, end = match.span()  # from the space before the first word to the one after
+        taken = set(range(position[start], position.get(end, count)))
+        if compiled.gaps:  # without, a match takes every word it spans
+            # The same expression with a group around each gap matches the same words.
+            gapped = compiled.gapped.match(match.string, start)
+            assert gapped is not None
+            for gap_start, gap_end in gapped.regs[1:]:
+                if gap_start >= 0:
+                    taken.difference_update(range(position[gap_start], position[gap_end]))
+        found.append((compiled.kind, frozenset(taken)))
+    return found
 
 
 class _Compiled:
     """A phrase and its regular expression, compiled the first time a text could match
-    (most phrases never come up; compiling all of them would slow every start)."""
+    (most phrases never come up; compiling all of them would slow every start). A phrase
+    with a gap has a second one, with a group around each gap, to tell which words a match
+    took when an exception matched too (groups make matching several times slower)."""
 
-    __slots__ = ("_compiled", "_prefixed", "_words", "phrase", "risk")
+    __slots__ = ("_finder", "_gapped", "gaps", "kind", "need", "phrase", "risk")
 
-    def __init__(self, phrase: Phrase, checks: tuple[Slot, ...]) -> None:
+    def __init__(self, phrase: Phrase, need: int) -> None:
         self.phrase = phrase
+        self.kind = phrase.kind
         self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
-        # The places the phrase must fill besides its key, plain words apart from the
-        # places that take prefixes (a set test is far cheaper than startswith).
-        self._words = tuple(slot.words for slot in checks if not slot.prefixes)
-        self._prefixed = tuple(slot for slot in checks if slot.prefixes)
-        self._compiled: re.Pattern[str] | None = None
-
-    def could_match(self, present: set[str]) -> bool:
-        """A cheap check before the regular expression: every place the phrase must fill
-        has one of its words somewhere in the text."""
-        for words in self._words:
-            if words.isdisjoint(present):
-                return False
-        for slot in self._prefixed:
-            if slot.words.isdisjoint(present) and not any(
-                word.startswith(slot.prefixes) for word in present
-            ):
-                return False
-        return True
+        # The bits of the places the phrase must fill besides its key.
+        self.need = need
+        self.gaps = _has_gap(phrase.elements)
+        self._finder: re.Pattern[str] | None = None
+        self._gapped: re.Pattern[str] | None = None
 
     @property
-    def regex(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(_regex(self.phrase.elements) + "(?= )")
-        return self._compiled
+    def finder(self) -> re.Pattern[str]:
+        if self._finder is None:
+            self._finder = re.compile(_regex(self.phrase.elements) + "(?= )")
+        return self._finder
+
+    @property
+    def gapped(self) -> re.Pattern[str]:
+        """The expression with a group around each gap (for phrases with `gaps`)."""
+        if self._gapped is None:
+            self._gapped = re.compile(_regex(self.phrase.elements, gap="(") + "(?= )")
+        return self._gapped
 
 
-def _regex(elements: tuple[Element, ...]) -> str:
-    """A phrase as a regular expression over " w1 w2 ... ": each word " (word)", so the
-    groups that took part say which words matched (gaps are not groups: an exception
-    masks only its own words)."""
+def _regex(elements: tuple[Element, ...], gap: str = "(?:") -> str:
+    """A phrase as a regular expression over " w1 w2 ... ", each word " (?:word)", each
+    gap up to MAX_GAP words of anything, in a group when `gap` is "(" ."""
     parts: list[str] = []
     for element in elements:
         if isinstance(element, Group):
-            choices = "|".join(_regex(choice) for choice in element.choices)
+            choices = "|".join(_regex(choice, gap) for choice in element.choices)
             parts.append(f"(?:{choices})")
         elif element.gap:
-            parts.append(f"(?: [^ ]+){{0,{MAX_GAP}}}")
+            parts.append(f"{gap}(?: [^ ]+){{0,{MAX_GAP}}})")
         else:
             alternatives = sorted(map(re.escape, element.words), key=len, reverse=True)
             alternatives += [re.escape(prefix) + "[^ ]*" for prefix in element.prefixes]
-            word = f" ({'|'.join(alternatives)})"
+            word = f" (?:{'|'.join(alternatives)})"
             parts.append(f"(?:{word})?" if element.optional else word)
     return "".join(parts)
 
 
-def _verdict(found: list[tuple[Phrase, frozenset[int]]]) -> Verdict | None:
-    """Exceptions mask their words; what is left decides the tier."""
+def _has_gap(elements: tuple[Element, ...]) -> bool:
+    return any(
+        any(_has_gap(choice) for choice in element.choices)
+        if isinstance(element, Group)
+        else element.gap
+        for element in elements
+    )
+
+
+def _unmasked(found: list[tuple[str, frozenset[int]]]) -> set[str]:
+    """The kinds of the phrases whose words no exception took."""
     masked: set[int] = set()
-    for phrase, positions in found:
-        if phrase.kind == EXCEPTIONS:
+    for kind, positions in found:
+        if kind == EXCEPTIONS:
             masked |= positions
-    categories: set[Category] = set()
-    imminent = False
-    for phrase, positions in found:
-        if phrase.kind == EXCEPTIONS or positions & masked:
-            continue
-        if phrase.kind == IMMINENCE:
-            imminent = True
-            continue
-        categories.add(Category(phrase.kind))
+    return {kind for kind, positions in found if kind != EXCEPTIONS and not positions & masked}
+
+
+def _verdict(kinds: set[str]) -> Verdict | None:
+    """The tier the kinds of the phrases found (exceptions apart) add up to."""
+    categories = {_CATEGORIES[kind] for kind in kinds if kind in _CATEGORIES}
     if not categories:
         return None
-    urgent = any(c.tier is Tier.URGENT for c in categories)
+    urgent = not _URGENT.isdisjoint(categories)
     # A passive wish with a "tonight" or "right now" is no longer passive.
-    urgent = urgent or (imminent and Category.PASSIVE in categories)
+    urgent = urgent or (IMMINENCE in kinds and Category.PASSIVE in categories)
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
 
 
