@@ -23,12 +23,14 @@ from bot.i18n import current_language, speaking
 from bot.members import messages as member_messages
 from bot.members.rules import Member, onboarding_step
 from bot.moderation.audit import Moderator
+from bot.outcomes import messages as outcome_messages
 from bot.outgoing import OutgoingMessage
 from bot.runtime.delivery import markup
 from bot.safety import resources
 from bot.texts import circles as circle_texts
 from bot.texts import common as common_texts
 from bot.texts import moderation as moderation_texts
+from bot.texts import outcomes as outcome_texts
 
 log = logging.getLogger("peercircle.moderation")
 ButtonT = TypeVar("ButtonT", bound=Button)
@@ -300,3 +302,20 @@ async def in_language_of(context: PeerContext, user_id: int, render: Callable[[]
     """Words for someone other than the sender (sent straight to them), in their language."""
     with speaking(await context.services.languages.language_of(user_id, None)):
         return render()
+
+
+async def start_taking_part(
+    update: Update, context: PeerContext, member: Member, query_text: bool
+) -> None:
+    """Opted in to the questionnaires (from their offer, or from /settings): thanks, and the
+    first invitation when today is a day for it."""
+    first = await context.services.outcomes.opt_in(member.user_id)
+    said_text = outcome_texts.opted_in() if first else outcome_texts.opted_in_later()
+    query = update.callback_query
+    if query_text and query is not None:
+        await close_buttons(query, said_text)
+    else:
+        await reply(update, said_text)
+    if first is not None:
+        invitation = outcome_messages.invitation(first)
+        await reply(update, invitation.text, markup(invitation))

@@ -3,7 +3,8 @@
 texts      words only: the standard library, other texts and pure rules
 messages   texts, callbacks, outgoing and rules: no storage, no services
 runtime    intake, delivery, the sweeper...: no feature package
-handlers   parse, authorise, call a service, render: never storage
+handlers   parse, authorise, call a service, render: never storage, nor another
+           feature's handler module (only the shared handlers.common and handlers.answers)
 storage    SQL only: nothing of bot/ but the clock and config, nothing of handlers/
 bot        never handlers, except the composition root (bot/app.py)
 """
@@ -88,6 +89,22 @@ def test_runtime_imports_no_feature() -> None:
 
 def test_handlers_never_import_storage() -> None:
     assert _offences(_files("handlers"), ("storage",)) == []
+
+
+# Handler modules every feature's handlers may use: shared helpers, not a feature.
+SHARED_HANDLERS = (
+    # parse a press, authorise, reply, edit; and the few renderings two features' handlers
+    # both need (joining by a code, the support offer, taking part in the questionnaires)
+    "handlers.common",
+    # the free-text answer table's types, merged by the composition root
+    "handlers.answers",
+)
+
+
+def test_a_handler_module_imports_no_other_features_handlers() -> None:
+    # A feature's handlers reach another feature through its service, or through a shared
+    # helper above: never by importing its handler module.
+    assert _offences(_files("handlers"), ("handlers",), SHARED_HANDLERS) == []
 
 
 def test_storage_depends_on_nothing_above_it() -> None:
