@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
@@ -25,7 +25,7 @@ from bot.members.rules import Member, onboarding_step
 from bot.moderation.audit import Moderator
 from bot.outcomes import messages as outcome_messages
 from bot.outgoing import OutgoingMessage
-from bot.runtime.delivery import markup
+from bot.runtime.delivery import TelegramMarkup, markup
 from bot.safety import resources
 from bot.texts import circles as circle_texts
 from bot.texts import common as common_texts
@@ -42,9 +42,7 @@ warnings.filterwarnings(
 )
 
 
-async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message | None:
+async def reply(update: Update, text: str, markup: TelegramMarkup | None = None) -> Message | None:
     """Send an HTML message to the chat the update came from."""
     chat = update.effective_chat
     if chat is None:
@@ -133,7 +131,7 @@ async def button_expired(query: CallbackQuery) -> None:
 
 
 async def close_buttons(
-    query: CallbackQuery, text: str | None = None, markup: InlineKeyboardMarkup | None = None
+    query: CallbackQuery, text: str | None = None, markup: TelegramMarkup | None = None
 ) -> None:
     """Rewrite the message a button was pressed on: new text and buttons, or none."""
     try:
@@ -147,9 +145,7 @@ async def close_buttons(
             raise
 
 
-async def edit_text(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def edit_text(query: CallbackQuery, text: str, markup: TelegramMarkup | None = None) -> None:
     """Edit the message a button was pressed on, without reading Telegram's copy back.
 
     edit_message_text turns the edited message Telegram returns into python-telegram-bot

@@ -12,6 +12,8 @@ bot        never handlers, except the composition root (bot/app.py)
 from __future__ import annotations
 
 import ast
+import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("members", "checkins", "circles", "alerts", "journey", "goals", "moderation")
 FEATURES += ("stats", "combined", "outcomes")
+# The code the bot ships and measures, and its tests.
+CODE = ("bench", "bot", "handlers", "storage", "tests")
 
 
 def _module_of(path: Path) -> str:
@@ -117,6 +121,47 @@ def test_only_the_composition_root_imports_handlers() -> None:
     # The sandbox and the emulator are tools around the bot, not part of it.
     paths = [p for p in paths if not _within(_module_of(p), "bot.sandbox", "bot.emulator")]
     assert _offences(paths, ("handlers",)) == []
+
+
+def _names_used(path: Path) -> set[str]:
+    """Names imported from anywhere, and attributes read (telegram.InlineKeyboardMarkup)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+    return found
+
+
+def test_only_delivery_builds_telegram_keyboards() -> None:
+    # One keyboard type (OutgoingMessage's buttons) and one converter to Telegram's markup
+    # (bot.runtime.delivery.markup); handlers name its result as TelegramMarkup.
+    keyboards = {"InlineKeyboardButton", "InlineKeyboardMarkup"}
+    converter = ROOT / "bot" / "runtime" / "delivery.py"
+    found = [
+        f"{path.relative_to(ROOT)} uses {name}"
+        for path in _files("bot", "handlers", "storage", "bench")
+        if path != converter
+        for name in sorted(_names_used(path) & keyboards)
+    ]
+    assert found == []
+
+
+_FORMATTER_OFF = re.compile(r"#\s*fmt:\s*(skip|off)\b")
+
+
+def test_the_formatter_owns_the_layout() -> None:
+    # No "fmt: skip" or "fmt: off" comment: a table the formatter lays out one item a line
+    # is longer, but nobody has to keep a hand layout in step with it.
+    found = []
+    for path in _files(*CODE):
+        with path.open("rb") as source:
+            for token in tokenize.tokenize(source.readline):
+                if token.type == tokenize.COMMENT and _FORMATTER_OFF.search(token.string):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert found == []
 
 
 @pytest.mark.parametrize("feature", FEATURES)
