@@ -164,6 +164,43 @@ def test_the_formatter_owns_the_layout() -> None:
     assert found == []
 
 
+# Looking a word up in the catalogs (and marking one for them, N_ and NP_).
+GETTEXT = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NP_"}
+# The few places outside bot/texts that may, and why.
+GETTEXT_ELSEWHERE = {
+    "bot/i18n/__init__.py": "defines the lookups the texts call",
+    "bot/i18n/formats.py": "the CLDR date patterns each language orders dates by",
+    "bot/safety/pseudonyms.py": "the pseudonym word tables: names drawn from data, not words",
+    "bot/config.py": "the default crisis lines: compared with what the operator set",
+    "bot/safety/resources.py": "that default translated, or the operator's own text as written",
+}
+
+
+def _gettext_calls(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name in GETTEXT:
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_words_are_looked_up_only_in_the_texts() -> None:
+    # Every word a member or the operator reads lives in bot/texts, one module per feature,
+    # so a translator and a reviewer find them all in one place.
+    found = [
+        f"{relative}:{line}"
+        for path in _files("bot", "handlers", "storage", "bench")
+        if not _within(_module_of(path), "bot.texts")
+        and (relative := path.relative_to(ROOT).as_posix()) not in GETTEXT_ELSEWHERE
+        for line in _gettext_calls(path)
+    ]
+    assert found == []
+
+
 @pytest.mark.parametrize("feature", FEATURES)
 def test_a_feature_package_holds_only_the_fixed_kinds_of_module(feature: str) -> None:
     kinds = {"__init__", "rules", "service", "messages", "callbacks", "due"}

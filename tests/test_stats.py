@@ -16,8 +16,8 @@ from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.stats.rules import Figure, GroupStats, StatsReport
-from bot.stats.service import StatsService, csv_columns, to_csv
-from bot.texts.stats import stats_messages
+from bot.stats.service import StatsService, to_csv
+from bot.texts.stats import csv_columns, stats_messages
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.helpers import ROOT, peercircle

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.i18n import _, pgettext
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
 from bot.outcomes.questionnaire import Questionnaire, said
@@ -34,8 +33,8 @@ from bot.outcomes.statistics import (
     tertile,
     tertile_cuts,
 )
-from bot.stats.service import OVERALL
 from bot.texts import outcomes as outcome_texts
+from bot.texts import stats as stats_texts
 from bot.texts.stats import fewer_than
 from storage import circles as circle_rows
 from storage import outcomes as outcome_rows
@@ -220,7 +219,7 @@ class OutcomeReports:
                 ),
             )
 
-        everyone = group(_(OVERALL), None)
+        everyone = group(stats_texts.all_members(), None)
         circle_groups = [group(circle.name, circle.id) for circle in circles]
         groups = (_withhold_remainders(everyone, circle_groups, self._minimum), *circle_groups)
         return OutcomeReport(self._minimum, groups, peer_groups(peer), len(peer))
@@ -327,22 +326,7 @@ def outcomes_csv(report: OutcomeReport) -> str:
     the peer question's rows (headers in the operator's language, one word each)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            # Translators: the header row of `peercircle report --outcomes`: keep each name
-            # one word (snake_case), as scripts read them.
-            pgettext("outcomes CSV column", "group"),
-            pgettext("outcomes CSV column", "measure"),
-            pgettext("outcomes CSV column", "days"),
-            pgettext("outcomes CSV column", "members"),
-            pgettext("outcomes CSV column", "mean_change"),
-            pgettext("outcomes CSV column", "ci95_low"),
-            pgettext("outcomes CSV column", "ci95_high"),
-            pgettext("outcomes CSV column", "effect_size_dz"),
-            pgettext("outcomes CSV column", "improved_share"),
-            pgettext("outcomes CSV column", "note"),
-        ]
-    )
+    writer.writerow(outcome_texts.csv_columns())
     for group in report.groups:
         for measured in group.measured:
             name = measured.questionnaire.id
@@ -358,7 +342,7 @@ def outcomes_csv(report: OutcomeReport) -> str:
         withheld = not report.split_shown(peer.exposure)
         writer.writerow(
             [
-                _(OVERALL),
+                stats_texts.all_members(),
                 label,
                 str(PEER_DAYS),
                 *_change_cells(report, peer.n, peer.change, withheld),
