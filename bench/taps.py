@@ -68,11 +68,16 @@ async def one_process() -> dict[str, list[float]]:
                 encoding="utf-8",
             )
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--config", str(config),
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--config",
+                str(config),
                 cwd=os.getcwd(),
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.DEVNULL,
-            )  # fmt: skip
+            )
             try:
                 await ready(emulator)
                 for user in users:
