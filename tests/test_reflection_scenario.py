@@ -67,6 +67,10 @@ async def test_a_full_week_reads_7_of_7_right_after_sundays_checkin(
     await answered(alex, "/encourage One day at a time", "Sent to 1 member")
     for words in ("You're doing well", "Proud of you"):
         await answered(bo, f"/encourage {words}", "Sent to 1 member")
+        # Relayed through the outbox: here before a check-in reads alex's next message.
+        await emulator.wait_until(
+            lambda w=words: any(w in m.shown_text for m in alex.messages)  # type: ignore[misc]
+        )
 
     # Check-ins at 13:00, after each day's 09:00 milestone moment and before 20:00.
     clock.advance(timedelta(hours=4))
