@@ -90,6 +90,14 @@ def test_handlers_never_import_storage() -> None:
     assert _offences(_files("handlers"), ("storage",)) == []
 
 
+DRIVERS = ("sqlite3", "aiosqlite", "asyncpg")
+
+
+def test_bot_and_handlers_never_import_a_database_driver() -> None:
+    """They catch storage.faults' tuples, so a second engine changes storage/ only."""
+    assert _offences(_files("bot", "handlers"), DRIVERS) == []
+
+
 def test_storage_depends_on_nothing_above_it() -> None:
     forbidden = ("bot", "handlers")
     assert _offences(_files("storage"), forbidden, ("bot.clock", "bot.config")) == []
