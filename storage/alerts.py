@@ -155,7 +155,7 @@ async def mark_false_alarm(session: Session, alert_id: int, name: str, now: date
 async def count_outcome(session: Session, tier: str, outcome: str, by: int = 1) -> None:
     await session.execute(
         "INSERT INTO alert_outcomes (tier, outcome, count) VALUES (?, ?, ?) "
-        "ON CONFLICT (tier, outcome) DO UPDATE SET count = count + excluded.count",
+        "ON CONFLICT (tier, outcome) DO UPDATE SET count = alert_outcomes.count + excluded.count",
         (tier, outcome, by),
     )
 

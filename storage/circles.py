@@ -241,7 +241,7 @@ async def encouragement_counts(
         SELECT
           (SELECT count(*) FROM relays r JOIN circle_members cm ON cm.circle_id = r.circle_id
            WHERE cm.user_id = :user AND r.author_id != :user AND r.kind = 'encourage'
-             AND r.status = 'sent' AND r.created_at >= max(:since, cm.joined_at)
+             AND r.status = 'sent' AND r.created_at >= :since AND r.created_at >= cm.joined_at
              AND r.created_at < :until)
         + (SELECT count(*) FROM relays r JOIN relays asked ON asked.id = r.reply_to
            WHERE asked.author_id = :user AND r.author_id != :user AND r.kind = 'reply'

@@ -413,7 +413,8 @@ class PeerRow:
 
 # Consenting members who joined at least 30 days before `cutoff`, with their first 30
 # days' bounds (local dates compared as text; `until`, a day's start, compares with stored
-# moments too): found from the opted-in, not by scanning every member, and only once.
+# moments too): found from the opted-in, not by scanning every member, and only once (a
+# CROSS JOIN keeps SQLite's loop on outcome_members; the condition is in WHERE for PostgreSQL).
 _PEER = """
 WITH cohort AS MATERIALIZED (
     SELECT user_id, since, first_day,
@@ -424,9 +425,10 @@ WITH cohort AS MATERIALIZED (
         SELECT m.user_id AS user_id, m.onboarded_at AS since,
                substr(m.onboarded_at, 1, 10) AS first_day,
                julianday(substr(m.onboarded_at, 1, 10)) AS day_number
-        FROM outcome_members o CROSS JOIN members m ON m.user_id = o.user_id
-        WHERE o.consent = 1 AND m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
-    )
+        FROM outcome_members o CROSS JOIN members m
+        WHERE m.user_id = o.user_id AND o.consent = 1
+          AND m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
+    ) AS joined
 ),
 weeks AS (
     SELECT k.*,
@@ -442,7 +444,8 @@ SELECT w.user_id AS user_id, w.first_week AS first_week, w.last_week AS last_wee
         AND r.kind IN ('encourage', 'reply') AND r.status = 'sent') AS given,
     (SELECT COUNT(*) FROM circle_members cm JOIN relays r ON r.circle_id = cm.circle_id
         WHERE cm.user_id = w.user_id AND r.author_id != w.user_id
-        AND r.created_at >= max(w.since, cm.joined_at) AND r.created_at < w.until
+        AND r.created_at >= w.since AND r.created_at >= cm.joined_at
+        AND r.created_at < w.until
         AND r.kind = 'encourage' AND r.status = 'sent')
     + (SELECT COUNT(*) FROM relays asked JOIN relays r ON r.reply_to = asked.id
         WHERE asked.author_id = w.user_id AND r.author_id != w.user_id
