@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Session
+from storage.db import Row, Session
 from storage.timestamps import from_db, to_db
 
 
@@ -64,7 +62,7 @@ async def create(
     return alert_id
 
 
-def _alert(session: Session, row: aiosqlite.Row) -> AlertRow:
+def _alert(session: Session, row: Row) -> AlertRow:
     return AlertRow(
         row["id"],
         row["user_id"],

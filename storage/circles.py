@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Session
+from storage.db import Row, Session
 from storage.ids import fresh_id
 from storage.timestamps import to_db
 
@@ -45,7 +43,7 @@ _CIRCLE = """
 """
 
 
-def _circle(r: aiosqlite.Row) -> CircleRow:
+def _circle(r: Row) -> CircleRow:
     return CircleRow(
         r["id"],
         r["name"],

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Session, without
+from storage.db import Row, Session, without
 from storage.ids import fresh_id
 from storage.timestamps import from_db, to_db
 
@@ -24,7 +22,7 @@ class ChoiceRow:
     asked_what: str | None
 
 
-def _choice(row: aiosqlite.Row) -> ChoiceRow:
+def _choice(row: Row) -> ChoiceRow:
     consent = row["consent"]
     return ChoiceRow(
         user_id=row["user_id"],
@@ -91,7 +89,7 @@ class ScheduleRow:
     due_at: datetime | None
 
 
-def _schedule(row: aiosqlite.Row) -> ScheduleRow:
+def _schedule(row: Row) -> ScheduleRow:
     return ScheduleRow(
         user_id=row["user_id"],
         questionnaire=row["questionnaire"],
@@ -160,7 +158,7 @@ class ResponseRow:
     completed_on: date | None
 
 
-def _response(row: aiosqlite.Row) -> ResponseRow:
+def _response(row: Row) -> ResponseRow:
     answers = row["answers"]
     return ResponseRow(
         id=row["id"],
