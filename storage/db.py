@@ -55,11 +55,9 @@ def _rows(sql: str, params: Params) -> Callable[[sqlite3.Connection], list[Row]]
     return lambda raw: raw.execute(sql, params).fetchall()
 
 
-def _many(sql: str, rows: Iterable[Params]) -> Callable[[sqlite3.Connection], None]:
-    def run(raw: sqlite3.Connection) -> None:
-        raw.executemany(sql, rows)
-
-    return run
+def _many(sql: str, rows: Iterable[Params]) -> Callable[[sqlite3.Connection], int]:
+    # sqlite3 sums each run's changed rows into rowcount (rows of triggers not counted).
+    return lambda raw: max(raw.executemany(sql, rows).rowcount, 0)
 
 
 class Session:
@@ -92,8 +90,9 @@ class Session:
         """Run one statement and return how many rows it changed."""
         return await self._run(_rowcount(sql, params))
 
-    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._run(_many(sql, rows))
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
+        """Run one statement per row of parameters; return how many rows they changed."""
+        return await self._run(_many(sql, rows))
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row id."""

@@ -70,8 +70,7 @@ async def enqueue_many(
     """Add many messages in one statement, skipping known keys; returns how many were added."""
     if not messages:
         return 0
-    before = await session.fetch_one("SELECT total_changes()")
-    await session.execute_many(
+    return await session.execute_many(
         """
         INSERT INTO outbox (idempotency_key, chat_id, user_id, kind, payload, not_before,
                             created_at)
@@ -91,9 +90,6 @@ async def enqueue_many(
             for m in messages
         ],
     )
-    after = await session.fetch_one("SELECT total_changes()")
-    assert before is not None and after is not None
-    return int(after[0]) - int(before[0])
 
 
 async def enqueue_one(session: Session, message: NewMessage, now: datetime) -> bool:
@@ -280,17 +276,14 @@ async def delete_keys(session: Session, exact: list[str], prefixes: list[str]) -
     """Delete every message, whatever its status, whose key is one of `exact` or starts with
     one of `prefixes`: deleted, not marked dropped, since a dropped row keeps its payload.
     Returns how many went."""
-    before = await session.fetch_one("SELECT total_changes()")
-    await session.execute_many(
+    by_key = await session.execute_many(
         "DELETE FROM outbox WHERE idempotency_key = ?", [(key,) for key in exact]
     )
-    await session.execute_many(
+    by_prefix = await session.execute_many(
         "DELETE FROM outbox WHERE idempotency_key >= ? AND idempotency_key < ?",
         [(prefix, _after(prefix)) for prefix in prefixes],
     )
-    after = await session.fetch_one("SELECT total_changes()")
-    assert before is not None and after is not None
-    return int(after[0]) - int(before[0])
+    return by_key + by_prefix
 
 
 @dataclass(frozen=True)

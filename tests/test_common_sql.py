@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SQLITE_ONLY = {
     "json_each(), a table function of SQLite's alone": re.compile(r"\bjson_each\s*\(", re.I),
+    "total_changes() (execute_many returns the count)": re.compile(r"\btotal_changes\s*\(", re.I),
     "IS NOT with a value (PostgreSQL's IS takes NULL, TRUE or FALSE only)": re.compile(
         r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)['{?:\w]"
     ),
@@ -107,6 +108,7 @@ def test_repository_sql_is_common_to_both_engines(path: Path) -> None:
     "sql",
     [
         "SELECT 1 FROM t WHERE o.id NOT IN (SELECT value FROM json_each(?))",
+        "SELECT total_changes()",
         "UPDATE t SET c = '' WHERE c IS NOT ''",
         "SELECT 1 FROM a o CROSS JOIN b m ON m.id = o.id",
         "SELECT 1 FROM r WHERE r.at >= max(:since, cm.joined_at)",
