@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Session
+from storage.db import Row, Session
 from storage.timestamps import from_db, to_db
 
 
@@ -64,7 +62,7 @@ async def create(
     return alert_id
 
 
-def _alert(session: Session, row: aiosqlite.Row) -> AlertRow:
+def _alert(session: Session, row: Row) -> AlertRow:
     return AlertRow(
         row["id"],
         row["user_id"],
@@ -155,7 +153,7 @@ async def mark_false_alarm(session: Session, alert_id: int, name: str, now: date
 async def count_outcome(session: Session, tier: str, outcome: str, by: int = 1) -> None:
     await session.execute(
         "INSERT INTO alert_outcomes (tier, outcome, count) VALUES (?, ?, ?) "
-        "ON CONFLICT (tier, outcome) DO UPDATE SET count = count + excluded.count",
+        "ON CONFLICT (tier, outcome) DO UPDATE SET count = alert_outcomes.count + excluded.count",
         (tier, outcome, by),
     )
 

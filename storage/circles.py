@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Session
+from storage.db import Row, Session
 from storage.ids import fresh_id
 from storage.timestamps import to_db
 
@@ -45,7 +43,7 @@ _CIRCLE = """
 """
 
 
-def _circle(r: aiosqlite.Row) -> CircleRow:
+def _circle(r: Row) -> CircleRow:
     return CircleRow(
         r["id"],
         r["name"],
@@ -241,7 +239,7 @@ async def encouragement_counts(
         SELECT
           (SELECT count(*) FROM relays r JOIN circle_members cm ON cm.circle_id = r.circle_id
            WHERE cm.user_id = :user AND r.author_id != :user AND r.kind = 'encourage'
-             AND r.status = 'sent' AND r.created_at >= max(:since, cm.joined_at)
+             AND r.status = 'sent' AND r.created_at >= :since AND r.created_at >= cm.joined_at
              AND r.created_at < :until)
         + (SELECT count(*) FROM relays r JOIN relays asked ON asked.id = r.reply_to
            WHERE asked.author_id = :user AND r.author_id != :user AND r.kind = 'reply'

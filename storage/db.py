@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeGuard, TypeVar, cast
+from typing import Any, TypeAlias, TypeGuard, TypeVar, cast
 
 import aiosqlite
 
@@ -21,6 +21,9 @@ from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, in_hand
 
 Params = Sequence[Any] | dict[str, Any]
+# A result row, read by key, by index, as dict(row) or tuple(row): repositories name this,
+# never a driver's class, so another engine's record can stand in for it.
+Row: TypeAlias = aiosqlite.Row
 CHECKPOINT_PAGES = 250
 # The migration after which deleted content is zeroed (storage.migrations 0015).
 SECURE_DELETE_VERSION = 15
@@ -48,15 +51,13 @@ def _lastrowid(sql: str, params: Params) -> Callable[[sqlite3.Connection], int]:
     return lambda raw: int(raw.execute(sql, params).lastrowid or 0)
 
 
-def _rows(sql: str, params: Params) -> Callable[[sqlite3.Connection], list[aiosqlite.Row]]:
+def _rows(sql: str, params: Params) -> Callable[[sqlite3.Connection], list[Row]]:
     return lambda raw: raw.execute(sql, params).fetchall()
 
 
-def _many(sql: str, rows: Iterable[Params]) -> Callable[[sqlite3.Connection], None]:
-    def run(raw: sqlite3.Connection) -> None:
-        raw.executemany(sql, rows)
-
-    return run
+def _many(sql: str, rows: Iterable[Params]) -> Callable[[sqlite3.Connection], int]:
+    # sqlite3 sums each run's changed rows into rowcount (rows of triggers not counted).
+    return lambda raw: max(raw.executemany(sql, rows).rowcount, 0)
 
 
 class Session:
@@ -89,20 +90,21 @@ class Session:
         """Run one statement and return how many rows it changed."""
         return await self._run(_rowcount(sql, params))
 
-    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._run(_many(sql, rows))
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
+        """Run one statement per row of parameters; return how many rows they changed."""
+        return await self._run(_many(sql, rows))
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row id."""
         return await self._run(_lastrowid(sql, params))
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         return next(iter(await self._run(_rows(sql, params))), None)
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         return await self._run(_rows(sql, params))
 
-    def exported(self, table: str, row: aiosqlite.Row, *leave_out: str) -> dict[str, Any]:
+    def exported(self, table: str, row: Row, *leave_out: str) -> dict[str, Any]:
         """The row as a dict for /mydata, `table`'s sealed columns opened, `leave_out` left
         out (row keys an export has no use for)."""
         return {
@@ -112,7 +114,7 @@ class Session:
         }
 
 
-def without(row: aiosqlite.Row, *names: str) -> dict[str, Any]:
+def without(row: Row, *names: str) -> dict[str, Any]:
     """The row as a dict, leaving out `names` (row keys an export has no use for)."""
     return {key: value for key, value in dict(row).items() if key not in names}
 

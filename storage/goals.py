@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Session, without
+from storage.db import Row, Session, without
 from storage.ids import fresh_id
 from storage.timestamps import from_db, to_db
 
@@ -42,7 +40,7 @@ class EntryRow:
     amount: int | None
 
 
-def _goal(session: Session, row: aiosqlite.Row) -> GoalRow:
+def _goal(session: Session, row: Row) -> GoalRow:
     def moment(name: str) -> datetime | None:
         return from_db(row[name]) if row[name] else None
 

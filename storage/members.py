@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Session
+from storage.db import Row, Session
 from storage.timestamps import from_db, to_db
 
 
@@ -36,7 +34,7 @@ class MemberRow:
     last_crisis_at: datetime | None = None  # crisis words: no questionnaire that day
 
 
-def _member(row: aiosqlite.Row) -> MemberRow:
+def _member(row: Row) -> MemberRow:
     return MemberRow(
         user_id=row["user_id"],
         pseudonym=row["pseudonym"],

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Session
+from storage.db import Row, Session
 from storage.timestamps import from_db, to_db
 
 # -- moderators -------------------------------------------------------------------------------
@@ -51,7 +49,7 @@ class SanctionRow:
     created_at: datetime
 
 
-def _sanction(session: Session, r: aiosqlite.Row) -> SanctionRow:
+def _sanction(session: Session, r: Row) -> SanctionRow:
     return SanctionRow(
         r["id"],
         r["id_hash"],

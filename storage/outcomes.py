@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Session, without
+from storage.db import Row, Session, without
 from storage.ids import fresh_id
 from storage.timestamps import from_db, to_db
 
@@ -24,7 +22,7 @@ class ChoiceRow:
     asked_what: str | None
 
 
-def _choice(row: aiosqlite.Row) -> ChoiceRow:
+def _choice(row: Row) -> ChoiceRow:
     consent = row["consent"]
     return ChoiceRow(
         user_id=row["user_id"],
@@ -91,7 +89,7 @@ class ScheduleRow:
     due_at: datetime | None
 
 
-def _schedule(row: aiosqlite.Row) -> ScheduleRow:
+def _schedule(row: Row) -> ScheduleRow:
     return ScheduleRow(
         user_id=row["user_id"],
         questionnaire=row["questionnaire"],
@@ -160,7 +158,7 @@ class ResponseRow:
     completed_on: date | None
 
 
-def _response(row: aiosqlite.Row) -> ResponseRow:
+def _response(row: Row) -> ResponseRow:
     answers = row["answers"]
     return ResponseRow(
         id=row["id"],
@@ -413,7 +411,8 @@ class PeerRow:
 
 # Consenting members who joined at least 30 days before `cutoff`, with their first 30
 # days' bounds (local dates compared as text; `until`, a day's start, compares with stored
-# moments too): found from the opted-in, not by scanning every member, and only once.
+# moments too): found from the opted-in, not by scanning every member, and only once (a
+# CROSS JOIN keeps SQLite's loop on outcome_members; the condition is in WHERE for PostgreSQL).
 _PEER = """
 WITH cohort AS MATERIALIZED (
     SELECT user_id, since, first_day,
@@ -424,9 +423,10 @@ WITH cohort AS MATERIALIZED (
         SELECT m.user_id AS user_id, m.onboarded_at AS since,
                substr(m.onboarded_at, 1, 10) AS first_day,
                julianday(substr(m.onboarded_at, 1, 10)) AS day_number
-        FROM outcome_members o CROSS JOIN members m ON m.user_id = o.user_id
-        WHERE o.consent = 1 AND m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
-    )
+        FROM outcome_members o CROSS JOIN members m
+        WHERE m.user_id = o.user_id AND o.consent = 1
+          AND m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
+    ) AS joined
 ),
 weeks AS (
     SELECT k.*,
@@ -442,7 +442,8 @@ SELECT w.user_id AS user_id, w.first_week AS first_week, w.last_week AS last_wee
         AND r.kind IN ('encourage', 'reply') AND r.status = 'sent') AS given,
     (SELECT COUNT(*) FROM circle_members cm JOIN relays r ON r.circle_id = cm.circle_id
         WHERE cm.user_id = w.user_id AND r.author_id != w.user_id
-        AND r.created_at >= max(w.since, cm.joined_at) AND r.created_at < w.until
+        AND r.created_at >= w.since AND r.created_at >= cm.joined_at
+        AND r.created_at < w.until
         AND r.kind = 'encourage' AND r.status = 'sent')
     + (SELECT COUNT(*) FROM relays asked JOIN relays r ON r.reply_to = asked.id
         WHERE asked.author_id = w.user_id AND r.author_id != w.user_id

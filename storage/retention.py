@@ -47,6 +47,14 @@ RELAY_TEXTS = Expiring(
 )
 
 
+def _not_yet(kind: Expiring) -> str:
+    """SQL: the text is not already what it becomes. `IS NOT ''` is SQLite's alone, and `IS
+    DISTINCT FROM` needs SQLite 3.39, so NULL is spelt out."""
+    if kind.cleared == "NULL":
+        return f"{kind.column} IS NOT NULL"
+    return f"({kind.column} IS NULL OR {kind.column} <> {kind.cleared})"
+
+
 @dataclass(frozen=True)
 class Chunk:
     """What one chunk did: texts cleared, and the last row it read (None: the table's end)."""
@@ -79,7 +87,7 @@ async def clear_chunk(
     cleared = await session.execute(
         f"UPDATE {kind.table} SET {kind.column} = {kind.cleared} "
         f"WHERE ({keys}) >= ({marks}) AND ({keys}) <= ({marks}) "
-        f"AND {kind.column} IS NOT {kind.cleared} AND {kind.written} < ?{unless}",
+        f"AND {_not_yet(kind)} AND {kind.written} < ?{unless}",
         [*first, *last, cutoff],
     )
     return Chunk(cleared, last if len(rows) == size else None)

@@ -17,7 +17,7 @@ async def oldest_due(session: Session, now: datetime) -> datetime | None:
             UNION ALL SELECT MIN(next_weekly_at) FROM members WHERE next_weekly_at <= :now
             UNION ALL SELECT MIN(next_milestone_at) FROM members WHERE next_milestone_at <= :now
             UNION ALL SELECT MIN(next_nudge_at) FROM goals WHERE next_nudge_at <= :now
-        )
+        ) AS soonest
         """,
         {"now": to_db(now)},
     )

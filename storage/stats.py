@@ -43,8 +43,9 @@ async def checkin_weeks(session: Session, first_day: date, last_day: date) -> li
             f"""
             SELECT {group} AS circle_id, w.week_start AS week_start, COUNT(*) AS members,
                    SUM(w.checkins) AS checkins,
-                   SUM(w.mood_sum) * 1.0 / SUM(w.checkins) AS mood,
-                   SUM(w.confidence_sum) * 1.0 / SUM(w.checkins) AS confidence
+                   CAST(SUM(w.mood_sum) AS DOUBLE PRECISION) / SUM(w.checkins) AS mood,
+                   CAST(SUM(w.confidence_sum) AS DOUBLE PRECISION) / SUM(w.checkins)
+                     AS confidence
             FROM member_weeks w {join.format(alias="w")}
             WHERE w.week_start BETWEEN ? AND ? {by_week}
             """,
@@ -82,7 +83,8 @@ async def activity(session: Session, today: date) -> list[ActivityRow]:
     for group, join, grouping in _SHAPES:
         for r in await session.fetch_all(
             f"""
-            SELECT {group} AS circle_id, SUM(s.last_date >= ?) AS a7, COUNT(*) AS a30
+            SELECT {group} AS circle_id,
+                   SUM(CASE WHEN s.last_date >= ? THEN 1 ELSE 0 END) AS a7, COUNT(*) AS a30
             FROM member_spans s {join.format(alias="s")} WHERE s.last_date >= ? {grouping}
             """,
             (d7, d30),
@@ -141,7 +143,8 @@ async def goal_answers(session: Session, first_day: date) -> list[GoalRateRow]:
         rows += await session.fetch_all(
             f"""
             SELECT {group} AS circle_id, COUNT(DISTINCT g.user_id) AS members,
-                   SUM(e.outcome = 'done') AS done, COUNT(*) AS answered
+                   SUM(CASE WHEN e.outcome = 'done' THEN 1 ELSE 0 END) AS done,
+                   COUNT(*) AS answered
             FROM goal_entries e JOIN goals g ON g.id = e.goal_id {join.format(alias="g")}
             WHERE e.local_date >= ? AND g.kind = 'habit' {grouping}
             """,
@@ -165,7 +168,8 @@ async def encouragement(session: Session, since: datetime) -> list[Encouragement
     rows = await session.fetch_all(
         """
         SELECT r.circle_id AS circle_id, COUNT(*) AS sent,
-               SUM(EXISTS (SELECT 1 FROM relay_thanks t WHERE t.relay_id = r.id)) AS thanked
+               SUM(CASE WHEN EXISTS (SELECT 1 FROM relay_thanks t WHERE t.relay_id = r.id)
+                   THEN 1 ELSE 0 END) AS thanked
         FROM relays r
         WHERE r.kind IN ('encourage', 'reply') AND r.status = 'sent' AND r.created_at >= ?
         GROUP BY r.circle_id

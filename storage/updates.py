@@ -47,7 +47,7 @@ async def offset(session: Session) -> int:
 
 async def set_offset(session: Session, value: int) -> None:
     await session.execute(
-        "UPDATE instance SET value = ? WHERE key = 'update_offset' AND CAST(value AS INTEGER) < ?",
+        "UPDATE instance SET value = ? WHERE key = 'update_offset' AND CAST(value AS BIGINT) < ?",
         (str(value), value),
     )
 

@@ -111,6 +111,26 @@ def test_a_handler_module_imports_no_other_features_handlers() -> None:
     assert _offences(_files("handlers"), ("handlers",), SHARED_HANDLERS) == []
 
 
+DRIVERS = ("sqlite3", "aiosqlite", "asyncpg")
+
+
+def test_bot_and_handlers_never_import_a_database_driver() -> None:
+    """They catch storage.faults' tuples, so a second engine changes storage/ only."""
+    assert _offences(_files("bot", "handlers"), DRIVERS) == []
+
+
+# The modules that speak to SQLite itself; the repositories go through storage.db.
+ENGINE_MODULES = ("db", "faults", "preflight", "backup", "sealed", "migrations")
+
+
+def test_repositories_import_no_database_driver() -> None:
+    """Rows are storage.db.Row and faults storage.faults', so another engine's driver can
+    serve the same repositories."""
+    engine = tuple(f"storage.{name}" for name in ENGINE_MODULES)
+    paths = [p for p in _files("storage") if not _within(_module_of(p), *engine)]
+    assert _offences(paths, DRIVERS) == []
+
+
 def test_storage_depends_on_nothing_above_it() -> None:
     forbidden = ("bot", "handlers")
     assert _offences(_files("storage"), forbidden, ("bot.clock", "bot.config")) == []

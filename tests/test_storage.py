@@ -13,6 +13,7 @@ from storage import members
 from storage.backup import backup, restore
 from storage.db import CHECKPOINT_PAGES, Database
 from storage.migrations import apply_migrations, load_migrations
+from storage.update_marks import MARK_SQL
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
@@ -76,6 +77,21 @@ async def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
     async with db.read() as session:
         assert await members.get(session, 1) is None
     await db.close()
+
+
+async def test_execute_many_says_how_many_rows_it_changed(tmp_path: Path) -> None:
+    """Counted by the statements themselves, not read from SQLite's total_changes()."""
+    db = await Database.open(tmp_path / "many.db")
+    stamp = "2026-01-01T00:00:00+00:00"
+    forget = "DELETE FROM handled_updates WHERE update_id = ?"
+    try:
+        async with db.transaction() as session:
+            added = await session.execute_many(MARK_SQL, [(1, stamp), (2, stamp), (1, stamp)])
+            gone = await session.execute_many(forget, [(1,), (9,)])
+            none = await session.execute_many(forget, [])
+    finally:
+        await db.close()
+    assert (added, gone, none) == (2, 1, 0)
 
 
 async def test_member_round_trip_and_delete(tmp_path: Path) -> None:

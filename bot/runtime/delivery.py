@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +41,7 @@ from bot.runtime.transport import ConnectTimedOut
 from storage import members as member_rows
 from storage import outbox
 from storage.db import Database, Session
+from storage.faults import STORAGE_ERRORS
 from storage.outbox import OutboxRow
 
 log = logging.getLogger("peercircle.delivery")
@@ -408,7 +408,7 @@ class OutboxWorker:
         try:
             async with self._db.transaction() as session:
                 await outbox.count_attempt(session, row_id)
-        except sqlite3.Error as error:
+        except STORAGE_ERRORS as error:
             log.debug("outbox id=%d: try not counted (%s)", row_id, type(error).__name__)
 
     async def _after_backoff(self) -> bool:
@@ -475,7 +475,7 @@ class OutboxWorker:
 
     def _report_record_fault(self, error: Exception, count: int) -> None:
         """Once per fault: the database's own words (SQLite's errors hold no member data)."""
-        said = f"{type(error).__name__}: {error}" if isinstance(error, sqlite3.Error) else ""
+        said = f"{type(error).__name__}: {error}" if isinstance(error, STORAGE_ERRORS) else ""
         if self._record_fault is not None:
             return
         self._record_fault = said or type(error).__name__

@@ -3,14 +3,13 @@ that met one is tried again when storage recovers, instead of being marked handl
 
 from __future__ import annotations
 
-import sqlite3
-
+from storage.faults import STORAGE_FAULTS
 from storage.update_marks import in_hand
 
 
 def is_storage_fault(error: BaseException | None) -> bool:
     """A write the database refused for now; a damaged file or a bug is not one."""
-    return isinstance(error, sqlite3.OperationalError)
+    return isinstance(error, STORAGE_FAULTS)
 
 
 def update_not_saved(error: BaseException) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 
@@ -19,6 +18,7 @@ from storage import alerts as alert_rows
 from storage import health as health_rows
 from storage import outbox, scheduling
 from storage.db import Database
+from storage.faults import STORAGE_ERRORS
 
 log = logging.getLogger("peercircle.health")
 
@@ -113,7 +113,7 @@ class HealthServer:
         try:
             async with self._db.transaction() as session:
                 await health_rows.probe_write(session, self._clock.now())
-        except sqlite3.Error as error:
+        except STORAGE_ERRORS as error:
             if self._write_error is None:
                 log.error("write probe failed: %s", error)
             self._write_error = str(error)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ from bot.i18n.languages import SOURCE_LANGUAGE
 from bot.runtime.metrics import Metrics
 from storage import updates as update_rows
 from storage.db import Database
+from storage.faults import STORAGE_FAULTS
 
 log = logging.getLogger("peercircle.intake")
 
@@ -207,7 +207,7 @@ class UpdateDispatcher:
                 seen = await update_rows.handled_among(
                     session, [u.update_id for g in groups.values() for u in g]
                 )
-        except sqlite3.OperationalError as error:
+        except STORAGE_FAULTS as error:
             self.faults.met(str(error))
             left = [u for g in groups.values() for u in g]
             return self._kept(left, hold)
@@ -250,7 +250,7 @@ class UpdateDispatcher:
                     await update_rows.set_offset(session, offset)
                 if prune:
                     await update_rows.prune(session, now - KEEP_MARKS)
-        except sqlite3.OperationalError as error:
+        except STORAGE_FAULTS as error:
             self.faults.met(str(error))
             return
         self._handled_unmarked.difference_update(late_marks)
@@ -298,7 +298,7 @@ class UpdateDispatcher:
             self._handled_unmarked.add(update_id)
             try:
                 await self._marks.mark(update_id)
-            except sqlite3.OperationalError as error:
+            except STORAGE_FAULTS as error:
                 # Answered already: remembered here, so it is not answered twice.
                 self.faults.met(str(error))
             else:
@@ -462,6 +462,6 @@ class PollingIntake:
         try:
             async with self._db.read() as session:
                 return await update_rows.offset(session)
-        except sqlite3.OperationalError as error:
+        except STORAGE_FAULTS as error:
             self._dispatcher.faults.met(str(error))
             return 0
