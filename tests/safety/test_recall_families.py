@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Russian and Ukrainian words made only of letters that look Latin)
 """The crisis screen generalises: new wordings of the families the lexicons cover.
 
 Each family (looked up how many pills it takes, knows where the gun is kept, swallowing
