@@ -17,6 +17,10 @@ from bot.safety.lexicon import Tier
 from bot.safety.screen import screener_for
 
 URGENT = [
+    "I've been putting pills aside for weeks now",
+    "I don't plan on waking up tomorrow",
+    "I swallowed everything in the medicine cabinet",
+    "heute Nacht bringe ich mich um",
     "I checked how many of my sleeping pills it would take, and I have them all",
     "googled how many tablets you need, I have more than enough pills saved",
     "I know where my grandfather hides the key to the gun cabinet",
@@ -92,6 +96,9 @@ CONCERN = [
 ]
 
 EVERYDAY = [
+    "heute mach ich früher Schluss, bin müde",
+    "mit dem Handy bringe ich mich noch um den Schlaf",
+    "I put my meds away in the cabinet",
     "I looked up how many meetings there are near me this week",
     "googled how much it takes to run a marathon, I need about 16 weeks",
     "I have enough pills for the trip, refilled yesterday",
