@@ -17,6 +17,9 @@ from bot.safety.lexicon import Tier
 from bot.safety.screen import screener_for
 
 URGENT = [
+    "I wrote a goodbye letter to my sponsor and my family, it is in my drawer",
+    "wrote my suicide note, it is under my pillow",
+    "I left a goodbye letter for my therapist",
     "tengo guardadas las pastillas desde hace un mes",
     "j'ai gardé mes somnifères depuis des semaines",
     "ho messo da parte i sonniferi da settimane",
