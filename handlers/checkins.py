@@ -170,7 +170,7 @@ async def talk_pressed(update: Update, context: PeerContext) -> None:
     query, _, member = pressed
     await query.answer()
     asked = await context.services.safety.request_talk(member.user_id)
-    await reply(update, checkin_texts.talk_requested() if asked else safety_texts.no_moderators())
+    await reply(update, safety_texts.talk_requested() if asked else safety_texts.no_moderators())
 
 
 async def _answer_and_edit(

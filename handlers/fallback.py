@@ -9,6 +9,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import PeerContext
+from bot.runtime.delivery import markup
+from bot.safety import messages as safety_messages
 from bot.texts import common as common_texts
 from handlers.answers import AnswerTable
 from handlers.common import button_expired, prompt_next_step, reply
@@ -16,7 +18,7 @@ from handlers.common import button_expired, prompt_next_step, reply
 
 async def free_text(update: Update, context: PeerContext, answers: AnswerTable) -> None:
     """Answer the member's open question, or give the text to the feature that takes text
-    when none is open (a moderator's open thread); otherwise point to /help."""
+    when none is open (a moderator's open thread); otherwise say so, offering a person."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None or message.text is None:
         return
@@ -28,7 +30,10 @@ async def free_text(update: Update, context: PeerContext, answers: AnswerTable) 
         await context.services.members.wait_for(member.user_id, None)
     if await answers.plain(update, context, user.id, message.text):
         return
-    await reply(update, common_texts.didnt_understand())
+    heard = bool(context.services.settings.moderation.moderator_chat_id)
+    moderators = member is not None and heard
+    shown = safety_messages.not_understood(moderators)
+    await reply(update, shown.text, markup(shown))
 
 
 async def cancel_command(update: Update, context: PeerContext, answers: AnswerTable) -> None:

@@ -32,6 +32,7 @@ from bot.safety.callbacks import (
     DeletePlan,
     EditPlan,
     KeepPlan,
+    RequestTalk,
     SkipPlanPart,
 )
 from bot.safety.lexicon import Tier
@@ -205,6 +206,18 @@ async def ask_moderator_button(update: Update, context: PeerContext) -> None:
     await query.answer()
     await close_buttons(query, None, None)
     await reply(update, safety_texts.contact_requested())
+
+
+async def talk_button(update: Update, context: PeerContext) -> None:
+    """Under the reply to a message nobody understood: the member asked for a person."""
+    pressed = await press(update, context, RequestTalk)
+    if pressed is None:
+        return
+    query, _, member = pressed
+    await query.answer()
+    await close_buttons(query, None, None)
+    asked = await context.services.safety.request_talk(member.user_id, Place.MESSAGE)
+    await reply(update, safety_texts.talk_requested() if asked else safety_texts.no_moderators())
 
 
 # -- /safetyplan ----------------------------------------------------------------------------
@@ -397,6 +410,7 @@ def handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     return [
         CommandHandler("safetyplan", safetyplan_command, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(ask_moderator_button, pattern=AskModerator.route()),
+        CallbackQueryHandler(talk_button, pattern=RequestTalk.route()),
         CallbackQueryHandler(skip_part_button, pattern=SkipPlanPart.route()),
         CallbackQueryHandler(clear_part_button, pattern=ClearPlanPart.route()),
         CallbackQueryHandler(edit_plan_button, pattern=EditPlan.route()),

@@ -16,6 +16,12 @@ class AskModerator(Button, prefix="sf:ask"):
 
 
 @dataclass(frozen=True)
+class RequestTalk(Button, prefix="sf:talk"):
+    """Under the reply to a message the bot did not understand: ask a peer moderator to
+    write, in case the words were a cry for help the screen did not know."""
+
+
+@dataclass(frozen=True)
 class SkipPlanPart(Button, prefix="sp:skip"):
     """ "Skip" (or "Keep as it is") under a /safetyplan question."""
 

@@ -1,5 +1,5 @@
-"""What the safety net sends a member with buttons: the crisis reply's last part, the plan,
-and the questions of /safetyplan."""
+"""What the safety net sends a member with buttons: the crisis reply's last part, the reply
+to a message nobody understood, the plan, and the questions of /safetyplan."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from bot.safety.callbacks import (
     DeletePlan,
     EditPlan,
     KeepPlan,
+    RequestTalk,
     SkipPlanPart,
 )
 from bot.safety.rules import PART_NAMES, SafetyPlan
+from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
 
 
@@ -23,6 +25,17 @@ def crisis_reply_end(text: str, alert_id: int | None) -> OutgoingMessage:
         return OutgoingMessage(text)
     ask = AskModerator(alert_id).pack()
     return OutgoingMessage(text, (((safety_texts.button_ask_moderator(), ask),),))
+
+
+def not_understood(moderators: bool) -> OutgoingMessage:
+    """Free text no feature took: never a dead end. "Talk to a moderator" when a peer
+    moderator can hear (only members: a request needs a pseudonym)."""
+    if not moderators:
+        return OutgoingMessage(common_texts.didnt_understand(False))
+    talk = RequestTalk().pack()
+    return OutgoingMessage(
+        common_texts.didnt_understand(True), (((safety_texts.button_talk(), talk),),)
+    )
 
 
 def plan_shown(plan: SafetyPlan) -> OutgoingMessage:

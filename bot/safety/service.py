@@ -151,8 +151,9 @@ class SafetyNet:
         self._wake()
         return True
 
-    async def request_talk(self, user_id: int) -> bool:
-        """After a hard check-in the member asked to talk to a peer moderator: an alert of its
+    async def request_talk(self, user_id: int, place: Place = Place.CHECKIN) -> bool:
+        """The member asked to talk to a peer moderator, after a hard check-in (CHECKIN) or
+        under the reply to a message the bot did not understand (MESSAGE): an alert of its
         own tier, without words, repeated until someone takes it (or their open alert, asked
         about again). False when there is no moderators' chat to hear it."""
         if not self._chat:
@@ -171,7 +172,7 @@ class SafetyNet:
             alert_id = await alert_rows.create(
                 session,
                 user_id=user_id,
-                source=Place.CHECKIN.value,
+                source=place.value,
                 circle_name=circle_name,
                 pseudonym=member.pseudonym,
                 text=None,
@@ -185,7 +186,7 @@ class SafetyNet:
                 texts.REQUEST_TIER,
                 circle_name,
                 member.pseudonym,
-                Place.CHECKIN.value,
+                place.value,
                 "",
                 None,
             )

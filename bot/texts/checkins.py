@@ -305,14 +305,6 @@ def hard_day_reply(
     return f"{opening}\n\n{support_lines(offer)}\n\n" + "\n".join(figures)
 
 
-def talk_requested() -> str:
-    return _(
-        "I've asked a peer moderator to write to you here. They are peers, not professionals, "
-        "and it may take a little while. If you need someone sooner, /crisis has people who "
-        "answer straight away."
-    )
-
-
 def _times(count: int) -> str:
     # Translators: how often, put into "You sent encouragement {given} and received it
     # {received}."; English says "once" for 1.

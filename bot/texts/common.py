@@ -23,10 +23,21 @@ def unknown_command() -> str:
     return _("I don't know that command. /help lists everything I can do.")
 
 
-def didnt_understand() -> str:
+def didnt_understand(moderators: bool) -> str:
+    """Free text no feature took. The crisis screen may miss words it does not know, so this
+    reply never ends there: it offers a person (when moderators can hear) and /crisis."""
+    if moderators:
+        # Translators: the reply to a message the bot did not understand; a button "Talk to
+        # a moderator" follows. It may be someone in distress whose words the screen missed.
+        return _(
+            "I'm a bot, so I may not have understood that. If something is weighing on you, "
+            "you don't have to carry it alone: a peer moderator can write to you here. "
+            "/crisis has people who answer straight away, and /help lists what I can do."
+        )
+    # Translators: as above, where no peer moderator can be asked (no button).
     return _(
-        "I'm not sure what to do with that message. /help lists what I can do, "
-        "and /crisis has urgent-help resources."
+        "I'm a bot, so I may not have understood that. If something is weighing on you, "
+        "/crisis has people who answer straight away. /help lists what I can do."
     )
 
 

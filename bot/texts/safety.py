@@ -219,6 +219,18 @@ def crisis_reply(
 ALERT_TEXT_LIMIT = 3000
 
 
+def button_talk() -> str:
+    return _("Talk to a moderator")
+
+
+def talk_requested() -> str:
+    return _(
+        "I've asked a peer moderator to write to you here. They are peers, not professionals, "
+        "and it may take a little while. If you need someone sooner, /crisis has people who "
+        "answer straight away."
+    )
+
+
 def contact_requested() -> str:
     return _("A peer moderator has been asked to reach out to you here.")
 
@@ -280,7 +292,7 @@ def alert_text(
     text: str | None,
 ) -> str:
     if tier == REQUEST_TIER:
-        return _request_text(alert_id, circle, pseudonym)
+        return _request_text(alert_id, circle, pseudonym, source)
     if tier == Tier.URGENT:
         # Translators: the title of a crisis alert in the moderators' chat.
         head = _("🆘 <b>Urgent crisis alert #{alert_id}</b>").format(alert_id=alert_id)
@@ -317,8 +329,11 @@ def alert_text(
     return " ".join(sentences) + "\n\n" + body
 
 
-def _request_text(alert_id: int, circle: str | None, pseudonym: str) -> str:
-    """A member's own request to talk, after a hard check-in."""
+def _request_text(alert_id: int, circle: str | None, pseudonym: str, source: str) -> str:
+    """A member's own request to talk: after a hard check-in, or under the reply to a
+    message the bot did not understand."""
+    if source == Place.MESSAGE:
+        return _message_request_text(alert_id, circle, pseudonym)
     if circle:
         # Translators: to the moderators' chat. "I'll reach out" is the alert's button, in
         # your words for it; /tell is a command and stays as it is.
@@ -331,6 +346,23 @@ def _request_text(alert_id: int, circle: str | None, pseudonym: str) -> str:
     return _(
         "🙋 <b>Request #{alert_id}</b>: no circle, <b>{pseudonym}</b> had a hard day at their "
         "check-in and asked to talk to a peer moderator. Their check-in stays private. "
+        'Press "I\'ll reach out", then /tell {alert_id}.'
+    ).format(alert_id=alert_id, pseudonym=escape(pseudonym))
+
+
+def _message_request_text(alert_id: int, circle: str | None, pseudonym: str) -> str:
+    if circle:
+        # Translators: to the moderators' chat. "I'll reach out" is the alert's button, in
+        # your words for it; /tell is a command and stays as it is.
+        return _(
+            "🙋 <b>Request #{alert_id}</b>: circle <b>{circle}</b>, <b>{pseudonym}</b> wrote "
+            "something the bot did not understand and asked to talk to a peer moderator. "
+            'Press "I\'ll reach out", then /tell {alert_id}.'
+        ).format(alert_id=alert_id, circle=escape(circle), pseudonym=escape(pseudonym))
+    # Translators: as above, for a member who is in no circle.
+    return _(
+        "🙋 <b>Request #{alert_id}</b>: no circle, <b>{pseudonym}</b> wrote something the bot "
+        "did not understand and asked to talk to a peer moderator. "
         'Press "I\'ll reach out", then /tell {alert_id}.'
     ).format(alert_id=alert_id, pseudonym=escape(pseudonym))
 

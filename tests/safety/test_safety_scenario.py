@@ -88,7 +88,7 @@ async def test_crisis_words_with_nothing_pending_get_help_not_a_shrug(
     assert URGENT in alert.shown_text and "a message to the bot" in alert.shown_text
     assert "Not a crisis" in alert.button_labels
     await user.ask("/help")  # the next answer is /help's: nothing else came in between
-    assert not any("not sure what to do" in m.shown_text for m in user.messages)
+    assert not any("may not have understood" in m.shown_text for m in user.messages)
 
     await user.tap("Ask a moderator to reach out", answer)
     assert "asked to reach out" in (await user.next_message()).shown_text
@@ -246,7 +246,7 @@ async def test_a_moderators_thread_takes_plain_messages_until_ended(
     assert "Sent to the moderator" in (await user.ask("still here")).shown_text
     await user.tap("End conversation", notice)
     assert "has ended" in (await user.next_message()).shown_text
-    assert "not sure what to do" in (await user.ask("hello again")).shown_text
+    assert "may not have understood" in (await user.ask("hello again")).shown_text
 
 
 async def test_an_answer_to_a_moderator_is_screened_and_still_delivered(
@@ -370,7 +370,7 @@ async def test_everyday_recovery_talk_is_not_flagged(
         "killing it at my new job",
         "cravings are bad today but I went to my meeting",
     ):
-        assert "not sure what to do" in (await user.ask(text)).shown_text
+        assert "may not have understood" in (await user.ask(text)).shown_text
     assert emulator.group(MOD_CHAT).messages == []
 
 
@@ -479,7 +479,7 @@ async def test_crisis_words_in_the_safety_plan_are_not_kept_as_the_plan(
     assert "come back to your safety plan" in after.shown_text
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM safety_plans").fetchone() == (0,)
-    assert "not sure what to do" in (await user.ask("hello")).shown_text  # nothing pending
+    assert "may not have understood" in (await user.ask("hello")).shown_text  # nothing pending
 
 
 async def test_forged_safety_buttons_expire_kindly(

@@ -1,0 +1,110 @@
+"""The net under the net: the screen only knows the words it was given, so a message no
+feature understood never ends in a shrug. It offers a person (a peer moderator, for
+members, when moderators can hear) and /crisis."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, running_bot
+from bot.config import ModerationSettings, Settings
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator
+from bot.safety.callbacks import RequestTalk
+from tests.conftest import make_settings
+from tests.helpers import rows_holding
+from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, member, mod_message
+
+# A heavy message in words no lexicon holds (a metaphor): exactly what the fallback is for.
+UNKNOWN = "the grey fog came back and sat on my chest all day"
+
+
+@pytest.fixture
+def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+    emulator.group(MOD_CHAT, "Moderators")
+    return make_settings(
+        emulator,
+        db_path,
+        moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
+    )
+
+
+async def test_a_message_nobody_understood_offers_a_moderator_who_then_hears(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = await member(emulator)
+    reply = await user.ask(UNKNOWN)
+    assert "may not have understood" in reply.shown_text
+    assert "/crisis" in reply.shown_text
+    assert reply.button_labels == ["Talk to a moderator"]
+    assert emulator.group(MOD_CHAT).messages == []  # nothing until the member asks
+    await user.tap("Talk to a moderator", reply)
+    told = await user.next_message()
+    assert "I've asked a peer moderator to write to you here" in told.shown_text
+    assert reply.button_labels == []  # one request per reply
+    request = await mod_message(emulator, "Request #")
+    assert "wrote something the bot did not understand" in request.shown_text
+    assert UNKNOWN not in request.shown_text  # their words were for the bot, not kept
+    assert "Not a crisis" not in request.button_labels  # a request raises no alarm
+    operator = emulator.user(OPERATOR)
+    await operator.tap("I'll reach out", request)
+    assert "/tell" in (await operator.next_message()).shown_text
+
+
+async def test_asking_twice_reuses_the_open_request(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    user = await member(emulator)
+    await user.tap("Talk to a moderator", await user.ask("hmm"))
+    await user.next_message()
+    await mod_message(emulator, "Request #")
+    await user.tap("Talk to a moderator", await user.ask("hello?"))
+    assert "I've asked a peer moderator" in (await user.next_message()).shown_text
+    # Still one request, repeated until taken (as a check-in's), not a second alert.
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT tier, source FROM crisis_alerts").fetchall() == [
+            ("request", "message")
+        ]
+
+
+async def test_someone_who_has_not_joined_gets_crisis_not_a_button_and_nothing_is_kept(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    user = emulator.user()
+    await user.ask("/start")  # the consent notice; they have not agreed
+    reply = await user.ask(UNKNOWN)
+    assert "may not have understood" in reply.shown_text and "/crisis" in reply.shown_text
+    assert reply.button_labels == []
+    assert rows_holding(db_path, user.user_id) == []
+
+
+async def test_a_forged_talk_button_expires_kindly(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = await member(emulator)
+    await user.ask("/help")
+    for data in ("sf:talk:1", "sf:talkx", "sf:talk:" + "9" * 40):
+        answer = await user.callback_answer(user.press_data(data))
+        assert answer.text == "This button has expired. Nothing was changed.", data
+    assert emulator.group(MOD_CHAT).messages == []
+
+
+async def test_without_a_moderators_chat_the_reply_has_no_button(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    app = build_application(make_settings(emulator, db_path), rng=random.Random(7))
+    async with running_bot(app):
+        user = await member(emulator)
+        reply = await user.ask(UNKNOWN)
+        assert "may not have understood" in reply.shown_text and "/crisis" in reply.shown_text
+        assert reply.button_labels == []
+
+
+def test_the_talk_button_keeps_its_wire_string() -> None:
+    assert RequestTalk().pack() == "sf:talk"
+    assert RequestTalk.parse("sf:talk") == RequestTalk()
+    assert RequestTalk.parse("sf:talk:1") is None
