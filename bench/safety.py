@@ -20,6 +20,7 @@ import time
 from typing import NamedTuple
 
 from bench.machine import describe, write_section
+from bot.safety.backstop import shipped
 from bot.safety.evaluation import (
     Example,
     ExampleSet,
@@ -120,9 +121,10 @@ def _timing(screener: Screener, examples: list[Example], runs: int) -> Timing:
     )
 
 
-def _screener(lexicons: str | None) -> Screener:
+def _screener(lexicons: str | None, backstop: bool = True) -> Screener:
+    """The shipped screen (lexicons and backstop), or only some lexicons, for tuning."""
     if not lexicons:
-        return Screener(load())
+        return Screener(load(), shipped() if backstop else None)
     lexicon = Lexicon()
     for code in lexicons.split(","):
         load_file(SHIPPED / f"{code}.toml", lexicon)
@@ -177,9 +179,12 @@ def main() -> None:
     parser.add_argument("--set", default="labelled", help="labelled or fresh (with --misses)")
     parser.add_argument("--lang")
     parser.add_argument("--lexicons", help="only these shipped files, e.g. en,ru (tuning)")
+    parser.add_argument(
+        "--no-backstop", action="store_true", help="the lexicons alone (tuning them)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    screener = _screener(args.lexicons)
+    screener = _screener(args.lexicons, backstop=not args.no_backstop)
     load_ms = (time.perf_counter() - started) * 1000
     if args.misses:
         _print_misses(screener, args.set, args.lang)

@@ -152,6 +152,8 @@ class SafetySettings(_Section):
     # A folder of <language>.toml files adding phrases and exceptions to the shipped
     # lexicons; checked at start (bot.safety.lexicon), with an error naming file and phrase.
     lexicon_dir: Path | None = None
+    # The backstop (bot.safety.backstop): a second opinion on messages no phrase matched.
+    backstop: bool = True
     # Local lines by language id (es = "…"): members reading that language see them.
     crisis_resources_by_language: dict[str, str] = Field(default_factory=dict)
     # Lines by region name, in the order the /settings menu shows them: with more than one,

@@ -62,7 +62,7 @@ class Services:
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
-        screener = screener_for(settings.safety.lexicon_dir)
+        screener = screener_for(settings.safety.lexicon_dir, settings.safety.backstop)
         db = await Database.open(settings.storage.path, now=clock.now, keys=settings.storage.keys)
         outbox_ready = asyncio.Event()
         metrics = Metrics()

@@ -141,7 +141,9 @@ async def _screen(update: Update, context: PeerContext) -> None:
     context.crisis = verdict
     place, response = await _let_know(update, context, user.id, _as_alerted(verdict, typed), typed)
     resources = await crisis_lines(update, context)
-    parts = safety_texts.crisis_reply(verdict.tier, place, response.told, response.plan, resources)
+    parts = safety_texts.crisis_reply(
+        verdict.tier, place, response.told, response.plan, resources, verdict.unsure
+    )
     for part in parts[:-1]:
         await reply(update, part)
     last = safety_messages.crisis_reply_end(parts[-1], response.alert_id)

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -125,3 +126,7 @@ def test_building_the_wheel_prints_no_warning(tmp_path: Path) -> None:
     assert [w.name for w in wheel.iterdir()] == ["peercircle-0.1.0-py3-none-any.whl"]
     said = (built.stdout + built.stderr).splitlines()
     assert [line for line in said if _WARNED.search(line)] == []
+    # Data the bot reads at run time travels in the wheel.
+    with zipfile.ZipFile(next(wheel.iterdir())) as built_wheel:
+        names = set(built_wheel.namelist())
+    assert {"bot/safety/backstop.json", "bot/safety/lexicons/en.toml"} <= names

@@ -4,6 +4,8 @@ Deliberately broad on the urgent tier (negation is no reason for silence: "I'm n
 to kill myself" still gets the resources): a false alarm costs a kind message and a
 moderator's minute; a miss can cost a life. Exceptions only cover the exact words of an
 everyday figure of speech, so "killing it at work, but I want to kill myself" is urgent.
+Where no phrase matched and no exception did, the backstop (bot.safety.backstop) gives a
+second opinion on words no lexicon lists.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from itertools import product
 from pathlib import Path
 from typing import NamedTuple
 
+from bot.safety.backstop import Backstop, shipped
 from bot.safety.lexicon import (
     EXCEPTIONS,
     IMMINENCE,
@@ -54,12 +57,18 @@ class Verdict:
     tier: Tier
     categories: frozenset[Category]
 
+    @property
+    def unsure(self) -> bool:
+        """The backstop's guess, not a listed phrase: the reply says it may be wrong."""
+        return not self.categories
+
 
 @cache
-def screener_for(extra_dir: Path | None = None) -> Screener:
-    """The screen over the shipped lexicons plus an operator's folder, compiled once per
-    process (a few hundred milliseconds; tests and the sandbox start many bots)."""
-    return Screener(load(extra_dir))
+def screener_for(extra_dir: Path | None = None, backstop: bool = True) -> Screener:
+    """The screen over the shipped lexicons plus an operator's folder, and the backstop
+    unless turned off, compiled once per process (a few hundred milliseconds; tests and
+    the sandbox start many bots)."""
+    return Screener(load(extra_dir), shipped() if backstop else None)
 
 
 class Screener:
@@ -72,7 +81,8 @@ class Screener:
     a phrase whose bits are not all set is passed over with one integer test.
     """
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, backstop: Backstop | None = None) -> None:
+        self._backstop = backstop
         self._by_word: defaultdict[str, list[_Compiled]] = defaultdict(list)
         self._by_prefix: defaultdict[str, list[tuple[Slot, _Compiled]]] = defaultdict(list)
         # The bits of the places each word fills, plain words and prefixes apart.
@@ -147,15 +157,30 @@ class Screener:
         matches = _matched(words, filled, risky, others)
         inside = _run_together(words, normalised.spelled, holding) if holding else []
         if not matches and not inside:
-            return None
+            return self._second_opinion(words, filled, others)
         kinds = {compiled.kind for compiled, _ in matches}
         kinds.update(kind for kind, _ in inside)
         if EXCEPTIONS in kinds:
             # Exceptions mask their words: only now does it matter which words matched.
             found = [(kind, frozenset({position})) for kind, position in inside]
             found += _positions(words, matches)
-            kinds = _unmasked(found)
-        return _verdict(kinds)
+            # An everyday figure of speech was recognised: no second opinion overrules it.
+            return _verdict(_unmasked(found))
+        return _verdict(kinds) or self._second_opinion(words, filled, others)
+
+    def _second_opinion(
+        self, words: list[str], filled: int, others: dict[_Compiled, int]
+    ) -> Verdict | None:
+        """A concern with no category (no listed phrase was behind it) when the backstop
+        hears one, unless an everyday figure of speech was recognised: no second opinion
+        overrules one."""
+        if self._backstop is None or not self._backstop.hears(words):
+            return None
+        # Exceptions are looked for only now: the backstop rarely speaks.
+        exceptions = {c: need for c, need in others.items() if c.kind == EXCEPTIONS}
+        if exceptions and _matched(words, filled, exceptions, {}):
+            return None
+        return Verdict(Tier.CONCERN, frozenset())
 
     def _lookup(self, word: str) -> _Word:
         """The places one word fills, and the phrases keyed by it with what they need."""

@@ -78,6 +78,13 @@ _ACKNOWLEDGE = {
 
 # Translators: the first words of the reply to a person who forwarded a message whose
 # words sound like a crisis: they may be theirs or someone else's; keep it warm and short.
+# Translators: the first words of the reply when the bot is unsure whether a message is
+# about a crisis (it may be everyday talk); keep it warm, short and humble.
+_ACKNOWLEDGE_UNSURE = N_(
+    "I might be reading this wrong, and if so, I'm sorry. But in case things are hard right "
+    "now: you don't have to carry it alone."
+)
+
 _ACKNOWLEDGE_FORWARD = N_(
     "If this is about you, or someone you know, thank you for showing me. Words like these "
     "deserve care, and you don't have to handle them alone: the people below can help, "
@@ -194,11 +201,21 @@ def plan_text(plan: SafetyPlan) -> str:
 
 
 def crisis_reply(
-    tier: Tier, place: Place, told: Told, plan: SafetyPlan | None, resources: str
+    tier: Tier,
+    place: Place,
+    told: Told,
+    plan: SafetyPlan | None,
+    resources: str,
+    unsure: bool = False,
 ) -> tuple[str, ...]:
-    """Acknowledgement first, then their own plan, the resources, and who was told: one
-    message, or two when a long plan and long resources would pass Telegram's limit."""
-    first = [_(_ACKNOWLEDGE_FORWARD if place is Place.FORWARD else _ACKNOWLEDGE[tier])]
+    """Acknowledgement first (a humble one when the screen is unsure), then their own plan,
+    the resources, and who was told: one message, or two when a long plan and long
+    resources would pass Telegram's limit."""
+    if place is Place.FORWARD:
+        acknowledge = _ACKNOWLEDGE_FORWARD
+    else:
+        acknowledge = _ACKNOWLEDGE_UNSURE if unsure else _ACKNOWLEDGE[tier]
+    first = [_(acknowledge)]
     if plan is not None and not plan.empty:
         first.append(plan_text(plan))
     second = [

@@ -1,6 +1,7 @@
-"""The net under the net: the screen only knows the words it was given, so a message no
-feature understood never ends in a shrug. It offers a person (a peer moderator, for
-members, when moderators can hear) and /crisis."""
+"""The nets under the net: the lexicons only know the words they were given. The backstop
+hears some crisis talk they do not list (a concern, said humbly); and a message no feature
+understood never ends in a shrug: it offers a person (a peer moderator, for members, when
+moderators can hear) and /crisis."""
 
 from __future__ import annotations
 
@@ -15,12 +16,36 @@ from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.safety.callbacks import RequestTalk
+from bot.safety.screen import screener_for
 from tests.conftest import make_settings
 from tests.helpers import rows_holding
 from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, member, mod_message
 
 # A heavy message in words no lexicon holds (a metaphor): exactly what the fallback is for.
 UNKNOWN = "the grey fog came back and sat on my chest all day"
+# Crisis talk no lexicon phrase lists, which the backstop hears.
+WRITTEN_AROUND = "after the funeral i will go and be with her, i have it all sorted"
+
+
+def test_the_examples_are_what_they_stand_for() -> None:
+    """If a lexicon change lists WRITTEN_AROUND, or the backstop hears UNKNOWN, pick others."""
+    assert screener_for(None).screen(UNKNOWN) is None
+    verdict = screener_for(None).screen(WRITTEN_AROUND)
+    assert verdict is not None and verdict.unsure
+
+
+async def test_what_only_the_backstop_hears_gets_a_humble_answer_and_a_quiet_notice(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    user = await member(emulator)
+    reply = await user.ask(WRITTEN_AROUND)
+    assert reply.shown_text.startswith("I might be reading this wrong, and if so, I'm sorry.")
+    assert "988" in reply.shown_text  # the resources, as for any concern
+    notice = await mod_message(emulator, "Concern #")
+    assert WRITTEN_AROUND in notice.shown_text  # a free message: the words go with it
+    assert "Signs:" not in notice.shown_text  # no listed phrase was behind it
+    assert "Not a crisis" in notice.button_labels
+    assert "may not have understood" not in reply.shown_text
 
 
 @pytest.fixture

@@ -233,4 +233,5 @@ def test_new_wordings_of_concern_families_are_found(text: str) -> None:
 
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_everyday_talk_near_the_new_phrases_stays_silent(text: str) -> None:
-    assert screener_for(None).screen(text) is None
+    # The lexicons' own precision; the backstop's on these is measured in test_backstop.
+    assert screener_for(None, backstop=False).screen(text) is None

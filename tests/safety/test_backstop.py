@@ -1,0 +1,119 @@
+"""The backstop: a second opinion, from counts of the project's own labelled sets, on
+messages no lexicon phrase matched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.safety.backstop import MODEL, Backstop, Counts, count, features, main, shipped
+from bot.safety.evaluation import example_sets, load_examples
+from bot.safety.lexicon import Lexicon, Tier, load_file
+from bot.safety.normalise import normalise
+from bot.safety.screen import Screener, screener_for
+from tests.safety.test_recall_families import EVERYDAY
+
+
+def _words(text: str) -> list[str]:
+    return normalise(text).words
+
+
+def _small() -> Backstop:
+    """A backstop counted from a few made-up examples, each pattern seen at least twice."""
+    examples = [
+        ("i gave my guitar to my brother for good", "urgent"),
+        ("gave my cat to my sister for good", "urgent"),
+        ("i wrote my letters and gave my things away for good", "urgent"),
+        ("everything feels grey and pointless", "concern"),
+        ("it all feels pointless and grey lately", "concern"),
+        ("grey pointless weeks", "concern"),
+        ("so grey and so pointless", "concern"),
+        ("grey and pointless, all of it", "concern"),
+    ] + [(f"went to my meeting number {n} and had a coffee", "none") for n in range(40)]
+    return Backstop(count(examples))
+
+
+def test_features_are_word_beginnings_and_their_pairs() -> None:
+    assert features(["decided", "tonight"]) == {"decide", "tonigh", "decide tonigh"}
+    assert features([]) == set()
+
+
+def test_it_speaks_only_when_everyday_talk_is_very_unlikely() -> None:
+    backstop = _small()
+    assert backstop.hears(_words("gave my dog to my mum for good"))
+    assert backstop.hears(_words("so grey and pointless today"))
+    assert not backstop.hears(_words("went to my meeting and had a coffee"))
+    assert not backstop.hears(_words(""))  # the prior alone says everyday talk
+
+
+def test_a_feature_seen_once_is_not_counted() -> None:
+    counts = count([("alpha beta", "urgent"), ("delta", "none"), ("delta", "none")])
+    assert "alpha" not in counts.holding and "alpha beta" not in counts.holding
+    assert counts.holding["delta"] == (0, 0, 2)
+    assert counts.examples == {"urgent": 1, "concern": 0, "none": 2}
+
+
+def _lexicon(tmp_path: Path, body: str) -> Lexicon:
+    path = tmp_path / "xx.toml"
+    path.write_text(body, encoding="utf-8")
+    lexicon = Lexicon()
+    load_file(path, lexicon)
+    return lexicon
+
+
+def test_the_screen_asks_it_only_where_no_phrase_and_no_exception_matched(
+    tmp_path: Path,
+) -> None:
+    lexicon = _lexicon(
+        tmp_path, 'hopelessness = ["hopeless"]\nexceptions = ["gave my guitar away for good"]\n'
+    )
+    with_backstop = Screener(lexicon, _small())
+    # A phrase matched: the lexicon's verdict, with its category.
+    found = with_backstop.screen("so hopeless")
+    assert found is not None and found.tier is Tier.CONCERN and found.categories
+    assert not found.unsure
+    # No phrase: the backstop's concern, never urgent, with no category: unsure.
+    second = with_backstop.screen("gave my dog to my mum for good")
+    assert second is not None and second.tier is Tier.CONCERN and second.unsure
+    # An everyday figure of speech recognised: no second opinion overrules it.
+    assert with_backstop.screen("gave my guitar away for good") is None
+    assert _small().hears(_words("gave my guitar away for good"))
+    assert Screener(lexicon).screen("gave my dog to my mum for good") is None
+
+
+def test_the_shipped_counts_are_what_the_tuning_sets_make_today() -> None:
+    examples = [
+        (example.text, example.tier)
+        for found in example_sets()
+        if found.tuned
+        for example in load_examples(found.folder)
+    ]
+    assert MODEL.read_text(encoding="utf-8") == count(examples).to_json() + "\n", (
+        "the labelled sets changed: run `python -m bot.safety.backstop`"
+    )
+    assert main is not None  # the command the message names exists
+    assert Counts.from_json(count(examples).to_json()) == count(examples)
+
+
+def test_the_shipped_screen_has_it_and_the_config_can_turn_it_off() -> None:
+    backstop = shipped()
+    assert screener_for(None)._backstop is backstop
+    assert screener_for(None, False)._backstop is None
+    # The shipped counts hear crisis talk the lexicons do not list, and stay quiet on
+    # everyday recovery talk.
+    assert not backstop.hears(_words("cravings were bad but I went to my meeting"))
+
+
+def test_an_operator_phrase_still_names_its_category(tmp_path: Path) -> None:
+    lexicon = _lexicon(tmp_path, 'language = "en"\nhopelessness = ["grey fog"]\n')
+    verdict = Screener(lexicon, shipped()).screen("the grey fog again")
+    assert verdict is not None and verdict.tier is Tier.CONCERN and verdict.categories
+
+
+def test_near_misses_of_the_phrases_rarely_wake_it() -> None:
+    """Sentences written to sit right beside crisis phrases ("I have enough pills for the
+    trip") are where a word-count model errs most: at most one in eight may be heard, as a
+    concern (10 of 88 when the backstop was made)."""
+    screener = screener_for(None)
+    heard = [text for text in EVERYDAY if screener.screen(text) is not None]
+    assert len(heard) * 8 <= len(EVERYDAY), heard
+    assert all(screener.screen(text).unsure for text in heard)  # type: ignore[union-attr]
