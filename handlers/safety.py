@@ -36,7 +36,7 @@ from bot.safety.callbacks import (
     SkipPlanPart,
 )
 from bot.safety.lexicon import Tier
-from bot.safety.places import Place, place_of
+from bot.safety.places import BACKSTOP_PLACES, Place, place_of
 from bot.safety.rules import MAX_PLAN_PART, PART_NAMES, SafetyPlan, next_part
 from bot.safety.screen import Verdict
 from bot.safety.service import Response
@@ -138,8 +138,11 @@ async def _screen(update: Update, context: PeerContext) -> None:
     verdict = await asyncio.to_thread(safety.screen, text) if long_text else safety.screen(text)
     if verdict is None:
         return
+    known = await _let_know(update, context, user.id, _as_alerted(verdict, typed), typed)
+    if known is None:
+        return  # the backstop's guess, somewhere only listed phrases speak
+    place, response = known
     context.crisis = verdict
-    place, response = await _let_know(update, context, user.id, _as_alerted(verdict, typed), typed)
     resources = await crisis_lines(update, context)
     parts = safety_texts.crisis_reply(
         verdict.tier, place, response.told, response.plan, resources, verdict.unsure
@@ -166,9 +169,10 @@ async def _let_know(
     user_id: int,
     verdict: Verdict,
     typed: Typed,
-) -> tuple[Place, Response]:
-    """Where it was typed, and the alert. A database that fails here must not cost the
-    member the resources: they are told honestly that no moderator could be let know."""
+) -> tuple[Place, Response] | None:
+    """Where it was typed, and the alert; None for the backstop's guess outside the places
+    it is heard (BACKSTOP_PLACES). A database that fails here must not cost the member the
+    resources: they are told honestly that no moderator could be let know."""
     safety = context.services.safety
     try:
         member = await context.services.members.get(user_id)
@@ -185,6 +189,9 @@ async def _let_know(
             thread_open=thread is not None,
             forwarded=typed.forwarded,
         )
+        if verdict.unsure and place not in BACKSTOP_PLACES:
+            return None
+        safety.heard(verdict)
         if member is None:
             # Nothing about them is kept, not even in the log.
             log.info("crisis screen: someone not a member, tier=%s", verdict.tier)

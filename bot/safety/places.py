@@ -41,6 +41,12 @@ class Place(StrEnum):
         return self not in _ANSWERED_BY_SCREEN
 
 
+# Where the backstop's guess is heard: a message typed to the bot with nothing pending,
+# which would otherwise get "I may not have understood that". Elsewhere a guess would cost
+# too much when wrong (encouragement withheld from a circle, a private note raising a
+# notice about "thirty days today, I never thought I'd get here"): only phrases speak there.
+BACKSTOP_PLACES = frozenset({Place.MESSAGE})
+
 _PRIVATE = frozenset(
     {Place.NOTE, Place.SETBACK_NOTE, Place.GOAL, Place.SAFETY_PLAN, Place.EDIT, Place.CHECKIN}
 )

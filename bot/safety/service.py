@@ -62,9 +62,15 @@ class SafetyNet:
 
     def screen(self, text: str) -> Verdict | None:
         verdict = self._screener.screen(text)
-        if verdict is not None:
+        # The backstop's guess counts once heard (respond): most places do not hear it.
+        if verdict is not None and not verdict.unsure:
             self._metrics.crisis_screened.labels(verdict.tier.value).inc()
         return verdict
+
+    def heard(self, verdict: Verdict) -> None:
+        """The backstop's guess is answered where it was typed: count it as screened."""
+        if verdict.unsure:
+            self._metrics.crisis_screened.labels(verdict.tier.value).inc()
 
     async def respond(
         self, user_id: int, verdict: Verdict, place: Place, text: str | None

@@ -18,8 +18,9 @@ from bot.emulator import BotApiEmulator
 from bot.safety.callbacks import RequestTalk
 from bot.safety.screen import screener_for
 from tests.conftest import make_settings
-from tests.helpers import rows_holding
+from tests.helpers import answer_checkin, message_with_button, rows_holding
 from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, member, mod_message
+from tests.test_circles_scenario import member_in, new_circle
 
 # A heavy message in words no lexicon holds (a metaphor): exactly what the fallback is for.
 UNKNOWN = "the grey fog came back and sat on my chest all day"
@@ -46,6 +47,27 @@ async def test_what_only_the_backstop_hears_gets_a_humble_answer_and_a_quiet_not
     assert "Signs:" not in notice.shown_text  # no listed phrase was behind it
     assert "Not a crisis" in notice.button_labels
     assert "may not have understood" not in reply.shown_text
+
+
+async def test_elsewhere_only_listed_phrases_speak(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """A guess must not withhold encouragement from a circle or raise notices about private
+    notes: there the backstop is not heard, and the words go where they were meant to."""
+    code = await new_circle(emulator)
+    alex, bo = await member_in(emulator, code), await member_in(emulator, code)
+    alex.skip_to_end()
+    assert "Sent to 1 member" in (await alex.ask(f"/encourage {WRITTEN_AROUND}")).shown_text
+    copy = await message_with_button(bo, "Thanks")
+    assert WRITTEN_AROUND in copy.shown_text
+    await answer_checkin(alex, 4, 4)
+    await alex.tap("Add a note")
+    await emulator.wait_until(lambda: "Write your note" in alex.last_message.shown_text)
+    alex.skip_to_end()
+    saved = await alex.ask(WRITTEN_AROUND)  # the private note
+    assert "note is saved" in saved.shown_text
+    assert not any("might be reading this wrong" in m.shown_text for m in alex.messages)
+    assert not any("Concern #" in m.shown_text for m in emulator.group(MOD_CHAT).messages)
 
 
 @pytest.fixture
