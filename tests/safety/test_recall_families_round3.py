@@ -40,6 +40,10 @@ URGENT = [
     "A corda já tá pronta na garagem",
     "меня уже не будет в живых к утру",
     "if I relapse one more time I'm going to jump off the bridge",
+    "hab meinem Bruder meine Playstation geschenkt, brauch ich eh nicht mehr",
+    "ich hab den Strick schon",
+    "amanhã cedo eu não tô mais aqui",
+    "j'ai pris tout ce que j'avais",
 ]
 
 CONCERN = [
@@ -84,6 +88,8 @@ EVERYDAY = [
     "three people overdosed at the park this week, please carry narcan",
     "die Tabletten reichen noch bis Montag",
     "alles probiert, nichts hilft gegen meine Kopfschmerzen",
+    "ich mach heute Schluss, Feierabend!",
+    "ich strick gerade einen Schal",
 ]
 
 
