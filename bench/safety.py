@@ -3,13 +3,17 @@
     python -m bench.safety               # measure; write the figures into bench/RESULTS.md
     python -m bench.safety --misses all --lang en   # what the labelled set gets wrong
     python -m bench.safety --misses all --set fresh # what the fresh set gets wrong
+    python -m bench.safety --misses none --set former_holdout --half B  # figures only
 
-Two tuning sets: tests/safety/labelled, which the lexicons were first tuned on, and
-tests/safety/fresh, written separately afterwards; its misses were generalised into the
-lexicons too, so its figures are no longer an estimate for unseen messages. When
-tests/safety/holdout/ exists, a third set is reported as "held-out (never seen)": it is
-never tuned on, so its figures are the honest estimate of how the screen does on messages
-nobody has seen (its misses are not printed, so nobody tunes on them by accident).
+Three tuning sets: tests/safety/labelled, which the lexicons were first tuned on;
+tests/safety/fresh, written separately afterwards; and tests/safety/former_holdout, the
+first held-out set, retired into tuning once measured. The misses of the last two were
+generalised into the lexicons too, so their figures are no longer an estimate for unseen
+messages. When tests/safety/holdout/ exists, a fourth set is reported as "held-out (never
+seen)": it is never tuned on, so its figures are the honest estimate of how the screen does
+on messages nobody has seen (its misses are not printed, so nobody tunes on them by
+accident). `--half A` or `--half B` takes each file's odd or even lines only: tune on one
+half, then measure the other with `--misses none` (figures, no texts).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import NamedTuple
 from bench.machine import describe, write_section
 from bot.safety.backstop import shipped
 from bot.safety.evaluation import (
+    HALVES,
     Example,
     ExampleSet,
     Rate,
@@ -159,14 +164,17 @@ def set_lines(summaries: list[tuple[ExampleSet, list[Example], Report]]) -> list
     return lines
 
 
-def _print_misses(screener: Screener, chosen: str, language: str | None) -> None:
-    """A tuning set's misses; the held-out set's are never printed (nobody tunes on it)."""
-    tuning = {s.name: s for s in example_sets() if s.tuned}
+def _print_misses(
+    screener: Screener, chosen: str, language: str | None, half: str | None, texts: bool
+) -> None:
+    """A tuning set's misses (or with `texts` False its figures alone); the held-out set's
+    are never printed (nobody tunes on it)."""
+    tuning = {s.folder.name: s for s in example_sets() if s.tuned}
     if chosen not in tuning:
         raise SystemExit(f"--set must be one of {sorted(tuning)}")
-    examples = load_examples(tuning[chosen].folder)
+    examples = load_examples(tuning[chosen].folder, half)
     report = evaluate(screener, [e for e in examples if language in (None, e.language)])
-    for example, found in report.misses:
+    for example, found in report.misses if texts else ():
         label = f"{example.language} {example.tier}/{example.category}"
         print(f"{label} -> {found}: {example.text}")
     print(_rates(report))
@@ -175,8 +183,13 @@ def _print_misses(screener: Screener, chosen: str, language: str | None) -> None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--misses", choices=("all",), help="print a tuning set's misses")
-    parser.add_argument("--set", default="labelled", help="labelled or fresh (with --misses)")
+    parser.add_argument(
+        "--misses", choices=("all", "none"), help="a tuning set's misses, or its figures alone"
+    )
+    parser.add_argument(
+        "--set", default="labelled", help="labelled, fresh or former_holdout (with --misses)"
+    )
+    parser.add_argument("--half", choices=HALVES, help="odd (A) or even (B) lines only")
     parser.add_argument("--lang")
     parser.add_argument("--lexicons", help="only these shipped files, e.g. en,ru (tuning)")
     parser.add_argument(
@@ -187,7 +200,7 @@ def main() -> None:
     screener = _screener(args.lexicons, backstop=not args.no_backstop)
     load_ms = (time.perf_counter() - started) * 1000
     if args.misses:
-        _print_misses(screener, args.set, args.lang)
+        _print_misses(screener, args.set, args.lang, args.half, args.misses == "all")
         return
     summaries = set_summaries(screener, example_sets())
     every = [example for _, examples, _ in summaries for example in examples]

@@ -1,9 +1,9 @@
-"""The screen's decisions on every example of both sets, as recorded before a speed change.
+"""The screen's decisions on every tuning example, as recorded before a speed change.
 
-Speeding the screen up must not change what it decides: for each example of the two
-tuning sets, tests/safety/labelled and tests/safety/fresh, the tier and categories are
-recorded in decisions.txt and compared here (the held-out set is left out: its decisions
-are only ever measured). A deliberate lexicon change rewrites the record:
+Speeding the screen up must not change what it decides: for each example of the three
+tuning sets, tests/safety/labelled, tests/safety/fresh and tests/safety/former_holdout, the
+tier and categories are recorded in decisions.txt and compared here (the held-out set is
+left out: its decisions are only ever measured). A deliberate lexicon change rewrites the record:
 
     python -m tests.safety.test_decisions
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.safety.evaluation import FRESH, LABELLED
+from bot.safety.evaluation import TUNING
 from bot.safety.screen import Screener, screener_for
 
 RECORD = Path(__file__).with_name("decisions.txt")
@@ -22,7 +22,7 @@ RECORD = Path(__file__).with_name("decisions.txt")
 def decisions(screener: Screener) -> list[str]:
     """One line per example: "<set>/<file>:<line> <tier> <categories>" ("none" if none)."""
     lines: list[str] = []
-    for folder in (LABELLED, FRESH):
+    for folder in TUNING:
         for path in sorted(folder.glob("*.jsonl")):
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if not line.strip():

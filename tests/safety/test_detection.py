@@ -1,10 +1,11 @@
 """The screen measured on the project's labelled sets: the targets hold, per tier.
 
-tests/safety/labelled and tests/safety/fresh are the sets the lexicons are tuned on: the
-issue's targets are asserted on both, so a lexicon change that quietly lowers recall or
-raises false alarms fails here. fresh was at first never tuned on (it measured urgent
-recall 80.4% and concern 77.8% then); its misses have since been generalised into the
-lexicons, so the honest estimate for unseen messages is the held-out set
+tests/safety/labelled, tests/safety/fresh and tests/safety/former_holdout are the sets the
+lexicons are tuned on: the issue's targets are asserted on each, so a lexicon change that
+quietly lowers recall or raises false alarms fails here. fresh was at first never tuned on
+(it measured urgent recall 80.4% and concern 77.8% then), nor was former_holdout (urgent
+67.5%, concern 64.6%, false alarms 12.5%); the misses of both have since been generalised
+into the lexicons, so the honest estimate for unseen messages is the held-out set
 (tests/safety/holdout, when present), which bench.safety reports and nobody tunes on.
 """
 
@@ -15,7 +16,16 @@ from pathlib import Path
 import pytest
 
 from bench.safety import set_lines, set_summaries
-from bot.safety.evaluation import FRESH, LABELLED, Report, evaluate, example_sets, load_examples
+from bot.safety.evaluation import (
+    FORMER_HOLDOUT,
+    FRESH,
+    LABELLED,
+    TUNING,
+    Report,
+    evaluate,
+    example_sets,
+    load_examples,
+)
 from bot.safety.screen import Screener, screener_for
 
 URGENT_RECALL = 0.97
@@ -31,11 +41,16 @@ def test_the_labelled_sets_are_big_and_broad() -> None:
     examples = load_examples()
     assert len(examples) >= 600
     languages = {"en", "es", "pt", "fr", "de", "it", "ru", "uk"}
-    for found in (examples, load_examples(FRESH)):
+    for folder in TUNING:
+        found = load_examples(folder)
         assert {e.language for e in found} >= languages
         assert {e.tier for e in found} == {"urgent", "concern", "none"}
-    texts = [e.text for e in examples] + [e.text for e in load_examples(FRESH)]
+    texts = [e.text for folder in (LABELLED, FRESH) for e in load_examples(folder)]
     assert len(set(texts)) == len(texts)  # no message in both sets
+    # former_holdout was written apart, and 6 of its plainest sentences happen to be in
+    # labelled word for word ("я для всіх тягар"); none twice within it.
+    former = [e.text for e in load_examples(FORMER_HOLDOUT)]
+    assert len(set(former)) == len(former) and len(set(former) & set(texts)) <= 6
 
 
 def _misses(report: Report) -> str:
@@ -44,16 +59,17 @@ def _misses(report: Report) -> str:
     )
 
 
-@pytest.mark.parametrize("folder", [LABELLED, FRESH], ids=["labelled", "fresh"])
-def test_targets_hold_on_both_tuning_sets(folder: Path) -> None:
+@pytest.mark.parametrize("folder", TUNING, ids=[folder.name for folder in TUNING])
+def test_targets_hold_on_every_tuning_set(folder: Path) -> None:
     measured = evaluate(screener(), load_examples(folder))
     assert measured.overall["urgent"].value >= URGENT_RECALL, _misses(measured)
     assert measured.overall["concern"].value >= CONCERN_RECALL, _misses(measured)
     assert measured.overall["none"].value <= FALSE_ALARMS, _misses(measured)
 
 
-def test_a_held_out_folder_is_reported_as_a_third_set(tmp_path: Path) -> None:
-    assert [s.name for s in example_sets(tmp_path / "holdout")] == ["labelled", "fresh"]
+def test_a_held_out_folder_is_reported_as_a_fourth_set(tmp_path: Path) -> None:
+    tuning = ["labelled", "fresh", "former held-out"]
+    assert [s.name for s in example_sets(tmp_path / "holdout")] == tuning
     holdout = tmp_path / "holdout"
     holdout.mkdir()
     (holdout / "en.jsonl").write_text(
