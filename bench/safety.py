@@ -47,7 +47,11 @@ def _rates(report: Report) -> str:
         f"urgent recall {overall['urgent'].value:.1%} ({overall['urgent'].hits}/"
         f"{overall['urgent'].total}), concern recall {overall['concern'].value:.1%} "
         f"({overall['concern'].hits}/{overall['concern'].total}), false alarms "
-        f"{overall['none'].value:.1%} ({overall['none'].hits}/{overall['none'].total})"
+        f"{overall['none'].value:.1%} ({overall['none'].hits}/{overall['none'].total}); "
+        f"urgent answered at any tier {report.urgent_answered.value:.1%} "
+        f"({report.urgent_answered.hits}/{report.urgent_answered.total}); the backstop "
+        f"alone: {report.by_backstop['urgent']} urgent, {report.by_backstop['concern']} "
+        f"concern, {report.by_backstop['none']} false alarms"
     )
 
 

@@ -8,7 +8,7 @@ backstop is naive Bayes over word beginnings (six letters, so "decided", "decide
 words). The screen asks it only when the lexicons found nothing and no exception matched,
 and it speaks only when it is very sure: at THRESHOLD, in 5-fold cross-validation over the
 tuning sets, it alone flagged about 1% of everyday recovery talk. Sure is not certain, and
-on sentences written to sit near crisis phrases it is wrong about one time in ten: so it is
+on sentences written to sit near crisis phrases it is wrong about one time in seven: so it is
 heard only for a message typed with nothing pending (bot.safety.places.BACKSTOP_PLACES),
 what it hears is only ever a concern (a quiet notice, never a repeated alarm), and the
 member's reply says the bot may have read it wrong.

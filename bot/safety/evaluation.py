@@ -14,7 +14,7 @@ its figures are the honest estimate of how the screen does on messages nobody ha
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +94,11 @@ class Report:
     by_language: dict[tuple[str, str], Rate] = field(default_factory=lambda: defaultdict(Rate))
     by_category: dict[tuple[str, str], Rate] = field(default_factory=lambda: defaultdict(Rate))
     misses: list[tuple[Example, str]] = field(default_factory=list)
+    # Urgent messages given any answer (the backstop's is a concern), and the answers or
+    # false alarms that only the backstop gave: what it adds, for a message typed with
+    # nothing pending (the only place it is heard).
+    urgent_answered: Rate = field(default_factory=Rate)
+    by_backstop: Counter[str] = field(default_factory=Counter)
 
 
 def evaluate(screener: Screener, examples: list[Example]) -> Report:
@@ -101,6 +106,11 @@ def evaluate(screener: Screener, examples: list[Example]) -> Report:
     for example in examples:
         verdict = screener.screen(example.text)
         found = verdict.tier.value if verdict else NONE
+        if verdict is not None and verdict.unsure:
+            report.by_backstop[example.tier] += 1
+        if example.tier == Tier.URGENT:
+            report.urgent_answered.total += 1
+            report.urgent_answered.hits += found != NONE
         if example.tier == Tier.URGENT:
             hit = found == Tier.URGENT
         elif example.tier == Tier.CONCERN:

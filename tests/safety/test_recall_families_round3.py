@@ -106,4 +106,5 @@ def test_other_wordings_of_the_new_concern_families_are_found(text: str) -> None
 
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_everyday_talk_near_the_new_phrases_stays_silent(text: str) -> None:
-    assert screener_for(None).screen(text) is None, text
+    # The lexicons' own precision; the backstop's on these is measured in test_backstop.
+    assert screener_for(None, backstop=False).screen(text) is None, text
