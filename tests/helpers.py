@@ -54,7 +54,7 @@ def zone_label(zone: str) -> str:
 def rows_holding(db_path: Path, value: int) -> list[tuple[str, str]]:
     """(table, column) pairs where any row holds `value`, across every table."""
     found: list[tuple[str, str]] = []
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
@@ -84,7 +84,7 @@ def opened_row(db_path: Path, table: str, row: dict[str, Any]) -> dict[str, Any]
 def opened_rows(db_path: Path, sql: str, table: str) -> list[dict[str, object]]:
     """Rows read straight from the database file, `table`'s sealed columns opened."""
     sealer = Sealer(read_key_file(default_key_file(db_path)))
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         conn.row_factory = sqlite3.Row
         rows = [dict(r) for r in conn.execute(sql)]
     for row in rows:

@@ -145,7 +145,7 @@ def names(row: dict[str, Any], user_id: int, pseudonyms: set[str], alerts: set[s
 
 def known_as(db_path: Path, user_id: int) -> tuple[set[str], set[str]]:
     """The member's pseudonyms and their crisis alerts as the audit log names them."""
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         pseudonyms = {
             r[0]
             for r in conn.execute(
@@ -171,7 +171,7 @@ def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict
     holding = {table for table, _ in rows_holding(db_path, user_id)}
     pseudonyms, alerts = known_as(db_path, user_id)
     found: dict[str, list[dict[str, Any]]] = {}
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         conn.row_factory = sqlite3.Row
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:
@@ -208,7 +208,7 @@ def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict
 
 def key_columns(db_path: Path, table: str) -> set[str]:
     """Row ids, foreign keys and the member's own id: links between rows, not data."""
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         keys = {column for column, _, _ in foreign_keys(conn, table)}
         keys |= {r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] == "id"}
     return keys | {"user_id"}
@@ -341,7 +341,7 @@ async def test_mydata_holds_every_table_that_holds_the_member(
     alex, bo = await everything_used(emulator)
     documents = await my_data(alex)
     export = json.loads(documents[MYDATA_JSON])
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         salt = conn.execute("SELECT value FROM instance WHERE key = 'sanction_salt'").fetchone()
     found = member_data(db_path, alex.user_id, id_hash(salt[0], alex.user_id))
 

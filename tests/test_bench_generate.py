@@ -21,7 +21,7 @@ async def test_generated_rows_satisfy_the_schema_and_the_benchmark_runs(tmp_path
     path = tmp_path / "scale.db"
     await migrate(path)
     generate(path, members=MEMBERS, checkins=MEMBERS * 5, goals=100)
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         counts = {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -361,7 +361,7 @@ async def test_a_member_who_blocked_the_bot_gets_nothing_more(
         calls = emulator.calls_of("sendMessage")
         return [c for c in calls if c.params.get("chat_id") == user.user_id]
 
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         await emulator.wait_until(
             lambda: conn.execute("SELECT blocked_at IS NOT NULL FROM members").fetchone()[0] == 1
         )
@@ -408,7 +408,7 @@ async def test_forget_removes_checkins_notes_and_queued_prompts(
     await user.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "has been deleted" in user.last_message.shown_text)
     assert rows_holding(db_path, user.user_id) == []
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT count(*) FROM checkins").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
@@ -419,7 +419,7 @@ async def test_after_an_outage_longer_than_the_grace_window_the_day_is_skipped(
     user = emulator.user()
     await onboard(user, zone="UTC", at="12:00")
     clock.advance(timedelta(hours=7))  # 16:00: four hours past 12:00, grace is three
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         await wait_for_sweep(emulator, conn, clock)
     assert prompts_to(emulator, user) == []
     clock.advance(timedelta(hours=20, minutes=1))  # the next day, 12:01

@@ -164,6 +164,6 @@ async def test_the_migration_summarises_check_ins_already_stored(tmp_path: Path)
         assert await apply_migrations(aconn) == [
             m.version for m in load_migrations() if m.version >= SUMMARIES
         ]
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, timeout=30)
     assert stored(conn) == rounded(expected(checkins))
     conn.close()

@@ -37,7 +37,7 @@ async def new_daily_limit(user: EmulatedUser, title: str, most: int, at: str) ->
 
 
 def goal_ids(db_path: Path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         rows = conn.execute("SELECT title, id FROM goals").fetchall()
     return {str(opened(db_path, "goals", "title", title)): id for title, id in rows}
 
@@ -92,7 +92,7 @@ async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
     user.skip_to_end()
     await user.ask("/checkintime 20:45")
     clock.advance(timedelta(minutes=46))  # 20:46:30
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         await wait_for_sweep(emulator, conn, clock)  # the sweep's queueing is committed
         queued = conn.execute(
             "SELECT kind, status FROM outbox WHERE kind IN ('checkin', 'nudge', 'combined')"
@@ -130,7 +130,7 @@ async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
     for answered in ("Walk 20 minutes: done", "Logged 2 for today", "Today: mood 4"):
         assert answered in combined.shown_text
 
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT mood, confidence FROM checkins").fetchall() == [(4, 7)]
         entries = conn.execute("SELECT goal_id, outcome, amount FROM goal_entries").fetchall()
     assert sorted(entries) == sorted([(walk, "done", None), (drinks, "count", 2)])
@@ -187,7 +187,7 @@ async def test_nothing_comes_early_unless_it_joins_a_push_that_is_due(
     assert "done" in (await user.ask("/done 1")).shown_text  # its nudge need not come
     before = len(sent_to(emulator, user))
     clock.advance(timedelta(hours=10, minutes=30, seconds=30))  # 19:30:30
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         await emulator.wait_until(
             lambda: (
                 conn.execute("SELECT next_nudge_at FROM goals").fetchone()[0]

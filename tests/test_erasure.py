@@ -190,7 +190,7 @@ async def test_only_a_ban_outlives_forget_and_nothing_else_comes_back(
     # come back either when that person agrees anew.
     cy = emulator.user()
     cy_hash = id_hash(salt, cy.user_id)
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         conn.execute(
             "INSERT INTO sanctions (id_hash, kind, pseudonym, created_at) "
             "VALUES (?, 'warning', 'Old Name', '2026-01-01T00:00:00+00:00')",
@@ -352,7 +352,7 @@ async def version_14(path: Path, fill: Any) -> None:
         await apply_migrations(conn, up_to=14)
     finally:
         await conn.close()
-    raw = sqlite3.connect(path)
+    raw = sqlite3.connect(path, timeout=30)
     try:
         raw.execute("PRAGMA foreign_keys=ON")
         raw.execute("PRAGMA secure_delete=OFF")
@@ -454,7 +454,7 @@ def stored_values(db_path: Path, user_id: int, names: set[str], texts: set[str])
     """Every text value, as stored (sealed values sealed), of every row in any table that
     holds the member's id, one of their names or one of their texts (once opened)."""
     found: set[str] = set()
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     for table in tables:
         for stored in [dict(r) for r in read_dicts(db_path, f"SELECT * FROM {table}")]:
@@ -474,7 +474,7 @@ def _theirs(value: object, user_id: int, needles: set[str]) -> bool:
 
 
 def read_dicts(db_path: Path, sql: str) -> list[sqlite3.Row]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         conn.row_factory = sqlite3.Row
         return conn.execute(sql).fetchall()
 

@@ -464,7 +464,7 @@ async def test_forged_and_foreign_buttons_change_nothing(
     for data in refused:  # alex's own goal, but old, future, wrong kind or malformed
         answer = await alex.callback_answer(alex.press_data(data, alex.last_message))
         assert answer.text is not None, data
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT COUNT(*) FROM goal_entries").fetchone()[0] == 0
     assert goal_rows(db_path)[0]["status"] == "active"
 

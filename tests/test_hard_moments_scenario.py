@@ -61,7 +61,7 @@ async def test_a_member_with_no_circle_can_talk_to_a_moderator(
     again = await user.tap("Talk to a moderator", reply)  # asking twice raises no second one
     assert again.text is None
     assert "I've asked a peer moderator" in (await user.next_message()).shown_text
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         alerts = conn.execute("SELECT tier, contact_requested_at IS NOT NULL FROM crisis_alerts")
         assert alerts.fetchall() == [("request", 1)]
     assert sum("Request #" in m.shown_text for m in moderators.messages) == 1
@@ -71,7 +71,7 @@ async def test_a_member_with_no_circle_can_talk_to_a_moderator(
     user.send("I can't go on like this")
     answer = await user.next_message()
     assert "already know you may be struggling" in answer.shown_text
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT tier FROM crisis_alerts").fetchall() == [("concern",)]
         counted = dict(conn.execute("SELECT tier || ':' || outcome, count FROM alert_outcomes"))
     assert counted == {"request:raised": 0, "concern:raised": 1}

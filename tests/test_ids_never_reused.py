@@ -183,7 +183,7 @@ async def test_on_an_older_database_ids_already_given_are_never_given_again(
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         await apply_migrations(conn, up_to=IDS - 1)
-        with sqlite3.connect(path) as raw:
+        with sqlite3.connect(path, timeout=30) as raw:
             raw.execute("PRAGMA foreign_keys = ON")
             raw.executemany(
                 "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "

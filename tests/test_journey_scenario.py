@@ -105,7 +105,7 @@ async def test_moving_time_zone_moves_the_next_celebration(
     await user.next_message()
 
     def due() -> str:
-        with sqlite3.connect(db_path) as conn:
+        with sqlite3.connect(db_path, timeout=30) as conn:
             return str(conn.execute("SELECT next_milestone_at FROM members").fetchone()[0])
 
     assert due() == "2026-03-03T00:00:00+00:00"  # 09:00 in Tokyo
@@ -114,7 +114,7 @@ async def test_moving_time_zone_moves_the_next_celebration(
 
 
 def milestone_shares(db_path: Path) -> list[str]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         rows = conn.execute("SELECT text FROM relays WHERE kind = 'milestone' ORDER BY id")
         return [str(opened(db_path, "relays", "text", r[0])) for r in rows]
 

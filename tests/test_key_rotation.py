@@ -42,7 +42,7 @@ def seed(path: Path, sealer: Sealer, members: int = 3, days: int = 4) -> None:
     def sealed(table: str, column: str, n: int) -> str:
         return sealer.seal(table, column, f"{table}.{column} #{n}")
 
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         for user in range(1, members + 1):
             conn.execute(
                 "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
@@ -114,7 +114,7 @@ def seed(path: Path, sealer: Sealer, members: int = 3, days: int = 4) -> None:
 def sealed_values(path: Path) -> list[tuple[str, str, str]]:
     """Every sealed value in the file: (table, column, value)."""
     found = []
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         for table, columns in SEALED.items():
             for column in columns:
                 for (value,) in conn.execute(f"SELECT {column} FROM {table}"):
@@ -144,7 +144,7 @@ async def made(path: Path) -> bytes:
 
 
 def instance(path: Path, key: str) -> str | None:
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         row = conn.execute("SELECT value FROM instance WHERE key = ?", (key,)).fetchone()
     conn.close()
     return None if row is None else str(row[0])
@@ -184,7 +184,7 @@ async def test_rotate_key_seals_every_value_again_and_the_old_key_no_longer_open
 
     assert assert_all_open_with(path, new, not_with=old) == 5 * 7 + 15
     assert instance(path, ROTATION) is None and instance(path, ROTATION_PROGRESS) is None
-    conn = sqlite3.connect(path)  # the audit log's triggers are back, as they were
+    conn = sqlite3.connect(path, timeout=30)  # the audit log's triggers are back, as they were
     with conn, pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("UPDATE audit_log SET reason = NULL")
     conn.close()
@@ -317,7 +317,7 @@ async def test_the_running_bot_takes_up_a_rotation_at_its_next_sweep(
     assert encode_key(new) not in caplog.text
 
     await check_in(user, 4, 6, note="Cooked for friends tonight")
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         (stored,) = conn.execute("SELECT note FROM checkins").fetchone()
     conn.close()
     assert Sealer(new).unseal("checkins", "note", stored) == "Cooked for friends tonight"

@@ -54,7 +54,7 @@ async def note_of(db: Database, user_id: int = 7) -> str | None:
 
 def stored_note(path: Path, user_id: int = 7) -> str:
     """The note column as it is in the file."""
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         (value,) = conn.execute(
             "SELECT note FROM checkins WHERE user_id = ?", (user_id,)
         ).fetchone()

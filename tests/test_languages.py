@@ -267,7 +267,7 @@ async def test_the_audit_log_keeps_one_language_whoever_acts(
     reads the same log."""
     operator = emulator.user(OPERATOR, language_code="ru")
     await operator.ask("/promote 424242")
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         targets = [row[0] for row in conn.execute("SELECT target FROM audit_log")]
     assert targets == ["moderator 424242"]
 

@@ -49,7 +49,7 @@ MODERATOR_COMMANDS = (
 
 
 def table(db_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         return conn.execute(sql).fetchall()
 
 

@@ -50,7 +50,7 @@ async def on_day(
 
 def queued(db_path: Path, kind: str, day: int) -> int:
     """Messages of `kind` queued on the member's local `day`."""
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         found = conn.execute(
             "SELECT COUNT(*) FROM outbox WHERE kind = ? AND created_at >= ? AND created_at < ?",
             (kind, to_db(local(day, time(0, 0))), to_db(local(day + 1, time(0, 0)))),
@@ -218,7 +218,7 @@ async def test_ninety_five_days_of_questionnaires(
     question = await newest(alex, "Stop the questionnaires?", 0)
     await alex.tap("Stop and delete my answers", question)
     await emulator.wait_until(lambda: "answers are deleted" in question.shown_text)
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         left = conn.execute(
             "SELECT COUNT(*) FROM outcome_responses WHERE user_id = ?", (alex.user_id,)
         ).fetchone()[0]
@@ -256,7 +256,7 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
     assert "expired" in (answer.text or "")
     answer = await bo.callback_answer(bo.press_data("oc:go:phq9"))
     assert "expired" in (answer.text or "")
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT COUNT(*) FROM outcome_responses").fetchone()[0] == 0
 
     # A change of mind in /settings: the first questionnaire at once, the button turned on.
@@ -277,14 +277,14 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
     await newest(bo, "findahelpline", seen)
     await bo.tap("Hardly true", gse)
     await emulator.wait_until(lambda: "Today is for looking after yourself" in gse.shown_text)
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         kept = conn.execute("SELECT answers, status FROM outcome_responses").fetchall()
     assert kept == [("2", "open")]
 
     # A new zone moves the next invitation to 21:30 there.
     bo.skip_to_end()
     await bo.ask_for("/timezone Asia/Tokyo", "Tokyo")
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         due = [
             datetime.fromisoformat(row[0]).astimezone(ZoneInfo("Asia/Tokyo")).time()
             for row in conn.execute("SELECT due_at FROM outcome_schedule WHERE due_at IS NOT NULL")
@@ -301,7 +301,7 @@ async def counted(bot: PeerApplication) -> tuple[int, int]:
 
 
 def schedules_due(db_path: Path, user_id: int) -> int:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         found = conn.execute(
             "SELECT COUNT(*) FROM outcome_schedule WHERE user_id = ? AND due_at IS NOT NULL",
             (user_id,),
@@ -353,7 +353,7 @@ async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alon
 
 def sittings(db_path: Path, user_id: int) -> list[tuple[str, int, float | None]]:
     """The member's sittings, oldest first: status, items answered, score."""
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         rows = conn.execute(
             "SELECT status, answers, score FROM outcome_responses WHERE user_id = ? ORDER BY id",
             (user_id,),

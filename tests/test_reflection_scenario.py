@@ -41,7 +41,7 @@ def reflections(user: EmulatedUser) -> list[SentMessage]:
 
 
 def next_weekly_at(db_path: Path, user: EmulatedUser) -> str:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         row = conn.execute(
             "SELECT next_weekly_at FROM members WHERE user_id = ?", (user.user_id,)
         ).fetchone()
@@ -135,7 +135,7 @@ async def test_without_sundays_checkin_a_hard_week_comes_an_hour_after_checkin_t
         user.skip_to_end()
         await check_in(user, 2, 2)
     clock.advance(timedelta(days=1))  # Sunday 09:00: Saturday's prompt, answered, is passed
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         await wait_for_sweep(emulator, conn, clock)
     asked = len(prompts_to(emulator, user))  # by /checkin so far
     clock.advance(timedelta(hours=3, seconds=30))  # Sunday 12:00:30: the prompt

@@ -128,7 +128,7 @@ WORDS = {
 
 
 def database_bytes(db_path: Path) -> bytes:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     conn.close()
     wal = db_path.with_name(db_path.name + "-wal")
@@ -182,7 +182,7 @@ async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(tmp_path: 
     # What a database from before sealing holds: plain text, no key and no check value.
     default_key_file(path).unlink()
     stamp = "2026-03-01T10:00:00+00:00"
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         conn.execute("DELETE FROM instance WHERE key IN ('key_check', 'sealed_columns')")
         conn.execute(
             "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
@@ -244,7 +244,7 @@ async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(tmp_path: 
 
     db = await Database.open(path)
     try:
-        with sqlite3.connect(path) as conn:
+        with sqlite3.connect(path, timeout=30) as conn:
             for table, columns in SEALED.items():
                 for column in columns:
                     for (value,) in conn.execute(

@@ -32,7 +32,7 @@ FIRST = date(2026, 2, 1)
 def seed(db_path: Path) -> None:
     """Circle Big (members 1-6, two months of check-ins) and circle Small (members 7-8)."""
     stamp = NOW.isoformat(timespec="seconds")
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         for user in range(1, 9):
             conn.execute(
                 "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "

@@ -450,7 +450,7 @@ async def _report(path: Path, today: date) -> StatsReport:
 
 def render(path: Path, population: Population) -> tuple[StatsReport, str]:
     """The population's /stats report and `peercircle report` CSV."""
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, timeout=30)
     conn.execute("PRAGMA foreign_keys = ON")
     try:
         with conn:  # one transaction
@@ -541,7 +541,7 @@ def seed_reported_case(db_path: Path) -> None:
         [],
         TODAY,
     )
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
         seed(conn, population)
         conn.executemany(

@@ -17,7 +17,7 @@ from storage.update_marks import MARK_SQL
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
 
 
@@ -26,7 +26,7 @@ async def test_empty_database_gets_the_schema(tmp_path: Path) -> None:
     assert await db.schema_version() == len(load_migrations())
     await db.close()
     assert any(name == "members" for name, _ in schema(tmp_path / "new.db"))
-    with sqlite3.connect(tmp_path / "new.db") as conn:
+    with sqlite3.connect(tmp_path / "new.db", timeout=30) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # The checkpoint interval is per connection: the bot's own is the one that counts.
     db = await Database.open(tmp_path / "new.db")

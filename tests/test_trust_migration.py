@@ -49,12 +49,12 @@ async def test_relays_sent_before_keep_their_recipients(tmp_path: Path) -> None:
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         await apply_migrations(conn, up_to=TRUST - 1)
-        with sqlite3.connect(path) as raw:
+        with sqlite3.connect(path, timeout=30) as raw:
             seed(raw)
         assert await apply_migrations(conn, up_to=TRUST) == [TRUST]
     finally:
         await conn.close()
-    with sqlite3.connect(path) as raw:
+    with sqlite3.connect(path, timeout=30) as raw:
         found = sorted(raw.execute("SELECT relay_id, user_id FROM relay_recipients"))
     # Relay 1: bo (in the circle then) and dee (the outbox's copy), not cy nor alex.
     # Relay 2: alex only, the author of what it answered.

@@ -182,7 +182,7 @@ async def test_an_empty_file_is_refused_at_run_and_made_a_database_by_migrate(
     assert emulator.calls_of("getUpdates") == []
     code, _, err = await peercircle_within(30, "migrate", "--config", str(config), cwd=tmp_path)
     assert code == 0, err
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(db, timeout=30) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] > 0
 
 
@@ -256,7 +256,7 @@ def test_the_write_check_catches_a_database_sqlite_opened_read_only(tmp_path: Pa
     succeeds on it: only a write tells (here the read-only open is asked for, as root
     cannot be refused one)."""
     db = tmp_path / "bot.db"
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(db, timeout=30) as conn:
         conn.execute("CREATE TABLE t (x INTEGER)")
     conn.close()
     raw = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)

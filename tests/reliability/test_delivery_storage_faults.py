@@ -30,7 +30,7 @@ FAULT_SECONDS = 12.0  # longer than two busy timeouts (5 s each): the sweep may 
 
 
 def recorded_as_sent(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         row = conn.execute(
             "SELECT count(*) FROM outbox WHERE status = 'sent' AND telegram_message_id IS NOT NULL"
         ).fetchone()

@@ -56,7 +56,7 @@ def prompts_by_chat(emulator: BotApiEmulator) -> Counter[int]:
 
 
 def pending(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         return int(
             conn.execute("SELECT count(*) FROM outbox WHERE status='pending'").fetchone()[0]
         )

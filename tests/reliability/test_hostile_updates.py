@@ -147,5 +147,5 @@ async def test_hostile_updates_cause_no_crash_and_no_unhandled_error(
     assert services.metrics.handler_errors._value.get() == 0
     survivor = emulator.user()
     assert "Welcome" in (await survivor.ask("/start")).shown_text
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

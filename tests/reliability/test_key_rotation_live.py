@@ -86,7 +86,7 @@ async def test_rotate_while_the_bot_runs_and_a_member_writes_notes(
     new = read_key_file(new_file)
     # (the seeded outbox row was pruned: it was sent long ago)
     assert assert_all_open_with(path, new, not_with=old, every_table=False) > 6000
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path, timeout=30) as conn:
         (stored,) = conn.execute(
             "SELECT note FROM checkins WHERE user_id = ?", (user.user_id,)
         ).fetchone()

@@ -23,12 +23,12 @@ MOOD_QUESTION = "How is your mood today?"
 
 def outbox_statuses(db_path: Path) -> dict[str, str]:
     """Each outbox row's status by its idempotency key."""
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         return dict(conn.execute("SELECT idempotency_key, status FROM outbox"))
 
 
 def pending_kinds(db_path: Path) -> set[str]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         return {kind for (kind,) in conn.execute("SELECT kind FROM outbox WHERE status='pending'")}
 
 

@@ -141,7 +141,7 @@ async def test_backup_while_running_and_restore_only_when_stopped(
             "backup", str(backup), "--config", str(config), cwd=tmp_path
         )
         assert code == 0 and "integrity check: ok" in out
-        with sqlite3.connect(backup) as conn:
+        with sqlite3.connect(backup, timeout=30) as conn:
             assert conn.execute("SELECT user_id FROM members").fetchall() == [(user.user_id,)]
         code, _, err = await peercircle(
             "restore", str(backup), "--config", str(config), cwd=tmp_path
@@ -155,7 +155,7 @@ async def test_backup_while_running_and_restore_only_when_stopped(
         await asyncio.wait_for(bot.wait(), 15)
     code, out, _ = await peercircle("restore", str(backup), "--config", str(config), cwd=tmp_path)
     assert code == 0 and "integrity check: ok" in out
-    with sqlite3.connect(tmp_path / "bot.db") as conn:
+    with sqlite3.connect(tmp_path / "bot.db", timeout=30) as conn:
         assert conn.execute("SELECT user_id FROM members").fetchall() == [(user.user_id,)]
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)

@@ -35,7 +35,7 @@ def slow_for(chat_id: int, seconds: float, started: Counter[int]) -> Any:
 
 
 def status_of_rows_to(db_path: Path, chat_id: int) -> list[str]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         rows = conn.execute("SELECT status FROM outbox WHERE chat_id = ?", (chat_id,))
         return [str(status) for (status,) in rows]
 

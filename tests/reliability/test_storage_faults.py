@@ -60,7 +60,7 @@ def release(holder: sqlite3.Connection) -> None:
 
 
 def mood_of(db_path: Path, user_id: int) -> list[int]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         return [
             r[0] for r in conn.execute("SELECT mood FROM checkins WHERE user_id = ?", (user_id,))
         ]

@@ -60,7 +60,7 @@ def write_config(tmp_path: Path, emulator: BotApiEmulator) -> Path:
 
 
 def relayed(db_path: Path) -> list[tuple[int, str]]:
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         rows = conn.execute("SELECT author_id, text FROM relays ORDER BY id").fetchall()
     return [(author, str(opened(db_path, "relays", "text", text))) for author, text in rows]
 

@@ -112,7 +112,7 @@ async def test_asking_twice_reuses_the_open_request(
     await user.tap("Talk to a moderator", await user.ask("hello?"))
     assert "I've asked a peer moderator" in (await user.next_message()).shown_text
     # Still one request, repeated until taken (as a check-in's), not a second alert.
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT tier, source FROM crisis_alerts").fetchall() == [
             ("request", "message")
         ]

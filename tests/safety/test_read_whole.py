@@ -67,7 +67,7 @@ async def test_a_moderator_reads_a_shortened_alert_whole_and_it_is_audited(
     shown = whole_text_read(emulator, count)
     assert " ".join(words.split()) in " ".join(shown.split())  # every word, in order
     assert refused(emulator) == []
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         audits = conn.execute("SELECT action, target, reason FROM audit_log").fetchall()
     assert [a for a, _, _ in audits] == ["read whole alert"]
     assert all("heavy" not in str(value) for row in audits for value in row)

@@ -202,7 +202,7 @@ async def test_not_a_crisis_is_counted_for_stats(
     operator = emulator.user(OPERATOR)
     await operator.tap("Not a crisis", notice)
     await emulator.wait_until(lambda: "not a crisis by" in notice.shown_text)
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         counts = dict(
             ((tier, outcome), n)
             for tier, outcome, n in conn.execute("SELECT tier, outcome, count FROM alert_outcomes")
@@ -301,7 +301,7 @@ async def test_the_safety_plan_comes_first_and_forget_removes_it(
     await user.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "deleted" in user.last_message.shown_text.lower())
     assert rows_holding(db_path, user.user_id) == []
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT count(*) FROM safety_plans").fetchone() == (0,)
 
 
@@ -477,7 +477,7 @@ async def test_crisis_words_in_the_safety_plan_are_not_kept_as_the_plan(
     assert "sounds really serious" in (await user.next_message()).shown_text
     after = await user.next_message()
     assert "come back to your safety plan" in after.shown_text
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         assert conn.execute("SELECT count(*) FROM safety_plans").fetchone() == (0,)
     assert "may not have understood" in (await user.ask("hello")).shown_text  # nothing pending
 
@@ -540,7 +540,7 @@ async def test_a_stale_copy_of_a_closed_alert_does_not_act_again(
     late = await operator.tap("I'll reach out", copies[1])
     assert "already closed" in (late.text or "")
     await emulator.wait_until(lambda: not copies[1].buttons)
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path, timeout=30) as conn:
         outcomes = set(conn.execute("SELECT outcome FROM alert_outcomes"))
         row = conn.execute(
             "SELECT taken_by, false_alarm_at FROM crisis_alerts ORDER BY id DESC"
