@@ -296,19 +296,12 @@ class Database:
         """Apply pending migrations and seal older rows; return the versions applied."""
         async with self._lock:
             applied = await apply_migrations(self._conn)
-            await in_thread(self._conn, self._seal_older_rows)
+            # The key check, every row sealed and the record of the pass commit together.
+            async with self._write() as session:
+                await self._sealer.seal_older_rows(session)
             if SECURE_DELETE_VERSION in applied and applied[0] > 1:
                 await in_thread(self._conn, _wipe_free_pages)
         return applied
-
-    def _seal_older_rows(self, raw: sqlite3.Connection) -> None:
-        _BEGIN(raw)
-        try:
-            self._sealer.seal_older_rows(raw)
-        except BaseException:
-            _ROLLBACK(raw)
-            raise
-        raw.execute("COMMIT")
 
     async def schema_version(self) -> int:
         async with self.read() as session:
@@ -318,22 +311,27 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
         """A write transaction: committed when the block ends, rolled back on an exception."""
-        async with self._lock:
-            session = Session(self._conn, self._sealer, begin=True)
-            try:
-                yield session
-            except BaseException:
-                if not session.begin_pending:
-                    await in_thread(self._conn, _ROLLBACK)
-                raise
-            hand = in_hand.get()
-            if session.begin_pending and hand is None:
-                return  # nothing was written and nothing is to be marked
-            # The update's effects and its mark commit together, in one hop.
-            update_id = hand.update_id if hand else None
-            await in_thread(self._conn, _commit(update_id, session.begin_pending, self._now()))
-            if hand is not None:
-                hand.marked = True
+        async with self._lock, self._write() as session:
+            yield session
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[Session]:
+        """A write transaction for a holder of the lock."""
+        session = Session(self._conn, self._sealer, begin=True)
+        try:
+            yield session
+        except BaseException:
+            if not session.begin_pending:
+                await in_thread(self._conn, _ROLLBACK)
+            raise
+        hand = in_hand.get()
+        if session.begin_pending and hand is None:
+            return  # nothing was written and nothing is to be marked
+        # The update's effects and its mark commit together, in one hop.
+        update_id = hand.update_id if hand else None
+        await in_thread(self._conn, _commit(update_id, session.begin_pending, self._now()))
+        if hand is not None:
+            hand.marked = True
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:

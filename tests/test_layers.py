@@ -99,7 +99,7 @@ def test_bot_and_handlers_never_import_a_database_driver() -> None:
 
 
 # The modules that speak to SQLite itself; the repositories go through storage.db.
-ENGINE_MODULES = ("db", "faults", "preflight", "backup", "sealed", "migrations")
+ENGINE_MODULES = ("db", "faults", "preflight", "backup", "migrations")
 
 
 def test_repositories_import_no_database_driver() -> None:
