@@ -1,11 +1,15 @@
 """Crisis screen: recall and false alarms on the labelled sets, and screening time.
 
     python -m bench.safety               # measure; write the figures into bench/RESULTS.md
-    python -m bench.safety --misses all --lang en   # what the tuning set gets wrong
+    python -m bench.safety --misses all --lang en   # what the labelled set gets wrong
+    python -m bench.safety --misses all --set fresh # what the fresh set gets wrong
 
-Two sets: tests/safety/labelled, which the lexicons were tuned on, and tests/safety/fresh,
-written separately afterwards and never used for tuning: its figures are the honest
-estimate of how the screen does on messages nobody has seen.
+Two tuning sets: tests/safety/labelled, which the lexicons were first tuned on, and
+tests/safety/fresh, written separately afterwards; its misses were generalised into the
+lexicons too, so its figures are no longer an estimate for unseen messages. When
+tests/safety/holdout/ exists, a third set is reported as "held-out (never seen)": it is
+never tuned on, so its figures are the honest estimate of how the screen does on messages
+nobody has seen (its misses are not printed, so nobody tunes on them by accident).
 """
 
 from __future__ import annotations
@@ -16,7 +20,15 @@ import time
 from typing import NamedTuple
 
 from bench.machine import describe, write_section
-from bot.safety.evaluation import FRESH, Example, Rate, Report, evaluate, load_examples
+from bot.safety.evaluation import (
+    Example,
+    ExampleSet,
+    Rate,
+    Report,
+    evaluate,
+    example_sets,
+    load_examples,
+)
 from bot.safety.lexicon import SHIPPED, Lexicon, load, load_file
 from bot.safety.screen import Screener
 
@@ -117,28 +129,65 @@ def _screener(lexicons: str | None) -> Screener:
     return Screener(lexicon)
 
 
+def set_summaries(
+    screener: Screener, sets: list[ExampleSet]
+) -> list[tuple[ExampleSet, list[Example], Report]]:
+    """Each set's examples and the screen's report on them."""
+    summaries = []
+    for example_set in sets:
+        examples = load_examples(example_set.folder)
+        summaries.append((example_set, examples, evaluate(screener, examples)))
+    return summaries
+
+
+def set_lines(summaries: list[tuple[ExampleSet, list[Example], Report]]) -> list[str]:
+    """One line per set: its name, folder, size, whether it was tuned on, and the rates."""
+    lines = []
+    for example_set, examples, report in summaries:
+        languages = len({e.language for e in examples})
+        how = (
+            "the lexicons are tuned on it"
+            if example_set.tuned
+            else "written apart and never used for tuning: the honest estimate"
+        )
+        lines.append(
+            f"- {example_set.name.capitalize()} set (tests/safety/{example_set.folder.name}, "
+            f"{len(examples)} messages in {languages} languages; {how}): {_rates(report)}."
+        )
+    return lines
+
+
+def _print_misses(screener: Screener, chosen: str, language: str | None) -> None:
+    """A tuning set's misses; the held-out set's are never printed (nobody tunes on it)."""
+    tuning = {s.name: s for s in example_sets() if s.tuned}
+    if chosen not in tuning:
+        raise SystemExit(f"--set must be one of {sorted(tuning)}")
+    examples = load_examples(tuning[chosen].folder)
+    report = evaluate(screener, [e for e in examples if language in (None, e.language)])
+    for example, found in report.misses:
+        label = f"{example.language} {example.tier}/{example.category}"
+        print(f"{label} -> {found}: {example.text}")
+    print(_rates(report))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--misses", choices=("all",), help="print the tuning set's misses")
+    parser.add_argument("--misses", choices=("all",), help="print a tuning set's misses")
+    parser.add_argument("--set", default="labelled", help="labelled or fresh (with --misses)")
     parser.add_argument("--lang")
     parser.add_argument("--lexicons", help="only these shipped files, e.g. en,ru (tuning)")
     args = parser.parse_args()
     started = time.perf_counter()
     screener = _screener(args.lexicons)
     load_ms = (time.perf_counter() - started) * 1000
-    labelled = load_examples()
     if args.misses:
-        chosen = [e for e in labelled if args.lang is None or e.language == args.lang]
-        report = evaluate(screener, chosen)
-        for example, found in report.misses:
-            label = f"{example.language} {example.tier}/{example.category}"
-            print(f"{label} -> {found}: {example.text}")
-        print(_rates(report))
+        _print_misses(screener, args.set, args.lang)
         return
-    fresh = load_examples(FRESH)
-    tuned, unseen = evaluate(screener, labelled), evaluate(screener, fresh)
-    timing = _timing(screener, labelled + fresh, args.runs)
+    summaries = set_summaries(screener, example_sets())
+    every = [example for _, examples, _ in summaries for example in examples]
+    timing = _timing(screener, every, args.runs)
+    labelled = summaries[0][1]
     languages = sorted({e.language for e in labelled})
     categories = sorted({e.category for e in labelled})
     lines = [
@@ -150,29 +199,27 @@ def main() -> None:
         "least 97%, concern recall at least 90%, false alarms on everyday talk at most 5%, "
         "screening under 0.2 ms per message at p99.",
         "",
-        f"- Labelled set (tests/safety/labelled, {len(labelled)} messages in "
-        f"{len(languages)} languages; the lexicons were tuned on it): {_rates(tuned)}.",
-        f"- Unseen set (tests/safety/fresh, {len(fresh)} messages, written separately and "
-        f"never used for tuning): {_rates(unseen)}.",
-        f"- Time per message over both sets (median of {args.runs} runs): p50 "
+        *set_lines(summaries),
+        f"- Time per message over every set (median of {args.runs} runs): p50 "
         f"{timing.p50:.3f} ms, p99 {timing.p99:.3f} ms, each message once in turn (cold CPU "
         f"caches, as in a running bot); p99 {timing.warm_p99:.3f} ms when each message is "
         f"screened 9 times in a row (warm caches). The screening thread's CPU time alone "
         f"(without the waits of a shared machine), each message once in turn: p50 "
         f"{timing.cpu_p50:.3f} ms, p99 {timing.cpu_p99:.3f} ms. One 4,096-character message "
         f"{timing.long:.2f} ms. Loading and indexing every lexicon at start: {load_ms:.0f} ms.",
-        "",
-        "Labelled set by language:",
-        "",
-        *_table("language", tuned.by_language, languages),
-        "",
-        "Unseen set by language:",
-        "",
-        *_table("language", unseen.by_language, languages),
+    ]
+    for example_set, _, report in summaries:
+        lines += [
+            "",
+            f"{example_set.name.capitalize()} set by language:",
+            "",
+            *_table("language", report.by_language, languages),
+        ]
+    lines += [
         "",
         "Labelled set by category:",
         "",
-        *_table("category", tuned.by_category, categories),
+        *_table("category", summaries[0][2].by_category, categories),
     ]
     write_section("safety", "\n".join(lines))
     print("\n".join(lines))

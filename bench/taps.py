@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, os.getcwd())
 
 from bench.seeding import seed_members
-from bench.updates import MEMBERS, burst, closed_loop, ready, stop
+from bench.updates import MEMBERS, burst, closed_loop, peercircle, ready, stop
 from bot.emulator import BotApiEmulator
 
 ROUNDS = 3
@@ -58,21 +58,9 @@ async def one_process() -> dict[str, list[float]]:
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)
             await seed_members(folder / "bench.db", [u.user_id for u in users], timedelta(days=1))
-            config = folder / "config.toml"
-            # The reply pace lifted, as in bench.updates: this measures handling.
-            config.write_text(
-                f'[telegram]\ntoken = "{emulator.token}"\n'
-                f'api_base_url = "{emulator.base_url}"\n'
-                f'[storage]\npath = "{folder / "bench.db"}"\n[logging]\nlevel = "WARNING"\n'
-                "[delivery]\nmessages_per_second = 1000\n",
-                encoding="utf-8",
-            )
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--config", str(config),
-                cwd=os.getcwd(),
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )  # fmt: skip
+            # Each checkout's own bench.updates starts its bot as it measures it (the reply
+            # pace lifted where there is one).
+            process = await peercircle(emulator, folder)
             try:
                 await ready(emulator)
                 for user in users:

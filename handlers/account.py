@@ -43,8 +43,8 @@ from handlers.common import (
     press,
     prompt_next_step,
     reply,
+    start_taking_part,
 )
-from handlers.outcomes import start_taking_part
 
 
 async def show_help(update: Update, context: PeerContext) -> None:

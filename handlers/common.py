@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
@@ -23,12 +23,14 @@ from bot.i18n import current_language, speaking
 from bot.members import messages as member_messages
 from bot.members.rules import Member, onboarding_step
 from bot.moderation.audit import Moderator
+from bot.outcomes import messages as outcome_messages
 from bot.outgoing import OutgoingMessage
-from bot.runtime.delivery import markup
+from bot.runtime.delivery import TelegramMarkup, markup
 from bot.safety import resources
 from bot.texts import circles as circle_texts
 from bot.texts import common as common_texts
 from bot.texts import moderation as moderation_texts
+from bot.texts import outcomes as outcome_texts
 
 log = logging.getLogger("peercircle.moderation")
 ButtonT = TypeVar("ButtonT", bound=Button)
@@ -40,9 +42,7 @@ warnings.filterwarnings(
 )
 
 
-async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message | None:
+async def reply(update: Update, text: str, markup: TelegramMarkup | None = None) -> Message | None:
     """Send an HTML message to the chat the update came from."""
     chat = update.effective_chat
     if chat is None:
@@ -131,7 +131,7 @@ async def button_expired(query: CallbackQuery) -> None:
 
 
 async def close_buttons(
-    query: CallbackQuery, text: str | None = None, markup: InlineKeyboardMarkup | None = None
+    query: CallbackQuery, text: str | None = None, markup: TelegramMarkup | None = None
 ) -> None:
     """Rewrite the message a button was pressed on: new text and buttons, or none."""
     try:
@@ -145,9 +145,7 @@ async def close_buttons(
             raise
 
 
-async def edit_text(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def edit_text(query: CallbackQuery, text: str, markup: TelegramMarkup | None = None) -> None:
     """Edit the message a button was pressed on, without reading Telegram's copy back.
 
     edit_message_text turns the edited message Telegram returns into python-telegram-bot
@@ -300,3 +298,20 @@ async def in_language_of(context: PeerContext, user_id: int, render: Callable[[]
     """Words for someone other than the sender (sent straight to them), in their language."""
     with speaking(await context.services.languages.language_of(user_id, None)):
         return render()
+
+
+async def start_taking_part(
+    update: Update, context: PeerContext, member: Member, query_text: bool
+) -> None:
+    """Opted in to the questionnaires (from their offer, or from /settings): thanks, and the
+    first invitation when today is a day for it."""
+    first = await context.services.outcomes.opt_in(member.user_id)
+    said_text = outcome_texts.opted_in() if first else outcome_texts.opted_in_later()
+    query = update.callback_query
+    if query_text and query is not None:
+        await close_buttons(query, said_text)
+    else:
+        await reply(update, said_text)
+    if first is not None:
+        invitation = outcome_messages.invitation(first)
+        await reply(update, invitation.text, markup(invitation))

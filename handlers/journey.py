@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Pending
+from bot.circles.service import ShareOutcome
 from bot.context import PeerContext
 from bot.journey import messages as journey_messages
 from bot.journey.callbacks import (
@@ -109,7 +110,8 @@ async def share_again_chosen(update: Update, context: PeerContext) -> None:
         await query.answer()
         await close_buttons(query, journey_messages.share_again_answered(button.days, False))
         return
-    if not await context.services.circles.share_milestone_again(member.user_id, button.days):
+    shared = await context.services.circles.share_milestone_again(member.user_id, button.days)
+    if shared.outcome is ShareOutcome.STALE:
         await button_expired(query)
         return
     await query.answer()
@@ -164,6 +166,8 @@ async def save_setback_note(
 ) -> None:
     """The member's private note about a setback."""
     await context.services.members.wait_for(member.user_id, None)
+    # The question named the member's own setback, so only a journey erased meanwhile is
+    # refused (NO_JOURNEY); the answer stays the same, as it always has.
     await context.services.journeys.add_setback_note(member.user_id, pending.journey, note)
     await reply(update, journey_texts.setback_note_saved())
 

@@ -62,16 +62,16 @@ async def promote_command(update: Update, context: PeerContext) -> None:
     if user_id is None:
         await reply(update, moderation_texts.promote_usage())
         return
-    added = await context.services.moderation.promote(operator, user_id)
-    if not added:
-        await reply(update, moderation_texts.already_moderator())
+    promoted = await context.services.moderation.promote(operator, user_id)
+    if not promoted.done:
+        await reply(update, moderation_texts.outcome_text(promoted))
         return
     menu = await refresh_menu(
         update.get_bot(), context.services.moderation, user_id, context.services.languages.default
     )
-    await reply(
-        update, moderation_texts.promoted() if menu else moderation_texts.promoted_menu_later()
-    )
+    # Their menu waits for their first /start: say so rather than promise it now.
+    said = moderation_texts.outcome_text(promoted) if menu else None
+    await reply(update, said or moderation_texts.promoted_menu_later())
 
 
 async def demote_command(update: Update, context: PeerContext) -> None:
@@ -83,17 +83,15 @@ async def demote_command(update: Update, context: PeerContext) -> None:
     if user_id is None:
         await reply(update, moderation_texts.demote_usage())
         return
-    removed = await context.services.moderation.demote(operator, user_id)
-    if removed:
+    demoted = await context.services.moderation.demote(operator, user_id)
+    if demoted.done:
         await refresh_menu(
             update.get_bot(),
             context.services.moderation,
             user_id,
             context.services.languages.default,
         )
-    await reply(
-        update, moderation_texts.demoted() if removed else moderation_texts.not_moderator()
-    )
+    await reply(update, moderation_texts.outcome_text(demoted))
 
 
 async def modhelp_command(update: Update, context: PeerContext) -> None:

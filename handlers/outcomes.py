@@ -12,7 +12,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.charts import render_measures_png
 from bot.context import PeerContext
 from bot.i18n import current_language
-from bot.members.rules import Member
 from bot.outcomes import messages as outcome_messages
 from bot.outcomes.callbacks import (
     AnswerItem,
@@ -34,6 +33,7 @@ from handlers.common import (
     member_press,
     press,
     reply,
+    start_taking_part,
 )
 
 
@@ -86,22 +86,6 @@ async def opt_in_pressed(update: Update, context: PeerContext) -> None:
         await close_buttons(query, outcome_texts.declined())
         return
     await start_taking_part(update, context, member, query_text=True)
-
-
-async def start_taking_part(
-    update: Update, context: PeerContext, member: Member, query_text: bool
-) -> None:
-    """Opted in: thanks, and the first invitation when today is a day for it."""
-    first = await context.services.outcomes.opt_in(member.user_id)
-    said_text = outcome_texts.opted_in() if first else outcome_texts.opted_in_later()
-    query = update.callback_query
-    if query_text and query is not None:
-        await close_buttons(query, said_text)
-    else:
-        await reply(update, said_text)
-    if first is not None:
-        invitation = outcome_messages.invitation(first)
-        await reply(update, invitation.text, markup(invitation))
 
 
 async def start_pressed(update: Update, context: PeerContext) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardMarkup,
     InputFile,
     InputMediaPhoto,
     Update,
@@ -27,12 +26,12 @@ from bot.checkins.rules import DEFAULT_PERIOD, PERIODS
 from bot.context import PeerContext
 from bot.members.rules import Member
 from bot.outgoing import OutgoingMessage
-from bot.runtime.delivery import markup
+from bot.runtime.delivery import TelegramMarkup, markup
 from bot.texts import trends as trend_texts
 from handlers.common import button_expired, current_member, member_press, press, reply
 
 
-def period_buttons(shown: int) -> InlineKeyboardMarkup | None:
+def period_buttons(shown: int) -> TelegramMarkup | None:
     return markup(OutgoingMessage("", checkin_messages.period_buttons(shown)))
 
 

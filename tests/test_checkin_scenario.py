@@ -36,18 +36,19 @@ async def check_in(
     user: EmulatedUser, mood: int, confidence: int, note: str | None = None
 ) -> SentMessage:
     """Answer a check-in started with /checkin; returns the reply."""
-    question = await user.ask("/checkin")
+    # A relay or a milestone due at that moment may come first: wait for the question.
+    question = await user.ask_for("/checkin", MOOD_QUESTION)
     assert question.shown_text == MOOD_QUESTION
-    await user.tap(str(mood))
+    await user.tap(str(mood), question)
     await user.emulator.wait_until(lambda: "confident" in question.shown_text)
-    await user.tap(str(confidence))
+    await user.tap(str(confidence), question)
     await user.emulator.wait_until(lambda: "private note" in question.shown_text)
     if note is None:
-        await user.tap("Skip")
+        await user.tap("Skip", question)
         # Every reply shows today's answers; a hard day's thanks come before them.
         await user.emulator.wait_until(lambda: "Today: mood" in question.shown_text)
         return question
-    await user.tap("Add a note")
+    await user.tap("Add a note", question)
     await user.emulator.wait_until(lambda: "Write your note" in question.shown_text)
     user.send(note)
     reply = await user.next_message()

@@ -165,9 +165,15 @@ async def test_rotate_key_seals_every_value_again_and_the_old_key_no_longer_open
     config = config_file(tmp_path)
     new_file = tmp_path / "new.key"
     code, out, err = await peercircle(
-        "rotate-key", "--config", str(config), "--new-key-file", str(new_file), "--batch-size",
-        "4", cwd=tmp_path,
-    )  # fmt: skip
+        "rotate-key",
+        "--config",
+        str(config),
+        "--new-key-file",
+        str(new_file),
+        "--batch-size",
+        "4",
+        cwd=tmp_path,
+    )
     assert code == 0, err
     assert f"made a new key in {new_file} (mode 0600)" in out
     new = read_key_file(new_file)

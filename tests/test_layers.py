@@ -3,7 +3,8 @@
 texts      words only: the standard library, other texts and pure rules
 messages   texts, callbacks, outgoing and rules: no storage, no services
 runtime    intake, delivery, the sweeper...: no feature package
-handlers   parse, authorise, call a service, render: never storage
+handlers   parse, authorise, call a service, render: never storage, nor another
+           feature's handler module (only the shared handlers.common and handlers.answers)
 storage    SQL only: nothing of bot/ but the clock and config, nothing of handlers/
 bot        never handlers, except the composition root (bot/app.py)
 """
@@ -11,6 +12,8 @@ bot        never handlers, except the composition root (bot/app.py)
 from __future__ import annotations
 
 import ast
+import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("members", "checkins", "circles", "alerts", "journey", "goals", "moderation")
 FEATURES += ("stats", "combined", "outcomes")
+# The code the bot ships and measures, and its tests.
+CODE = ("bench", "bot", "handlers", "storage", "tests")
 
 
 def _module_of(path: Path) -> str:
@@ -90,6 +95,22 @@ def test_handlers_never_import_storage() -> None:
     assert _offences(_files("handlers"), ("storage",)) == []
 
 
+# Handler modules every feature's handlers may use: shared helpers, not a feature.
+SHARED_HANDLERS = (
+    # parse a press, authorise, reply, edit; and the few renderings two features' handlers
+    # both need (joining by a code, the support offer, taking part in the questionnaires)
+    "handlers.common",
+    # the free-text answer table's types, merged by the composition root
+    "handlers.answers",
+)
+
+
+def test_a_handler_module_imports_no_other_features_handlers() -> None:
+    # A feature's handlers reach another feature through its service, or through a shared
+    # helper above: never by importing its handler module.
+    assert _offences(_files("handlers"), ("handlers",), SHARED_HANDLERS) == []
+
+
 DRIVERS = ("sqlite3", "aiosqlite", "asyncpg")
 
 
@@ -120,6 +141,84 @@ def test_only_the_composition_root_imports_handlers() -> None:
     # The sandbox and the emulator are tools around the bot, not part of it.
     paths = [p for p in paths if not _within(_module_of(p), "bot.sandbox", "bot.emulator")]
     assert _offences(paths, ("handlers",)) == []
+
+
+def _names_used(path: Path) -> set[str]:
+    """Names imported from anywhere, and attributes read (telegram.InlineKeyboardMarkup)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+    return found
+
+
+def test_only_delivery_builds_telegram_keyboards() -> None:
+    # One keyboard type (OutgoingMessage's buttons) and one converter to Telegram's markup
+    # (bot.runtime.delivery.markup); handlers name its result as TelegramMarkup.
+    keyboards = {"InlineKeyboardButton", "InlineKeyboardMarkup"}
+    converter = ROOT / "bot" / "runtime" / "delivery.py"
+    found = [
+        f"{path.relative_to(ROOT)} uses {name}"
+        for path in _files("bot", "handlers", "storage", "bench")
+        if path != converter
+        for name in sorted(_names_used(path) & keyboards)
+    ]
+    assert found == []
+
+
+_FORMATTER_OFF = re.compile(r"#\s*fmt:\s*(skip|off)\b")
+
+
+def test_the_formatter_owns_the_layout() -> None:
+    # No "fmt: skip" or "fmt: off" comment: a table the formatter lays out one item a line
+    # is longer, but nobody has to keep a hand layout in step with it.
+    found = []
+    for path in _files(*CODE):
+        with path.open("rb") as source:
+            for token in tokenize.tokenize(source.readline):
+                if token.type == tokenize.COMMENT and _FORMATTER_OFF.search(token.string):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert found == []
+
+
+# Looking a word up in the catalogs (and marking one for them, N_ and NP_).
+GETTEXT = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "NP_"}
+# The few places outside bot/texts that may, and why.
+GETTEXT_ELSEWHERE = {
+    "bot/i18n/__init__.py": "defines the lookups the texts call",
+    "bot/i18n/formats.py": "the CLDR date patterns each language orders dates by",
+    "bot/safety/pseudonyms.py": "the pseudonym word tables: names drawn from data, not words",
+    "bot/config.py": "the default crisis lines: compared with what the operator set",
+    "bot/safety/resources.py": "that default translated, or the operator's own text as written",
+}
+
+
+def _gettext_calls(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name in GETTEXT:
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_words_are_looked_up_only_in_the_texts() -> None:
+    # Every word a member or the operator reads lives in bot/texts, one module per feature,
+    # so a translator and a reviewer find them all in one place.
+    found = [
+        f"{relative}:{line}"
+        for path in _files("bot", "handlers", "storage", "bench")
+        if not _within(_module_of(path), "bot.texts")
+        and (relative := path.relative_to(ROOT).as_posix()) not in GETTEXT_ELSEWHERE
+        for line in _gettext_calls(path)
+    ]
+    assert found == []
 
 
 @pytest.mark.parametrize("feature", FEATURES)

@@ -15,11 +15,10 @@ from bot.clock import ManualClock
 from bot.config import ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from bot.i18n import _ as gettext
 from bot.i18n import pgettext, speaking
 from bot.stats.rules import Figure, GroupStats, StatsReport
-from bot.stats.service import OVERALL, StatsService, csv_columns, to_csv
-from bot.texts.stats import fewer_than, stats_messages
+from bot.stats.service import StatsService, to_csv
+from bot.texts.stats import all_members, csv_columns, fewer_than, stats_messages
 from storage.db import Database
 from tests.conftest import make_settings
 from tests.helpers import ROOT, peercircle
@@ -184,7 +183,7 @@ async def test_report_command_writes_the_csv_in_the_operators_language(
     assert code == 0, err
     with speaking("de"):
         columns = list(csv_columns())
-        everyone, fewer = gettext(OVERALL), fewer_than(5)
+        everyone, fewer = all_members(), fewer_than(5)
         week = pgettext("statistics CSV row", "week")
     assert columns[0] != "group" and everyone != "All members" and fewer != "fewer than 5"
     table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))

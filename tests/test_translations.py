@@ -59,10 +59,23 @@ def test_the_template_holds_every_word_in_the_code(tmp_path: Path) -> None:
     would reach every member in English."""
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-c", "Translators:", "-o", str(fresh), "."],
-        cwd=ROOT, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-c",
+            "Translators:",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
 
     def ids(path: Path) -> set[object]:
         with path.open("rb") as pot:

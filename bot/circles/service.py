@@ -94,6 +94,18 @@ class ModeSet:
     circle: CircleRow | None = None
 
 
+class ShareOutcome(StrEnum):
+    SHARED = "shared"  # queued to the rest of the circle
+    NO_CIRCLE = "no_circle"  # no circle, or muted or banned in it: it stays with the member
+    STALE = "stale"  # sharing again: not held (any more), or not the latest milestone
+
+
+@dataclass(frozen=True)
+class MilestoneShare:
+    outcome: ShareOutcome
+    recipients: int = 0  # the members it was queued to
+
+
 @dataclass(frozen=True)
 class Thanked:
     """A Thanks press: the relay thanked (None when it cannot be), and whether it was new."""
@@ -181,35 +193,35 @@ class CircleService:
         async with self._db.read() as session:
             return await circle_open_to(session, user_id, self._clock.now()) is not None
 
-    async def share_milestone_again(self, user_id: int, days: int) -> bool:
+    async def share_milestone_again(self, user_id: int, days: int) -> MilestoneShare:
         """After a setback the member said yes at a milestone of 7 days or more: the circle
-        hears about it now, and about the next ones as before. False for a stale button."""
+        hears about it now, and about the next ones as before. STALE for a stale button."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             member = await member_rows.get(session, user_id)
             journey = await journey_rows.current(session, user_id)
             if member is None or journey is None:
-                return False
+                return MilestoneShare(ShareOutcome.STALE)
             if await journey_rows.sharing(session, user_id) != journey_rows.HELD:
-                return False
+                return MilestoneShare(ShareOutcome.STALE)
             today = now.astimezone(zone_of(member.timezone)).date()
             if not _latest_milestone(days, journey.started_on, today):
-                return False
+                return MilestoneShare(ShareOutcome.STALE)
             await journey_rows.set_sharing(session, user_id, journey_rows.SHARED)
-            await self.share_milestone(session, user_id, member.pseudonym, days)
+            shared = await self.share_milestone(session, user_id, member.pseudonym, days)
         self._wake()
-        return True
+        return shared
 
     async def share_milestone(
         self, session: Session, user_id: int, pseudonym: str, days: int
-    ) -> bool:
+    ) -> MilestoneShare:
         """Queue "<pseudonym> reached <days>" to the rest of the member's circle, through
-        the relay fan-out, inside the caller's transaction; False when there is no circle to
-        tell (or the member is muted or banned: it stays with them)."""
+        the relay fan-out, inside the caller's transaction; NO_CIRCLE when there is no
+        circle to tell (or the member is muted or banned: it stays with them)."""
         now = self._clock.now()
         circle = await circle_open_to(session, user_id, now)
         if circle is None:
-            return False
+            return MilestoneShare(ShareOutcome.NO_CIRCLE)
         text = journey_texts.milestone_shared(pseudonym, milestone_label(days))
         relay_id = await circle_rows.add_relay(
             session,
@@ -228,7 +240,7 @@ class CircleService:
 
         said = partial(in_reader_words, relay_id, RelayKind.MILESTONE, pseudonym, shared)
         await self._deliver(session, relay_id, said, others)
-        return True
+        return MilestoneShare(ShareOutcome.SHARED, len(others))
 
     async def is_invite_code(self, code: str) -> bool:
         """Whether `code` is a circle's invite code, now or before a moderator replaced it

@@ -134,12 +134,15 @@ class JourneyService:
             await self._schedule(session, user_id, timezone, next_start)
             return Setback(current.id)
 
-    async def add_setback_note(self, user_id: int, journey_id: int, note: str) -> bool:
-        """Keep the member's private note on a setback, cut to MAX_NOTE."""
+    async def add_setback_note(self, user_id: int, journey_id: int, note: str) -> Setback:
+        """Keep the member's private note on a setback, cut to MAX_NOTE; NO_JOURNEY when
+        the member has no such setback (gone with /forget, or another's)."""
         async with self._db.transaction() as session:
-            return await journey_rows.set_setback_note(
+            if not await journey_rows.set_setback_note(
                 session, journey_id, user_id, note[:MAX_NOTE]
-            )
+            ):
+                return Setback(None, SetbackRefusal.NO_JOURNEY)
+        return Setback(journey_id)
 
     async def set_sharing(self, user_id: int, timezone: str, share: bool) -> Sharing:
         """The member's answer to "share them with my circle?". A yes soon after a setback

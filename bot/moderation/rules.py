@@ -46,6 +46,10 @@ def short_reason(reason: str | None) -> str | None:
 class Result(StrEnum):
     """What a moderator action came to; bot.texts.moderation says it in words."""
 
+    PROMOTED = "promoted"
+    ALREADY_MODERATOR = "already_moderator"
+    DEMOTED = "demoted"
+    NOT_MODERATOR = "not_moderator"  # or one by the config only: operators stay
     NO_SUCH_MEMBER = "no_such_member"
     WARNED = "warned"
     WARNED_AND_MUTED = "warned_and_muted"
@@ -72,6 +76,8 @@ class Result(StrEnum):
 
 _DONE = frozenset(
     {
+        Result.PROMOTED,
+        Result.DEMOTED,
         Result.WARNED,
         Result.WARNED_AND_MUTED,
         Result.MUTED,
@@ -95,7 +101,7 @@ class Outcome:
     pseudonym: str = ""  # the member acted on
     circle: str = ""  # the circle acted on, or the name asked for
     asked: str = ""  # what the moderator typed, when nothing matched it
-    count: int = 0  # warnings in the window, members told, chats deleted from
+    count: int = 0  # warnings in the window, members told, chats deleted from, alerts released
     until: datetime | None = None  # the end of a mute
     size: int = 0  # a circle's new most members
     members: int = 0  # a circle's members now

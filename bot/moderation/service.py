@@ -89,31 +89,32 @@ class ModerationService:
         operators = list(self._settings.moderation.operators)
         return operators + [user_id for user_id in promoted if user_id not in operators]
 
-    async def promote(self, by: Moderator, user_id: int) -> bool:
+    async def promote(self, by: Moderator, user_id: int) -> Outcome:
         async with self._db.transaction() as session:
-            added = await moderation_rows.add_moderator(session, user_id, by.user_id, self._now)
-            if added:
-                target = self._recorded(moderation_texts.audit_moderator, user_id)
-                await self._audit(session, by, "promote", target, None)
-            return added
+            if not await moderation_rows.add_moderator(session, user_id, by.user_id, self._now):
+                return Outcome(Result.ALREADY_MODERATOR)
+            target = self._recorded(moderation_texts.audit_moderator, user_id)
+            await self._audit(session, by, "promote", target, None)
+        return Outcome(Result.PROMOTED)
 
-    async def demote(self, by: Moderator, user_id: int) -> bool:
+    async def demote(self, by: Moderator, user_id: int) -> Outcome:
         """No longer a moderator, at once: the alerts and conversations they held go back
-        to the moderators (each audited), and members' answers stop reaching them."""
+        to the moderators (each audited, and counted), and members' answers stop reaching
+        them."""
         async with self._db.transaction() as session:
-            removed = await moderation_rows.remove_moderator(session, user_id)
-            if not removed:
-                return False
+            if not await moderation_rows.remove_moderator(session, user_id):
+                return Outcome(Result.NOT_MODERATOR)
             target = self._recorded(moderation_texts.audit_moderator, user_id)
             await self._audit(session, by, "demote", target, None)
             if self.is_operator(user_id):
-                return True  # still a moderator by the config
+                return Outcome(Result.DEMOTED)  # still a moderator by the config
             chat = self._settings.moderation.moderator_chat_id
-            for alert in await release_alerts(session, user_id, self._now, chat):
-                released = self._recorded(alert_texts.audit_alert, alert.id, alert.pseudonym)
-                await self._audit(session, by, "release crisis alert", released, None)
+            released = await release_alerts(session, user_id, self._now, chat)
+            for alert in released:
+                named = self._recorded(alert_texts.audit_alert, alert.id, alert.pseudonym)
+                await self._audit(session, by, "release crisis alert", named, None)
         self._wake()
-        return True
+        return Outcome(Result.DEMOTED, count=len(released))
 
     # -- the audit log ---------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.i18n import _, pgettext
 from bot.localtime.schedule import local_date
 from bot.localtime.zones import zone_of
 from bot.outcomes.questionnaire import Questionnaire, said
@@ -37,8 +36,8 @@ from bot.outcomes.statistics import (
     tertile_cuts,
 )
 from bot.stats.rules import mean_leaves_a_small_group
-from bot.stats.service import OVERALL
 from bot.texts import outcomes as outcome_texts
+from bot.texts import stats as stats_texts
 from bot.texts.stats import fewer_than
 from storage import circles as circle_rows
 from storage import outcomes as outcome_rows
@@ -229,7 +228,7 @@ def cohort_report(
             size,
         )
 
-    everyone = group(_(OVERALL), None, members)
+    everyone = group(stats_texts.all_members(), None, members)
     circle_groups = [group(circle.name, circle.id, circle.member_count) for circle in circles]
     groups = (_withhold_remainders(everyone, circle_groups, minimum), *circle_groups)
     return OutcomeReport(minimum, groups, peer_groups(peer), len(peer))
@@ -363,22 +362,7 @@ def outcomes_csv(report: OutcomeReport) -> str:
     the peer question's rows (headers in the operator's language, one word each)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            # Translators: the header row of `peercircle report --outcomes`: keep each name
-            # one word (snake_case), as scripts read them.
-            pgettext("outcomes CSV column", "group"),
-            pgettext("outcomes CSV column", "measure"),
-            pgettext("outcomes CSV column", "days"),
-            pgettext("outcomes CSV column", "members"),
-            pgettext("outcomes CSV column", "mean_change"),
-            pgettext("outcomes CSV column", "ci95_low"),
-            pgettext("outcomes CSV column", "ci95_high"),
-            pgettext("outcomes CSV column", "effect_size_dz"),
-            pgettext("outcomes CSV column", "improved_share"),
-            pgettext("outcomes CSV column", "note"),
-        ]
-    )
+    writer.writerow(outcome_texts.csv_columns())
     for group in report.groups:
         for measured in group.measured:
             name = measured.questionnaire.id
@@ -393,7 +377,7 @@ def outcomes_csv(report: OutcomeReport) -> str:
         withheld = not report.split_shown(peer.exposure)
         writer.writerow(
             [
-                _(OVERALL),
+                stats_texts.all_members(),
                 label,
                 str(PEER_DAYS),
                 *_change_cells(report, peer.n, peer.change, withheld),

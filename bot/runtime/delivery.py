@@ -62,6 +62,11 @@ MAX_UNRECORDED = 1000
 RECORD_FIRST_PAUSE, RECORD_LONGEST_PAUSE = 0.5, 30.0
 
 
+# What markup() makes, for handlers to name in their signatures: only this module builds
+# Telegram's keyboards (tests/test_layers.py).
+TelegramMarkup = InlineKeyboardMarkup
+
+
 def markup(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None

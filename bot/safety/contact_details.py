@@ -349,9 +349,31 @@ def _usernames(reading: Folded) -> list[Found]:
 # Where members come from, most likely first; a number written with "+" or "00" is read in
 # any country whatever the region.
 REGIONS = (
-    "US", "GB", "DE", "ES", "BR", "RU", "UA", "MX", "PT", "AT", "CH", "AR", "CO", "CL", "PE",
-    "IE", "AU", "IN", "FR", "IT", "PL", "NL", "BY", "TR",
-)  # fmt: skip
+    "US",
+    "GB",
+    "DE",
+    "ES",
+    "BR",
+    "RU",
+    "UA",
+    "MX",
+    "PT",
+    "AT",
+    "CH",
+    "AR",
+    "CO",
+    "CL",
+    "PE",
+    "IE",
+    "AU",
+    "IN",
+    "FR",
+    "IT",
+    "PL",
+    "NL",
+    "BY",
+    "TR",
+)
 # Digits with what people put between them; a number may run over a line break.
 _SEPARATORS = r"[ \n().\[\]\-/_\u2010-\u2015\u2212]"  # with the dashes and the minus
 _DIGIT_RUN = re.compile(rf"(?<![\w+])(?:\+[ \n]?)?[(\[]?\d(?:{_SEPARATORS}{{0,4}}+\d)*+\)?")

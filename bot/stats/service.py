@@ -16,18 +16,14 @@ from datetime import date, timedelta
 from statistics import median
 
 from bot.clock import Clock
-from bot.i18n import N_, _, pgettext
 from bot.stats.rules import Figure, GroupStats, StatsReport, Week, withhold_remainders
+from bot.texts import stats as stats_texts
 from bot.texts.stats import fewer_than, withheld
 from storage import alerts as alert_rows
 from storage import circles as circle_rows
 from storage import stats as stat_rows
 from storage.db import Database
 
-# Everyone's figures, before each circle's; the name is rendered when a report is made.
-# Translators: the group of every member in /stats, its chart and its CSV file (beside
-# each circle by its name).
-OVERALL = N_("All members")
 CHART_WEEKS = 8
 
 
@@ -87,7 +83,7 @@ class StatsService:
         for e in encouragement:
             everything.encouragement.append(e)
             by_circle.setdefault(e.circle_id, _Rows()).encouragement.append(e)
-        groups = [_group(_(OVERALL), everyone, everything)]
+        groups = [_group(stats_texts.all_members(), everyone, everything)]
         groups += [_group(c.name, c.member_count, by_circle.get(c.id, _Rows())) for c in circles]
         groups = withhold_remainders(groups, self._minimum, today)
         return StatsReport(today, self._minimum, groups, alerts, _mondays(first_week, today))
@@ -151,30 +147,6 @@ def chart_series(report: StatsReport) -> dict[str, list[tuple[date, float, float
     }
 
 
-def csv_columns() -> tuple[str, ...]:
-    """The header row of the statistics CSV, in the operator's language: one word each
-    (snake_case), so that a spreadsheet or a script can name the columns."""
-    return (
-        # Translators: the header row of `peercircle report`'s statistics file, for a
-        # spreadsheet: keep each name one word (snake_case), as scripts read them.
-        pgettext("statistics CSV column", "group"),
-        pgettext("statistics CSV column", "row"),
-        pgettext("statistics CSV column", "week_start"),
-        pgettext("statistics CSV column", "members"),
-        pgettext("statistics CSV column", "active_7d"),
-        pgettext("statistics CSV column", "active_30d"),
-        pgettext("statistics CSV column", "checkin_adherence_7d"),
-        pgettext("statistics CSV column", "checkins"),
-        pgettext("statistics CSV column", "mean_mood"),
-        pgettext("statistics CSV column", "mean_confidence"),
-        pgettext("statistics CSV column", "confidence_change_median"),
-        pgettext("statistics CSV column", "confidence_change_members"),
-        pgettext("statistics CSV column", "goal_completion_30d"),
-        pgettext("statistics CSV column", "encouragement_sent_7d"),
-        pgettext("statistics CSV column", "encouragement_thanked_7d"),
-    )
-
-
 def to_csv(report: StatsReport) -> str:
     """One summary row per group (the /stats figures), then one row per group and week."""
 
@@ -187,13 +159,10 @@ def to_csv(report: StatsReport) -> str:
             return ""
         return str(round(figure.value, digits)) if digits else str(int(figure.value))
 
-    # Translators: the kind of a row of the statistics CSV: a group's /stats figures.
-    summary = pgettext("statistics CSV row", "summary")
-    # Translators: the kind of a row of the statistics CSV: one week of a group.
-    week_row = pgettext("statistics CSV row", "week")
+    summary, week_row = stats_texts.csv_row_kinds()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(csv_columns())
+    writer.writerow(stats_texts.csv_columns())
     for g in report.groups:
         small = g.members < report.minimum
         members = fewer_than(report.minimum) if small else str(g.members)

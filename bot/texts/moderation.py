@@ -508,6 +508,14 @@ def audit_lines(rows: list[AuditLine]) -> str:
 def outcome_text(outcome: Outcome) -> str:
     """A moderator action's result, as the moderator reads it."""
     result, pseudonym = outcome.result, shown_name(outcome.pseudonym)
+    if result is Result.PROMOTED:
+        return promoted()
+    if result is Result.ALREADY_MODERATOR:
+        return already_moderator()
+    if result is Result.DEMOTED:
+        return demoted()
+    if result is Result.NOT_MODERATOR:
+        return not_moderator()
     if result is Result.NO_SUCH_MEMBER:
         return no_such_member()
     if result is Result.WARNED:

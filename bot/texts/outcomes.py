@@ -432,3 +432,21 @@ def report_association() -> str:
         "This is an association, not proof of cause: members who give and receive more "
         "may differ in other ways."
     )
+
+
+def csv_columns() -> list[str]:
+    """The header row of `peercircle report --outcomes`, in the operator's language."""
+    return [
+        # Translators: the header row of `peercircle report --outcomes`: keep each name
+        # one word (snake_case), as scripts read them.
+        pgettext("outcomes CSV column", "group"),
+        pgettext("outcomes CSV column", "measure"),
+        pgettext("outcomes CSV column", "days"),
+        pgettext("outcomes CSV column", "members"),
+        pgettext("outcomes CSV column", "mean_change"),
+        pgettext("outcomes CSV column", "ci95_low"),
+        pgettext("outcomes CSV column", "ci95_high"),
+        pgettext("outcomes CSV column", "effect_size_dz"),
+        pgettext("outcomes CSV column", "improved_share"),
+        pgettext("outcomes CSV column", "note"),
+    ]

@@ -51,6 +51,46 @@ def withheld() -> str:
     return _("hidden so that a small group cannot be worked out")
 
 
+def all_members() -> str:
+    """The group of every member, before each circle's (by its name)."""
+    # Translators: the group of every member in /stats, its chart and its CSV file (beside
+    # each circle by its name).
+    return _("All members")
+
+
+def csv_columns() -> tuple[str, ...]:
+    """The header row of the statistics CSV, in the operator's language: one word each
+    (snake_case), so that a spreadsheet or a script can name the columns."""
+    return (
+        # Translators: the header row of `peercircle report`'s statistics file, for a
+        # spreadsheet: keep each name one word (snake_case), as scripts read them.
+        pgettext("statistics CSV column", "group"),
+        pgettext("statistics CSV column", "row"),
+        pgettext("statistics CSV column", "week_start"),
+        pgettext("statistics CSV column", "members"),
+        pgettext("statistics CSV column", "active_7d"),
+        pgettext("statistics CSV column", "active_30d"),
+        pgettext("statistics CSV column", "checkin_adherence_7d"),
+        pgettext("statistics CSV column", "checkins"),
+        pgettext("statistics CSV column", "mean_mood"),
+        pgettext("statistics CSV column", "mean_confidence"),
+        pgettext("statistics CSV column", "confidence_change_median"),
+        pgettext("statistics CSV column", "confidence_change_members"),
+        pgettext("statistics CSV column", "goal_completion_30d"),
+        pgettext("statistics CSV column", "encouragement_sent_7d"),
+        pgettext("statistics CSV column", "encouragement_thanked_7d"),
+    )
+
+
+def csv_row_kinds() -> tuple[str, str]:
+    """What the statistics CSV's "row" column says: a group's /stats figures, one week."""
+    # Translators: the kind of a row of the statistics CSV: a group's /stats figures.
+    summary = pgettext("statistics CSV row", "summary")
+    # Translators: the kind of a row of the statistics CSV: one week of a group.
+    week = pgettext("statistics CSV row", "week")
+    return summary, week
+
+
 def _figure(report: StatsReport, figure: Figure, kind: str) -> str:
     if report.hidden(figure):
         return fewer_than(report.minimum)

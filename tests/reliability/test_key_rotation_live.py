@@ -62,9 +62,15 @@ async def test_rotate_while_the_bot_runs_and_a_member_writes_notes(
         writer = asyncio.create_task(write_notes())
         new_file = tmp_path / "new.key"
         rotate = peercircle(
-            "rotate-key", "--config", str(config), "--new-key-file", str(new_file),
-            "--batch-size", "20", cwd=tmp_path,
-        )  # fmt: skip
+            "rotate-key",
+            "--config",
+            str(config),
+            "--new-key-file",
+            str(new_file),
+            "--batch-size",
+            "20",
+            cwd=tmp_path,
+        )
         rotation = asyncio.create_task(rotate)
         await emulator.wait_until(lambda: instance(path, ROTATION_PROGRESS) is not None, 30)
         written_before = len(notes)
@@ -113,9 +119,17 @@ async def test_a_rotation_killed_half_way_resumes_and_finishes(tmp_path: Path) -
     new_file = tmp_path / "new.key"
     args = ("rotate-key", "--config", str(config), "--new-key-file", str(new_file))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, "--batch-size", "3", cwd=tmp_path,
-        env=subprocess_env(), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        "--batch-size",
+        "3",
+        cwd=tmp_path,
+        env=subprocess_env(),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
     def half_way() -> bool:
         progress = json.loads(instance(path, ROTATION_PROGRESS) or "{}")

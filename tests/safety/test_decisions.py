@@ -1,8 +1,9 @@
 """The screen's decisions on every example of both sets, as recorded before a speed change.
 
-Speeding the screen up must not change what it decides: for each example of
-tests/safety/labelled and tests/safety/fresh, the tier and categories are recorded in
-decisions.txt and compared here. A deliberate lexicon change rewrites the record:
+Speeding the screen up must not change what it decides: for each example of the two
+tuning sets, tests/safety/labelled and tests/safety/fresh, the tier and categories are
+recorded in decisions.txt and compared here (the held-out set is left out: its decisions
+are only ever measured). A deliberate lexicon change rewrites the record:
 
     python -m tests.safety.test_decisions
 """
