@@ -53,8 +53,12 @@ SEALED: dict[str, tuple[str, ...]] = {
 # Sealed when written, but rows from before sealing stay as they were: the audit log's
 # triggers refuse every UPDATE (it is append-only), and unsealing passes plain text through.
 NOT_RESEALED = frozenset({"audit_log"})
-# How a row of a table without a rowid is named (the start-up pass, rotation, retention).
-ROW_KEY: dict[str, tuple[str, ...]] = {"checkins": ("user_id", "local_date")}
+# How a row of each table is named (the start-up pass, rotation, retention): its primary
+# key, `id` where no other is listed. Never SQLite's rowid, which no other engine has.
+ROW_KEY: dict[str, tuple[str, ...]] = {
+    "checkins": ("user_id", "local_date"),
+    "safety_plans": ("user_id", "draft"),
+}
 # Recorded when the pass has sealed every older row of these columns, so it runs once (and
 # again only when this list changes).
 SEALED_COLUMNS = ",".join(f"{t}.{c}" for t, cs in sorted(SEALED.items()) for c in cs)
@@ -67,6 +71,11 @@ ROTATION = "key_rotation"
 ROTATION_PROGRESS = "key_rotation_progress"
 ROTATION_ADOPTED = "key_rotation_adopted:"
 ROTATED_AT = "key_rotated_at"
+
+
+def row_key(table: str) -> tuple[str, ...]:
+    """The columns that name one row of `table`: its primary key."""
+    return ROW_KEY.get(table, ("id",))
 
 
 class SealError(Exception):
@@ -421,7 +430,7 @@ class Sealer:
         return "restore the key file that belongs to it (storage.key_file)"
 
     async def _seal_table(self, session: Session, table: str, columns: tuple[str, ...]) -> int:
-        keys = ROW_KEY.get(table, ("rowid",))
+        keys = row_key(table)
         plain = " OR ".join(f"({c} IS NOT NULL AND substr({c}, 1, 5) != ?)" for c in columns)
         rows = await session.fetch_all(
             f"SELECT {', '.join(keys)}, {', '.join(columns)} FROM {table} WHERE {plain}",
