@@ -74,5 +74,28 @@ async def test_workers_starting_together_apply_each_migration_once(pg_database: 
 
 
 def test_postgresql_migrations_are_numbered_from_one_without_gaps() -> None:
-    shipped = load_postgresql_migrations()  # none yet (issue 19, stage 3)
+    shipped = load_postgresql_migrations()
     assert [m.version for m in shipped] == list(range(1, len(shipped) + 1))
+
+
+async def test_the_audit_log_refuses_changes_but_a_resealing_transaction(
+    pg_database: str,
+) -> None:
+    conn = await connect(pg_database)
+    try:
+        await apply_postgresql_migrations(conn, load_postgresql_migrations()[:7])
+        await conn.execute(
+            "INSERT INTO audit_log (at, moderator_id, moderator_name, action, reason) "
+            "VALUES ('2026-03-02T09:00:00+00:00', 1, 'Mod', 'warn', 'enc1:old')"
+        )
+        for change in ("UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(asyncpg.exceptions.RestrictViolationError, match="append-only"):
+                await conn.execute(change)
+        async with conn.transaction():  # what a key rotation does (storage.rotation)
+            await conn.execute("SET LOCAL peercircle.resealing = 'on'")
+            await conn.execute("UPDATE audit_log SET reason = 'enc1:new'")
+        assert await conn.fetchval("SELECT reason FROM audit_log") == "enc1:new"
+        with pytest.raises(asyncpg.exceptions.RestrictViolationError):
+            await conn.execute("UPDATE audit_log SET reason = 'x'")  # only in that transaction
+    finally:
+        await conn.close()

@@ -4,7 +4,9 @@ the transaction that runs it, under an advisory lock.
 PostgreSQL's DDL is transactional, so a migration and its record commit together or not at
 all; the lock makes workers starting together apply each migration once, the later ones
 finding it recorded. The .sql files beside this module are PostgreSQL's own spelling of
-SQLite's migrations, numbered alike (issue 19, stage 3: none shipped yet).
+SQLite's migrations, numbered and named alike (tests/test_pg_schema.py compares the schemas
+after each). Data repairs and backfills are left out: a PostgreSQL database is only ever
+made empty (issue 19, stage 5: or from a SQLite one at the latest version).
 """
 
 from __future__ import annotations
