@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from storage.engines.postgres import Database, rows_changed
+from storage.migrations.postgresql import load_postgresql_migrations
 from storage.sealed import KeyFileError, Keys
 from storage.update_marks import UpdateInHand, in_hand
 
@@ -125,3 +126,23 @@ async def test_a_text_is_sealed_and_opened_as_on_sqlite(db: Database) -> None:
 async def test_a_database_on_a_server_needs_its_key_named(pg_database: str) -> None:
     with pytest.raises(KeyFileError, match=r"PEERCIRCLE_STORAGE__KEY or storage\.key_file"):
         await Database.open(pg_database, keys=Keys(), migrate=False)
+
+
+async def test_opening_migrates_and_records_the_key_check(pg_database: str) -> None:
+    db = await Database.open(pg_database, keys=Keys(key=KEY), now=lambda: NOW)
+    try:
+        assert await db.schema_version() == len(load_postgresql_migrations())
+        async with db.read() as session:
+            rows = await session.fetch_all("SELECT key FROM instance ORDER BY key")
+        assert [r["key"] for r in rows] == [
+            "key_check",
+            "sanction_salt",
+            "sealed_columns",
+            "update_offset",
+        ]
+    finally:
+        await db.close()
+    again = await Database.open(pg_database, keys=Keys(key=KEY), now=lambda: NOW)
+    await again.close()
+    with pytest.raises(KeyFileError, match="does not open this database"):
+        await Database.open(pg_database, keys=Keys(key=os.urandom(32)))
