@@ -487,21 +487,21 @@ async def counted_changes(session: Session) -> list[CountedRow]:
     members, since changes come in whole steps. Everyone's pass reads one index in its
     grouping order; circles start from their members (as storage/stats.py does)."""
     rows = await session.fetch_all(
-        """
+        f"""
         SELECT NULL AS circle_id, r.questionnaire AS q, r.timepoint AS point,
                r.change AS change, COUNT(*) AS n
-        FROM outcome_responses r INDEXED BY outcome_responses_report
+        FROM outcome_responses r {session.dialect.indexed_by("outcome_responses_report")}
         JOIN outcome_members o ON o.user_id = r.user_id AND o.consent = 1
         WHERE r.counted = 1 GROUP BY r.questionnaire, r.timepoint, r.change
         """
     )
     rows += await session.fetch_all(
-        """
+        f"""
         SELECT cm.circle_id AS circle_id, r.questionnaire AS q, r.timepoint AS point,
                r.change AS change, COUNT(*) AS n
         FROM circle_members cm
         JOIN outcome_members o ON o.user_id = cm.user_id AND o.consent = 1
-        JOIN outcome_responses r INDEXED BY outcome_responses_counted
+        JOIN outcome_responses r {session.dialect.indexed_by("outcome_responses_counted")}
              ON r.user_id = cm.user_id AND r.counted = 1
         GROUP BY 1, 2, 3, 4
         """

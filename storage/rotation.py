@@ -247,6 +247,11 @@ async def _update(
     if table != "audit_log":
         await session.execute_many(statement, updates)
         return
+    if session.dialect.name == "postgresql":
+        # Its triggers' function lets this transaction through (PostgreSQL's migration 0007).
+        await session.execute("SET LOCAL peercircle.resealing = 'on'")
+        await session.execute_many(statement, updates)
+        return
     # The audit log refuses every change (its triggers); sealing a reason again with the new
     # key changes no word of it, so its triggers step aside for this batch's transaction
     # only, and are made again, as they were, before it commits.

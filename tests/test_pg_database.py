@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import asyncpg
 import pytest
 
+from storage import rotation
 from storage.engines.postgres import Database, rows_changed
 from storage.migrations.postgresql import load_postgresql_migrations
-from storage.sealed import KeyFileError, Keys
+from storage.sealed import KeyFileError, Keys, Sealer, encode_key
 from storage.update_marks import UpdateInHand, in_hand
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -146,3 +148,27 @@ async def test_opening_migrates_and_records_the_key_check(pg_database: str) -> N
     await again.close()
     with pytest.raises(KeyFileError, match="does not open this database"):
         await Database.open(pg_database, keys=Keys(key=os.urandom(32)))
+
+
+async def test_a_key_rotation_seals_every_value_again_the_audit_log_included(
+    pg_database: str, tmp_path: Path
+) -> None:
+    db = await Database.open(pg_database, keys=Keys(key=KEY), now=lambda: NOW)
+    try:
+        async with db.transaction() as session:
+            await session.execute(
+                "INSERT INTO audit_log (at, moderator_id, moderator_name, action, reason) "
+                "VALUES (?, 1, 'Mod', 'warn', ?)",
+                ("2026-03-02T09:00:00+00:00", session.seal("audit_log", "reason", "spam")),
+            )
+        new_file = tmp_path / "new.key"
+        new_file.write_text(encode_key(new := os.urandom(32)) + "\n", encoding="utf-8")
+        await rotation.request(db, new, new_file)  # type: ignore[arg-type]
+        while not (await rotation.reseal_batch(db, 2)).finished:  # type: ignore[arg-type]
+            pass
+        await rotation.finish(db, NOW)  # type: ignore[arg-type]
+        async with db.read() as session:
+            row = await session.fetch_one("SELECT reason FROM audit_log")
+    finally:
+        await db.close()
+    assert row is not None and Sealer(new).unseal("audit_log", "reason", row[0]) == "spam"

@@ -1,6 +1,6 @@
 """Repositories on PostgreSQL give what they give on SQLite: the same calls, the same
-results. The repositories PostgreSQL cannot run yet (SQLite's date functions and index
-hints in stats and outcomes, the scalar max of fresh ids) are left for the engine's dialect.
+results, where the SQL is common and where the session's dialect spells it (index hints,
+days between dates). Not yet: outcomes' peer-support query (SQLite's date arithmetic).
 Skipped without PostgreSQL's binaries (tests/pg.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from storage import checkins, circles, members, outbox
+from storage import checkins, circles, goals, members, outbox, outcomes, stats
 from storage.db import Database as SQLiteDatabase
 from storage.engines.postgres import Database as PostgreSQLDatabase
 from storage.sealed import Keys
@@ -94,7 +94,51 @@ STEPS: list[Step] = [
     ("circles.by_name any case", lambda s: circles.by_name(s, "HOPE")),
     ("circles.add_member", lambda s: circles.add_member(s, 1, 7, NOW)),
     ("circles.relays_since", lambda s: circles.relays_since(s, 7, NOW)),
+    *[
+        (
+            f"circles.add_relay {author}",
+            lambda s, author=author: circles.add_relay(
+                s,
+                circle_id=1,
+                author_id=author,
+                kind="encourage",
+                pseudonym="x",
+                text="You can do this",
+                status="sent",
+                now=NOW,
+            ),
+        )
+        for author in (7, 8, 8)
+    ],
+    ("goals.create_draft", lambda s: goals.create_draft(s, 7, "Walk", "daily", "18:00", NOW)),
+    ("goals.delete_drafts", lambda s: goals.delete_drafts(s, 7)),
+    ("goals.create_draft again", lambda s: goals.create_draft(s, 7, "Run", "daily", "18:00", NOW)),
+    (
+        "outcomes.start_response",
+        lambda s: outcomes.start_response(
+            s, user_id=7, questionnaire="who5", version=1, language="en", now=NOW, day=NOW.date()
+        ),
+    ),
+    ("stats.checkin_weeks", lambda s: stats.checkin_weeks(s, date(2026, 2, 1), NOW.date())),
+    ("stats.activity", lambda s: stats.activity(s, NOW.date())),
+    ("stats.confidence_changes", stats.confidence_changes),
+    ("stats.member_count", stats.member_count),
+    ("stats.export_summaries", lambda s: stats.export_summaries(s, 7)),
+    ("outcomes.counted_changes", outcomes.counted_changes),
     ("members.delete", lambda s: members.delete(s, 8)),
+    (
+        "circles.add_relay after a forgotten member's",
+        lambda s: circles.add_relay(
+            s,
+            circle_id=1,
+            author_id=7,
+            kind="encourage",
+            pseudonym="x",
+            text="Still here",
+            status="sent",
+            now=NOW,
+        ),
+    ),
     ("members.get_many after", lambda s: members.get_many(s, {7, 8})),
 ]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 
+from storage.dialect import POSTGRESQL
 from storage.engines.placeholders import numbered
 from storage.migrations.postgresql import apply_postgresql_migrations, schema_version
 from storage.sealed import SEALED, KeyFileError, Keys, Sealer, sealer_for
@@ -103,6 +104,8 @@ class Session:
     In a write transaction BEGIN waits for the first statement, as SQLite's does: a block
     that writes nothing costs no round trip.
     """
+
+    dialect = POSTGRESQL
 
     def __init__(self, conn: Any, sealer: Sealer, begin: bool = False) -> None:
         self._conn = conn

@@ -13,6 +13,7 @@ from typing import Any, TypeAlias, TypeGuard, TypeVar, cast
 
 import aiosqlite
 
+from storage.dialect import SQLITE
 from storage.migrations import apply_migrations
 from storage.preflight import as_file_error, check_database_file, check_writes, unwritable
 from storage.private import private_file
@@ -67,6 +68,8 @@ class Session:
     In a write transaction, BEGIN waits for the first statement and runs in its hop: one
     thread hop fewer per transaction (a check-in tap's own, and its batch's marks).
     """
+
+    dialect = SQLITE
 
     def __init__(self, conn: aiosqlite.Connection, sealer: Sealer, begin: bool = False) -> None:
         self._conn = conn
