@@ -25,6 +25,16 @@ class Dialect:
             return f"julianday({later}) - julianday({earlier})"
         return f"({later})::date - ({earlier})::date"
 
+    def day_number(self, day: str) -> str:
+        """A YYYY-MM-DD day as a number that day_after() counts from."""
+        return f"julianday({day})" if self.name == "sqlite" else f"({day})::date"
+
+    def day_after(self, number: str, days: int) -> str:
+        """The YYYY-MM-DD day `days` after a day_number()."""
+        if self.name == "sqlite":
+            return f"date({number}, '+{days} days')"
+        return f"to_char({number} + {days}, 'YYYY-MM-DD')"
+
 
 SQLITE = Dialect("sqlite")
 POSTGRESQL = Dialect("postgresql")

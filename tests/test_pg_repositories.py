@@ -1,6 +1,6 @@
 """Repositories on PostgreSQL give what they give on SQLite: the same calls, the same
 results, where the SQL is common and where the session's dialect spells it (index hints,
-days between dates). Not yet: outcomes' peer-support query (SQLite's date arithmetic).
+day arithmetic).
 Skipped without PostgreSQL's binaries (tests/pg.py)."""
 
 from __future__ import annotations
@@ -125,6 +125,18 @@ STEPS: list[Step] = [
     ("stats.member_count", stats.member_count),
     ("stats.export_summaries", lambda s: stats.export_summaries(s, 7)),
     ("outcomes.counted_changes", outcomes.counted_changes),
+    (
+        "members joined 36 days before",
+        lambda s: s.execute(
+            "UPDATE members SET onboarded_at = '2026-01-25T10:00:00+00:00' WHERE user_id = 7"
+        ),
+    ),
+    (
+        "outcomes consent",
+        lambda s: s.execute("INSERT INTO outcome_members (user_id, consent) VALUES (7, 1)"),
+    ),
+    ("checkins.record day 1", lambda s: checkins.record(s, 7, date(2026, 1, 26), 2, 3, NOW)),
+    ("outcomes.peer_rows", lambda s: outcomes.peer_rows(s, NOW)),
     ("members.delete", lambda s: members.delete(s, 8)),
     (
         "circles.add_relay after a forgotten member's",
