@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -33,6 +33,7 @@ from bot.i18n.languages import SHIPPED, shipped_language
 from bot.localtime.hhmm import parse_hhmm
 from bot.localtime.zones import normalise_timezone
 from storage.sealed import Keys, decode_key
+from storage.url import StorageUrl, parse_storage_url, sqlite_url
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 _TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
@@ -97,7 +98,15 @@ class TelegramSettings(_Section):
 
 
 class StorageSettings(_Section):
+    # Where the database is, as a URL (storage.url): sqlite:///path, or postgresql://, which
+    # is accepted here and refused by every command (PostgreSQL storage is not finished).
+    # Empty: storage.path, which keeps working; it is filled in from a sqlite URL.
+    url: str = ""
     path: Path = Path("data/peercircle.db")
+    # PostgreSQL's password, never in the URL: from PEERCIRCLE_STORAGE__PASSWORD (the config
+    # file is refused), else the first line of password_file.
+    password: SecretStr | None = None
+    password_file: Path | None = None
     # The file with the key that seals members' text in the database (storage.sealed); None:
     # peercircle.key beside the database. Made at first start when missing.
     key_file: Path | None = None
@@ -121,11 +130,71 @@ class StorageSettings(_Section):
             ) from None
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_database(cls, data: Any) -> Any:
+        """storage.path from a sqlite URL; both keys set and naming different databases
+        is an error, as neither could be the one meant."""
+        if not isinstance(data, dict) or not data.get("url"):
+            return data
+        try:
+            url = parse_storage_url(str(data["url"]))
+        except ValueError:
+            return data  # said by the url field's own check, under its key
+        if "path" in data and (url.path is None or Path(str(data["path"])) != url.path):
+            raise ValueError(
+                f"storage.url ({url.text}) and storage.path ({data['path']}) name different "
+                "databases; set only one of them (storage.url is the newer key)"
+            )
+        return data if url.path is None else {**data, "path": url.path}
+
+    @field_validator("url")
+    @classmethod
+    def _a_storage_url(cls, value: str) -> str:
+        if value:
+            parse_storage_url(value)
+        return value
+
+    @field_validator("password_file")
+    @classmethod
+    def _a_readable_password_file(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            _first_line(value)
+        return value
+
+    @property
+    def database(self) -> StorageUrl:
+        """Where the database is; its text holds no password, so it may be shown."""
+        if self.url:
+            return parse_storage_url(self.url)
+        return StorageUrl("sqlite", sqlite_url(self.path), self.path)
+
+    @property
+    def database_password(self) -> SecretStr | None:
+        """PostgreSQL's password: the environment's wins over the file's."""
+        if self.password is not None and self.password.get_secret_value():
+            return self.password
+        if self.password_file is not None:
+            return SecretStr(_first_line(self.password_file))
+        return None
+
     @property
     def keys(self) -> Keys:
         """Where the key comes from, for storage: the environment's wins over the file."""
         key = decode_key(self.key.get_secret_value()) if self.key is not None else None
         return Keys(self.key_file, key, self.encrypt)
+
+
+def _first_line(path: Path) -> str:
+    """A password file's first line (its content is never put in a message)."""
+    try:
+        line = path.read_text(encoding="utf-8").partition("\n")[0].strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise ValueError(f"cannot read the password file {path} ({reason})") from None
+    if not line:
+        raise ValueError(f"the password file {path} is empty; put the password on its first line")
+    return line
 
 
 class PrivacySettings(_Section):
@@ -387,9 +456,10 @@ def load_settings(explicit: Path | None = None) -> Settings:
             raise ConfigError(f"config file {path} not found; copy config.example.toml there")
         try:
             with path.open("rb") as handle:
-                tomllib.load(handle)
+                read = tomllib.load(handle)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML ({exc}); fix that line") from None
+        _no_password_in(read, path)
     token = _toml_file.set(path)
     try:
         return Settings()
@@ -397,6 +467,18 @@ def load_settings(explicit: Path | None = None) -> Settings:
         raise ConfigError(describe_validation_error(exc, path)) from None
     finally:
         _toml_file.reset(token)
+
+
+def _no_password_in(read: dict[str, Any], path: Path) -> None:
+    """The database password never sits in the config file, which is read by more people
+    and tools than a secret should be."""
+    storage = read.get("storage")
+    if isinstance(storage, dict) and "password" in storage:
+        raise ConfigError(
+            f"configuration error: 'storage.password' in {path}: the database password is "
+            "not read from the config file; remove it, and set PEERCIRCLE_STORAGE__PASSWORD "
+            "or storage.password_file (a file only the bot's user can read)"
+        )
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None) -> str:

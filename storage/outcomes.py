@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from storage.db import Row, Session, without
+from storage.dialect import Dialect
 from storage.ids import fresh_id
 from storage.timestamps import from_db, to_db
 
@@ -413,16 +415,27 @@ class PeerRow:
 # days' bounds (local dates compared as text; `until`, a day's start, compares with stored
 # moments too): found from the opted-in, not by scanning every member, and only once (a
 # CROSS JOIN keeps SQLite's loop on outcome_members; the condition is in WHERE for PostgreSQL).
+@cache
+def _peer(dialect: Dialect) -> str:
+    """The query below in the engine's spelling of day arithmetic."""
+    return _PEER.format(
+        first_week_end=dialect.day_after("day_number", 7),
+        last_week_start=dialect.day_after("day_number", 23),
+        until=dialect.day_after("day_number", 30),
+        day_number=dialect.day_number("substr(m.onboarded_at, 1, 10)"),
+    )
+
+
 _PEER = """
 WITH cohort AS MATERIALIZED (
     SELECT user_id, since, first_day,
-           date(day_number, '+7 days') AS first_week_end,
-           date(day_number, '+23 days') AS last_week_start,
-           date(day_number, '+30 days') AS until
+           {first_week_end} AS first_week_end,
+           {last_week_start} AS last_week_start,
+           {until} AS until
     FROM (
         SELECT m.user_id AS user_id, m.onboarded_at AS since,
                substr(m.onboarded_at, 1, 10) AS first_day,
-               julianday(substr(m.onboarded_at, 1, 10)) AS day_number
+               {day_number} AS day_number
         FROM outcome_members o CROSS JOIN members m
         WHERE m.user_id = o.user_id AND o.consent = 1
           AND m.onboarded_at IS NOT NULL AND m.onboarded_at <= :cutoff
@@ -457,7 +470,7 @@ async def peer_rows(session: Session, cutoff: datetime) -> list[PeerRow]:
     """Every consenting member who joined by `cutoff` (30 days before now) and checked in
     during both their first week (days 0-6) and the last week of their first 30 (23-29),
     with the encouragement they gave and received in those 30 days."""
-    rows = await session.fetch_all(_PEER, {"cutoff": to_db(cutoff)})
+    rows = await session.fetch_all(_peer(session.dialect), {"cutoff": to_db(cutoff)})
     return [
         PeerRow(
             int(r["user_id"]),
@@ -487,21 +500,21 @@ async def counted_changes(session: Session) -> list[CountedRow]:
     members, since changes come in whole steps. Everyone's pass reads one index in its
     grouping order; circles start from their members (as storage/stats.py does)."""
     rows = await session.fetch_all(
-        """
+        f"""
         SELECT NULL AS circle_id, r.questionnaire AS q, r.timepoint AS point,
                r.change AS change, COUNT(*) AS n
-        FROM outcome_responses r INDEXED BY outcome_responses_report
+        FROM outcome_responses r {session.dialect.indexed_by("outcome_responses_report")}
         JOIN outcome_members o ON o.user_id = r.user_id AND o.consent = 1
         WHERE r.counted = 1 GROUP BY r.questionnaire, r.timepoint, r.change
         """
     )
     rows += await session.fetch_all(
-        """
+        f"""
         SELECT cm.circle_id AS circle_id, r.questionnaire AS q, r.timepoint AS point,
                r.change AS change, COUNT(*) AS n
         FROM circle_members cm
         JOIN outcome_members o ON o.user_id = cm.user_id AND o.consent = 1
-        JOIN outcome_responses r INDEXED BY outcome_responses_counted
+        JOIN outcome_responses r {session.dialect.indexed_by("outcome_responses_counted")}
              ON r.user_id = cm.user_id AND r.counted = 1
         GROUP BY 1, 2, 3, 4
         """

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Session
-from storage.sealed import ROW_KEY
+from storage.sealed import row_key as primary_key
 from storage.timestamps import to_db
 
 
@@ -31,7 +31,7 @@ class Expiring:
 
     @property
     def row_key(self) -> tuple[str, ...]:
-        return ROW_KEY.get(self.table, ("id",))
+        return primary_key(self.table)
 
 
 # The day's figures (mood, confidence) stay for the member's trends and /stats.

@@ -7,15 +7,17 @@ import binascii
 import json
 import logging
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from storage.private import OWNER_ONLY
+
+if TYPE_CHECKING:  # storage.db builds on this module
+    from storage.db import Session
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +53,12 @@ SEALED: dict[str, tuple[str, ...]] = {
 # Sealed when written, but rows from before sealing stay as they were: the audit log's
 # triggers refuse every UPDATE (it is append-only), and unsealing passes plain text through.
 NOT_RESEALED = frozenset({"audit_log"})
-# How a row of a table without a rowid is named (the start-up pass, rotation, retention).
-ROW_KEY: dict[str, tuple[str, ...]] = {"checkins": ("user_id", "local_date")}
+# How a row of each table is named (the start-up pass, rotation, retention): its primary
+# key, `id` where no other is listed. Never SQLite's rowid, which no other engine has.
+ROW_KEY: dict[str, tuple[str, ...]] = {
+    "checkins": ("user_id", "local_date"),
+    "safety_plans": ("user_id", "draft"),
+}
 # Recorded when the pass has sealed every older row of these columns, so it runs once (and
 # again only when this list changes).
 SEALED_COLUMNS = ",".join(f"{t}.{c}" for t, cs in sorted(SEALED.items()) for c in cs)
@@ -65,6 +71,11 @@ ROTATION = "key_rotation"
 ROTATION_PROGRESS = "key_rotation_progress"
 ROTATION_ADOPTED = "key_rotation_adopted:"
 ROTATED_AT = "key_rotated_at"
+
+
+def row_key(table: str) -> tuple[str, ...]:
+    """The columns that name one row of `table`: its primary key."""
+    return ROW_KEY.get(table, ("id",))
 
 
 class SealError(Exception):
@@ -344,7 +355,7 @@ class Sealer:
             return False
         return True
 
-    def seal_older_rows(self, raw: sqlite3.Connection) -> None:
+    async def seal_older_rows(self, session: Session) -> None:
         """Check the key against the database, take up a rotation under way, and seal rows
         written before sealing (or while it was off).
 
@@ -353,26 +364,26 @@ class Sealer:
         """
         marks = {
             str(key): str(value)
-            for key, value in raw.execute(
+            for key, value in await session.fetch_all(
                 "SELECT key, value FROM instance WHERE key IN (?, ?, ?, ?)",
                 ("key_check", "sealed_columns", ROTATION, ROTATED_AT),
-            ).fetchall()
+            )
         }
-        self._check_key(raw, marks)
+        await self._check_key(session, marks)
         if ROTATION in marks:
             self.adopt(rotation_key(marks[ROTATION]))
-            raw.execute(*adoption(marks[ROTATION]))
+            await session.execute(*adoption(marks[ROTATION]))
         if not self._encrypt:
             # Rows written now stay plain: the pass runs again once encryption is back on.
-            raw.execute("DELETE FROM instance WHERE key = 'sealed_columns'")
+            await session.execute("DELETE FROM instance WHERE key = 'sealed_columns'")
             return
         if marks.get("sealed_columns") == SEALED_COLUMNS:
             return
         sealed = 0
         for table, columns in SEALED.items():
             if table not in NOT_RESEALED:
-                sealed += self._seal_table(raw, table, columns)
-        raw.execute(
+                sealed += await self._seal_table(session, table, columns)
+        await session.execute(
             "INSERT INTO instance (key, value) VALUES ('sealed_columns', ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (SEALED_COLUMNS,),
@@ -380,7 +391,7 @@ class Sealer:
         if sealed:
             log.info("sealed %d older rows of members' text", sealed)
 
-    def _check_key(self, raw: sqlite3.Connection, marks: dict[str, str]) -> None:
+    async def _check_key(self, session: Session, marks: dict[str, str]) -> None:
         check = marks.get("key_check")
         if not self._keys:
             if check is not None:
@@ -392,7 +403,7 @@ class Sealer:
             return
         if check is None:
             if self._encrypt:
-                raw.execute(
+                await session.execute(
                     "INSERT INTO instance (key, value) VALUES ('key_check', ?)",
                     (self.check_value(),),
                 )
@@ -418,13 +429,13 @@ class Sealer:
             return f"set {ENV_KEY} to the key that belongs to it"
         return "restore the key file that belongs to it (storage.key_file)"
 
-    def _seal_table(self, raw: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> int:
-        keys = ROW_KEY.get(table, ("rowid",))
+    async def _seal_table(self, session: Session, table: str, columns: tuple[str, ...]) -> int:
+        keys = row_key(table)
         plain = " OR ".join(f"({c} IS NOT NULL AND substr({c}, 1, 5) != ?)" for c in columns)
-        rows = raw.execute(
+        rows = await session.fetch_all(
             f"SELECT {', '.join(keys)}, {', '.join(columns)} FROM {table} WHERE {plain}",
             [PREFIX] * len(columns),
-        ).fetchall()
+        )
         if not rows:
             return 0
         assignments = ", ".join(f"{c} = ?" for c in columns)
@@ -438,7 +449,7 @@ class Sealer:
                 for c, v in zip(columns, values, strict=True)
             ]
             updates.append((*resealed, *row[: len(keys)]))
-        raw.executemany(f"UPDATE {table} SET {assignments} WHERE {where}", updates)
+        await session.execute_many(f"UPDATE {table} SET {assignments} WHERE {where}", updates)
         return len(rows)
 
 

@@ -103,7 +103,8 @@ async def activity(session: Session, today: date) -> list[ActivityRow]:
         )
     }
     everyone = await session.fetch_one(
-        "SELECT COUNT(*) AS n FROM checkins INDEXED BY checkins_by_day WHERE local_date >= ?",
+        f"SELECT COUNT(*) AS n FROM checkins {session.dialect.indexed_by('checkins_by_day')} "
+        "WHERE local_date >= ?",
         (d7,),
     )
     checkins[None] = everyone["n"] if everyone else 0
@@ -117,11 +118,12 @@ async def activity(session: Session, today: date) -> list[ActivityRow]:
 async def confidence_changes(session: Session) -> list[tuple[int | None, float]]:
     """(circle id, change) per member with at least 28 days between first and last check-in:
     mean confidence of their last 14 days minus that of their first 14 days."""
+    days = session.dialect.days_between("s.last_date", "s.first_date")
     rows = await session.fetch_all(
-        """
+        f"""
         SELECT cm.circle_id AS circle_id, s.last_confidence - s.first_confidence AS change
         FROM member_spans s LEFT JOIN circle_members cm ON cm.user_id = s.user_id
-        WHERE julianday(s.last_date) - julianday(s.first_date) >= 27
+        WHERE {days} >= 27
         """
     )
     return [(r["circle_id"], float(r["change"])) for r in rows]

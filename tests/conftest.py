@@ -16,6 +16,7 @@ from bot.clock import ManualClock
 from bot.config import SchedulerSettings, Settings, StorageSettings, TelegramSettings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
+from tests.pg import pg_cluster, pg_database  # noqa: F401 (a PostgreSQL cluster, when asked for)
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

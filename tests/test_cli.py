@@ -116,3 +116,47 @@ async def test_check_config_and_migrate(emulator: BotApiEmulator, tmp_path: Path
     assert code == 0 and f"schema version {versions[-1]} (applied {applied})" in out
     code, out, _ = await peercircle("migrate", "--config", str(config), cwd=tmp_path)
     assert code == 0 and "nothing to apply" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run"],
+        ["migrate"],
+        ["check-config"],
+        ["backup", "copy.db"],
+        ["restore", "copy.db"],
+        ["report", "--out", "stats.csv"],
+        ["report", "--outcomes", "--out", "outcomes.csv"],
+        ["rotate-key", "--new-key-file", "new.key"],
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
+async def test_a_postgresql_url_is_refused_by_every_command_in_one_honest_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Until PostgreSQL storage is finished, no command connects to it or makes a file."""
+    password = "correct-horse-battery-staple"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[telegram]\ntoken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"\n'
+        '[storage]\nurl = "postgresql://peer@127.0.0.1:1/peercircle"\n',
+        encoding="utf-8",
+    )
+    code, out, err = await peercircle(
+        *command[:1],
+        "--config",
+        str(config),
+        *command[1:],
+        cwd=tmp_path,
+        env={"PEERCIRCLE_STORAGE__PASSWORD": password},
+    )
+    assert code == 2, out + err
+    assert err.strip() == (
+        "PostgreSQL storage is not finished in this version (storage.url is "
+        "postgresql://peer@127.0.0.1:1/peercircle); use sqlite:///path/to/peercircle.db, "
+        "the default"
+    )
+    assert out == "" and password not in err
+    for made in ("data", "copy.db", "stats.csv", "outcomes.csv", "new.key"):
+        assert not (tmp_path / made).exists(), made

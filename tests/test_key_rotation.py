@@ -28,6 +28,7 @@ from storage.sealed import (
     default_key_file,
     encode_key,
     read_key_file,
+    row_key,
 )
 from tests.helpers import onboard, peercircle
 from tests.test_checkin_scenario import check_in
@@ -244,6 +245,66 @@ async def test_during_a_rotation_both_keys_read_and_an_interrupted_one_resumes(
     assert code == 0, err
     assert "resuming the key rotation" in out
     assert_all_open_with(path, new, not_with=old)
+
+
+def more_safety_plans(path: Path, sealer: Sealer, members: int) -> None:
+    """A plan and an edit in progress for each member but the first (seed made its plan)."""
+    plan = SEALED["safety_plans"]
+    rows = [(user, draft) for user in range(1, members + 1) for draft in (0, 1)][1:]
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            f"INSERT INTO safety_plans (user_id, draft, {', '.join(plan)}, updated_at) "
+            f"VALUES (?, ?, {', '.join('?' for _ in plan)}, ?)",
+            [
+                (user, draft, *(sealer.seal("safety_plans", c, f"#{user}") for c in plan), STAMP)
+                for user, draft in rows
+            ],
+        )
+    conn.close()
+
+
+async def test_a_rotation_under_way_by_rowid_starts_safety_plans_again(tmp_path: Path) -> None:
+    """A rotation begun by a version that walked safety_plans by rowid and stopped half-way
+    through it: its saved position names no row by (user_id, draft), so the table starts
+    again, and no plan is left sealed with the old key."""
+    path = tmp_path / "bot.db"
+    old = await made(path)
+    seed(path, Sealer(old), members=4, days=1)
+    more_safety_plans(path, Sealer(old), members=4)
+    new_file = tmp_path / "new.key"
+    new_file.write_text(encode_key(new := os.urandom(32)) + "\n")
+    new_file.chmod(0o600)
+    db = await Database.open(path)
+    try:
+        await rotation.request(db, new, new_file)
+        async with db.transaction() as session:  # as the older version left it
+            await session.execute(
+                "INSERT INTO instance (key, value) VALUES (?, ?)",
+                (ROTATION_PROGRESS, json.dumps({"table": "safety_plans", "after": [5]})),
+            )
+        while not (step := await rotation.reseal_batch(db, 2)).finished:
+            if step.table == "safety_plans":
+                progress = json.loads(instance(path, ROTATION_PROGRESS) or "{}")
+                assert progress.get("key") in (None, ["user_id", "draft"])
+    finally:
+        await db.close()
+    plans = [(c, v) for t, c, v in sealed_values(path) if t == "safety_plans"]
+    assert len(plans) == 8 * len(SEALED["safety_plans"])
+    assert all(_opens(new, "safety_plans", c, v) for c, v in plans)
+
+
+async def test_every_sealed_table_is_walked_by_its_primary_key(tmp_path: Path) -> None:
+    """Not SQLite's rowid, which no other engine has: the start-up pass, rotation and
+    retention name each table's rows by its primary key."""
+    path = tmp_path / "bot.db"
+    await made(path)
+    with sqlite3.connect(path) as conn:
+        for table in SEALED:
+            columns = conn.execute(f"PRAGMA table_info({table})").fetchall()
+            # table_info's last field is the column's place in the primary key (0: none)
+            primary = tuple(c[1] for c in sorted(columns, key=lambda c: c[5]) if c[5])
+            assert row_key(table) == primary, table
+    conn.close()
 
 
 async def test_a_rotation_refuses_what_would_lose_text(tmp_path: Path) -> None:

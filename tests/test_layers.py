@@ -119,8 +119,8 @@ def test_bot_and_handlers_never_import_a_database_driver() -> None:
     assert _offences(_files("bot", "handlers"), DRIVERS) == []
 
 
-# The modules that speak to SQLite itself; the repositories go through storage.db.
-ENGINE_MODULES = ("db", "faults", "preflight", "backup", "sealed", "migrations")
+# The modules that speak to a database driver itself; the repositories go through storage.db.
+ENGINE_MODULES = ("engines", "faults", "preflight", "backup", "migrations")
 
 
 def test_repositories_import_no_database_driver() -> None:

@@ -18,10 +18,11 @@ class Migration:
     sql: str
 
 
-def load_migrations() -> list[Migration]:
-    """Every shipped migration, oldest first. A shipped migration is never edited."""
+def load_migrations(package: str = __package__) -> list[Migration]:
+    """Every shipped migration in `package` (SQLite's; storage.migrations.postgresql holds
+    PostgreSQL's), oldest first. A shipped migration is never edited."""
     found: list[Migration] = []
-    for entry in resources.files(__package__).iterdir():
+    for entry in resources.files(package).iterdir():
         match = _NAME.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator
 from storage.db import Database
-from storage.sealed import ROTATION_PROGRESS, Sealer, SealError, default_key_file, read_key_file
+from storage.sealed import (
+    ROTATION,
+    ROTATION_PROGRESS,
+    Sealer,
+    SealError,
+    default_key_file,
+    read_key_file,
+)
 from tests.helpers import my_data_json, onboard, peercircle, subprocess_env
 from tests.reliability.test_fanout_kill import start_bot
 from tests.test_checkin_scenario import check_in
@@ -36,6 +45,49 @@ async def stop(process: asyncio.subprocess.Process) -> None:
         await asyncio.wait_for(process.wait(), 30)
 
 
+def _stop(pid: int) -> None:
+    """SIGSTOP `pid` and return once every thread of it has stopped (within microseconds)."""
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 5
+    tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    while any((t / "stat").read_text().rsplit(") ", 1)[1][0] != "T" for t in tasks):
+        assert time.monotonic() < deadline, "the rotation did not stop"
+        time.sleep(0.0005)
+
+
+def _write_lock_free(path: Path) -> bool:
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:  # "database is locked"
+        return False
+    finally:
+        conn.close()
+
+
+async def pause_between_transactions(process: asyncio.subprocess.Process, path: Path) -> None:
+    """Stop `process` (SIGSTOP) where it holds no write lock on the database at `path`:
+    stopped inside a transaction, it would keep the bot waiting past its busy timeout."""
+    while True:
+        _stop(process.pid)
+        if _write_lock_free(path):
+            return
+        process.send_signal(signal.SIGCONT)
+        await asyncio.sleep(0.005)  # let it finish that transaction
+
+
+async def first_batch_written(path: Path) -> None:
+    """Wait for the rotation's first recorded progress, looking every 20 ms (the emulator's
+    wait would look only when the bot next calls it)."""
+    for _ in range(1500):
+        if instance(path, ROTATION_PROGRESS) is not None:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the rotation never got going")
+
+
 async def test_rotate_while_the_bot_runs_and_a_member_writes_notes(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
@@ -51,17 +103,21 @@ async def test_rotate_while_the_bot_runs_and_a_member_writes_notes(
         user = emulator.user()
         await onboard(user)
         rotating = asyncio.Event()
-        notes: list[str] = []
+        notes: list[str] = []  # each written and answered
 
         async def write_notes() -> None:
             while not rotating.is_set() or len(notes) < 3:
-                notes.append(f"Walked to the bakery, round {len(notes) + 1}")
-                reply = await check_in(user, 4, 6, note=notes[-1])
+                note = f"Walked to the bakery, round {len(notes) + 1}"
+                reply = await check_in(user, 4, 6, note=note)
                 assert "Today: mood 4" in reply.shown_text
+                notes.append(note)
 
         writer = asyncio.create_task(write_notes())
         new_file = tmp_path / "new.key"
-        rotate = peercircle(
+        rotate = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
             "rotate-key",
             "--config",
             str(config),
@@ -70,16 +126,26 @@ async def test_rotate_while_the_bot_runs_and_a_member_writes_notes(
             "--batch-size",
             "20",
             cwd=tmp_path,
+            env=subprocess_env(),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
-        rotation = asyncio.create_task(rotate)
-        await emulator.wait_until(lambda: instance(path, ROTATION_PROGRESS) is not None, 30)
-        written_before = len(notes)
-        code, out, err = await rotation
+        rotation = asyncio.create_task(rotate.communicate())
+        await first_batch_written(path)
+        # Half-way, held between two batches (the member's note would race a rotation that
+        # takes a second or two): a note written now is written while it runs.
+        await pause_between_transactions(rotate, path)
+        try:
+            assert instance(path, ROTATION) is not None  # not finished
+            written_before = len(notes)
+            await emulator.wait_until(lambda: len(notes) > written_before, 30)
+        finally:
+            rotate.send_signal(signal.SIGCONT)
+        out, err = (text.decode() for text in await asyncio.wait_for(rotation, 60))
         rotating.set()
         await writer
-        assert code == 0, out + err
+        assert rotate.returncode == 0, out + err
         assert "waiting for the running bot to take up the new key" in out
-        assert len(notes) > written_before  # the member wrote while it ran
     finally:
         await stop(bot)
 
