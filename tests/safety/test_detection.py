@@ -83,7 +83,8 @@ def test_a_held_out_folder_is_reported_as_a_fourth_set(tmp_path: Path) -> None:
     assert lines == [
         "- Held-out (never seen) set (tests/safety/holdout, 2 messages in 1 languages; written "
         "apart and never used for tuning: the honest estimate): urgent recall 100.0% (1/1), "
-        "concern recall 0.0% (0/0), false alarms 0.0% (0/1)."
+        "concern recall 0.0% (0/0), false alarms 0.0% (0/1); urgent answered at any tier "
+        "100.0% (1/1); the backstop alone: 0 urgent, 0 concern, 0 false alarms."
     ]
 
 
