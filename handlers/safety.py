@@ -189,8 +189,9 @@ async def _let_know(
             thread_open=thread is not None,
             forwarded=typed.forwarded,
         )
-        if verdict.unsure and place not in BACKSTOP_PLACES:
-            return None
+        pending = member is not None and (member.awaiting is not None or member.onboarding)
+        if verdict.unsure and (place not in BACKSTOP_PLACES or pending):
+            return None  # a guess never swallows the answer to a question the bot asked
         safety.heard(verdict)
         if member is None:
             # Nothing about them is kept, not even in the log.
@@ -200,6 +201,8 @@ async def _let_know(
         return place, await safety.respond(user_id, verdict, place, typed.words)
     except Exception:
         log.exception("crisis screen: could not alert for user_id=%s", user_id)
+        if verdict.unsure:
+            return None  # where it was typed is unknown: only a listed phrase answers blind
         return Place.MESSAGE, Response(Told.FAILED, None, None)
 
 
@@ -223,9 +226,10 @@ async def talk_button(update: Update, context: PeerContext) -> None:
     if pressed is None:
         return
     query, _, member = pressed
+    # Asked first: if storage fails, the button stays for another try.
+    asked = await context.services.safety.request_talk(member.user_id, Place.MESSAGE)
     await query.answer()
     await close_buttons(query, None, None)
-    asked = await context.services.safety.request_talk(member.user_id, Place.MESSAGE)
     await reply(update, safety_texts.talk_requested() if asked else safety_texts.no_moderators())
 
 

@@ -42,10 +42,12 @@ class Place(StrEnum):
 
 
 # Where the backstop's guess is heard: a message typed to the bot with nothing pending,
-# which would otherwise get "I may not have understood that". Elsewhere a guess would cost
-# too much when wrong (encouragement withheld from a circle, a private note raising a
-# notice about "thirty days today, I never thought I'd get here"): only phrases speak there.
-BACKSTOP_PLACES = frozenset({Place.MESSAGE})
+# which would otherwise get "I may not have understood that", and a photo's caption, which
+# would get "photos are never passed on". Elsewhere a guess would cost too much when wrong
+# (encouragement withheld from a circle, a private note raising a notice about "thirty
+# days today, I never thought I'd get here", a command's argument such as a /report
+# reason swallowed): only listed phrases speak there.
+BACKSTOP_PLACES = frozenset({Place.MESSAGE, Place.CAPTION})
 
 _PRIVATE = frozenset(
     {Place.NOTE, Place.SETBACK_NOTE, Place.GOAL, Place.SAFETY_PLAN, Place.EDIT, Place.CHECKIN}

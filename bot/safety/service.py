@@ -140,14 +140,16 @@ class SafetyNet:
         return Response(told, alert_id, plan)
 
     async def request_contact(self, user_id: int, alert_id: int) -> bool:
-        """The member asked for a moderator: the alert is repeated until someone takes it."""
+        """The member asked for a moderator: the alert is repeated until someone takes it.
+        Asked again once someone has taken it (they wrote, the member ended the thread, and
+        now wants them back), the moderators are told again."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             alert = await alert_rows.get(session, alert_id)
             if alert is None or alert.user_id != user_id or not self._chat:
                 return False
-            if alert.contact_requested and not alert.resolved:
-                return True
+            if alert.contact_requested and not alert.resolved and alert.taken_by is None:
+                return True  # still waiting for someone: the repeats carry it
             if alert.resolved:
                 await alert_rows.reopen(session, alert_id)
             await alert_rows.mark(session, alert_id, "contact_requested_at", now)

@@ -20,7 +20,10 @@ def button_expired() -> str:
 
 
 def unknown_command() -> str:
-    return _("I don't know that command. /help lists everything I can do.")
+    return _(
+        "I don't know that command. /help lists everything I can do, and /crisis has people "
+        "who answer straight away."
+    )
 
 
 def didnt_understand(moderators: bool) -> str:

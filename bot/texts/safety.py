@@ -81,8 +81,8 @@ _ACKNOWLEDGE = {
 # Translators: the first words of the reply when the bot is unsure whether a message is
 # about a crisis (it may be everyday talk); keep it warm, short and humble.
 _ACKNOWLEDGE_UNSURE = N_(
-    "I might be reading this wrong, and if so, I'm sorry. But in case things are hard right "
-    "now: you don't have to carry it alone."
+    "Thank you for writing. I might be reading this wrong, and if so, I'm sorry. But if "
+    "things are hard right now, you don't have to carry it alone."
 )
 
 _ACKNOWLEDGE_FORWARD = N_(

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.safety.backstop import MODEL, Backstop, Counts, count, features, main, shipped
+from bot.safety.backstop import (
+    MODEL,
+    Backstop,
+    Counts,
+    count,
+    cross_validate,
+    features,
+    main,
+    shipped,
+)
 from bot.safety.evaluation import example_sets, load_examples
 from bot.safety.lexicon import Lexicon, Tier, load_file
 from bot.safety.normalise import normalise
@@ -101,6 +110,7 @@ def test_the_shipped_screen_has_it_and_the_config_can_turn_it_off() -> None:
     assert screener_for(None, False)._backstop is None
     # The shipped counts hear crisis talk the lexicons do not list, and stay quiet on
     # everyday recovery talk.
+    assert backstop.hears(_words("after the funeral i will go and be with her, it is sorted"))
     assert not backstop.hears(_words("cravings were bad but I went to my meeting"))
 
 
@@ -113,10 +123,18 @@ def test_an_operator_phrase_still_names_its_category(tmp_path: Path) -> None:
 def test_near_misses_of_the_phrases_rarely_wake_it() -> None:
     """Sentences written to sit right beside crisis phrases ("I have enough pills for the
     trip") are where a word-count model errs most, and why it is heard only for a message
-    typed with nothing pending: at most one in five may be heard, as a concern (16 of 115
-    when the counts were last made)."""
+    typed with nothing pending: 16 of 115 are heard, as a concern, when the counts were
+    last made. More after a change to the sets means re-measuring (README "Safety")."""
     screener = screener_for(None)
     near = [*EVERYDAY, *EVERYDAY_ROUND3]
     heard = [text for text in near if screener.screen(text) is not None]
-    assert len(heard) * 5 <= len(near), heard
+    assert len(heard) <= 16, heard
     assert all(screener.screen(text).unsure for text in heard)  # type: ignore[union-attr]
+
+
+def test_cross_validation_asks_about_each_example_once_from_counts_without_it() -> None:
+    examples = [(f"went to meeting {n}", "none") for n in range(9)]
+    examples += [("gave my cat away for good", "urgent")] * 3
+    found = cross_validate(examples, folds=3)
+    assert set(found) == {"none", "urgent"}
+    assert found["none"].startswith("0/9") and found["urgent"].split()[0].endswith("/3")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application, running_bot
-from bot.config import ModerationSettings, Settings
+from bot.config import ModerationSettings, SafetySettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.safety.callbacks import RequestTalk
@@ -28,6 +28,12 @@ UNKNOWN = "the grey fog came back and sat on my chest all day"
 WRITTEN_AROUND = "after the funeral i will go and be with her, i have it all sorted"
 
 
+def alerts(db_path: Path) -> list[tuple[str, str]]:
+    """(tier, source) of every alert: written in the transaction the reply waits for."""
+    with sqlite3.connect(db_path, timeout=30) as conn:
+        return conn.execute("SELECT tier, source FROM crisis_alerts ORDER BY id").fetchall()
+
+
 def test_the_examples_are_what_they_stand_for() -> None:
     """If a lexicon change lists WRITTEN_AROUND, or the backstop hears UNKNOWN, pick others."""
     assert screener_for(None).screen(UNKNOWN) is None
@@ -40,7 +46,9 @@ async def test_what_only_the_backstop_hears_gets_a_humble_answer_and_a_quiet_not
 ) -> None:
     user = await member(emulator)
     reply = await user.ask(WRITTEN_AROUND)
-    assert reply.shown_text.startswith("I might be reading this wrong, and if so, I'm sorry.")
+    assert reply.shown_text.startswith(
+        "Thank you for writing. I might be reading this wrong, and if so, I'm sorry."
+    )
     assert "988" in reply.shown_text  # the resources, as for any concern
     notice = await mod_message(emulator, "Concern #")
     assert WRITTEN_AROUND in notice.shown_text  # a free message: the words go with it
@@ -50,7 +58,7 @@ async def test_what_only_the_backstop_hears_gets_a_humble_answer_and_a_quiet_not
 
 
 async def test_elsewhere_only_listed_phrases_speak(
-    emulator: BotApiEmulator, bot: PeerApplication
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
 ) -> None:
     """A guess must not withhold encouragement from a circle or raise notices about private
     notes: there the backstop is not heard, and the words go where they were meant to."""
@@ -67,7 +75,14 @@ async def test_elsewhere_only_listed_phrases_speak(
     saved = await alex.ask(WRITTEN_AROUND)  # the private note
     assert "note is saved" in saved.shown_text
     assert not any("might be reading this wrong" in m.shown_text for m in alex.messages)
-    assert not any("Concern #" in m.shown_text for m in emulator.group(MOD_CHAT).messages)
+    # A command's argument: the unknown-command reply, which points to /crisis.
+    unknown = await alex.ask(f"/sos {WRITTEN_AROUND}")
+    assert "I don't know that command" in unknown.shown_text and "/crisis" in unknown.shown_text
+    # An answer to a question the bot asked is never swallowed by a guess.
+    assert "time zone" in (await alex.ask("/timezone")).shown_text.lower()
+    answer = await alex.ask(WRITTEN_AROUND)
+    assert "might be reading this wrong" not in answer.shown_text
+    assert alerts(db_path) == []
 
 
 @pytest.fixture
@@ -81,14 +96,14 @@ def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
 
 
 async def test_a_message_nobody_understood_offers_a_moderator_who_then_hears(
-    emulator: BotApiEmulator, bot: PeerApplication
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
 ) -> None:
     user = await member(emulator)
     reply = await user.ask(UNKNOWN)
     assert "may not have understood" in reply.shown_text
     assert "/crisis" in reply.shown_text
     assert reply.button_labels == ["Talk to a moderator"]
-    assert emulator.group(MOD_CHAT).messages == []  # nothing until the member asks
+    assert alerts(db_path) == []  # nothing until the member asks
     await user.tap("Talk to a moderator", reply)
     told = await user.next_message()
     assert "I've asked a peer moderator to write to you here" in told.shown_text
@@ -130,14 +145,14 @@ async def test_someone_who_has_not_joined_gets_crisis_not_a_button_and_nothing_i
 
 
 async def test_a_forged_talk_button_expires_kindly(
-    emulator: BotApiEmulator, bot: PeerApplication
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
 ) -> None:
     user = await member(emulator)
     await user.ask("/help")
     for data in ("sf:talk:1", "sf:talkx", "sf:talk:" + "9" * 40):
         answer = await user.callback_answer(user.press_data(data))
         assert answer.text == "This button has expired. Nothing was changed.", data
-    assert emulator.group(MOD_CHAT).messages == []
+    assert alerts(db_path) == []
 
 
 async def test_without_a_moderators_chat_the_reply_has_no_button(
@@ -155,3 +170,51 @@ def test_the_talk_button_keeps_its_wire_string() -> None:
     assert RequestTalk().pack() == "sf:talk"
     assert RequestTalk.parse("sf:talk") == RequestTalk()
     assert RequestTalk.parse("sf:talk:1") is None
+
+
+async def test_a_member_who_ended_the_thread_can_ask_again_and_is_heard(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """Taken, talked, ended: asking again the same day reaches the moderators again."""
+    user = await member(emulator)
+    await user.tap("Talk to a moderator", await user.ask("hmm"))
+    await user.next_message()
+    request = await mod_message(emulator, "Request #")
+    operator = emulator.user(OPERATOR)
+    await operator.tap("I'll reach out", request)
+    await operator.next_message()
+    count = len(emulator.group(MOD_CHAT).messages)
+    await user.tap("Talk to a moderator", await user.ask("hello again?"))
+    assert "I've asked a peer moderator" in (await user.next_message()).shown_text
+    again = await mod_message(emulator, "asked for a peer moderator to reach out", count)
+    assert "Press" in again.shown_text
+
+
+async def test_someone_who_has_not_joined_and_is_heard_by_the_backstop_is_not_stored(
+    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+) -> None:
+    user = emulator.user()
+    await user.ask("/start")
+    reply = await user.ask(WRITTEN_AROUND)
+    assert "might be reading this wrong" in reply.shown_text and "988" in reply.shown_text
+    assert "haven't joined" in reply.shown_text
+    assert rows_holding(db_path, user.user_id) == []
+    assert alerts(db_path) == []
+
+
+async def test_an_operator_can_turn_the_backstop_off(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator.group(MOD_CHAT, "Moderators")
+    quiet = make_settings(
+        emulator,
+        db_path,
+        moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
+        safety=SafetySettings(backstop=False),
+    )
+    async with running_bot(build_application(quiet, rng=random.Random(7))):
+        user = await member(emulator)
+        reply = await user.ask(WRITTEN_AROUND)
+        assert "may not have understood" in reply.shown_text
+        assert reply.button_labels == ["Talk to a moderator"]
+        assert alerts(db_path) == []
