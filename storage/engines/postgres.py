@@ -1,8 +1,8 @@
 """The PostgreSQL engine: a connection set up as the bot uses it, and the same Database and
 Session as SQLite's (storage.engines.sqlite), over one asyncpg connection under one lock.
 
-Not yet what storage.db hands out (issue 19, stage 3): PostgreSQL's migrations are still to
-be written, and every command refuses a postgresql storage.url (bot.cli.refuse_postgresql).
+storage.db's Database.open hands it out for a postgresql URL; every command still refuses
+one (bot.cli.refuse_postgresql) until issue 19's stage 5.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 
 from storage.dialect import POSTGRESQL
+from storage.engines import base
 from storage.engines.placeholders import numbered
 from storage.migrations.postgresql import apply_postgresql_migrations, schema_version
 from storage.sealed import SEALED, KeyFileError, Keys, Sealer, sealer_for
@@ -160,7 +161,7 @@ class Session:
         }
 
 
-class Database:
+class Database(base.Database):
     """The bot's database on PostgreSQL: one connection, one lock, as SQLite's (several
     workers and a pool come later, issue 19 stage 6)."""
 
@@ -176,7 +177,7 @@ class Database:
         return self._sealer
 
     @classmethod
-    async def open(
+    async def connect_to(
         cls,
         url: str,
         *,
@@ -209,7 +210,7 @@ class Database:
         async with self._lock:
             applied = await apply_postgresql_migrations(self._conn, now=self._now)
             async with self._write() as session:
-                await self._sealer.seal_older_rows(session)  # type: ignore[arg-type]
+                await self._sealer.seal_older_rows(session)
         return applied
 
     async def schema_version(self) -> int:
@@ -255,6 +256,11 @@ class Database:
         """Reads that need no transaction of their own."""
         async with self._lock:
             yield Session(self._conn, self._sealer)
+
+    async def checkpoint(self) -> bool:
+        """Nothing to do here: the server keeps its own write-ahead log, which no session
+        can truncate (README: what erasure means on PostgreSQL is issue 19's stage 5)."""
+        return True
 
     async def close(self) -> None:
         await self._conn.close()
