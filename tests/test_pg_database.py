@@ -13,6 +13,7 @@ import pytest
 
 from storage import rotation
 from storage.engines.postgres import Database, rows_changed
+from storage.faults import StorageError, StorageFault
 from storage.migrations.postgresql import load_postgresql_migrations
 from storage.sealed import KeyFileError, Keys, Sealer, encode_key
 from storage.update_marks import UpdateInHand, in_hand
@@ -90,11 +91,14 @@ async def test_a_transaction_commits_at_its_end_and_rolls_back_on_an_exception(
     async with db.read() as session:
         rows = await session.fetch_all("SELECT user_id FROM notes")
     assert [r["user_id"] for r in rows] == [2]
-    # A failed statement rolls its transaction back and leaves the connection usable.
-    with pytest.raises(asyncpg.exceptions.NotNullViolationError):
+    # A failed statement rolls its transaction back and leaves the connection usable. It
+    # leaves the engine as the project's StorageError (no fault: it would fail again).
+    with pytest.raises(StorageError, match=r"NotNullViolationError \(SQLSTATE 23502\)") as caught:
         async with db.transaction() as session:
             await session.execute("INSERT INTO notes (user_id) VALUES (?)", (3,))
             await session.execute("INSERT INTO notes (user_id) VALUES (NULL)")
+    assert not isinstance(caught.value, StorageFault)
+    assert isinstance(caught.value.driver_error, asyncpg.exceptions.NotNullViolationError)
     async with db.read() as session:
         assert len(await session.fetch_all("SELECT 1 FROM notes")) == 1
 

@@ -1,23 +1,25 @@
 """The PostgreSQL engine: a connection set up as the bot uses it, and the same Database and
 Session as SQLite's (storage.engines.sqlite), over one asyncpg connection under one lock.
 
-Not yet what storage.db hands out (issue 19, stage 3): PostgreSQL's migrations are still to
-be written, and every command refuses a postgresql storage.url (bot.cli.refuse_postgresql).
+storage.db's Database.open hands it out for a postgresql URL; every command still refuses
+one (bot.cli.refuse_postgresql) until issue 19's stage 5.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import asyncpg
 
 from storage.dialect import POSTGRESQL
+from storage.engines import base
 from storage.engines.placeholders import numbered
+from storage.faults import StorageError, StorageFault
 from storage.migrations.postgresql import apply_postgresql_migrations, schema_version
 from storage.sealed import SEALED, KeyFileError, Keys, Sealer, sealer_for
 from storage.timestamps import to_db
@@ -53,6 +55,52 @@ class Timeouts:
 
 def _ms(seconds: float) -> str:
     return f"{round(seconds * 1000)}ms"
+
+
+# What asyncpg raises: the server's errors, the client's own, and the socket's (a refused or
+# lost connection, a connect timeout). Turned into storage.faults' classes where they leave
+# this module, so bot/ catches one set of classes and never imports asyncpg.
+DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+)
+
+# SQLSTATEs that pass, as SQLite's OperationalError does: by class, a connection exception
+# (08), a transaction rolled back by the server (40: deadlock, serialisation), insufficient
+# resources (53: disk full, too many connections), operator intervention (57: statement
+# timeout, server shutting down) and a system error (58: I/O); by code, a lock timeout
+# (55P03), a read-only transaction (25006: a standby, or default_transaction_read_only) and
+# a transaction left idle too long (25P03).
+_FAULT_CLASSES = frozenset({"08", "40", "53", "57", "58"})
+_FAULT_CODES = frozenset({"55P03", "25006", "25P03"})
+
+
+def storage_error(error: BaseException, conn: Any) -> StorageError:
+    """asyncpg's error in the project's words: a StorageFault when it passes, else a
+    StorageError. A fault keeps the server's message (these hold no member data); any other
+    error says only its class and SQLSTATE, as a data error's message may quote a value."""
+    # asyncpg words a lost connection several ways (ConnectionDoesNotExistError, an
+    # InterfaceError "connection is closed", an InternalClientError mid-statement): all
+    # leave the connection closed, and none of them is a bug of ours.
+    closed = conn is not None and conn.is_closed()
+    if isinstance(error, OSError) or closed:
+        return StorageFault(f"the PostgreSQL connection is lost: {type(error).__name__}: {error}")
+    sqlstate = str(getattr(error, "sqlstate", None) or "")
+    if sqlstate[:2] in _FAULT_CLASSES or sqlstate in _FAULT_CODES:
+        return StorageFault(f"{type(error).__name__}: {error} (SQLSTATE {sqlstate})")
+    mapped = StorageError(f"{type(error).__name__} (SQLSTATE {sqlstate or 'none'})")
+    mapped.driver_error = error
+    return mapped
+
+
+def raise_storage_error(error: BaseException, conn: Any) -> NoReturn:
+    """Raise `error` as storage_error() words it. A fault's traceback shows asyncpg's error
+    as its cause; any other's does not (its message may quote a value), so it is kept on
+    the StorageError as driver_error, for a debugger, out of the logs."""
+    mapped = storage_error(error, conn)
+    raise mapped from (error if isinstance(mapped, StorageFault) else None)
 
 
 def number_from_text(text: str) -> int | float:
@@ -118,38 +166,38 @@ class Session:
             self.begin_pending = False
             await self._conn.execute("BEGIN")
 
+    async def _run(self, method: str, sql: str, params: Params) -> Any:
+        """One of the connection's calls (execute, fetchval, fetchrow, fetch), BEGIN first
+        when pending; asyncpg's errors leave as storage.faults' classes."""
+        statement = numbered(sql)
+        try:
+            await self._begin()
+            return await getattr(self._conn, method)(statement.sql, *statement.arguments(params))
+        except DRIVER_ERRORS as error:
+            raise_storage_error(error, self._conn)
+
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return how many rows it changed."""
-        await self._begin()
-        statement = numbered(sql)
-        return rows_changed(await self._conn.execute(statement.sql, *statement.arguments(params)))
+        return rows_changed(await self._run("execute", sql, params))
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
         """Run one statement per row of parameters; return how many rows they changed.
         (asyncpg's executemany counts nothing; its statement cache prepares this once.)"""
-        await self._begin()
-        statement = numbered(sql)
         changed = 0
         for params in rows:
-            status = await self._conn.execute(statement.sql, *statement.arguments(params))
-            changed += rows_changed(status)
+            changed += rows_changed(await self._run("execute", sql, params))
         return changed
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row's id."""
-        await self._begin()
-        statement = numbered(sql if " RETURNING " in sql.upper() else f"{sql} RETURNING id")
-        return int(await self._conn.fetchval(statement.sql, *statement.arguments(params)))
+        returning = sql if " RETURNING " in sql.upper() else f"{sql} RETURNING id"
+        return int(await self._run("fetchval", returning, params))
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Any:
-        await self._begin()
-        statement = numbered(sql)
-        return await self._conn.fetchrow(statement.sql, *statement.arguments(params))
+        return await self._run("fetchrow", sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Any]:
-        await self._begin()
-        statement = numbered(sql)
-        return list(await self._conn.fetch(statement.sql, *statement.arguments(params)))
+        return list(await self._run("fetch", sql, params))
 
     def exported(self, table: str, row: Any, *leave_out: str) -> dict[str, Any]:
         """As storage.engines.sqlite.Session.exported: the row for /mydata, opened."""
@@ -160,7 +208,7 @@ class Session:
         }
 
 
-class Database:
+class Database(base.Database):
     """The bot's database on PostgreSQL: one connection, one lock, as SQLite's (several
     workers and a pool come later, issue 19 stage 6)."""
 
@@ -176,7 +224,7 @@ class Database:
         return self._sealer
 
     @classmethod
-    async def open(
+    async def connect_to(
         cls,
         url: str,
         *,
@@ -194,7 +242,10 @@ class Database:
                 "PEERCIRCLE_STORAGE__KEY or storage.key_file"
             )
         sealer, _ = sealer_for(keys, None)
-        conn = await connect(url, password, timeouts)
+        try:
+            conn = await connect(url, password, timeouts)
+        except DRIVER_ERRORS as error:
+            raise_storage_error(error, None)
         db = cls(conn, url, now or (lambda: datetime.now(UTC)), sealer)
         if migrate:
             try:
@@ -207,14 +258,20 @@ class Database:
     async def migrate(self) -> list[int]:
         """Apply pending migrations and seal older rows; return the versions applied."""
         async with self._lock:
-            applied = await apply_postgresql_migrations(self._conn, now=self._now)
+            try:
+                applied = await apply_postgresql_migrations(self._conn, now=self._now)
+            except DRIVER_ERRORS as error:
+                raise_storage_error(error, self._conn)
             async with self._write() as session:
-                await self._sealer.seal_older_rows(session)  # type: ignore[arg-type]
+                await self._sealer.seal_older_rows(session)
         return applied
 
     async def schema_version(self) -> int:
         async with self._lock:
-            return await schema_version(self._conn)
+            try:
+                return await schema_version(self._conn)
+            except DRIVER_ERRORS as error:
+                raise_storage_error(error, self._conn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
@@ -240,14 +297,20 @@ class Database:
                 mark = numbered(MARK_SQL)
                 await self._conn.execute(mark.sql, hand.update_id, to_db(self._now()))
             await self._conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             await self._rollback()  # a failed COMMIT may leave the transaction open
+            if isinstance(error, DRIVER_ERRORS):
+                raise_storage_error(error, self._conn)
             raise
         if hand is not None:
             hand.marked = True
 
     async def _rollback(self) -> None:
-        if self._conn.is_in_transaction():
+        """Called while an error is on its way out: a connection already lost has nothing
+        to roll back (the server did), and a ROLLBACK that fails must not hide that error."""
+        if self._conn.is_closed() or not self._conn.is_in_transaction():
+            return
+        with suppress(*DRIVER_ERRORS):
             await self._conn.execute("ROLLBACK")
 
     @asynccontextmanager
@@ -255,6 +318,11 @@ class Database:
         """Reads that need no transaction of their own."""
         async with self._lock:
             yield Session(self._conn, self._sealer)
+
+    async def checkpoint(self) -> bool:
+        """Nothing to do here: the server keeps its own write-ahead log, which no session
+        can truncate (README: what erasure means on PostgreSQL is issue 19's stage 5)."""
+        return True
 
     async def close(self) -> None:
         await self._conn.close()

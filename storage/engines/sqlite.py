@@ -14,6 +14,7 @@ from typing import Any, TypeAlias, TypeGuard, TypeVar, cast
 import aiosqlite
 
 from storage.dialect import SQLITE
+from storage.engines import base
 from storage.migrations import apply_migrations
 from storage.preflight import as_file_error, check_database_file, check_writes, unwritable
 from storage.private import private_file
@@ -22,9 +23,8 @@ from storage.timestamps import to_db
 from storage.update_marks import MARK_SQL, in_hand
 
 Params = Sequence[Any] | dict[str, Any]
-# A result row, read by key, by index, as dict(row) or tuple(row): repositories name this,
-# never a driver's class, so another engine's record can stand in for it.
-Row: TypeAlias = aiosqlite.Row
+# Rows come as sqlite3.Row (the row factory below), one kind of storage.db.Row.
+Row: TypeAlias = base.Row
 CHECKPOINT_PAGES = 250
 # The migration after which deleted content is zeroed (storage.migrations 0015).
 SECURE_DELETE_VERSION = 15
@@ -118,11 +118,6 @@ class Session:
         }
 
 
-def without(row: Row, *names: str) -> dict[str, Any]:
-    """The row as a dict, leaving out `names` (row keys an export has no use for)."""
-    return {key: value for key, value in dict(row).items() if key not in names}
-
-
 def _BEGIN(raw: sqlite3.Connection) -> None:
     raw.execute("BEGIN IMMEDIATE")
 
@@ -209,8 +204,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
-class Database:
-    """The bot's database.
+class Database(base.Database):
+    """The bot's database in a SQLite file.
 
     SQLite allows one writer at a time, and one aiosqlite connection runs one statement at a
     time, so every use takes a lock: a read cannot see half of another task's transaction.
@@ -235,7 +230,7 @@ class Database:
         return self._sealer
 
     @classmethod
-    async def open(
+    async def open_file(
         cls,
         path: Path | str,
         *,
