@@ -7,6 +7,7 @@ postgresql URL is opened, so a SQLite start never loads it.
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -116,10 +117,18 @@ class Database(ABC):
             url, migrate=migrate, now=now, keys=keys, empty_ok=empty_ok
         )
 
+    def __init__(self, conn: Any, now: Callable[[], datetime], sealer: Sealer) -> None:
+        # One connection and one lock on either engine (several workers come later, issue
+        # 19 stage 6): every transaction runs alone, as the repositories assume.
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self._now = now
+        self._sealer = sealer
+
     @property
-    @abstractmethod
     def sealer(self) -> Sealer:
         """What seals members' text; a key rotation adds its new key (storage.rotation)."""
+        return self._sealer
 
     @abstractmethod
     async def migrate(self) -> list[int]:

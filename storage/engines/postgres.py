@@ -7,7 +7,6 @@ one (bot.cli.refuse_postgresql) until issue 19's stage 5.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -213,15 +212,8 @@ class Database(base.Database):
     workers and a pool come later, issue 19 stage 6)."""
 
     def __init__(self, conn: Any, url: str, now: Callable[[], datetime], sealer: Sealer) -> None:
-        self._conn = conn
-        self._lock = asyncio.Lock()
-        self._now = now
-        self._sealer = sealer
+        super().__init__(conn, now, sealer)
         self.url = url
-
-    @property
-    def sealer(self) -> Sealer:
-        return self._sealer
 
     @classmethod
     async def connect_to(

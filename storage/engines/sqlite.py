@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -218,16 +217,9 @@ class Database(base.Database):
         now: Callable[[], datetime],
         sealer: Sealer,
     ) -> None:
-        self._conn = conn
-        self._lock = asyncio.Lock()
-        self._now = now
-        self._sealer = sealer
+        super().__init__(conn, now, sealer)
+        self._conn: aiosqlite.Connection = conn
         self.path = path
-
-    @property
-    def sealer(self) -> Sealer:
-        """What seals members' text; a key rotation adds its new key (storage.rotation)."""
-        return self._sealer
 
     @classmethod
     async def open_file(
