@@ -10,6 +10,7 @@ folders are private to root.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -35,9 +36,28 @@ class Cluster:
     port: int
     bindir: Path
     folder: Path
+    # The superuser's password, on a cluster that asks for one (private_cluster).
+    password: str | None = None
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{USER}@{self.host}:{self.port}/{database}"
+
+    def stop(self) -> None:
+        """Stop the server as an operator would for maintenance (fast: sessions cut)."""
+        self._pg_ctl("-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        """Start it again (a private_cluster's: its settings are in postgresql.conf)."""
+        self._pg_ctl("-l", str(self.folder / "pg.log"), "-w", "start")
+
+    def restart(self) -> None:
+        """`pg_ctl restart -m fast`: every session cut, the server back when this returns."""
+        self._pg_ctl("-l", str(self.folder / "pg.log"), "-m", "fast", "-w", "restart")
+
+    def _pg_ctl(self, *arguments: str) -> None:
+        _run(
+            [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), *arguments], self.folder
+        )
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run `sql` with psql as the cluster's superuser; its output, trimmed."""
@@ -48,6 +68,7 @@ class Cluster:
             text=True,
             check=True,
             timeout=60,
+            env={**os.environ, "PGPASSWORD": self.password} if self.password else None,
         )
         return done.stdout.strip()
 
@@ -146,3 +167,43 @@ def pg_database(pg_cluster: Cluster) -> Iterator[str]:
         yield pg_cluster.url(name)
     finally:
         pg_cluster.psql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@contextlib.contextmanager
+def private_cluster(password: str) -> Iterator[Cluster]:
+    """A cluster of one test's own, which it may stop and restart without disturbing the
+    session's; it asks for `password` (SCRAM), as a production server would."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        pytest.skip(f"PostgreSQL's binaries (initdb, pg_ctl) were not found in {_SEARCHED}")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        pytest.skip("running as root without runuser: the cluster cannot run as postgres")
+    folder = Path(tempfile.mkdtemp(prefix="peercircle-pg-private-"))
+    password_file = folder / "password"
+    password_file.write_text(password + "\n", encoding="utf-8")
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+        shutil.chown(password_file, "postgres", "postgres")
+    password_file.chmod(0o600)
+    data, port = folder / "data", _free_port()
+    initdb = [str(bindir / "initdb"), "-D", str(data), "-U", USER, "--auth=scram-sha-256"]
+    _run(
+        [*initdb, f"--pwfile={password_file}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+        folder,
+    )
+    password_file.unlink()
+    # In its configuration file, not on pg_ctl's command line, so a plain start after a
+    # stop listens where it did.
+    with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
+        conf.write(
+            f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = "
+            f"'{folder}'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+        )
+    cluster = Cluster("127.0.0.1", port, bindir, folder, password)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        with contextlib.suppress(RuntimeError):  # already stopped by the test
+            cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)

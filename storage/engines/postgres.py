@@ -7,8 +7,10 @@ one (bot.cli.refuse_postgresql) until issue 19's stage 5.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
@@ -26,8 +28,15 @@ from storage.update_marks import MARK_SQL, in_hand
 
 Params = Sequence[Any] | Mapping[str, Any]
 
+log = logging.getLogger("storage.db")
+
 # Seconds a connection attempt may take before it counts as the server being unreachable.
 CONNECT_TIMEOUT = 5.0
+# After a lost connection, the wait between attempts to connect again while the server
+# refuses: the first attempt at once, then 0.1 s doubling up to 5 s, so a restarting server
+# is found within seconds and a stopped one is not hammered.
+RECONNECT_FIRST_WAIT = 0.1
+RECONNECT_LONGEST_WAIT = 5.0
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,20 @@ async def connect(
     return conn
 
 
+def reconnect_wait(failed_attempts: int) -> float:
+    """Seconds to wait after `failed_attempts` attempts in a row to connect again."""
+    if failed_attempts <= 0:
+        return 0.0
+    return min(RECONNECT_FIRST_WAIT * 2.0 ** (failed_attempts - 1), RECONNECT_LONGEST_WAIT)
+
+
+def _reason(error: BaseException) -> str:
+    """Why a connection attempt failed, for a log line: the error's class, and a socket
+    error's own words (neither holds the URL or the password)."""
+    strerror = getattr(error, "strerror", None)
+    return f"{type(error).__name__}: {strerror}" if strerror else type(error).__name__
+
+
 def rows_changed(status: str) -> int:
     """The row count of a command's status ("UPDATE 3", "INSERT 0 1"); 0 for DDL."""
     last = status.rsplit(" ", 1)[-1]
@@ -209,11 +232,34 @@ class Session:
 
 class Database(base.Database):
     """The bot's database on PostgreSQL: one connection, one lock, as SQLite's (several
-    workers and a pool come later, issue 19 stage 6)."""
+    workers and a pool come later, issue 19 stage 6).
 
-    def __init__(self, conn: Any, url: str, now: Callable[[], datetime], sealer: Sealer) -> None:
+    A lost connection (the server restarted, the backend terminated, the network cut) fails
+    the call that meets it with a StorageFault: its transaction is gone, as it would be with
+    any fault. The next transaction or read connects again, as the first connection was
+    made; never in the middle of a transaction, whose statements all fail instead.
+    """
+
+    def __init__(
+        self,
+        conn: Any,
+        url: str,
+        now: Callable[[], datetime],
+        sealer: Sealer,
+        *,
+        password: str | None = None,
+        timeouts: Timeouts = Timeouts(),
+    ) -> None:
         super().__init__(conn, now, sealer)
         self.url = url
+        self._password = password
+        self._timeouts = timeouts
+        self._closed = False
+        # While the connection is lost: since when (time.monotonic()), how many attempts to
+        # connect again failed, and when the next may be made.
+        self._lost_at: float | None = None
+        self._failed_attempts = 0
+        self._next_attempt_at = 0.0
 
     @classmethod
     async def connect_to(
@@ -238,7 +284,14 @@ class Database(base.Database):
             conn = await connect(url, password, timeouts)
         except DRIVER_ERRORS as error:
             raise_storage_error(error, None)
-        db = cls(conn, url, now or (lambda: datetime.now(UTC)), sealer)
+        db = cls(
+            conn,
+            url,
+            now or (lambda: datetime.now(UTC)),
+            sealer,
+            password=password,
+            timeouts=timeouts,
+        )
         if migrate:
             try:
                 await db.migrate()
@@ -250,6 +303,7 @@ class Database(base.Database):
     async def migrate(self) -> list[int]:
         """Apply pending migrations and seal older rows; return the versions applied."""
         async with self._lock:
+            await self._connected()
             try:
                 applied = await apply_postgresql_migrations(self._conn, now=self._now)
             except DRIVER_ERRORS as error:
@@ -260,6 +314,7 @@ class Database(base.Database):
 
     async def schema_version(self) -> int:
         async with self._lock:
+            await self._connected()
             try:
                 return await schema_version(self._conn)
             except DRIVER_ERRORS as error:
@@ -268,8 +323,49 @@ class Database(base.Database):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
         """A write transaction: committed when the block ends, rolled back on an exception."""
-        async with self._lock, self._write() as session:
-            yield session
+        async with self._lock:
+            await self._connected()
+            async with self._write() as session:
+                yield session
+
+    async def _connected(self) -> None:
+        """With the lock held and no transaction open: connect again if the connection is
+        lost, or raise a StorageFault saying why not (at once while the wait after a
+        refused attempt lasts, so no caller waits long)."""
+        if self._closed or not self._conn.is_closed():
+            return
+        now = time.monotonic()
+        if self._lost_at is None:
+            self._lost_at = now
+            log.warning("storage.connection_lost: reconnecting at the next transaction")
+        if now < self._next_attempt_at:
+            raise StorageFault(
+                "the PostgreSQL connection is lost; the next attempt to connect is in "
+                f"{self._next_attempt_at - now:.1f} s"
+            )
+        try:
+            conn = await connect(self.url, self._password, self._timeouts)
+        except DRIVER_ERRORS as error:
+            self._failed_attempts += 1
+            wait = reconnect_wait(self._failed_attempts)
+            self._next_attempt_at = time.monotonic() + wait
+            log.warning(
+                "storage.reconnect_failed: attempts=%d (%s); next attempt in %.1f s",
+                self._failed_attempts,
+                _reason(error),
+                wait,
+            )
+            raise StorageFault(
+                f"cannot connect to PostgreSQL again ({_reason(error)}); the next attempt is "
+                f"in {wait:.1f} s"
+            ) from None
+        log.info(
+            "storage.reconnected: attempts=%d after %.1f s",
+            self._failed_attempts + 1,
+            time.monotonic() - self._lost_at,
+        )
+        self._conn = conn
+        self._lost_at, self._failed_attempts, self._next_attempt_at = None, 0, 0.0
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[Session]:
@@ -302,13 +398,18 @@ class Database(base.Database):
         to roll back (the server did), and a ROLLBACK that fails must not hide that error."""
         if self._conn.is_closed() or not self._conn.is_in_transaction():
             return
-        with suppress(*DRIVER_ERRORS):
+        try:
             await self._conn.execute("ROLLBACK")
+        except DRIVER_ERRORS:
+            # A connection in a state nobody knows (a cancelled statement, a protocol
+            # error) is dropped: the next transaction starts on a new one.
+            self._conn.terminate()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:
         """Reads that need no transaction of their own."""
         async with self._lock:
+            await self._connected()
             yield Session(self._conn, self._sealer)
 
     async def checkpoint(self) -> bool:
@@ -317,4 +418,5 @@ class Database(base.Database):
         return True
 
     async def close(self) -> None:
+        self._closed = True  # and never connected again
         await self._conn.close()
