@@ -162,6 +162,16 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {strerror}" if strerror else type(error).__name__
 
 
+# The bot's tables, each named as SQL must name it: nearly all hold members' rows or their
+# traces, and a table added later is never missed.
+_TABLES_SQL = """
+SELECT format('%I.%I', n.nspname, c.relname) AS name
+FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r' AND n.nspname = current_schema()
+ORDER BY c.relname
+"""
+
+
 def rows_changed(status: str) -> int:
     """The row count of a command's status ("UPDATE 3", "INSERT 0 1"); 0 for DDL."""
     last = status.rsplit(" ", 1)[-1]
@@ -413,8 +423,38 @@ class Database(base.Database):
             yield Session(self._conn, self._sealer)
 
     async def checkpoint(self) -> bool:
-        """Nothing to do here: the server keeps its own write-ahead log, which no session
-        can truncate (README: what erasure means on PostgreSQL is issue 19's stage 5)."""
+        """After /forget: VACUUM every table of the bot's schema, so the deleted and the
+        updated rows' old versions leave the tables and their indexes (their space is
+        marked free for reuse), then CHECKPOINT if this role may. True when the VACUUM ran;
+        False when the server refused it for now (it is logged, and autovacuum does the
+        same later).
+
+        Less than SQLite's promise, and README says so: the write-ahead log, its archives,
+        replicas and dumps keep the old rows until they are rotated out, and no session
+        can reach them.
+        """
+        async with self._lock:
+            try:
+                await self._connected()
+            except StorageFault as fault:
+                log.warning("storage.vacuum_failed: %s", fault)
+                return False
+            try:
+                tables = await self._conn.fetch(_TABLES_SQL)
+                for table in tables:
+                    # Outside any transaction (VACUUM refuses one); INDEX_CLEANUP ON, as
+                    # an index entry may hold a pseudonym, and the server may skip
+                    # index cleanup when few rows died.
+                    await self._conn.execute(f"VACUUM (INDEX_CLEANUP ON) {table['name']}")
+            except DRIVER_ERRORS as error:
+                log.warning("storage.vacuum_failed: %s", storage_error(error, self._conn))
+                return False
+            try:
+                await self._conn.execute("CHECKPOINT")
+            except asyncpg.InsufficientPrivilegeError:
+                pass  # superusers and pg_checkpoint's members only; the server's own follows
+            except DRIVER_ERRORS as error:
+                log.warning("storage.checkpoint_failed: %s", storage_error(error, self._conn))
         return True
 
     async def close(self) -> None:
