@@ -54,6 +54,20 @@ class Cluster:
         """`pg_ctl restart -m fast`: every session cut, the server back when this returns."""
         self._pg_ctl("-l", str(self.folder / "pg.log"), "-m", "fast", "-w", "restart")
 
+    def restart_as_standby(self) -> None:
+        """Start it again as a hot standby (read-only, in recovery), as a replica is, with
+        no primary to follow."""
+        self.stop()
+        signal = self.folder / "data" / "standby.signal"
+        signal.touch()
+        if os.geteuid() == 0:
+            shutil.chown(signal, "postgres", "postgres")
+        self.start()
+
+    def promote(self) -> None:
+        """A standby becomes a primary again, taking writes."""
+        self._pg_ctl("-w", "promote")
+
     def _pg_ctl(self, *arguments: str) -> None:
         _run(
             [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), *arguments], self.folder

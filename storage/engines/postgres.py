@@ -283,16 +283,21 @@ class Database(base.Database):
         timeouts: Timeouts = Timeouts(),
     ) -> Database:
         """Raises KeyFileError when no key is configured: there is no "beside the database"
-        for a key file on a server."""
+        for a key file on a server; DatabaseServerError (storage.engines.postgres_preflight)
+        in one line when the server or database cannot serve the bot, before anything is
+        written."""
         if keys.key is None and keys.file is None:
             raise KeyFileError(
                 "a PostgreSQL database needs its encryption key named: set "
                 "PEERCIRCLE_STORAGE__KEY or storage.key_file"
             )
         sealer, _ = sealer_for(keys, None)
+        # Imported here: the preflight builds on this module's connect().
+        from storage.engines.postgres_preflight import checked_connection
+
         try:
-            conn = await connect(url, password, timeouts)
-        except DRIVER_ERRORS as error:
+            conn = await checked_connection(url, url, password, timeouts)
+        except DRIVER_ERRORS as error:  # a check's own statement failed
             raise_storage_error(error, None)
         db = cls(
             conn,

@@ -1,7 +1,10 @@
 """Before a PostgreSQL database is used: refuse one the bot cannot use, in one line naming
 the server (never the password) and the fix, as storage.preflight does for SQLite's file.
 
-Not yet called by any command: they all refuse a postgresql storage.url for now.
+Every opening of a PostgreSQL Database runs it (storage.engines.postgres.Database.connect_to)
+on the connection it then keeps, so a start, `migrate` or `migrate-data` refuses before
+anything is written. (The commands still refuse a postgresql storage.url until issue 19's
+stage 5; they must print DatabaseServerError as their other one-line refusals.)
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 import asyncpg
 
-from storage.engines.postgres import CONNECT_TIMEOUT, connect
+from storage.engines.postgres import CONNECT_TIMEOUT, Timeouts, connect
 
 # gen_random_uuid() without pgcrypto, which PostgreSQL's migrations use for salts.
 OLDEST_VERSION = 13
@@ -27,16 +30,27 @@ class DatabaseServerError(Exception):
 async def check_postgresql(url: str, shown: str, password: str | None = None) -> None:
     """Connect, and refuse a server or database the bot cannot use. `shown` is the URL as
     it may be printed (storage.url never holds a password)."""
-    conn = await _connect(url, shown, password)
+    conn = await checked_connection(url, shown, password)
+    await conn.close()
+
+
+async def checked_connection(
+    url: str, shown: str, password: str | None = None, timeouts: Timeouts | None = None
+) -> Any:
+    """A connection as storage.engines.postgres.connect makes it, to a server and database
+    the bot can use; else DatabaseServerError, in one line, with no driver error chained."""
+    conn = await _connect(url, shown, password, timeouts or Timeouts())
     try:
         await _check_server(conn, shown)
-    finally:
+    except BaseException:
         await conn.close()
+        raise
+    return conn
 
 
-async def _connect(url: str, shown: str, password: str | None) -> Any:
+async def _connect(url: str, shown: str, password: str | None, timeouts: Timeouts) -> Any:
     try:
-        return await connect(url, password, connect_timeout=CONNECT_TIMEOUT)
+        return await connect(url, password, timeouts, connect_timeout=CONNECT_TIMEOUT)
     except asyncpg.InvalidPasswordError:
         raise DatabaseServerError(
             f"PostgreSQL at {shown} refused the password (or the user): check "
