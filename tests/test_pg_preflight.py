@@ -130,3 +130,9 @@ async def test_opening_a_database_checks_the_server_first(
         pg_cluster.psql("DROP DATABASE by_language_too WITH (FORCE)")
     assert "sorts text by a language's rules" in one_plain_line(caught.value)
     assert tables == "0"  # refused before a migration made anything
+
+
+async def test_a_host_that_does_not_resolve_is_one_line() -> None:
+    # .invalid never resolves (RFC 6761), with or without a DNS server.
+    url = "postgresql://peer@no-such-host.invalid:5432/peercircle"
+    assert await refusal(url) == f"cannot find the host of {url} (DNS): check storage.url"
