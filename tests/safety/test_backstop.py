@@ -48,8 +48,8 @@ def test_features_are_word_beginnings_and_their_pairs() -> None:
 
 def test_it_speaks_only_when_everyday_talk_is_very_unlikely() -> None:
     backstop = _small()
-    assert backstop.hears(_words("gave my dog to my mum for good"))
-    assert backstop.hears(_words("so grey and pointless today"))
+    assert backstop.judge(_words("gave my dog to my mum for good")) is Tier.URGENT
+    assert backstop.judge(_words("so grey and pointless today")) is Tier.CONCERN
     assert not backstop.hears(_words("went to my meeting and had a coffee"))
     assert not backstop.hears(_words(""))  # the prior alone says everyday talk
 
@@ -80,9 +80,11 @@ def test_the_screen_asks_it_only_where_no_phrase_and_no_exception_matched(
     found = with_backstop.screen("so hopeless")
     assert found is not None and found.tier is Tier.CONCERN and found.categories
     assert not found.unsure
-    # No phrase: the backstop's concern, never urgent, with no category: unsure.
+    # No phrase: the tier the backstop leans to, with no category: unsure.
     second = with_backstop.screen("gave my dog to my mum for good")
-    assert second is not None and second.tier is Tier.CONCERN and second.unsure
+    assert second is not None and second.tier is Tier.URGENT and second.unsure
+    third = with_backstop.screen("so grey and pointless today")
+    assert third is not None and third.tier is Tier.CONCERN and third.unsure
     # An everyday figure of speech recognised: no second opinion overrules it.
     assert with_backstop.screen("gave my guitar away for good") is None
     assert _small().hears(_words("gave my guitar away for good"))
