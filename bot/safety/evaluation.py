@@ -31,6 +31,8 @@ HOLDOUT = LABELLED.with_name("holdout")
 # A third held-out set, written apart like the second, measured once the backstop was
 # counted from tests/safety/training (the second had been measured before that).
 HOLDOUT3 = LABELLED.with_name("holdout3")
+# A fourth, written apart by two writers, measured once the backstop named urgent talk.
+HOLDOUT4 = LABELLED.with_name("holdout4")
 TRAINING = LABELLED.with_name("training")  # the backstop counts from it; no lexicon tuning
 NONE = "none"
 
@@ -50,7 +52,10 @@ def _holds_examples(folder: Path) -> bool:
 
 
 def example_sets(
-    holdout: Path = HOLDOUT, training: Path = TRAINING, holdout3: Path = HOLDOUT3
+    holdout: Path = HOLDOUT,
+    training: Path = TRAINING,
+    holdout3: Path = HOLDOUT3,
+    holdout4: Path = HOLDOUT4,
 ) -> list[ExampleSet]:
     """The three tuning sets, the backstop's training set and the held-out sets (each of the
     last three when its folder holds examples)."""
@@ -66,6 +71,9 @@ def example_sets(
     if _holds_examples(holdout3):
         third = ExampleSet("third held-out (never seen)", holdout3, tuned=False, counted=False)
         sets.append(third)
+    if _holds_examples(holdout4):
+        fourth = ExampleSet("fourth held-out (never seen)", holdout4, tuned=False, counted=False)
+        sets.append(fourth)
     return sets
 
 

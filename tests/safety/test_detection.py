@@ -70,7 +70,7 @@ def test_targets_hold_on_every_tuning_set(folder: Path) -> None:
 def test_a_held_out_folder_is_reported_as_a_fourth_set(tmp_path: Path) -> None:
     tuning = ["labelled", "fresh", "former held-out"]
     none = tmp_path / "no"
-    assert [s.name for s in example_sets(tmp_path / "holdout", none, none)] == tuning
+    assert [s.name for s in example_sets(tmp_path / "holdout", none, none, none)] == tuning
     holdout = tmp_path / "holdout"
     holdout.mkdir()
     (holdout / "en.jsonl").write_text(
@@ -78,7 +78,7 @@ def test_a_held_out_folder_is_reported_as_a_fourth_set(tmp_path: Path) -> None:
         '{"text": "went to a meeting", "lang": "en", "tier": "none", "category": "everyday"}\n',
         encoding="utf-8",
     )
-    sets = example_sets(holdout, tmp_path / "no", tmp_path / "no")
+    sets = example_sets(holdout, tmp_path / "no", tmp_path / "no", tmp_path / "no")
     assert [(s.name, s.tuned, s.counted) for s in sets][-1] == (
         "held-out (never seen)",
         False,
