@@ -9,6 +9,8 @@ saw neither the lexicons nor the other sets, measured untouched (urgent recall 6
 concern 64.6%, false alarms 12.5%) and then retired into tuning the same way. A held-out
 set, tests/safety/holdout, is written apart and never tuned on: when the folder exists,
 its figures are the honest estimate of how the screen does on messages nobody has seen.
+tests/safety/training is written apart too, only for the backstop (bot.safety.backstop) to
+count from: the lexicons were not tuned on it, and it has no targets of its own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ FRESH = LABELLED.with_name("fresh")
 FORMER_HOLDOUT = LABELLED.with_name("former_holdout")
 TUNING = (LABELLED, FRESH, FORMER_HOLDOUT)  # the sets the lexicons are tuned on
 HOLDOUT = LABELLED.with_name("holdout")
+# A third held-out set, written apart like the second, measured once the backstop was
+# counted from tests/safety/training (the second had been measured before that).
+HOLDOUT3 = LABELLED.with_name("holdout3")
+# A fourth, written apart by two writers, measured once the backstop named urgent talk.
+HOLDOUT4 = LABELLED.with_name("holdout4")
+TRAINING = LABELLED.with_name("training")  # the backstop counts from it; no lexicon tuning
 NONE = "none"
 
 
@@ -36,17 +44,36 @@ class ExampleSet:
     name: str
     folder: Path
     tuned: bool  # whether the lexicons were tuned on it
+    counted: bool  # whether the backstop is counted from it
 
 
-def example_sets(holdout: Path = HOLDOUT) -> list[ExampleSet]:
-    """The three tuning sets, and the held-out set when its folder holds examples."""
+def _holds_examples(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.glob("*.jsonl"))
+
+
+def example_sets(
+    holdout: Path = HOLDOUT,
+    training: Path = TRAINING,
+    holdout3: Path = HOLDOUT3,
+    holdout4: Path = HOLDOUT4,
+) -> list[ExampleSet]:
+    """The three tuning sets, the backstop's training set and the held-out sets (each of the
+    last three when its folder holds examples)."""
     sets = [
-        ExampleSet("labelled", LABELLED, tuned=True),
-        ExampleSet("fresh", FRESH, tuned=True),
-        ExampleSet("former held-out", FORMER_HOLDOUT, tuned=True),
+        ExampleSet("labelled", LABELLED, tuned=True, counted=True),
+        ExampleSet("fresh", FRESH, tuned=True, counted=True),
+        ExampleSet("former held-out", FORMER_HOLDOUT, tuned=True, counted=True),
     ]
-    if holdout.is_dir() and any(holdout.glob("*.jsonl")):
-        sets.append(ExampleSet("held-out (never seen)", holdout, tuned=False))
+    if _holds_examples(training):
+        sets.append(ExampleSet("backstop training", training, tuned=False, counted=True))
+    if _holds_examples(holdout):
+        sets.append(ExampleSet("held-out (never seen)", holdout, tuned=False, counted=False))
+    if _holds_examples(holdout3):
+        third = ExampleSet("third held-out (never seen)", holdout3, tuned=False, counted=False)
+        sets.append(third)
+    if _holds_examples(holdout4):
+        fourth = ExampleSet("fourth held-out (never seen)", holdout4, tuned=False, counted=False)
+        sets.append(fourth)
     return sets
 
 

@@ -171,16 +171,17 @@ class Screener:
     def _second_opinion(
         self, words: list[str], filled: int, others: dict[_Compiled, int]
     ) -> Verdict | None:
-        """A concern with no category (no listed phrase was behind it) when the backstop
-        hears one, unless an everyday figure of speech was recognised: no second opinion
-        overrules one."""
-        if self._backstop is None or not self._backstop.hears(words):
+        """The backstop's tier, with no category (no listed phrase was behind it), when it
+        hears crisis talk, unless an everyday figure of speech was recognised: no second
+        opinion overrules one."""
+        tier = None if self._backstop is None else self._backstop.judge(words)
+        if tier is None:
             return None
         # Exceptions are looked for only now: the backstop rarely speaks.
         exceptions = {c: need for c, need in others.items() if c.kind == EXCEPTIONS}
         if exceptions and _matched(words, filled, exceptions, {}):
             return None
-        return Verdict(Tier.CONCERN, frozenset())
+        return Verdict(tier, frozenset())
 
     def _lookup(self, word: str) -> _Word:
         """The places one word fills, and the phrases keyed by it with what they need."""

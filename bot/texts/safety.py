@@ -337,6 +337,10 @@ def alert_text(
     # The kind of signs would hint at what a private note says: only with shared words.
     if signs and text is not None:
         sentences.append(_("Signs: {signs}.").format(signs=signs))
+    elif text is not None:
+        # Translators: in an alert whose words matched no listed crisis phrase: the bot's
+        # word-count model guessed (bot.safety.backstop), so the moderator reads them.
+        sentences.append(_("No listed phrase: the bot guessed from the words, so read them."))
     sentences.append(_("They got the crisis resources."))
     body = (
         escape(clip(text, ALERT_TEXT_LIMIT))

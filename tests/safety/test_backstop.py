@@ -42,22 +42,22 @@ def _small() -> Backstop:
 
 
 def test_features_are_word_beginnings_and_their_pairs() -> None:
-    assert features(["decided", "tonight"]) == {"decide", "tonigh", "decide tonigh"}
+    assert features(["decided", "tonight"]) == {"decid", "tonig", "decid tonig"}
     assert features([]) == set()
 
 
 def test_it_speaks_only_when_everyday_talk_is_very_unlikely() -> None:
     backstop = _small()
-    assert backstop.hears(_words("gave my dog to my mum for good"))
-    assert backstop.hears(_words("so grey and pointless today"))
+    assert backstop.judge(_words("gave my dog to my mum for good")) is Tier.URGENT
+    assert backstop.judge(_words("so grey and pointless today")) is Tier.CONCERN
     assert not backstop.hears(_words("went to my meeting and had a coffee"))
     assert not backstop.hears(_words(""))  # the prior alone says everyday talk
 
 
-def test_a_feature_seen_once_is_not_counted() -> None:
-    counts = count([("alpha beta", "urgent"), ("delta", "none"), ("delta", "none")])
-    assert "alpha" not in counts.holding and "alpha beta" not in counts.holding
-    assert counts.holding["delta"] == (0, 0, 2)
+def test_each_feature_is_counted_per_example_and_class() -> None:
+    counts = count([("alpha beta", "urgent"), ("delta", "none"), ("delta delta", "none")])
+    assert counts.holding["alpha"] == (1, 0, 0) and counts.holding["alpha beta"] == (1, 0, 0)
+    assert counts.holding["delta"] == (0, 0, 2)  # held by two examples, once each
     assert counts.examples == {"urgent": 1, "concern": 0, "none": 2}
 
 
@@ -80,9 +80,11 @@ def test_the_screen_asks_it_only_where_no_phrase_and_no_exception_matched(
     found = with_backstop.screen("so hopeless")
     assert found is not None and found.tier is Tier.CONCERN and found.categories
     assert not found.unsure
-    # No phrase: the backstop's concern, never urgent, with no category: unsure.
+    # No phrase: the tier the backstop leans to, with no category: unsure.
     second = with_backstop.screen("gave my dog to my mum for good")
-    assert second is not None and second.tier is Tier.CONCERN and second.unsure
+    assert second is not None and second.tier is Tier.URGENT and second.unsure
+    third = with_backstop.screen("so grey and pointless today")
+    assert third is not None and third.tier is Tier.CONCERN and third.unsure
     # An everyday figure of speech recognised: no second opinion overrules it.
     assert with_backstop.screen("gave my guitar away for good") is None
     assert _small().hears(_words("gave my guitar away for good"))
@@ -93,7 +95,7 @@ def test_the_shipped_counts_are_what_the_tuning_sets_make_today() -> None:
     examples = [
         (example.text, example.tier)
         for found in example_sets()
-        if found.tuned
+        if found.counted
         for example in load_examples(found.folder)
     ]
     assert MODEL.read_text(encoding="utf-8") == count(examples).to_json() + "\n", (
@@ -118,21 +120,26 @@ def test_an_operator_phrase_still_names_its_category(tmp_path: Path) -> None:
     assert verdict is not None and verdict.tier is Tier.CONCERN and verdict.categories
 
 
-def test_near_misses_of_the_phrases_rarely_wake_it() -> None:
+def test_near_misses_of_the_phrases_wake_it_at_most_a_quarter_of_the_time() -> None:
     """Sentences written to sit right beside crisis phrases ("I have enough pills for the
     trip") are where a word-count model errs most, and why it is heard only for a message
-    typed with nothing pending: 16 of 115 are heard, as a concern, when the counts were
-    last made. More after a change to the sets means re-measuring (README "Safety")."""
+    typed with nothing pending: 28 of 115 are heard, as a concern, when the counts were
+    last made (16 before, with smaller sets and a model that heard fewer crisis messages).
+    More after a change to the sets means re-measuring (README "Safety")."""
     screener = screener_for(None)
     near = [*EVERYDAY, *EVERYDAY_ROUND3]
     heard = [text for text in near if screener.screen(text) is not None]
-    assert len(heard) <= 16, heard
+    assert len(heard) <= 28, heard
     assert all(screener.screen(text).unsure for text in heard)  # type: ignore[union-attr]
 
 
 def test_cross_validation_asks_about_each_example_once_from_counts_without_it() -> None:
-    examples = [(f"went to meeting {n}", "none") for n in range(9)]
-    examples += [("gave my cat away for good", "urgent")] * 3
+    examples = [(f"went to meeting {n}", "none", "none") for n in range(9)]
+    examples += [("gave my cat away for good", "urgent", "urgent")] * 3
     found = cross_validate(examples, folds=3)
     assert set(found) == {"none", "urgent"}
     assert found["none"].startswith("0/9") and found["urgent"].split()[0].endswith("/3")
+    # Counted from the other folds only: the urgent message is heard only when the same
+    # words were in another fold, or always with them counted regardless.
+    always = [("gave my cat away for good", "urgent")] * 2
+    assert cross_validate(examples, 3, always)["urgent"].startswith("3/3")

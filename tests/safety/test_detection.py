@@ -69,7 +69,8 @@ def test_targets_hold_on_every_tuning_set(folder: Path) -> None:
 
 def test_a_held_out_folder_is_reported_as_a_fourth_set(tmp_path: Path) -> None:
     tuning = ["labelled", "fresh", "former held-out"]
-    assert [s.name for s in example_sets(tmp_path / "holdout")] == tuning
+    none = tmp_path / "no"
+    assert [s.name for s in example_sets(tmp_path / "holdout", none, none, none)] == tuning
     holdout = tmp_path / "holdout"
     holdout.mkdir()
     (holdout / "en.jsonl").write_text(
@@ -77,8 +78,12 @@ def test_a_held_out_folder_is_reported_as_a_fourth_set(tmp_path: Path) -> None:
         '{"text": "went to a meeting", "lang": "en", "tier": "none", "category": "everyday"}\n',
         encoding="utf-8",
     )
-    sets = example_sets(holdout)
-    assert [(s.name, s.tuned) for s in sets][-1] == ("held-out (never seen)", False)
+    sets = example_sets(holdout, tmp_path / "no", tmp_path / "no", tmp_path / "no")
+    assert [(s.name, s.tuned, s.counted) for s in sets][-1] == (
+        "held-out (never seen)",
+        False,
+        False,
+    )
     lines = set_lines(set_summaries(screener(), sets[-1:]))
     assert lines == [
         "- Held-out (never seen) set (tests/safety/holdout, 2 messages in 1 languages; written "

@@ -1,5 +1,6 @@
 """The nets under the net: the lexicons only know the words they were given. The backstop
-hears some crisis talk they do not list (a concern, said humbly); and a message no feature
+hears some crisis talk they do not list (at the tier it leans to, said humbly); and a
+message no feature
 understood never ends in a shrug: it offers a person (a peer moderator, for members, when
 moderators can hear) and /crisis."""
 
@@ -7,15 +8,18 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app import build_application, running_bot
+from bot.clock import ManualClock
 from bot.config import ModerationSettings, SafetySettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.safety.callbacks import RequestTalk
+from bot.safety.lexicon import Tier
 from bot.safety.screen import screener_for
 from tests.conftest import make_settings
 from tests.helpers import answer_checkin, message_with_button, rows_holding
@@ -24,8 +28,10 @@ from tests.test_circles_scenario import member_in, new_circle
 
 # A heavy message in words no lexicon holds (a metaphor): exactly what the fallback is for.
 UNKNOWN = "the grey fog came back and sat on my chest all day"
-# Crisis talk no lexicon phrase lists, which the backstop hears.
+# Crisis talk no lexicon phrase lists, which the backstop hears: an urgent one (a plan
+# around a date), and a passive wish it leans to concern for.
 WRITTEN_AROUND = "after the funeral i will go and be with her, i have it all sorted"
+LEANS_CONCERN = "some mornings i hope the ceiling just falls on me"
 
 
 def alerts(db_path: Path) -> list[tuple[str, str]]:
@@ -37,24 +43,45 @@ def alerts(db_path: Path) -> list[tuple[str, str]]:
 def test_the_examples_are_what_they_stand_for() -> None:
     """If a lexicon change lists WRITTEN_AROUND, or the backstop hears UNKNOWN, pick others."""
     assert screener_for(None).screen(UNKNOWN) is None
-    verdict = screener_for(None).screen(WRITTEN_AROUND)
-    assert verdict is not None and verdict.unsure
+    urgent = screener_for(None).screen(WRITTEN_AROUND)
+    assert urgent is not None and urgent.unsure and urgent.tier is Tier.URGENT
+    concern = screener_for(None).screen(LEANS_CONCERN)
+    assert concern is not None and concern.unsure and concern.tier is Tier.CONCERN
 
 
-async def test_what_only_the_backstop_hears_gets_a_humble_answer_and_a_quiet_notice(
+async def test_a_concern_only_the_backstop_hears_gets_a_humble_answer_and_a_quiet_notice(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     user = await member(emulator)
-    reply = await user.ask(WRITTEN_AROUND)
+    reply = await user.ask(LEANS_CONCERN)
     assert reply.shown_text.startswith(
         "Thank you for writing. I might be reading this wrong, and if so, I'm sorry."
     )
     assert "988" in reply.shown_text  # the resources, as for any concern
     notice = await mod_message(emulator, "Concern #")
-    assert WRITTEN_AROUND in notice.shown_text  # a free message: the words go with it
+    assert LEANS_CONCERN in notice.shown_text  # a free message: the words go with it
     assert "Signs:" not in notice.shown_text  # no listed phrase was behind it
+    assert "No listed phrase: the bot guessed from the words" in notice.shown_text
     assert "Not a crisis" in notice.button_labels
     assert "may not have understood" not in reply.shown_text
+
+
+async def test_urgent_talk_only_the_backstop_hears_is_an_urgent_alert_said_humbly(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    """A plan written around the listed words reads urgent to the backstop: the moderators
+    get the alert that is repeated until someone takes it; the member's reply still says
+    the bot may have read it wrong."""
+    user = await member(emulator)
+    reply = await user.ask(WRITTEN_AROUND)
+    assert reply.shown_text.startswith("Thank you for writing. I might be reading this wrong")
+    assert "988" in reply.shown_text and "Ask a moderator to reach out" in reply.button_labels
+    alert = await mod_message(emulator, "Urgent crisis alert")
+    assert WRITTEN_AROUND in alert.shown_text and "Signs:" not in alert.shown_text
+    assert "No listed phrase: the bot guessed from the words" in alert.shown_text
+    count = len(emulator.group(MOD_CHAT).messages)
+    clock.advance(timedelta(minutes=16))
+    await mod_message(emulator, "Nobody has taken this yet", after=count)
 
 
 async def test_elsewhere_only_listed_phrases_speak(
