@@ -170,6 +170,7 @@ async def migrate_data(
         except DRIVER_ERRORS as error:
             raise_storage_error(error, None)
         try:
+            await _check_no_other_tables(sqlite, pg)
             await apply_postgresql_migrations(pg)
             return await _copy(sqlite, pg, progress or (lambda *_: None), max(1, batch_rows))
         except DRIVER_ERRORS as error:
@@ -201,6 +202,11 @@ async def _check_source(sqlite: aiosqlite.Connection, path: Path, key: bytes) ->
     """The source at the newest migration, its key the configured one, no rotation on."""
     latest = load_migrations()[-1].version
     version = int((await _one(sqlite, "PRAGMA user_version"))[0])
+    if version > latest:
+        raise MigrateDataError(
+            f"{path} is at schema version {version}, newer than this version's {latest}: "
+            "run migrate-data with the peercircle version that made it"
+        )
     if version != latest:
         raise MigrateDataError(
             f"{path} is at schema version {version}, not {latest}: bring it up to date first "
@@ -222,6 +228,27 @@ async def _check_source(sqlite: aiosqlite.Connection, path: Path, key: bytes) ->
             f"the configured encryption key does not open {path}: set storage.key_file or "
             f"{ENV_KEY} to its key (the PostgreSQL database will open with the same one)"
         )
+
+
+async def _check_no_other_tables(sqlite: aiosqlite.Connection, pg: Any) -> None:
+    """Before migrating the target: refuse a database holding another application's tables
+    (the URL mistyped), which the migrations would otherwise fill with the bot's."""
+    ours = {str(row[0]) for row in await _all(sqlite, _SOURCE_TABLES)} | PG_ONLY
+    theirs = sorted(
+        str(row[0])
+        for row in await pg.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )
+        if str(row[0]) not in ours
+    )
+    if theirs:
+        raise MigrateDataError(
+            f"the PostgreSQL database holds a table that is not peercircle's ({theirs[0]}): "
+            "migrate-data copies into a new, empty database only; check --to"
+        )
+
+
+_SOURCE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
 
 
 async def _copy(
@@ -257,13 +284,7 @@ async def _copy(
 
 async def _plan(sqlite: aiosqlite.Connection, pg: Any) -> list[_Table]:
     """The tables to copy in foreign-key order, each checked against PostgreSQL's."""
-    source = [
-        str(row[0])
-        for row in await _all(
-            sqlite,
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-        )
-    ]
+    source = [str(row[0]) for row in await _all(sqlite, _SOURCE_TABLES)]
     target_columns: dict[str, dict[str, str]] = {}
     for table, column, data_type in await pg.fetch(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "

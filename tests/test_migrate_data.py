@@ -324,6 +324,26 @@ async def test_a_target_holding_one_setting_of_its_own_is_refused(
     assert (await pg_counts(pg_database, ["members"])) == {"members": 0}
 
 
+async def test_a_database_of_another_application_is_refused_before_it_is_migrated(
+    key_file: Path, source: Path, pg_database: str
+) -> None:
+    async with pg(pg_database) as conn:
+        await conn.execute("CREATE TABLE invoices (id bigint PRIMARY KEY)")
+    with pytest.raises(MigrateDataError, match=r"a table that is not peercircle's \(invoices\)"):
+        await migrate_data(source, pg_database, keys=Keys(file=key_file))
+    async with pg(pg_database) as conn:
+        assert await conn.fetchval("SELECT to_regclass('members')") is None
+
+
+async def test_a_source_newer_than_this_version_is_refused(
+    key_file: Path, source: Path, pg_database: str
+) -> None:
+    with closing(sqlite3.connect(source, isolation_level=None)) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(MigrateDataError, match="is at schema version 99, newer than this"):
+        await migrate_data(source, pg_database, keys=Keys(file=key_file))
+
+
 async def test_a_target_made_by_the_bot_and_still_empty_is_taken(
     key_file: Path, source: Path, pg_database: str
 ) -> None:
