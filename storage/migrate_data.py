@@ -8,6 +8,7 @@ same key), and so are the summary tables, with the triggers that would recompute
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -59,6 +60,8 @@ class _Table:
     columns: tuple[str, ...]
     order_by: tuple[str, ...]
     converters: tuple[Callable[[Any], Any] | None, ...]
+    # SQLite's typeof() each column's values have when they fit as they are.
+    fitting: tuple[str | None, ...]
 
 
 def configured_key(keys: Keys) -> bytes:
@@ -124,21 +127,29 @@ def _to_text(value: Any) -> str:
 
 # SQLite keeps what a statement gave it (a column's type is only a preference); asyncpg's
 # binary COPY takes exactly PostgreSQL's type. What each type needs, and its converter.
-_TYPES: dict[str, tuple[type, Callable[[Any], Any]]] = {
-    "bigint": (int, _to_int),
-    "integer": (int, _to_int),
-    "smallint": (int, _to_int),
-    "double precision": (float, _to_float),
-    "real": (float, _to_float),
-    "text": (str, _to_text),
+# Each with the SQLite typeof() that needs no conversion, so a table whose values all fit
+# (every table SQLite's column affinities kept, in practice) is copied without a Python
+# pass over each value: a third of the copy's time in a profile otherwise.
+_TYPES: dict[str, tuple[type, Callable[[Any], Any], str]] = {
+    "bigint": (int, _to_int, "integer"),
+    "integer": (int, _to_int, "integer"),
+    "smallint": (int, _to_int, "integer"),
+    "double precision": (float, _to_float, "real"),
+    "real": (float, _to_float, "real"),
+    "text": (str, _to_text, "text"),
 }
+
+
+def _fitting(pg_type: str) -> str | None:
+    wanted = _TYPES.get(pg_type)
+    return None if wanted is None else wanted[2]
 
 
 def _converter(pg_type: str) -> Callable[[Any], Any] | None:
     wanted = _TYPES.get(pg_type)
     if wanted is None:
         return None
-    kind, convert = wanted
+    kind, convert, _ = wanted
 
     def as_pg(value: Any) -> Any:
         if value is None or type(value) is kind:
@@ -319,6 +330,7 @@ async def _plan(sqlite: aiosqlite.Connection, pg: Any) -> list[_Table]:
             columns,
             tuple(column for _, column in keys),
             tuple(_converter(target_columns[name][c]) for c in columns),
+            tuple(_fitting(target_columns[name][c]) for c in columns),
         )
     return [plans[name] for name in foreign_key_order(references)]
 
@@ -366,14 +378,41 @@ async def _copy_table(
     progress(table.name, 0, total)
     order = f" ORDER BY {', '.join(table.order_by)}" if table.order_by else ""
     select = f"SELECT {', '.join(table.columns)} FROM {table.name}{order}"
+    convert = await _needs_converting(sqlite, table)
     done = 0
     async with sqlite.execute(select) as cursor:
-        while batch := await cursor.fetchmany(batch_rows):
-            records = [_converted(table, row, done + i) for i, row in enumerate(batch)]
-            await pg.copy_records_to_table(table.name, records=records, columns=table.columns)
+        batch = await cursor.fetchmany(batch_rows)
+        while batch:
+            # The next batch is read (in aiosqlite's thread) while this one is sent.
+            reading = asyncio.ensure_future(cursor.fetchmany(batch_rows))
+            try:
+                records: list[Any] = list(batch)
+                if convert:
+                    records = [_converted(table, row, done + i) for i, row in enumerate(batch)]
+                await pg.copy_records_to_table(table.name, records=records, columns=table.columns)
+            except BaseException:
+                await asyncio.gather(reading, return_exceptions=True)
+                raise
             done += len(records)
             progress(table.name, done, total)
+            batch = await reading
     return done
+
+
+async def _needs_converting(sqlite: aiosqlite.Connection, table: _Table) -> bool:
+    """Whether a value of `table` is not of the type PostgreSQL's column takes: SQLite
+    keeps what a statement gave it where the column's affinity cannot turn it."""
+    odd = [
+        f"typeof({column}) NOT IN ('{fitting}', 'null')"
+        for column, fitting in zip(table.columns, table.fitting, strict=True)
+        if fitting is not None
+    ]
+    if not odd:
+        return False
+    found = await _one(
+        sqlite, f"SELECT EXISTS (SELECT 1 FROM {table.name} WHERE {' OR '.join(odd)})"
+    )
+    return bool(found[0])
 
 
 def _converted(table: _Table, row: Iterable[Any], number: int) -> tuple[Any, ...]:
