@@ -504,7 +504,11 @@ def _migrate_data(config: Path | None, source: str, target: str, batch_size: int
         MigrateDataError,
         StorageError,
     ) as error:
-        print(f"migrate-data refused: {error}", file=sys.stderr)
+        said = str(error)
+        if isinstance(error, DatabaseServerError):
+            # The server's checks are worded for the bot's start; here the URL is --to.
+            said = said.replace("storage.url", "--to")
+        print(f"migrate-data refused: {said}", file=sys.stderr)
         return EXIT_CONFIG
     width = max(len(done.table) for done in copied)
     for done in copied:

@@ -344,6 +344,18 @@ async def test_a_source_newer_than_this_version_is_refused(
         await migrate_data(source, pg_database, keys=Keys(file=key_file))
 
 
+async def test_an_unreachable_server_is_refused_in_one_line(
+    tmp_path: Path, key_file: Path, source: Path
+) -> None:
+    target = "postgresql://peer@127.0.0.1:1/peercircle"
+    code, out, err = await migrate_cli(tmp_path, key_file, source, target)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        f"migrate-data refused: cannot reach PostgreSQL at {target} (Connect call failed "
+        "('127.0.0.1', 1)): is the server running and listening there? check --to"
+    ]
+
+
 async def test_a_target_made_by_the_bot_and_still_empty_is_taken(
     key_file: Path, source: Path, pg_database: str
 ) -> None:
