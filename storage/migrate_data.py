@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from storage.engines.postgres import DRIVER_ERRORS, connect, raise_storage_error
 from storage.engines.postgres_preflight import check_postgresql
 from storage.migrations import load_migrations
 from storage.migrations.postgresql import apply_postgresql_migrations
-from storage.preflight import check_database_file
+from storage.preflight import as_file_error, verify_database
 from storage.sealed import ENV_KEY, ROTATION, KeyFileError, Keys, check_opens, read_key_file
 
 # Rows per COPY: memory stays flat whatever the size of a table.
@@ -173,28 +174,35 @@ async def migrate_data(
     table, in the order copied. Raises MigrateDataError (or KeyFileError, or preflight's
     DatabaseServerError) before anything is written, or with everything rolled back."""
     key = configured_key(keys)
-    async with _read_only(source_uri(source)) as sqlite:
-        await _check_source(sqlite, source, key)
-        await check_postgresql(target_url, target_url, password)
-        try:
-            pg = await connect(target_url, password)
-        except DRIVER_ERRORS as error:
-            raise_storage_error(error, None)
-        try:
-            await _check_no_other_tables(sqlite, pg)
-            await apply_postgresql_migrations(pg)
-            return await _copy(sqlite, pg, progress or (lambda *_: None), max(1, batch_rows))
-        except DRIVER_ERRORS as error:
-            raise_storage_error(error, pg)
-        finally:
-            await pg.close()
+    uri = source_uri(source)
+    try:
+        async with _read_only(uri) as sqlite:
+            await _check_source(sqlite, source, key)
+            await check_postgresql(target_url, target_url, password)
+            try:
+                pg = await connect(target_url, password)
+            except DRIVER_ERRORS as error:
+                raise_storage_error(error, None)
+            try:
+                await _check_no_other_tables(sqlite, pg)
+                await apply_postgresql_migrations(pg)
+                return await _copy(sqlite, pg, progress or (lambda *_: None), max(1, batch_rows))
+            except DRIVER_ERRORS as error:
+                raise_storage_error(error, pg)
+            finally:
+                await pg.close()
+    except sqlite3.Error as error:
+        raise as_file_error(source, error) or MigrateDataError(
+            f"reading {source} failed ({error}); nothing was copied"
+        ) from None
 
 
 def source_uri(source: Path) -> str:
-    """The SQLite database's URI opening it read-only; refused when it is no database."""
-    check_database_file(source, writable=False)
+    """The SQLite database's URI opening it read-only; refused when it is missing, or damaged
+    anywhere (every page read once, as before a backup: a damaged one is not worth a copy)."""
     if not source.is_file():
         raise MigrateDataError(f"{source} does not exist: name the SQLite database with --from")
+    verify_database(source, writable=False)
     return f"{source.absolute().as_uri()}?mode=ro"
 
 

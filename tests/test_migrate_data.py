@@ -356,6 +356,25 @@ async def test_an_unreachable_server_is_refused_in_one_line(
     ]
 
 
+async def test_a_source_that_is_no_database_is_refused_in_one_line(
+    tmp_path: Path, key_file: Path, pg_database: str
+) -> None:
+    junk = tmp_path / "junk.db"
+    await asyncio.to_thread(junk.write_bytes, b"not a database at all" * 100)
+    code, out, err = await migrate_cli(tmp_path, key_file, junk, pg_database)
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"migrate-data refused: {junk} is not a peercircle database or is damaged (file is "
+        "not a database): restore a backup (peercircle restore BACKUP) or move it aside"
+    )
+    missing = tmp_path / "missing.db"
+    code, out, err = await migrate_cli(tmp_path, key_file, missing, pg_database)
+    assert code == 2 and err.strip() == (
+        f"migrate-data refused: {missing} does not exist: name the SQLite database with --from"
+    )
+    assert not await asyncio.to_thread(missing.exists)
+
+
 async def test_a_target_made_by_the_bot_and_still_empty_is_taken(
     key_file: Path, source: Path, pg_database: str
 ) -> None:
