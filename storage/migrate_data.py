@@ -103,7 +103,7 @@ def foreign_key_order(references: dict[str, set[str]]) -> list[str]:
     return order
 
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
 
 def _to_int(value: Any) -> int:
@@ -146,7 +146,7 @@ def _fitting(pg_type: str) -> str | None:
     return None if wanted is None else wanted[2]
 
 
-def _converter(pg_type: str) -> Callable[[Any], Any] | None:
+def converter(pg_type: str) -> Callable[[Any], Any] | None:
     wanted = _TYPES.get(pg_type)
     if wanted is None:
         return None
@@ -337,7 +337,7 @@ async def _plan(sqlite: aiosqlite.Connection, pg: Any) -> list[_Table]:
             name,
             columns,
             tuple(column for _, column in keys),
-            tuple(_converter(target_columns[name][c]) for c in columns),
+            tuple(converter(target_columns[name][c]) for c in columns),
             tuple(_fitting(target_columns[name][c]) for c in columns),
         )
     return [plans[name] for name in foreign_key_order(references)]

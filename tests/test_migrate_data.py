@@ -18,7 +18,13 @@ import pytest
 from storage import alerts, checkins, circles, goals, members, moderation, outbox
 from storage.db import Database as SQLiteDatabase
 from storage.engines.postgres import Database as PostgreSQLDatabase
-from storage.migrate_data import Copied, MigrateDataError, foreign_key_order, migrate_data
+from storage.migrate_data import (
+    Copied,
+    MigrateDataError,
+    converter,
+    foreign_key_order,
+    migrate_data,
+)
 from storage.migrations import apply_migrations, load_migrations
 from storage.sealed import KeyFileError, Keys, read_key_file, write_new_key_file
 from tests.helpers import peercircle
@@ -536,3 +542,35 @@ def test_the_key_is_never_made_by_migrate_data(tmp_path: Path) -> None:
     made = tmp_path / "made.key"
     write_new_key_file(made)
     assert configured_key(Keys(file=made)) == read_key_file(made)
+
+
+@pytest.mark.parametrize(
+    ("pg_type", "value", "copied"),
+    [
+        ("bigint", 12, 12),
+        ("bigint", 12.0, 12),
+        ("integer", " 12", 12),
+        ("double precision", 3, 3.0),
+        ("double precision", "2.5", 2.5),
+        ("text", 12, "12"),
+        ("text", None, None),
+    ],
+)
+def test_values_are_given_postgresql_s_type_of_their_column(
+    pg_type: str, value: object, copied: object
+) -> None:
+    convert = converter(pg_type)
+    assert convert is not None
+    result = convert(value)
+    assert result == copied and type(result) is type(copied)
+
+
+@pytest.mark.parametrize(
+    ("pg_type", "value"),
+    [("bigint", 2.5), ("bigint", "١٢"), ("bigint", b"12"), ("text", b"x")],
+)
+def test_values_that_would_change_or_are_bytes_are_refused(pg_type: str, value: object) -> None:
+    convert = converter(pg_type)
+    assert convert is not None
+    with pytest.raises(ValueError):
+        convert(value)
