@@ -171,8 +171,9 @@ async def migrate_data(
 ) -> list[Copied]:
     """Copy the SQLite database at `source` into the PostgreSQL database at `target_url`
     (which holds no password), migrated first and refused unless empty; the rows copied per
-    table, in the order copied. Raises MigrateDataError (or KeyFileError, or preflight's
-    DatabaseServerError) before anything is written, or with everything rolled back."""
+    table, in the order copied. Raises MigrateDataError (or KeyFileError, DatabaseFileError,
+    preflight's DatabaseServerError, a StorageError) before a row is copied, or with the copy
+    rolled back: the target's tables, once its migrations made them, stay, empty."""
     key = configured_key(keys)
     uri = source_uri(source)
     try:
