@@ -1,5 +1,5 @@
-"""The `peercircle` command: run, check-config, migrate, backup, restore, report, sandbox,
-keygen, rotate-key."""
+"""The `peercircle` command: run, check-config, migrate, migrate-data, backup, restore,
+report, sandbox, keygen, rotate-key."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ from bot.runtime.logging_setup import configure_logging
 from storage import rotation
 from storage.backup import BackupError, backup, restore
 from storage.db import Database
+from storage.faults import StorageError
 from storage.preflight import DatabaseFileError, check_database_file, verify_database
 from storage.sealed import KeyFileError, encode_key, read_key_file, write_new_key_file
+from storage.url import parse_storage_url
 
 # The bot itself (bot.app and all it wires: about 2 s of imports) is imported by the commands
 # that use it, so that a start refused for its database answers within a second or so.
@@ -40,6 +42,8 @@ EXIT_FAILURE = 1
 # No token yet: not a broken configuration but a first run; the Makefile's `run` stops
 # quietly on it so that the how-to stays the last lines on screen.
 EXIT_NO_TOKEN = 3
+# How often migrate-data says how far a big table's copy got.
+PROGRESS_ROWS = 100_000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,7 +95,36 @@ def _parser() -> argparse.ArgumentParser:
         help='the de-identified export for researchers instead (README "Research export")',
     )
     _key_commands(commands)
+    _migrate_data_command(commands)
     return parser
+
+
+def _migrate_data_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    copy = commands.add_parser(
+        "migrate-data",
+        help="copy a SQLite database into a new, empty PostgreSQL one (the bot stopped)",
+    )
+    _config_option(copy)
+    copy.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="sqlite:///PATH",
+        help="the SQLite database, at this version's schema (`peercircle migrate`)",
+    )
+    copy.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="postgresql://USER@HOST:PORT/DATABASE",
+        help="the PostgreSQL database, empty; its password as for storage.url",
+    )
+    copy.add_argument(
+        "--batch-size",
+        type=int,
+        default=5_000,
+        help="rows per COPY (default 5000)",
+    )
 
 
 def _key_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -136,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "rotate-key":
         return _rotate_key_command(args.config, args.new_key_file, args.batch_size, args.wait)
+    if args.command == "migrate-data":
+        return _migrate_data(args.config, args.source, args.target, args.batch_size)
     try:
         settings = load_settings(args.config)
         refuse_postgresql(settings)
@@ -425,6 +460,84 @@ async def _until_stopped(app: PeerApplication, stop: asyncio.Event) -> bool:
         log.info("stopping: signal received")
         return False
     return True
+
+
+def _migrate_data(config: Path | None, source: str, target: str, batch_size: int) -> int:
+    """Copy --from into --to; one line and exit 2 on a refusal, with nothing written.
+
+    The configuration gives the key (the same key opens both databases) and PostgreSQL's
+    password, never on the command line; its storage.url is not read here.
+    """
+    # Here, not at the top: a SQLite start never loads asyncpg.
+    from storage.engines.postgres_preflight import DatabaseServerError
+    from storage.migrate_data import MigrateDataError, migrate_data
+
+    try:
+        settings = load_settings(config)
+        source_url, target_url = parse_storage_url(source), parse_storage_url(target)
+        if source_url.engine != "sqlite" or source_url.path is None:
+            raise ConfigError(
+                f"--from must be a SQLite URL, sqlite:///path (not {source_url.text})"
+            )
+        if target_url.engine != "postgresql":
+            raise ConfigError(
+                f"--to must be a PostgreSQL URL, postgresql://user@host:5432/database "
+                f"(not {target_url.text})"
+            )
+        password = _database_password_for(settings)
+        copied = asyncio.run(
+            migrate_data(
+                source_url.path,
+                target_url.text,
+                keys=settings.storage.keys,
+                password=password,
+                progress=_CopyProgress(),
+                batch_rows=batch_size,
+            )
+        )
+    except (
+        ConfigError,
+        ValueError,
+        KeyFileError,
+        DatabaseFileError,
+        DatabaseServerError,
+        MigrateDataError,
+        StorageError,
+    ) as error:
+        said = str(error)
+        if isinstance(error, DatabaseServerError):
+            # The server's checks are worded for the bot's start; here the URL is --to.
+            said = said.replace("storage.url", "--to")
+        print(f"migrate-data refused: {said}", file=sys.stderr)
+        return EXIT_CONFIG
+    width = max(len(done.table) for done in copied)
+    for done in copied:
+        print(f"{done.table:<{width}}  {done.rows:>9}")
+    total = sum(done.rows for done in copied)
+    print(
+        f"{'total':<{width}}  {total:>9} rows in {len(copied)} tables, copied to {target_url.text}"
+    )
+    return 0
+
+
+def _database_password_for(settings: Settings) -> str | None:
+    password = settings.storage.database_password
+    return None if password is None else password.get_secret_value()
+
+
+class _CopyProgress:
+    """Where the copy is, on stderr: each table as it starts, then every PROGRESS_ROWS."""
+
+    def __init__(self) -> None:
+        self._shown = 0
+
+    def __call__(self, table: str, done: int, total: int) -> None:
+        if done == 0:
+            self._shown = 0
+            print(f"copying {table} ({total} rows)", file=sys.stderr, flush=True)
+        elif done - self._shown >= PROGRESS_ROWS and done < total:
+            self._shown = done
+            print(f"  {table}: {done} of {total}", file=sys.stderr, flush=True)
 
 
 def _rotate_key_command(

@@ -120,7 +120,8 @@ def test_bot_and_handlers_never_import_a_database_driver() -> None:
 
 
 # The modules that speak to a database driver itself; the repositories go through storage.db.
-ENGINE_MODULES = ("engines", "faults", "preflight", "backup", "migrations")
+# migrate_data reads SQLite's file and writes with PostgreSQL's COPY, as backup copies pages.
+ENGINE_MODULES = ("engines", "faults", "preflight", "backup", "migrations", "migrate_data")
 
 
 def test_repositories_import_no_database_driver() -> None:
