@@ -231,7 +231,9 @@ async def start_health(app: PeerApplication, services: Services) -> HealthServer
         # A follower sends nothing; the leader's outbox worker must be running.
         return not leadership.is_leader or (worker is not None and worker.alive)
 
-    health = HealthServer(settings, services.metrics, services.db, services.clock, alive)
+    health = HealthServer(
+        settings, services.metrics, services.db, services.clock, alive, leadership
+    )
     await health.start()
     return health
 

@@ -12,12 +12,21 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 import pytest
 
-from bot.config import RuntimeSettings, Settings, StorageSettings
+from bot.app import build_application, running_bot
+from bot.clock import ManualClock
+from bot.config import MetricsSettings, RuntimeSettings, Settings, StorageSettings
+from bot.emulator import BotApiEmulator
+from bot.runtime.health import HealthServer
 from bot.runtime.leadership import Leadership
+from bot.runtime.metrics import Metrics
+from storage.db import Database
 from storage.leadership import LEADER_HOLDER_SQL, LEADER_KEY_PARTS, AdvisoryLock
+from tests.conftest import START, make_settings
+from tests.reliability.test_webhook import free_port
 
 POLL = 5.0  # the default leader_poll_seconds: the takeover measured is the real one
 TAKEOVER_LIMIT = 15.0  # issue 19: another worker takes over within 15 seconds
@@ -162,3 +171,61 @@ async def test_on_sqlite_the_one_process_leads_at_once(tmp_path: Path) -> None:
     assert leadership.is_leader and leadership.worker == "web-1" and changes == ["leads"]
     await leadership.stop()
     assert not leadership.is_leader and changes == ["leads", "stops"]
+
+
+async def test_healthz_and_metrics_name_the_worker_and_say_it_leads(
+    emulator: BotApiEmulator, clock: ManualClock, db_path: Path
+) -> None:
+    settings = make_settings(
+        emulator,
+        db_path,
+        metrics=MetricsSettings(port=free_port()),
+        runtime=RuntimeSettings(worker_name="web-1"),
+    )
+    base = f"http://127.0.0.1:{settings.metrics.port}"
+    app = build_application(settings, clock=clock)
+    async with running_bot(app), aiohttp.ClientSession() as http:
+        leadership, worker = app.bot_data.leadership, app.bot_data.delivery
+        assert leadership is not None and leadership.is_leader
+        assert worker is not None and worker.alive  # the leader sends from the start
+        async with http.get(f"{base}/healthz") as response:
+            assert response.status == 200
+            assert await response.json() == {"status": "ok", "worker": "web-1", "leader": True}
+        async with http.get(f"{base}/metrics") as response:
+            text = await response.text()
+        assert '\npeercircle_worker_info{worker="web-1"} 1.0\n' in text
+        assert '\npeercircle_leader{worker="web-1"} 1.0\n' in text
+        # The leader's outbox stopped: unhealthy, and the body says why.
+        await worker.stop()
+        async with http.get(f"{base}/healthz") as response:
+            assert response.status == 503
+            assert await response.json() == {
+                "status": "failing",
+                "worker": "web-1",
+                "leader": True,
+                "reason": "not taking updates or not delivering",
+            }
+
+
+async def test_a_followers_healthz_and_metrics_say_it_does_not_lead(
+    workers: tuple[Worker, Worker, list[str]], tmp_path: Path
+) -> None:
+    _, second, _ = workers
+    settings = MetricsSettings(port=free_port())
+    db = await Database.open(tmp_path / "peercircle.db")
+    health = HealthServer(
+        settings, Metrics("b"), db, ManualClock(START), lambda: True, second.leadership
+    )
+    await health.start()
+    try:
+        base = f"http://127.0.0.1:{settings.port}"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 200
+                assert await response.json() == {"status": "ok", "worker": "b", "leader": False}
+            async with http.get(f"{base}/metrics") as response:
+                text = await response.text()
+        assert '\npeercircle_leader{worker="b"} 0.0\n' in text
+    finally:
+        await health.stop()
+        await db.close()
