@@ -102,9 +102,16 @@ class AdvisoryLock:
             if self._conn is None or self._conn.is_closed():
                 await self._close()
                 self._conn = await postgres.connect(self._url, self._password)
-                await self._conn.execute(SESSION_SQL, self._application_name, *KEEPALIVE)
-            return bool(await self._conn.fetchval(TRY_TAKE_SQL, LEADER_KEY))
-        except postgres.DRIVER_ERRORS as error:
+                await asyncio.wait_for(
+                    self._conn.execute(SESSION_SQL, self._application_name, *KEEPALIVE),
+                    CHECK_TIMEOUT,
+                )
+            # A server that stopped answering must not hold this worker (nor its stop) up.
+            taken = await asyncio.wait_for(
+                self._conn.fetchval(TRY_TAKE_SQL, LEADER_KEY), CHECK_TIMEOUT
+            )
+            return bool(taken)
+        except postgres.DRIVER_ERRORS as error:  # TimeoutError among them (an OSError)
             conn = self._conn
             await self._close()
             postgres.raise_storage_error(error, conn)

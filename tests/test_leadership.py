@@ -8,6 +8,7 @@ without PostgreSQL's binaries.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from tests.conftest import START, make_settings
 from tests.reliability.test_webhook import free_port
 
 POLL = 5.0  # the default leader_poll_seconds: the takeover measured is the real one
+PASSWORD = "correct-horse-battery-staple"
 TAKEOVER_LIMIT = 15.0  # issue 19: another worker takes over within 15 seconds
 
 
@@ -103,8 +105,9 @@ async def test_two_workers_on_one_database_and_exactly_one_leads(
 
 
 async def test_when_the_leaders_session_is_cut_another_worker_leads_within_15_s(
-    workers: tuple[Worker, Worker, list[str]], pg_database: str
+    workers: tuple[Worker, Worker, list[str]], pg_database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="peercircle.leader")
     first, second, changes = workers
     leader_pid = first.lock.server_pid
     assert first.leadership.is_leader and leader_pid is not None
@@ -123,6 +126,9 @@ async def test_when_the_leaders_session_is_cut_another_worker_leads_within_15_s(
     assert not first.leadership.is_leader and first.leadership.following.is_set()
     assert await holders(pg_database) == ["peercircle leader b"]
     assert sorted(changes) == ["a leads", "a stops", "b leads"]
+    said = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("leader.lost: worker a ") for m in said), said
+    assert any(m.startswith("leader.acquired: worker b ") for m in said), said
 
 
 async def test_when_the_leader_stops_another_worker_leads_within_15_s_and_only_after(
@@ -141,9 +147,12 @@ async def test_when_the_leader_stops_another_worker_leads_within_15_s_and_only_a
     assert await holders(pg_database) == ["peercircle leader b"]
 
 
-async def test_a_worker_that_cannot_reach_the_database_follows() -> None:
-    # A port nothing listens on: the try fails, and the worker does not lead.
-    unreachable = AdvisoryLock("postgresql://peer@127.0.0.1:9/none", None, "c")
+async def test_a_worker_that_cannot_reach_the_database_follows_and_says_why(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="peercircle.leader")
+    # A port nothing listens on: the first try, at start, fails, and the worker does not lead.
+    unreachable = AdvisoryLock("postgresql://peer@127.0.0.1:9/none", PASSWORD, "c")
     leadership = Leadership(unreachable, "c", POLL)
     await leadership.start()
     try:
@@ -151,6 +160,9 @@ async def test_a_worker_that_cannot_reach_the_database_follows() -> None:
         assert unreachable.server_pid is None
     finally:
         await leadership.stop()
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and said[0].startswith("leader: worker c cannot reach the database")
+    assert PASSWORD not in caplog.text
 
 
 async def test_on_sqlite_the_one_process_leads_at_once(tmp_path: Path) -> None:

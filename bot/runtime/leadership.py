@@ -100,7 +100,10 @@ class Leadership:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self._poll)
             if not self._stopping.is_set():
-                await self._look()
+                try:
+                    await self._look()
+                except Exception:  # a bug must not end the polling: it would never lead again
+                    log.exception("leader: worker %s: a check failed", self.worker)
 
     async def _look(self) -> None:
         if self.is_leader:
