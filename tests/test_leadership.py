@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import socket
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -19,7 +23,14 @@ import pytest
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import MetricsSettings, RuntimeSettings, Settings, StorageSettings
+from bot.config import (
+    ConfigError,
+    MetricsSettings,
+    RuntimeSettings,
+    Settings,
+    StorageSettings,
+    load_settings,
+)
 from bot.emulator import BotApiEmulator
 from bot.runtime.health import HealthServer
 from bot.runtime.leadership import Leadership
@@ -27,6 +38,7 @@ from bot.runtime.metrics import Metrics
 from storage.db import Database
 from storage.leadership import LEADER_HOLDER_SQL, LEADER_KEY_PARTS, AdvisoryLock
 from tests.conftest import START, make_settings
+from tests.helpers import ROOT, subprocess_env
 from tests.reliability.test_webhook import free_port
 
 POLL = 5.0  # the default leader_poll_seconds: the takeover measured is the real one
@@ -147,6 +159,67 @@ async def test_when_the_leader_stops_another_worker_leads_within_15_s_and_only_a
     assert await holders(pg_database) == ["peercircle leader b"]
 
 
+# A leader in a process of its own, which the test kills.
+LEADER_PROCESS = """
+import asyncio, sys
+from bot.runtime.leadership import Leadership
+from storage.leadership import AdvisoryLock
+
+async def main() -> None:
+    leadership = Leadership(AdvisoryLock(sys.argv[1], None, "dying"), "dying", 5.0)
+    await leadership.start()
+    print("leads" if leadership.is_leader else "follows", flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+async def test_when_the_leaders_process_is_killed_another_worker_leads_within_15_s(
+    pg_database: str,
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        LEADER_PROCESS,
+        pg_database,
+        cwd=ROOT,
+        env=subprocess_env(),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        assert await asyncio.wait_for(process.stdout.readline(), 60) == b"leads\n"
+        survivor = Leadership(AdvisoryLock(pg_database, None, "b"), "b", POLL)
+        await survivor.start()
+        try:
+            assert not survivor.is_leader
+            started = time.monotonic()
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            await seconds_until(survivor.leading, TAKEOVER_LIMIT)
+            took = time.monotonic() - started
+            print(f"takeover after kill -9 of the leader's process: {took:.2f} s (poll 5 s)")
+            assert took <= TAKEOVER_LIMIT
+            assert await holders(pg_database) == ["peercircle leader b"]
+        finally:
+            await survivor.stop()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_three_workers_starting_together_and_exactly_one_leads(pg_database: str) -> None:
+    together = [Leadership(AdvisoryLock(pg_database, None, n), n, POLL) for n in "xyz"]
+    try:
+        await asyncio.gather(*(leadership.start() for leadership in together))
+        assert [leadership.is_leader for leadership in together].count(True) == 1
+        assert len(await holders(pg_database)) == 1
+    finally:
+        await asyncio.gather(*(leadership.stop() for leadership in together))
+
+
 async def test_a_worker_that_cannot_reach_the_database_follows_and_says_why(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -241,3 +314,13 @@ async def test_a_followers_healthz_and_metrics_say_it_does_not_lead(
     finally:
         await health.stop()
         await db.close()
+
+
+def test_the_worker_is_named_by_the_config_else_by_host_and_pid(tmp_path: Path) -> None:
+    host = socket.gethostname().split(".")[0]
+    assert RuntimeSettings().worker == f"{host}-{os.getpid()}"
+    assert RuntimeSettings(worker_name="web-1").worker == "web-1"
+    config = tmp_path / "config.toml"
+    config.write_text('[runtime]\nworker_name = "web 1"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'runtime.worker_name'.*letters, digits"):
+        load_settings(config)
