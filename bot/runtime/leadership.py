@@ -108,13 +108,13 @@ class Leadership:
     async def _look(self) -> None:
         if self.is_leader:
             if not await self._lock.still_held():
-                await self._step_down()
                 log.warning(
-                    "leader.lost: worker %s lost its database session; stopped sending and "
-                    "sweeping; trying again in %.0f s",
+                    "leader.lost: worker %s lost its database session; it stops sending and "
+                    "sweeping, and tries again in %.0f s",
                     self.worker,
                     self._poll,
                 )
+                await self._step_down()
             return
         try:
             taken = await self._lock.try_take()
