@@ -159,6 +159,27 @@ async def test_when_the_leader_stops_another_worker_leads_within_15_s_and_only_a
     assert await holders(pg_database) == ["peercircle leader b"]
 
 
+async def test_a_leader_whose_session_stops_answering_steps_down_before_another_leads(
+    workers: tuple[Worker, Worker, list[str]],
+) -> None:
+    first, second, changes = workers
+    frozen = first.lock.server_pid
+    assert first.leadership.is_leader and frozen is not None
+    # The leader's server process stops answering but lives on, holding the lock (as when
+    # the network between them is cut): the leader must give up first, by its check's timeout.
+    os.kill(frozen, signal.SIGSTOP)
+    try:
+        await seconds_until(first.leadership.following, 2 * POLL + 10)
+        assert not second.leadership.is_leader and changes == ["a leads", "a stops"]
+    finally:
+        os.kill(frozen, signal.SIGCONT)
+    # Thawed, that server process finds its client gone and ends: the lock is free again,
+    # for whichever worker tries first.
+    await until(lambda: first.leadership.is_leader or second.leadership.is_leader, 2 * POLL)
+    assert first.leadership.is_leader != second.leadership.is_leader
+    assert len(changes) == 3 and changes[2] in ("a leads", "b leads")
+
+
 # A leader in a process of its own, which the test kills.
 LEADER_PROCESS = """
 import asyncio, sys
