@@ -18,6 +18,7 @@ from bot.moderation.menus import register_menus
 from bot.runtime.delivery import OutboxWorker
 from bot.runtime.health import HealthServer
 from bot.runtime.intake import PollingIntake, UpdateDispatcher
+from bot.runtime.leadership import Leadership
 from bot.runtime.logging_setup import quiet_noisy_loggers
 from bot.runtime.pacing import TelegramPace
 from bot.runtime.sweep_loop import SweepLoop
@@ -151,27 +152,46 @@ async def start_services(app: PeerApplication) -> Services:
         startup.settings.members.default_language,
         grace=timedelta(hours=startup.settings.scheduler.grace_hours),
     )
-    app.bot_data.delivery = worker
-    worker.start()
+    app.bot_data.delivery = worker  # started by the leader (start_leadership)
     return services
 
 
-def start_sweeps(app: PeerApplication, services: Services) -> SweepLoop:
+def sweep_loop(services: Services) -> SweepLoop:
     """One loop sweeps every due row and repeats crisis alerts nobody took."""
 
     async def sweep_due_rows() -> None:
         await services.sweeper.sweep()
         await services.moderation.repeat_untaken_alerts()
 
-    sweeps = SweepLoop(sweep_due_rows, services.settings.scheduler.sweep_interval_seconds)
-    sweeps.start()
-    return sweeps
+    return SweepLoop(sweep_due_rows, services.settings.scheduler.sweep_interval_seconds)
+
+
+async def start_leadership(app: PeerApplication, services: Services) -> Leadership:
+    """Send the outbox and sweep due rows while this worker leads: on SQLite from now on;
+    on PostgreSQL while it holds the leader's lock (bot.runtime.leadership)."""
+    worker, sweeps = app.bot_data.delivery, sweep_loop(services)
+    assert worker is not None, "start the services first"
+
+    async def take_up() -> None:
+        worker.start()
+        sweeps.start()
+
+    async def put_down() -> None:
+        await sweeps.stop()
+        await worker.stop()
+
+    leadership = Leadership.for_settings(services.settings, on_gain=take_up, on_loss=put_down)
+    app.bot_data.leadership = leadership
+    await leadership.start()
+    return leadership
 
 
 async def stop_services(app: PeerApplication) -> None:
-    worker, app.bot_data.delivery = app.bot_data.delivery, None
-    if worker is not None:
-        await worker.stop()
+    # The leader's duties stop (the sweeps, then the outbox) before its lock is let go.
+    leadership, app.bot_data.leadership = app.bot_data.leadership, None
+    if leadership is not None:
+        await leadership.stop()
+    app.bot_data.delivery = None
     services, app.bot_data.running_services = app.bot_data.running_services, None
     if services is not None:
         await services.close()
@@ -201,11 +221,19 @@ async def start_health(app: PeerApplication, services: Services) -> HealthServer
     if not settings.port:
         return None
 
+    leadership = app.bot_data.leadership
+    assert leadership is not None, "start the leadership first"
+
     def alive() -> bool:
         intake, worker = app.bot_data.intake, app.bot_data.delivery
-        return bool(intake is not None and intake.alive and worker is not None and worker.alive)
+        if intake is None or not intake.alive:
+            return False
+        # A follower sends nothing; the leader's outbox worker must be running.
+        return not leadership.is_leader or (worker is not None and worker.alive)
 
-    health = HealthServer(settings, services.metrics, services.db, services.clock, alive)
+    health = HealthServer(
+        settings, services.metrics, services.db, services.clock, alive, leadership
+    )
     await health.start()
     return health
 
@@ -217,18 +245,18 @@ async def running_bot(app: PeerApplication) -> AsyncIterator[PeerApplication]:
     try:
         services = await start_services(app)
         await app.start()
-        sweeps = start_sweeps(app, services)
+        await start_leadership(app, services)
         intake = await start_intake(app, services)
         health = await start_health(app, services)
         try:
             yield app
         finally:
-            # Stop taking updates first; handlers running now finish; then the outbox.
+            # Stop taking updates first; handlers running now finish; then (stop_services)
+            # the sweeps and the outbox.
             # None of them waits out a 429 now: the shutdown keeps its time.
             if isinstance(app.bot.rate_limiter, TelegramPace):
                 app.bot.rate_limiter.stop_holding()
             await intake.stop()
-            await sweeps.stop()
             if health is not None:
                 await health.stop()
             if app.running:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -375,6 +376,37 @@ class MetricsSettings(_Section):
     port: int = Field(default=0, ge=0, le=65535)
 
 
+_WORKER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,62}$")
+
+
+class RuntimeSettings(_Section):
+    # This process's name among several workers: in the log, /healthz and /metrics.
+    # Empty: <hostname>-<pid>, a new name at each start.
+    worker_name: str = ""
+    # How often a worker tries to become the leader (the one that sends and sweeps), and the
+    # leader checks that it still is (PostgreSQL; on SQLite the one process always leads).
+    leader_poll_seconds: float = Field(default=5.0, ge=0.5, le=60)
+
+    @field_validator("worker_name")
+    @classmethod
+    def _a_worker_name(cls, value: str) -> str:
+        if value and not _WORKER_NAME.match(value):
+            raise ValueError(
+                "must be 1-63 letters, digits and . _ @ : - (starting with a letter or digit), "
+                "such as web-1"
+            )
+        return value
+
+    @property
+    def worker(self) -> str:
+        """The worker's name: worker_name, else <hostname>-<pid>."""
+        if self.worker_name:
+            return self.worker_name
+        pid = str(os.getpid())
+        host = socket.gethostname().split(".")[0] or "peercircle"
+        return f"{host[: 62 - len(pid)]}-{pid}"
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -406,6 +438,7 @@ class Settings(BaseSettings):
     outcomes: OutcomeSettings = OutcomeSettings()
     logging: LoggingSettings = LoggingSettings()
     metrics: MetricsSettings = MetricsSettings()
+    runtime: RuntimeSettings = RuntimeSettings()
 
     @model_validator(mode="after")
     def _questionnaires_load(self) -> Settings:

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime.delivery import OutboxWorker
+from bot.runtime.leadership import Leadership
 from bot.safety.screen import Verdict
 from bot.services import Services
 
@@ -38,6 +39,8 @@ class BotData:
         self.startup: StartupConfig | None = None
         self.running_services: Services | None = None
         self.delivery: OutboxWorker | None = None
+        # Whether this worker leads (sends the outbox and sweeps); set at start-up.
+        self.leadership: Leadership | None = None
         # The update intake (polling or webhook), for health checks and the CLI.
         self.intake: Intake | None = None
         # Members already checked for an unseen notice change since start (one read each).

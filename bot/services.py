@@ -65,7 +65,7 @@ class Services:
         screener = screener_for(settings.safety.lexicon_dir, settings.safety.backstop)
         db = await Database.open(settings.storage.path, now=clock.now, keys=settings.storage.keys)
         outbox_ready = asyncio.Event()
-        metrics = Metrics()
+        metrics = Metrics(settings.runtime.worker)
         journeys = JourneyService(db, clock)
         goals = GoalService(db, clock)
         chosen = settings.outcomes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.clock import Clock
 from bot.config import MetricsSettings
+from bot.runtime.leadership import Leadership
 from bot.runtime.metrics import Metrics
 from storage import alerts as alert_rows
 from storage import health as health_rows
@@ -26,6 +28,11 @@ log = logging.getLogger("peercircle.health")
 PROBE_EVERY = 5.0  # seconds between write probes and between refreshes of the gauges
 PROBE_STALE = 30.0  # a probe that has not finished in this long counts as failing
 METRICS_WAIT = 1.0  # a scrape waits this long at most for fresh gauges
+
+
+def _dumps(body: object) -> str:
+    # One line a person can read with curl: the reason as written, not \u-escaped.
+    return json.dumps(body, ensure_ascii=False) + "\n"
 
 
 def _ignore_failure(refresh: asyncio.Future[None]) -> None:
@@ -45,8 +52,10 @@ class HealthServer:
         db: Database,
         clock: Clock,
         alive: Callable[[], bool],
+        leadership: Leadership,
     ) -> None:
         self._settings = settings
+        self._leadership = leadership
         self._metrics = metrics
         self._db = db
         self._clock = clock
@@ -81,16 +90,26 @@ class HealthServer:
         return self._write_error is None and time.monotonic() - self._last_write_ok < PROBE_STALE
 
     async def _healthz(self, request: web.Request) -> web.Response:
+        """200 or 503 as before; the JSON body says why, and which worker this is."""
+        problem = None
         if not self._alive():
-            return web.Response(status=503, text="not taking updates or not delivering\n")
-        if not self.writes_ok:
+            problem = "not taking updates or not delivering"
+        elif not self.writes_ok:
             reason = self._write_error or "the last write probe has not finished"
-            return web.Response(status=503, text=f"database not taking writes: {reason}\n")
-        return web.Response(text="ok\n")
+            problem = f"database not taking writes: {reason}"
+        body = {
+            "status": "ok" if problem is None else "failing",
+            "worker": self._leadership.worker,
+            "leader": self._leadership.is_leader,
+        }
+        if problem is not None:
+            body["reason"] = problem
+        return web.json_response(body, status=200 if problem is None else 503, dumps=_dumps)
 
     async def _serve_metrics(self, request: web.Request) -> web.Response:
         await self._fresh_gauges()
         self._metrics.writes_ok.set(1.0 if self.writes_ok else 0.0)
+        self._metrics.leader.set(1.0 if self._leadership.is_leader else 0.0)
         body = generate_latest(self._metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -1,17 +1,31 @@
 """Prometheus metrics for the operator: counters the bot bumps, gauges read on each scrape.
 
 Each running bot has its own registry, so tests can run many bots in one process.
+
+The worker's name is a label of one info metric, peercircle_worker_info{worker="..."} 1, and
+of peercircle_leader, not of every metric: Prometheus tells the scraped processes apart by
+their target labels (instance), and a name that changes at each start (<hostname>-<pid>, the
+default) would begin a new series of every metric at every restart. Join on instance to
+name the worker of any other metric.
 """
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Info
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, worker: str = "") -> None:
         self.registry = CollectorRegistry()
         r = self.registry
+        self.worker = Info("peercircle_worker", "This worker's name", registry=r)
+        self.worker.info({"worker": worker})
+        self.leader = Gauge(
+            "peercircle_leader",
+            "1 while this worker is the leader (sends the outbox and sweeps due rows), else 0",
+            ["worker"],
+            registry=r,
+        ).labels(worker)
         self.updates_handled = Counter(
             "peercircle_updates_handled", "Updates handed to the handlers", registry=r
         )
