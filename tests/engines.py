@@ -1,0 +1,191 @@
+"""Which storage engine a test run uses (`pytest --engine sqlite|postgresql`), and the fixtures
+that give a test its database on that engine: `storage_url`, `storage_keys`, `open_db`, and
+`peek` for a test that only looks at rows.
+
+SQLite, the default, is as before: a file in the test's own folder, its key beside it. On
+PostgreSQL each test gets a database cloned from a migrated template (tests/pg.py), and a key
+of its own (a server has no "beside the database").
+
+A test that asks for `db_path` reads or breaks the SQLite file itself: the PostgreSQL pass
+skips it, saying so; so it does for a test marked `sqlite_only`. A test that reaches neither
+`storage_url` nor `db_path` does not depend on the engine: the PostgreSQL pass leaves it out,
+as the SQLite pass runs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from storage.db import Database
+from storage.engines.placeholders import numbered
+from storage.sealed import Keys
+from storage.url import parse_storage_url, sqlite_url
+
+ENGINES = ("sqlite", "postgresql")
+# Fixtures whose presence makes a test depend on the engine.
+STORAGE_FIXTURES = frozenset({"storage_url", "db_path"})
+SQLITE_ONLY = "reads or changes the SQLite file itself (db_path or sqlite_only): SQLite pass only"
+
+Params = Sequence[Any] | Mapping[str, Any]
+T = TypeVar("T")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--engine",
+        choices=ENGINES,
+        default="sqlite",
+        help="the storage engine the tests' databases use (default sqlite)",
+    )
+
+
+def engine_of(config: pytest.Config) -> str:
+    return str(config.getoption("--engine"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL: leave out the tests that never reach a database (the SQLite pass runs
+    them), and skip the SQLite-only ones with the reason."""
+    if engine_of(config) != "postgresql":
+        return
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    skip = pytest.mark.skip(reason=SQLITE_ONLY)
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if not names & STORAGE_FIXTURES and item.get_closest_marker("sqlite_only") is None:
+            left_out.append(item)
+            continue
+        if "db_path" in names or item.get_closest_marker("sqlite_only") is not None:
+            item.add_marker(skip)
+        kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    return engine_of(request.config)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The SQLite file (skipped on PostgreSQL, by pytest_collection_modifyitems)."""
+    return tmp_path / "peercircle.db"
+
+
+@pytest.fixture
+def storage_url(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The test's database: sqlite:///<tmp>/peercircle.db, or a fresh PostgreSQL database."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("pg_migrated_database"))
+    return sqlite_url(tmp_path / "peercircle.db")
+
+
+@pytest.fixture
+def storage_key(engine: str) -> bytes | None:
+    """The key the test's database is sealed with: None on SQLite (the file beside it)."""
+    return os.urandom(32) if engine == "postgresql" else None
+
+
+@pytest.fixture
+def storage_keys(storage_key: bytes | None) -> Keys:
+    return Keys(key=storage_key)
+
+
+OpenDb = Callable[..., Awaitable[Database]]
+
+
+@pytest.fixture
+async def open_db(storage_url: str, storage_keys: Keys) -> AsyncIterator[OpenDb]:
+    """Database.open on the test's database (or `url`) with its keys; closed after."""
+    opened: list[Database] = []
+
+    async def open_(url: str | Path | None = None, **options: Any) -> Database:
+        options.setdefault("keys", storage_keys)
+        db = await Database.open(url or storage_url, **options)
+        opened.append(db)
+        return db
+
+    try:
+        yield open_
+    finally:
+        for db in opened:
+            with contextlib.suppress(Exception):  # closed by the test already
+                await db.close()
+
+
+def peek(url: str, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+    """Rows read straight from the database, without the bot's code: SQLite's `?` and
+    `:name` placeholders on both engines. Sync, as the old sqlite3 probes were, so it may be
+    called from inside the bot's event loop (PostgreSQL's runs in a thread of its own)."""
+    parsed = parse_storage_url(url)
+    if parsed.engine == "sqlite":
+        assert parsed.path is not None
+        with sqlite3.connect(parsed.path, timeout=30) as conn:
+            return [tuple(r) for r in conn.execute(sql, params)]
+    return in_a_thread(_pg_rows(parsed.text, sql, params))
+
+
+async def _pg_rows(url: str, sql: str, params: Params) -> list[tuple[Any, ...]]:
+    import asyncpg
+
+    statement = numbered(sql)
+    conn = await asyncpg.connect(url, timeout=10)
+    try:
+        rows = await conn.fetch(statement.sql, *statement.arguments(params))
+    finally:
+        await conn.close()
+    return [tuple(r) for r in rows]
+
+
+def in_a_thread(work: Awaitable[T]) -> T:
+    """Run a coroutine to its end on a loop of its own, in another thread: the calling
+    thread may be inside a running loop (the bot's), which must not be re-entered."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(work))  # type: ignore[arg-type]
+        except BaseException as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def table_names(url: str) -> list[str]:
+    """The database's own tables (not the engine's), in name order."""
+    if parse_storage_url(url).engine == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    else:
+        sql = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        )
+    return [r[0] for r in peek(url, sql)]
+
+
+def column_names(url: str, table: str) -> list[str]:
+    if parse_storage_url(url).engine == "sqlite":
+        return [r[1] for r in peek(url, f"PRAGMA table_info({table})")]
+    sql = (
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND table_name = ? ORDER BY ordinal_position"
+    )
+    return [r[0] for r in peek(url, sql, (table,))]
