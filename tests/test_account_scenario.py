@@ -89,13 +89,14 @@ EXCLUDED_COLUMNS = {
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     """A circle of at most 4, an operator who has talked to the bot, a moderators' chat."""
     emulator.group(MOD_CHAT, "Moderators")
     emulator.user(OPERATOR)
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=4, relays_per_hour=3),
     )

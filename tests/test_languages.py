@@ -143,11 +143,12 @@ def test_crisis_lines_come_from_the_region_then_the_language_then_the_list() -> 
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         safety=SafetySettings(
             crisis_resources_by_language={"uk": UKRAINE},

@@ -31,9 +31,11 @@ WHO5 = "WHO-5 wellbeing"
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     # Days pass in an instant here: a day's prompts must not queue behind a second apiece.
-    return make_settings(emulator, db_path, delivery=DeliverySettings(per_chat_per_second=100))
+    return make_settings(
+        emulator, storage_url, storage_key, delivery=DeliverySettings(per_chat_per_second=100)
+    )
 
 
 def local(day: int, at: time) -> datetime:

@@ -558,8 +558,10 @@ async def reported(db_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
-    return make_settings(emulator, db_path, moderation=ModerationSettings(operators=[OPERATOR]))
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
+    return make_settings(
+        emulator, storage_url, storage_key, moderation=ModerationSettings(operators=[OPERATOR])
+    )
 
 
 @pytest.fixture

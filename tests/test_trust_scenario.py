@@ -31,11 +31,12 @@ URGENT = "i dont want to be here anymore, i want to kill myself"
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=6, relays_per_hour=20),
     )

@@ -86,11 +86,12 @@ async def test_elsewhere_only_listed_phrases_speak(
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
     )
 
