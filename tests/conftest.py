@@ -13,11 +13,9 @@ from pydantic import SecretStr
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import SchedulerSettings, Settings, StorageSettings, TelegramSettings
+from bot.config import SchedulerSettings, Settings, TelegramSettings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from storage.sealed import encode_key
-from storage.url import parse_storage_url
 from tests.engines import (  # noqa: F401 (fixtures and hooks: which engine, which database)
     db_path,
     engine,
@@ -26,6 +24,7 @@ from tests.engines import (  # noqa: F401 (fixtures and hooks: which engine, whi
     pytest_collection_modifyitems,
     storage_key,
     storage_keys,
+    storage_settings,
     storage_url,
 )
 from tests.pg import (  # noqa: F401 (a PostgreSQL cluster, when asked for)
@@ -87,17 +86,6 @@ def make_settings(
         storage=storage_settings(database, key),
         **sections,
     )
-
-
-def storage_settings(database: Path | str, key: bytes | None = None) -> StorageSettings:
-    """A SQLite path stays storage.path, as before URLs; a URL is storage.url."""
-    named = {} if key is None else {"key": SecretStr(encode_key(key))}
-    if isinstance(database, Path):
-        return StorageSettings(path=database, **named)
-    url = parse_storage_url(database)
-    if url.path is not None:
-        return StorageSettings(path=url.path, **named)
-    return StorageSettings(url=database, **named)
 
 
 @pytest.fixture

@@ -24,10 +24,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from pydantic import SecretStr
 
+from bot.config import StorageSettings
 from storage.db import Database
 from storage.engines.placeholders import numbered
-from storage.sealed import Keys
+from storage.faults import StorageError
+from storage.sealed import Keys, default_key_file, encode_key, read_key_file
 from storage.url import parse_storage_url, sqlite_url
 
 ENGINES = ("sqlite", "postgresql")
@@ -85,11 +88,43 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def storage_url(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+def storage_url(
+    engine: str, tmp_path: Path, storage_key: bytes | None, request: pytest.FixtureRequest
+) -> str:
     """The test's database: sqlite:///<tmp>/peercircle.db, or a fresh PostgreSQL database."""
-    if engine == "postgresql":
-        return str(request.getfixturevalue("pg_migrated_database"))
-    return sqlite_url(tmp_path / "peercircle.db")
+    if engine == "sqlite":
+        return sqlite_url(tmp_path / "peercircle.db")
+    url = str(request.getfixturevalue("pg_migrated_database"))
+    assert storage_key is not None
+    _keys[url] = storage_key
+    return url
+
+
+# Each PostgreSQL test database's key, by URL, for the probes that open sealed text.
+_keys: dict[str, bytes] = {}
+
+
+def key_of(database: Path | str) -> bytes:
+    """The key of a test's database: a SQLite file's key file beside it, or the key its
+    PostgreSQL database was given."""
+    if isinstance(database, str) and database in _keys:
+        return _keys[database]
+    return read_key_file(default_key_file(sqlite_path(database)))
+
+
+def sqlite_path(database: Path | str) -> Path:
+    """The SQLite file of a db_path or a sqlite URL (ValueError for a PostgreSQL URL)."""
+    if isinstance(database, Path):
+        return database
+    parsed = parse_storage_url(database)
+    if parsed.path is None:
+        raise ValueError("a PostgreSQL database has no file")
+    return parsed.path
+
+
+def as_url(database: Path | str) -> str:
+    """A db_path as its sqlite URL; a URL as it is."""
+    return sqlite_url(database) if isinstance(database, Path) else database
 
 
 @pytest.fixture
@@ -125,11 +160,11 @@ async def open_db(storage_url: str, storage_keys: Keys) -> AsyncIterator[OpenDb]
                 await db.close()
 
 
-def peek(url: str, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+def peek(url: Path | str, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
     """Rows read straight from the database, without the bot's code: SQLite's `?` and
     `:name` placeholders on both engines. Sync, as the old sqlite3 probes were, so it may be
     called from inside the bot's event loop (PostgreSQL's runs in a thread of its own)."""
-    parsed = parse_storage_url(url)
+    parsed = parse_storage_url(as_url(url))
     if parsed.engine == "sqlite":
         assert parsed.path is not None
         with sqlite3.connect(parsed.path, timeout=30) as conn:
@@ -137,16 +172,72 @@ def peek(url: str, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
     return in_a_thread(_pg_rows(parsed.text, sql, params))
 
 
-async def _pg_rows(url: str, sql: str, params: Params) -> list[tuple[Any, ...]]:
-    import asyncpg
+def peek_dicts(url: Path | str, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+    """As peek, each row a dict by column name."""
+    parsed = parse_storage_url(as_url(url))
+    if parsed.engine == "sqlite":
+        assert parsed.path is not None
+        with sqlite3.connect(parsed.path, timeout=30) as conn:
+            conn.row_factory = sqlite3.Row
+            return [dict(r) for r in conn.execute(sql, params)]
+    return in_a_thread(_pg_dicts(parsed.text, sql, params))
+
+
+def poke(url: Path | str, sql: str, params: Params = ()) -> None:
+    """Change the database beside the bot, in a transaction of its own (a test setting up a
+    state, or checking that the database refuses a change). Sync, as peek; call it off the
+    event loop (asyncio.to_thread) while the bot may hold SQLite's write lock."""
+    parsed = parse_storage_url(as_url(url))
+    if parsed.engine == "sqlite":
+        assert parsed.path is not None
+        with sqlite3.connect(parsed.path, timeout=30) as conn:
+            conn.execute(sql, params)
+        return
+    in_a_thread(_pg_execute(parsed.text, sql, params))
+
+
+async def _pg_execute(url: str, sql: str, params: Params) -> None:
+    from storage.engines.postgres import connect
 
     statement = numbered(sql)
-    conn = await asyncpg.connect(url, timeout=10)
+    conn = await connect(url)
+    try:
+        await conn.execute(statement.sql, *statement.arguments(params))
+    finally:
+        await conn.close()
+
+
+def refused_by_the_database() -> tuple[type[BaseException], ...]:
+    """What poke raises when a constraint or trigger refuses the change, on either engine."""
+    import asyncpg
+
+    return (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
+
+
+# What a Session raises when a constraint or trigger refuses a statement: SQLite's own error,
+# or PostgreSQL's as a StorageError (which keeps the server's words out of its message).
+REFUSED_IN_A_SESSION: tuple[type[BaseException], ...] = (sqlite3.IntegrityError, StorageError)
+
+
+def driver_error(error: BaseException) -> BaseException:
+    """The driver's own error behind a StorageError (for its message), or the error itself."""
+    return getattr(error, "driver_error", None) or error
+
+
+async def _pg_rows(url: str, sql: str, params: Params) -> list[tuple[Any, ...]]:
+    return [tuple(r.values()) for r in await _pg_dicts(url, sql, params)]
+
+
+async def _pg_dicts(url: str, sql: str, params: Params) -> list[dict[str, Any]]:
+    from storage.engines.postgres import connect
+
+    statement = numbered(sql)
+    conn = await connect(url)  # numeric read as the bot reads it
     try:
         rows = await conn.fetch(statement.sql, *statement.arguments(params))
     finally:
         await conn.close()
-    return [tuple(r) for r in rows]
+    return [dict(r) for r in rows]
 
 
 def in_a_thread(work: Awaitable[T]) -> T:
@@ -169,9 +260,9 @@ def in_a_thread(work: Awaitable[T]) -> T:
     return result[0]
 
 
-def table_names(url: str) -> list[str]:
+def table_names(url: Path | str) -> list[str]:
     """The database's own tables (not the engine's), in name order."""
-    if parse_storage_url(url).engine == "sqlite":
+    if parse_storage_url(as_url(url)).engine == "sqlite":
         sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
     else:
         sql = (
@@ -181,11 +272,22 @@ def table_names(url: str) -> list[str]:
     return [r[0] for r in peek(url, sql)]
 
 
-def column_names(url: str, table: str) -> list[str]:
-    if parse_storage_url(url).engine == "sqlite":
+def column_names(url: Path | str, table: str) -> list[str]:
+    if parse_storage_url(as_url(url)).engine == "sqlite":
         return [r[1] for r in peek(url, f"PRAGMA table_info({table})")]
     sql = (
         "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
         "AND table_name = ? ORDER BY ordinal_position"
     )
     return [r[0] for r in peek(url, sql, (table,))]
+
+
+def storage_settings(database: Path | str, key: bytes | None = None) -> StorageSettings:
+    """A SQLite path stays storage.path, as before URLs; a URL is storage.url."""
+    named = {} if key is None else {"key": SecretStr(encode_key(key))}
+    if isinstance(database, Path):
+        return StorageSettings(path=database, **named)
+    url = parse_storage_url(database)
+    if url.path is not None:
+        return StorageSettings(path=url.path, **named)
+    return StorageSettings(url=database, **named)

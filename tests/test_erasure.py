@@ -29,6 +29,7 @@ from storage import members as member_rows
 from storage import moderation as moderation_rows
 from storage.db import Database
 from storage.migrations import apply_migrations
+from tests.engines import REFUSED_IN_A_SESSION, OpenDb, driver_error
 from tests.helpers import (
     my_data_json,
     onboard,
@@ -248,8 +249,8 @@ async def test_audit_rows_keep_the_action_and_lose_the_name_in_one_recorded_reda
         assert moderation_texts.shown_name(FORMER_MEMBER) == "ein ehemaliges Mitglied"
 
 
-async def test_the_audit_log_allows_only_the_redaction(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "audit.db")
+async def test_the_audit_log_allows_only_the_redaction(open_db: OpenDb) -> None:
+    db = await open_db()
     now = datetime(2026, 3, 2, 9, tzinfo=UTC)
     async with db.transaction() as session:
         await moderation_rows.audit(
@@ -270,9 +271,10 @@ async def test_the_audit_log_allows_only_the_redaction(tmp_path: Path) -> None:
         "DELETE FROM audit_log",
     )
     for statement in refused:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(REFUSED_IN_A_SESSION) as refusal:
             async with db.transaction() as session:
                 await session.execute(statement)
+        assert "append-only" in str(driver_error(refusal.value)), statement
     async with db.transaction() as session:
         assert await member_rows.unname_audit_rows(session, [1], FORMER_MEMBER) == 1
     async with db.read() as session:

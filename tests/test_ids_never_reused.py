@@ -21,6 +21,7 @@ from storage import outcomes as outcome_rows
 from storage.db import Database, Session
 from storage.migrations import apply_migrations, load_migrations
 from tests.conftest import make_settings
+from tests.engines import OpenDb
 from tests.test_account_scenario import settled
 from tests.test_circles_scenario import MOD_CHAT, OPERATOR, member_in, new_circle
 from tests.test_erasure import copy_of, forget
@@ -145,9 +146,9 @@ NEW_ROW: dict[str, Callable[[Session, int], Awaitable[int]]] = {
 
 @pytest.mark.parametrize("table", sorted(NEW_ROW))
 async def test_no_id_is_handed_out_twice_whatever_deletes_the_newest_row(
-    tmp_path: Path, table: str
+    table: str, open_db: OpenDb
 ) -> None:
-    db = await Database.open(tmp_path / "ids.db")
+    db = await open_db()
     try:
         new_row = NEW_ROW[table]
         async with db.transaction() as session:
