@@ -183,6 +183,93 @@ def peek_dicts(url: Path | str, sql: str, params: Params = ()) -> list[dict[str,
     return in_a_thread(_pg_dicts(parsed.text, sql, params))
 
 
+class Row(tuple[Any, ...]):
+    """A PostgreSQL row read as sqlite3.Row reads: by index, by name, as a tuple or dict."""
+
+    names: tuple[str, ...] = ()
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self.names.index(key))
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+
+class Rows:
+    """What `execute` gave, as a sqlite3 cursor hands it out."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self._rows = rows
+
+    def fetchone(self) -> Row | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[Row]:
+        return list(self._rows)
+
+    def __iter__(self) -> Any:
+        return iter(self._rows)
+
+
+class Probe:
+    """A stand-in for a sqlite3 connection on a PostgreSQL test database, for the tests that
+    look at rows (or set one up): each statement on a connection of its own, committed."""
+
+    row_factory: object = None
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def execute(self, sql: str, params: Params = ()) -> Rows:
+        head = sql.lstrip().split(None, 1)[0].upper()
+        if head in ("SELECT", "WITH", "VALUES"):
+            return Rows(in_a_thread(_pg_records(self.url, sql, params)))
+        poke(self.url, sql, params)
+        return Rows([])
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        for params in rows:
+            poke(self.url, sql, params)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Probe:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def probe(url: Path | str) -> Any:
+    """sqlite3.connect(path, timeout=30) on SQLite, as the tests always had; a Probe on
+    PostgreSQL. For tests that look at rows with SQL both engines read alike."""
+    parsed = parse_storage_url(as_url(url))
+    if parsed.engine == "sqlite":
+        assert parsed.path is not None
+        return sqlite3.connect(parsed.path, timeout=30)
+    return Probe(parsed.text)
+
+
+async def _pg_records(url: str, sql: str, params: Params) -> list[Row]:
+    from storage.engines.postgres import connect
+
+    statement = numbered(sql)
+    conn = await connect(url)
+    try:
+        records = await conn.fetch(statement.sql, *statement.arguments(params))
+    finally:
+        await conn.close()
+    rows = []
+    for record in records:
+        row = Row(record.values())
+        row.names = tuple(record.keys())
+        rows.append(row)
+    return rows
+
+
 def poke(url: Path | str, sql: str, params: Params = ()) -> None:
     """Change the database beside the bot, in a transaction of its own (a test setting up a
     state, or checking that the database refuses a change). Sync, as peek; call it off the
@@ -194,6 +281,24 @@ def poke(url: Path | str, sql: str, params: Params = ()) -> None:
             conn.execute(sql, params)
         return
     in_a_thread(_pg_execute(parsed.text, sql, params))
+
+
+def poke_many(url: Path | str, sql: str, rows: Sequence[Params]) -> None:
+    """PostgreSQL's half of helpers.write_beside_bot: the rows in one transaction."""
+    in_a_thread(_pg_execute_many(str(url), sql, rows))
+
+
+async def _pg_execute_many(url: str, sql: str, rows: Sequence[Params]) -> None:
+    from storage.engines.postgres import connect
+
+    statement = numbered(sql)
+    conn = await connect(url)
+    try:
+        async with conn.transaction():
+            for params in rows:
+                await conn.execute(statement.sql, *statement.arguments(params))
+    finally:
+        await conn.close()
 
 
 async def _pg_execute(url: str, sql: str, params: Params) -> None:

@@ -13,7 +13,15 @@ from typing import Any
 from bot.emulator import EmulatedUser, SentMessage
 from bot.members.callbacks import KeepPseudonym
 from storage.sealed import SEALED, Sealer
-from tests.engines import column_names, key_of, peek, peek_dicts, table_names
+from tests.engines import (
+    column_names,
+    key_of,
+    peek,
+    peek_dicts,
+    poke_many,
+    sqlite_path,
+    table_names,
+)
 
 
 async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20:00") -> None:
@@ -159,13 +167,16 @@ async def peercircle(
     return process.returncode, out.decode(), err.decode()
 
 
-def write_beside_bot(db_path: Path, sql: str, rows: list[tuple[object, ...]]) -> None:
-    """Change the database file while the bot runs on it. Call it off the event loop
-    (asyncio.to_thread): the bot's transaction in flight needs the loop to commit, so a
-    wait on the loop would hold up the very lock it waits for. BEGIN IMMEDIATE takes the
-    write lock first (a deferred transaction that read first would be refused at once,
-    whatever the timeout, when the bot wrote meanwhile)."""
-    conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+def write_beside_bot(database: Path | str, sql: str, rows: list[tuple[object, ...]]) -> None:
+    """Change the database while the bot runs on it, in one transaction. Call it off the
+    event loop (asyncio.to_thread): the bot's transaction in flight needs the loop to
+    commit, so a wait on the loop would hold up the very lock it waits for. On SQLite,
+    BEGIN IMMEDIATE takes the write lock first (a deferred transaction that read first
+    would be refused at once, whatever the timeout, when the bot wrote meanwhile)."""
+    if isinstance(database, str) and not database.startswith("sqlite:"):
+        poke_many(database, sql, rows)
+        return
+    conn = sqlite3.connect(sqlite_path(database), timeout=30, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(sql, rows)
