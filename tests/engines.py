@@ -330,7 +330,8 @@ def driver_error(error: BaseException) -> BaseException:
 
 
 async def _pg_rows(url: str, sql: str, params: Params) -> list[tuple[Any, ...]]:
-    return [tuple(r.values()) for r in await _pg_dicts(url, sql, params)]
+    # Tuples from the records themselves: two columns may share a name.
+    return [tuple(r) for r in await _pg_records(url, sql, params)]
 
 
 async def _pg_dicts(url: str, sql: str, params: Params) -> list[dict[str, Any]]:
@@ -385,6 +386,23 @@ def column_names(url: Path | str, table: str) -> list[str]:
         "AND table_name = ? ORDER BY ordinal_position"
     )
     return [r[0] for r in peek(url, sql, (table,))]
+
+
+def foreign_keys(url: Path | str, table: str) -> list[tuple[str, str, str]]:
+    """(column, parent table, parent column) of each foreign key of `table`."""
+    if parse_storage_url(as_url(url)).engine == "sqlite":
+        return [(r[3], r[2], r[4]) for r in peek(url, f"PRAGMA foreign_key_list({table})")]
+    sql = (
+        "SELECT kcu.column_name, ccu.table_name, ccu.column_name "
+        "FROM information_schema.table_constraints tc "
+        "JOIN information_schema.key_column_usage kcu "
+        "ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema "
+        "JOIN information_schema.constraint_column_usage ccu "
+        "ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema "
+        "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = 'public' "
+        "AND tc.table_name = ? ORDER BY tc.constraint_name"
+    )
+    return [(str(c), str(p), str(pc)) for c, p, pc in peek(url, sql, (table,))]
 
 
 def storage_settings(database: Path | str, key: bytes | None = None) -> StorageSettings:

@@ -14,6 +14,7 @@ from bot.emulator import EmulatedUser, SentMessage
 from bot.members.callbacks import KeepPseudonym
 from storage.sealed import SEALED, Sealer
 from tests.engines import (
+    as_url,
     column_names,
     key_of,
     peek,
@@ -64,12 +65,14 @@ def rows_holding(database: Path | str, value: int) -> list[tuple[str, str]]:
     """(table, column) pairs where any row holds `value`, across every table. `database`:
     a db_path, or the test's storage URL (either engine)."""
     found: list[tuple[str, str]] = []
+    # PostgreSQL's case-insensitive (nondeterministic) collation refuses LIKE: compare bytes.
+    bytewise = "" if as_url(database).startswith("sqlite:") else ' COLLATE "C"'
     for table in table_names(database):
         for column in column_names(database, table):
+            text = f"CAST({column} AS TEXT){bytewise}"
             hit = peek(
                 database,
-                f"SELECT 1 FROM {table} WHERE CAST({column} AS TEXT) = ? "
-                f"OR CAST({column} AS TEXT) LIKE ? LIMIT 1",
+                f"SELECT 1 FROM {table} WHERE {text} = ? OR {text} LIKE ? LIMIT 1",
                 (str(value), f"%{value}%"),
             )
             if hit:
