@@ -62,14 +62,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     kept: list[pytest.Item] = []
     left_out: list[pytest.Item] = []
-    skip = pytest.mark.skip(reason=SQLITE_ONLY)
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        if not names & STORAGE_FIXTURES and item.get_closest_marker("sqlite_only") is None:
+        marked = item.get_closest_marker("sqlite_only")
+        if not names & STORAGE_FIXTURES and marked is None:
             left_out.append(item)
             continue
-        if "db_path" in names or item.get_closest_marker("sqlite_only") is not None:
-            item.add_marker(skip)
+        if marked is not None:
+            reason = f"SQLite only: {marked.args[0]}" if marked.args else SQLITE_ONLY
+            item.add_marker(pytest.mark.skip(reason=reason))
+        elif "db_path" in names:
+            item.add_marker(pytest.mark.skip(reason=SQLITE_ONLY))
         kept.append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
@@ -221,26 +224,35 @@ class Probe:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._pending: list[tuple[str, Params]] = []
 
     def execute(self, sql: str, params: Params = ()) -> Rows:
+        """A read runs at once (after the writes before it); writes wait for the next read
+        or the end of the `with` block, and then commit together, as sqlite3's would."""
         head = sql.lstrip().split(None, 1)[0].upper()
-        if head in ("SELECT", "WITH", "VALUES"):
-            return Rows(in_a_thread(_pg_records(self.url, sql, params)))
-        poke(self.url, sql, params)
-        return Rows([])
+        if head not in ("SELECT", "WITH", "VALUES"):
+            self._pending.append((sql, params))
+            return Rows([])
+        self.commit()
+        return Rows(in_a_thread(_pg_records(self.url, sql, params)))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        for params in rows:
-            poke(self.url, sql, params)
+        self._pending.extend((sql, params) for params in rows)
+
+    def commit(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            in_a_thread(_pg_execute_all(self.url, pending))
 
     def close(self) -> None:
-        pass
+        self.commit()
 
     def __enter__(self) -> Probe:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        pass
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.commit()
 
 
 def probe(url: Path | str) -> Any:
@@ -289,13 +301,17 @@ def poke_many(url: Path | str, sql: str, rows: Sequence[Params]) -> None:
 
 
 async def _pg_execute_many(url: str, sql: str, rows: Sequence[Params]) -> None:
+    await _pg_execute_all(url, [(sql, params) for params in rows])
+
+
+async def _pg_execute_all(url: str, statements: Sequence[tuple[str, Params]]) -> None:
     from storage.engines.postgres import connect
 
-    statement = numbered(sql)
     conn = await connect(url)
     try:
         async with conn.transaction():
-            for params in rows:
+            for sql, params in statements:
+                statement = numbered(sql)
                 await conn.execute(statement.sql, *statement.arguments(params))
     finally:
         await conn.close()
