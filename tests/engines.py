@@ -421,6 +421,81 @@ def foreign_keys(url: Path | str, table: str) -> list[tuple[str, str, str]]:
     return [(str(c), str(p), str(pc)) for c, p, pc in peek(url, sql, (table,))]
 
 
+class WriteLockHolder:
+    """Another process's connection holding what the bot needs to write, until released:
+    SQLite's write lock (BEGIN IMMEDIATE), or on PostgreSQL every table locked IN
+    EXCLUSIVE MODE (reads go on, writes wait: the bot's lock_timeout is SQLite's
+    busy_timeout). Made and released off the event loop (asyncio.to_thread)."""
+
+    def __init__(self, url: Path | str) -> None:
+        parsed = parse_storage_url(as_url(url))
+        self._sqlite: sqlite3.Connection | None = None
+        self._release = threading.Event()
+        self._thread: threading.Thread | None = None
+        if parsed.engine == "sqlite":
+            assert parsed.path is not None
+            self._sqlite = sqlite3.connect(
+                parsed.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._sqlite.execute("BEGIN IMMEDIATE")
+            return
+        tables = table_names(parsed.text)
+        locked = threading.Event()
+        failure: list[BaseException] = []
+
+        async def hold() -> None:
+            from storage.engines.postgres import connect
+
+            conn = await connect(parsed.text)
+            try:
+                await conn.execute("BEGIN")
+                await conn.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
+                locked.set()
+                await asyncio.to_thread(self._release.wait)
+                await conn.execute("ROLLBACK")
+            finally:
+                await conn.close()
+
+        def run() -> None:
+            try:
+                asyncio.run(hold())
+            except BaseException as error:
+                failure.append(error)
+                locked.set()
+
+        self._thread = threading.Thread(target=run)
+        self._thread.start()
+        locked.wait(30)
+        if failure:
+            raise failure[0]
+
+    def release(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.execute("ROLLBACK")
+            self._sqlite.close()
+            return
+        self._release.set()
+        assert self._thread is not None
+        self._thread.join(30)
+
+
+def read_only_on(engine: str) -> str:
+    """The statement that makes the bot's own connection refuse every write."""
+    if engine == "sqlite":
+        return "PRAGMA query_only = ON"
+    return "SET default_transaction_read_only = on"
+
+
+def writable_on(engine: str) -> str:
+    if engine == "sqlite":
+        return "PRAGMA query_only = OFF"
+    return "SET default_transaction_read_only = off"
+
+
+# How each engine words a refused write in the fault it raises (the log line, /healthz).
+READ_ONLY_WORDS = {"sqlite": "readonly", "postgresql": "read-only transaction"}
+
+
 def storage_settings(database: Path | str, key: bytes | None = None) -> StorageSettings:
     """A SQLite path stays storage.path, as before URLs; a URL is storage.url."""
     named = {} if key is None else {"key": SecretStr(encode_key(key))}
