@@ -44,7 +44,7 @@ def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | No
 
 
 async def test_an_old_thanks_or_report_button_expires_after_its_author_forgets(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex = await member_in(emulator, code)
@@ -65,8 +65,8 @@ async def test_an_old_thanks_or_report_button_expires_after_its_author_forgets(
         assert (await cy.callback_answer(cy.press(label, old_copy))).text == EXPIRED, label
     await settled(bo)
     assert not any("thanked you" in m.shown_text for m in bo.messages)
-    assert table(db_path, "SELECT count(*) FROM relay_thanks") == [(0,)]
-    assert table(db_path, "SELECT count(*) FROM reports") == [(0,)]
+    assert table(storage_url, "SELECT count(*) FROM relay_thanks") == [(0,)]
+    assert table(storage_url, "SELECT count(*) FROM reports") == [(0,)]
     assert new != old, "a relay id was handed out again"
     # The new relay's own buttons still work for who received it.
     assert "Thanks sent" in (await answered(cy, f"rl:t:{new}") or "")
@@ -234,7 +234,7 @@ async def test_only_a_member_a_message_reached_can_answer_it(
 
 
 async def test_an_old_approve_button_never_passes_another_members_held_message(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex = await member_in(emulator, code)
@@ -250,6 +250,6 @@ async def test_an_old_approve_button_never_passes_another_members_held_message(
 
     answer = await operator.callback_answer(operator.press("Approve", review))
     assert answer.text == EXPIRED
-    assert table(db_path, "SELECT status FROM relays") == [("held",)]
+    assert table(storage_url, "SELECT status FROM relays") == [("held",)]
     await settled(cy)
     assert not any("from bo" in m.shown_text for m in cy.messages)
