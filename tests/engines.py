@@ -1,6 +1,7 @@
 """Which storage engine a test run uses (`pytest --engine sqlite|postgresql`), and the fixtures
-that give a test its database on that engine: `storage_url`, `storage_keys`, `open_db`, and
-`peek` for a test that only looks at rows.
+that give a test its database on that engine: `storage_url`, `storage_key(s)`, `open_db`;
+`peek`/`probe` for a test that looks at rows (`probe` stands in for a sqlite3 connection),
+`poke`/`WriteLockHolder` for one that changes or locks the database beside the bot.
 
 SQLite, the default, is as before: a file in the test's own folder, its key beside it. On
 PostgreSQL each test gets a database cloned from a migrated template (tests/pg.py), and a key
