@@ -63,7 +63,7 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
         screener = screener_for(settings.safety.lexicon_dir, settings.safety.backstop)
-        db = await Database.open(settings.storage.path, now=clock.now, keys=settings.storage.keys)
+        db = await open_database(settings, clock)
         outbox_ready = asyncio.Event()
         metrics = Metrics(settings.runtime.worker)
         journeys = JourneyService(db, clock)
@@ -160,3 +160,18 @@ class Services:
 
     async def close(self) -> None:
         await self.db.close()
+
+
+async def open_database(settings: Settings, clock: Clock) -> Database:
+    """The configured database: SQLite's file by its path, as ever, or PostgreSQL by its URL
+    with the password from the environment or its file (never part of the URL)."""
+    storage = settings.storage
+    if storage.database.engine == "sqlite":
+        return await Database.open(storage.path, now=clock.now, keys=storage.keys)
+    password = storage.database_password
+    return await Database.open(
+        storage.database.text,
+        now=clock.now,
+        keys=storage.keys,
+        password=None if password is None else password.get_secret_value(),
+    )

@@ -35,6 +35,12 @@ class Dialect:
             return f"date({number}, '+{days} days')"
         return f"to_char({number} + {days}, 'YYYY-MM-DD')"
 
+    def position(self, needle: str, text: str) -> str:
+        """Where `needle` first occurs in `text`, counting from 1; 0 when it does not."""
+        if self.name == "sqlite":
+            return f"instr({text}, {needle})"
+        return f"strpos({text}, {needle})"
+
 
 SQLITE = Dialect("sqlite")
 POSTGRESQL = Dialect("postgresql")

@@ -328,7 +328,7 @@ async def audit_rows_mentioning(session: Session, needles: set[str]) -> list[Aud
     which of them name the member)."""
     if not needles:
         return []
-    found = " OR ".join("instr(target, ?) > 0" for _ in needles)
+    found = " OR ".join(f"{session.dialect.position('?', 'target')} > 0" for _ in needles)
     rows = await session.fetch_all(
         "SELECT id, at, action, target, reason FROM audit_log "
         f"WHERE target IS NOT NULL AND ({found}) ORDER BY id",

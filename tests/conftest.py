@@ -13,10 +13,26 @@ from pydantic import SecretStr
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import SchedulerSettings, Settings, StorageSettings, TelegramSettings
+from bot.config import SchedulerSettings, Settings, TelegramSettings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from tests.pg import pg_cluster, pg_database  # noqa: F401 (a PostgreSQL cluster, when asked for)
+from tests.engines import (  # noqa: F401 (fixtures and hooks: which engine, which database)
+    db_path,
+    engine,
+    open_db,
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    storage_key,
+    storage_keys,
+    storage_settings,
+    storage_url,
+)
+from tests.pg import (  # noqa: F401 (a PostgreSQL cluster, when asked for)
+    pg_cluster,
+    pg_database,
+    pg_migrated_database,
+    pg_template,
+)
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -56,25 +72,29 @@ def assert_anonymous(emulator: BotApiEmulator) -> None:
                 assert secret not in content, f"{call.method} to {chat_id} carried {secret!r}"
 
 
-def make_settings(emulator: BotApiEmulator, db_path: Path, **sections: Any) -> Settings:
+def make_settings(
+    emulator: BotApiEmulator, database: Path | str, key: bytes | None = None, **sections: Any
+) -> Settings:
+    """Settings for the bot on the emulator. `database` is a SQLite file's path, or a
+    storage URL (tests.engines.storage_url); `key` is the database's key (PostgreSQL needs
+    one named), None: the key file beside a SQLite database."""
     sections.setdefault("scheduler", SchedulerSettings(sweep_interval_seconds=0.1))
     return Settings(
         telegram=TelegramSettings(
             token=SecretStr(emulator.token), api_base_url=emulator.base_url, poll_timeout=1
         ),
-        storage=StorageSettings(path=db_path),
+        storage=storage_settings(database, key),
         **sections,
     )
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "peercircle.db"
-
-
-@pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
-    return make_settings(emulator, db_path)
+def settings(
+    emulator: BotApiEmulator,
+    storage_url: str,  # noqa: F811 (the fixture imported above)
+    storage_key: bytes | None,  # noqa: F811
+) -> Settings:
+    return make_settings(emulator, storage_url, storage_key)
 
 
 @pytest.fixture

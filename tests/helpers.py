@@ -12,7 +12,17 @@ from typing import Any
 
 from bot.emulator import EmulatedUser, SentMessage
 from bot.members.callbacks import KeepPseudonym
-from storage.sealed import SEALED, Sealer, default_key_file, read_key_file
+from storage.sealed import SEALED, Sealer
+from tests.engines import (
+    as_url,
+    column_names,
+    key_of,
+    peek,
+    peek_dicts,
+    poke_many,
+    sqlite_path,
+    table_names,
+)
 
 
 async def onboard(user: EmulatedUser, zone: str = "Europe/Berlin", at: str = "20:00") -> None:
@@ -51,42 +61,41 @@ def zone_label(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ") + " ("
 
 
-def rows_holding(db_path: Path, value: int) -> list[tuple[str, str]]:
-    """(table, column) pairs where any row holds `value`, across every table."""
+def rows_holding(database: Path | str, value: int) -> list[tuple[str, str]]:
+    """(table, column) pairs where any row holds `value`, across every table. `database`:
+    a db_path, or the test's storage URL (either engine)."""
     found: list[tuple[str, str]] = []
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-            for column in columns:
-                hit = conn.execute(
-                    f"SELECT 1 FROM {table} WHERE {column} = ? OR CAST({column} AS TEXT) LIKE ?",
-                    (value, f"%{value}%"),
-                ).fetchone()
-                if hit:
-                    found.append((table, column))
+    # PostgreSQL's case-insensitive (nondeterministic) collation refuses LIKE: compare bytes.
+    bytewise = "" if as_url(database).startswith("sqlite:") else ' COLLATE "C"'
+    for table in table_names(database):
+        for column in column_names(database, table):
+            text = f"CAST({column} AS TEXT){bytewise}"
+            hit = peek(
+                database,
+                f"SELECT 1 FROM {table} WHERE {text} = ? OR {text} LIKE ? LIMIT 1",
+                (str(value), f"%{value}%"),
+            )
+            if hit:
+                found.append((table, column))
     return found
 
 
-def opened(db_path: Path, table: str, column: str, value: str | None) -> str | None:
-    """A value read straight from the database file, opened with the key beside it."""
-    sealer = Sealer(read_key_file(default_key_file(db_path)))
-    return sealer.unseal(table, column, value)
+def opened(database: Path | str, table: str, column: str, value: str | None) -> str | None:
+    """A value read straight from the database, opened with its key."""
+    return Sealer(key_of(database)).unseal(table, column, value)
 
 
-def opened_row(db_path: Path, table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A row read straight from the database file, `table`'s sealed columns opened."""
-    sealer = Sealer(read_key_file(default_key_file(db_path)))
+def opened_row(database: Path | str, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row read straight from the database, `table`'s sealed columns opened."""
+    sealer = Sealer(key_of(database))
     sealed = SEALED.get(table, ())
     return {k: sealer.unseal(table, k, v) if k in sealed else v for k, v in row.items()}
 
 
-def opened_rows(db_path: Path, sql: str, table: str) -> list[dict[str, object]]:
-    """Rows read straight from the database file, `table`'s sealed columns opened."""
-    sealer = Sealer(read_key_file(default_key_file(db_path)))
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = [dict(r) for r in conn.execute(sql)]
+def opened_rows(database: Path | str, sql: str, table: str) -> list[dict[str, object]]:
+    """Rows read straight from the database, `table`'s sealed columns opened."""
+    sealer = Sealer(key_of(database))
+    rows = peek_dicts(database, sql)
     for row in rows:
         for column, value in row.items():
             if isinstance(value, str) and value.startswith("enc1:"):
@@ -161,13 +170,16 @@ async def peercircle(
     return process.returncode, out.decode(), err.decode()
 
 
-def write_beside_bot(db_path: Path, sql: str, rows: list[tuple[object, ...]]) -> None:
-    """Change the database file while the bot runs on it. Call it off the event loop
-    (asyncio.to_thread): the bot's transaction in flight needs the loop to commit, so a
-    wait on the loop would hold up the very lock it waits for. BEGIN IMMEDIATE takes the
-    write lock first (a deferred transaction that read first would be refused at once,
-    whatever the timeout, when the bot wrote meanwhile)."""
-    conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+def write_beside_bot(database: Path | str, sql: str, rows: list[tuple[object, ...]]) -> None:
+    """Change the database while the bot runs on it, in one transaction. Call it off the
+    event loop (asyncio.to_thread): the bot's transaction in flight needs the loop to
+    commit, so a wait on the loop would hold up the very lock it waits for. On SQLite,
+    BEGIN IMMEDIATE takes the write lock first (a deferred transaction that read first
+    would be refused at once, whatever the timeout, when the bot wrote meanwhile)."""
+    if isinstance(database, str) and not database.startswith("sqlite:"):
+        poke_many(database, sql, rows)
+        return
+    conn = sqlite3.connect(sqlite_path(database), timeout=30, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(sql, rows)

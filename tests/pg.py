@@ -221,3 +221,36 @@ def private_cluster(password: str) -> Iterator[Cluster]:
         with contextlib.suppress(RuntimeError):  # already stopped by the test
             cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+TEMPLATE = "peercircle_template"
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: Cluster) -> str:
+    """A database migrated once per session by the real migration code, for each test to
+    clone. Its key check is taken out, so each clone takes the key its test gives it."""
+    from storage.db import Database
+    from storage.sealed import Keys
+    from tests.engines import in_a_thread
+
+    pg_cluster.psql(f"CREATE DATABASE {TEMPLATE}")
+
+    async def migrate() -> None:
+        db = await Database.open(pg_cluster.url(TEMPLATE), keys=Keys(key=os.urandom(32)))
+        await db.close()
+
+    in_a_thread(migrate())
+    pg_cluster.psql("DELETE FROM instance WHERE key = 'key_check'", TEMPLATE)
+    return TEMPLATE
+
+
+@pytest.fixture
+def pg_migrated_database(pg_cluster: Cluster, pg_template: str) -> Iterator[str]:
+    """A database at the latest schema version, cloned from the template; its URL."""
+    name = f"t_{os.getpid()}_{next(_numbers)}"
+    pg_cluster.psql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    try:
+        yield pg_cluster.url(name)
+    finally:
+        pg_cluster.psql(f"DROP DATABASE {name} WITH (FORCE)")

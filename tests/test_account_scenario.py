@@ -9,7 +9,6 @@ import json
 import re
 import sqlite3
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from bot.moderation.sanctions import id_hash
 from bot.texts import alerts as alert_texts
 from bot.texts import commands as command_texts
 from tests.conftest import make_settings
+from tests.engines import column_names, foreign_keys, probe, table_names
 from tests.helpers import (
     MYDATA_CSV,
     MYDATA_HTML,
@@ -89,13 +89,14 @@ EXCLUDED_COLUMNS = {
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     """A circle of at most 4, an operator who has talked to the bot, a moderators' chat."""
     emulator.group(MOD_CHAT, "Moderators")
     emulator.user(OPERATOR)
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=4, relays_per_hour=3),
     )
@@ -111,12 +112,7 @@ CRISIS = "i dont want to be here anymore, i want to kill myself"
 ANSWER = "A bit calmer now, thank you for asking"
 
 
-def foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
-    """(column, parent table, parent column) of each foreign key of `table`."""
-    return [(r[3], r[2], r[4]) for r in conn.execute(f"PRAGMA foreign_key_list({table})")]
-
-
-def path_to_members(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]] | None:
+def path_to_members(database: str, table: str) -> list[tuple[str, str, str]] | None:
     """The shortest chain of foreign keys from `table` to members, or None."""
     queue: deque[tuple[str, list[tuple[str, str, str]]]] = deque([(table, [])])
     seen = {table}
@@ -124,7 +120,7 @@ def path_to_members(conn: sqlite3.Connection, table: str) -> list[tuple[str, str
         current, path = queue.popleft()
         if current == "members":
             return path
-        for column, parent, parent_column in foreign_keys(conn, current):
+        for column, parent, parent_column in foreign_keys(database, current):
             if parent not in seen:
                 seen.add(parent)
                 queue.append((parent, [*path, (column, parent, parent_column)]))
@@ -143,9 +139,9 @@ def names(row: dict[str, Any], user_id: int, pseudonyms: set[str], alerts: set[s
     return False
 
 
-def known_as(db_path: Path, user_id: int) -> tuple[set[str], set[str]]:
+def known_as(storage_url: str, user_id: int) -> tuple[set[str], set[str]]:
     """The member's pseudonyms and their crisis alerts as the audit log names them."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         pseudonyms = {
             r[0]
             for r in conn.execute(
@@ -161,22 +157,21 @@ def known_as(db_path: Path, user_id: int) -> tuple[set[str], set[str]]:
     return pseudonyms, {alert_texts.audit_alert(alert_id) for alert_id in alert_ids}
 
 
-def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict[str, Any]]]:
+def member_data(storage_url: str, user_id: int, hashed: str) -> dict[str, list[dict[str, Any]]]:
     """Per table that can hold a member's data, the member's rows.
 
     A table holds member data when its foreign keys lead to members, when it has a user_id
     or id_hash column, or when any of its values holds the member's id (rows_holding) or
     one of their pseudonyms (the rows that do, then).
     """
-    holding = {table for table, _ in rows_holding(db_path, user_id)}
-    pseudonyms, alerts = known_as(db_path, user_id)
+    holding = {table for table, _ in rows_holding(storage_url, user_id)}
+    pseudonyms, alerts = known_as(storage_url, user_id)
     found: dict[str, list[dict[str, Any]]] = {}
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         conn.row_factory = sqlite3.Row
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-            path = path_to_members(conn, table)
+        for table in table_names(storage_url):
+            columns = set(column_names(storage_url, table))
+            path = path_to_members(storage_url, table)
             if path is not None:
                 joins, alias = [], "t0"
                 for n, (column, parent, parent_column) in enumerate(path, start=1):
@@ -184,18 +179,18 @@ def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict
                     alias = f"t{n}"
                 sql = f"SELECT t0.* FROM {table} t0 {' '.join(joins)} WHERE {alias}.user_id = ?"
                 rows = conn.execute(sql, (user_id,))
-                found[table] = [opened_row(db_path, table, dict(r)) for r in rows]
+                found[table] = [opened_row(storage_url, table, dict(r)) for r in rows]
             elif "user_id" in columns:
                 sql = f"SELECT * FROM {table} WHERE user_id = ?"
                 rows = conn.execute(sql, (user_id,))
-                found[table] = [opened_row(db_path, table, dict(r)) for r in rows]
+                found[table] = [opened_row(storage_url, table, dict(r)) for r in rows]
             elif "id_hash" in columns:
                 sql = f"SELECT * FROM {table} WHERE id_hash = ?"
                 rows = conn.execute(sql, (hashed,))
-                found[table] = [opened_row(db_path, table, dict(r)) for r in rows]
+                found[table] = [opened_row(storage_url, table, dict(r)) for r in rows]
             else:
                 rows = [
-                    opened_row(db_path, table, dict(r))
+                    opened_row(storage_url, table, dict(r))
                     for r in conn.execute(f"SELECT * FROM {table}")
                 ]
                 named = [row for row in rows if names(row, user_id, pseudonyms, alerts)]
@@ -206,11 +201,10 @@ def member_data(db_path: Path, user_id: int, hashed: str) -> dict[str, list[dict
     return found
 
 
-def key_columns(db_path: Path, table: str) -> set[str]:
+def key_columns(storage_url: str, table: str) -> set[str]:
     """Row ids, foreign keys and the member's own id: links between rows, not data."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        keys = {column for column, _, _ in foreign_keys(conn, table)}
-        keys |= {r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] == "id"}
+    keys = {column for column, _, _ in foreign_keys(storage_url, table)}
+    keys |= {column for column in column_names(storage_url, table) if column == "id"}
     return keys | {"user_id"}
 
 
@@ -336,14 +330,14 @@ async def everything_used(
 
 
 async def test_mydata_holds_every_table_that_holds_the_member(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     alex, bo = await everything_used(emulator)
     documents = await my_data(alex)
     export = json.loads(documents[MYDATA_JSON])
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         salt = conn.execute("SELECT value FROM instance WHERE key = 'sanction_salt'").fetchone()
-    found = member_data(db_path, alex.user_id, id_hash(salt[0], alex.user_id))
+    found = member_data(storage_url, alex.user_id, id_hash(salt[0], alex.user_id))
 
     # Every table that can hold a member is exported or excluded on purpose...
     unhandled = set(found) - set(EXPORTED) - EXCLUDED
@@ -356,7 +350,7 @@ async def test_mydata_holds_every_table_that_holds_the_member(
         items = [item for path in paths for item in items_at(export, path)]
         assert len(items) == len(found[table]), table
         exported = leaves(items)
-        skip = key_columns(db_path, table)
+        skip = key_columns(storage_url, table)
         for row in found[table]:
             for column, value in row.items():
                 if value is None or column in skip or (table, column) in EXCLUDED_COLUMNS:
@@ -472,7 +466,7 @@ async def test_the_readable_copy_and_the_checkins_csv(
 
 
 async def test_forget_offers_a_copy_first_and_the_safe_answer_comes_first(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user)
@@ -495,11 +489,11 @@ async def test_forget_offers_a_copy_first_and_the_safe_answer_comes_first(
 
     await user.tap("No, keep everything", again)
     await emulator.wait_until(lambda: "Nothing was deleted" in again.shown_text)
-    assert rows_holding(db_path, user.user_id) != []
+    assert rows_holding(storage_url, user.user_id) != []
 
     await user.tap("Yes, delete everything", await user.ask("/forget"))
     await emulator.wait_until(lambda: "has been deleted" in user.last_message.shown_text)
-    assert rows_holding(db_path, user.user_id) == []
+    assert rows_holding(storage_url, user.user_id) == []
 
 
 async def test_help_is_grouped_short_and_names_every_menu_command(

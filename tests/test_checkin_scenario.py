@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, RecordedCall, SentMessage
+from tests.engines import peek
 from tests.helpers import answer_checkin, my_data_json, onboard, rows_holding
 
 MOOD_QUESTION = "How is your mood today?"
 
 
-async def wait_for_sweep(
-    emulator: BotApiEmulator, conn: sqlite3.Connection, clock: ManualClock
-) -> None:
+async def wait_for_sweep(emulator: BotApiEmulator, storage_url: str, clock: ManualClock) -> None:
     """Wait until every due row has been swept past the clock's now."""
     now = clock.now().isoformat(timespec="seconds")
 
     def swept() -> bool:
-        row = conn.execute("SELECT min(next_checkin_at) FROM members").fetchone()
+        row = peek(storage_url, "SELECT min(next_checkin_at) FROM members")[0]
         return row[0] is not None and row[0] > now
 
     user = emulator.user()
@@ -347,7 +344,7 @@ async def test_a_5xx_is_retried_with_backoff(
 
 
 async def test_a_member_who_blocked_the_bot_gets_nothing_more(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="UTC", at="12:00")
@@ -361,14 +358,13 @@ async def test_a_member_who_blocked_the_bot_gets_nothing_more(
         calls = emulator.calls_of("sendMessage")
         return [c for c in calls if c.params.get("chat_id") == user.user_id]
 
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        await emulator.wait_until(
-            lambda: conn.execute("SELECT blocked_at IS NOT NULL FROM members").fetchone()[0] == 1
-        )
-        attempts = len(to_user())
-        clock.advance(timedelta(days=1))
-        # The sweep moves even a skipped member's due row past now.
-        await wait_for_sweep(emulator, conn, clock)
+    await emulator.wait_until(
+        lambda: peek(storage_url, "SELECT blocked_at IS NOT NULL FROM members") == [(True,)]
+    )
+    attempts = len(to_user())
+    clock.advance(timedelta(days=1))
+    # The sweep moves even a skipped member's due row past now.
+    await wait_for_sweep(emulator, storage_url, clock)
     assert len(to_user()) == attempts
     emulator.unblock(user.user_id)
     assert "Welcome back" in (await user.ask("/start")).shown_text
@@ -397,7 +393,7 @@ async def test_weekly_reflection_comes_an_hour_after_checkin_time_and_can_be_tur
 
 
 async def test_forget_removes_checkins_notes_and_queued_prompts(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="UTC", at="12:00")
@@ -407,20 +403,18 @@ async def test_forget_removes_checkins_notes_and_queued_prompts(
     await user.ask("/forget")
     await user.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "has been deleted" in user.last_message.shown_text)
-    assert rows_holding(db_path, user.user_id) == []
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        assert conn.execute("SELECT count(*) FROM checkins").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    assert rows_holding(storage_url, user.user_id) == []
+    assert peek(storage_url, "SELECT count(*) FROM checkins") == [(0,)]
+    assert peek(storage_url, "SELECT count(*) FROM outbox") == [(0,)]
 
 
 async def test_after_an_outage_longer_than_the_grace_window_the_day_is_skipped(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="UTC", at="12:00")
     clock.advance(timedelta(hours=7))  # 16:00: four hours past 12:00, grace is three
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        await wait_for_sweep(emulator, conn, clock)
+    await wait_for_sweep(emulator, storage_url, clock)
     assert prompts_to(emulator, user) == []
     clock.advance(timedelta(hours=20, minutes=1))  # the next day, 12:01
     await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == 1)

@@ -3,15 +3,14 @@ each press redraws only its part, and a part answered elsewhere breaks nothing."
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.texts import checkins as checkin_texts
 from bot.texts import combined as combined_texts
+from tests.engines import probe
 from tests.helpers import onboard, opened
 from tests.test_checkin_scenario import wait_for_sweep
 from tests.test_goals_scenario import edited_to, new_habit
@@ -36,10 +35,10 @@ async def new_daily_limit(user: EmulatedUser, title: str, most: int, at: str) ->
     await user.emulator.wait_until(lambda: "is set" in user.last_message.shown_text)
 
 
-def goal_ids(db_path: Path) -> dict[str, int]:
-    with sqlite3.connect(db_path, timeout=30) as conn:
+def goal_ids(storage_url: str) -> dict[str, int]:
+    with probe(storage_url) as conn:
         rows = conn.execute("SELECT title, id FROM goals").fetchall()
-    return {str(opened(db_path, "goals", "title", title)): id for title, id in rows}
+    return {str(opened(storage_url, "goals", "title", title)): id for title, id in rows}
 
 
 def sent_to(emulator: BotApiEmulator, user: EmulatedUser) -> list[str]:
@@ -62,13 +61,13 @@ async def press(user: EmulatedUser, message: SentMessage, data: str) -> None:
 
 
 async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="UTC", at="20:00")
     await new_habit(user, "Walk 20 minutes", at="20:00")
     await new_daily_limit(user, "Drinks", most=2, at="20:30")
-    ids = goal_ids(db_path)
+    ids = goal_ids(storage_url)
     walk, drinks = ids["Walk 20 minutes"], ids["Drinks"]
     before = len(sent_to(emulator, user))
 
@@ -92,8 +91,8 @@ async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
     user.skip_to_end()
     await user.ask("/checkintime 20:45")
     clock.advance(timedelta(minutes=46))  # 20:46:30
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        await wait_for_sweep(emulator, conn, clock)  # the sweep's queueing is committed
+    with probe(storage_url) as conn:
+        await wait_for_sweep(emulator, storage_url, clock)  # the sweep's queueing is committed
         queued = conn.execute(
             "SELECT kind, status FROM outbox WHERE kind IN ('checkin', 'nudge', 'combined')"
         ).fetchall()
@@ -130,20 +129,20 @@ async def test_checkin_and_two_goals_in_the_same_hour_come_as_one_message(
     for answered in ("Walk 20 minutes: done", "Logged 2 for today", "Today: mood 4"):
         assert answered in combined.shown_text
 
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         assert conn.execute("SELECT mood, confidence FROM checkins").fetchall() == [(4, 7)]
         entries = conn.execute("SELECT goal_id, outcome, amount FROM goal_entries").fetchall()
     assert sorted(entries) == sorted([(walk, "done", None), (drinks, "count", 2)])
 
 
 async def test_a_checkin_done_early_leaves_the_goals_together_and_a_snooze_asks_alone(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="UTC", at="20:00")
     await new_habit(user, "Walk 20 minutes", at="20:00")
     await new_habit(user, "Call my sponsor", at="20:00")
-    ids = goal_ids(db_path)
+    ids = goal_ids(storage_url)
     walk, sponsor = ids["Walk 20 minutes"], ids["Call my sponsor"]
     user.skip_to_end()
     question = await user.ask("/checkin")  # earlier in the day
@@ -178,7 +177,7 @@ async def test_a_checkin_done_early_leaves_the_goals_together_and_a_snooze_asks_
 
 
 async def test_nothing_comes_early_unless_it_joins_a_push_that_is_due(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="UTC", at="20:00")
@@ -187,7 +186,7 @@ async def test_nothing_comes_early_unless_it_joins_a_push_that_is_due(
     assert "done" in (await user.ask("/done 1")).shown_text  # its nudge need not come
     before = len(sent_to(emulator, user))
     clock.advance(timedelta(hours=10, minutes=30, seconds=30))  # 19:30:30
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         await emulator.wait_until(
             lambda: (
                 conn.execute("SELECT next_nudge_at FROM goals").fetchone()[0]

@@ -29,6 +29,7 @@ from storage import members as member_rows
 from storage import moderation as moderation_rows
 from storage.db import Database
 from storage.migrations import apply_migrations
+from tests.engines import REFUSED_IN_A_SESSION, OpenDb, driver_error, peek, probe
 from tests.helpers import (
     my_data_json,
     onboard,
@@ -56,14 +57,13 @@ BO_WORDS = "Grateful for this circle today"
 ALEX_ID = 7_412_365_902
 
 
-def read(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        return conn.execute(sql, params).fetchall()
+def read(database: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    return peek(database, sql, params)
 
 
-def outbox_rows(db_path: Path) -> list[dict[str, object]]:
+def outbox_rows(database: Path | str) -> list[dict[str, object]]:
     """Every outbox row, its payload opened with the key beside the database."""
-    return opened_rows(db_path, "SELECT * FROM outbox ORDER BY id", "outbox")
+    return opened_rows(database, "SELECT * FROM outbox ORDER BY id", "outbox")
 
 
 def holding(rows: list[dict[str, object]], *needles: str) -> list[dict[str, object]]:
@@ -91,7 +91,7 @@ async def stopped_delivery(bot: PeerApplication) -> Any:
 
 
 async def test_forget_drops_what_waits_for_others_and_says_an_open_alert_closed(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo, cy = [await member_in(emulator, code) for _ in range(3)]
@@ -104,7 +104,9 @@ async def test_forget_drops_what_waits_for_others_and_says_an_open_alert_closed(
     alex_copy, bo_copy = await copy_of(cy, FIRST_WORDS), await copy_of(bo, FIRST_WORDS)
     [alex_key] = [
         r[0]
-        for r in read(db_path, "SELECT member_key FROM members WHERE user_id = ?", (alex.user_id,))
+        for r in read(
+            storage_url, "SELECT member_key FROM members WHERE user_id = ?", (alex.user_id,)
+        )
     ]
 
     # Delivery stops: a report by Alex, a report and a thanks about Alex's words, Alex's
@@ -116,13 +118,13 @@ async def test_forget_drops_what_waits_for_others_and_says_an_open_alert_closed(
     await alex.ask(f"/encourage {SECOND_WORDS}")
     alex.send(CRISIS)
     await emulator.wait_until(lambda: "sounds really serious" in alex.last_message.shown_text)
-    [alert_id] = [r[0] for r in read(db_path, "SELECT id FROM crisis_alerts")]
-    waiting = outbox_rows(db_path)
+    [alert_id] = [r[0] for r in read(storage_url, "SELECT id FROM crisis_alerts")]
+    waiting = outbox_rows(storage_url)
     assert len(holding(waiting, name, SECOND_WORDS)) >= 4  # copies, a report, the alert
     assert holding(waiting, alex_key)  # Alex's own report of Bo's words
 
     await forget(alex)
-    left = outbox_rows(db_path)
+    left = outbox_rows(storage_url)
     assert (
         holding(left, name, FIRST_WORDS, SECOND_WORDS, CRISIS, alex_key, str(alex.user_id)) == []
     )
@@ -137,7 +139,7 @@ async def test_forget_drops_what_waits_for_others_and_says_an_open_alert_closed(
     closed = await mod_message(emulator, f"Alert #{alert_id} is closed", after=seen)
     assert "/forget" in closed.shown_text and "Morning Walkers" in closed.shown_text
     await emulator.wait_until(
-        lambda: read(db_path, "SELECT count(*) FROM outbox WHERE status = 'pending'") == [(0,)]
+        lambda: read(storage_url, "SELECT count(*) FROM outbox WHERE status = 'pending'") == [(0,)]
     )
     for message in group.messages[seen:]:
         assert name not in message.shown_text and "Report #" not in message.shown_text
@@ -146,7 +148,7 @@ async def test_forget_drops_what_waits_for_others_and_says_an_open_alert_closed(
 
 
 async def test_ids_of_a_forgotten_members_alert_are_never_given_again(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
@@ -159,11 +161,11 @@ async def test_ids_of_a_forgotten_members_alert_are_never_given_again(
     operator = emulator.user(OPERATOR)
     answer = await operator.tap("I'll reach out", old)
     assert answer.text == "This button has expired. Nothing was changed."
-    assert read(db_path, "SELECT id, taken_by FROM crisis_alerts") == [(2, None)]
+    assert read(storage_url, "SELECT id, taken_by FROM crisis_alerts") == [(2, None)]
 
 
 async def test_only_a_ban_outlives_forget_and_nothing_else_comes_back(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
@@ -173,14 +175,14 @@ async def test_only_a_ban_outlives_forget_and_nothing_else_comes_back(
     await operator.ask(f"/mute {alex_name} 2h spamming")
     await operator.ask(f"/warn {bo_name} be kind")
     await operator.ask(f"/ban {bo_name} harassment")
-    [salt] = read(db_path, "SELECT value FROM instance WHERE key = 'sanction_salt'")[0]
+    [salt] = read(storage_url, "SELECT value FROM instance WHERE key = 'sanction_salt'")[0]
     alex_hash, bo_hash = id_hash(salt, alex.user_id), id_hash(salt, bo.user_id)
-    assert len(read(db_path, "SELECT id FROM sanctions")) == 4
+    assert len(read(storage_url, "SELECT id FROM sanctions")) == 4
 
     await forget(alex)
     await forget(bo)
     kept = opened_rows(
-        db_path, "SELECT id_hash, kind, pseudonym, reason FROM sanctions", "sanctions"
+        storage_url, "SELECT id_hash, kind, pseudonym, reason FROM sanctions", "sanctions"
     )
     assert kept == [
         {"id_hash": bo_hash, "kind": "ban", "pseudonym": FORMER_MEMBER, "reason": "harassment"}
@@ -190,7 +192,7 @@ async def test_only_a_ban_outlives_forget_and_nothing_else_comes_back(
     # come back either when that person agrees anew.
     cy = emulator.user()
     cy_hash = id_hash(salt, cy.user_id)
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         conn.execute(
             "INSERT INTO sanctions (id_hash, kind, pseudonym, created_at) "
             "VALUES (?, 'warning', 'Old Name', '2026-01-01T00:00:00+00:00')",
@@ -198,20 +200,20 @@ async def test_only_a_ban_outlives_forget_and_nothing_else_comes_back(
         )
     for user in (alex, bo, cy):
         await onboard(user)
-    assert read(db_path, "SELECT id_hash FROM sanctions") == [(bo_hash,)]
+    assert read(storage_url, "SELECT id_hash FROM sanctions") == [(bo_hash,)]
     for user in (alex, cy):
         assert "Welcome to the circle" in (await user.ask(f"/start {code}")).shown_text
         assert (await my_data_json(user))["moderation"] == []
     assert "Sent to 1 member" in (await alex.ask("/encourage hello again")).shown_text
     assert "closed circles to you" in (await bo.ask(f"/start {code}")).shown_text
-    assert alex_hash not in {r[0] for r in read(db_path, "SELECT id_hash FROM sanctions")}
+    assert alex_hash not in {r[0] for r in read(storage_url, "SELECT id_hash FROM sanctions")}
     # The ban is lifted by its code; the reply names nobody.
     unbanned = await operator.ask(f"/unban {bo_hash[:8]}")
     assert "a former member" in unbanned.shown_text and FORMER_MEMBER not in unbanned.shown_text
 
 
 async def test_audit_rows_keep_the_action_and_lose_the_name_in_one_recorded_redaction(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
@@ -223,13 +225,21 @@ async def test_audit_rows_keep_the_action_and_lose_the_name_in_one_recorded_reda
     alex.send(CRISIS)
     await operator.tap("I'll reach out", await mod_message(emulator, "Urgent crisis alert"))
     await operator.ask_for(f"/promote {alex.user_id}", "is a moderator now")
-    before = read(db_path, "SELECT id, at, moderator_id, moderator_name, action FROM audit_log")
+    before = read(
+        storage_url,
+        "SELECT id, at, moderator_id, moderator_name, action FROM audit_log ORDER BY id",
+    )
 
     await forget(alex)
-    after = read(db_path, "SELECT id, at, moderator_id, moderator_name, action FROM audit_log")
+    after = read(
+        storage_url,
+        "SELECT id, at, moderator_id, moderator_name, action FROM audit_log ORDER BY id",
+    )
     assert after[: len(before)] == before  # who did what, and when, stays
     assert [row[3:] for row in after[len(before) :]] == [("peercircle", "member data erased")]
-    rows = opened_rows(db_path, "SELECT action, target, reason FROM audit_log", "audit_log")
+    rows = opened_rows(
+        storage_url, "SELECT action, target, reason FROM audit_log ORDER BY id", "audit_log"
+    )
     assert [(r["action"], r["target"], r["reason"]) for r in rows] == [
         ("newcircle", "Morning Walkers", None),
         ("warn", FORMER_MEMBER, None),
@@ -239,7 +249,7 @@ async def test_audit_rows_keep_the_action_and_lose_the_name_in_one_recorded_reda
         ("promote", FORMER_MEMBER, None),
         ("member data erased", None, None),
     ]
-    assert rows_holding(db_path, alex.user_id) == []
+    assert rows_holding(storage_url, alex.user_id) == []
     shown = (await operator.ask("/audit 10")).shown_text
     assert "peercircle · member data erased" in shown
     assert "· warn · a former member\n" in shown and f"warn · {bo_name} · be kind" in shown
@@ -248,8 +258,8 @@ async def test_audit_rows_keep_the_action_and_lose_the_name_in_one_recorded_reda
         assert moderation_texts.shown_name(FORMER_MEMBER) == "ein ehemaliges Mitglied"
 
 
-async def test_the_audit_log_allows_only_the_redaction(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "audit.db")
+async def test_the_audit_log_allows_only_the_redaction(open_db: OpenDb) -> None:
+    db = await open_db()
     now = datetime(2026, 3, 2, 9, tzinfo=UTC)
     async with db.transaction() as session:
         await moderation_rows.audit(
@@ -270,9 +280,10 @@ async def test_the_audit_log_allows_only_the_redaction(tmp_path: Path) -> None:
         "DELETE FROM audit_log",
     )
     for statement in refused:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(REFUSED_IN_A_SESSION) as refusal:
             async with db.transaction() as session:
                 await session.execute(statement)
+        assert "append-only" in str(driver_error(refusal.value)), statement
     async with db.transaction() as session:
         assert await member_rows.unname_audit_rows(session, [1], FORMER_MEMBER) == 1
     async with db.read() as session:

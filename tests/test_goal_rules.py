@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.clock import ManualClock
-from bot.config import Settings, StorageSettings
+from bot.config import Settings
 from bot.goals.callbacks import parse_schedule_code, schedule_code
 from bot.goals.rules import (
     Goal,
@@ -37,6 +37,7 @@ from storage import members as member_rows
 from storage import outbox
 from storage.db import Database
 from storage.goals import EntryRow
+from tests.engines import OpenDb, storage_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MON_WED_FRI = GoalSchedule(frozenset({0, 2, 4}))
@@ -199,11 +200,11 @@ async def member_in(db: Database, user_id: int, zone: str, now: datetime) -> Non
     ],
 )
 async def test_a_limit_week_follows_the_members_zone(
-    tmp_path: Path, zone: str, local_day: str
+    zone: str, local_day: str, open_db: OpenDb
 ) -> None:
     # Sunday 8 March 23:30 UTC is already Monday in Tokyo: a new week there.
     clock = ManualClock(utc("2026-03-02T12:00"))
-    db = await Database.open(tmp_path / "goals.db")
+    db = await open_db()
     try:
         await member_in(db, 1, zone, clock.now())
         goals = GoalService(db, clock)
@@ -233,9 +234,9 @@ async def test_a_limit_week_follows_the_members_zone(
 
 
 async def test_a_nudge_is_queued_once_even_when_its_due_row_comes_round_again(
-    tmp_path: Path,
+    storage_url: str, storage_key: bytes | None
 ) -> None:
-    settings = Settings(storage=StorageSettings(path=tmp_path / "goals.db"))
+    settings = Settings(storage=storage_settings(storage_url, storage_key))
     clock = ManualClock(utc("2026-03-02T12:00"))
     services = await Services.open(settings, clock, random.Random(1))
     try:
@@ -321,9 +322,9 @@ def test_the_weekday_picker_refuses_no_day_and_reads_its_bitmask() -> None:
     assert chosen_days(0b10101) == MON_WED_FRI
 
 
-async def test_words_a_goal_cannot_keep_are_to_be_typed_again(tmp_path: Path) -> None:
+async def test_words_a_goal_cannot_keep_are_to_be_typed_again(open_db: OpenDb) -> None:
     clock = ManualClock(utc("2026-03-02T12:00"))
-    db = await Database.open(tmp_path / "goals.db")
+    db = await open_db()
     try:
         await member_in(db, 1, "Europe/Berlin", clock.now())
         goals = GoalService(db, clock)

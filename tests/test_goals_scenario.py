@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.engines import peek
 from tests.helpers import my_data_json, onboard, opened_rows, rows_holding
 
 # The clock starts on Monday 2026-03-02 at 09:00 UTC: 10:00 in Berlin.
 
 
-def goal_rows(db_path: Path) -> list[dict[str, Any]]:
-    return opened_rows(db_path, "SELECT * FROM goals ORDER BY id", "goals")
+def goal_rows(storage_url: str) -> list[dict[str, Any]]:
+    return opened_rows(storage_url, "SELECT * FROM goals ORDER BY id", "goals")
 
 
 async def edited_to(user: EmulatedUser, message: SentMessage, text: str) -> SentMessage:
@@ -60,11 +59,13 @@ async def habit_on_chosen_days(user: EmulatedUser, title: str) -> SentMessage:
     return kind
 
 
-async def swept(user: EmulatedUser, db_path: Path, clock: ManualClock) -> None:
+async def swept(user: EmulatedUser, storage_url: str, clock: ManualClock) -> None:
     """Wait until every goal's due row points past the clock's now."""
     now = clock.now().isoformat(timespec="seconds")
     for _ in range(100):  # each round trip gives the sweep job time to run
-        if all(r["next_nudge_at"] is None or r["next_nudge_at"] > now for r in goal_rows(db_path)):
+        if all(
+            r["next_nudge_at"] is None or r["next_nudge_at"] > now for r in goal_rows(storage_url)
+        ):
             return
         await user.ask("/help")
     raise TimeoutError("the goals' due rows were not swept")
@@ -78,7 +79,7 @@ async def nudge_for(user: EmulatedUser, title: str) -> SentMessage:
 
 
 async def test_a_habit_goal_set_up_nudged_and_done(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, at="07:00")
@@ -98,7 +99,7 @@ async def test_a_habit_goal_set_up_nudged_and_done(
     await user.tap("✅ Done", nudge)
     await edited_to(user, nudge, "done. That's 1 of the last 7 days.")
     assert nudge.button_labels == []
-    row = goal_rows(db_path)[0]
+    row = goal_rows(storage_url)[0]
     assert row["next_nudge_at"] == "2026-03-03T17:30:00+00:00"  # tomorrow 18:30 in Berlin
 
 
@@ -202,7 +203,7 @@ async def test_a_new_goal_reads_new_and_a_limit_tells_none_from_not_yet(
 
 
 async def test_cancel_at_every_step_keeps_nothing(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user)
@@ -213,7 +214,7 @@ async def test_cancel_at_every_step_keeps_nothing(
     kind = await user.ask("Call my sponsor")
     assert "Please choose with the buttons" in (await user.ask("a habit")).shown_text
     assert "wasn't saved" in (await user.ask("/cancel")).shown_text
-    assert goal_rows(db_path) == []
+    assert goal_rows(storage_url) == []
     stale = await user.tap("A habit", kind)  # the cancelled draft's buttons are stale now
     assert stale.text is not None and "This button has expired" in stale.text
 
@@ -228,7 +229,7 @@ async def test_cancel_at_every_step_keeps_nothing(
     await user.tap("Done ✔", kind)
     await edited_to(user, kind, "At what time")
     assert "wasn't saved" in (await user.ask("/cancel")).shown_text
-    assert goal_rows(db_path) == []
+    assert goal_rows(storage_url) == []
     assert "time" not in (await user.ask("21:00")).shown_text  # no longer taken as an answer
 
     kind = await habit_on_chosen_days(user, "Call my sponsor")
@@ -241,7 +242,7 @@ async def test_cancel_at_every_step_keeps_nothing(
     assert "why does this goal matter" in why.shown_text
     done = await user.ask("Because I promised.")
     assert "on Mon, Fri at 09:15" in done.shown_text
-    rows = goal_rows(db_path)
+    rows = goal_rows(storage_url)
     assert [(r["status"], r["schedule"], r["why"]) for r in rows] == [
         ("active", "days:0,4", "Because I promised.")
     ]
@@ -295,7 +296,7 @@ def _goal_id(message: SentMessage) -> int:
 
 
 async def test_done_before_the_nudge_suppresses_that_day_only(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, at="07:00")
@@ -306,7 +307,7 @@ async def test_done_before_the_nudge_suppresses_that_day_only(
         assert "There's no goal number" in (await user.ask(bad)).shown_text
     user.skip_to_end()
     clock.advance(timedelta(hours=8, minutes=5))  # 18:05 Berlin: today's nudge is skipped
-    await swept(user, db_path, clock)
+    await swept(user, storage_url, clock)
     clock.advance(timedelta(hours=1))
     await user.ask("/help")
     assert not any("how did it go" in m.shown_text for m in user.messages)
@@ -353,7 +354,7 @@ async def test_goals_after_a_week_of_answers(
 
 
 async def test_manage_pause_resume_change_schedule_and_archive(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, at="07:00")
@@ -364,7 +365,7 @@ async def test_manage_pause_resume_change_schedule_and_archive(
     assert "Asked every day at 18:00" in overview.shown_text
     await user.tap("⏸ Pause", overview)
     await edited_to(user, overview, "(paused)")
-    assert goal_rows(db_path)[0]["next_nudge_at"] is None
+    assert goal_rows(storage_url)[0]["next_nudge_at"] is None
     user.skip_to_end()
     clock.advance(timedelta(hours=9))
     await user.ask("/help")
@@ -379,7 +380,7 @@ async def test_manage_pause_resume_change_schedule_and_archive(
     await edited_to(user, overview, "At what time")
     await user.tap("09:00", overview)
     await edited_to(user, overview, "Updated: I'll ask about Call my sponsor every Saturday")
-    assert goal_rows(db_path)[0]["next_nudge_at"] == "2026-03-07T08:00:00+00:00"
+    assert goal_rows(storage_url)[0]["next_nudge_at"] == "2026-03-07T08:00:00+00:00"
 
     overview = await user.ask("/goals")
     await user.tap("1 · Call my sponsor", overview)
@@ -390,7 +391,7 @@ async def test_manage_pause_resume_change_schedule_and_archive(
     await user.tap("Yes, archive it", overview)
     await edited_to(user, overview, "Archived Call my sponsor")
     assert "You have no goals yet" in (await user.ask("/goals")).shown_text
-    row = goal_rows(db_path)[0]
+    row = goal_rows(storage_url)[0]
     assert (row["status"], row["number"], row["next_nudge_at"]) == ("archived", None, None)
     # The archived goal's number is free again.
     assert "Goal 1 is set" in (await new_habit(user, title="Read")).shown_text
@@ -408,7 +409,7 @@ async def test_ten_goals_at_most(emulator: BotApiEmulator, bot: PeerApplication)
 
 
 async def test_paused_members_get_no_nudges_and_zone_changes_move_them(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, at="07:00")
@@ -426,17 +427,17 @@ async def test_paused_members_get_no_nudges_and_zone_changes_move_them(
         lambda: any("Time zone set to America/New_York" in m.shown_text for m in user.messages)
     )
     # It is 13:00 in New York; 18:00 there today is 23:00 UTC.
-    assert goal_rows(db_path)[0]["next_nudge_at"] == "2026-03-02T23:00:00+00:00"
+    assert goal_rows(storage_url)[0]["next_nudge_at"] == "2026-03-02T23:00:00+00:00"
 
 
 async def test_forged_and_foreign_buttons_change_nothing(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     alex, bo = emulator.user(), emulator.user()
     await onboard(alex)
     await onboard(bo)
     await new_habit(alex)
-    goal_id = goal_rows(db_path)[0]["id"]
+    goal_id = goal_rows(storage_url)[0]["id"]
     forged = [
         f"gl:d:{goal_id}:20260302",
         f"gl:ax:{goal_id}",
@@ -464,13 +465,12 @@ async def test_forged_and_foreign_buttons_change_nothing(
     for data in refused:  # alex's own goal, but old, future, wrong kind or malformed
         answer = await alex.callback_answer(alex.press_data(data, alex.last_message))
         assert answer.text is not None, data
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM goal_entries").fetchone()[0] == 0
-    assert goal_rows(db_path)[0]["status"] == "active"
+    assert peek(storage_url, "SELECT COUNT(*) FROM goal_entries") == [(0,)]
+    assert goal_rows(storage_url)[0]["status"] == "active"
 
 
 async def test_mydata_holds_goals_and_forget_removes_them(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user)
@@ -487,8 +487,8 @@ async def test_mydata_holds_goals_and_forget_removes_them(
     await user.ask("/forget")
     await user.tap("Yes, delete everything")
     await user.emulator.wait_until(lambda: "deleted" in user.last_message.shown_text.lower())
-    assert rows_holding(db_path, user.user_id) == []
-    assert goal_rows(db_path) == []
+    assert rows_holding(storage_url, user.user_id) == []
+    assert goal_rows(storage_url) == []
 
 
 async def test_crisis_words_in_a_goal_get_help_at_once(

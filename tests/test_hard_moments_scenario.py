@@ -4,13 +4,12 @@ safety plan one tap away; and the check-in's own words (mood buttons, the number
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.engines import probe
 from tests.helpers import answer_checkin, onboard
 from tests.test_circles_scenario import MOD_CHAT, OPERATOR, settings  # noqa: F401
 
@@ -24,7 +23,7 @@ async def hard_checkin(user: EmulatedUser) -> SentMessage:
 
 
 async def test_a_member_with_no_circle_can_talk_to_a_moderator(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user)
@@ -61,7 +60,7 @@ async def test_a_member_with_no_circle_can_talk_to_a_moderator(
     again = await user.tap("Talk to a moderator", reply)  # asking twice raises no second one
     assert again.text is None
     assert "I've asked a peer moderator" in (await user.next_message()).shown_text
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         alerts = conn.execute("SELECT tier, contact_requested_at IS NOT NULL FROM crisis_alerts")
         assert alerts.fetchall() == [("request", 1)]
     assert sum("Request #" in m.shown_text for m in moderators.messages) == 1
@@ -71,7 +70,7 @@ async def test_a_member_with_no_circle_can_talk_to_a_moderator(
     user.send("I can't go on like this")
     answer = await user.next_message()
     assert "already know you may be struggling" in answer.shown_text
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         assert conn.execute("SELECT tier FROM crisis_alerts").fetchall() == [("concern",)]
         counted = dict(conn.execute("SELECT tier || ':' || outcome, count FROM alert_outcomes"))
     assert counted == {"request:raised": 0, "concern:raised": 1}

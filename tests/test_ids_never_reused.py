@@ -21,6 +21,7 @@ from storage import outcomes as outcome_rows
 from storage.db import Database, Session
 from storage.migrations import apply_migrations, load_migrations
 from tests.conftest import make_settings
+from tests.engines import OpenDb
 from tests.test_account_scenario import settled
 from tests.test_circles_scenario import MOD_CHAT, OPERATOR, member_in, new_circle
 from tests.test_erasure import copy_of, forget
@@ -31,18 +32,19 @@ IDS = next(m.version for m in load_migrations() if m.name.endswith("_ids_never_r
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=6, relays_per_hour=20),
     )
 
 
 async def test_an_old_thanks_or_report_button_expires_after_its_author_forgets(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex = await member_in(emulator, code)
@@ -63,8 +65,8 @@ async def test_an_old_thanks_or_report_button_expires_after_its_author_forgets(
         assert (await cy.callback_answer(cy.press(label, old_copy))).text == EXPIRED, label
     await settled(bo)
     assert not any("thanked you" in m.shown_text for m in bo.messages)
-    assert table(db_path, "SELECT count(*) FROM relay_thanks") == [(0,)]
-    assert table(db_path, "SELECT count(*) FROM reports") == [(0,)]
+    assert table(storage_url, "SELECT count(*) FROM relay_thanks") == [(0,)]
+    assert table(storage_url, "SELECT count(*) FROM reports") == [(0,)]
     assert new != old, "a relay id was handed out again"
     # The new relay's own buttons still work for who received it.
     assert "Thanks sent" in (await answered(cy, f"rl:t:{new}") or "")
@@ -144,9 +146,9 @@ NEW_ROW: dict[str, Callable[[Session, int], Awaitable[int]]] = {
 
 @pytest.mark.parametrize("table", sorted(NEW_ROW))
 async def test_no_id_is_handed_out_twice_whatever_deletes_the_newest_row(
-    tmp_path: Path, table: str
+    table: str, open_db: OpenDb
 ) -> None:
-    db = await Database.open(tmp_path / "ids.db")
+    db = await open_db()
     try:
         new_row = NEW_ROW[table]
         async with db.transaction() as session:
@@ -232,7 +234,7 @@ async def test_only_a_member_a_message_reached_can_answer_it(
 
 
 async def test_an_old_approve_button_never_passes_another_members_held_message(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex = await member_in(emulator, code)
@@ -248,6 +250,6 @@ async def test_an_old_approve_button_never_passes_another_members_held_message(
 
     answer = await operator.callback_answer(operator.press("Approve", review))
     assert answer.text == EXPIRED
-    assert table(db_path, "SELECT status FROM relays") == [("held",)]
+    assert table(storage_url, "SELECT status FROM relays") == [("held",)]
     await settled(cy)
     assert not any("from bo" in m.shown_text for m in cy.messages)

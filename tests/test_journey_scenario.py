@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
+from tests.engines import probe
 from tests.helpers import message_with_button, my_data_json, onboard, opened, rows_holding
 from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
 
@@ -52,7 +51,7 @@ async def test_start_share_and_a_milestone_on_the_local_day(
 
 
 async def test_a_setback_keeps_history_and_notes_stay_private(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user)
@@ -93,11 +92,11 @@ async def test_a_setback_keeps_history_and_notes_stay_private(
     await user.ask("/forget")
     await user.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "has been deleted" in user.last_message.shown_text)
-    assert rows_holding(db_path, user.user_id) == []
+    assert rows_holding(storage_url, user.user_id) == []
 
 
 async def test_moving_time_zone_moves_the_next_celebration(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="Asia/Tokyo")
@@ -105,7 +104,7 @@ async def test_moving_time_zone_moves_the_next_celebration(
     await user.next_message()
 
     def due() -> str:
-        with sqlite3.connect(db_path, timeout=30) as conn:
+        with probe(storage_url) as conn:
             return str(conn.execute("SELECT next_milestone_at FROM members").fetchone()[0])
 
     assert due() == "2026-03-03T00:00:00+00:00"  # 09:00 in Tokyo
@@ -113,14 +112,14 @@ async def test_moving_time_zone_moves_the_next_celebration(
     assert due() == "2026-03-03T14:00:00+00:00"  # 09:00 in New York
 
 
-def milestone_shares(db_path: Path) -> list[str]:
-    with sqlite3.connect(db_path, timeout=30) as conn:
+def milestone_shares(storage_url: str) -> list[str]:
+    with probe(storage_url) as conn:
         rows = conn.execute("SELECT text FROM relays WHERE kind = 'milestone' ORDER BY id")
-        return [str(opened(db_path, "relays", "text", r[0])) for r in rows]
+        return [str(opened(storage_url, "relays", "text", r[0])) for r in rows]
 
 
 async def test_a_setback_is_never_revealed_by_a_milestone_share(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
@@ -144,7 +143,7 @@ async def test_a_setback_is_never_revealed_by_a_milestone_share(
 
     clock.advance(timedelta(days=2))  # Thursday 09:01: 1 day again, for alex alone
     await emulator.wait_until(lambda: celebrated("1 day") == 2)
-    assert milestone_shares(db_path) == [f"🎉 {name} reached 1 day."]
+    assert milestone_shares(storage_url) == [f"🎉 {name} reached 1 day."]
     alex.skip_to_end()
     await alex.ask_for("/journey", "stay between us until you say yes again")
 
@@ -153,7 +152,7 @@ async def test_a_setback_is_never_revealed_by_a_milestone_share(
     seven = next(m for m in alex.messages if "7 days on your recovery journey" in m.shown_text)
     assert "Would you like your circle to hear about this one?" in seven.shown_text
     assert seven.button_labels == ["Share it with my circle", "Keep it private"]
-    assert len(milestone_shares(db_path)) == 1  # nothing until they say yes
+    assert len(milestone_shares(storage_url)) == 1  # nothing until they say yes
     bo.skip_to_end()
     await alex.tap("Share it with my circle", seven)
     shared = await message_with_button(bo, "Send encouragement")

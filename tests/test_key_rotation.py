@@ -30,6 +30,7 @@ from storage.sealed import (
     read_key_file,
     row_key,
 )
+from tests.engines import OpenDb, peek
 from tests.helpers import onboard, peercircle
 from tests.test_checkin_scenario import check_in
 
@@ -348,7 +349,8 @@ def _opens(key: bytes, table: str, column: str, value: str) -> bool:
 async def test_the_running_bot_takes_up_a_rotation_at_its_next_sweep(
     emulator: BotApiEmulator,
     bot: PeerApplication,
-    db_path: Path,
+    storage_url: str,
+    open_db: OpenDb,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -358,7 +360,7 @@ async def test_the_running_bot_takes_up_a_rotation_at_its_next_sweep(
     new_file, away = tmp_path / "new.key", tmp_path / "away.key"
     new_file.write_text(encode_key(new := os.urandom(32)) + "\n")
     new_file.chmod(0o600)
-    command = await Database.open(db_path)  # the rotate-key command's connection
+    command = await open_db()  # the rotate-key command's connection
     try:
         await rotation.request(command, new, new_file)
     finally:
@@ -378,7 +380,5 @@ async def test_the_running_bot_takes_up_a_rotation_at_its_next_sweep(
     assert encode_key(new) not in caplog.text
 
     await check_in(user, 4, 6, note="Cooked for friends tonight")
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        (stored,) = conn.execute("SELECT note FROM checkins").fetchone()
-    conn.close()
+    [(stored,)] = peek(storage_url, "SELECT note FROM checkins")
     assert Sealer(new).unseal("checkins", "note", stored) == "Cooked for friends tonight"

@@ -9,12 +9,10 @@ import csv
 import io
 import random
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 from html import escape
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,6 +59,7 @@ from bot.texts import moderation as moderation_texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import outcomes as outcome_texts
 from tests.conftest import make_settings
+from tests.engines import probe
 from tests.helpers import (
     MYDATA_CSV,
     MYDATA_HTML,
@@ -143,11 +142,12 @@ def test_crisis_lines_come_from_the_region_then_the_language_then_the_list() -> 
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         safety=SafetySettings(
             crisis_resources_by_language={"uk": UKRAINE},
@@ -225,7 +225,7 @@ async def test_an_english_member_is_unchanged(
 
 
 async def test_before_agreeing_a_person_can_read_the_notice_in_another_language(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     """An English Telegram, a Spanish reader: the notice switches language in place (the
     invite code kept on "I agree"), nothing is stored until they agree, then Spanish is."""
@@ -234,7 +234,7 @@ async def test_before_agreeing_a_person_can_read_the_notice_in_another_language(
     assert language_texts.button_language() in notice.button_labels
     await lucia.tap(language_texts.button_language(), notice)
     await emulator.wait_until(lambda: "Español" in notice.button_labels)
-    assert rows_holding(db_path, lucia.user_id) == []
+    assert rows_holding(storage_url, lucia.user_id) == []
     await lucia.tap("Español", notice)
     with speaking("es"):
         agree = onboarding_texts.button_agree()
@@ -244,7 +244,7 @@ async def test_before_agreeing_a_person_can_read_the_notice_in_another_language(
         "text": agree,
         "callback_data": Agree("spring-walkers").pack(),
     }
-    assert rows_holding(db_path, lucia.user_id) == []  # still nothing stored
+    assert rows_holding(storage_url, lucia.user_id) == []  # still nothing stored
     await lucia.tap(agree, notice)
     await lucia.next_message()
     exported = await my_data_json(lucia)
@@ -260,14 +260,14 @@ async def test_a_telegram_language_not_shipped_reads_the_default(
 
 
 async def test_the_audit_log_keeps_one_language_whoever_acts(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     """An operator whose Telegram is Russian promotes someone: the reply is in Russian, the
     audit row in the operator's configured language (English here), as every moderator
     reads the same log."""
     operator = emulator.user(OPERATOR, language_code="ru")
     await operator.ask("/promote 424242")
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         targets = [row[0] for row in conn.execute("SELECT target FROM audit_log")]
     assert targets == ["moderator 424242"]
 
@@ -483,11 +483,13 @@ async def test_a_spanish_members_data_copy_and_spreadsheet_are_in_spanish(
 
 
 async def test_a_language_not_shipped_reads_the_operators_default(
-    emulator: BotApiEmulator, db_path: Path, clock: ManualClock
+    emulator: BotApiEmulator, storage_url: str, clock: ManualClock, storage_key: bytes | None
 ) -> None:
     """members.default_language = "es": a French Telegram app gets the Spanish notice, and
     the member is stored as Spanish."""
-    settings = make_settings(emulator, db_path, members=MemberSettings(default_language="es"))
+    settings = make_settings(
+        emulator, storage_url, storage_key, members=MemberSettings(default_language="es")
+    )
     app = build_application(settings, clock=clock, rng=random.Random(7))
     async with running_bot(app):
         amelie = emulator.user(language_code="fr")

@@ -8,7 +8,6 @@ check first makes sure the translation differs from the English, so a missing ca
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -29,8 +28,10 @@ from tests.test_circles_scenario import OPERATOR, new_circle
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
-    return make_settings(emulator, db_path, moderation=ModerationSettings(operators=[OPERATOR]))
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
+    return make_settings(
+        emulator, storage_url, storage_key, moderation=ModerationSettings(operators=[OPERATOR])
+    )
 
 
 def said(language: str, text: Callable[[], str]) -> str:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 import pytest
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.engines import peek, poke, refused_by_the_database, table_names
 from tests.helpers import message_with_button, my_data_json, onboard, opened
 from tests.test_circles_scenario import (  # noqa: F401
     MOD_CHAT,
@@ -48,9 +47,8 @@ MODERATOR_COMMANDS = (
 )
 
 
-def table(db_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        return conn.execute(sql).fetchall()
+def table(database: str, sql: str) -> list[tuple[object, ...]]:
+    return peek(database, sql)
 
 
 async def pseudonym_of(user: EmulatedUser) -> str:
@@ -66,7 +64,7 @@ async def mod_message(emulator: BotApiEmulator, text: str, after: int = 0) -> Se
 
 
 async def test_everyone_else_is_refused_and_nothing_changes(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex = await member_in(emulator, code)
@@ -75,9 +73,9 @@ async def test_everyone_else_is_refused_and_nothing_changes(
     for data in ("mr:ban:1", "mr:delete:1", "pm:ok:1", "pm:no:1", "cr:take:1", "cr:done:1"):
         answer = await alex.callback_answer(alex.press_data(data, alex.last_message))
         assert answer.text == "This is for moderators." and answer.show_alert, data
-    assert table(db_path, "SELECT action FROM audit_log") == [("newcircle",)]  # the operator's
-    assert table(db_path, "SELECT COUNT(*) FROM sanctions") == [(0,)]
-    assert table(db_path, "SELECT COUNT(*) FROM moderators") == [(0,)]
+    assert table(storage_url, "SELECT action FROM audit_log") == [("newcircle",)]  # the operator's
+    assert table(storage_url, "SELECT COUNT(*) FROM sanctions") == [(0,)]
+    assert table(storage_url, "SELECT COUNT(*) FROM moderators") == [(0,)]
     # In a group that is not the moderators' chat, moderator commands are ignored.
     other = emulator.group(-100555, "Somewhere else")
     other.send(emulator.user(OPERATOR), "/circles")
@@ -86,7 +84,7 @@ async def test_everyone_else_is_refused_and_nothing_changes(
 
 
 async def test_operators_promote_and_demote_moderators(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     operator, helper = emulator.user(OPERATOR), emulator.user()
     assert (await helper.ask("/modhelp")).shown_text == "This is for moderators."
@@ -103,12 +101,12 @@ async def test_operators_promote_and_demote_moderators(
     assert (await helper.ask("/queue")).shown_text == "This is for moderators."
     for bad in ("/promote", "/promote abc", "/demote 1 2"):
         assert "user id" in (await operator.ask(bad)).shown_text
-    actions = [r[0] for r in table(db_path, "SELECT action FROM audit_log ORDER BY id")]
+    actions = [r[0] for r in table(storage_url, "SELECT action FROM audit_log ORDER BY id")]
     assert actions == ["promote", "newcircle", "circlesize", "demote"]
 
 
 async def test_sanctions_stop_relaying_and_a_ban_outlives_forget(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
@@ -141,7 +139,7 @@ async def test_sanctions_stop_relaying_and_a_ban_outlives_forget(
     await alex.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "deleted" in alex.last_message.shown_text.lower())
     assert table(
-        db_path, f"SELECT COUNT(*) FROM sanctions WHERE id_hash LIKE '%{alex.user_id}%'"
+        storage_url, f"SELECT COUNT(*) FROM sanctions WHERE id_hash LIKE '%{alex.user_id}%'"
     ) == [(0,)]
     await onboard(alex)
     assert "closed circles to you" in (await alex.ask(f"/start {code}")).shown_text
@@ -182,7 +180,7 @@ async def test_three_warnings_within_the_window_mute_for_a_day(
 
 
 async def test_a_report_deleted_from_every_recipients_chat(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo, cy = [await member_in(emulator, code) for _ in range(3)]
@@ -219,8 +217,10 @@ async def test_a_report_deleted_from_every_recipients_chat(
     assert "no open reports" in (await emulator.user(OPERATOR).ask("/reports")).shown_text
     thanks = await bo.callback_answer(bo.press_data(copies[0].buttons[0]["callback_data"]))
     assert thanks.text is not None and "expired" in thanks.text  # nothing to thank any more
-    deletes = table(db_path, "SELECT action, reason FROM audit_log WHERE action LIKE 'delete%'")
-    assert [(a, opened(db_path, "audit_log", "reason", str(r))) for a, r in deletes] == [
+    deletes = table(
+        storage_url, "SELECT action, reason FROM audit_log WHERE action LIKE 'delete%'"
+    )
+    assert [(a, opened(storage_url, "audit_log", "reason", str(r))) for a, r in deletes] == [
         ("delete message", "encourage in Morning Walkers")
     ]
 
@@ -282,7 +282,7 @@ async def test_queue_reject_with_a_reason_and_announce(
 
 
 async def test_an_untaken_crisis_alert_is_sent_again(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, _ = await member_in(emulator, code), await member_in(emulator, code)
@@ -304,12 +304,12 @@ async def test_an_untaken_crisis_alert_is_sent_again(
     await alex.ask("/help")
     await alex.ask("/help")
     assert len(group.messages) == count
-    actions = [r[0] for r in table(db_path, "SELECT action FROM audit_log ORDER BY id")]
+    actions = [r[0] for r in table(storage_url, "SELECT action FROM audit_log ORDER BY id")]
     assert actions[-1] == "take crisis alert"
 
 
 async def test_every_action_is_audited_and_the_log_is_append_only(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, _ = await member_in(emulator, code), await member_in(emulator, code)
@@ -346,13 +346,8 @@ async def test_every_action_is_audited_and_the_log_is_append_only(
     for statement in ("UPDATE audit_log SET reason = 'edited'", "DELETE FROM audit_log"):
         # In a thread: the bot shares this event loop, and a write waiting here for its
         # lock would stop the bot from finishing the transaction that holds it.
-        with pytest.raises(sqlite3.IntegrityError):
-            await asyncio.to_thread(write_directly, db_path, statement)
-
-
-def write_directly(db_path: Path, statement: str) -> None:
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        conn.execute(statement)
+        with pytest.raises(refused_by_the_database(), match="append-only"):
+            await asyncio.to_thread(poke, storage_url, statement)
 
 
 # -- every audited action commits with its audit row ---------------------------------------
@@ -597,44 +592,58 @@ _NOT_THE_ACTIONS: dict[str, str | None] = {
 }
 
 
-def database_state(db_path: Path) -> dict[str, list[str]]:
+def database_state(database: str) -> dict[str, list[str]]:
     """Every table's rows (as text, sorted), but what _NOT_THE_ACTIONS leaves out."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        tables = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).fetchall()
-        state = {}
-        for (name,) in tables:
-            query = _NOT_THE_ACTIONS.get(name, f"SELECT * FROM {name}")
-            if query is not None:
-                state[name] = sorted(repr(row) for row in conn.execute(query).fetchall())
-        return state
+    state = {}
+    for name in table_names(database):
+        if name.startswith("sqlite_"):
+            continue
+        query = _NOT_THE_ACTIONS.get(name, f"SELECT * FROM {name}")
+        if query is not None:
+            state[name] = sorted(repr(row) for row in peek(database, query))
+    return state
 
 
-def audit_actions(db_path: Path) -> list[str]:
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        return [a for (a,) in conn.execute("SELECT action FROM audit_log ORDER BY id")]
+def audit_actions(database: str) -> list[str]:
+    return [str(a) for (a,) in peek(database, "SELECT action FROM audit_log ORDER BY id")]
+
+
+# A trigger that refuses every new audit row, as a full disk would, in each engine's words.
+REFUSE_AUDIT = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'no room'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'no room'; END $$",
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION no_room()",
+    ],
+}
+ALLOW_AUDIT = {
+    "sqlite": ["DROP TRIGGER refuse_audit"],
+    "postgresql": ["DROP TRIGGER refuse_audit ON audit_log"],
+}
 
 
 @pytest.mark.parametrize("case", AUDITED, ids=[case.name for case in AUDITED])
 async def test_an_action_and_its_audit_row_commit_together(
-    case: Audited, emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    case: Audited, emulator: BotApiEmulator, bot: PeerApplication, storage_url: str, engine: str
 ) -> None:
     # The audit row is written in the action's own transaction: when it cannot be written
     # (here a trigger refuses it, as a full disk would), the action does not happen either,
     # and a crash can never leave an action without its record.
     act = await case.ready(emulator)
-    audited_before = await asyncio.to_thread(audit_actions, db_path)
-    refuse = (
-        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'no room'); END"
-    )
-    await asyncio.to_thread(write_directly, db_path, refuse)
-    before = await asyncio.to_thread(database_state, db_path)
+    audited_before = await asyncio.to_thread(audit_actions, storage_url)
+    for statement in REFUSE_AUDIT[engine]:
+        await asyncio.to_thread(poke, storage_url, statement)
+    before = await asyncio.to_thread(database_state, storage_url)
     assert "went wrong" in await act()
-    assert await asyncio.to_thread(database_state, db_path) == before
+    assert await asyncio.to_thread(database_state, storage_url) == before
 
-    await asyncio.to_thread(write_directly, db_path, "DROP TRIGGER refuse_audit")
+    for statement in ALLOW_AUDIT[engine]:
+        await asyncio.to_thread(poke, storage_url, statement)
     assert "went wrong" not in await act()
-    audited = await asyncio.to_thread(audit_actions, db_path)
+    audited = await asyncio.to_thread(audit_actions, storage_url)
     assert audited[len(audited_before) :] == list(case.rows)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from tests.helpers import my_data_json, rows_holding
 
 
 async def test_new_member_journey_through_forget(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
 
     notice = await user.ask("/start")
     assert "not a medical" in notice.shown_text
     assert "crisis" in notice.shown_text.lower() or "urgent help" in notice.shown_text.lower()
-    assert rows_holding(db_path, user.user_id) == []  # nothing stored before consent
+    assert rows_holding(storage_url, user.user_id) == []  # nothing stored before consent
 
     await user.tap("I agree")
     offer = await user.next_message()
@@ -63,27 +61,27 @@ async def test_new_member_journey_through_forget(
     assert exported["member"]["timezone"] == "Europe/Berlin"
     assert exported["member"]["checkin_time"] == "07:30"
     assert exported["member"]["consent_version"] == 1
-    assert rows_holding(db_path, user.user_id) != []
+    assert rows_holding(storage_url, user.user_id) != []
 
     confirm = await user.ask("/forget")
     assert "cannot be undone" in confirm.shown_text
     await user.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "has been deleted" in confirm.shown_text)
-    assert rows_holding(db_path, user.user_id) == []
+    assert rows_holding(storage_url, user.user_id) == []
 
     again = await user.ask("/start")  # a new person now: the notice again
     assert any("I agree" in label for label in again.button_labels)
 
 
 async def test_not_now_stores_nothing(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await user.ask("/start")
     await user.tap("Not now")
     reply = await user.next_message()
     assert "Nothing about you has been stored" in reply.shown_text
-    assert rows_holding(db_path, user.user_id) == []
+    assert rows_holding(storage_url, user.user_id) == []
     assert "/start" in (await user.ask("/settings")).shown_text
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from storage import outbox
-from storage.db import Database
+from tests.engines import OpenDb
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-async def test_a_batch_leaves_out_rows_in_flight_or_not_yet_recorded(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "batch.db")
+async def test_a_batch_leaves_out_rows_in_flight_or_not_yet_recorded(open_db: OpenDb) -> None:
+    db = await open_db()
     try:
         async with db.transaction() as session:
             new = [outbox.NewMessage(f"k{i}", 100 + i, None, "relay", "{}") for i in range(4)]
@@ -28,9 +27,9 @@ async def test_a_batch_leaves_out_rows_in_flight_or_not_yet_recorded(tmp_path: P
 
 
 async def test_an_expired_row_is_finished_and_a_finished_one_stays_as_it_was(
-    tmp_path: Path,
+    open_db: OpenDb,
 ) -> None:
-    db = await Database.open(tmp_path / "expired.db")
+    db = await open_db()
     try:
         async with db.transaction() as session:
             new = [outbox.NewMessage(f"k{i}", 100 + i, None, "checkin", "{}") for i in range(2)]

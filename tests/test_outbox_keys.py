@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.engines import probe
 from tests.helpers import onboard
 from tests.test_circles_scenario import (  # noqa: F401
     MOD_CHAT,
@@ -72,7 +71,7 @@ async def to_moderators(emulator: BotApiEmulator, text: str) -> SentMessage:
     return await shown(emulator, lambda: emulator.group(MOD_CHAT).messages, text)
 
 
-def read_ids(db_path: Path) -> dict[str, list[object]]:
+def read_ids(storage_url: str) -> dict[str, list[object]]:
     """The row ids the keys are built from, read straight from the database file."""
     queries = {
         "circles": "SELECT id FROM circles ORDER BY id",
@@ -82,33 +81,33 @@ def read_ids(db_path: Path) -> dict[str, list[object]]:
         "goals": "SELECT id FROM goals ORDER BY id",
         "hashes": "SELECT DISTINCT id_hash FROM sanctions",
     }
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         return {name: [r[0] for r in conn.execute(sql)] for name, sql in queries.items()}
 
 
-def read_member_keys(db_path: Path) -> dict[int, str]:
+def read_member_keys(storage_url: str) -> dict[int, str]:
     """Each member's opaque key, by Telegram id."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         rows = conn.execute("SELECT user_id, member_key FROM members")
         return {int(user_id): str(key) for user_id, key in rows}
 
 
-def read_outbox(db_path: Path) -> list[tuple[str, str, str]]:
+def read_outbox(storage_url: str) -> list[tuple[str, str, str]]:
     """Every outbox row as (idempotency key, kind, status), in the order written."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         rows = conn.execute("SELECT idempotency_key, kind, status FROM outbox ORDER BY id")
         return [(str(key), str(kind), str(status)) for key, kind, status in rows]
 
 
-def read_addressees(db_path: Path) -> dict[str, int]:
+def read_addressees(storage_url: str) -> dict[str, int]:
     """Each outbox key and the chat its row is addressed to."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         rows = conn.execute("SELECT idempotency_key, chat_id FROM outbox")
         return {str(key): int(chat_id) for key, chat_id in rows}
 
 
 async def test_every_outbox_key_and_kind_keeps_its_format(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     operator = emulator.user(OPERATOR)
     code = await new_circle(emulator)
@@ -198,7 +197,7 @@ async def test_every_outbox_key_and_kind_keeps_its_format(
     await to(alex, "Your week")
     await to(bo, "Your week")
 
-    ids = await asyncio.to_thread(read_ids, db_path)
+    ids = await asyncio.to_thread(read_ids, storage_url)
     [circle] = ids["circles"]
     relayed, rejected, reject_reason = ids["relays"]
     [reported] = ids["reports"]
@@ -207,7 +206,7 @@ async def test_every_outbox_key_and_kind_keeps_its_format(
     [alex_hash] = ids["hashes"]
     assert str(reject_reason) == held
     a, b, c = alex.user_id, bo.user_id, cy.user_id
-    bo_key = (await asyncio.to_thread(read_member_keys, db_path))[b]
+    bo_key = (await asyncio.to_thread(read_member_keys, storage_url))[b]
     expected = {
         # bot.journey.due
         f"milestone:{c}:2026-01-01:60": "milestone",
@@ -244,13 +243,13 @@ async def test_every_outbox_key_and_kind_keeps_its_format(
         f"weekly:{a}:2026-03-08": "weekly",
         f"weekly:{b}:2026-03-08": "weekly",
     }
-    rows = await asyncio.to_thread(read_outbox, db_path)
+    rows = await asyncio.to_thread(read_outbox, storage_url)
     assert {key: kind for key, kind, _ in rows} == expected
     # A part sent inside the combined message is held, finished, under its own key.
     held_parts = {key for key, _, status in rows if status == "combined"}
     assert held_parts == {f"checkin:{a}:2026-03-02", f"nudge:{stretch}:2026-03-02"}
     # A member's Telegram id stands in a key only when the row is addressed to them.
-    addressed = await asyncio.to_thread(read_addressees, db_path)
+    addressed = await asyncio.to_thread(read_addressees, storage_url)
     for key, chat_id in addressed.items():
         for member in (a, b, c, OPERATOR):
             if re.search(rf"(?<!\d){member}(?!\d)", key):

@@ -30,6 +30,7 @@ from storage import circles as circle_rows
 from storage import members as member_rows
 from storage import outcomes as outcome_rows
 from storage.db import Database
+from tests.engines import OpenDb
 from tests.helpers import ROOT, peercircle
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -83,8 +84,8 @@ async def _score(
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    opened = await Database.open(tmp_path / "report.db", now=lambda: NOW)
+async def db(open_db: OpenDb) -> AsyncIterator[Database]:
+    opened = await open_db(now=lambda: NOW)
     yield opened
     await opened.close()
 

@@ -6,10 +6,8 @@ cohort report, and stopping with the answers deleted or kept; a sitting that lap
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +19,7 @@ from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.emulator.state import SentMessage
 from storage.timestamps import to_db
 from tests.conftest import START, make_settings
+from tests.engines import probe
 from tests.helpers import my_data_json, onboard
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -31,9 +30,11 @@ WHO5 = "WHO-5 wellbeing"
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     # Days pass in an instant here: a day's prompts must not queue behind a second apiece.
-    return make_settings(emulator, db_path, delivery=DeliverySettings(per_chat_per_second=100))
+    return make_settings(
+        emulator, storage_url, storage_key, delivery=DeliverySettings(per_chat_per_second=100)
+    )
 
 
 def local(day: int, at: time) -> datetime:
@@ -48,9 +49,9 @@ async def on_day(
     await bot.bot_data.services.sweeper.sweep()
 
 
-def queued(db_path: Path, kind: str, day: int) -> int:
+def queued(storage_url: str, kind: str, day: int) -> int:
     """Messages of `kind` queued on the member's local `day`."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         found = conn.execute(
             "SELECT COUNT(*) FROM outbox WHERE kind = ? AND created_at >= ? AND created_at < ?",
             (kind, to_db(local(day, time(0, 0))), to_db(local(day + 1, time(0, 0)))),
@@ -91,18 +92,18 @@ async def answer_all(
 
 
 async def test_ninety_five_days_of_questionnaires(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     alex = emulator.user()
     await onboard(alex)  # Europe/Berlin, check-in at 20:00: invitations at 21:30
     for day in range(1, 7):
         await on_day(bot, clock, day)
-        assert queued(db_path, "outcome_offer", day) == 0  # not in the first week
+        assert queued(storage_url, "outcome_offer", day) == 0  # not in the first week
 
     seen = len(alex.messages)
     await on_day(bot, clock, 7)
     offer = await newest(alex, OFFER, seen)
-    assert queued(db_path, "outcome_offer", 7) == 1
+    assert queued(storage_url, "outcome_offer", 7) == 1
     seen = len(alex.messages)
     await alex.tap("Yes, count me in", offer)
     await emulator.wait_until(lambda: "Thank you" in offer.shown_text and not offer.buttons)
@@ -115,7 +116,7 @@ async def test_ninety_five_days_of_questionnaires(
     assert "The last two weeks sound heavy" not in result
 
     # Never two in a day: the WHO-5 comes the next evening; "Later" moves it a day on.
-    assert queued(db_path, "outcome_invitation", 7) == 0  # the GSE came with the "Yes"
+    assert queued(storage_url, "outcome_invitation", 7) == 0  # the GSE came with the "Yes"
     seen = len(alex.messages)
     await on_day(bot, clock, 8)
     who5 = await newest(alex, WHO5, seen)
@@ -128,7 +129,7 @@ async def test_ninety_five_days_of_questionnaires(
     alex.send("i dont want to be here anymore, i want to kill myself")
     await newest(alex, "findahelpline", seen)
     await on_day(bot, clock, 9)
-    assert queued(db_path, "outcome_invitation", 9) == 0
+    assert queued(storage_url, "outcome_invitation", 9) == 0
     alex.skip_to_end()
     measures = await alex.ask_for("/measures", "Your measures")
     assert "Today is for looking after yourself" in measures.shown_text
@@ -158,7 +159,7 @@ async def test_ninety_five_days_of_questionnaires(
     await alex.ask_for("/pause", "Paused")
     for day in (21, 22):
         await on_day(bot, clock, day)
-        assert queued(db_path, "outcome_invitation", day) == 0
+        assert queued(storage_url, "outcome_invitation", day) == 0
     clock.set(local(23, time(9, 0)))
     await alex.ask_for("/resume", "Welcome back")
 
@@ -168,7 +169,7 @@ async def test_ninety_five_days_of_questionnaires(
     for day in range(23, 96):
         seen = len(alex.messages)
         await on_day(bot, clock, day)
-        if not queued(db_path, "outcome_invitation", day):
+        if not queued(storage_url, "outcome_invitation", day):
             continue
         invitation = await newest(alex, "📋", seen)
         if day == 63:
@@ -218,7 +219,7 @@ async def test_ninety_five_days_of_questionnaires(
     question = await newest(alex, "Stop the questionnaires?", 0)
     await alex.tap("Stop and delete my answers", question)
     await emulator.wait_until(lambda: "answers are deleted" in question.shown_text)
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         left = conn.execute(
             "SELECT COUNT(*) FROM outcome_responses WHERE user_id = ?", (alex.user_id,)
         ).fetchone()[0]
@@ -232,14 +233,14 @@ async def test_ninety_five_days_of_questionnaires(
 
 
 async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     bo = emulator.user()
     await onboard(bo)
     clock.set(local(6, time(12, 0)))
     await bo.ask_for("/pause 2", "Paused until")
     await on_day(bot, clock, 7)
-    assert queued(db_path, "outcome_offer", 7) == 0  # paused: the offer waits
+    assert queued(storage_url, "outcome_offer", 7) == 0  # paused: the offer waits
     seen = len(bo.messages)
     await on_day(bot, clock, 8)  # the pause ended at noon: the offer comes this evening
     offer = await newest(bo, OFFER, seen)
@@ -247,8 +248,8 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
     await emulator.wait_until(lambda: "nothing changes for you" in offer.shown_text)
     for day in (10, 17, 40):
         await on_day(bot, clock, day)
-        assert queued(db_path, "outcome_offer", day) == 0
-        assert queued(db_path, "outcome_invitation", day) == 0
+        assert queued(storage_url, "outcome_offer", day) == 0
+        assert queued(storage_url, "outcome_invitation", day) == 0
     offers = [m for m in bo.messages if OFFER in m.shown_text or "nothing changes" in m.shown_text]
     assert offers == [offer]  # asked once, answered once
     # A forged answer to somebody else's sitting, and stale data: "expired", nothing kept.
@@ -256,7 +257,7 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
     assert "expired" in (answer.text or "")
     answer = await bo.callback_answer(bo.press_data("oc:go:phq9"))
     assert "expired" in (answer.text or "")
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         assert conn.execute("SELECT COUNT(*) FROM outcome_responses").fetchone()[0] == 0
 
     # A change of mind in /settings: the first questionnaire at once, the button turned on.
@@ -277,14 +278,14 @@ async def test_no_thanks_is_asked_once_and_the_offer_waits_for_a_better_day(
     await newest(bo, "findahelpline", seen)
     await bo.tap("Hardly true", gse)
     await emulator.wait_until(lambda: "Today is for looking after yourself" in gse.shown_text)
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         kept = conn.execute("SELECT answers, status FROM outcome_responses").fetchall()
     assert kept == [("2", "open")]
 
     # A new zone moves the next invitation to 21:30 there.
     bo.skip_to_end()
     await bo.ask_for("/timezone Asia/Tokyo", "Tokyo")
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         due = [
             datetime.fromisoformat(row[0]).astimezone(ZoneInfo("Asia/Tokyo")).time()
             for row in conn.execute("SELECT due_at FROM outcome_schedule WHERE due_at IS NOT NULL")
@@ -300,8 +301,8 @@ async def counted(bot: PeerApplication) -> tuple[int, int]:
     return gse.baseline, len(await reports.research_rows())
 
 
-def schedules_due(db_path: Path, user_id: int) -> int:
-    with sqlite3.connect(db_path, timeout=30) as conn:
+def schedules_due(storage_url: str, user_id: int) -> int:
+    with probe(storage_url) as conn:
         found = conn.execute(
             "SELECT COUNT(*) FROM outcome_schedule WHERE user_id = ? AND due_at IS NOT NULL",
             (user_id,),
@@ -310,7 +311,7 @@ def schedules_due(db_path: Path, user_id: int) -> int:
 
 
 async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alone(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     """ "Stop, keep my answers": /measures and /mydata still show them, no invitation comes
     again, and they leave the cohort report and the research export."""
@@ -324,7 +325,7 @@ async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alon
         cleo, gse, 10, lambda n: "Moderately true"
     )
     assert await counted(bot) == (1, 1)
-    assert schedules_due(db_path, cleo.user_id) == 2  # the GSE in 30 days, the WHO-5 tomorrow
+    assert schedules_due(storage_url, cleo.user_id) == 2  # the GSE in 30 days, the WHO-5 tomorrow
 
     cleo.skip_to_end()
     shown = await cleo.ask_for("/settings", "Pseudonym")
@@ -334,11 +335,11 @@ async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alon
     await emulator.wait_until(lambda: "Your answers stay for you" in question.shown_text)
 
     assert await counted(bot) == (0, 0)
-    assert schedules_due(db_path, cleo.user_id) == 0
+    assert schedules_due(storage_url, cleo.user_id) == 0
     for day in (1, 14, 30):
         await on_day(bot, clock, day)
-        assert queued(db_path, "outcome_invitation", day) == 0
-        assert queued(db_path, "outcome_offer", day) == 0
+        assert queued(storage_url, "outcome_invitation", day) == 0
+        assert queued(storage_url, "outcome_offer", day) == 0
     cleo.skip_to_end()
     measures = await cleo.ask_for("/measures", "Your measures")
     assert f"{GSE}: 30 on " in measures.shown_text
@@ -351,9 +352,9 @@ async def test_stopping_and_keeping_the_answers_leaves_them_with_the_member_alon
     assert not exported["questionnaires"]["choice"]["consent"]
 
 
-def sittings(db_path: Path, user_id: int) -> list[tuple[str, int, float | None]]:
+def sittings(storage_url: str, user_id: int) -> list[tuple[str, int, float | None]]:
     """The member's sittings, oldest first: status, items answered, score."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         rows = conn.execute(
             "SELECT status, answers, score FROM outcome_responses WHERE user_id = ? ORDER BY id",
             (user_id,),
@@ -365,7 +366,7 @@ def sittings(db_path: Path, user_id: int) -> list[tuple[str, int, float | None]]
 
 
 async def test_a_half_answered_questionnaire_lapses_after_three_days_unscored(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     """Two items, then nothing for three days: the sweep sets it aside unscored, a late tap
     says so, nothing reaches the report, and the next start begins at item 1."""
@@ -380,17 +381,17 @@ async def test_a_half_answered_questionnaire_lapses_after_three_days_unscored(
         await emulator.wait_until(lambda n=number: item_number(gse, 10) == n)
         await dana.tap("Moderately true", gse)
     await emulator.wait_until(lambda: item_number(gse, 10) == 3)
-    assert sittings(db_path, dana.user_id) == [("open", 2, None)]
+    assert sittings(storage_url, dana.user_id) == [("open", 2, None)]
 
     await on_day(bot, clock, 2, time(23, 0))  # not three days yet: kept
-    assert sittings(db_path, dana.user_id) == [("open", 2, None)]
+    assert sittings(storage_url, dana.user_id) == [("open", 2, None)]
     await on_day(bot, clock, 3, time(12, 0))  # three days and two hours on
-    assert sittings(db_path, dana.user_id) == [("expired", 2, None)]
+    assert sittings(storage_url, dana.user_id) == [("expired", 2, None)]
 
     await dana.tap("Moderately true", gse)  # the third item, answered too late
     await emulator.wait_until(lambda: "set it aside without a score" in gse.shown_text)
     assert not gse.buttons
-    assert sittings(db_path, dana.user_id) == [("expired", 2, None)]
+    assert sittings(storage_url, dana.user_id) == [("expired", 2, None)]
     assert await counted(bot) == (0, 0)
 
     dana.skip_to_end()
@@ -399,7 +400,7 @@ async def test_a_half_answered_questionnaire_lapses_after_three_days_unscored(
     assert measures.button_labels == ["Start"]  # not "Continue": nothing is carried over
     await dana.tap("Start", measures)
     await emulator.wait_until(lambda: item_number(measures, 10) == 1)
-    assert sittings(db_path, dana.user_id) == [("expired", 2, None), ("open", 0, None)]
+    assert sittings(storage_url, dana.user_id) == [("expired", 2, None), ("open", 0, None)]
 
 
 async def test_measures_starts_the_questionnaire_that_is_due_and_continues_it(

@@ -3,13 +3,12 @@ plus an hour; the week in counts, and gentle after a hard week."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from tests.engines import probe
 from tests.helpers import onboard
 from tests.test_checkin_scenario import check_in, prompts_to, wait_for_sweep
 from tests.test_circles_scenario import new_circle, settings  # noqa: F401
@@ -40,8 +39,8 @@ def reflections(user: EmulatedUser) -> list[SentMessage]:
     return [m for m in user.messages if "Your week" in m.shown_text]
 
 
-def next_weekly_at(db_path: Path, user: EmulatedUser) -> str:
-    with sqlite3.connect(db_path, timeout=30) as conn:
+def next_weekly_at(storage_url: str, user: EmulatedUser) -> str:
+    with probe(storage_url) as conn:
         row = conn.execute(
             "SELECT next_weekly_at FROM members WHERE user_id = ?", (user.user_id,)
         ).fetchone()
@@ -49,7 +48,7 @@ def next_weekly_at(db_path: Path, user: EmulatedUser) -> str:
 
 
 async def test_a_full_week_reads_7_of_7_right_after_sundays_checkin(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex = await member_in(emulator, code, at="20:00")
@@ -91,7 +90,7 @@ async def test_a_full_week_reads_7_of_7_right_after_sundays_checkin(
     await alex.tap("7", question)
     await emulator.wait_until(lambda: "private note" in question.shown_text)
     # Answered but not finished: the reflection still waits for 21:00 (check-in time + 1 h).
-    assert next_weekly_at(db_path, alex) == "2026-03-08T21:00:00+00:00"
+    assert next_weekly_at(storage_url, alex) == "2026-03-08T21:00:00+00:00"
     await alex.tap("Skip", question)
     await emulator.wait_until(lambda: bool(reflections(alex)))
 
@@ -121,11 +120,11 @@ async def test_a_full_week_reads_7_of_7_right_after_sundays_checkin(
     clock.advance(timedelta(hours=9))  # 22:00: past the hour after check-in time
     await alex.ask("/help")
     assert len(reflections(alex)) == 1
-    assert next_weekly_at(db_path, alex) == "2026-03-15T21:00:00+00:00"
+    assert next_weekly_at(storage_url, alex) == "2026-03-15T21:00:00+00:00"
 
 
 async def test_without_sundays_checkin_a_hard_week_comes_an_hour_after_checkin_time(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = emulator.user()
     await onboard(user, zone="UTC", at="12:00")
@@ -135,8 +134,7 @@ async def test_without_sundays_checkin_a_hard_week_comes_an_hour_after_checkin_t
         user.skip_to_end()
         await check_in(user, 2, 2)
     clock.advance(timedelta(days=1))  # Sunday 09:00: Saturday's prompt, answered, is passed
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        await wait_for_sweep(emulator, conn, clock)
+    await wait_for_sweep(emulator, storage_url, clock)
     asked = len(prompts_to(emulator, user))  # by /checkin so far
     clock.advance(timedelta(hours=3, seconds=30))  # Sunday 12:00:30: the prompt
     await emulator.wait_until(lambda: len(prompts_to(emulator, user)) == asked + 1)
@@ -145,7 +143,7 @@ async def test_without_sundays_checkin_a_hard_week_comes_an_hour_after_checkin_t
     await user.ask("/help")
     await user.ask("/help")
     assert reflections(user) == []
-    assert next_weekly_at(db_path, user) == "2026-03-08T13:00:00+00:00"
+    assert next_weekly_at(storage_url, user) == "2026-03-08T13:00:00+00:00"
     clock.advance(timedelta(minutes=2))  # 13:00:30
     await emulator.wait_until(lambda: bool(reflections(user)))
     text = reflections(user)[0].shown_text

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +11,7 @@ from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from storage.timestamps import to_db
+from tests.engines import probe
 from tests.helpers import onboard, rows_holding
 
 
@@ -25,14 +24,14 @@ async def test_command_menu_is_registered_at_startup(
 
 
 async def test_non_member_commands_point_to_start(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     for command in ("/settings", "/pause", "/resume", "/mydata", "/forget", "/timezone UTC"):
         assert "Send /start" in (await user.ask(command)).shown_text
     assert "988" in (await user.ask("/crisis")).shown_text
     assert "/checkintime" in (await user.ask("/help")).shown_text
-    assert rows_holding(db_path, user.user_id) == []
+    assert rows_holding(storage_url, user.user_id) == []
 
 
 async def test_unknown_commands_free_text_and_media_get_kind_replies(
@@ -150,7 +149,7 @@ async def test_a_failed_reply_is_logged_without_text_and_the_member_reassured(
 
 
 async def test_update_marks_are_stamped_by_the_bots_clock(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path, clock: ManualClock
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str, clock: ManualClock
 ) -> None:
     # Intake prunes marks by the bot's clock; stamped by the wall clock, a mark could be
     # pruned at once (or kept forever) whenever the two disagree.
@@ -158,7 +157,7 @@ async def test_update_marks_are_stamped_by_the_bots_clock(
     await onboard(emulator.user())  # its taps write, and mark their updates as they commit
 
     def stamps() -> set[str]:
-        with sqlite3.connect(db_path, timeout=10) as conn:
+        with probe(storage_url) as conn:
             return {at for (at,) in conn.execute("SELECT handled_at FROM handled_updates")}
 
     await emulator.wait_until(lambda: len(stamps()) > 0)

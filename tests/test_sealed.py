@@ -27,6 +27,7 @@ from storage.sealed import (
     decode_key,
     default_key_file,
 )
+from tests.engines import OpenDb, probe, sqlite_path
 from tests.test_checkin_scenario import check_in
 from tests.test_circles_scenario import member_in, new_circle, settings  # noqa: F401
 from tests.test_cli import peercircle, write_config
@@ -175,14 +176,17 @@ async def test_members_text_never_reaches_the_file_in_plain(
         assert WORDS[key] in export, key
 
 
-async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    db = await Database.open(path)
+async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(
+    storage_url: str, engine: str, open_db: OpenDb
+) -> None:
+    db = await open_db()
     await db.close()
     # What a database from before sealing holds: plain text, no key and no check value.
-    default_key_file(path).unlink()
+    if engine == "sqlite":
+        default_key_file(sqlite_path(storage_url)).unlink()
     stamp = "2026-03-01T10:00:00+00:00"
-    with sqlite3.connect(path, timeout=30) as conn:
+    goal = relay = alert = 1  # the first row of each table
+    with probe(storage_url) as conn:
         conn.execute("DELETE FROM instance WHERE key IN ('key_check', 'sealed_columns')")
         conn.execute(
             "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
@@ -198,27 +202,27 @@ async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(tmp_path: 
             "INSERT INTO journeys (user_id, started_on, ended_on, setback_note) "
             "VALUES (7, '2026-01-01', '2026-02-01', 'old setback')"
         )
-        goal = conn.execute(
-            "INSERT INTO goals (user_id, number, title, why, kind, schedule, nudge_time, status,"
-            " created_at) VALUES (7, 1, 'old title', NULL, 'habit', 'daily', '18:00', 'active',"
-            " ?)",
-            (stamp,),
-        ).lastrowid
+        conn.execute(
+            "INSERT INTO goals (id, user_id, number, title, why, kind, schedule, nudge_time,"
+            " status, created_at) VALUES (?, 7, 1, 'old title', NULL, 'habit', 'daily', '18:00',"
+            " 'active', ?)",
+            (goal, stamp),
+        )
         conn.execute(
             "INSERT INTO circles (name, invite_code, max_members, created_at) "
             "VALUES ('C', 'code', 5, ?)",
             (stamp,),
         )
-        relay = conn.execute(
-            "INSERT INTO relays (circle_id, author_id, kind, pseudonym, text, status, created_at)"
-            " VALUES (1, 7, 'encourage', 'Calm Otter', 'old relay', 'sent', ?)",
-            (stamp,),
-        ).lastrowid
-        alert = conn.execute(
-            "INSERT INTO crisis_alerts (user_id, source, pseudonym, text, created_at) "
-            "VALUES (7, 'ask', 'Calm Otter', 'old alert', ?)",
-            (stamp,),
-        ).lastrowid
+        conn.execute(
+            "INSERT INTO relays (id, circle_id, author_id, kind, pseudonym, text, status,"
+            " created_at) VALUES (?, 1, 7, 'encourage', 'Calm Otter', 'old relay', 'sent', ?)",
+            (relay, stamp),
+        )
+        conn.execute(
+            "INSERT INTO crisis_alerts (id, user_id, source, pseudonym, text, created_at) "
+            "VALUES (?, 7, 'ask', 'Calm Otter', 'old alert', ?)",
+            (alert, stamp),
+        )
         conn.execute(
             "INSERT INTO safety_plans (user_id, draft, coping, reasons, updated_at) "
             "VALUES (7, 0, 'old coping', 'old reasons', ?)",
@@ -242,9 +246,9 @@ async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(tmp_path: 
         weeks = conn.execute("SELECT * FROM member_weeks").fetchall()
     conn.close()
 
-    db = await Database.open(path)
+    db = await open_db()
     try:
-        with sqlite3.connect(path, timeout=30) as conn:
+        with probe(storage_url) as conn:
             for table, columns in SEALED.items():
                 for column in columns:
                     for (value,) in conn.execute(
@@ -275,7 +279,7 @@ async def test_older_plain_rows_are_sealed_at_start_and_read_the_same(tmp_path: 
             assert (await checkins.export(session, 7))[0]["note"] == "new note"
     finally:
         await db.close()
-    db = await Database.open(path)  # the pass ran once; a second start finds nothing to do
+    db = await open_db()  # the pass ran once; a second start finds nothing to do
     await db.close()
 
 

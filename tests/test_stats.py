@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from bot.i18n import pgettext, speaking
 from bot.stats.rules import Figure, GroupStats, StatsReport
 from bot.stats.service import StatsService, to_csv
 from bot.texts.stats import all_members, csv_columns, fewer_than, stats_messages
-from storage.db import Database
 from tests.conftest import make_settings
+from tests.engines import OpenDb, probe, sqlite_path
 from tests.helpers import ROOT, peercircle
 
 TODAY = date(2026, 3, 30)  # a Monday
@@ -29,10 +28,10 @@ OPERATOR = 990001
 FIRST = date(2026, 2, 1)
 
 
-def seed(db_path: Path) -> None:
+def seed(db_path: str) -> None:
     """Circle Big (members 1-6, two months of check-ins) and circle Small (members 7-8)."""
     stamp = NOW.isoformat(timespec="seconds")
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(db_path) as conn:
         for user in range(1, 9):
             conn.execute(
                 "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
@@ -87,15 +86,15 @@ def seed(db_path: Path) -> None:
 
 
 @pytest.fixture
-async def seeded(db_path: Path) -> Path:
-    db = await Database.open(db_path)  # migrates
+async def seeded(storage_url: str, open_db: OpenDb) -> str:
+    db = await open_db()  # migrates
     await db.close()
-    seed(db_path)
-    return db_path
+    seed(storage_url)
+    return storage_url
 
 
-async def test_figures_on_a_known_data_set(seeded: Path) -> None:
-    db = await Database.open(seeded)
+async def test_figures_on_a_known_data_set(seeded: str, open_db: OpenDb) -> None:
+    db = await open_db(seeded)
     try:
         report = await StatsService(db, ManualClock(NOW), 5).report()
     finally:
@@ -156,9 +155,10 @@ async def test_figures_on_a_known_data_set(seeded: Path) -> None:
     assert "you can do it" not in to_csv(report) and "Member 1" not in to_csv(report)
 
 
-async def test_report_command_writes_the_csv(seeded: Path, tmp_path: Path) -> None:
+@pytest.mark.sqlite_only("peercircle report refuses a postgresql URL until issue 19 stage 5")
+async def test_report_command_writes_the_csv(seeded: str, tmp_path: Path) -> None:
     out = tmp_path / "stats.csv"
-    env = {"PEERCIRCLE_STORAGE__PATH": str(seeded)}
+    env = {"PEERCIRCLE_STORAGE__PATH": str(sqlite_path(seeded))}
     code, said, err = await peercircle(
         "report", "--out", str(out), "--since", "2026-03-01", cwd=ROOT, env=env
     )
@@ -170,13 +170,17 @@ async def test_report_command_writes_the_csv(seeded: Path, tmp_path: Path) -> No
     assert {r["group"] for r in rows} == {"All members", "Big", "Small"}
 
 
+@pytest.mark.sqlite_only("peercircle report refuses a postgresql URL until issue 19 stage 5")
 async def test_report_command_writes_the_csv_in_the_operators_language(
-    seeded: Path, tmp_path: Path
+    seeded: str, tmp_path: Path
 ) -> None:
     """members.default_language = "de": the column names, the row kinds, "All members" and
     "fewer than 5" in German; the figures and dates as before."""
     out = tmp_path / "statistik.csv"
-    env = {"PEERCIRCLE_STORAGE__PATH": str(seeded), "PEERCIRCLE_MEMBERS__DEFAULT_LANGUAGE": "de"}
+    env = {
+        "PEERCIRCLE_STORAGE__PATH": str(sqlite_path(seeded)),
+        "PEERCIRCLE_MEMBERS__DEFAULT_LANGUAGE": "de",
+    }
     code, _, err = await peercircle(
         "report", "--out", str(out), "--since", "2026-03-01", cwd=ROOT, env=env
     )
@@ -196,8 +200,10 @@ async def test_report_command_writes_the_csv_in_the_operators_language(
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
-    return make_settings(emulator, db_path, moderation=ModerationSettings(operators=[OPERATOR]))
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
+    return make_settings(
+        emulator, storage_url, storage_key, moderation=ModerationSettings(operators=[OPERATOR])
+    )
 
 
 @pytest.fixture
@@ -206,7 +212,7 @@ def clock() -> ManualClock:
 
 
 async def test_stats_command_hides_small_circles_and_sends_a_chart(
-    seeded: Path, emulator: BotApiEmulator, bot: PeerApplication
+    seeded: str, emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     operator = emulator.user(OPERATOR)
     text = await operator.ask("/stats")

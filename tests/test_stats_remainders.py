@@ -44,6 +44,7 @@ from bot.stats.service import StatsService, chart_series, to_csv
 from bot.texts.stats import stats_text
 from storage.db import Database
 from tests.conftest import make_settings
+from tests.engines import OpenDb, probe
 
 MINIMUM = 5
 FIRST_MONDAY = date(2026, 3, 23)
@@ -533,7 +534,7 @@ TODAY = date(2026, 3, 25)  # a Wednesday
 NOW = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)
 
 
-def seed_reported_case(db_path: Path) -> None:
+def seed_reported_case(database: str) -> None:
     """Circles Oak and Pine of six members each, mood 3; circle Alone of one member, mood 1;
     everyone checks in every day, so each week's mean weighs every member alike."""
     population = Population(
@@ -541,8 +542,9 @@ def seed_reported_case(db_path: Path) -> None:
         [],
         TODAY,
     )
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
+    with probe(database) as conn:
+        if database.startswith("sqlite:"):
+            conn.execute("PRAGMA foreign_keys = ON")  # PostgreSQL's are always on
         seed(conn, population)
         conn.executemany(
             "UPDATE circles SET name = ? WHERE id = ?", [("Oak", 1), ("Pine", 2), ("Alone", 3)]
@@ -550,16 +552,18 @@ def seed_reported_case(db_path: Path) -> None:
 
 
 @pytest.fixture
-async def reported(db_path: Path) -> Path:
-    db = await Database.open(db_path)  # migrates
+async def reported(storage_url: str, open_db: OpenDb) -> str:
+    db = await open_db()  # migrates
     await db.close()
-    seed_reported_case(db_path)
-    return db_path
+    seed_reported_case(storage_url)
+    return storage_url
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
-    return make_settings(emulator, db_path, moderation=ModerationSettings(operators=[OPERATOR]))
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
+    return make_settings(
+        emulator, storage_url, storage_key, moderation=ModerationSettings(operators=[OPERATOR])
+    )
 
 
 @pytest.fixture
@@ -590,7 +594,7 @@ def lone_mood_from(text: str, sizes: dict[str, int]) -> tuple[float, float] | No
 
 
 async def test_stats_hides_everyones_figures_that_would_give_away_a_lone_member(
-    reported: Path, emulator: BotApiEmulator, bot: PeerApplication
+    reported: str, emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
     operator = emulator.user(OPERATOR)
     text = (await operator.ask("/stats")).shown_text

@@ -14,6 +14,7 @@ from storage.backup import backup, restore
 from storage.db import CHECKPOINT_PAGES, Database
 from storage.migrations import apply_migrations, load_migrations
 from storage.update_marks import MARK_SQL
+from tests.engines import OpenDb
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
@@ -21,6 +22,7 @@ def schema(path: Path) -> list[tuple[str, str]]:
         return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
 
 
+@pytest.mark.sqlite_only("WAL journal and PRAGMAs of the file")
 async def test_empty_database_gets_the_schema(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "new.db")
     assert await db.schema_version() == len(load_migrations())
@@ -36,6 +38,7 @@ async def test_empty_database_gets_the_schema(tmp_path: Path) -> None:
     assert row is not None and row[0] == CHECKPOINT_PAGES
 
 
+@pytest.mark.sqlite_only("compares sqlite_master")
 async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "twice.db")
     before = schema(tmp_path / "twice.db")
@@ -44,6 +47,7 @@ async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     assert schema(tmp_path / "twice.db") == before
 
 
+@pytest.mark.sqlite_only("SQLite's migration files, by user_version")
 async def test_each_migration_applies_on_top_of_the_one_before(tmp_path: Path) -> None:
     path = tmp_path / "stairway.db"
     conn = await aiosqlite.connect(path, isolation_level=None)
@@ -57,8 +61,8 @@ async def test_each_migration_applies_on_top_of_the_one_before(tmp_path: Path) -
         await conn.close()
 
 
-async def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "tx.db")
+async def test_failed_transaction_rolls_back(open_db: OpenDb) -> None:
+    db = await open_db()
     now = datetime(2026, 1, 1, tzinfo=UTC)
     with pytest.raises(RuntimeError):
         async with db.transaction() as session:
@@ -79,9 +83,9 @@ async def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
     await db.close()
 
 
-async def test_execute_many_says_how_many_rows_it_changed(tmp_path: Path) -> None:
+async def test_execute_many_says_how_many_rows_it_changed(open_db: OpenDb) -> None:
     """Counted by the statements themselves, not read from SQLite's total_changes()."""
-    db = await Database.open(tmp_path / "many.db")
+    db = await open_db()
     stamp = "2026-01-01T00:00:00+00:00"
     forget = "DELETE FROM handled_updates WHERE update_id = ?"
     try:
@@ -94,8 +98,8 @@ async def test_execute_many_says_how_many_rows_it_changed(tmp_path: Path) -> Non
     assert (added, gone, none) == (2, 1, 0)
 
 
-async def test_member_round_trip_and_delete(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "m.db")
+async def test_member_round_trip_and_delete(open_db: OpenDb) -> None:
+    db = await open_db()
     now = datetime(2026, 1, 1, 12, tzinfo=UTC)
     async with db.transaction() as session:
         await members.create(
@@ -128,6 +132,7 @@ async def test_member_round_trip_and_delete(tmp_path: Path) -> None:
     await db.close()
 
 
+@pytest.mark.sqlite_only("an old SQLite file")
 async def test_a_version_1_database_with_members_migrates_forward(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = await aiosqlite.connect(path, isolation_level=None)
@@ -145,12 +150,12 @@ async def test_a_version_1_database_with_members_migrates_forward(tmp_path: Path
     await db.close()
 
 
-async def test_checkins_replace_and_outbox_keys_are_idempotent(tmp_path: Path) -> None:
+async def test_checkins_replace_and_outbox_keys_are_idempotent(open_db: OpenDb) -> None:
     from datetime import date
 
     from storage import checkins, outbox
 
-    db = await Database.open(tmp_path / "c.db")
+    db = await open_db()
     now = datetime(2026, 1, 1, 12, tzinfo=UTC)
     day = date(2026, 1, 1)
     async with db.transaction() as session:
@@ -181,6 +186,7 @@ async def test_checkins_replace_and_outbox_keys_are_idempotent(tmp_path: Path) -
     await db.close()
 
 
+@pytest.mark.sqlite_only("file modes of the database, its log and backups")
 async def test_the_database_its_log_and_its_backups_are_private(tmp_path: Path) -> None:
     # Health data: readable by the bot's own user only, whatever the umask.
     old = tmp_path / "old.db"

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.config import OutcomeSettings, Settings, StorageSettings
+from bot.config import OutcomeSettings, Settings
 from bot.runtime.sweeper import Batch, DueSweeper
 from bot.services import Services
 from storage import outbox
 from storage.db import Database, Session
+from tests.engines import OpenDb, storage_settings
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FEATURES = {
@@ -64,9 +65,9 @@ async def keys(db: Database, wanted: list[str]) -> set[str]:
 
 
 async def test_sources_run_in_the_order_given_each_batch_in_its_own_transaction(
-    tmp_path: Path,
+    open_db: OpenDb,
 ) -> None:
-    db = await Database.open(tmp_path / "sweep.db")
+    db = await open_db()
     try:
         calls: list[tuple[str, Session]] = []
         woken: list[bool] = []
@@ -82,8 +83,8 @@ async def test_sources_run_in_the_order_given_each_batch_in_its_own_transaction(
         await db.close()
 
 
-async def test_a_failing_batch_rolls_back_only_itself(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "sweep.db")
+async def test_a_failing_batch_rolls_back_only_itself(open_db: OpenDb) -> None:
+    db = await open_db()
     try:
         calls: list[tuple[str, Session]] = []
         first = FakeSource("a", 5, calls, fail_at=3)
@@ -99,8 +100,10 @@ async def test_a_failing_batch_rolls_back_only_itself(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_services_list_the_due_sources_in_todays_order(tmp_path: Path) -> None:
-    settings = Settings(storage=StorageSettings(path=tmp_path / "order.db"))
+async def test_services_list_the_due_sources_in_todays_order(
+    storage_url: str, storage_key: bytes | None
+) -> None:
+    settings = Settings(storage=storage_settings(storage_url, storage_key))
     services = await Services.open(settings, ManualClock(NOW), random.Random(1))
     try:
         names = [source.name for source in services.sweeper.sources]
@@ -118,9 +121,11 @@ async def test_services_list_the_due_sources_in_todays_order(tmp_path: Path) -> 
         await services.close()
 
 
-async def test_with_outcomes_off_no_questionnaire_source_runs(tmp_path: Path) -> None:
+async def test_with_outcomes_off_no_questionnaire_source_runs(
+    storage_url: str, storage_key: bytes | None
+) -> None:
     settings = Settings(
-        storage=StorageSettings(path=tmp_path / "off.db"),
+        storage=storage_settings(storage_url, storage_key),
         outcomes=OutcomeSettings(enabled=False),
     )
     services = await Services.open(settings, ManualClock(NOW), random.Random(1))

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -21,6 +19,7 @@ from bot.emulator.users import command_entities
 from bot.i18n import speaking
 from bot.safety.pseudonyms import every_pseudonym
 from tests.conftest import make_settings
+from tests.engines import probe
 from tests.helpers import answer_checkin, message_with_button, onboard, write_beside_bot
 from tests.test_account_scenario import settled
 from tests.test_circles_scenario import MOD_CHAT, OPERATOR, member_in, new_circle
@@ -31,20 +30,21 @@ URGENT = "i dont want to be here anymore, i want to kill myself"
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=6, relays_per_hour=20),
     )
 
 
-async def write(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> None:
+async def write(storage_url: str, sql: str, params: tuple[object, ...] = ()) -> None:
     """A change made straight in the database file, off the event loop the bot runs on."""
 
-    await asyncio.to_thread(write_beside_bot, db_path, sql, [params])
+    await asyncio.to_thread(write_beside_bot, storage_url, sql, [params])
 
 
 def relay_id(copy: SentMessage) -> int:
@@ -88,7 +88,7 @@ async def test_a_forwarded_command_is_never_run_nor_relayed(
 
 
 async def test_thanks_and_report_work_only_for_members_who_received_the_relay(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
@@ -105,8 +105,8 @@ async def test_thanks_and_report_work_only_for_members_who_received_the_relay(
     alex.skip_to_end()
     await settled(alex)  # nothing about thanks came before this answer
     assert not any("thanked you" in m.shown_text for m in alex.messages)
-    assert table(db_path, "SELECT count(*) FROM relay_thanks") == [(0,)]
-    assert table(db_path, "SELECT count(*) FROM reports") == [(0,)]
+    assert table(storage_url, "SELECT count(*) FROM relay_thanks") == [(0,)]
+    assert table(storage_url, "SELECT count(*) FROM reports") == [(0,)]
     # The member it reached still can.
     assert "Thanks sent" in (await answered(bo, f"rl:t:{relay}") or "")
 
@@ -190,10 +190,10 @@ async def message_with_button_free(user: EmulatedUser, text: str) -> SentMessage
     return message
 
 
-def answers_queued_to(db_path: Path, moderator: EmulatedUser) -> int:
+def answers_queued_to(storage_url: str, moderator: EmulatedUser) -> int:
     """Members' answers ever queued for this moderator, sent or not."""
     found = table(
-        db_path,
+        storage_url,
         "SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'answer:%' "
         f"AND chat_id = {moderator.user_id}",
     )
@@ -213,7 +213,7 @@ async def talking(emulator: BotApiEmulator, member: EmulatedUser, moderator: Emu
 
 
 async def test_a_demoted_moderator_stops_receiving_at_once_and_the_alert_goes_back(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     alex, helper = emulator.user(), await promoted(emulator)
     await onboard(alex)
@@ -227,11 +227,11 @@ async def test_a_demoted_moderator_stops_receiving_at_once_and_the_alert_goes_ba
     await settled(alex)  # handled, in order
     await settled(helper)
     assert not any("Elm Street" in m.shown_text for m in helper.messages)
-    assert answers_queued_to(db_path, helper) == 0  # nor on its way
+    assert answers_queued_to(storage_url, helper) == 0  # nor on its way
     released = await mod_message(emulator, "is nobody's now", after=before)
     assert f"Alert #{number}" in released.shown_text and "kill" not in released.shown_text
-    assert table(db_path, "SELECT taken_by FROM crisis_alerts") == [(None,)]
-    actions = [a for (a,) in table(db_path, "SELECT action FROM audit_log ORDER BY id")]
+    assert table(storage_url, "SELECT taken_by FROM crisis_alerts") == [(None,)]
+    actions = [a for (a,) in table(storage_url, "SELECT action FROM audit_log ORDER BY id")]
     assert actions[-2:] == ["demote", "release crisis alert"]
 
     # Another moderator takes it; the member's answers reach them.
@@ -243,13 +243,13 @@ async def test_a_demoted_moderator_stops_receiving_at_once_and_the_alert_goes_ba
 
 
 async def test_a_reply_goes_nowhere_once_its_moderator_is_not_one_any_more(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     alex, helper = emulator.user(), await promoted(emulator)
     await onboard(alex)
     await talking(emulator, alex, helper)
     # Their role gone by any road, not only /demote.
-    await write(db_path, "DELETE FROM moderators WHERE user_id = ?", (helper.user_id,))
+    await write(storage_url, "DELETE FROM moderators WHERE user_id = ?", (helper.user_id,))
     before = len(emulator.group(MOD_CHAT).messages)
     helper.skip_to_end()
     await alex.tap("Reply to Moderator")  # on the moderator's message
@@ -257,12 +257,12 @@ async def test_a_reply_goes_nowhere_once_its_moderator_is_not_one_any_more(
     await settled(alex)  # handled, in order
     await settled(helper)
     assert not any("Elm Street" in m.shown_text for m in helper.messages)
-    assert answers_queued_to(db_path, helper) == 0  # nor on its way
+    assert answers_queued_to(storage_url, helper) == 0  # nor on its way
     await mod_message(emulator, "is nobody's now", after=before)
 
 
 async def test_another_moderator_can_take_over_an_alert_and_its_thread(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     alex, helper = emulator.user(), await promoted(emulator)
     await onboard(alex)
@@ -279,7 +279,7 @@ async def test_another_moderator_can_take_over_an_alert_and_its_thread(
     assert "calmer" in (await message_with_button(helper, "End conversation")).shown_text
     await settled(operator)
     assert not any("calmer" in m.shown_text for m in operator.messages)
-    actions = [a for (a,) in table(db_path, "SELECT action FROM audit_log ORDER BY id")]
+    actions = [a for (a,) in table(storage_url, "SELECT action FROM audit_log ORDER BY id")]
     assert "take over crisis alert" in actions
     again = await helper.callback_answer(helper.press("Take over", alert))
     assert "already yours" in (again.text or "")
@@ -299,12 +299,12 @@ async def test_another_moderator_can_take_over_an_alert_and_its_thread(
 # -- pseudonyms -------------------------------------------------------------------------------
 
 
-def fill_pseudonyms(db_path: Path, keep: int = 0, leave: str | None = None) -> set[str]:
+def fill_pseudonyms(storage_url: str, keep: int = 0, leave: str | None = None) -> set[str]:
     """Members going by every English pseudonym nobody has yet but `keep` of them (or the
     one called `leave`); returns those left free."""
     with speaking("en"):
         names = every_pseudonym()
-    with sqlite3.connect(db_path, timeout=10) as conn:
+    with probe(storage_url) as conn:
         used = {r[0] for r in conn.execute("SELECT pseudonym FROM members")}
         unused = [name for name in names if name not in used]
         free = {leave} if leave is not None else set(unused[:keep])
@@ -328,12 +328,12 @@ async def new_pseudonym(member: EmulatedUser) -> tuple[str | None, str]:
 
 
 async def test_new_pseudonyms_are_unique_and_a_few_a_day(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path, clock: ManualClock
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str, clock: ManualClock
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
     first = await pseudonym_of(alex)
-    free = await asyncio.to_thread(fill_pseudonyms, db_path, 5)
+    free = await asyncio.to_thread(fill_pseudonyms, storage_url, 5)
     free.add(first)  # alex's own is free once they have another
     alex.skip_to_end()
     name = first
@@ -346,7 +346,7 @@ async def test_new_pseudonyms_are_unique_and_a_few_a_day(
     assert after == name
 
     # The next local day, more; with every pseudonym in use, unique in the circle.
-    await asyncio.to_thread(fill_pseudonyms, db_path)
+    await asyncio.to_thread(fill_pseudonyms, storage_url)
     clock.advance(timedelta(days=1))
     taken = {await pseudonym_of(bo), name}
     popup, drawn = await new_pseudonym(alex)
@@ -354,14 +354,14 @@ async def test_new_pseudonyms_are_unique_and_a_few_a_day(
 
 
 async def test_a_joining_member_never_shares_a_pseudonym_in_the_circle(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     code = await new_circle(emulator)
     alex = await member_in(emulator, code)
     bo = emulator.user()
     await onboard(bo)
     await write(
-        db_path,
+        storage_url,
         "UPDATE members SET pseudonym = (SELECT pseudonym FROM members WHERE user_id = ?) "
         "WHERE user_id = ?",
         (alex.user_id, bo.user_id),
@@ -372,20 +372,20 @@ async def test_a_joining_member_never_shares_a_pseudonym_in_the_circle(
 
 
 async def test_a_new_member_gets_a_pseudonym_nobody_has(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
-    await asyncio.to_thread(fill_pseudonyms, db_path, 0, "Calm Wren")
+    await asyncio.to_thread(fill_pseudonyms, storage_url, 0, "Calm Wren")
     newcomer = emulator.user()
     await onboard(newcomer)
     chosen = f"SELECT pseudonym FROM members WHERE user_id = {newcomer.user_id}"
-    assert table(db_path, chosen) == [("Calm Wren",)]
+    assert table(storage_url, chosen) == [("Calm Wren",)]
 
 
 # -- reports -------------------------------------------------------------------------------------
 
 
 async def test_reports_are_limited_per_day_and_nothing_filed_is_lost(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path, clock: ManualClock
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str, clock: ManualClock
 ) -> None:
     code = await new_circle(emulator)
     alex, bo = await member_in(emulator, code), await member_in(emulator, code)
@@ -400,7 +400,7 @@ async def test_reports_are_limited_per_day_and_nothing_filed_is_lost(
     limited = await bo.tap("Report", copies[10])
     assert limited.text is not None and "moderators have every one" in limited.text
     assert limited.show_alert and not copies[10].deleted
-    assert table(db_path, "SELECT count(*) FROM reports") == [(10,)]
+    assert table(storage_url, "SELECT count(*) FROM reports") == [(10,)]
     await mod_message(emulator, "message 0")  # on its way to the moderators (20 a minute)
 
     clock.advance(timedelta(days=1, minutes=1))
@@ -417,7 +417,7 @@ def code_in(text: str) -> str:
 
 
 async def test_invite_links_can_be_replaced_and_revoked_by_moderators_only(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     first = await new_circle(emulator)
     operator = emulator.user(OPERATOR)
@@ -443,7 +443,7 @@ async def test_invite_links_can_be_replaced_and_revoked_by_moderators_only(
     for command in ("/invite Morning Walkers new", "/revoke Morning Walkers"):
         assert (await alex.ask(command)).shown_text == "This is for moderators."
     assert "no circle called Nowhere" in (await operator.ask("/revoke Nowhere")).shown_text
-    actions = [a for (a,) in table(db_path, "SELECT action FROM audit_log ORDER BY id")]
+    actions = [a for (a,) in table(storage_url, "SELECT action FROM audit_log ORDER BY id")]
     assert actions == ["newcircle", "new invite", "revoke invite", "new invite"]
     audit = (await operator.ask("/audit")).shown_text
     assert "new invite link" in audit and "revoke invite link" in audit
@@ -453,7 +453,7 @@ async def test_invite_links_can_be_replaced_and_revoked_by_moderators_only(
 
 
 async def test_a_moderator_who_forgets_themselves_hands_their_alerts_back(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     alex, helper = emulator.user(), await promoted(emulator)
     await onboard(alex)
@@ -463,4 +463,4 @@ async def test_a_moderator_who_forgets_themselves_hands_their_alerts_back(
     await helper.tap("Yes, delete everything", await helper.ask_for("/forget", "cannot be undone"))
     released = await mod_message(emulator, "is nobody's now", after=before)
     assert f"Alert #{number}" in released.shown_text
-    assert table(db_path, "SELECT taken_by FROM crisis_alerts") == [(None,)]
+    assert table(storage_url, "SELECT taken_by FROM crisis_alerts") == [(None,)]

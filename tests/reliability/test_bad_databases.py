@@ -29,6 +29,8 @@ from storage.sealed import default_key_file
 from tests.helpers import subprocess_env
 from tests.reliability.test_fanout_kill import start_bot
 
+pytestmark = pytest.mark.sqlite_only("bad, missing and unwritable database files")
+
 # The promise: a process that cannot use its database says so and exits within 5 s
 # (systemd then restarts it, or an operator reads the line).
 BOUND_SECONDS = 5.0

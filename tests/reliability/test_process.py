@@ -165,8 +165,10 @@ async def test_backup_while_running_and_restore_only_when_stopped(
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
-    return make_settings(emulator, db_path, metrics=MetricsSettings(port=free_port()))
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
+    return make_settings(
+        emulator, storage_url, storage_key, metrics=MetricsSettings(port=free_port())
+    )
 
 
 @pytest.fixture

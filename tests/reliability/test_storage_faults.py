@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import TypeVar
 
 import aiohttp
@@ -24,6 +22,13 @@ from bot.emulator import BotApiEmulator
 from bot.runtime.health import METRICS_WAIT, PROBE_EVERY
 from bot.texts import common as common_texts
 from tests.conftest import make_settings
+from tests.engines import (
+    READ_ONLY_WORDS,
+    WriteLockHolder,
+    peek,
+    read_only_on,
+    writable_on,
+)
 from tests.helpers import onboard
 from tests.reliability.test_webhook import free_port
 
@@ -33,37 +38,33 @@ NOTHING_LOST = "Nothing was lost"
 
 
 @asynccontextmanager
-async def read_only(app: PeerApplication) -> AsyncIterator[None]:
-    """The bot's own connection refuses every write, as a read-only file would."""
+async def read_only(app: PeerApplication, engine: str) -> AsyncIterator[None]:
+    """The bot's own connection refuses every write, as a read-only file (or a standby)
+    would."""
     services = app.bot_data.running_services
     assert services is not None
     async with services.db.read() as session:
-        await session.execute("PRAGMA query_only = ON")
+        await session.execute(read_only_on(engine))
     try:
         yield
     finally:
         async with services.db.read() as session:
-            await session.execute("PRAGMA query_only = OFF")
+            await session.execute(writable_on(engine))
 
 
-def lock_held(db_path: Path) -> sqlite3.Connection:
+def lock_held(database: str) -> WriteLockHolder:
     """Another process's connection holding the write lock; taken off the event loop, which
     the bot's transaction in flight needs to finish."""
-    holder = sqlite3.connect(db_path, timeout=30, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")
-    return holder
+    return WriteLockHolder(database)
 
 
-def release(holder: sqlite3.Connection) -> None:
-    holder.execute("ROLLBACK")
-    holder.close()
+def release(holder: WriteLockHolder) -> None:
+    holder.release()
 
 
-def mood_of(db_path: Path, user_id: int) -> list[int]:
-    with sqlite3.connect(db_path, timeout=30) as conn:
-        return [
-            r[0] for r in conn.execute("SELECT mood FROM checkins WHERE user_id = ?", (user_id,))
-        ]
+def mood_of(database: str, user_id: int) -> list[int]:
+    rows = peek(database, "SELECT mood FROM checkins WHERE user_id = ?", (user_id,))
+    return [int(r[0]) for r in rows]
 
 
 def texts_to(emulator: BotApiEmulator, user_id: int) -> list[str]:
@@ -74,7 +75,8 @@ async def test_a_tap_that_could_not_be_saved_is_told_so_and_saved_when_storage_r
     emulator: BotApiEmulator,
     settings: Settings,
     clock: ManualClock,
-    db_path: Path,
+    storage_url: str,
+    engine: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="peercircle")
@@ -86,28 +88,28 @@ async def test_a_tap_that_could_not_be_saved_is_told_so_and_saved_when_storage_r
         await member.ask_for("/checkin", "mood")
         await member.tap("3")
         await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
-        async with read_only(app):
+        async with read_only(app, engine):
             answer = await member.tap("4")
             # Honest: not "nothing was lost", but that it did not save, and will be tried.
             assert answer.text == NOT_SAVED and answer.show_alert
             # The bot still listens meanwhile: another member is answered during the fault.
             await other.ask_for("/help", "/checkin")
             await asyncio.sleep(2.5)  # a few retries meet the same fault
-            assert mood_of(db_path, member.user_id) == []
+            assert mood_of(storage_url, member.user_id) == []
         # Storage is back: the tap is saved by itself, and the member goes on to the note.
         await emulator.wait_until(lambda: "private note" in member.last_message.shown_text, 40)
-    assert mood_of(db_path, member.user_id) == [3]
+    assert mood_of(storage_url, member.user_id) == [3]
     answers = [a.text for a in emulator.callback_answers.values()]
     assert answers.count(NOT_SAVED) == 1
     assert not any(NOTHING_LOST in t for t in texts_to(emulator, member.user_id))
     faults = [r for r in caplog.records if r.getMessage().startswith("storage fault")]
     recovered = [r for r in caplog.records if r.getMessage().startswith("storage recovered")]
     assert len(faults) == 1 and len(recovered) == 1
-    assert "readonly database" in faults[0].getMessage()
+    assert READ_ONLY_WORDS[engine] in faults[0].getMessage()
 
 
 async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
-    emulator: BotApiEmulator, settings: Settings, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, settings: Settings, clock: ManualClock, storage_url: str
 ) -> None:
     app = build_application(settings, clock=clock, rng=random.Random(7))
     async with running_bot(app):
@@ -117,7 +119,7 @@ async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
         await member.tap("4")
         await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
         # Another process holds the write lock longer than the bot's 5 s busy timeout.
-        holder = await asyncio.to_thread(lock_held, db_path)
+        holder = await asyncio.to_thread(lock_held, storage_url)
         try:
             # Every write waits out the 5 s busy timeout first, one after another.
             answer = await member.tap("2", timeout=40)
@@ -125,13 +127,19 @@ async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
         finally:
             await asyncio.to_thread(release, holder)
         await emulator.wait_until(lambda: "private note" in member.last_message.shown_text, 40)
-    assert mood_of(db_path, member.user_id) == [4]
+    assert mood_of(storage_url, member.user_id) == [4]
 
 
 async def test_healthz_says_when_writes_fail_and_metrics_never_wait_on_the_database(
-    emulator: BotApiEmulator, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator,
+    clock: ManualClock,
+    storage_url: str,
+    storage_key: bytes | None,
+    engine: str,
 ) -> None:
-    settings = make_settings(emulator, db_path, metrics=MetricsSettings(port=free_port()))
+    settings = make_settings(
+        emulator, storage_url, storage_key, metrics=MetricsSettings(port=free_port())
+    )
     base = f"http://127.0.0.1:{settings.metrics.port}"
     app = build_application(settings, clock=clock, rng=random.Random(7))
 
@@ -141,12 +149,12 @@ async def test_healthz_says_when_writes_fail_and_metrics_never_wait_on_the_datab
 
     async with running_bot(app), aiohttp.ClientSession() as http:
         assert (await healthz(http))[0] == 200
-        async with read_only(app):
+        async with read_only(app, engine):
             _, body = await wait_for(lambda: healthz(http), lambda r: r[0] == 503, 15)
-            assert "database not taking writes" in body and "readonly" in body
+            assert "database not taking writes" in body and READ_ONLY_WORDS[engine] in body
         await wait_for(lambda: healthz(http), lambda r: r[0] == 200, 15)
         # Another process holds the write lock: /metrics still answers at once.
-        holder = await asyncio.to_thread(lock_held, db_path)
+        holder = await asyncio.to_thread(lock_held, storage_url)
         try:
             await asyncio.sleep(PROBE_EVERY + 1)  # a probe is waiting on the lock now
             started = time.monotonic()

@@ -28,8 +28,8 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
-    base = make_settings(emulator, db_path)
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
+    base = make_settings(emulator, storage_url, storage_key)
     return base.model_copy(
         update={
             "telegram": TelegramSettings(

@@ -4,7 +4,6 @@ alphabet, through the paths that carry it to a moderator or back, meets no 400."
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
@@ -82,12 +81,12 @@ async def test_a_full_length_answer_to_a_moderator_is_delivered(
 
 
 async def test_audit_100_with_long_reasons_arrives_whole_in_several_messages(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     reason = longest("😔 reason <b>& ", "")[:400]
     await asyncio.to_thread(
         write_beside_bot,
-        db_path,
+        storage_url,
         "INSERT INTO audit_log (at, moderator_id, moderator_name, action, target, reason) "
         "VALUES ('2026-11-30T10:00:00+00:00', ?, 'Kind Owl', 'warn', 'Calm Swan', ?)",
         [(OPERATOR, f"{n}: {reason}") for n in range(100)],

@@ -140,11 +140,12 @@ async def arrives(
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: object) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=6, relays_per_hour=1000),
         # Rendering is under test, not pacing: no second between two messages to one chat.

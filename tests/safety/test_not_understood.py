@@ -7,9 +7,7 @@ moderators can hear) and /crisis."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,6 +20,7 @@ from bot.safety.callbacks import RequestTalk
 from bot.safety.lexicon import Tier
 from bot.safety.screen import screener_for
 from tests.conftest import make_settings
+from tests.engines import probe
 from tests.helpers import answer_checkin, message_with_button, rows_holding
 from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, member, mod_message
 from tests.test_circles_scenario import member_in, new_circle
@@ -34,9 +33,9 @@ WRITTEN_AROUND = "after the funeral i will go and be with her, i have it all sor
 LEANS_CONCERN = "some mornings i hope the ceiling just falls on me"
 
 
-def alerts(db_path: Path) -> list[tuple[str, str]]:
+def alerts(storage_url: str) -> list[tuple[str, str]]:
     """(tier, source) of every alert: written in the transaction the reply waits for."""
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         return conn.execute("SELECT tier, source FROM crisis_alerts ORDER BY id").fetchall()
 
 
@@ -85,7 +84,7 @@ async def test_urgent_talk_only_the_backstop_hears_is_an_urgent_alert_said_humbl
 
 
 async def test_elsewhere_only_listed_phrases_speak(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     """A guess must not withhold encouragement from a circle or raise notices about private
     notes: there the backstop is not heard, and the words go where they were meant to."""
@@ -109,28 +108,29 @@ async def test_elsewhere_only_listed_phrases_speak(
     assert "time zone" in (await alex.ask("/timezone")).shown_text.lower()
     answer = await alex.ask(WRITTEN_AROUND)
     assert "might be reading this wrong" not in answer.shown_text
-    assert alerts(db_path) == []
+    assert alerts(storage_url) == []
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
     )
 
 
 async def test_a_message_nobody_understood_offers_a_moderator_who_then_hears(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = await member(emulator)
     reply = await user.ask(UNKNOWN)
     assert "may not have understood" in reply.shown_text
     assert "/crisis" in reply.shown_text
     assert reply.button_labels == ["Talk to a moderator"]
-    assert alerts(db_path) == []  # nothing until the member asks
+    assert alerts(storage_url) == []  # nothing until the member asks
     await user.tap("Talk to a moderator", reply)
     told = await user.next_message()
     assert "I've asked a peer moderator to write to you here" in told.shown_text
@@ -145,7 +145,7 @@ async def test_a_message_nobody_understood_offers_a_moderator_who_then_hears(
 
 
 async def test_asking_twice_reuses_the_open_request(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = await member(emulator)
     await user.tap("Talk to a moderator", await user.ask("hmm"))
@@ -154,38 +154,40 @@ async def test_asking_twice_reuses_the_open_request(
     await user.tap("Talk to a moderator", await user.ask("hello?"))
     assert "I've asked a peer moderator" in (await user.next_message()).shown_text
     # Still one request, repeated until taken (as a check-in's), not a second alert.
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         assert conn.execute("SELECT tier, source FROM crisis_alerts").fetchall() == [
             ("request", "message")
         ]
 
 
 async def test_someone_who_has_not_joined_gets_crisis_not_a_button_and_nothing_is_kept(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await user.ask("/start")  # the consent notice; they have not agreed
     reply = await user.ask(UNKNOWN)
     assert "may not have understood" in reply.shown_text and "/crisis" in reply.shown_text
     assert reply.button_labels == []
-    assert rows_holding(db_path, user.user_id) == []
+    assert rows_holding(storage_url, user.user_id) == []
 
 
 async def test_a_forged_talk_button_expires_kindly(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = await member(emulator)
     await user.ask("/help")
     for data in ("sf:talk:1", "sf:talkx", "sf:talk:" + "9" * 40):
         answer = await user.callback_answer(user.press_data(data))
         assert answer.text == "This button has expired. Nothing was changed.", data
-    assert alerts(db_path) == []
+    assert alerts(storage_url) == []
 
 
 async def test_without_a_moderators_chat_the_reply_has_no_button(
-    emulator: BotApiEmulator, db_path: Path
+    emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None
 ) -> None:
-    app = build_application(make_settings(emulator, db_path), rng=random.Random(7))
+    app = build_application(
+        make_settings(emulator, storage_url, storage_key), rng=random.Random(7)
+    )
     async with running_bot(app):
         user = await member(emulator)
         reply = await user.ask(UNKNOWN)
@@ -218,24 +220,25 @@ async def test_a_member_who_ended_the_thread_can_ask_again_and_is_heard(
 
 
 async def test_someone_who_has_not_joined_and_is_heard_by_the_backstop_is_not_stored(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await user.ask("/start")
     reply = await user.ask(WRITTEN_AROUND)
     assert "might be reading this wrong" in reply.shown_text and "988" in reply.shown_text
     assert "haven't joined" in reply.shown_text
-    assert rows_holding(db_path, user.user_id) == []
-    assert alerts(db_path) == []
+    assert rows_holding(storage_url, user.user_id) == []
+    assert alerts(storage_url) == []
 
 
 async def test_an_operator_can_turn_the_backstop_off(
-    emulator: BotApiEmulator, db_path: Path
+    emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None
 ) -> None:
     emulator.group(MOD_CHAT, "Moderators")
     quiet = make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         safety=SafetySettings(backstop=False),
     )
@@ -244,4 +247,4 @@ async def test_an_operator_can_turn_the_backstop_off(
         reply = await user.ask(WRITTEN_AROUND)
         assert "may not have understood" in reply.shown_text
         assert reply.button_labels == ["Talk to a moderator"]
-        assert alerts(db_path) == []
+        assert alerts(storage_url) == []

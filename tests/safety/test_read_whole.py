@@ -4,15 +4,14 @@ forged button or a forgotten member's alert, gets a polite refusal."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from bot.alerts.callbacks import AlertAction, AlertButton
 from bot.clock import ManualClock
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.texts.fit import units
+from tests.engines import probe
 from tests.helpers import answer_checkin
 from tests.safety.test_long_texts import refused
 from tests.safety.test_safety_scenario import (
@@ -50,7 +49,7 @@ async def forget(user: EmulatedUser) -> None:
 
 
 async def test_a_moderator_reads_a_shortened_alert_whole_and_it_is_audited(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = await member(emulator)
     words = long_words()
@@ -67,7 +66,7 @@ async def test_a_moderator_reads_a_shortened_alert_whole_and_it_is_audited(
     shown = whole_text_read(emulator, count)
     assert " ".join(words.split()) in " ".join(shown.split())  # every word, in order
     assert refused(emulator) == []
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         audits = conn.execute("SELECT action, target, reason FROM audit_log").fetchall()
     assert [a for a, _, _ in audits] == ["read whole alert"]
     assert all("heavy" not in str(value) for row in audits for value in row)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -17,6 +15,7 @@ from bot.config import CircleSettings, MetricsSettings, ModerationSettings, Sett
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import make_settings
+from tests.engines import probe
 from tests.helpers import (
     MYDATA_JSON,
     answer_checkin,
@@ -34,11 +33,12 @@ URGENT = "i dont want to be here anymore, i want to kill myself"
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, db_path: Path) -> Settings:
+def settings(emulator: BotApiEmulator, storage_url: str, storage_key: bytes | None) -> Settings:
     emulator.group(MOD_CHAT, "Moderators")
     return make_settings(
         emulator,
-        db_path,
+        storage_url,
+        storage_key,
         moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
         circles=CircleSettings(max_members=4, relays_per_hour=3),
         metrics=MetricsSettings(port=free_port()),
@@ -112,14 +112,14 @@ async def test_concern_gets_a_warm_answer_and_one_quiet_notice(
 
 
 async def test_a_person_who_has_not_joined_gets_the_resources_and_nothing_is_stored(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = emulator.user()
     await user.ask("/start")  # the consent notice; they have not agreed
     answer = await user.ask("i want to die")
     assert "haven't joined" in answer.shown_text and "988" in answer.shown_text
     assert answer.button_labels == []
-    assert rows_holding(db_path, user.user_id) == []
+    assert rows_holding(storage_url, user.user_id) == []
     assert emulator.group(MOD_CHAT).messages == []
 
 
@@ -194,7 +194,7 @@ async def test_a_second_message_updates_the_open_alert(
 
 
 async def test_not_a_crisis_is_counted_for_stats(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path, settings: Settings
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str, settings: Settings
 ) -> None:
     user = await member(emulator)
     await user.ask("I can't take it anymore")
@@ -202,7 +202,7 @@ async def test_not_a_crisis_is_counted_for_stats(
     operator = emulator.user(OPERATOR)
     await operator.tap("Not a crisis", notice)
     await emulator.wait_until(lambda: "not a crisis by" in notice.shown_text)
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         counts = dict(
             ((tier, outcome), n)
             for tier, outcome, n in conn.execute("SELECT tier, outcome, count FROM alert_outcomes")
@@ -270,7 +270,7 @@ async def test_an_answer_to_a_moderator_is_screened_and_still_delivered(
 
 
 async def test_the_safety_plan_comes_first_and_forget_removes_it(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = await member(emulator)
     intro = await user.ask("/safetyplan")
@@ -300,8 +300,8 @@ async def test_the_safety_plan_comes_first_and_forget_removes_it(
     await user.ask("/forget")
     await user.tap("Yes, delete everything")
     await emulator.wait_until(lambda: "deleted" in user.last_message.shown_text.lower())
-    assert rows_holding(db_path, user.user_id) == []
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    assert rows_holding(storage_url, user.user_id) == []
+    with probe(storage_url) as conn:
         assert conn.execute("SELECT count(*) FROM safety_plans").fetchone() == (0,)
 
 
@@ -375,7 +375,7 @@ async def test_everyday_recovery_talk_is_not_flagged(
 
 
 async def test_members_of_the_old_notice_are_told_the_change_once(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     newcomer = emulator.user()
     notice = await newcomer.ask("/start")
@@ -384,7 +384,7 @@ async def test_members_of_the_old_notice_are_told_the_change_once(
     old = emulator.user()  # a member who agreed to the notice before this change
     await asyncio.to_thread(
         write_beside_bot,
-        db_path,
+        storage_url,
         "INSERT INTO members (user_id, pseudonym, timezone, checkin_time, consent_at, "
         "consent_version, onboarded_at, created_at, notice_version) "
         "VALUES (?, 'Calm Heron', 'UTC', '20:00', ?, 1, ?, ?, 1)",
@@ -468,7 +468,7 @@ async def test_an_edit_is_never_taken_as_an_answer(
 
 
 async def test_crisis_words_in_the_safety_plan_are_not_kept_as_the_plan(
-    emulator: BotApiEmulator, bot: PeerApplication, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
     user = await member(emulator)
     await user.ask("/safetyplan")
@@ -477,7 +477,7 @@ async def test_crisis_words_in_the_safety_plan_are_not_kept_as_the_plan(
     assert "sounds really serious" in (await user.next_message()).shown_text
     after = await user.next_message()
     assert "come back to your safety plan" in after.shown_text
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         assert conn.execute("SELECT count(*) FROM safety_plans").fetchone() == (0,)
     assert "may not have understood" in (await user.ask("hello")).shown_text  # nothing pending
 
@@ -519,7 +519,7 @@ async def test_asking_after_an_alert_was_closed_opens_it_again(
 
 
 async def test_a_stale_copy_of_a_closed_alert_does_not_act_again(
-    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, db_path: Path
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock, storage_url: str
 ) -> None:
     user = await member(emulator)
     await user.ask(URGENT)
@@ -540,7 +540,7 @@ async def test_a_stale_copy_of_a_closed_alert_does_not_act_again(
     late = await operator.tap("I'll reach out", copies[1])
     assert "already closed" in (late.text or "")
     await emulator.wait_until(lambda: not copies[1].buttons)
-    with sqlite3.connect(db_path, timeout=30) as conn:
+    with probe(storage_url) as conn:
         outcomes = set(conn.execute("SELECT outcome FROM alert_outcomes"))
         row = conn.execute(
             "SELECT taken_by, false_alarm_at FROM crisis_alerts ORDER BY id DESC"
