@@ -10,11 +10,11 @@ tests/safety/fresh, written separately afterwards; and tests/safety/former_holdo
 first held-out set, retired into tuning once measured. The misses of the last two were
 generalised into the lexicons too, so their figures are no longer an estimate for unseen
 messages. tests/safety/training is counted by the backstop only (the lexicons never saw
-it). tests/safety/holdout/ and tests/safety/holdout3/ are reported as "held-out (never
-seen)" and "third held-out (never seen)": never tuned on, so their figures are the honest
-estimate of how the screen does on messages nobody has seen (their misses are not printed,
-so nobody tunes on them by accident). `--half A` or `--half B` takes each file's odd or even
-lines only: tune on one half, then measure the other with `--misses none` (figures, no texts).
+it). The held-out sets (tests/safety/holdout, holdout3, holdout4, holdout5) are never tuned
+on and their misses never printed; the newest, measured once, is the honest estimate of how
+the screen does on messages nobody has seen (bot.safety.evaluation.HOLDOUTS). `--half A`
+or `--half B` takes each file's odd or even lines only: tune on one half, then measure the
+other with `--misses none` (figures, no texts).
 """
 
 from __future__ import annotations
@@ -167,8 +167,10 @@ def set_lines(summaries: list[tuple[ExampleSet, list[Example], Report]]) -> list
             how = "the lexicons are tuned on it"
         elif example_set.counted:
             how = "written apart; the backstop is counted from it, the lexicons never saw it"
+        elif example_set.newest:
+            how = "written apart, never tuned on, measured once: the honest estimate"
         else:
-            how = "written apart and never used for tuning: the honest estimate"
+            how = "written apart, never tuned on, measured before later changes too"
         lines.append(
             f"- {example_set.name.capitalize()} set (tests/safety/{example_set.folder.name}, "
             f"{len(examples)} messages in {languages} languages; {how}): {_rates(report)}."

@@ -5,21 +5,25 @@ people who write around the words ("after the memorial I'll go and join her"). T
 backstop is multinomial naive Bayes over word beginnings (five letters, so "decided",
 "decide" and "deciding" meet) and pairs of them, counted in the project's own labelled sets
 (tests/safety: written from public crisis-line training material, never from members'
-words; tests/safety/training was written for it alone, 4,400 messages, including 800
-ordinary messages typed to the bot). The screen asks it only when the lexicons found
-nothing and no exception matched, and it speaks only when everyday talk is unlikely by its
-own count (P <= 1 - THRESHOLD). THRESHOLD was chosen by 5-fold cross-validation of the whole
-screen over tests/safety/training (the lexicons never saw it; the backstop counted from the
-other folds): urgent messages answered 80.0%, concern 82.5%, false alarms on hard everyday
-recovery talk 7.0%, where the lexicons alone raise 5.0%.
+words; tests/safety/training was written for it alone: 4,400 messages in four batches by
+different writers, one of them 800 ordinary messages typed to the bot). The screen asks it
+only when the lexicons found nothing and no exception matched. It speaks only when everyday
+talk is unlikely by its own count (P <= 1 - THRESHOLD), and names the tier it leans to:
+urgent only when urgent outweighs concern and everyday talk is very unlikely (P <= 1 -
+URGENT_THRESHOLD), since an urgent alert is repeated until someone takes it; otherwise a
+concern, a quiet notice sent once.
+
+The thresholds come from cross-validating the whole screen over tests/safety/training, one
+fold per batch so that no writer's wording is on both sides (`python -m bot.safety.backstop
+--cross-validate` prints the figures, and the lexicons' alone beside them).
 
 Its count is not a probability: the sets hold far more crisis talk than members write, and
 a word's beginning and the pairs it is in count the same evidence twice; so at real rates
 many of its notices may be false. It errs most on sentences written to sit next to crisis
 phrases ("I have enough pills for the trip"), and only the first MAX_WORDS words are read.
 So it is heard only for a message typed with nothing pending or a caption
-(bot.safety.places.BACKSTOP_PLACES), what it hears is only ever a concern (a quiet notice,
-never a repeated alarm), and the member's reply says the bot may have read it wrong.
+(bot.safety.places.BACKSTOP_PLACES), the member's reply says the bot may have read it
+wrong, and the moderators' alert says the bot guessed.
 
 Multinomial rather than Bernoulli counts: with a feature's chance taken per message of its
 class, a class with more examples loses on every feature a long message brings, so long
@@ -46,8 +50,11 @@ from bot.safety.lexicon import Tier
 from bot.safety.normalise import normalise
 
 MODEL = Path(__file__).with_name("backstop.json")
-# The chance of "everyday talk" below which the backstop speaks (P(none) <= 1 - THRESHOLD).
+# The chance of "everyday talk" below which the backstop speaks (P(none) <= 1 - THRESHOLD),
+# and the smaller one below which a guess that leans urgent is answered as urgent (an alarm
+# repeated until someone takes it): otherwise it is a concern, a quiet notice sent once.
 THRESHOLD = 0.997
+URGENT_THRESHOLD = 0.9999
 STEM = 5  # letters of a word kept: its inflections share a beginning
 MIN_COUNT = 1  # a feature seen once still carries over to new messages (module doc)
 ALPHA = 0.5  # additive smoothing
@@ -140,6 +147,7 @@ class Backstop:
         self._concern_prior = concern_prior - none_prior
         # P(none) <= 1 - THRESHOLD, as log(1 + e^U + e^C) >= -log(1 - THRESHOLD).
         self._bar = -math.log(1 - THRESHOLD)
+        self._urgent_bar = -math.log(1 - URGENT_THRESHOLD)
 
     def hears(self, words: Sequence[str]) -> bool:
         """Whether everyday talk is unlikely (P(none) <= 1 - THRESHOLD by its count)."""
@@ -147,9 +155,8 @@ class Backstop:
 
     def judge(self, words: Sequence[str]) -> Tier | None:
         """None when everyday talk is likely enough; else the tier the words lean to:
-        urgent when its count favours urgent over concern (in cross-validation over the
-        training set, of what it heard as urgent 91% was urgent, 4% concern and 5% everyday
-        talk; 98% of the urgent messages it heard it heard as urgent)."""
+        urgent when its count favours urgent over concern and everyday talk is very
+        unlikely (P(none) <= 1 - URGENT_THRESHOLD), else concern."""
         found = features(words)
         urgent = self._urgent_prior + sum(map(self._urgent.get, found, repeat(0.0)))
         concern = self._concern_prior + sum(map(self._concern.get, found, repeat(0.0)))
@@ -157,7 +164,9 @@ class Backstop:
         spread = top + math.log(math.exp(-top) + math.exp(urgent - top) + math.exp(concern - top))
         if spread < self._bar:
             return None
-        return Tier.URGENT if urgent > concern else Tier.CONCERN
+        if urgent > concern and spread >= self._urgent_bar:
+            return Tier.URGENT
+        return Tier.CONCERN
 
 
 @cache
@@ -167,24 +176,24 @@ def shipped() -> Backstop:
 
 
 def cross_validate(
-    examples: list[tuple[str, str, str]],
-    folds: int = 5,
+    examples: list[tuple[str, str, str, int]],
     counted_always: Sequence[tuple[str, str]] = (),
     heard_by: Callable[[Backstop], Callable[[str], bool]] | None = None,
 ) -> dict[str, str]:
-    """Each (text, tier, group) example asked, in turn, of a backstop counted from the other
-    folds (and from `counted_always`): how often each group is heard (for everyday talk,
-    the false alarms). `heard_by` makes the judge from a backstop (the whole screen, say);
-    by default the backstop alone judges."""
+    """Each (text, tier, group, fold) example asked, in turn, of a backstop counted from the
+    other folds' examples (and from `counted_always`): how often each group is heard (for
+    everyday talk, the false alarms). `heard_by` makes the judge from a backstop (the whole
+    screen, say); by default the backstop alone judges."""
     heard: Counter[str] = Counter()
     seen: Counter[str] = Counter()
-    for fold in range(folds):
-        rest = ((text, tier) for i, (text, tier, _) in enumerate(examples) if i % folds != fold)
+    for fold in sorted({fold for *_, fold in examples}):
+        rest = ((text, tier) for text, tier, _, other in examples if other != fold)
         backstop = Backstop(count([*counted_always, *rest]))
         judge = heard_by(backstop) if heard_by else _alone(backstop)
-        for text, _, group in examples[fold::folds]:
-            seen[group] += 1
-            heard[group] += judge(text)
+        for text, _, group, other in examples:
+            if other == fold:
+                seen[group] += 1
+                heard[group] += judge(text)
     return {
         group: f"{heard[group]}/{seen[group]} {heard[group] / seen[group]:.1%}"
         for group in sorted(seen)
@@ -199,10 +208,9 @@ def main() -> None:
     """Count the counted sets into backstop.json (after a change to the sets), or with
     --cross-validate print how the whole screen does on tests/safety/training when the
     backstop is counted from the tuning sets and the other folds (how THRESHOLD was chosen)."""
-    import random
     import sys
 
-    from bot.safety.evaluation import TRAINING, example_sets, load_examples
+    from bot.safety.evaluation import TRAINING, batch, example_sets, load_examples
     from bot.safety.lexicon import load
     from bot.safety.screen import Screener
 
@@ -210,30 +218,33 @@ def main() -> None:
         tuning = [
             (e.text, e.tier) for s in example_sets() if s.tuned for e in load_examples(s.folder)
         ]
-        # Everyday talk apart by kind: hard negatives, and ordinary messages to the bot.
+        # One fold per batch of the training set (tests/safety/training/<lang>-<batch>.jsonl:
+        # each batch by other writers), so no writer's wording is on both sides; everyday
+        # talk apart by kind: hard negatives, and ordinary messages to the bot.
         training = [
-            (e.text, e.tier, e.tier if e.tier != "none" else f"none/{e.category}")
+            (e.text, e.tier, e.tier if e.tier != "none" else f"none/{e.category}", batch(e))
             for e in load_examples(TRAINING)
         ]
-        random.Random(3).shuffle(training)
         lexicon = load(None)
 
-        def whole_screen(backstop: Backstop) -> Callable[[str], bool]:
+        def screen_by(backstop: Backstop | None, urgent: bool) -> Callable[[str], bool]:
             screener = Screener(lexicon, backstop)
+            if urgent:
+                return lambda text: getattr(screener.screen(text), "tier", None) is Tier.URGENT
             return lambda text: screener.screen(text) is not None
 
-        def found_urgent(backstop: Backstop) -> Callable[[str], bool]:
-            screener = Screener(lexicon, backstop)
-            return lambda text: getattr(screener.screen(text), "tier", None) is Tier.URGENT
-
-        alone = Screener(lexicon)
-        print(f"5 folds of {len(training)} training examples, threshold {THRESHOLD}:")
+        alone_any, alone_urgent = screen_by(None, False), screen_by(None, True)
+        print(
+            f"{len(training)} training examples, one fold per batch, thresholds "
+            f"{THRESHOLD} and {URGENT_THRESHOLD} (urgent):"
+        )
         for name, judge in (
-            ("the whole screen, heard at any tier", whole_screen),
-            ("the whole screen, found urgent", found_urgent),
-            ("the lexicons alone, heard at any tier", lambda _: lambda t: bool(alone.screen(t))),
+            ("the whole screen, heard at any tier", lambda b: screen_by(b, False)),
+            ("the whole screen, found urgent", lambda b: screen_by(b, True)),
+            ("the lexicons alone, heard at any tier", lambda _: alone_any),
+            ("the lexicons alone, found urgent", lambda _: alone_urgent),
         ):
-            print(f"{name}: {cross_validate(training, 5, tuning, judge)}")
+            print(f"{name}: {cross_validate(training, tuning, judge)}")
         return
     examples = [
         (example.text, example.tier)

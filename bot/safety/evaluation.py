@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,13 +28,18 @@ LABELLED = Path(__file__).resolve().parents[2] / "tests" / "safety" / "labelled"
 FRESH = LABELLED.with_name("fresh")
 FORMER_HOLDOUT = LABELLED.with_name("former_holdout")
 TUNING = (LABELLED, FRESH, FORMER_HOLDOUT)  # the sets the lexicons are tuned on
-HOLDOUT = LABELLED.with_name("holdout")
-# A third held-out set, written apart like the second, measured once the backstop was
-# counted from tests/safety/training (the second had been measured before that).
-HOLDOUT3 = LABELLED.with_name("holdout3")
-# A fourth, written apart by two writers, measured once the backstop named urgent talk.
-HOLDOUT4 = LABELLED.with_name("holdout4")
 TRAINING = LABELLED.with_name("training")  # the backstop counts from it; no lexicon tuning
+# Held-out sets, each written apart by writers who saw neither the lexicons nor any other
+# set, never tuned on, in the order they were written: each measured the screen as it was
+# then, and again after later changes. Only the newest is an estimate untouched by what
+# the earlier ones showed.
+HOLDOUTS = (
+    (LABELLED.with_name("holdout"), "second held-out"),
+    (LABELLED.with_name("holdout3"), "third held-out"),
+    (LABELLED.with_name("holdout4"), "fourth held-out"),
+    (LABELLED.with_name("holdout5"), "fifth held-out"),
+)
+HOLDOUT = HOLDOUTS[0][0]
 NONE = "none"
 
 
@@ -45,6 +51,7 @@ class ExampleSet:
     folder: Path
     tuned: bool  # whether the lexicons were tuned on it
     counted: bool  # whether the backstop is counted from it
+    newest: bool = False  # the newest held-out set: measured once, by the screen as it is
 
 
 def _holds_examples(folder: Path) -> bool:
@@ -52,13 +59,10 @@ def _holds_examples(folder: Path) -> bool:
 
 
 def example_sets(
-    holdout: Path = HOLDOUT,
-    training: Path = TRAINING,
-    holdout3: Path = HOLDOUT3,
-    holdout4: Path = HOLDOUT4,
+    holdouts: Sequence[tuple[Path, str]] = HOLDOUTS, training: Path = TRAINING
 ) -> list[ExampleSet]:
     """The three tuning sets, the backstop's training set and the held-out sets (each of the
-    last three when its folder holds examples)."""
+    last when its folder holds examples)."""
     sets = [
         ExampleSet("labelled", LABELLED, tuned=True, counted=True),
         ExampleSet("fresh", FRESH, tuned=True, counted=True),
@@ -66,14 +70,10 @@ def example_sets(
     ]
     if _holds_examples(training):
         sets.append(ExampleSet("backstop training", training, tuned=False, counted=True))
-    if _holds_examples(holdout):
-        sets.append(ExampleSet("held-out (never seen)", holdout, tuned=False, counted=False))
-    if _holds_examples(holdout3):
-        third = ExampleSet("third held-out (never seen)", holdout3, tuned=False, counted=False)
-        sets.append(third)
-    if _holds_examples(holdout4):
-        fourth = ExampleSet("fourth held-out (never seen)", holdout4, tuned=False, counted=False)
-        sets.append(fourth)
+    found = [(folder, name) for folder, name in holdouts if _holds_examples(folder)]
+    for number, (folder, name) in enumerate(found, 1):
+        newest = number == len(found)
+        sets.append(ExampleSet(name, folder, tuned=False, counted=False, newest=newest))
     return sets
 
 
@@ -83,6 +83,13 @@ class Example:
     language: str
     tier: str  # "urgent", "concern" or "none"
     category: str
+    source: str = ""  # the file's name without .jsonl: "en", or "en-2" for a batch
+
+
+def batch(example: Example) -> int:
+    """The batch a training example came from ("en-2" -> 2; 1 for a file with no number)."""
+    _, _, number = example.source.rpartition("-")
+    return int(number) if number.isdigit() else 1
 
 
 HALVES = ("A", "B")
@@ -98,7 +105,9 @@ def load_examples(folder: Path = LABELLED, half: str | None = None) -> list[Exam
                 continue
             if line.strip():
                 row = json.loads(line)
-                examples.append(Example(row["text"], row["lang"], row["tier"], row["category"]))
+                examples.append(
+                    Example(row["text"], row["lang"], row["tier"], row["category"], path.stem)
+                )
     return examples
 
 
@@ -121,7 +130,7 @@ class Report:
     by_language: dict[tuple[str, str], Rate] = field(default_factory=lambda: defaultdict(Rate))
     by_category: dict[tuple[str, str], Rate] = field(default_factory=lambda: defaultdict(Rate))
     misses: list[tuple[Example, str]] = field(default_factory=list)
-    # Urgent messages given any answer (the backstop's is a concern), and the answers or
+    # Urgent messages given any answer (the backstop's may be a concern), and the answers or
     # false alarms that only the backstop gave: what it adds, for a message typed with
     # nothing pending (the only place it is heard).
     urgent_answered: Rate = field(default_factory=Rate)

@@ -99,11 +99,19 @@ class SafetyNet:
                     verdict.tier is Tier.URGENT and tier != Tier.URGENT
                 ):
                     tier = verdict.tier.value
-                    # A private place's signs never join an alert that shows shared words.
-                    shown = open_alert.categories if place.private else categories
+                    # A private place's signs never join an alert that shows shared words,
+                    # and a guess (no listed phrase) never wipes the signs a phrase gave.
+                    keep = place.private or verdict.unsure
+                    shown = open_alert.categories if keep else categories
                     await alert_rows.escalate(session, open_alert.id, tier, shown)
                 follow_up = partial(
-                    _follow_up, open_alert.id, tier, member.pseudonym, place, shared
+                    _follow_up,
+                    open_alert.id,
+                    tier,
+                    member.pseudonym,
+                    place,
+                    shared,
+                    verdict.unsure,
                 )
                 await self._to_moderators(
                     session, f"alert:{open_alert.id}:more:{now.isoformat()}", follow_up
@@ -354,11 +362,16 @@ def alert_row_message(alert: AlertRow) -> OutgoingMessage:
 
 
 def _follow_up(
-    alert_id: int, tier: str, pseudonym: str, place: Place, shared: str | None
+    alert_id: int,
+    tier: str,
+    pseudonym: str,
+    place: Place,
+    shared: str | None,
+    guessed: bool = False,
 ) -> OutgoingMessage:
     """More from a member whose alert is open, for the moderators' chat."""
     return OutgoingMessage(
-        texts.follow_up_text(alert_id, tier, pseudonym, place, shared),
+        texts.follow_up_text(alert_id, tier, pseudonym, place, shared, guessed),
         alert_buttons(alert_id, tier),
     )
 

@@ -338,9 +338,7 @@ def alert_text(
     if signs and text is not None:
         sentences.append(_("Signs: {signs}.").format(signs=signs))
     elif text is not None:
-        # Translators: in an alert whose words matched no listed crisis phrase: the bot's
-        # word-count model guessed (bot.safety.backstop), so the moderator reads them.
-        sentences.append(_("No listed phrase: the bot guessed from the words, so read them."))
+        sentences.append(guessed_text())
     sentences.append(_("They got the crisis resources."))
     body = (
         escape(clip(text, ALERT_TEXT_LIMIT))
@@ -388,7 +386,20 @@ def _message_request_text(alert_id: int, circle: str | None, pseudonym: str) -> 
     ).format(alert_id=alert_id, pseudonym=escape(pseudonym))
 
 
-def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: str | None) -> str:
+def guessed_text() -> str:
+    # Translators: in an alert whose words matched no listed crisis phrase: the bot's
+    # word-count model guessed (bot.safety.backstop), so the moderator reads them.
+    return _("No listed phrase: the bot guessed from the words, so read them.")
+
+
+def follow_up_text(
+    alert_id: int,
+    tier: str,
+    pseudonym: str,
+    source: str,
+    text: str | None,
+    guessed: bool = False,
+) -> str:
     # A request is escalated first, so it is urgent or a concern here.
     if tier == Tier.URGENT:
         # Translators: to the moderators' chat, when a member with an open alert writes
@@ -398,6 +409,8 @@ def follow_up_text(alert_id: int, tier: str, pseudonym: str, source: str, text: 
         # Translators: as above, for an alert that is a concern (less than a crisis).
         line = _("↪️ <b>Alert #{alert_id}</b> (concern): <b>{pseudonym}</b> wrote again, {place}.")
     line = line.format(alert_id=alert_id, pseudonym=escape(pseudonym), place=in_place(source))
+    if guessed and text is not None:
+        line += " " + guessed_text()
     # Every word (nothing stores a follow-up's words for a "Read the whole message" later):
     # the last step before Telegram splits a long one into several messages.
     body = f"\n\n{escape(text)}" if text is not None else ""

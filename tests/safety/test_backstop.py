@@ -123,23 +123,28 @@ def test_an_operator_phrase_still_names_its_category(tmp_path: Path) -> None:
 def test_near_misses_of_the_phrases_wake_it_at_most_a_quarter_of_the_time() -> None:
     """Sentences written to sit right beside crisis phrases ("I have enough pills for the
     trip") are where a word-count model errs most, and why it is heard only for a message
-    typed with nothing pending: 28 of 115 are heard, as a concern, when the counts were
-    last made (16 before, with smaller sets and a model that heard fewer crisis messages).
-    More after a change to the sets means re-measuring (README "Safety")."""
+    typed with nothing pending: 28 of 115 are heard when the counts were last made (16
+    before, with smaller sets and a model that heard fewer crisis messages), 8 of them as
+    urgent (an alarm repeated until taken: hence the stricter URGENT_THRESHOLD). More after
+    a change to the sets means re-measuring (README "Safety")."""
     screener = screener_for(None)
     near = [*EVERYDAY, *EVERYDAY_ROUND3]
-    heard = [text for text in near if screener.screen(text) is not None]
-    assert len(heard) <= 28, heard
-    assert all(screener.screen(text).unsure for text in heard)  # type: ignore[union-attr]
+    verdicts = [screener.screen(text) for text in near]
+    heard = [v for v in verdicts if v is not None]
+    assert len(heard) <= 28, [t for t, v in zip(near, verdicts, strict=True) if v]
+    assert sum(v.tier is Tier.URGENT for v in heard) <= 8
+    assert all(v.unsure for v in heard)
 
 
-def test_cross_validation_asks_about_each_example_once_from_counts_without_it() -> None:
-    examples = [(f"went to meeting {n}", "none", "none") for n in range(9)]
-    examples += [("gave my cat away for good", "urgent", "urgent")] * 3
-    found = cross_validate(examples, folds=3)
+def test_cross_validation_asks_about_each_example_from_counts_without_its_fold() -> None:
+    examples = [(f"went to meeting {n}", "none", "none", n % 3) for n in range(9)]
+    examples += [("gave my cat away for good", "urgent", "urgent", n) for n in range(3)]
+    found = cross_validate(examples)
     assert set(found) == {"none", "urgent"}
     assert found["none"].startswith("0/9") and found["urgent"].split()[0].endswith("/3")
-    # Counted from the other folds only: the urgent message is heard only when the same
-    # words were in another fold, or always with them counted regardless.
-    always = [("gave my cat away for good", "urgent")] * 2
-    assert cross_validate(examples, 3, always)["urgent"].startswith("3/3")
+    # Counted from the other folds only: a message alone in its fold's words is heard only
+    # when the same words are counted regardless.
+    alone = [*examples[:9], ("gave my cat away for good", "urgent", "urgent", 0)]
+    assert cross_validate(alone)["urgent"].startswith("0/1")
+    always = [("gave my cat away for good", "urgent")] * 3
+    assert cross_validate(alone, always)["urgent"].startswith("1/1")

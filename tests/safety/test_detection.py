@@ -67,29 +67,45 @@ def test_targets_hold_on_every_tuning_set(folder: Path) -> None:
     assert measured.overall["none"].value <= FALSE_ALARMS, _misses(measured)
 
 
-def test_a_held_out_folder_is_reported_as_a_fourth_set(tmp_path: Path) -> None:
+def test_held_out_folders_are_reported_after_the_tuning_sets_the_newest_as_such(
+    tmp_path: Path,
+) -> None:
     tuning = ["labelled", "fresh", "former held-out"]
     none = tmp_path / "no"
-    assert [s.name for s in example_sets(tmp_path / "holdout", none, none, none)] == tuning
-    holdout = tmp_path / "holdout"
-    holdout.mkdir()
-    (holdout / "en.jsonl").write_text(
-        '{"text": "i want to kill myself", "lang": "en", "tier": "urgent", "category": "intent"}\n'
-        '{"text": "went to a meeting", "lang": "en", "tier": "none", "category": "everyday"}\n',
-        encoding="utf-8",
+    first, second = tmp_path / "holdout", tmp_path / "later"
+    holdouts = [(first, "second held-out"), (second, "third held-out")]
+    assert [s.name for s in example_sets(holdouts, none)] == tuning
+    line = (
+        '{"text": "i want to kill myself", "lang": "en", "tier": "urgent", "category": '
+        '"intent"}\n{"text": "went to a meeting", "lang": "en", "tier": "none", "category": '
+        '"everyday"}\n'
     )
-    sets = example_sets(holdout, tmp_path / "no", tmp_path / "no", tmp_path / "no")
-    assert [(s.name, s.tuned, s.counted) for s in sets][-1] == (
-        "held-out (never seen)",
+    first.mkdir()
+    (first / "en.jsonl").write_text(line, encoding="utf-8")
+    only = example_sets(holdouts, none)
+    assert [(s.name, s.tuned, s.counted, s.newest) for s in only][-1] == (
+        "second held-out",
         False,
         False,
+        True,
     )
-    lines = set_lines(set_summaries(screener(), sets[-1:]))
+    second.mkdir()
+    (second / "en.jsonl").write_text(line, encoding="utf-8")
+    both = example_sets(holdouts, none)
+    assert [(s.name, s.newest) for s in both[-2:]] == [
+        ("second held-out", False),
+        ("third held-out", True),
+    ]
+    lines = set_lines(set_summaries(screener(), both[-2:]))
     assert lines == [
-        "- Held-out (never seen) set (tests/safety/holdout, 2 messages in 1 languages; written "
-        "apart and never used for tuning: the honest estimate): urgent recall 100.0% (1/1), "
+        "- Second held-out set (tests/safety/holdout, 2 messages in 1 languages; written "
+        "apart, never tuned on, measured before later changes too): urgent recall 100.0% "
+        "(1/1), concern recall 0.0% (0/0), false alarms 0.0% (0/1); urgent answered at any "
+        "tier 100.0% (1/1); the backstop alone: 0 urgent, 0 concern, 0 false alarms.",
+        "- Third held-out set (tests/safety/later, 2 messages in 1 languages; written apart, "
+        "never tuned on, measured once: the honest estimate): urgent recall 100.0% (1/1), "
         "concern recall 0.0% (0/0), false alarms 0.0% (0/1); urgent answered at any tier "
-        "100.0% (1/1); the backstop alone: 0 urgent, 0 concern, 0 false alarms."
+        "100.0% (1/1); the backstop alone: 0 urgent, 0 concern, 0 false alarms.",
     ]
 
 

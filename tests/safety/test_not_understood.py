@@ -83,6 +83,35 @@ async def test_urgent_talk_only_the_backstop_hears_is_an_urgent_alert_said_humbl
     await mod_message(emulator, "Nobody has taken this yet", after=count)
 
 
+async def test_a_guess_keeps_a_phrases_signs_and_a_concern_guess_is_sent_once(
+    emulator: BotApiEmulator, bot: PeerApplication, clock: ManualClock
+) -> None:
+    """An urgent guess escalates a member's open concern alert without wiping the signs a
+    listed phrase gave it (its repeats still show them), and its follow-up says it is a
+    guess; another member's concern guess is a quiet notice, never repeated."""
+    alex = await member(emulator)
+    await alex.ask("honestly everyone would be better off without me")
+    first = await mod_message(emulator, "Concern #")
+    assert "Signs:" in first.shown_text
+    await alex.ask(WRITTEN_AROUND)  # the backstop's urgent guess, on the open alert
+    follow_up = await mod_message(emulator, "(urgent): ")
+    assert "wrote again" in follow_up.shown_text
+    assert "No listed phrase: the bot guessed from the words" in follow_up.shown_text
+    bo = await member(emulator)
+    await bo.ask(LEANS_CONCERN)
+    guess = await mod_message(emulator, "Concern #2")
+    assert "No listed phrase: the bot guessed from the words" in guess.shown_text
+    count = len(emulator.group(MOD_CHAT).messages)
+    clock.advance(timedelta(minutes=16))
+    again = await mod_message(emulator, "Nobody has taken this yet", after=count)
+    # The sweep that repeated alex's alert passed bo's notice by: it is sent once.
+    repeats = [
+        m for m in emulator.group(MOD_CHAT).messages[count:] if "Nobody has taken" in m.shown_text
+    ]
+    assert repeats == [again] and "Urgent crisis alert" in again.shown_text
+    assert "Signs:" in again.shown_text and "No listed phrase" not in again.shown_text
+
+
 async def test_elsewhere_only_listed_phrases_speak(
     emulator: BotApiEmulator, bot: PeerApplication, storage_url: str
 ) -> None:
