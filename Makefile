@@ -50,6 +50,9 @@ FAKETIME_LIB := /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 test-tools:
 	@test -e $(FAKETIME_LIB) || [ "$$(id -u)" != 0 ] || \
 		apt-get install -y -qq --no-install-recommends faketime >/dev/null 2>&1 || true
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		[ "$$(id -u)" != 0 ] || \
+		apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 || true
 
 # Two worker processes: most tests wait on sockets, timers and subprocesses rather than the
 # CPU, so two share two cores well (about 8 minutes instead of 15).
