@@ -172,15 +172,24 @@ def pg_cluster() -> Iterator[Cluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _throwaway_database(cluster: Cluster, template: str | None = None) -> Iterator[str]:
+    """A new database (empty, or a copy of `template`); its URL. Dropped after, connections
+    or not."""
+    name = f"t_{os.getpid()}_{next(_numbers)}"
+    copied = f" TEMPLATE {template}" if template else ""
+    cluster.psql(f"CREATE DATABASE {name}{copied}")
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.psql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def pg_database(pg_cluster: Cluster) -> Iterator[str]:
-    """A new, empty database for one test; its URL. Dropped after, connections or not."""
-    name = f"t_{os.getpid()}_{next(_numbers)}"
-    pg_cluster.psql(f"CREATE DATABASE {name}")
-    try:
-        yield pg_cluster.url(name)
-    finally:
-        pg_cluster.psql(f"DROP DATABASE {name} WITH (FORCE)")
+    """A new, empty database for one test; its URL."""
+    with _throwaway_database(pg_cluster) as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -248,9 +257,5 @@ def pg_template(pg_cluster: Cluster) -> str:
 @pytest.fixture
 def pg_migrated_database(pg_cluster: Cluster, pg_template: str) -> Iterator[str]:
     """A database at the latest schema version, cloned from the template; its URL."""
-    name = f"t_{os.getpid()}_{next(_numbers)}"
-    pg_cluster.psql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
-    try:
-        yield pg_cluster.url(name)
-    finally:
-        pg_cluster.psql(f"DROP DATABASE {name} WITH (FORCE)")
+    with _throwaway_database(pg_cluster, pg_template) as url:
+        yield url

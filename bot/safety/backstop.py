@@ -119,9 +119,7 @@ class Backstop:
         sizes = [counts.examples[name] for name in CLASSES]
         everyone = sum(sizes)
         # Smoothed like the features, so a class with no examples is unlikely, not impossible.
-        self._prior = tuple(
-            math.log((size + ALPHA) / (everyone + len(sizes) * ALPHA)) for size in sizes
-        )
+        prior = tuple(math.log((size + ALPHA) / (everyone + len(sizes) * ALPHA)) for size in sizes)
         # Multinomial: a feature's chance among all the features its class's messages hold.
         held_in_class = [sum(held[i] for held in counts.holding.values()) for i in range(3)]
         spread = ALPHA * len(counts.holding)
@@ -142,7 +140,7 @@ class Backstop:
             urgent_over[held], concern_over[held] = urgent - none, concern - none
         self._urgent = {key: urgent_over[held] for key, held in counts.holding.items()}
         self._concern = {key: concern_over[held] for key, held in counts.holding.items()}
-        urgent_prior, concern_prior, none_prior = self._prior
+        urgent_prior, concern_prior, none_prior = prior
         self._urgent_prior = urgent_prior - none_prior
         self._concern_prior = concern_prior - none_prior
         # P(none) <= 1 - THRESHOLD, as log(1 + e^U + e^C) >= -log(1 - THRESHOLD).

@@ -39,7 +39,6 @@ HOLDOUTS = (
     (LABELLED.with_name("holdout4"), "fourth held-out"),
     (LABELLED.with_name("holdout5"), "fifth held-out"),
 )
-HOLDOUT = HOLDOUTS[0][0]
 NONE = "none"
 
 
