@@ -23,8 +23,8 @@ from bot.runtime.instance_lock import AlreadyRunning, InstanceLock
 from bot.runtime.logging_setup import configure_logging
 from storage import rotation
 from storage.backup import BackupError, backup, restore
-from storage.db import Database
-from storage.faults import StorageError
+from storage.db import Database, open_configured
+from storage.faults import DatabaseServerError, StorageError
 from storage.preflight import DatabaseFileError, check_database_file, verify_database
 from storage.sealed import KeyFileError, encode_key, read_key_file, write_new_key_file
 from storage.url import parse_storage_url
@@ -173,7 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _migrate_data(args.config, args.source, args.target, args.batch_size)
     try:
         settings = load_settings(args.config)
-        refuse_postgresql(settings)
+        on_server = settings.storage.database.engine == "postgresql"
+        if on_server and args.command in ("backup", "restore"):
+            raise ConfigError(PG_BACKUP_HELP)
+        if on_server and args.command == "migrate":
+            return asyncio.run(_migrate_server(settings))
         if args.command == "migrate":
             # An empty file is made a database here on purpose (a start refuses one).
             verify_database(settings.storage.path, empty_ok=True)
@@ -197,14 +201,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote anonymised statistics for {len(report.groups)} group(s) to {args.out}")
             return 0
         token = require_token(settings)
-    except (ConfigError, KeyFileError, DatabaseFileError) as error:
+    except (ConfigError, KeyFileError, DatabaseFileError, DatabaseServerError) as error:
         print(error, file=sys.stderr)
         if args.command == "run" and error.args and error.args[0] == NO_TOKEN_HELP:
             return _offer_sandbox()
         return EXIT_CONFIG
     if args.command == "check-config":
+        database = settings.storage.database
         print(
-            f"configuration OK: database {settings.storage.path}, "
+            f"configuration OK: database "
+            f"{database.text if database.engine == 'postgresql' else settings.storage.path}, "
             f"Bot API {settings.telegram.api_base_url}, "
             f"{len(settings.moderation.operators)} operator(s)"
         )
@@ -214,19 +220,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run_alone(settings)
 
 
-def refuse_postgresql(settings: Settings) -> None:
-    """A postgresql storage URL is accepted by the configuration, but no command runs on it
-    yet: one line saying so, before anything connects or makes a file."""
+PG_BACKUP_HELP = (
+    "backup and restore are for SQLite's file; on PostgreSQL use pg_dump and pg_restore "
+    "(README: Backups on PostgreSQL), and keep the encryption key apart from the dump"
+)
+
+
+def refuse_postgresql(settings: Settings, command: str) -> None:
+    """For the one command that works on SQLite's file only: one line saying so, before
+    anything connects or makes a file."""
     database = settings.storage.database
     if database.engine == "postgresql":
         raise ConfigError(
-            f"PostgreSQL storage is not finished in this version (storage.url is "
-            f"{database.text}); use sqlite:///path/to/peercircle.db, the default"
+            f"{command} works on SQLite only in this version (storage.url is "
+            f"{database.text}): a PostgreSQL database keeps the key it was copied with"
         )
 
 
 def _run_alone(settings: Settings) -> int:
-    """Run the bot under the database's instance lock, once its database is known sound."""
+    """Run the bot under the database's instance lock, once its database is known sound.
+    On PostgreSQL there is no file to lock: several workers share the database (the server
+    checks it at the start, and the advisory locks keep one leader and one way in)."""
+    if settings.storage.database.engine == "postgresql":
+        return _run_on_server(settings)
     path = settings.storage.path
     lock = InstanceLock(path)
     try:
@@ -246,6 +262,40 @@ def _run_alone(settings: Settings) -> int:
         return 0
     finally:
         lock.release()
+
+
+def _run_on_server(settings: Settings) -> int:
+    """Run one worker on PostgreSQL; a database, a key or an intake that cannot be used is
+    one line and exit 2, as on SQLite."""
+    from bot.runtime.intake_lock import IntakeTaken
+
+    try:
+        # The database first, as on SQLite: checked and migrated before Telegram is asked.
+        asyncio.run(_ready_server(settings))
+        return asyncio.run(_run(settings))
+    except (DatabaseServerError, KeyFileError, IntakeTaken) as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageError as error:  # the server went away between its checks and the start
+        print(
+            f"cannot use PostgreSQL at {settings.storage.database.text} ({error}); "
+            "is the server running? check storage.url",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _ready_server(settings: Settings) -> None:
+    """Before anything is logged or Telegram is asked: the database checked and migrated,
+    and the way in free (taken for good once the bot runs: start_intake)."""
+    from bot.runtime.intake_lock import hold_intake
+
+    db = await open_configured(settings.storage)
+    await db.close()
+    lock = await hold_intake(settings, polling=not settings.telegram.webhook_url)
+    await lock.let_go()
 
 
 def _lock_sound_database(settings: Settings, lock: InstanceLock) -> None:
@@ -365,10 +415,25 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+async def _migrate_server(settings: Settings) -> int:
+    """`migrate` on PostgreSQL: the server's checks, then every migration not yet applied
+    (each in its own transaction, under the migrations' lock, so workers starting at the
+    same time wait for it)."""
+    db = await open_configured(settings.storage, migrate=False)
+    try:
+        applied = await db.migrate()
+        version = await db.schema_version()
+    finally:
+        await db.close()
+    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+    print(f"database {settings.storage.database.text} is at schema version {version} ({done})")
+    return 0
+
+
 async def _report(settings: Settings, since: date | None) -> StatsReport:
     from bot.stats.service import StatsService
 
-    db = await Database.open(settings.storage.path, keys=settings.storage.keys)
+    db = await open_configured(settings.storage)
     try:
         stats = StatsService(db, SystemClock(), settings.moderation.stats_min_members)
         return await stats.report(since)
@@ -392,7 +457,7 @@ async def _outcomes_report(settings: Settings, research: bool) -> _Written:
         settings.members.default_language,
         settings.outcomes.questionnaires or None,
     )
-    db = await Database.open(settings.storage.path, keys=settings.storage.keys)
+    db = await open_configured(settings.storage)
     try:
         reports = OutcomeReports(
             db, SystemClock(), questionnaires, settings.moderation.stats_min_members
@@ -469,7 +534,6 @@ def _migrate_data(config: Path | None, source: str, target: str, batch_size: int
     password, never on the command line; its storage.url is not read here.
     """
     # Here, not at the top: a SQLite start never loads asyncpg.
-    from storage.engines.postgres_preflight import DatabaseServerError
     from storage.migrate_data import MigrateDataError, migrate_data
 
     try:
@@ -551,7 +615,7 @@ def _rotate_key_command(
     """
     try:
         settings = load_settings(config)
-        refuse_postgresql(settings)
+        refuse_postgresql(settings, "rotate-key")
         path = new_key_file.resolve()
         new_key = _new_key(path)
         return asyncio.run(_rotate_key(settings, new_key, path, max(1, batch_size), wait))

@@ -14,6 +14,7 @@ from bot.runtime.delivery import OutboxWorker
 from bot.runtime.leadership import Leadership
 from bot.safety.screen import Verdict
 from bot.services import Services
+from storage.leadership import LeaderLock
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class BotData:
         self.leadership: Leadership | None = None
         # The update intake (polling or webhook), for health checks and the CLI.
         self.intake: Intake | None = None
+        # Held while updates come in: one poller, or webhook workers (bot.runtime.intake_lock).
+        self.intake_lock: LeaderLock | None = None
         # Members already checked for an unseen notice change since start (one read each).
         self.notice_checked: set[int] = set()
 

@@ -32,7 +32,7 @@ from bot.runtime.sweeper import DueSource, DueSweeper, SkipRule
 from bot.safety.screen import screener_for
 from bot.safety.service import SafetyNet
 from bot.stats.service import StatsService
-from storage.db import Database
+from storage.db import Database, open_configured
 from storage.rotation import KeyRotationWatch
 
 
@@ -63,7 +63,7 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, rng: random.Random) -> Services:
         screener = screener_for(settings.safety.lexicon_dir, settings.safety.backstop)
-        db = await open_database(settings, clock)
+        db = await open_configured(settings.storage, now=clock.now)
         outbox_ready = asyncio.Event()
         metrics = Metrics(settings.runtime.worker)
         journeys = JourneyService(db, clock)
@@ -160,18 +160,3 @@ class Services:
 
     async def close(self) -> None:
         await self.db.close()
-
-
-async def open_database(settings: Settings, clock: Clock) -> Database:
-    """The configured database: SQLite's file by its path, as ever, or PostgreSQL by its URL
-    with the password from the environment or its file (never part of the URL)."""
-    storage = settings.storage
-    if storage.database.engine == "sqlite":
-        return await Database.open(storage.path, now=clock.now, keys=storage.keys)
-    password = storage.database_password
-    return await Database.open(
-        storage.database.text,
-        now=clock.now,
-        keys=storage.keys,
-        password=None if password is None else password.get_secret_value(),
-    )

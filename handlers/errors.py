@@ -6,9 +6,10 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import PeerContext
-from bot.runtime.faults import is_storage_fault, update_not_saved
+from bot.runtime.faults import UpdateHandledElsewhere, is_storage_fault, update_not_saved
 from bot.texts import common as common_texts
 
 log = logging.getLogger("peercircle.errors")
@@ -46,6 +47,10 @@ def _gone_chat(error: BaseException | None) -> bool:
 async def on_error(update: object, context: PeerContext) -> None:
     """Log the failure and tell the member what happened to what they sent."""
     error = context.error
+    if isinstance(error, UpdateHandledElsewhere):
+        # Another worker had this update first; it answers. Not a failure: no word here,
+        # and no later handler group runs for it.
+        raise ApplicationHandlerStop
     if context.bot_data.running_services is not None:
         context.services.metrics.handler_errors.inc()
     if _gone_chat(error):

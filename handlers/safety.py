@@ -23,6 +23,7 @@ from bot.checkins.callbacks import ShowSafetyPlan
 from bot.context import PeerContext
 from bot.members.rules import Member
 from bot.runtime.delivery import markup
+from bot.runtime.faults import UpdateHandledElsewhere
 from bot.safety import messages as safety_messages
 from bot.safety.callbacks import (
     AskModerator,
@@ -199,6 +200,8 @@ async def _let_know(
             return place, Response(Told.NOT_A_MEMBER, None, None)
         log.info("crisis screen: user_id=%s tier=%s place=%s", user_id, verdict.tier, place)
         return place, await safety.respond(user_id, verdict, place, typed.words)
+    except UpdateHandledElsewhere:
+        raise  # another worker screened this very update and answered it
     except Exception:
         log.exception("crisis screen: could not alert for user_id=%s", user_id)
         if verdict.unsure:

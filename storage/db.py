@@ -7,7 +7,39 @@ URL's scheme (storage.engines.base).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.config import StorageSettings
 from storage.engines.base import Database, Params, Row, Session, without
 from storage.engines.sqlite import CHECKPOINT_PAGES
 
-__all__ = ["CHECKPOINT_PAGES", "Database", "Params", "Row", "Session", "without"]
+__all__ = [
+    "CHECKPOINT_PAGES",
+    "Database",
+    "Params",
+    "Row",
+    "Session",
+    "open_configured",
+    "without",
+]
+
+
+async def open_configured(
+    storage: StorageSettings,
+    *,
+    now: Callable[[], datetime] | None = None,
+    migrate: bool = True,
+) -> Database:
+    """The configured database: SQLite's file by its path, as ever, or PostgreSQL by its URL
+    with the password from the environment or its file (never part of the URL)."""
+    if storage.database.engine == "sqlite":
+        return await Database.open(storage.path, now=now, keys=storage.keys, migrate=migrate)
+    password = storage.database_password
+    return await Database.open(
+        storage.database.text,
+        now=now,
+        keys=storage.keys,
+        password=None if password is None else password.get_secret_value(),
+        migrate=migrate,
+    )

@@ -25,6 +25,12 @@ class StorageFault(StorageError):
     space, read-only): the work is tried again when storage recovers."""
 
 
+class DatabaseServerError(Exception):
+    """The PostgreSQL database cannot be used as it is; one line naming it and the fix.
+    (Raised by storage.engines.postgres_preflight; here so a command can catch it without
+    loading asyncpg.)"""
+
+
 # A write or read the database refused for now (a full disk, a read-only file, a lock held
 # too long, a lost connection): the work is tried again when storage recovers. A damaged
 # file or a bug is not one.

@@ -18,10 +18,20 @@ from typing import Any, Protocol
 # The advisory lock's key: a fixed 63-bit number (a positive bigint) drawn from the name, so
 # it meets neither the migrations' lock (storage.migrations.postgresql) nor, most likely,
 # another application's on the same server.
-LEADER_NAME = b"peercircle.leader"
-LEADER_KEY = int.from_bytes(hashlib.sha256(LEADER_NAME).digest()[:8], "big") >> 1
+
+
+def lock_key(name: bytes) -> int:
+    """A fixed 63-bit number (a positive bigint) drawn from a lock's name."""
+    return int.from_bytes(hashlib.sha256(name).digest()[:8], "big") >> 1
+
+
+LEADER_KEY = lock_key(b"peercircle.leader")
+# How updates come in: held exclusively by the one process that polls (Telegram serves
+# getUpdates to one consumer only), shared by webhook workers (any number of them).
+INTAKE_KEY = lock_key(b"peercircle.intake")
 
 TRY_TAKE_SQL = "SELECT pg_try_advisory_lock($1)"
+TRY_TAKE_SHARED_SQL = "SELECT pg_try_advisory_lock_shared($1)"
 STILL_HERE_SQL = "SELECT 1"
 # Who holds the lead in this database: for tests and for operators (the README shows it).
 # An advisory lock on a bigint shows in pg_locks as its high and low 32 bits.
@@ -79,13 +89,26 @@ class SoleInstance:
 
 
 class AdvisoryLock:
-    """PostgreSQL: pg_try_advisory_lock on a dedicated connection, checked with SELECT 1."""
+    """PostgreSQL: pg_try_advisory_lock on a dedicated connection, checked with SELECT 1.
+    The leader's lock by default; `key`, `role` and `shared` make another (the intake's:
+    bot.runtime.intake_lock)."""
 
-    def __init__(self, url: str, password: str | None, worker: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        password: str | None,
+        worker: str,
+        *,
+        key: int = LEADER_KEY,
+        role: str = "leader",
+        shared: bool = False,
+    ) -> None:
         self._url = url  # holds no password (storage.url refuses one)
         self._password = password
+        self._key = key
+        self._take_sql = TRY_TAKE_SHARED_SQL if shared else TRY_TAKE_SQL
         # Shown in pg_stat_activity, so an operator sees which worker a session is.
-        self._application_name = f"peercircle leader {worker}"[:63]
+        self._application_name = f"peercircle {role} {worker}"[:63]
         self._conn: Any = None
 
     @property
@@ -108,7 +131,7 @@ class AdvisoryLock:
                 )
             # A server that stopped answering must not hold this worker (nor its stop) up.
             taken = await asyncio.wait_for(
-                self._conn.fetchval(TRY_TAKE_SQL, LEADER_KEY), CHECK_TIMEOUT
+                self._conn.fetchval(self._take_sql, self._key), CHECK_TIMEOUT
             )
             return bool(taken)
         except postgres.DRIVER_ERRORS as error:  # TimeoutError among them (an OSError)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from bot.cli import EXIT_NO_TOKEN
 from bot.emulator import BotApiEmulator
 from storage.migrations import load_migrations
+from storage.sealed import encode_key
 from tests.helpers import ROOT, onboard, peercircle, subprocess_env
 
 
@@ -118,29 +120,39 @@ async def test_check_config_and_migrate(emulator: BotApiEmulator, tmp_path: Path
     assert code == 0 and "nothing to apply" in out
 
 
+UNREACHABLE = "postgresql://peer@127.0.0.1:1/peercircle"
+
+
 @pytest.mark.parametrize(
-    "command",
+    ("command", "said"),
     [
-        ["run"],
-        ["migrate"],
-        ["check-config"],
-        ["backup", "copy.db"],
-        ["restore", "copy.db"],
-        ["report", "--out", "stats.csv"],
-        ["report", "--outcomes", "--out", "outcomes.csv"],
-        ["rotate-key", "--new-key-file", "new.key"],
+        (["run"], "cannot reach PostgreSQL at " + UNREACHABLE),
+        (["migrate"], "cannot reach PostgreSQL at " + UNREACHABLE),
+        (["report", "--out", "stats.csv"], "cannot reach PostgreSQL at " + UNREACHABLE),
+        (
+            ["report", "--outcomes", "--out", "outcomes.csv"],
+            "cannot reach PostgreSQL at " + UNREACHABLE,
+        ),
+        (["backup", "copy.db"], "backup and restore are for SQLite's file; on PostgreSQL use"),
+        (["restore", "copy.db"], "backup and restore are for SQLite's file; on PostgreSQL use"),
+        (
+            ["rotate-key", "--new-key-file", "new.key"],
+            f"rotate-key works on SQLite only in this version (storage.url is {UNREACHABLE})",
+        ),
     ],
-    ids=lambda command: " ".join(command[:2]),
+    ids=lambda value: " ".join(value[:2]) if isinstance(value, list) else "",
 )
-async def test_a_postgresql_url_is_refused_by_every_command_in_one_honest_line(
-    tmp_path: Path, command: list[str]
+async def test_a_postgresql_url_that_cannot_be_used_is_one_honest_line_and_makes_no_file(
+    tmp_path: Path, command: list[str], said: str
 ) -> None:
-    """Until PostgreSQL storage is finished, no command connects to it or makes a file."""
+    """Every command reads a postgresql storage.url: those that connect say in one line that
+    the server cannot be reached (before Telegram is asked), backup and restore point to
+    pg_dump, and rotate-key says it is SQLite's only; nothing is made, no password shown."""
     password = "correct-horse-battery-staple"
     config = tmp_path / "config.toml"
     config.write_text(
         '[telegram]\ntoken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"\n'
-        '[storage]\nurl = "postgresql://peer@127.0.0.1:1/peercircle"\n',
+        f'[storage]\nurl = "{UNREACHABLE}"\n',
         encoding="utf-8",
     )
     code, out, err = await peercircle(
@@ -149,14 +161,26 @@ async def test_a_postgresql_url_is_refused_by_every_command_in_one_honest_line(
         str(config),
         *command[1:],
         cwd=tmp_path,
-        env={"PEERCIRCLE_STORAGE__PASSWORD": password},
+        env={
+            "PEERCIRCLE_STORAGE__PASSWORD": password,
+            "PEERCIRCLE_STORAGE__KEY": encode_key(bytes(32)),
+        },
     )
     assert code == 2, out + err
-    assert err.strip() == (
-        "PostgreSQL storage is not finished in this version (storage.url is "
-        "postgresql://peer@127.0.0.1:1/peercircle); use sqlite:///path/to/peercircle.db, "
-        "the default"
-    )
+    assert err.startswith(said) and err.count("\n") == 1, err
     assert out == "" and password not in err
+    assert os.listdir(tmp_path) == ["config.toml"]
+
+
+async def test_check_config_names_a_postgresql_database_by_its_url(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[telegram]\ntoken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"\n'
+        f'[storage]\nurl = "{UNREACHABLE}"\n',
+        encoding="utf-8",
+    )
+    code, out, err = await peercircle("check-config", "--config", str(config), cwd=tmp_path)
+    assert code == 0, out + err
+    assert out.startswith(f"configuration OK: database {UNREACHABLE}, ")
     for made in ("data", "copy.db", "stats.csv", "outcomes.csv", "new.key"):
         assert not (tmp_path / made).exists(), made

@@ -4,7 +4,9 @@ that met one is tried again when storage recovers, instead of being marked handl
 from __future__ import annotations
 
 from storage.faults import STORAGE_FAULTS
-from storage.update_marks import in_hand
+from storage.update_marks import UpdateHandledElsewhere, in_hand
+
+__all__ = ["UpdateHandledElsewhere", "is_storage_fault", "update_not_saved"]
 
 
 def is_storage_fault(error: BaseException | None) -> bool:

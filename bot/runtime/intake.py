@@ -280,7 +280,9 @@ class UpdateDispatcher:
     async def _handle_one(self, update: Update) -> bool:
         """Handle and mark one update; False when it met a storage fault and is unsaved."""
         update_id = update.update_id
-        hand = update_rows.UpdateInHand(update_id, retry=self._retries.get(update_id, 0))
+        hand = update_rows.UpdateInHand(
+            update_id, retry=self._retries.get(update_id, 0), member=sender_of(update)
+        )
         token = update_rows.in_hand.set(hand)
         try:
             # handlers.language picks the sender's language; it ends here.
@@ -288,6 +290,12 @@ class UpdateDispatcher:
                 await self._app.process_update(update)
         finally:
             update_rows.in_hand.reset(token)
+        if hand.elsewhere and not hand.marked:
+            # Another worker had it first and committed it: nothing of it is ours to save.
+            self._retries.pop(update_id, None)
+            self._metrics.updates_elsewhere.inc()
+            log.info("update.elsewhere: update_id=%d was handled by another worker", update_id)
+            return True
         if hand.unsaved and not hand.marked:
             self._retries[update_id] = hand.retry + 1
             self.faults.met(hand.fault or "a write failed")

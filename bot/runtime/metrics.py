@@ -29,6 +29,11 @@ class Metrics:
         self.updates_handled = Counter(
             "peercircle_updates_handled", "Updates handed to the handlers", registry=r
         )
+        self.updates_elsewhere = Counter(
+            "peercircle_updates_elsewhere",
+            "Updates skipped because another worker claimed them first (PostgreSQL)",
+            registry=r,
+        )
         self.handler_errors = Counter(
             "peercircle_handler_errors", "Handlers that raised an error", registry=r
         )

@@ -24,7 +24,7 @@ from storage.faults import StorageError, StorageFault
 from storage.migrations.postgresql import apply_postgresql_migrations, schema_version
 from storage.sealed import SEALED, KeyFileError, Keys, Sealer, sealer_for
 from storage.timestamps import to_db
-from storage.update_marks import MARK_SQL, in_hand
+from storage.update_marks import MARK_SQL, UpdateHandledElsewhere, UpdateInHand, in_hand
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -37,6 +37,18 @@ CONNECT_TIMEOUT = 5.0
 # is found within seconds and a stopped one is not hammered.
 RECONNECT_FIRST_WAIT = 0.1
 RECONNECT_LONGEST_WAIT = 5.0
+
+# A member's lock, held until the transaction ends: the two-number form, whose first number
+# names it, so it never meets the leader's lock (one bigint) nor the migrations'.
+MEMBER_LOCK_SQL = "SELECT pg_advisory_xact_lock($1, $2)"
+MEMBER_LOCK_CLASS = 0x70637263  # "pcrc"
+
+
+def member_lock(member: int) -> tuple[int, int]:
+    """The member's lock as two int4s: their id folded to 32 bits. Two members who fold
+    alike only wait for each other now and then; they never deadlock (one lock each)."""
+    folded = (member ^ (member >> 32)) & 0xFFFFFFFF
+    return MEMBER_LOCK_CLASS, folded - (1 << 32) if folded >= 1 << 31 else folded
 
 
 @dataclass(frozen=True)
@@ -385,20 +397,17 @@ class Database(base.Database):
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[Session]:
         session = Session(self._conn, self._sealer, begin=True)
+        hand = in_hand.get()
+        if hand is not None:
+            await self._claim(session, hand)
         try:
             yield session
         except BaseException:
             await self._rollback()
             raise
-        hand = in_hand.get()
-        if session.begin_pending and hand is None:
+        if session.begin_pending:
             return  # nothing was written and nothing is to be marked
         try:
-            if session.begin_pending:
-                await self._conn.execute("BEGIN")
-            if hand is not None:
-                mark = numbered(MARK_SQL)
-                await self._conn.execute(mark.sql, hand.update_id, to_db(self._now()))
             await self._conn.execute("COMMIT")
         except BaseException as error:
             await self._rollback()  # a failed COMMIT may leave the transaction open
@@ -407,6 +416,30 @@ class Database(base.Database):
             raise
         if hand is not None:
             hand.marked = True
+
+    async def _claim(self, session: Session, hand: UpdateInHand) -> None:
+        """Claim first, for several workers: a write transaction of an update begins with its
+        member's lock (a transaction-level advisory lock: the member's updates are applied
+        one at a time, whichever worker has them) and, until a commit carried it, the
+        update's mark. A second worker handed the same update (Telegram retries one that
+        was not answered in time) waits at the lock, then finds the mark committed, rolls
+        back and stops (UpdateHandledElsewhere); had the first rolled back, the second
+        handles it in full."""
+        try:
+            await session._begin()
+            if hand.member is not None:
+                await self._conn.execute(MEMBER_LOCK_SQL, *member_lock(hand.member))
+            if not hand.marked:
+                mark = numbered(MARK_SQL)
+                status = await self._conn.execute(mark.sql, hand.update_id, to_db(self._now()))
+                if rows_changed(status) == 0:
+                    hand.elsewhere = True
+                    raise UpdateHandledElsewhere(hand.update_id)
+        except BaseException as error:
+            await self._rollback()
+            if isinstance(error, DRIVER_ERRORS):
+                raise_storage_error(error, self._conn)
+            raise
 
     async def _rollback(self) -> None:
         """Called while an error is on its way out: a connection already lost has nothing

@@ -3,8 +3,7 @@ the server (never the password) and the fix, as storage.preflight does for SQLit
 
 Every opening of a PostgreSQL Database runs it (storage.engines.postgres.Database.connect_to)
 on the connection it then keeps, so a start, `migrate` or `migrate-data` refuses before
-anything is written. (The commands still refuse a postgresql storage.url until issue 19's
-stage 5; they must print DatabaseServerError as their other one-line refusals.)
+anything is written; the commands print DatabaseServerError as their other one-line refusals.
 """
 
 from __future__ import annotations
@@ -15,16 +14,15 @@ from typing import Any
 import asyncpg
 
 from storage.engines.postgres import CONNECT_TIMEOUT, Timeouts, connect
+from storage.faults import DatabaseServerError
+
+__all__ = ["DatabaseServerError", "check_postgresql", "checked_connection"]
 
 # gen_random_uuid() without pgcrypto, which PostgreSQL's migrations use for salts.
 OLDEST_VERSION = 13
 # Timestamps and days are ISO text compared as strings, and the outbox's key ranges need
 # byte order: only these collations give it.
 BYTEWISE = frozenset({"C", "C.UTF-8", "C.utf8", "POSIX"})
-
-
-class DatabaseServerError(Exception):
-    """The PostgreSQL database cannot be used as it is; one line naming it and the fix."""
 
 
 async def check_postgresql(url: str, shown: str, password: str | None = None) -> None:

@@ -1,0 +1,219 @@
+"""Several webhook workers on one PostgreSQL database (issue 19 §2): an update Telegram hands
+to two workers is handled by one, a member's transactions wait for each other whichever
+worker runs them, and updates come in one way only (one poller, or webhook workers).
+
+The workers run in this process, each its own Application on its own port, against the
+emulator; tests/reliability/test_pg_workers_kill.py runs them as processes. They need the
+throwaway cluster (tests/pg.py) and skip, saying why, without PostgreSQL's binaries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+import asyncpg
+import pytest
+from pydantic import SecretStr
+
+from bot.app import build_application, running_bot
+from bot.clock import ManualClock
+from bot.config import RuntimeSettings, Settings, TelegramSettings
+from bot.context import PeerApplication
+from bot.emulator import BotApiEmulator
+from bot.members.service import CONSENT_VERSION, NOTICE_VERSION
+from bot.runtime.intake_lock import IntakeTaken
+from bot.runtime.webhook import SECRET_HEADER, WebhookServer
+from storage import circles, members
+from storage.db import Database
+from storage.engines.postgres import MEMBER_LOCK_CLASS, member_lock
+from storage.sealed import Keys
+from tests.conftest import START, make_settings
+from tests.reliability.test_webhook import SECRET, free_port, update_payload
+
+
+@pytest.fixture
+def key() -> bytes:
+    return os.urandom(32)
+
+
+def worker_settings(
+    emulator: BotApiEmulator, url: str, key: bytes, name: str, webhook: bool = True
+) -> Settings:
+    base = make_settings(emulator, url, key, runtime=RuntimeSettings(worker_name=name))
+    if not webhook:
+        return base
+    telegram = TelegramSettings(
+        token=base.telegram.token,
+        api_base_url=emulator.base_url,
+        poll_timeout=1,
+        webhook_url="https://bot.example.org/telegram/hook",
+        webhook_secret=SecretStr(SECRET),
+        webhook_listen="127.0.0.1",
+        webhook_port=free_port(),
+    )
+    return base.model_copy(update={"telegram": telegram})
+
+
+@asynccontextmanager
+async def workers(
+    emulator: BotApiEmulator, url: str, key: bytes, *names: str
+) -> AsyncIterator[list[PeerApplication]]:
+    async with AsyncExitStack() as stack:
+        apps = []
+        for name in names:
+            app = build_application(
+                worker_settings(emulator, url, key, name), clock=ManualClock(START)
+            )
+            apps.append(await stack.enter_async_context(running_bot(app)))
+        yield apps
+
+
+def hook(app: PeerApplication) -> str:
+    intake = app.bot_data.intake
+    assert isinstance(intake, WebhookServer)
+    return f"http://127.0.0.1:{intake.port}/telegram/hook"
+
+
+async def seed_pair(url: str, key: bytes, author: int, peer: int) -> None:
+    """Two onboarded members in one circle, so /encourage writes one relay."""
+    db = await Database.open(url, keys=Keys(key=key))
+    now = datetime.now(UTC) - timedelta(days=1)
+    try:
+        async with db.transaction() as session:
+            circle = await circles.create(session, "Pair", "code1", 2, now)
+            for n, user_id in enumerate((author, peer)):
+                await members.create(
+                    session,
+                    user_id=user_id,
+                    pseudonym=f"Calm Otter{n}",
+                    timezone="UTC",
+                    checkin_time="03:00",
+                    consent_version=CONSENT_VERSION,
+                    notice_version=NOTICE_VERSION,
+                    pending_invite=None,
+                    awaiting=None,
+                    now=now,
+                )
+                await members.update(session, user_id, onboarded_at=now)
+                await circles.add_member(session, circle, user_id, now)
+    finally:
+        await db.close()
+
+
+async def count(url: str, sql: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval(sql))
+    finally:
+        await conn.close()
+
+
+async def test_an_update_handed_to_two_workers_at_once_is_handled_by_one(
+    emulator: BotApiEmulator, pg_migrated_database: str, key: bytes
+) -> None:
+    """Telegram resends an update it got no answer for in time, and the proxy may pass the
+    copy to another worker while the first still works on it. Both pass the "handled
+    before?" look-up (nothing is committed yet) and meet at the member's lock; the one that
+    gets it second finds the first one's claim committed, rolls back and says nothing."""
+    author, peer = emulator.user().user_id, emulator.user().user_id
+    await seed_pair(pg_migrated_database, key, author, peer)
+    folded = member_lock(author)[1]
+    holder = await asyncpg.connect(pg_migrated_database)
+    async with workers(emulator, pg_migrated_database, key, "web-1", "web-2") as apps:
+        payload = update_payload(1, author, "/encourage you have got this")
+        headers = {SECRET_HEADER: SECRET}
+        # The test holds the member's lock, so both copies are inside their transaction,
+        # waiting, before either can claim the update.
+        await holder.execute("SELECT pg_advisory_lock($1, $2)", MEMBER_LOCK_CLASS, folded)
+        async with aiohttp.ClientSession() as http:
+            posts = [
+                asyncio.create_task(http.post(hook(app), json=payload, headers=headers))
+                for app in apps
+            ]
+            await until_waiting_for_member_lock(pg_migrated_database, folded, sessions=2)
+            await holder.execute("SELECT pg_advisory_unlock($1, $2)", MEMBER_LOCK_CLASS, folded)
+            answers = [await post for post in posts]
+        assert [answer.status for answer in answers] == [200, 200]
+        relays = "SELECT count(*) FROM relays"
+        assert await count(pg_migrated_database, relays) == 1
+        elsewhere = [app.bot_data.services.metrics.updates_elsewhere._value.get() for app in apps]
+        assert sorted(elsewhere) == [0, 1]
+        errors = [app.bot_data.services.metrics.handler_errors._value.get() for app in apps]
+        assert errors == [0, 0]
+        # One answer reached the author: the worker that lost the race said nothing.
+        replies = [c for c in emulator.calls_of("sendMessage") if c.params["chat_id"] == author]
+        assert len(replies) == 1
+        # And the peer gets the encouragement once, from the leader's outbox.
+        await emulator.wait_until(
+            lambda: any(c.params["chat_id"] == peer for c in emulator.calls_of("sendMessage"))
+        )
+        sent = "SELECT count(*) FROM outbox WHERE status = 'sent'"
+        assert await count(pg_migrated_database, sent) == 1
+    await holder.close()
+
+
+async def until_waiting_for_member_lock(url: str, folded: int, sessions: int) -> None:
+    """Until this many sessions wait for the member's lock (asked of the server, which
+    knows; nothing else says when a worker's transaction has reached it)."""
+    async with asyncio.timeout(30):
+        while await _count_waiting(url, folded) != sessions:  # noqa: ASYNC110 (the server's)
+            await asyncio.sleep(0.05)
+
+
+async def _count_waiting(url: str, folded: int) -> int:
+    return await count(
+        url,
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        f" AND classid = {MEMBER_LOCK_CLASS} AND objid::bigint = {folded & 0xFFFFFFFF}"
+        " AND objsubid = 2",
+    )
+
+
+async def test_a_poller_is_refused_beside_webhook_workers_and_leaves_their_webhook(
+    emulator: BotApiEmulator, pg_migrated_database: str, key: bytes
+) -> None:
+    async with workers(emulator, pg_migrated_database, key, "web-1"):
+        assert emulator.webhook_url == "https://bot.example.org/telegram/hook"
+        poller = build_application(
+            worker_settings(emulator, pg_migrated_database, key, "poll-1", webhook=False),
+            clock=ManualClock(START),
+        )
+        with pytest.raises(IntakeTaken, match="polling takes one process"):
+            async with running_bot(poller):
+                pass
+        # Refused before it asked Telegram anything: the workers' webhook is still set.
+        assert emulator.webhook_url == "https://bot.example.org/telegram/hook"
+        assert emulator.calls_of("deleteWebhook") == []
+
+
+async def test_a_webhook_worker_is_refused_beside_a_poller(
+    emulator: BotApiEmulator, pg_migrated_database: str, key: bytes
+) -> None:
+    poller = build_application(
+        worker_settings(emulator, pg_migrated_database, key, "poll-1", webhook=False),
+        clock=ManualClock(START),
+    )
+    async with running_bot(poller):
+        second = build_application(
+            worker_settings(emulator, pg_migrated_database, key, "poll-2", webhook=False),
+            clock=ManualClock(START),
+        )
+        with pytest.raises(IntakeTaken, match="polling takes one process"):
+            async with running_bot(second):
+                pass
+        webhook = build_application(
+            worker_settings(emulator, pg_migrated_database, key, "web-1"),
+            clock=ManualClock(START),
+        )
+        with pytest.raises(IntakeTaken, match="setting the webhook would cut it off"):
+            async with running_bot(webhook):
+                pass
+        assert emulator.calls_of("setWebhook") == []
+    # The poller gone, webhook workers start.
+    async with workers(emulator, pg_migrated_database, key, "web-1", "web-2") as apps:
+        assert len(apps) == 2
