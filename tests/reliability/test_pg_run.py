@@ -87,7 +87,10 @@ async def until_healthy(http: aiohttp.ClientSession, worker: WorkerProcess) -> d
     """Its /healthz answer once it answers 'ok' (a start takes a few seconds)."""
     async with asyncio.timeout(60):
         while (said := await worker.healthz(http)) is None or said["status"] != "ok":
-            assert worker.process.returncode is None, "the worker exited at its start"
+            if worker.process.returncode is not None:
+                assert worker.process.stderr is not None
+                err = (await worker.process.stderr.read()).decode()
+                raise AssertionError(f"{worker.name} exited ({worker.process.returncode}): {err}")
             await asyncio.sleep(0.1)
     return said
 
