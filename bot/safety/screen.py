@@ -101,13 +101,18 @@ class Screener:
             for slot in (phrase.first, *phrase.required):
                 shared.update(slot.words)
                 shared.update(p[:_INDEX_PREFIX] for p in slot.prefixes)
-        bits: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
+        keyed: list[tuple[Phrase, Slot, list[Slot]]] = []
         for phrase in lexicon.phrases:
-            by_sharing = sorted(
-                (phrase.first, *phrase.required), key=lambda s: _sharing(s, shared)
-            )
-            key = by_sharing[0]
-            compiled = _Compiled(phrase, self._bits(by_sharing[1:], bits))
+            places = (phrase.first, *phrase.required, *_group_places(phrase.elements, shared))
+            # Stable: among places shared alike, the first in the phrase is the key.
+            by_sharing = sorted(dict.fromkeys(places), key=lambda s: _sharing(s, shared))
+            keyed.append((phrase, by_sharing[0], by_sharing[1:]))
+        bits = self._number(shared, [place for _, _, rest in keyed for place in rest])
+        for phrase, key, rest in keyed:
+            need = 0
+            for place in rest:
+                need |= bits[place.words, place.prefixes]
+            compiled = _Compiled(phrase, need)
             for word in key.words:
                 self._by_word[word].append(compiled)
             for prefix in key.prefixes:
@@ -116,23 +121,23 @@ class Screener:
             for form in _compact_forms(phrase):
                 self._compact[form[:_MIN_COMPACT]].append((form, phrase.kind, several))
 
-    def _bits(
-        self, slots: list[Slot], bits: dict[tuple[frozenset[str], tuple[str, ...]], int]
-    ) -> int:
-        """The bits of the places a phrase must fill besides its key; a place seen for the
-        first time gets the next bit, set by each word (or prefix) it takes."""
-        need = 0
-        for slot in slots:
-            place = (slot.words, slot.prefixes)
-            bit = bits.get(place)
-            if bit is None:
-                bit = bits[place] = 1 << len(bits)
-                for word in slot.words:
-                    self._bits_by_word[word] |= bit
-                for prefix in slot.prefixes:
-                    self._bits_by_prefix[prefix[:_INDEX_PREFIX]].append((prefix, bit))
-            need |= bit
-        return need
+    def _number(
+        self, shared: Counter[str], places: list[Slot]
+    ) -> dict[tuple[frozenset[str], tuple[str, ...]], int]:
+        """One bit for each place phrases must fill besides their key, set by each word
+        (or prefix) it takes. The places of the most shared words get the lowest bits: a
+        word's bits are an integer as long as its highest bit, and the words in every text
+        ("i", "de", "me") are the ones whose integers a screen ORs together."""
+        unique = {(place.words, place.prefixes): place for place in places}
+        ranked = sorted(unique.values(), key=lambda s: -_commonest(s, shared))
+        bits: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
+        for number, place in enumerate(ranked):
+            bit = bits[place.words, place.prefixes] = 1 << number
+            for word in place.words:
+                self._bits_by_word[word] |= bit
+            for prefix in place.prefixes:
+                self._bits_by_prefix[prefix[:_INDEX_PREFIX]].append((prefix, bit))
+        return bits
 
     def screen(self, text: str) -> Verdict | None:
         """The verdict on one text, or None when it holds no crisis language."""
@@ -416,12 +421,55 @@ def _verdict(kinds: set[str]) -> Verdict | None:
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
 
 
+def _group_places(elements: tuple[Element, ...], shared: Counter[str]) -> list[Slot]:
+    """For each bracketed group every match goes through, a place that takes the least
+    shared word every choice needs: "(de trop|en trop)" cannot match without "trop", which
+    the group's first words ("de", "en": in every French text) do not tell. Checked with
+    the other places' bits, it spares most searches that could not match."""
+    places: list[Slot] = []
+    for element in elements:
+        if not isinstance(element, Group) or any(not choice for choice in element.choices):
+            continue
+        rarest: list[Slot] = []
+        for choice in element.choices:
+            needed = _needed(choice, shared)
+            if not needed:  # a choice that needs no word: the group tells nothing
+                break
+            rarest.append(min(needed, key=lambda s: _sharing(s, shared)))
+        else:
+            words = frozenset().union(*(slot.words for slot in rarest))
+            prefixes = tuple(dict.fromkeys(p for slot in rarest for p in slot.prefixes))
+            places.append(Slot(words, prefixes))
+    return places
+
+
+def _needed(elements: tuple[Element, ...], shared: Counter[str]) -> list[Slot]:
+    """The places every match of a sequence fills: its words that are always there, and
+    for each group it always goes through, the place `_group_places` makes of it."""
+    needed: list[Slot] = []
+    groups = False
+    for element in elements:
+        if isinstance(element, Group):
+            groups = True
+        elif not element.gap and not element.optional:
+            needed.append(element)
+    return needed + _group_places(elements, shared) if groups else needed
+
+
+def _commonest(slot: Slot, shared: Counter[str]) -> int:
+    """How many phrases share the most shared of this place's words."""
+    return max(
+        (*(shared[w] for w in slot.words), *(shared[p[:_INDEX_PREFIX]] for p in slot.prefixes))
+    )
+
+
 def _sharing(slot: Slot, shared: Counter[str]) -> int:
     """How many phrases share this place's words: the lower, the better an index key."""
-    return sum(shared[w] for w in slot.words) + sum(
-        shared[p[:_INDEX_PREFIX]] * 4
-        for p in slot.prefixes  # a prefix bucket is checked too
-    )
+    # map over the Counter's lookup: this runs tens of thousands of times at start.
+    sharing = sum(map(shared.__getitem__, slot.words))
+    if slot.prefixes:  # a prefix bucket is checked too
+        sharing += sum(shared[p[:_INDEX_PREFIX]] * 4 for p in slot.prefixes)
+    return sharing
 
 
 def _compact_forms(phrase: Phrase) -> list[str]:
