@@ -45,6 +45,10 @@ _RUN_TOGETHER = 9
 _LOOKED_UP = 50_000
 # Texts of more words than this are not searched through for each phrase.
 _SEARCHED = 60
+# Places besides its key checked before a phrase is searched for, its least shared ones:
+# checking more passes over few more phrases, and a text's words set more bits (integers
+# thousands of bits long, ORed and ANDed for every text).
+_CHECKED = 2
 # A kind read from a lexicon as its category: a lookup, not an enum call, per match.
 _CATEGORIES = {category.value: category for category in Category}
 _URGENT = frozenset(category for category in Category if category.tier is Tier.URGENT)
@@ -76,9 +80,10 @@ class Screener:
 
     Each phrase is indexed under one word it cannot match without, the longest such word
     (long words are rare ones): a message then looks only at phrases whose key word it
-    holds, instead of at every phrase that starts with "i" or "my". Every other place a
-    phrase must fill is one bit: a text's words set the bits of the places they fill, and
-    a phrase whose bits are not all set is passed over with one integer test.
+    holds, instead of at every phrase that starts with "i" or "my". The next least shared
+    places a phrase must fill are one bit each: a text's words set the bits of the places
+    they fill, and a phrase whose bits are not all set is passed over with one integer
+    test.
     """
 
     def __init__(self, lexicon: Lexicon, backstop: Backstop | None = None) -> None:
@@ -101,18 +106,13 @@ class Screener:
             for slot in (phrase.first, *phrase.required):
                 shared.update(slot.words)
                 shared.update(p[:_INDEX_PREFIX] for p in slot.prefixes)
-        keyed: list[tuple[Phrase, Slot, list[Slot]]] = []
+        bits: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
         for phrase in lexicon.phrases:
             places = (phrase.first, *phrase.required, *_group_places(phrase.elements, shared))
             # Stable: among places shared alike, the first in the phrase is the key.
             by_sharing = sorted(dict.fromkeys(places), key=lambda s: _sharing(s, shared))
-            keyed.append((phrase, by_sharing[0], by_sharing[1:]))
-        bits = self._number(shared, [place for _, _, rest in keyed for place in rest])
-        for phrase, key, rest in keyed:
-            need = 0
-            for place in rest:
-                need |= bits[place.words, place.prefixes]
-            compiled = _Compiled(phrase, need)
+            key = by_sharing[0]
+            compiled = _Compiled(phrase, self._bits(by_sharing[1 : 1 + _CHECKED], bits))
             for word in key.words:
                 self._by_word[word].append(compiled)
             for prefix in key.prefixes:
@@ -121,23 +121,23 @@ class Screener:
             for form in _compact_forms(phrase):
                 self._compact[form[:_MIN_COMPACT]].append((form, phrase.kind, several))
 
-    def _number(
-        self, shared: Counter[str], places: list[Slot]
-    ) -> dict[tuple[frozenset[str], tuple[str, ...]], int]:
-        """One bit for each place phrases must fill besides their key, set by each word
-        (or prefix) it takes. The places of the most shared words get the lowest bits: a
-        word's bits are an integer as long as its highest bit, and the words in every text
-        ("i", "de", "me") are the ones whose integers a screen ORs together."""
-        unique = {(place.words, place.prefixes): place for place in places}
-        ranked = sorted(unique.values(), key=lambda s: -_commonest(s, shared))
-        bits: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
-        for number, place in enumerate(ranked):
-            bit = bits[place.words, place.prefixes] = 1 << number
-            for word in place.words:
-                self._bits_by_word[word] |= bit
-            for prefix in place.prefixes:
-                self._bits_by_prefix[prefix[:_INDEX_PREFIX]].append((prefix, bit))
-        return bits
+    def _bits(
+        self, slots: list[Slot], bits: dict[tuple[frozenset[str], tuple[str, ...]], int]
+    ) -> int:
+        """The bits of the places a phrase must fill besides its key; a place seen for the
+        first time gets the next bit, set by each word (or prefix) it takes."""
+        need = 0
+        for slot in slots:
+            place = (slot.words, slot.prefixes)
+            bit = bits.get(place)
+            if bit is None:
+                bit = bits[place] = 1 << len(bits)
+                for word in slot.words:
+                    self._bits_by_word[word] |= bit
+                for prefix in slot.prefixes:
+                    self._bits_by_prefix[prefix[:_INDEX_PREFIX]].append((prefix, bit))
+            need |= bit
+        return need
 
     def screen(self, text: str) -> Verdict | None:
         """The verdict on one text, or None when it holds no crisis language."""
@@ -454,13 +454,6 @@ def _needed(elements: tuple[Element, ...], shared: Counter[str]) -> list[Slot]:
         elif not element.gap and not element.optional:
             needed.append(element)
     return needed + _group_places(elements, shared) if groups else needed
-
-
-def _commonest(slot: Slot, shared: Counter[str]) -> int:
-    """How many phrases share the most shared of this place's words."""
-    return max(
-        (*(shared[w] for w in slot.words), *(shared[p[:_INDEX_PREFIX]] for p in slot.prefixes))
-    )
 
 
 def _sharing(slot: Slot, shared: Counter[str]) -> int:
