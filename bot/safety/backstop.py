@@ -131,9 +131,9 @@ class Backstop:
         # Only the differences from everyday talk matter, urgent's and concern's, kept in
         # one table that `judge` reads and sums in C (map over dict.get): a 60-word message
         # costs a few microseconds instead of the 50 a Python loop over the features took.
-        # One table, not one per class: it is large, and each look-up is mostly a wait for
-        # memory. Most features share their counts with many others ((1, 0, 0) above all):
-        # one pair of floats per distinct count.
+        # One table, not one per class: one look-up per feature, and half the memory. Most
+        # features share their counts with many others ((1, 0, 0) above all): one pair of
+        # floats per distinct count.
         over: dict[tuple[int, int, int], tuple[float, float]] = {}
         for held in set(counts.holding.values()):
             urgent, concern, none = (
