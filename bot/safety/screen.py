@@ -45,6 +45,10 @@ _RUN_TOGETHER = 9
 _LOOKED_UP = 50_000
 # Texts of more words than this are not searched through for each phrase.
 _SEARCHED = 60
+# Places besides its key checked before a phrase is searched for, its least shared ones:
+# checking more passes over few more phrases, and a text's words set more bits (integers
+# thousands of bits long, ORed and ANDed for every text).
+_CHECKED = 2
 # A kind read from a lexicon as its category: a lookup, not an enum call, per match.
 _CATEGORIES = {category.value: category for category in Category}
 _URGENT = frozenset(category for category in Category if category.tier is Tier.URGENT)
@@ -76,9 +80,10 @@ class Screener:
 
     Each phrase is indexed under one word it cannot match without, the longest such word
     (long words are rare ones): a message then looks only at phrases whose key word it
-    holds, instead of at every phrase that starts with "i" or "my". Every other place a
-    phrase must fill is one bit: a text's words set the bits of the places they fill, and
-    a phrase whose bits are not all set is passed over with one integer test.
+    holds, instead of at every phrase that starts with "i" or "my". The next least shared
+    places a phrase must fill are one bit each: a text's words set the bits of the places
+    they fill, and a phrase whose bits are not all set is passed over with one integer
+    test.
     """
 
     def __init__(self, lexicon: Lexicon, backstop: Backstop | None = None) -> None:
@@ -103,11 +108,11 @@ class Screener:
                 shared.update(p[:_INDEX_PREFIX] for p in slot.prefixes)
         bits: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
         for phrase in lexicon.phrases:
-            by_sharing = sorted(
-                (phrase.first, *phrase.required), key=lambda s: _sharing(s, shared)
-            )
+            places = (phrase.first, *phrase.required, *_group_places(phrase.elements, shared))
+            # Stable: among places shared alike, the first in the phrase is the key.
+            by_sharing = sorted(dict.fromkeys(places), key=lambda s: _sharing(s, shared))
             key = by_sharing[0]
-            compiled = _Compiled(phrase, self._bits(by_sharing[1:], bits))
+            compiled = _Compiled(phrase, self._bits(by_sharing[1 : 1 + _CHECKED], bits))
             for word in key.words:
                 self._by_word[word].append(compiled)
             for prefix in key.prefixes:
@@ -416,12 +421,48 @@ def _verdict(kinds: set[str]) -> Verdict | None:
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
 
 
+def _group_places(elements: tuple[Element, ...], shared: Counter[str]) -> list[Slot]:
+    """For each bracketed group every match goes through, a place that takes the least
+    shared word every choice needs: "(de trop|en trop)" cannot match without "trop", which
+    the group's first words ("de", "en": in every French text) do not tell. Checked with
+    the other places' bits, it spares most searches that could not match."""
+    places: list[Slot] = []
+    for element in elements:
+        if not isinstance(element, Group) or any(not choice for choice in element.choices):
+            continue
+        rarest: list[Slot] = []
+        for choice in element.choices:
+            needed = _needed(choice, shared)
+            if not needed:  # a choice that needs no word: the group tells nothing
+                break
+            rarest.append(min(needed, key=lambda s: _sharing(s, shared)))
+        else:
+            words = frozenset().union(*(slot.words for slot in rarest))
+            prefixes = tuple(dict.fromkeys(p for slot in rarest for p in slot.prefixes))
+            places.append(Slot(words, prefixes))
+    return places
+
+
+def _needed(elements: tuple[Element, ...], shared: Counter[str]) -> list[Slot]:
+    """The places every match of a sequence fills: its words that are always there, and
+    for each group it always goes through, the place `_group_places` makes of it."""
+    needed: list[Slot] = []
+    groups = False
+    for element in elements:
+        if isinstance(element, Group):
+            groups = True
+        elif not element.gap and not element.optional:
+            needed.append(element)
+    return needed + _group_places(elements, shared) if groups else needed
+
+
 def _sharing(slot: Slot, shared: Counter[str]) -> int:
     """How many phrases share this place's words: the lower, the better an index key."""
-    return sum(shared[w] for w in slot.words) + sum(
-        shared[p[:_INDEX_PREFIX]] * 4
-        for p in slot.prefixes  # a prefix bucket is checked too
-    )
+    # map over the Counter's lookup: this runs tens of thousands of times at start.
+    sharing = sum(map(shared.__getitem__, slot.words))
+    if slot.prefixes:  # a prefix bucket is checked too
+        sharing += sum(shared[p[:_INDEX_PREFIX]] * 4 for p in slot.prefixes)
+    return sharing
 
 
 def _compact_forms(phrase: Phrase) -> list[str]:

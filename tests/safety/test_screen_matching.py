@@ -68,3 +68,24 @@ def test_a_long_text_is_matched_the_same_way(tmp_path: Path) -> None:
     for text in ("he said i want to die. i want to die", "before i feel suicidal after"):
         verdict = screener.screen(padding + text)
         assert verdict is not None and verdict.tier is Tier.URGENT, text
+
+
+def test_a_group_matches_through_each_choice_whatever_word_it_needs(tmp_path: Path) -> None:
+    # Each choice needs other words ("trop", "rien", a prefix, a nested group): a phrase is
+    # passed over only when none of them is in the text, never when one choice could match.
+    screener = screener_of(
+        tmp_path,
+        'hopelessness = ["je (suis de trop|vaux rien|sers plus a rien|me sens inutil*'
+        '|suis (bon|bonne) a jeter) ... maintenant"]\n',
+    )
+    for text in (
+        "je suis de trop maintenant",
+        "je vaux rien du tout maintenant",
+        "je sers plus a rien maintenant",
+        "je me sens inutilisable maintenant",
+        "je suis bonne a jeter maintenant",
+    ):
+        verdict = screener.screen(text)
+        assert verdict is not None and verdict.categories == {Category.HOPELESSNESS}, text
+    for text in ("je suis de retour maintenant", "je me sens bien maintenant", "je suis bonne"):
+        assert screener.screen(text) is None, text
