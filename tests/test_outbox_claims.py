@@ -225,3 +225,26 @@ async def test_a_new_leader_keeps_the_pace_the_last_one_kept(
     assert to_y.at - sent_before >= 2.0  # the global interval after the last leader's send
     assert to_x.at - sent_before >= 4.0  # X's own interval
     assert to_x.at - to_y.at >= 2.0 - 0.05  # and the global one between this leader's two
+
+
+async def test_a_message_the_leader_stops_before_sending_is_handed_back_unclaimed(
+    emulator: BotApiEmulator,
+    clock: ManualClock,
+    open_db: OpenDb,
+    storage_url: str,
+    storage_key: bytes | None,
+) -> None:
+    user = emulator.user().user_id
+    db = await open_db()
+    await queue(db, [user], at=clock.now())
+    await db.close()
+    emulator.fail_next("sendMessage", code=500, times=100)  # retried with backoff meanwhile
+    settings = make_settings(
+        emulator, storage_url, storage_key, runtime=RuntimeSettings(worker_name="web-1")
+    )
+    async with running_bot(build_application(settings, clock=clock)):
+        await emulator.wait_until(lambda: len(emulator.calls_of("sendMessage")) >= 1, 10)
+        assert list(claims(storage_url).values()) == ["web-1"]
+    assert peek(storage_url, "SELECT status, claimed_by, claimed_at FROM outbox") == [
+        ("pending", None, None)
+    ]
