@@ -4,6 +4,7 @@ last one held and keeps the pace it kept (issue 19: one sender, a takeover withi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
@@ -13,7 +14,7 @@ import pytest
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import DeliverySettings, RuntimeSettings
+from bot.config import DeliverySettings, RuntimeSettings, Settings
 from bot.emulator import BotApiEmulator
 from bot.outgoing import OutgoingMessage
 from storage import outbox
@@ -248,3 +249,57 @@ async def test_a_message_the_leader_stops_before_sending_is_handed_back_unclaime
     assert peek(storage_url, "SELECT status, claimed_by, claimed_at FROM outbox") == [
         ("pending", None, None)
     ]
+
+
+async def test_on_postgresql_a_worker_takes_over_a_fan_out_from_a_leader_that_stops(
+    emulator: BotApiEmulator,
+    open_db: OpenDb,
+    storage_url: str,
+    storage_key: bytes | None,
+    engine: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two workers on one database: the leader stops a tenth of the way through 200
+    messages; the other takes over, frees what the first had claimed, and sends the rest.
+    Telegram's flood limits on: not one 429."""
+    if engine != "postgresql":
+        pytest.skip("several workers share a PostgreSQL database; SQLite has one process")
+    emulator.limits.enabled = True
+    users = [emulator.user().user_id for _ in range(200)]
+    db = await open_db()
+    await queue(db, users, at=datetime.now(UTC))
+    await db.close()
+
+    def worker(name: str) -> Settings:
+        return make_settings(
+            emulator, storage_url, storage_key, runtime=RuntimeSettings(worker_name=name)
+        )
+
+    caplog.set_level(logging.INFO, logger="peercircle.delivery")
+    async with contextlib.AsyncExitStack() as first:
+        first_app = await first.enter_async_context(
+            running_bot(build_application(worker("web-a")))
+        )
+        assert first_app.bot_data.leadership is not None
+        assert first_app.bot_data.leadership.is_leader
+        async with running_bot(build_application(worker("web-b"))) as second_app:
+            # Early in its first batch of 100: it holds claims on rows it has not sent.
+            await emulator.wait_until(lambda: len(sends_to(emulator)) >= 20, 15)
+            await first.aclose()  # its sends in flight finish and are recorded first
+            stopped_at = time.monotonic()
+            await emulator.wait_until(lambda: len(sends_to(emulator)) == 200, 30)
+            assert second_app.bot_data.leadership is not None
+            assert second_app.bot_data.leadership.is_leader
+            await emulator.wait_until(
+                lambda: (
+                    peek(storage_url, "SELECT count(*) FROM outbox WHERE status = 'sent'")
+                    == [(200,)]
+                ),
+                10,
+            )
+    assert sends_to(emulator) == Counter(users)  # every member once: nothing lost or repeated
+    assert [c for c in emulator.calls if c.status == 429] == []
+    released = [r.getMessage() for r in caplog.records if "claims_released" in r.getMessage()]
+    assert len(released) == 1 and "claimed by worker web-a" in released[0]
+    firsts = [c.at for c in emulator.calls_of("sendMessage") if c.at > stopped_at]
+    assert firsts and firsts[0] - stopped_at < 15.0  # issue 19: taken over within 15 s
