@@ -152,6 +152,8 @@ async def start_services(app: PeerApplication) -> Services:
         services.metrics,
         startup.settings.members.default_language,
         grace=timedelta(hours=startup.settings.scheduler.grace_hours),
+        worker=startup.settings.runtime.worker,
+        pace=pace,
     )
     app.bot_data.delivery = worker  # started by the leader (start_leadership)
     return services

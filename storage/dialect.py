@@ -41,6 +41,11 @@ class Dialect:
             return f"instr({text}, {needle})"
         return f"strpos({text}, {needle})"
 
+    def skip_locked(self) -> str:
+        """Rows another transaction is claiming are passed over, not waited for (the outbox's
+        claim, storage.outbox.claim_batch). SQLite needs none: one writer at a time."""
+        return "FOR UPDATE SKIP LOCKED" if self.name == "postgresql" else ""
+
 
 SQLITE = Dialect("sqlite")
 POSTGRESQL = Dialect("postgresql")

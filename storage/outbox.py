@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from storage.db import Session
+from storage.db import Row, Session
 from storage.timestamps import from_db, to_db
 
 
@@ -176,52 +176,148 @@ async def set_payload(session: Session, row_id: int, payload: str) -> None:
     )
 
 
+def _left_out(leave_out: Collection[int], column: str) -> tuple[str, tuple[int, ...]]:
+    """`AND <column> NOT IN (...)` for the ids the worker holds, and its parameters: a plain
+    list both engines read; it is short (in flight plus at most MAX_UNRECORDED)."""
+    if not leave_out:
+        return "", ()
+    marks = ", ".join("?" for _ in leave_out)
+    return f"AND {column} NOT IN ({marks})", tuple(sorted(leave_out))
+
+
+def _outbox_row(session: Session, r: Row) -> OutboxRow:
+    return OutboxRow(
+        r["id"],
+        r["chat_id"],
+        r["user_id"],
+        r["kind"],
+        session.unseal("outbox", "payload", r["payload"]),
+        r["attempts"],
+        r["language"],
+        from_db(r["not_before"]),
+    )
+
+
+# The columns of an OutboxRow, the reader's language joined in.
+_ROW_SELECT = """
+    SELECT o.id, o.chat_id, o.user_id, o.kind, o.payload, o.attempts, m.language, o.not_before
+    FROM outbox o LEFT JOIN members m ON m.user_id = COALESCE(o.user_id, o.chat_id)
+"""
+
+
 async def next_batch(
     session: Session, now: datetime, limit: int, leave_out: Collection[int] = ()
 ) -> list[OutboxRow]:
-    """Pending messages whose time has come, oldest first, but for the ids in `leave_out`
-    (the delivery worker's messages in flight, or sent and not yet recorded)."""
-    # A plain list both engines read; it is short (in flight plus at most MAX_UNRECORDED).
-    marks = ", ".join("?" for _ in leave_out)
-    skip = f"AND o.id NOT IN ({marks})" if leave_out else ""
-    params: tuple[object, ...] = (to_db(now), *sorted(leave_out))
+    """Pending messages whose time has come, oldest first, but for the ids in `leave_out`,
+    whoever holds them: a read that claims nothing (the sender claims with claim_batch)."""
+    skip, left_out = _left_out(leave_out, "o.id")
     rows = await session.fetch_all(
-        f"""
-        SELECT o.id, o.chat_id, o.user_id, o.kind, o.payload, o.attempts, m.language,
-               o.not_before
-        FROM outbox o LEFT JOIN members m ON m.user_id = COALESCE(o.user_id, o.chat_id)
+        f"""{_ROW_SELECT}
         WHERE o.status = 'pending' AND o.not_before <= ? {skip}
         ORDER BY o.not_before, o.id LIMIT ?
         """,
-        (*params, limit),
+        (to_db(now), *left_out, limit),
     )
-    return [
-        OutboxRow(
-            r["id"],
-            r["chat_id"],
-            r["user_id"],
-            r["kind"],
-            session.unseal("outbox", "payload", r["payload"]),
-            r["attempts"],
-            r["language"],
-            from_db(r["not_before"]),
+    return [_outbox_row(session, r) for r in rows]
+
+
+# A claim another worker has held this long is taken as abandoned. Only an old leader that
+# had not yet noticed it lost the lead can claim after the new leader released every claim
+# (release_claims); it stops within seconds (bot.runtime.leadership), and its sends with
+# it (OutboxWorker.stop), but a database it can no longer reach keeps its claims.
+CLAIM_ABANDONED = timedelta(seconds=60)
+
+
+async def claim_batch(
+    session: Session, worker: str, now: datetime, limit: int, leave_out: Collection[int] = ()
+) -> list[OutboxRow]:
+    """Claim for `worker` the pending messages whose time has come, oldest first, and return
+    them: those nobody holds and those it holds already, but for the ids in `leave_out` (its
+    messages in flight, or sent and not yet recorded). Two workers claiming at once never
+    get the same row: on PostgreSQL a row another transaction is claiming is passed over
+    (SKIP LOCKED) and one it claimed is seen claimed; SQLite has one writer at a time."""
+    skip, left_out = _left_out(leave_out, "id")
+    claimed = await session.fetch_all(
+        f"""
+        UPDATE outbox SET claimed_by = ?, claimed_at = ?
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE status = 'pending' AND not_before <= ? {skip}
+              AND (claimed_by IS NULL OR claimed_by = ? OR claimed_at < ?)
+            ORDER BY not_before, id LIMIT ? {session.dialect.skip_locked()}
         )
-        for r in rows
-    ]
+        RETURNING id
+        """,
+        (
+            worker,
+            to_db(now),
+            to_db(now),
+            *left_out,
+            worker,
+            to_db(now - CLAIM_ABANDONED),
+            limit,
+        ),
+    )
+    if not claimed:
+        return []
+    ids = [int(r["id"]) for r in claimed]
+    rows = await session.fetch_all(
+        f"""{_ROW_SELECT}
+        WHERE o.id IN ({", ".join("?" for _ in ids)})
+        ORDER BY o.not_before, o.id
+        """,
+        ids,
+    )
+    return [_outbox_row(session, r) for r in rows]
+
+
+async def release_claims(session: Session) -> dict[str, int]:
+    """Free every pending message's claim, whoever holds it; returns how many each worker
+    held. Only the new leader calls it, as it starts sending: see OutboxWorker._take_over."""
+    held = await session.fetch_all(
+        "SELECT claimed_by, count(*) AS held FROM outbox "
+        "WHERE status = 'pending' AND claimed_by IS NOT NULL GROUP BY claimed_by"
+    )
+    if held:
+        await session.execute(
+            "UPDATE outbox SET claimed_by = NULL, claimed_at = NULL "
+            "WHERE status = 'pending' AND claimed_by IS NOT NULL"
+        )
+    return {str(r["claimed_by"]): int(r["held"]) for r in held}
+
+
+async def hand_back(session: Session, row_id: int) -> None:
+    """A message its sender stopped before sending: still pending, held by nobody."""
+    await session.execute(
+        "UPDATE outbox SET claimed_by = NULL, claimed_at = NULL "
+        "WHERE id = ? AND status = 'pending'",
+        (row_id,),
+    )
+
+
+async def recent_sends(session: Session, since: datetime) -> dict[int, datetime]:
+    """The last send to each chat finished at or after `since` (sent, or failed once tried:
+    it may have reached Telegram), for a new leader to keep the pace the last one kept."""
+    rows = await session.fetch_all(
+        "SELECT chat_id, max(finished_at) AS last FROM outbox "
+        "WHERE status IN ('sent', 'failed') AND finished_at >= ? GROUP BY chat_id",
+        (to_db(since),),
+    )
+    return {int(r["chat_id"]): from_db(str(r["last"])) for r in rows}
 
 
 async def mark_sent(session: Session, row_id: int, message_id: int, now: datetime) -> None:
     await session.execute(
         "UPDATE outbox SET status = 'sent', telegram_message_id = ?, finished_at = ?, "
-        "attempts = attempts + 1 WHERE id = ?",
+        "attempts = attempts + 1, claimed_by = NULL, claimed_at = NULL WHERE id = ?",
         (message_id, to_db(now), row_id),
     )
 
 
 async def mark_failed(session: Session, row_id: int, now: datetime) -> None:
     await session.execute(
-        "UPDATE outbox SET status = 'failed', finished_at = ?, attempts = attempts + 1 "
-        "WHERE id = ?",
+        "UPDATE outbox SET status = 'failed', finished_at = ?, attempts = attempts + 1, "
+        "claimed_by = NULL, claimed_at = NULL WHERE id = ?",
         (to_db(now), row_id),
     )
 
@@ -229,8 +325,8 @@ async def mark_failed(session: Session, row_id: int, now: datetime) -> None:
 async def mark_expired(session: Session, row_id: int, now: datetime) -> None:
     """Never sent: its moment passed while it waited (bot.runtime.lateness)."""
     await session.execute(
-        "UPDATE outbox SET status = 'expired', finished_at = ? WHERE id = ? "
-        "AND status = 'pending'",
+        "UPDATE outbox SET status = 'expired', finished_at = ?, claimed_by = NULL, "
+        "claimed_at = NULL WHERE id = ? AND status = 'pending'",
         (to_db(now), row_id),
     )
 
@@ -245,8 +341,8 @@ async def count_attempt(session: Session, row_id: int) -> int:
 async def drop_pending_for_chat(session: Session, chat_id: int, now: datetime) -> int:
     """Drop every pending message to a chat (the member blocked the bot)."""
     return await session.execute(
-        "UPDATE outbox SET status = 'dropped', finished_at = ? "
-        "WHERE chat_id = ? AND status = 'pending'",
+        "UPDATE outbox SET status = 'dropped', finished_at = ?, claimed_by = NULL, "
+        "claimed_at = NULL WHERE chat_id = ? AND status = 'pending'",
         (to_db(now), chat_id),
     )
 

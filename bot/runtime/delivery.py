@@ -15,6 +15,12 @@ slot is free again only once its result is recorded, so the sends in flight and 
 not yet recorded are SENDS_IN_FLIGHT at most: all a kill -9 can repeat. While the database
 refuses writes, sending waits once the slots are taken. Memory stays bounded: the outbox is
 read one small batch at a time, and at most MAX_UNRECORDED results wait for the database.
+
+Several workers may share one database, and only the leader sends (bot.runtime.leadership),
+but for a few seconds an old leader may not yet know it lost the lead: so every batch is
+claimed in the database under the worker's name (storage.outbox.claim_batch), and two
+senders never take the same message. A new leader frees every claim as it starts, and keeps
+the pace the leader before it kept, from what that one recorded as sent just before.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from bot.i18n.languages import SHIPPED, SOURCE_LANGUAGE
 from bot.outgoing import OutgoingMessage
 from bot.runtime.lateness import too_late
 from bot.runtime.metrics import Metrics
-from bot.runtime.pacing import seconds
+from bot.runtime.pacing import TelegramPace, seconds
 from bot.runtime.transport import ConnectTimedOut
 from storage import members as member_rows
 from storage import outbox
@@ -60,6 +66,8 @@ TIMED_OUT_PAUSE_SECONDS = 5.0
 # Results kept in memory while the database refuses them (expired rows take no slot).
 MAX_UNRECORDED = 1000
 RECORD_FIRST_PAUSE, RECORD_LONGEST_PAUSE = 0.5, 30.0
+# Instants are stored to the second (storage.timestamps): a finished_at may be this early.
+STORED_PRECISION = timedelta(seconds=1)
 
 
 # What markup() makes, for handlers to name in their signatures: only this module builds
@@ -83,6 +91,7 @@ class Result(Enum):
     FAILED = "failed"
     EXPIRED = "expired"
     BLOCKED = "blocked"  # 403: the member blocked the bot
+    HANDED_BACK = "handed back"  # stopped before Telegram answered: pending, claimed by none
 
 
 @dataclass(frozen=True)
@@ -108,8 +117,14 @@ class OutboxWorker:
         default_language: str = SOURCE_LANGUAGE,
         *,
         grace: timedelta,
+        worker: str,
+        pace: TelegramPace | None = None,
     ) -> None:
         self._metrics = metrics or Metrics()
+        self._worker = worker  # the name its claims are held under (runtime.worker)
+        self._pace = pace  # the bot's rate limiter, told what the last leader sent
+        self._taken_over = False  # claims freed and pace seeded since start()
+        self._claim_fault: str | None = None  # the database's refusal to claim, said once
         # Chats with no member behind them (the moderators' group) and members who never
         # chose read the operator's language.
         self._default_language = default_language
@@ -146,6 +161,7 @@ class OutboxWorker:
         self._recorder_done.clear()
         self._slots_taken = 0
         self._slot_held_for.clear()
+        self._taken_over = False
         loop = asyncio.get_running_loop()
         self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
         self._task = loop.create_task(self._run(), name="outbox-worker")
@@ -213,14 +229,83 @@ class OutboxWorker:
             await self._idle(IDLE_POLL_SECONDS)
             return
         self._waiting_for_records = False
+        if not self._taken_over and not await self._take_over():
+            await self._idle(IDLE_POLL_SECONDS)
+            return
         # Messages in flight and results not yet recorded still read as pending: left out.
         leave_out = self._in_flight | self._unrecorded.keys()
-        async with self._db.read() as session:
-            batch = await outbox.next_batch(session, self._clock.now(), BATCH, leave_out)
+        try:
+            async with self._db.transaction() as session:
+                batch = await outbox.claim_batch(
+                    session, self._worker, self._clock.now(), BATCH, leave_out
+                )
+        except STORAGE_ERRORS as error:
+            self._claim_refused(error)
+            await self._idle(IDLE_POLL_SECONDS)
+            return
+        if self._claim_fault is not None:
+            log.warning("outbox: the database takes claims again; sending goes on")
+            self._claim_fault = None
         if not batch:
             await self._idle(IDLE_POLL_SECONDS)
             return
         await self._dispatch(batch)
+
+    async def _take_over(self) -> bool:
+        """Before the first claim after start(): free every claim and keep the last pace.
+
+        Freeing claims other workers hold is safe because this worker holds the leader's
+        lock: any other sender has stopped, or stops within seconds of losing its session
+        (bot.runtime.leadership), so its messages would otherwise never go. Of those, only
+        the ones in flight when it died or stopped listening (SENDS_IN_FLIGHT at most) may
+        have reached Telegram, and only they can be sent twice: as after a kill -9 of a sole
+        process, a repeat is preferred to a loss. Its own claims under the same name are
+        from before a restart or a lost lead: nothing of this process sends them now (what
+        it has not recorded yet stays left out of every batch).
+        False when the database refuses; tried again on the next pass."""
+        window = timedelta(seconds=self._chat_interval) + STORED_PRECISION
+        try:
+            async with self._db.transaction() as session:
+                released = await outbox.release_claims(session)
+                recent = await outbox.recent_sends(session, self._clock.now() - window)
+        except STORAGE_ERRORS as error:
+            self._claim_refused(error)
+            return False
+        for holder, count in sorted(released.items()):
+            log.info(
+                "outbox.claims_released: %d message(s) claimed by worker %s go out again",
+                count,
+                holder,
+            )
+        self._keep_pace_of(recent)
+        self._taken_over = True
+        return True
+
+    def _keep_pace_of(self, recent: dict[int, datetime]) -> None:
+        """Count the last leader's latest sends, overall and per chat, as this one's own."""
+        if not recent:
+            return
+        now, monotonic_now = self._clock.now(), time.monotonic()
+        moments: list[float] = []
+        for chat_id, finished in recent.items():
+            # Stored to the second, rounded down: taken as late as it can have been.
+            ago = max(0.0, (now - finished - STORED_PRECISION).total_seconds())
+            moment = monotonic_now - ago
+            self._last_in_chat[chat_id] = max(self._last_in_chat.get(chat_id, moment), moment)
+            moments.append(moment)
+        if self._pace is not None:
+            self._pace.sent_elsewhere_at(max(moments))
+        log.info("outbox: the pace goes on from %d chat(s) sent to just before", len(recent))
+
+    def _claim_refused(self, error: Exception) -> None:
+        """Said once per fault: nothing new is sent until the database takes claims."""
+        if self._claim_fault is None:
+            self._claim_fault = f"{type(error).__name__}: {error}"
+            log.warning(
+                "outbox: the database refuses claims (%s); no new message goes until it "
+                "takes them",
+                self._claim_fault,
+            )
 
     async def _dispatch(self, batch: list[OutboxRow]) -> None:
         """Start a send for each row whose chat is free, oldest first; a chat's later rows
@@ -308,6 +393,8 @@ class OutboxWorker:
                 self._settle(finished)
                 self._slot_held_for.add(row.id)
                 slot_waits_for_record = True
+            else:  # stopped first: its claim goes, for whichever worker leads next
+                self._settle(self._finished(row, Result.HANDED_BACK))
         except Exception:
             log.exception("outbox id=%d: delivery failed unexpectedly", row.id)
         finally:
@@ -503,6 +590,8 @@ class OutboxWorker:
             case Result.BLOCKED:
                 await member_rows.mark_blocked(session, finished.chat_id, now)
                 await outbox.drop_pending_for_chat(session, finished.chat_id, now)
+            case Result.HANDED_BACK:
+                await outbox.hand_back(session, finished.row_id)
 
     @staticmethod
     def _blocked_chats_logged(results: list[Finished]) -> None:

@@ -110,6 +110,11 @@ class TelegramPace(BaseRateLimiter[None]):
         one, so the shutdown keeps its time whatever retry_after Telegram asked for."""
         self._stopping.set()
 
+    def sent_elsewhere_at(self, moment: float) -> None:
+        """A message went out at `moment` (time.monotonic()) through another process, the
+        leader before this one: the next turn comes no sooner than the pace allows after it."""
+        self._global.theoretical = max(self._global.theoretical, moment + self._global.interval)
+
     def hold(self, pause: float) -> None:
         """No call starts for `pause` seconds (a 429's retry_after)."""
         until = time.monotonic() + pause
