@@ -54,19 +54,27 @@ test-tools:
 		[ "$$(id -u)" != 0 ] || \
 		apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 || true
 
-# Two worker processes: most tests wait on sockets, timers and subprocesses rather than the
-# CPU, so two share two cores well (about 8 minutes instead of 15).
-PYTEST_WORKERS ?= 2
+# Three worker processes: most tests wait on sockets, timers, subprocesses and PostgreSQL
+# rather than the CPU, so three share two cores well (both engines in about 9 minutes).
+PYTEST_WORKERS ?= 3
+
+# The whole suite on both storage engines in one run (`--engine both`): every test that
+# reaches a database runs once on SQLite and once on a throwaway PostgreSQL cluster
+# (tests/pg.py: initdb and pg_ctl in a temporary folder, on a loopback port); the rest once.
+# Without PostgreSQL's server binaries those copies skip, saying so, except under CI=true,
+# where a missing server stops the run, so it never reads as green.
+PG_INITDB = $(firstword $(shell command -v initdb 2>/dev/null) $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
 test: lint test-tools
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	@test "$(CI)" != true || test -n "$(PG_INITDB)" || \
+		{ echo "test: PostgreSQL's initdb is missing (Debian: apt-get install postgresql)" >&2; exit 1; }
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --engine both
 
-# The suite on PostgreSQL (issue 19): tests/pg.py starts a throwaway cluster as the postgres
-# user and gives each test a copy of a migrated database; tests that never reach a database
-# are left to `make test`, and those about the SQLite file are skipped with the reason.
-# Installs nothing: without PostgreSQL's server binaries it says so and stops (an error
-# under CI=true, so a missing server never reads as a green run).
-PG_INITDB := $(firstword $(shell command -v initdb 2>/dev/null) $(wildcard /usr/lib/postgresql/*/bin/initdb))
+# The suite on PostgreSQL alone (issue 19): tests/pg.py starts a throwaway cluster as the
+# postgres user and gives each test a copy of a migrated database; tests that never reach a
+# database are left to `make test`, and those about the SQLite file are skipped with the
+# reason. Installs nothing: without PostgreSQL's server binaries it says so and stops (an
+# error under CI=true).
 
 test-pg: lint
 ifeq ($(PG_INITDB),)
