@@ -226,12 +226,23 @@ async def post_until_ok(http: aiohttp.ClientSession, url: str, payload: dict[str
             await asyncio.sleep(0.1)  # Telegram's own pause between tries is longer
 
 
+def step_words(n: int) -> str:
+    """0-99 in words, two of them: "zero seven"."""
+    return f"{STEPS[n // 10]} {STEPS[n % 10]}"
+
+
+def step_number(text: str) -> int:
+    tens, ones = text.rsplit(" ", 2)[1:]
+    return STEPS.index(tens) * 10 + STEPS.index(ones)
+
+
 def encouragements(user_ids: list[int], each: int) -> dict[int, list[dict[str, object]]]:
-    """Each member's `each` /encourage updates, in the order Telegram delivers them."""
+    """Each member's `each` (up to 100) /encourage updates, in the order Telegram delivers
+    them."""
     return {
         user_id: [
             update_payload(
-                m * each + i + 1, user_id, f"/encourage keep going, step {STEPS[i % 10]}"
+                m * each + i + 1, user_id, f"/encourage keep going, step {step_words(i)}"
             )
             for i in range(each)
         ]
@@ -311,12 +322,12 @@ def assert_each_once_in_order(rows: list[tuple[int, str]], authors: int, each: i
     """Every author's `each` encouragements relayed once each, in the order sent."""
     counts = Counter(rows)
     assert set(counts.values()) == {1}, [t for t, n in counts.items() if n > 1]
-    assert len(rows) == authors * each, (len(rows), sorted(Counter(a for a, _ in rows).items()))
+    assert len(rows) == authors * each, len(rows)
     by_member: dict[int, list[int]] = {}
     for author, text in rows:
-        by_member.setdefault(author, []).append(STEPS.index(text.rsplit(" ", 1)[1]))
+        by_member.setdefault(author, []).append(step_number(text))
     assert len(by_member) == authors
-    assert all(order == [i % 10 for i in range(each)] for order in by_member.values())
+    assert all(order == list(range(each)) for order in by_member.values())
 
 
 async def wait_for(condition: Callable[[], Awaitable[bool]], timeout: float) -> None:
