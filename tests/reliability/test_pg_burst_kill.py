@@ -17,8 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.emulator import BotApiEmulator
-from tests.reliability.pg_fleet import (
+from bench.pg_fleet import (
     RoundRobinProxy,
     assert_each_once_in_order,
     encouragements,
@@ -30,6 +29,7 @@ from tests.reliability.pg_fleet import (
     until_healthy,
     write_config,
 )
+from bot.emulator import BotApiEmulator
 
 MEMBERS, EACH = 30, 10
 KILL_AT = 100  # replies sent when the first worker is killed: about a third of the burst

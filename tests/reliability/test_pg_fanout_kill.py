@@ -19,12 +19,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.seeding import seed_due_members
-from bot.emulator import BotApiEmulator
-from bot.emulator.server import RateLimits
-from bot.runtime.delivery import SENDS_IN_FLIGHT
-from storage.sealed import Keys
-from tests.reliability.pg_fleet import (
+from bench.pg_fleet import (
     TAKEOVER_LIMIT,
     fetch,
     leader_among,
@@ -34,6 +29,11 @@ from tests.reliability.pg_fleet import (
     wait_for,
     write_config,
 )
+from bench.seeding import seed_due_members
+from bot.emulator import BotApiEmulator
+from bot.emulator.server import RateLimits
+from bot.runtime.delivery import SENDS_IN_FLIGHT
+from storage.sealed import Keys
 from tests.reliability.test_fanout_kill import MOOD_QUESTION, prompts_by_chat
 
 MEMBERS = 2000

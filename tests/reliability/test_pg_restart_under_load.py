@@ -16,11 +16,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.emulator import BotApiEmulator
-from storage.db import Database
-from storage.sealed import Keys
-from tests.pg import private_cluster
-from tests.reliability.pg_fleet import (
+from bench.pg_fleet import (
     RoundRobinProxy,
     assert_each_once_in_order,
     encouragements,
@@ -34,6 +30,10 @@ from tests.reliability.pg_fleet import (
     wait_for,
     write_config,
 )
+from bot.emulator import BotApiEmulator
+from storage.db import Database
+from storage.sealed import Keys
+from tests.pg import private_cluster
 
 PASSWORD = "restart-under-load-password"
 MEMBERS, EACH = 20, 15

@@ -15,17 +15,18 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.emulator import BotApiEmulator
-from bot.runtime.webhook import SECRET_HEADER
-from tests.reliability.pg_fleet import (
+from bench.pg_fleet import (
     HOOK,
+    SECRET,
     TAKEOVER_LIMIT,
     start_worker,
     stopped_at_the_end,
     until_healthy,
+    update_payload,
     write_config,
 )
-from tests.reliability.test_webhook import SECRET, update_payload
+from bot.emulator import BotApiEmulator
+from bot.runtime.webhook import SECRET_HEADER
 
 
 async def test_two_webhook_workers_answer_one_leads_and_the_lead_moves_when_it_stops(

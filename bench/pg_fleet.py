@@ -2,13 +2,16 @@
 plays the parts around them: a round-robin proxy in front (as nginx would be) and Telegram
 posting updates through it until each is answered 200.
 
-Shared by tests/reliability/test_pg_*.py and bench/pg_workers.py.
+Shared by bench/pg_workers.py and tests/reliability/test_pg_*.py (here, not in tests/, so
+the benchmark imports nothing of the tests but their cluster).
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import socket
 import sys
 import time
 from collections import Counter
@@ -28,23 +31,55 @@ from bot.runtime.webhook import SECRET_HEADER
 from storage import circles, members
 from storage.db import Database
 from storage.sealed import Keys, Sealer, encode_key
-from tests.helpers import subprocess_env
-from tests.reliability.test_webhook import SECRET, free_port, update_payload
 
+ROOT = Path(__file__).resolve().parents[1]
 HOOK = "/telegram/hook"
+SECRET = "s" * 20 + "-webhook-secret-0123456789"
 TAKEOVER_LIMIT = 15.0  # issue 19: another worker takes over within 15 seconds
 # Words, not digits: digit runs would be taken for phone numbers and never relayed.
 STEPS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
-def write_config(tmp_path: Path, emulator: BotApiEmulator, url: str, extra: str = "") -> Path:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for `python -m bot`: no stray PEERCIRCLE_ variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERCIRCLE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def update_payload(update_id: int, user_id: int, text: str) -> dict[str, object]:
+    """A private message's update as Telegram posts it (a command with its entity)."""
+    user = {"id": user_id, "is_bot": False, "first_name": "Alex"}
+    message: dict[str, object] = {
+        "message_id": update_id,
+        "date": 1_700_000_000,
+        "chat": {"id": user_id, "type": "private"},
+        "from": user,
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+        ]
+    return {"update_id": update_id, "message": message}
+
+
+def write_config(
+    tmp_path: Path, emulator: BotApiEmulator, url: str, extra: str = "", leader_poll: float = 1
+) -> Path:
     """The workers' config file; `extra`: more TOML sections (delivery, circles, ...)."""
     config = tmp_path / "config.toml"
     config.write_text(
         f'[telegram]\ntoken = "{emulator.token}"\napi_base_url = "{emulator.base_url}"\n'
         f'webhook_url = "https://bot.example.org{HOOK}"\nwebhook_secret = "{SECRET}"\n'
         'webhook_listen = "127.0.0.1"\n'
-        f'[storage]\nurl = "{url}"\n[runtime]\nleader_poll_seconds = 1\n{extra}',
+        f'[storage]\nurl = "{url}"\n[runtime]\nleader_poll_seconds = {leader_poll}\n{extra}',
         encoding="utf-8",
     )
     return config
