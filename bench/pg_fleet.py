@@ -108,7 +108,14 @@ class WorkerProcess:
             return None  # not listening yet, or gone
 
     def logged(self) -> str:
+        """What it wrote to its log file so far."""
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log else ""
+
+    async def stderr_text(self) -> str:
+        """Its stderr: the log file's, or (once it exited) the pipe's."""
+        if self.log is not None or self.process.stderr is None:
+            return self.logged()
+        return (await self.process.stderr.read()).decode(errors="replace")
 
 
 async def start_worker(
@@ -160,7 +167,11 @@ async def until_healthy(http: aiohttp.ClientSession, worker: WorkerProcess) -> d
     """Its /healthz answer once it answers 'ok' (a start takes a few seconds)."""
     async with asyncio.timeout(60):
         while (said := await worker.healthz(http)) is None or said["status"] != "ok":
-            assert worker.process.returncode is None, "the worker exited at its start"
+            if worker.process.returncode is not None:
+                raise AssertionError(
+                    f"{worker.name} exited ({worker.process.returncode}): "
+                    f"{await worker.stderr_text()}"
+                )
             await asyncio.sleep(0.1)
     return said
 

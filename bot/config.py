@@ -99,8 +99,8 @@ class TelegramSettings(_Section):
 
 
 class StorageSettings(_Section):
-    # Where the database is, as a URL (storage.url): sqlite:///path, or postgresql://, which
-    # is accepted here and refused by every command (PostgreSQL storage is not finished).
+    # Where the database is, as a URL (storage.url): sqlite:///path, or postgresql://user@
+    # host:port/database for several workers (README: PostgreSQL and several workers).
     # Empty: storage.path, which keeps working; it is filled in from a sqlite URL.
     url: str = ""
     path: Path = Path("data/peercircle.db")

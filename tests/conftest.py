@@ -22,6 +22,7 @@ from tests.engines import (  # noqa: F401 (fixtures and hooks: which engine, whi
     open_db,
     pytest_addoption,
     pytest_collection_modifyitems,
+    pytest_generate_tests,
     storage_key,
     storage_keys,
     storage_settings,

@@ -35,6 +35,7 @@ from storage.sealed import Keys, default_key_file, encode_key, read_key_file
 from storage.url import parse_storage_url, sqlite_url
 
 ENGINES = ("sqlite", "postgresql")
+BOTH = "both"  # one run, each test that reaches a database once per engine (make test)
 # Fixtures whose presence makes a test depend on the engine.
 STORAGE_FIXTURES = frozenset({"storage_url", "db_path"})
 SQLITE_ONLY = "reads or changes the SQLite file itself (db_path or sqlite_only): SQLite pass only"
@@ -46,9 +47,10 @@ T = TypeVar("T")
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--engine",
-        choices=ENGINES,
+        choices=(*ENGINES, BOTH),
         default="sqlite",
-        help="the storage engine the tests' databases use (default sqlite)",
+        help="the storage engine the tests' databases use (default sqlite); both: each test "
+        "that reaches a database runs once on each",
     )
 
 
@@ -56,17 +58,31 @@ def engine_of(config: pytest.Config) -> str:
     return str(config.getoption("--engine"))
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """--engine both: every test whose fixtures reach `engine` runs once per engine."""
+    if engine_of(metafunc.config) == BOTH and "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ENGINES)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On PostgreSQL: leave out the tests that never reach a database (the SQLite pass runs
-    them), and skip the SQLite-only ones with the reason."""
-    if engine_of(config) != "postgresql":
+    them), and skip the SQLite-only ones with the reason. With both engines in one run, the
+    PostgreSQL copies of those are left out instead (their SQLite copy runs)."""
+    chosen = engine_of(config)
+    if chosen == "sqlite":
         return
     kept: list[pytest.Item] = []
     left_out: list[pytest.Item] = []
     for item in items:
+        if chosen == BOTH and _engine_param(item) != "postgresql":
+            kept.append(item)
+            continue
         names = set(getattr(item, "fixturenames", ()))
         marked = item.get_closest_marker("sqlite_only")
         if not names & STORAGE_FIXTURES and marked is None:
+            left_out.append(item)
+            continue
+        if chosen == BOTH and (marked is not None or "db_path" in names):
             left_out.append(item)
             continue
         if marked is not None:
@@ -80,8 +96,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def _engine_param(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return None if callspec is None else callspec.params.get("engine")
+
+
 @pytest.fixture
 def engine(request: pytest.FixtureRequest) -> str:
+    """The engine of this test: --engine's, or with `both` its parameter (which stands in
+    for this fixture, pytest_generate_tests)."""
     return engine_of(request.config)
 
 

@@ -18,6 +18,7 @@ from bot.i18n import pgettext, speaking
 from bot.stats.rules import Figure, GroupStats, StatsReport
 from bot.stats.service import StatsService, to_csv
 from bot.texts.stats import all_members, csv_columns, fewer_than, stats_messages
+from storage.sealed import encode_key
 from tests.conftest import make_settings
 from tests.engines import OpenDb, probe, sqlite_path
 from tests.helpers import ROOT, peercircle
@@ -155,10 +156,19 @@ async def test_figures_on_a_known_data_set(seeded: str, open_db: OpenDb) -> None
     assert "you can do it" not in to_csv(report) and "Member 1" not in to_csv(report)
 
 
-@pytest.mark.sqlite_only("peercircle report refuses a postgresql URL until issue 19 stage 5")
-async def test_report_command_writes_the_csv(seeded: str, tmp_path: Path) -> None:
+def database_env(url: str, key: bytes | None) -> dict[str, str]:
+    """The test's database for `peercircle`: SQLite's file by its path, PostgreSQL by its
+    URL and key (the throwaway cluster needs no password)."""
+    if key is None:
+        return {"PEERCIRCLE_STORAGE__PATH": str(sqlite_path(url))}
+    return {"PEERCIRCLE_STORAGE__URL": url, "PEERCIRCLE_STORAGE__KEY": encode_key(key)}
+
+
+async def test_report_command_writes_the_csv(
+    seeded: str, storage_key: bytes | None, tmp_path: Path
+) -> None:
     out = tmp_path / "stats.csv"
-    env = {"PEERCIRCLE_STORAGE__PATH": str(sqlite_path(seeded))}
+    env = database_env(seeded, storage_key)
     code, said, err = await peercircle(
         "report", "--out", str(out), "--since", "2026-03-01", cwd=ROOT, env=env
     )
@@ -170,17 +180,13 @@ async def test_report_command_writes_the_csv(seeded: str, tmp_path: Path) -> Non
     assert {r["group"] for r in rows} == {"All members", "Big", "Small"}
 
 
-@pytest.mark.sqlite_only("peercircle report refuses a postgresql URL until issue 19 stage 5")
 async def test_report_command_writes_the_csv_in_the_operators_language(
-    seeded: str, tmp_path: Path
+    seeded: str, storage_key: bytes | None, tmp_path: Path
 ) -> None:
     """members.default_language = "de": the column names, the row kinds, "All members" and
     "fewer than 5" in German; the figures and dates as before."""
     out = tmp_path / "statistik.csv"
-    env = {
-        "PEERCIRCLE_STORAGE__PATH": str(sqlite_path(seeded)),
-        "PEERCIRCLE_MEMBERS__DEFAULT_LANGUAGE": "de",
-    }
+    env = database_env(seeded, storage_key) | {"PEERCIRCLE_MEMBERS__DEFAULT_LANGUAGE": "de"}
     code, _, err = await peercircle(
         "report", "--out", str(out), "--since", "2026-03-01", cwd=ROOT, env=env
     )

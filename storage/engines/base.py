@@ -118,8 +118,9 @@ class Database(ABC):
         )
 
     def __init__(self, conn: Any, now: Callable[[], datetime], sealer: Sealer) -> None:
-        # One connection and one lock on either engine (several workers come later, issue
-        # 19 stage 6): every transaction runs alone, as the repositories assume.
+        # One connection and one lock on either engine, per process: every transaction of
+        # a process runs alone, as the repositories assume (workers on PostgreSQL are
+        # kept apart by the database's locks).
         self._conn = conn
         self._lock = asyncio.Lock()
         self._now = now

@@ -1,8 +1,9 @@
 """The PostgreSQL engine: a connection set up as the bot uses it, and the same Database and
 Session as SQLite's (storage.engines.sqlite), over one asyncpg connection under one lock.
 
-storage.db's Database.open hands it out for a postgresql URL; every command still refuses
-one (bot.cli.refuse_postgresql) until issue 19's stage 5.
+storage.db's Database.open hands it out for a postgresql URL. Each worker process has its own
+connection; what several workers share is the database, and what keeps them apart is its
+locks (the claim at the start of an update's transaction: Database._claim).
 """
 
 from __future__ import annotations
@@ -263,8 +264,9 @@ class Session:
 
 
 class Database(base.Database):
-    """The bot's database on PostgreSQL: one connection, one lock, as SQLite's (several
-    workers and a pool come later, issue 19 stage 6).
+    """The bot's database on PostgreSQL: one connection, one lock per worker process, as
+    SQLite's (a pool would let one worker's transactions overlap; the workers are the
+    parallelism).
 
     A lost connection (the server restarted, the backend terminated, the network cut) fails
     the call that meets it with a StorageFault: its transaction is gone, as it would be with

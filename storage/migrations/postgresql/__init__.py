@@ -6,7 +6,7 @@ all; the lock makes workers starting together apply each migration once, the lat
 finding it recorded. The .sql files beside this module are PostgreSQL's own spelling of
 SQLite's migrations, numbered and named alike (tests/test_pg_schema.py compares the schemas
 after each). Data repairs and backfills are left out: a PostgreSQL database is only ever
-made empty (issue 19, stage 5: or from a SQLite one at the latest version).
+made empty (or by migrate-data from a SQLite one at the latest version).
 """
 
 from __future__ import annotations
