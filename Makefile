@@ -107,6 +107,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.safety --runs 5
 	$(BIN)/python -m bench.sealing --runs 5
 	$(BIN)/python -m bench.charts --runs 15
+	$(BIN)/python -m bench.pg_workers --runs 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,12 +7,21 @@ from pathlib import Path
 
 from storage import members
 from storage.db import Database
+from storage.sealed import Keys
 
 
-async def seed_members(db_path: Path, user_ids: list[int], next_checkin_in: timedelta) -> None:
+async def seed_members(
+    database: Path | str,
+    user_ids: list[int],
+    next_checkin_in: timedelta,
+    *,
+    keys: Keys | None = None,
+    password: str | None = None,
+) -> None:
     """Members who finished onboarding yesterday; each check-in falls due `next_checkin_in`
-    from now (negative: already overdue)."""
-    db = await Database.open(db_path)
+    from now (negative: already overdue). `database`: a SQLite file, or a PostgreSQL URL with
+    its key (and password, if it asks for one)."""
+    db = await Database.open(database, keys=keys, password=password)
     now = datetime.now(UTC)
     due = now + next_checkin_in
     async with db.transaction() as session:
@@ -34,6 +43,13 @@ async def seed_members(db_path: Path, user_ids: list[int], next_checkin_in: time
     await db.close()
 
 
-async def seed_due_members(db_path: Path, user_ids: list[int], overdue: timedelta) -> None:
+async def seed_due_members(
+    database: Path | str,
+    user_ids: list[int],
+    overdue: timedelta,
+    *,
+    keys: Keys | None = None,
+    password: str | None = None,
+) -> None:
     """Members whose check-in fell due `overdue` ago."""
-    await seed_members(db_path, user_ids, -overdue)
+    await seed_members(database, user_ids, -overdue, keys=keys, password=password)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Literal, get_args
 
 # The tables migration 0017 keeps a high-water mark for.
 KeptTable = Literal["relays", "goals", "outcome_responses"]
+KEPT_TABLES: tuple[KeptTable, ...] = get_args(KeptTable)
+_FRESH_ID_OF = re.compile(r"FROM id_high_water WHERE name = '(\w+)'")
 
 
 def fresh_id(table: KeptTable) -> str:
@@ -16,3 +19,12 @@ def fresh_id(table: KeptTable) -> str:
     present = f"(SELECT coalesce(max(id), 0) FROM {table})"
     high = f"coalesce((SELECT high FROM id_high_water WHERE name = '{table}'), 0)"
     return f"(CASE WHEN {present} > {high} THEN {present} ELSE {high} END + 1)"
+
+
+def fresh_id_table(sql: str) -> KeptTable | None:
+    """The table whose fresh id `sql` takes (it holds fresh_id's expression), if any."""
+    found = _FRESH_ID_OF.search(sql)
+    if found is None:
+        return None
+    table = found.group(1)
+    return next(t for t in KEPT_TABLES if t == table)

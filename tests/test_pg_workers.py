@@ -219,3 +219,58 @@ async def test_a_webhook_worker_is_refused_beside_a_poller(
     # The poller gone, webhook workers start.
     async with workers(emulator, pg_migrated_database, key, "web-1", "web-2") as apps:
         assert len(apps) == 2
+
+
+async def test_two_workers_writing_relays_at_once_take_turns_for_the_fresh_id(
+    emulator: BotApiEmulator, pg_migrated_database: str, key: bytes
+) -> None:
+    """A relay's id is the table's largest plus one (ids are never reused): two members'
+    transactions on two workers would read the same largest id, and the second INSERT
+    would fail on the primary key, losing the update. The table's id lock makes them take
+    turns; the second sees the first's row."""
+    author, peer = emulator.user().user_id, emulator.user().user_id
+    await seed_pair(pg_migrated_database, key, author, peer)
+    first, second = [
+        await Database.open(pg_migrated_database, keys=Keys(key=key)) for _ in range(2)
+    ]
+    circle = await count(pg_migrated_database, "SELECT min(id) FROM circles")
+    now = datetime.now(UTC)
+    first_wrote, first_may_commit = asyncio.Event(), asyncio.Event()
+
+    async def relay(db: Database, author_id: int) -> int:
+        async with db.transaction() as session:
+            relay_id = await circles.add_relay(
+                session,
+                circle_id=circle,
+                author_id=author_id,
+                kind="encourage",
+                pseudonym="Calm Otter",
+                text="keep going",
+                status="sent",
+                now=now,
+            )
+            if db is first:
+                first_wrote.set()
+                await first_may_commit.wait()
+        return relay_id
+
+    try:
+        one = asyncio.create_task(relay(first, author))
+        await first_wrote.wait()
+        two = asyncio.create_task(relay(second, peer))
+        async with asyncio.timeout(30):
+            # The second waits (for the id lock; without it, for the first's row in the
+            # primary key's index, and then fails).
+            while not await count(  # noqa: ASYNC110 (the server knows when it waits)
+                pg_migrated_database,
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'",
+            ):
+                await asyncio.sleep(0.05)
+        first_may_commit.set()
+        ids = [await one, await two]
+    finally:
+        await first.close()
+        await second.close()
+    assert ids[1] == ids[0] + 1
+    assert await count(pg_migrated_database, "SELECT count(*) FROM relays") == 2

@@ -22,6 +22,7 @@ from storage.dialect import POSTGRESQL
 from storage.engines import base
 from storage.engines.placeholders import numbered
 from storage.faults import StorageError, StorageFault
+from storage.ids import KEPT_TABLES, fresh_id_table
 from storage.migrations.postgresql import apply_postgresql_migrations, schema_version
 from storage.sealed import SEALED, KeyFileError, Keys, Sealer, sealer_for
 from storage.timestamps import to_db
@@ -43,6 +44,12 @@ RECONNECT_LONGEST_WAIT = 5.0
 # names it, so it never meets the leader's lock (one bigint) nor the migrations'.
 MEMBER_LOCK_SQL = "SELECT pg_advisory_xact_lock($1, $2)"
 MEMBER_LOCK_CLASS = 0x70637263  # "pcrc"
+# A fresh kept id (storage.ids) is the table's largest id plus one: two workers' transactions
+# (two members: their locks differ) would read the same largest id, and the second INSERT
+# would fail on the primary key. The table's lock, held until the transaction ends, makes
+# them take turns; the INSERT, a statement after the lock, sees the other's committed row.
+ID_LOCK_CLASS = 0x70636964  # "pcid"
+ID_LOCK_SQL = "SELECT pg_advisory_xact_lock(?, ?)"
 
 
 def member_lock(member: int) -> tuple[int, int]:
@@ -235,6 +242,9 @@ class Session:
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row's id."""
+        table = fresh_id_table(sql)
+        if table is not None:
+            await self._run("execute", ID_LOCK_SQL, (ID_LOCK_CLASS, KEPT_TABLES.index(table)))
         returning = sql if " RETURNING " in sql.upper() else f"{sql} RETURNING id"
         return int(await self._run("fetchval", returning, params))
 

@@ -10,100 +10,23 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
+from bench.pg_fleet import (
+    HOOK,
+    SECRET,
+    TAKEOVER_LIMIT,
+    start_worker,
+    stopped_at_the_end,
+    until_healthy,
+    update_payload,
+    write_config,
+)
 from bot.emulator import BotApiEmulator
 from bot.runtime.webhook import SECRET_HEADER
-from storage.sealed import encode_key
-from tests.helpers import subprocess_env
-from tests.reliability.test_webhook import SECRET, free_port, update_payload
-
-HOOK = "/telegram/hook"
-TAKEOVER_LIMIT = 15.0  # issue 19: another worker takes over within 15 seconds
-
-
-def write_config(tmp_path: Path, emulator: BotApiEmulator, url: str) -> Path:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[telegram]\ntoken = "{emulator.token}"\napi_base_url = "{emulator.base_url}"\n'
-        f'webhook_url = "https://bot.example.org{HOOK}"\nwebhook_secret = "{SECRET}"\n'
-        'webhook_listen = "127.0.0.1"\n'
-        f'[storage]\nurl = "{url}"\n[runtime]\nleader_poll_seconds = 1\n',
-        encoding="utf-8",
-    )
-    return config
-
-
-class WorkerProcess:
-    def __init__(self, name: str, process: asyncio.subprocess.Process, port: int, health: int):
-        self.name = name
-        self.process = process
-        self.hook = f"http://127.0.0.1:{port}{HOOK}"
-        self.health = f"http://127.0.0.1:{health}/healthz"
-
-    async def healthz(self, http: aiohttp.ClientSession) -> dict[str, Any] | None:
-        try:
-            async with http.get(self.health) as response:
-                return dict(await response.json())
-        except aiohttp.ClientError:
-            return None  # not listening yet, or gone
-
-
-async def start_worker(
-    name: str, config: Path, cwd: Path, key: bytes, *, webhook: bool = True
-) -> WorkerProcess:
-    port, health = free_port(), free_port()
-    env = subprocess_env() | {
-        "PEERCIRCLE_STORAGE__KEY": encode_key(key),
-        "PEERCIRCLE_RUNTIME__WORKER_NAME": name,
-        "PEERCIRCLE_TELEGRAM__WEBHOOK_PORT": str(port),
-        "PEERCIRCLE_METRICS__PORT": str(health),
-    }
-    if not webhook:
-        env["PEERCIRCLE_TELEGRAM__WEBHOOK_URL"] = ""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    return WorkerProcess(name, process, port, health)
-
-
-async def until_healthy(http: aiohttp.ClientSession, worker: WorkerProcess) -> dict[str, Any]:
-    """Its /healthz answer once it answers 'ok' (a start takes a few seconds)."""
-    async with asyncio.timeout(60):
-        while (said := await worker.healthz(http)) is None or said["status"] != "ok":
-            if worker.process.returncode is not None:
-                assert worker.process.stderr is not None
-                err = (await worker.process.stderr.read()).decode()
-                raise AssertionError(f"{worker.name} exited ({worker.process.returncode}): {err}")
-            await asyncio.sleep(0.1)
-    return said
-
-
-@asynccontextmanager
-async def stopped_at_the_end(*workers: WorkerProcess) -> AsyncIterator[None]:
-    try:
-        yield
-    finally:
-        for worker in workers:
-            if worker.process.returncode is None:
-                worker.process.kill()
-                await worker.process.wait()
 
 
 async def test_two_webhook_workers_answer_one_leads_and_the_lead_moves_when_it_stops(
