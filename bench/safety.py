@@ -10,9 +10,10 @@ tests/safety/fresh, written separately afterwards; and tests/safety/former_holdo
 first held-out set, retired into tuning once measured. The misses of the last two were
 generalised into the lexicons too, so their figures are no longer an estimate for unseen
 messages. tests/safety/training is counted by the backstop only (the lexicons never saw
-it). The held-out sets (tests/safety/holdout, holdout3, holdout4, holdout5) are never tuned
-on and their misses never printed; the newest, measured once, is the honest estimate of how
-the screen does on messages nobody has seen (bot.safety.evaluation.HOLDOUTS). `--half A`
+it). The held-out sets (tests/safety/holdout, holdout3 … holdout6) never have their misses
+printed here; the newest, measured once, is the honest estimate of how the screen does on
+messages nobody has seen (bot.safety.evaluation.HOLDOUTS); the older ones' misses were read
+in a later round of tuning (evaluation.READ_WHILE_TUNING). `--half A`
 or `--half B` takes each file's odd or even lines only: tune on one half, then measure the
 other with `--misses none` (figures, no texts).
 """
@@ -167,6 +168,8 @@ def set_lines(summaries: list[tuple[ExampleSet, list[Example], Report]]) -> list
             how = "the lexicons are tuned on it"
         elif example_set.counted:
             how = "written apart; the backstop is counted from it, the lexicons never saw it"
+        elif example_set.read:
+            how = "written apart, measured before; its misses were then read to tune the lexicons"
         elif example_set.newest:
             how = "written apart, never tuned on, measured once: the honest estimate"
         else:

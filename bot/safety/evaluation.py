@@ -6,9 +6,10 @@ tests/safety/labelled, which the lexicons were first tuned on; tests/safety/fres
 separately and at first never used for tuning, whose misses were then generalised into the
 lexicons; and tests/safety/former_holdout, the first held-out set, written by someone who
 saw neither the lexicons nor the other sets, measured untouched (urgent recall 67.5%,
-concern 64.6%, false alarms 12.5%) and then retired into tuning the same way. A held-out
-set, tests/safety/holdout, is written apart and never tuned on: when the folder exists,
-its figures are the honest estimate of how the screen does on messages nobody has seen.
+concern 64.6%, false alarms 12.5%) and then retired into tuning the same way. The held-out
+sets (HOLDOUTS) are written apart, each after the last change it measured: the newest
+one's figures, measured once, are the honest estimate of how the screen does on messages
+nobody has seen; the older ones' misses were read in a later round of tuning.
 tests/safety/training is written apart too, only for the backstop (bot.safety.backstop) to
 count from: the lexicons were not tuned on it, and it has no targets of its own.
 """
@@ -30,15 +31,20 @@ FORMER_HOLDOUT = LABELLED.with_name("former_holdout")
 TUNING = (LABELLED, FRESH, FORMER_HOLDOUT)  # the sets the lexicons are tuned on
 TRAINING = LABELLED.with_name("training")  # the backstop counts from it; no lexicon tuning
 # Held-out sets, each written apart by writers who saw neither the lexicons nor any other
-# set, never tuned on, in the order they were written: each measured the screen as it was
-# then, and again after later changes. Only the newest is an estimate untouched by what
-# the earlier ones showed.
+# set, in the order they were written: each measured the screen as it was then, and again
+# after later changes. Only the newest is an estimate untouched by what the earlier ones
+# showed.
 HOLDOUTS = (
     (LABELLED.with_name("holdout"), "second held-out"),
     (LABELLED.with_name("holdout3"), "third held-out"),
     (LABELLED.with_name("holdout4"), "fourth held-out"),
     (LABELLED.with_name("holdout5"), "fifth held-out"),
+    (LABELLED.with_name("holdout6"), "sixth held-out"),
 )
+# Held-out sets whose misses were then read to tune the lexicons (the sixth round, written
+# after the fifth was measured): their figures are no longer estimates. The backstop is
+# still not counted from them.
+READ_WHILE_TUNING = frozenset({"holdout", "holdout3", "holdout4", "holdout5"})
 NONE = "none"
 
 
@@ -51,6 +57,7 @@ class ExampleSet:
     tuned: bool  # whether the lexicons were tuned on it
     counted: bool  # whether the backstop is counted from it
     newest: bool = False  # the newest held-out set: measured once, by the screen as it is
+    read: bool = False  # a held-out set whose misses were read to tune the lexicons later
 
 
 def _holds_examples(folder: Path) -> bool:
@@ -72,7 +79,8 @@ def example_sets(
     found = [(folder, name) for folder, name in holdouts if _holds_examples(folder)]
     for number, (folder, name) in enumerate(found, 1):
         newest = number == len(found)
-        sets.append(ExampleSet(name, folder, tuned=False, counted=False, newest=newest))
+        read = folder.name in READ_WHILE_TUNING
+        sets.append(ExampleSet(name, folder, tuned=False, counted=False, newest=newest, read=read))
     return sets
 
 

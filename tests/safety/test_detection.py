@@ -72,7 +72,8 @@ def test_held_out_folders_are_reported_after_the_tuning_sets_the_newest_as_such(
 ) -> None:
     tuning = ["labelled", "fresh", "former held-out"]
     none = tmp_path / "no"
-    first, second = tmp_path / "holdout", tmp_path / "later"
+    # Not named as a shipped set whose misses were read (evaluation.READ_WHILE_TUNING).
+    first, second = tmp_path / "earlier", tmp_path / "later"
     holdouts = [(first, "second held-out"), (second, "third held-out")]
     assert [s.name for s in example_sets(holdouts, none)] == tuning
     line = (
@@ -98,7 +99,7 @@ def test_held_out_folders_are_reported_after_the_tuning_sets_the_newest_as_such(
     ]
     lines = set_lines(set_summaries(screener(), both[-2:]))
     assert lines == [
-        "- Second held-out set (tests/safety/holdout, 2 messages in 1 languages; written "
+        "- Second held-out set (tests/safety/earlier, 2 messages in 1 languages; written "
         "apart, never tuned on, measured before later changes too): urgent recall 100.0% "
         "(1/1), concern recall 0.0% (0/0), false alarms 0.0% (0/1); urgent answered at any "
         "tier 100.0% (1/1); the backstop alone: 0 urgent, 0 concern, 0 false alarms.",
@@ -107,6 +108,21 @@ def test_held_out_folders_are_reported_after_the_tuning_sets_the_newest_as_such(
         "concern recall 0.0% (0/0), false alarms 0.0% (0/1); urgent answered at any tier "
         "100.0% (1/1); the backstop alone: 0 urgent, 0 concern, 0 false alarms.",
     ]
+
+
+def test_the_shipped_held_out_sets_say_which_were_read_and_which_is_the_estimate() -> None:
+    """Sets 2 to 5 were read in the sixth round of tuning; the sixth is the estimate. The
+    backstop is counted from none of them."""
+    held = [s for s in example_sets() if not s.tuned and not s.counted]
+    assert [(s.folder.name, s.read, s.newest) for s in held] == [
+        ("holdout", True, False),
+        ("holdout3", True, False),
+        ("holdout4", True, False),
+        ("holdout5", True, False),
+        ("holdout6", False, True),
+    ]
+    lines = set_lines(set_summaries(screener(), [held[-2]]))
+    assert "its misses were then read to tune the lexicons" in lines[0]
 
 
 @pytest.mark.parametrize(
