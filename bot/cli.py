@@ -176,11 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         on_server = settings.storage.database.engine == "postgresql"
         if on_server and args.command in ("backup", "restore"):
             raise ConfigError(PG_BACKUP_HELP)
-        if on_server and args.command == "migrate":
-            return asyncio.run(_migrate_server(settings))
         if args.command == "migrate":
-            # An empty file is made a database here on purpose (a start refuses one).
-            verify_database(settings.storage.path, empty_ok=True)
+            if not on_server:
+                verify_database(settings.storage.path, empty_ok=True)
             return asyncio.run(_migrate(settings))
         if args.command in ("backup", "restore"):
             key_at = settings.storage.keys.where(settings.storage.path)
@@ -402,31 +400,24 @@ def _backup_or_restore(command: str, db_path: Path, path: Path, key_file: str) -
 
 
 async def _migrate(settings: Settings) -> int:
-    db = await Database.open(
-        settings.storage.path, migrate=False, keys=settings.storage.keys, empty_ok=True
-    )
+    """Apply every migration not yet applied. SQLite: an empty file is made a database here
+    on purpose (a start refuses one). PostgreSQL: the server's checks first, then each
+    migration in its own transaction under the migrations' lock, so workers starting at the
+    same time wait for it."""
+    storage = settings.storage
+    if storage.database.engine == "sqlite":
+        db = await Database.open(storage.path, migrate=False, keys=storage.keys, empty_ok=True)
+        shown = str(storage.path)
+    else:
+        db = await open_configured(storage, migrate=False)
+        shown = storage.database.text
     try:
         applied = await db.migrate()
         version = await db.schema_version()
     finally:
         await db.close()
     done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
-    print(f"database {settings.storage.path} is at schema version {version} ({done})")
-    return 0
-
-
-async def _migrate_server(settings: Settings) -> int:
-    """`migrate` on PostgreSQL: the server's checks, then every migration not yet applied
-    (each in its own transaction, under the migrations' lock, so workers starting at the
-    same time wait for it)."""
-    db = await open_configured(settings.storage, migrate=False)
-    try:
-        applied = await db.migrate()
-        version = await db.schema_version()
-    finally:
-        await db.close()
-    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
-    print(f"database {settings.storage.database.text} is at schema version {version} ({done})")
+    print(f"database {shown} is at schema version {version} ({done})")
     return 0
 
 

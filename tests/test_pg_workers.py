@@ -13,27 +13,27 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import aiohttp
 import asyncpg
 import pytest
 from pydantic import SecretStr
 
+from bench.pg_fleet import seed_pairs, update_payload
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
 from bot.config import RuntimeSettings, Settings, TelegramSettings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
-from bot.members.service import CONSENT_VERSION, NOTICE_VERSION
 from bot.runtime.intake_lock import IntakeTaken
 from bot.runtime.webhook import SECRET_HEADER, WebhookServer
-from storage import circles, members
+from storage import circles
 from storage.db import Database
 from storage.engines.postgres import MEMBER_LOCK_CLASS, member_lock
 from storage.sealed import Keys
 from tests.conftest import START, make_settings
-from tests.reliability.test_webhook import SECRET, free_port, update_payload
+from tests.reliability.test_webhook import SECRET, free_port
 
 
 @pytest.fixture
@@ -79,32 +79,6 @@ def hook(app: PeerApplication) -> str:
     return f"http://127.0.0.1:{intake.port}/telegram/hook"
 
 
-async def seed_pair(url: str, key: bytes, author: int, peer: int) -> None:
-    """Two onboarded members in one circle, so /encourage writes one relay."""
-    db = await Database.open(url, keys=Keys(key=key))
-    now = datetime.now(UTC) - timedelta(days=1)
-    try:
-        async with db.transaction() as session:
-            circle = await circles.create(session, "Pair", "code1", 2, now)
-            for n, user_id in enumerate((author, peer)):
-                await members.create(
-                    session,
-                    user_id=user_id,
-                    pseudonym=f"Calm Otter{n}",
-                    timezone="UTC",
-                    checkin_time="03:00",
-                    consent_version=CONSENT_VERSION,
-                    notice_version=NOTICE_VERSION,
-                    pending_invite=None,
-                    awaiting=None,
-                    now=now,
-                )
-                await members.update(session, user_id, onboarded_at=now)
-                await circles.add_member(session, circle, user_id, now)
-    finally:
-        await db.close()
-
-
 async def count(url: str, sql: str) -> int:
     conn = await asyncpg.connect(url)
     try:
@@ -121,7 +95,7 @@ async def test_an_update_handed_to_two_workers_at_once_is_handled_by_one(
     before?" look-up (nothing is committed yet) and meet at the member's lock; the one that
     gets it second finds the first one's claim committed, rolls back and says nothing."""
     author, peer = emulator.user().user_id, emulator.user().user_id
-    await seed_pair(pg_migrated_database, key, author, peer)
+    await seed_pairs(pg_migrated_database, key, [author, peer])
     folded = member_lock(author)[1]
     holder = await asyncpg.connect(pg_migrated_database)
     async with workers(emulator, pg_migrated_database, key, "web-1", "web-2") as apps:
@@ -229,7 +203,7 @@ async def test_two_workers_writing_relays_at_once_take_turns_for_the_fresh_id(
     would fail on the primary key, losing the update. The table's id lock makes them take
     turns; the second sees the first's row."""
     author, peer = emulator.user().user_id, emulator.user().user_id
-    await seed_pair(pg_migrated_database, key, author, peer)
+    await seed_pairs(pg_migrated_database, key, [author, peer])
     first, second = [
         await Database.open(pg_migrated_database, keys=Keys(key=key)) for _ in range(2)
     ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.pg_fleet import update_payload
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -19,7 +20,7 @@ from bot.runtime.intake import PARALLEL_MEMBERS
 from bot.runtime.webhook import SECRET_HEADER, WebhookServer
 from tests.reliability.test_fanout_kill import start_bot
 from tests.reliability.test_update_burst_kill import write_config
-from tests.reliability.test_webhook import SECRET, update_payload
+from tests.reliability.test_webhook import SECRET
 from tests.reliability.test_webhook import settings as webhook_settings
 
 settings = webhook_settings  # the webhook bot's settings, as a fixture here too

@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
+from bench.pg_fleet import update_payload
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
 from bot.config import ConfigError, Settings, TelegramSettings, load_settings
@@ -50,22 +51,6 @@ async def webhook_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[P
     app = build_application(settings, clock=clock)
     async with running_bot(app):
         yield app
-
-
-def update_payload(update_id: int, user_id: int, text: str) -> dict[str, object]:
-    user = {"id": user_id, "is_bot": False, "first_name": "Alex"}
-    message = {
-        "message_id": update_id,
-        "date": 1_700_000_000,
-        "chat": {"id": user_id, "type": "private"},
-        "from": user,
-        "text": text,
-    }
-    if text.startswith("/"):
-        message["entities"] = [
-            {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-        ]
-    return {"update_id": update_id, "message": message}
 
 
 async def test_secret_required_and_a_resent_update_handled_once(
