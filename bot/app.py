@@ -154,6 +154,7 @@ async def start_services(app: PeerApplication) -> Services:
         grace=timedelta(hours=startup.settings.scheduler.grace_hours),
         worker=startup.settings.runtime.worker,
         pace=pace,
+        claims=startup.settings.storage.database.engine == "postgresql",
     )
     app.bot_data.delivery = worker  # started by the leader (start_leadership)
     return services

@@ -119,10 +119,15 @@ class OutboxWorker:
         grace: timedelta,
         worker: str,
         pace: TelegramPace | None = None,
+        claims: bool = True,
     ) -> None:
         self._metrics = metrics or Metrics()
         self._worker = worker  # the name its claims are held under (runtime.worker)
         self._pace = pace  # the bot's rate limiter, told what the last leader sent
+        # Claim each batch (PostgreSQL: several workers, an old leader may not know yet).
+        # SQLite's one process needs none, and reads as before: sending goes on while the
+        # database refuses writes (a lock held, a full disk), the results kept in memory.
+        self._claims = claims
         self._taken_over = False  # claims freed and pace seeded since start()
         self._claim_fault: str | None = None  # the database's refusal to claim, said once
         # Chats with no member behind them (the moderators' group) and members who never
@@ -229,11 +234,23 @@ class OutboxWorker:
             await self._idle(IDLE_POLL_SECONDS)
             return
         self._waiting_for_records = False
-        if not self._taken_over and not await self._take_over():
-            await self._idle(IDLE_POLL_SECONDS)
-            return
         # Messages in flight and results not yet recorded still read as pending: left out.
         leave_out = self._in_flight | self._unrecorded.keys()
+        if self._claims:
+            batch = await self._claimed_batch(leave_out)
+        else:
+            async with self._db.read() as session:
+                batch = await outbox.next_batch(session, self._clock.now(), BATCH, leave_out)
+        if not batch:
+            await self._idle(IDLE_POLL_SECONDS)
+            return
+        await self._dispatch(batch)
+
+    async def _claimed_batch(self, leave_out: set[int]) -> list[outbox.OutboxRow]:
+        """The next batch, claimed under this worker's name (after taking over, the first
+        time); empty while the database refuses claims."""
+        if not self._taken_over and not await self._take_over():
+            return []
         try:
             async with self._db.transaction() as session:
                 batch = await outbox.claim_batch(
@@ -241,15 +258,11 @@ class OutboxWorker:
                 )
         except STORAGE_ERRORS as error:
             self._claim_refused(error)
-            await self._idle(IDLE_POLL_SECONDS)
-            return
+            return []
         if self._claim_fault is not None:
             log.warning("outbox: the database takes claims again; sending goes on")
             self._claim_fault = None
-        if not batch:
-            await self._idle(IDLE_POLL_SECONDS)
-            return
-        await self._dispatch(batch)
+        return batch
 
     async def _take_over(self) -> bool:
         """Before the first claim after start(): free every claim and keep the last pace.
