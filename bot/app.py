@@ -44,6 +44,7 @@ from handlers import (
 )
 from handlers.answers import AnswerTable
 from handlers.errors import on_error
+from storage.leadership import CHECK_TIMEOUT
 
 log = logging.getLogger("peercircle.app")
 
@@ -143,6 +144,10 @@ async def start_services(app: PeerApplication) -> Services:
         startup.settings.moderation.moderator_chat_id,
         startup.settings.members.default_language,
     )
+    # On PostgreSQL several workers may share the outbox: the sender claims what it sends,
+    # and a new leader waits until the last one has surely stopped (bot.runtime.delivery).
+    several = startup.settings.storage.database.engine == "postgresql"
+    fence = startup.settings.runtime.leader_poll_seconds + CHECK_TIMEOUT if several else 0.0
     worker = OutboxWorker(
         app.bot,
         services.db,
@@ -154,7 +159,8 @@ async def start_services(app: PeerApplication) -> Services:
         grace=timedelta(hours=startup.settings.scheduler.grace_hours),
         worker=startup.settings.runtime.worker,
         pace=pace,
-        claims=startup.settings.storage.database.engine == "postgresql",
+        claims=several,
+        fence_seconds=fence,
     )
     app.bot_data.delivery = worker  # started by the leader (start_leadership)
     return services

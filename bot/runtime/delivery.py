@@ -120,6 +120,7 @@ class OutboxWorker:
         worker: str,
         pace: TelegramPace | None = None,
         claims: bool = True,
+        fence_seconds: float = 0.0,
     ) -> None:
         self._metrics = metrics or Metrics()
         self._worker = worker  # the name its claims are held under (runtime.worker)
@@ -128,6 +129,12 @@ class OutboxWorker:
         # SQLite's one process needs none, and reads as before: sending goes on while the
         # database refuses writes (a lock held, a full disk), the results kept in memory.
         self._claims = claims
+        # After taking the lead, how long until the last leader has surely stopped starting
+        # sends: it finds its lead lost at its next check (every leader_poll_seconds, each
+        # given CHECK_TIMEOUT). Sending before that would double the pace, and freeing its
+        # claims would send its batch again.
+        self._fence_seconds = fence_seconds
+        self._fence_until = 0.0
         self._taken_over = False  # claims freed and pace seeded since start()
         self._claim_fault: str | None = None  # the database's refusal to claim, said once
         # Chats with no member behind them (the moderators' group) and members who never
@@ -167,6 +174,12 @@ class OutboxWorker:
         self._slots_taken = 0
         self._slot_held_for.clear()
         self._taken_over = False
+        self._fence_until = time.monotonic() + self._fence_seconds
+        if self._fence_seconds:
+            log.info(
+                "outbox: first sends in %.1f s, once the last leader has surely stopped",
+                self._fence_seconds,
+            )
         loop = asyncio.get_running_loop()
         self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
         self._task = loop.create_task(self._run(), name="outbox-worker")
@@ -249,7 +262,8 @@ class OutboxWorker:
     async def _claimed_batch(self, leave_out: set[int]) -> list[outbox.OutboxRow]:
         """The next batch, claimed under this worker's name (after taking over, the first
         time); empty while the database refuses claims."""
-        if not self._taken_over and not await self._take_over():
+        fenced = time.monotonic() < self._fence_until
+        if not self._taken_over and (fenced or not await self._take_over()):
             return []
         try:
             async with self._db.transaction() as session:
