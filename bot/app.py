@@ -18,7 +18,7 @@ from bot.moderation.menus import register_menus
 from bot.runtime.delivery import OutboxWorker
 from bot.runtime.health import HealthServer
 from bot.runtime.intake import PollingIntake, UpdateDispatcher
-from bot.runtime.intake_lock import hold_intake
+from bot.runtime.intake_lock import IntakeWatch, hold_intake
 from bot.runtime.leadership import Leadership
 from bot.runtime.logging_setup import quiet_noisy_loggers
 from bot.runtime.pacing import TelegramPace
@@ -199,7 +199,7 @@ async def start_leadership(app: PeerApplication, services: Services) -> Leadersh
 async def stop_services(app: PeerApplication) -> None:
     intake_lock, app.bot_data.intake_lock = app.bot_data.intake_lock, None
     if intake_lock is not None:
-        await intake_lock.let_go()
+        await intake_lock.stop()
     # The leader's duties stop (the sweeps, then the outbox) before its lock is let go.
     leadership, app.bot_data.leadership = app.bot_data.leadership, None
     if leadership is not None:
@@ -218,7 +218,9 @@ async def start_intake(app: PeerApplication, services: Services) -> PollingIntak
     )
     intake: PollingIntake | WebhookServer
     # Before Telegram is told anything: setWebhook would cut a poller off, and the reverse.
-    app.bot_data.intake_lock = await hold_intake(services.settings, not telegram.webhook_url)
+    held = await hold_intake(services.settings, not telegram.webhook_url)
+    app.bot_data.intake_lock = IntakeWatch(held, services.settings.runtime.leader_poll_seconds)
+    app.bot_data.intake_lock.start()
     if telegram.webhook_url:
         intake = WebhookServer(app, dispatcher, telegram)
         await intake.start()

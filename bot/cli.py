@@ -509,6 +509,9 @@ async def _until_stopped(app: PeerApplication, stop: asyncio.Event) -> bool:
     intake = app.bot_data.intake
     if isinstance(intake, PollingIntake):
         waits.append(asyncio.create_task(intake.failed.wait()))
+    watch = app.bot_data.intake_lock
+    if watch is not None:  # another process took the way in: exit for a restart
+        waits.append(asyncio.create_task(watch.lost.wait()))
     _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
         task.cancel()

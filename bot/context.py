@@ -11,10 +11,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime.delivery import OutboxWorker
+from bot.runtime.intake_lock import IntakeWatch
 from bot.runtime.leadership import Leadership
 from bot.safety.screen import Verdict
 from bot.services import Services
-from storage.leadership import LeaderLock
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class BotData:
         # The update intake (polling or webhook), for health checks and the CLI.
         self.intake: Intake | None = None
         # Held while updates come in: one poller, or webhook workers (bot.runtime.intake_lock).
-        self.intake_lock: LeaderLock | None = None
+        self.intake_lock: IntakeWatch | None = None
         # Members already checked for an unseen notice change since start (one read each).
         self.notice_checked: set[int] = set()
 

@@ -38,6 +38,8 @@ ENGINES = ("sqlite", "postgresql")
 BOTH = "both"  # one run, each test that reaches a database once per engine (make test)
 # Fixtures whose presence makes a test depend on the engine.
 STORAGE_FIXTURES = frozenset({"storage_url", "db_path"})
+# Fixtures of PostgreSQL's own tests (tests/pg.py): the PostgreSQL pass keeps them too.
+PG_FIXTURES = frozenset({"pg_cluster", "pg_database", "pg_migrated_database", "pg_template"})
 SQLITE_ONLY = "reads or changes the SQLite file itself (db_path or sqlite_only): SQLite pass only"
 
 Params = Sequence[Any] | Mapping[str, Any]
@@ -79,6 +81,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         names = set(getattr(item, "fixturenames", ()))
         marked = item.get_closest_marker("sqlite_only")
+        if chosen == "postgresql" and names & PG_FIXTURES and not names & STORAGE_FIXTURES:
+            kept.append(item)  # PostgreSQL's own tests (they run once in the SQLite pass too)
+            continue
         if not names & STORAGE_FIXTURES and marked is None:
             left_out.append(item)
             continue

@@ -248,3 +248,39 @@ async def test_two_workers_writing_relays_at_once_take_turns_for_the_fresh_id(
         await second.close()
     assert ids[1] == ids[0] + 1
     assert await count(pg_migrated_database, "SELECT count(*) FROM relays") == 2
+
+
+async def test_a_lost_way_in_is_taken_again_so_a_poller_stays_refused(
+    emulator: BotApiEmulator, pg_migrated_database: str, key: bytes
+) -> None:
+    """The webhook worker's hold on the way in goes with its session (a server restart, a
+    network cut, a terminated backend); its watch takes it again, so a poller started
+    after is still refused. (Found by a review: before the watch, the poller got in.)"""
+    fast = RuntimeSettings(worker_name="web-1", leader_poll_seconds=0.5)
+    settings = worker_settings(emulator, pg_migrated_database, key, "web-1")
+    app = build_application(
+        settings.model_copy(update={"runtime": fast}), clock=ManualClock(START)
+    )
+    holders = (
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'peercircle webhook web-1'"
+    )
+    async with running_bot(app):
+        ended = await count(
+            pg_migrated_database,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name = 'peercircle webhook web-1'",
+        )
+        assert ended == 1
+        async with asyncio.timeout(30):
+            while await count(pg_migrated_database, holders) != 1:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        poller = build_application(
+            worker_settings(emulator, pg_migrated_database, key, "poll-1", webhook=False),
+            clock=ManualClock(START),
+        )
+        with pytest.raises(IntakeTaken, match="polling takes one process"):
+            async with running_bot(poller):
+                pass
+        assert emulator.calls_of("deleteWebhook") == []
+        watch = app.bot_data.intake_lock
+        assert watch is not None and not watch.lost.is_set()

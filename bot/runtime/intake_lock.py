@@ -10,8 +10,15 @@ allows one process.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+
 from bot.config import Settings
+from storage.faults import STORAGE_ERRORS
 from storage.leadership import INTAKE_KEY, AdvisoryLock, LeaderLock, SoleInstance
+
+log = logging.getLogger("peercircle.intake")
 
 
 class IntakeTaken(Exception):
@@ -50,3 +57,50 @@ async def hold_intake(settings: Settings, polling: bool) -> LeaderLock:
         f"a peercircle is polling Telegram for {database}: setting the webhook would cut it "
         "off; stop it first (several workers take updates by webhook only)"
     )
+
+
+class IntakeWatch:
+    """Keeps the intake's lock held while the worker takes updates. The server lets it go
+    with its session (a restart, a network cut, a terminated backend): every `poll` seconds
+    it is checked and, when lost, taken again. If another process took it meanwhile (a
+    poller beside webhook workers, or the reverse), `lost` is set: this worker stops, as
+    one of the two would cut the other off."""
+
+    def __init__(self, lock: LeaderLock, poll: float) -> None:
+        self._lock = lock
+        self._poll = poll
+        self.lost = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="intake-lock")
+
+    async def stop(self) -> None:
+        """Stop watching and let the lock go."""
+        self._stopping.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._lock.let_go()
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._poll)
+            if self._stopping.is_set() or await self._lock.still_held():
+                continue
+            try:
+                taken = await self._lock.try_take()
+            except STORAGE_ERRORS:
+                continue  # the database is away: nobody else can take it meanwhile either
+            if taken:
+                log.warning(
+                    "intake.lock_retaken: the way in was lost with its session, and is held again"
+                )
+                continue
+            log.error(
+                "intake.lock_lost: another process took this database's way in while this "
+                "one's session was lost; stopping, so that neither cuts the other off"
+            )
+            self.lost.set()
+            return
