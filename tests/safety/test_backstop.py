@@ -123,7 +123,7 @@ def test_an_operator_phrase_still_names_its_category(tmp_path: Path) -> None:
 def test_near_misses_of_the_phrases_wake_it_at_most_a_quarter_of_the_time() -> None:
     """Sentences written to sit right beside crisis phrases ("I have enough pills for the
     trip") are where a word-count model errs most, and why it is heard only for a message
-    typed with nothing pending: 28 of 115 are heard when the counts were last made (16
+    typed with nothing pending: 24 of 115 are heard when the counts were last made (16
     before, with smaller sets and a model that heard fewer crisis messages), 8 of them as
     urgent (an alarm repeated until taken: hence the stricter URGENT_THRESHOLD). More after
     a change to the sets means re-measuring (README "Safety")."""
