@@ -306,6 +306,17 @@ async def recent_sends(session: Session, since: datetime) -> dict[int, datetime]
     return {int(r["chat_id"]): from_db(str(r["last"])) for r in rows}
 
 
+async def another_sender_active(session: Session, worker: str, since: datetime) -> bool:
+    """Whether a sender may still be at work: a pending row another worker claims, or a send
+    finished at or after `since` (by whichever worker)."""
+    row = await session.fetch_one(
+        "SELECT 1 FROM outbox WHERE (status = 'pending' AND claimed_by IS NOT NULL "
+        "AND claimed_by <> ?) OR (status IN ('sent', 'failed') AND finished_at >= ?) LIMIT 1",
+        (worker, to_db(since)),
+    )
+    return row is not None
+
+
 async def mark_sent(session: Session, row_id: int, message_id: int, now: datetime) -> None:
     await session.execute(
         "UPDATE outbox SET status = 'sent', telegram_message_id = ?, finished_at = ?, "

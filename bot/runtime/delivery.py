@@ -133,8 +133,11 @@ class OutboxWorker:
         # sends: it finds its lead lost at its next check (every leader_poll_seconds, each
         # given CHECK_TIMEOUT). Sending before that would double the pace, and freeing its
         # claims would send its batch again.
+        # Only when another sender may still be at work (its claims, or sends it recorded
+        # within that time): a first leader, or one after a long quiet, sends at once.
         self._fence_seconds = fence_seconds
-        self._fence_until = 0.0
+        self._fence_until: float | None = None  # when it ends; None: not yet looked at
+        self._started_at = 0.0
         self._taken_over = False  # claims freed and pace seeded since start()
         self._claim_fault: str | None = None  # the database's refusal to claim, said once
         # Chats with no member behind them (the moderators' group) and members who never
@@ -174,12 +177,8 @@ class OutboxWorker:
         self._slots_taken = 0
         self._slot_held_for.clear()
         self._taken_over = False
-        self._fence_until = time.monotonic() + self._fence_seconds
-        if self._fence_seconds:
-            log.info(
-                "outbox: first sends in %.1f s, once the last leader has surely stopped",
-                self._fence_seconds,
-            )
+        self._fence_until = None if self._fence_seconds else 0.0
+        self._started_at = time.monotonic()
         loop = asyncio.get_running_loop()
         self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
         self._task = loop.create_task(self._run(), name="outbox-worker")
@@ -262,9 +261,12 @@ class OutboxWorker:
     async def _claimed_batch(self, leave_out: set[int]) -> list[outbox.OutboxRow]:
         """The next batch, claimed under this worker's name (after taking over, the first
         time); empty while the database refuses claims."""
-        fenced = time.monotonic() < self._fence_until
-        if not self._taken_over and (fenced or not await self._take_over()):
-            return []
+        if not self._taken_over:
+            fence = self._fence_until
+            if fence is None:
+                fence = await self._fence()
+            if fence is None or time.monotonic() < fence or not await self._take_over():
+                return []
         try:
             async with self._db.transaction() as session:
                 batch = await outbox.claim_batch(
@@ -277,6 +279,25 @@ class OutboxWorker:
             log.warning("outbox: the database takes claims again; sending goes on")
             self._claim_fault = None
         return batch
+
+    async def _fence(self) -> float | None:
+        """When this leader may send first (time.monotonic()): the fence's length after it
+        took the lead if another sender may still be at work, else at once. None when the
+        database cannot say; asked again on the next pass."""
+        since = self._clock.now() - timedelta(seconds=self._fence_seconds)
+        try:
+            async with self._db.read() as session:
+                active = await outbox.another_sender_active(session, self._worker, since)
+        except STORAGE_ERRORS as error:
+            self._claim_refused(error)
+            return None
+        self._fence_until = self._started_at + (self._fence_seconds if active else 0.0)
+        if active:
+            log.info(
+                "outbox: first sends in %.1f s, once the last leader has surely stopped",
+                max(0.0, self._fence_until - time.monotonic()),
+            )
+        return self._fence_until
 
     async def _take_over(self) -> bool:
         """Before the first claim after start(): free every claim and keep the last pace.
