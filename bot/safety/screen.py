@@ -383,7 +383,10 @@ def _regex(elements: tuple[Element, ...], gap: str = "(?:") -> str:
             choices = "|".join(_regex(choice, gap) for choice in element.choices)
             parts.append(f"(?:{choices})")
         elif element.gap:
-            parts.append(f"{gap}(?: [^ ]+){{0,{MAX_GAP}}})")
+            # As few words as will do: a greedy gap let a risk phrase's match reach into
+            # an everyday figure after it ("ich will sterben ... vor hitze sterben") and
+            # be masked by it, and an exception's match cover more than its own words.
+            parts.append(f"{gap}(?: [^ ]+){{0,{MAX_GAP}}}?)")
         else:
             alternatives = sorted(map(re.escape, element.words), key=len, reverse=True)
             alternatives += [re.escape(prefix) + "[^ ]*" for prefix in element.prefixes]
