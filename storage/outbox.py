@@ -306,13 +306,13 @@ async def recent_sends(session: Session, since: datetime) -> dict[int, datetime]
     return {int(r["chat_id"]): from_db(str(r["last"])) for r in rows}
 
 
-async def another_sender_active(session: Session, worker: str, since: datetime) -> bool:
-    """Whether a sender may still be at work: a pending row another worker claims, or a send
-    finished at or after `since` (by whichever worker)."""
+async def claimed_by_another(session: Session, worker: str) -> bool:
+    """Whether a pending row is claimed by another worker: a sender that may still be at
+    work (an old leader that has not yet found out it lost the lead)."""
     row = await session.fetch_one(
-        "SELECT 1 FROM outbox WHERE (status = 'pending' AND claimed_by IS NOT NULL "
-        "AND claimed_by <> ?) OR (status IN ('sent', 'failed') AND finished_at >= ?) LIMIT 1",
-        (worker, to_db(since)),
+        "SELECT 1 FROM outbox WHERE status = 'pending' AND claimed_by IS NOT NULL "
+        "AND claimed_by <> ? LIMIT 1",
+        (worker,),
     )
     return row is not None
 

@@ -133,8 +133,8 @@ class OutboxWorker:
         # sends: it finds its lead lost at its next check (every leader_poll_seconds, each
         # given CHECK_TIMEOUT). Sending before that would double the pace, and freeing its
         # claims would send its batch again.
-        # Only when another sender may still be at work (its claims, or sends it recorded
-        # within that time): a first leader, or one after a long quiet, sends at once.
+        # Only when another sender may still be at work (it claims pending rows): a first
+        # leader, or this worker taking up its duties again, sends at once.
         self._fence_seconds = fence_seconds
         self._fence_until: float | None = None  # when it ends; None: not yet looked at
         self._started_at = 0.0
@@ -284,10 +284,9 @@ class OutboxWorker:
         """When this leader may send first (time.monotonic()): the fence's length after it
         took the lead if another sender may still be at work, else at once. None when the
         database cannot say; asked again on the next pass."""
-        since = self._clock.now() - timedelta(seconds=self._fence_seconds)
         try:
             async with self._db.read() as session:
-                active = await outbox.another_sender_active(session, self._worker, since)
+                active = await outbox.claimed_by_another(session, self._worker)
         except STORAGE_ERRORS as error:
             self._claim_refused(error)
             return None
