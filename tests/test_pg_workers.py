@@ -66,11 +66,18 @@ async def workers(
     async with AsyncExitStack() as stack:
         apps = []
         for name in names:
-            app = build_application(
-                worker_settings(emulator, url, key, name), clock=ManualClock(START)
-            )
+            app = app_of(emulator, url, key, name)
             apps.append(await stack.enter_async_context(running_bot(app)))
         yield apps
+
+
+def app_of(
+    emulator: BotApiEmulator, url: str, key: bytes, name: str, webhook: bool = True
+) -> PeerApplication:
+    """A worker's application, not yet started."""
+    return build_application(
+        worker_settings(emulator, url, key, name, webhook), clock=ManualClock(START)
+    )
 
 
 def hook(app: PeerApplication) -> str:
@@ -125,28 +132,32 @@ async def test_an_update_handed_to_two_workers_at_once_is_handled_by_one(
         # And the peer gets the encouragement once, from the leader's outbox (recorded sent
         # just after Telegram's answer: asked until it is).
         sent = "SELECT count(*) FROM outbox WHERE status = 'sent'"
-        async with asyncio.timeout(30):
-            while await count(pg_migrated_database, sent) != 1:  # noqa: ASYNC110 (the server's)
-                await asyncio.sleep(0.05)
+        await until_count(pg_migrated_database, sent, 1)
         to_peer = [c for c in emulator.calls_of("sendMessage") if c.params["chat_id"] == peer]
         assert len(to_peer) == 1
     await holder.close()
 
 
-async def until_waiting_for_member_lock(url: str, folded: int, sessions: int) -> None:
-    """Until this many sessions wait for the member's lock (asked of the server, which
-    knows; nothing else says when a worker's transaction has reached it)."""
+async def until_count(url: str, sql: str, expected: int | None = None) -> None:
+    """Until the server's count is `expected` (None: any but 0), asked every 50 ms: only the
+    server knows when a session waits, or a row is recorded."""
     async with asyncio.timeout(30):
-        while await _count_waiting(url, folded) != sessions:  # noqa: ASYNC110 (the server's)
+        while (found := await count(url, sql)) != expected:
+            if expected is None and found:
+                return
             await asyncio.sleep(0.05)
 
 
-async def _count_waiting(url: str, folded: int) -> int:
-    return await count(
-        url,
+async def until_waiting_for_member_lock(url: str, folded: int, sessions: int) -> None:
+    """Until this many sessions wait for the member's lock."""
+    await until_count(url, _waiting_sql(folded), sessions)
+
+
+def _waiting_sql(folded: int) -> str:
+    return (
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
         f" AND classid = {MEMBER_LOCK_CLASS} AND objid::bigint = {folded & 0xFFFFFFFF}"
-        " AND objsubid = 2",
+        " AND objsubid = 2"
     )
 
 
@@ -155,10 +166,7 @@ async def test_a_poller_is_refused_beside_webhook_workers_and_leaves_their_webho
 ) -> None:
     async with workers(emulator, pg_migrated_database, key, "web-1"):
         assert emulator.webhook_url == "https://bot.example.org/telegram/hook"
-        poller = build_application(
-            worker_settings(emulator, pg_migrated_database, key, "poll-1", webhook=False),
-            clock=ManualClock(START),
-        )
+        poller = app_of(emulator, pg_migrated_database, key, "poll-1", webhook=False)
         with pytest.raises(IntakeTaken, match="polling takes one process"):
             async with running_bot(poller):
                 pass
@@ -170,22 +178,13 @@ async def test_a_poller_is_refused_beside_webhook_workers_and_leaves_their_webho
 async def test_a_webhook_worker_is_refused_beside_a_poller(
     emulator: BotApiEmulator, pg_migrated_database: str, key: bytes
 ) -> None:
-    poller = build_application(
-        worker_settings(emulator, pg_migrated_database, key, "poll-1", webhook=False),
-        clock=ManualClock(START),
-    )
+    poller = app_of(emulator, pg_migrated_database, key, "poll-1", webhook=False)
     async with running_bot(poller):
-        second = build_application(
-            worker_settings(emulator, pg_migrated_database, key, "poll-2", webhook=False),
-            clock=ManualClock(START),
-        )
+        second = app_of(emulator, pg_migrated_database, key, "poll-2", webhook=False)
         with pytest.raises(IntakeTaken, match="polling takes one process"):
             async with running_bot(second):
                 pass
-        webhook = build_application(
-            worker_settings(emulator, pg_migrated_database, key, "web-1"),
-            clock=ManualClock(START),
-        )
+        webhook = app_of(emulator, pg_migrated_database, key, "web-1")
         with pytest.raises(IntakeTaken, match="setting the webhook would cut it off"):
             async with running_bot(webhook):
                 pass
@@ -232,15 +231,13 @@ async def test_two_workers_writing_relays_at_once_take_turns_for_the_fresh_id(
         one = asyncio.create_task(relay(first, author))
         await first_wrote.wait()
         two = asyncio.create_task(relay(second, peer))
-        async with asyncio.timeout(30):
-            # The second waits (for the id lock; without it, for the first's row in the
-            # primary key's index, and then fails).
-            while not await count(  # noqa: ASYNC110 (the server knows when it waits)
-                pg_migrated_database,
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock'",
-            ):
-                await asyncio.sleep(0.05)
+        # The second waits (for the id lock; without it, for the first's row in the primary
+        # key's index, and then fails).
+        await until_count(
+            pg_migrated_database,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'",
+        )
         first_may_commit.set()
         ids = [await one, await two]
     finally:
@@ -271,13 +268,8 @@ async def test_a_lost_way_in_is_taken_again_so_a_poller_stays_refused(
             " WHERE application_name = 'peercircle webhook web-1'",
         )
         assert ended == 1
-        async with asyncio.timeout(30):
-            while await count(pg_migrated_database, holders) != 1:  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
-        poller = build_application(
-            worker_settings(emulator, pg_migrated_database, key, "poll-1", webhook=False),
-            clock=ManualClock(START),
-        )
+        await until_count(pg_migrated_database, holders, 1)
+        poller = app_of(emulator, pg_migrated_database, key, "poll-1", webhook=False)
         with pytest.raises(IntakeTaken, match="polling takes one process"):
             async with running_bot(poller):
                 pass
