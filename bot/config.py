@@ -352,6 +352,13 @@ class DeliverySettings(_Section):
     # How long the outbox waits for Telegram's answer to one send. Past it the message may
     # still have arrived, so it is tried once more after a pause and then given up.
     send_timeout_seconds: float = Field(default=15.0, ge=1, le=120)
+    # Different chats sent to at once, each counted until its result is recorded
+    # (bot.runtime.delivery): all a kill -9 of the sender can repeat. 4 by default: enough
+    # that a slow answer for one chat leaves the pace to the others (and for 25/s when
+    # Telegram is 100 ms away), few enough that when Telegram stalls, the sends it then
+    # answers at once stay under its limit (at 25/s: 4 + 25 in a second). 1 repeats at most
+    # one message, but sends no faster than one round trip to Telegram at a time.
+    sends_in_flight: int = Field(default=4, ge=1, le=30)
 
 
 class CircleSettings(_Section):

@@ -10,12 +10,13 @@ from bot.app import build_application, running_bot
 from bot.clock import ManualClock
 from bot.config import DeliverySettings, RuntimeSettings, Settings
 from bot.emulator import BotApiEmulator
-from bot.runtime.delivery import SENDS_IN_FLIGHT
 from storage.db import Database
 from storage.sealed import Keys
 from tests.conftest import START
 from tests.test_outbox_claims import queue, sends_to
 from tests.test_pg_workers import key, worker_settings  # noqa: F401 (fixture)
+
+SENDS_IN_FLIGHT = DeliverySettings().sends_in_flight  # the default
 
 
 async def test_moving_the_lead_as_the_readme_says_sends_no_message_twice_nor_faster(

@@ -1,18 +1,19 @@
 """The outbox delivery worker: sends what the bot starts, within Telegram's limits.
 
 The global pace and 429s are kept for every call the bot makes in one place
-(bot.runtime.pacing); the worker chooses what goes next. It sends to up to SENDS_IN_FLIGHT
-chats side by side, one message per chat at a time and only once the chat's spacing has
-passed, so one slow chat never holds up the others. On 403 it marks the member as having
-blocked the bot and drops their pending messages; on 5xx and network errors it backs off; a
-send that timed out (it may have arrived) is tried once more after a pause, then given up. A
-message whose moment has passed (bot.runtime.lateness) is not sent at all.
+(bot.runtime.pacing); the worker chooses what goes next. It sends to up to
+`delivery.sends_in_flight` chats side by side, one message per chat at a time and only once
+the chat's spacing has passed, so one slow chat never holds up the others. On 403 it marks
+the member as having blocked the bot and drops their pending messages; on 5xx and network
+errors it backs off; a send that timed out (it may have arrived) is tried once more after a
+pause, then given up. A message whose moment has passed (bot.runtime.lateness) is not sent
+at all.
 
 What became of each message is kept in memory until the database has recorded it, and a
 message in that memory is never read for sending again: whatever storage does (disk full,
 locked, read-only), a message Telegram accepted is not sent again by this process. A send's
 slot is free again only once its result is recorded, so the sends in flight and the answers
-not yet recorded are SENDS_IN_FLIGHT at most: all a kill -9 can repeat. While the database
+not yet recorded are `sends_in_flight` at most: all a kill -9 can repeat. While the database
 refuses writes, sending waits once the slots are taken. Memory stays bounded: the outbox is
 read one small batch at a time, and at most MAX_UNRECORDED results wait for the database.
 
@@ -57,11 +58,6 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 BATCH = 100
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
-# Different chats' sends at once, counted until each result is recorded: enough that a slow
-# answer for one chat leaves the pace to the others (and for the pace when Telegram is 100 ms
-# away), few enough that a kill -9 can repeat only a handful, and that when Telegram stalls,
-# the sends it then answers at once stay under its limit (at 25/s: 4 + 25 in a second).
-SENDS_IN_FLIGHT = 4
 TIMED_OUT_PAUSE_SECONDS = 5.0
 # Results kept in memory while the database refuses them (expired rows take no slot).
 MAX_UNRECORDED = 1000
@@ -152,6 +148,7 @@ class OutboxWorker:
         self._last_in_chat: dict[int, float] = {}
         self._max_attempts = settings.max_attempts
         self._send_timeout = settings.send_timeout_seconds
+        self._sends_at_once = settings.sends_in_flight
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._stopped = asyncio.Event()
@@ -304,7 +301,7 @@ class OutboxWorker:
         Freeing claims other workers hold is safe because this worker holds the leader's
         lock: any other sender has stopped, or stops within seconds of losing its session
         (bot.runtime.leadership), so its messages would otherwise never go. Of those, only
-        the ones in flight when it died or stopped listening (SENDS_IN_FLIGHT at most) may
+        the ones in flight when it died or stopped listening (`sends_in_flight` at most) may
         have reached Telegram, and only they can be sent twice: as after a kill -9 of a sole
         process, a repeat is preferred to a loss. Its own claims under the same name are
         from before a restart or a lost lead: nothing of this process sends them now (what
@@ -379,7 +376,7 @@ class OutboxWorker:
 
     async def _take_slot(self) -> bool:
         """Wait for a free slot; False when stopping."""
-        while self._slots_taken >= SENDS_IN_FLIGHT and not self._stopping:
+        while self._slots_taken >= self._sends_at_once and not self._stopping:
             self._slot_freed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._slot_freed.wait(), IDLE_POLL_SECONDS)

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.seeding import seed_due_members
+from bot.config import DeliverySettings
 from bot.emulator import ApiError, BotApiEmulator
-from bot.runtime.delivery import SENDS_IN_FLIGHT
 from tests.helpers import subprocess_env
 
 MEMBERS = 500
 MOOD_QUESTION = "How is your mood today?"
+
+SENDS_IN_FLIGHT = DeliverySettings().sends_in_flight  # the default
 
 
 def write_config(tmp_path: Path, emulator: BotApiEmulator) -> Path:

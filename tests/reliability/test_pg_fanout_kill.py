@@ -1,7 +1,8 @@
 """2,000 members due a check-in prompt at once, two worker processes on one PostgreSQL
 database; the leader (the one that sends the outbox) is killed with SIGKILL once some hundreds
 are sent. The other takes the lead within 15 seconds and sends the rest: every member gets the
-prompt, at most SENDS_IN_FLIGHT twice, and Telegram's flood limit is never met
+prompt, at most `delivery.sends_in_flight` twice (4 by default; 1 when so set), and
+Telegram's flood limit is never met
 (tests/reliability/test_fanout_kill.py is the one-process SQLite version).
 
 Needs the throwaway cluster (tests/pg.py); skips, saying why, without PostgreSQL's binaries.
@@ -18,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bench.pg_fleet import (
     TAKEOVER_LIMIT,
@@ -32,29 +34,39 @@ from bench.pg_fleet import (
 from bench.seeding import seed_due_members
 from bot.emulator import BotApiEmulator
 from bot.emulator.server import RateLimits
-from bot.runtime.delivery import SENDS_IN_FLIGHT
 from storage.sealed import Keys
 from tests.reliability.test_fanout_kill import MOOD_QUESTION, prompts_by_chat
 
-MEMBERS = 2000
-KILL_AFTER = 400  # prompts sent when the leader is killed
 # The emulator's flood limit is raised from Telegram's 30/s so the test is quick; the bot's
 # pace stays well under it, even counting a second of the dead leader's sends in the same
 # window as the new leader's first (2 x 120 < 300): a 429 here would be the pace's fault.
 EMULATOR_PER_SECOND, PACE = 300, 120
-SETTINGS = f"[scheduler]\nsweep_interval_seconds = 0.2\n[delivery]\nmessages_per_second = {PACE}\n"
+SETTINGS = "[scheduler]\nsweep_interval_seconds = 0.2\n[delivery]\nmessages_per_second = {pace}\n"
 
 
+@pytest.mark.parametrize(
+    ("in_flight", "members", "kill_after"),
+    [
+        (4, 2000, 400),  # the default: 2,000 members, killed after 400 prompts
+        (1, 600, 150),  # one send at a time: at most one repeat
+    ],
+)
 async def test_the_leader_killed_mid_fanout_the_other_takes_over_and_every_member_is_prompted(
-    emulator: BotApiEmulator, pg_migrated_database: str, tmp_path: Path
+    emulator: BotApiEmulator,
+    pg_migrated_database: str,
+    tmp_path: Path,
+    in_flight: int,
+    members: int,
+    kill_after: int,
 ) -> None:
+    settings = SETTINGS.format(pace=PACE) + f"sends_in_flight = {in_flight}\n"
     emulator.limits = RateLimits(enabled=True, global_per_second=EMULATOR_PER_SECOND)
     key = os.urandom(32)
-    user_ids = [emulator.user().user_id for _ in range(MEMBERS)]
+    user_ids = [emulator.user().user_id for _ in range(members)]
     await seed_due_members(
         pg_migrated_database, user_ids, timedelta(seconds=30), keys=Keys(key=key)
     )
-    config = write_config(tmp_path, emulator, pg_migrated_database, SETTINGS)
+    config = write_config(tmp_path, emulator, pg_migrated_database, settings)
     workers = [
         await start_worker(name, config, tmp_path, key, log=tmp_path / f"{name}.log")
         for name in ("web-1", "web-2")
@@ -65,19 +77,19 @@ async def test_the_leader_killed_mid_fanout_the_other_takes_over_and_every_membe
         leader = await leader_among(http, workers)
         follower = next(w for w in workers if w is not leader)
         await emulator.wait_until(
-            lambda: sum(prompts_by_chat(emulator).values()) >= KILL_AFTER, timeout=60
+            lambda: sum(prompts_by_chat(emulator).values()) >= kill_after, timeout=60
         )
         leader.process.kill()
         killed_at = time.monotonic()
         assert await asyncio.wait_for(leader.process.wait(), 10) == -signal.SIGKILL
         sent_by_the_first = sum(prompts_by_chat(emulator).values())
-        assert KILL_AFTER <= sent_by_the_first < MEMBERS
+        assert kill_after <= sent_by_the_first < members
 
         assert await leader_among(http, [follower], TAKEOVER_LIMIT) is follower
         took_over = time.monotonic() - killed_at
         assert took_over < TAKEOVER_LIMIT
 
-        await emulator.wait_until(lambda: len(prompts_by_chat(emulator)) == MEMBERS, timeout=60)
+        await emulator.wait_until(lambda: len(prompts_by_chat(emulator)) == members, timeout=60)
 
         async def nothing_pending() -> bool:
             rows = await fetch(
@@ -90,10 +102,10 @@ async def test_the_leader_killed_mid_fanout_the_other_takes_over_and_every_membe
         counts: Counter[int] = prompts_by_chat(emulator)
     assert set(counts) == set(user_ids)
     # Only the leader sends. A send's slot is freed only once its result is committed, so
-    # when the leader died at most SENDS_IN_FLIGHT sends were answered by Telegram and not
+    # when the leader died at most `in_flight` sends were answered by Telegram and not
     # yet recorded: those rows were still pending, and the new leader sent them again.
     # Nothing else may repeat.
-    repeats = sum(counts.values()) - MEMBERS
-    assert 0 <= repeats <= SENDS_IN_FLIGHT, repeats
+    repeats = sum(counts.values()) - members
+    assert 0 <= repeats <= in_flight, repeats
     assert [c for c in emulator.calls if c.status == 429] == []
     assert all(c.params.get("text") == MOOD_QUESTION for c in emulator.calls_of("sendMessage"))
