@@ -166,10 +166,13 @@ def set_lines(summaries: list[tuple[ExampleSet, list[Example], Report]]) -> list
         languages = len({e.language for e in examples})
         if example_set.tuned:
             how = "the lexicons are tuned on it"
+        elif example_set.read:
+            how = (
+                "written apart, measured before; its misses were then read to tune the "
+                "lexicons, and the backstop counts it"
+            )
         elif example_set.counted:
             how = "written apart; the backstop is counted from it, the lexicons never saw it"
-        elif example_set.read:
-            how = "written apart, measured before; its misses were then read to tune the lexicons"
         elif example_set.newest:
             how = "written apart, never tuned on, measured once: the honest estimate"
         else:

@@ -216,8 +216,13 @@ def main() -> None:
     from bot.safety.screen import Screener
 
     if "--cross-validate" in sys.argv:
+        # Every counted set but the training set itself: the tuning sets and the held-out
+        # sets already read.
         tuning = [
-            (e.text, e.tier) for s in example_sets() if s.tuned for e in load_examples(s.folder)
+            (e.text, e.tier)
+            for s in example_sets()
+            if s.counted and s.folder != TRAINING
+            for e in load_examples(s.folder)
         ]
         # One fold per batch of the training set (tests/safety/training/<lang>-<batch>.jsonl:
         # each batch by other writers), so no writer's wording is on both sides; everyday

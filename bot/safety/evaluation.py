@@ -9,7 +9,8 @@ saw neither the lexicons nor the other sets, measured untouched (urgent recall 6
 concern 64.6%, false alarms 12.5%) and then retired into tuning the same way. The held-out
 sets (HOLDOUTS) are written apart, each after the last change it measured: the newest
 one's figures, measured once, are the honest estimate of how the screen does on messages
-nobody has seen; the older ones' misses were read in a later round of tuning.
+nobody has seen; the older ones' misses were read in a later round of tuning, and from then
+on the backstop counts them too (more writers' wordings; it generalises with each).
 tests/safety/training is written apart too, only for the backstop (bot.safety.backstop) to
 count from: the lexicons were not tuned on it, and it has no targets of its own.
 """
@@ -43,9 +44,11 @@ HOLDOUTS = (
     (LABELLED.with_name("holdout7"), "seventh held-out"),
 )
 # Held-out sets whose misses were then read to tune the lexicons (sets 2-5 in the sixth
-# round, the sixth set in the seventh): their figures are no longer estimates. The backstop
-# is still not counted from them.
-READ_WHILE_TUNING = frozenset({"holdout", "holdout3", "holdout4", "holdout5", "holdout6"})
+# round, the sixth set in the seventh, the seventh in the eighth): their figures are no
+# longer estimates, and the backstop is counted from them.
+READ_WHILE_TUNING = frozenset(
+    {"holdout", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7"}
+)
 NONE = "none"
 
 
@@ -56,7 +59,7 @@ class ExampleSet:
     name: str
     folder: Path
     tuned: bool  # whether the lexicons were tuned on it
-    counted: bool  # whether the backstop is counted from it
+    counted: bool  # whether the backstop is counted from it (a read held-out set too)
     newest: bool = False  # the newest held-out set: measured once, by the screen as it is
     read: bool = False  # a held-out set whose misses were read to tune the lexicons later
 
@@ -81,7 +84,7 @@ def example_sets(
     for number, (folder, name) in enumerate(found, 1):
         newest = number == len(found)
         read = folder.name in READ_WHILE_TUNING
-        sets.append(ExampleSet(name, folder, tuned=False, counted=False, newest=newest, read=read))
+        sets.append(ExampleSet(name, folder, tuned=False, counted=read, newest=newest, read=read))
     return sets
 
 

@@ -1,8 +1,11 @@
 """Crisis lexicons: per-language data files of phrases by category, and their exceptions.
 
 A file `<language>.toml` holds a list of phrases for each category, `exceptions` (everyday
-figures of speech such as "killing it" that must not raise an alarm) and `imminence`
-(words like "tonight" that make a passive wish urgent). Phrase syntax, after the same
+figures of speech such as "killing it" that must not raise an alarm), `imminence`
+(words like "tonight", which make a passive wish urgent) and `means` (a means or a
+dangerous place at hand: "pills", "the tracks", "a blade"; no crisis language alone, but
+they make a passive wish, a hopeless message or the backstop's concern urgent, as a
+crisis-line supervisor would). Phrase syntax, after the same
 normalisation as members' text (bot.safety.normalise):
 
     kill myself             words in order
@@ -51,7 +54,10 @@ class Category(StrEnum):
 
 EXCEPTIONS = "exceptions"
 IMMINENCE = "imminence"
-_KEYS = frozenset({*Category, EXCEPTIONS, IMMINENCE, "language"})
+MEANS = "means"
+# Kinds that are no crisis phrase themselves: they mask or sharpen the ones found.
+MODIFIERS = frozenset({EXCEPTIONS, IMMINENCE, MEANS})
+_KEYS = frozenset({*Category, *MODIFIERS, "language"})
 
 
 class LexiconError(ValueError):
@@ -86,7 +92,7 @@ Element = Slot | Group
 @dataclass(frozen=True)
 class Phrase:
     text: str
-    kind: str  # a Category value, EXCEPTIONS or IMMINENCE
+    kind: str  # a Category value or one of MODIFIERS
     language: str
     elements: tuple[Element, ...]
     first: Slot  # every word a match can start with, for the index

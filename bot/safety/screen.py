@@ -23,6 +23,8 @@ from bot.safety.lexicon import (
     EXCEPTIONS,
     IMMINENCE,
     MAX_GAP,
+    MEANS,
+    MODIFIERS,
     Category,
     Element,
     Group,
@@ -52,6 +54,7 @@ _CHECKED = 2
 # A kind read from a lexicon as its category: a lookup, not an enum call, per match.
 _CATEGORIES = {category.value: category for category in Category}
 _URGENT = frozenset(category for category in Category if category.tier is Tier.URGENT)
+_CONCERN = frozenset(category for category in Category if category.tier is Tier.CONCERN)
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ class Screener:
         kinds.update(kind for kind, _ in inside)
         if EXCEPTIONS in kinds:
             # Exceptions mask their words: only now does it matter which words matched.
-            found = [(kind, frozenset({position})) for kind, position in inside]
+            found = [_Found(kind, frozenset({position})) for kind, position in inside]
             found += _positions(words, matches)
             # An everyday figure of speech was recognised: no second opinion overrules it.
             return _verdict(_unmasked(found))
@@ -178,14 +181,18 @@ class Screener:
     ) -> Verdict | None:
         """The backstop's tier, with no category (no listed phrase was behind it), when it
         hears crisis talk, unless an everyday figure of speech was recognised: no second
-        opinion overrules one."""
+        opinion overrules one. A concern with a means at hand beside it is urgent."""
         tier = None if self._backstop is None else self._backstop.judge(words)
         if tier is None:
             return None
-        # Exceptions are looked for only now: the backstop rarely speaks.
+        # Exceptions and the rest are looked for only now: the backstop rarely speaks.
         exceptions = {c: need for c, need in others.items() if c.kind == EXCEPTIONS}
         if exceptions and _matched(words, filled, exceptions, {}):
             return None
+        if tier is Tier.CONCERN:
+            means = {c: need for c, need in others.items() if c.kind == MEANS}
+            if means and _matched(words, filled, means, {}):
+                tier = Tier.URGENT
         return Verdict(tier, frozenset())
 
     def _lookup(self, word: str) -> _Word:
@@ -317,9 +324,16 @@ def _run_together(
     return found
 
 
-def _positions(
-    words: list[str], matches: list[tuple[_Compiled, re.Match[str]]]
-) -> list[tuple[str, frozenset[int]]]:
+class _Found(NamedTuple):
+    """A phrase found: its kind, the words it took, and for an exception with a gap the
+    first word it took (a gap's own words are not taken)."""
+
+    kind: str
+    taken: frozenset[int]
+    start: int | None = None
+
+
+def _positions(words: list[str], matches: list[tuple[_Compiled, re.Match[str]]]) -> list[_Found]:
     """The words each match took: the words it spans, but for those in a gap ("...")."""
     count = len(words)
     position: dict[int, int] = {}  # by the offset of the space before each word
@@ -327,18 +341,20 @@ def _positions(
     for number, word in enumerate(words):
         position[offset] = number
         offset += len(word) + 1
-    found: list[tuple[str, frozenset[int]]] = []
+    found: list[_Found] = []
     for compiled, match in matches:
         start, end = match.span()  # from the space before the first word to the one after
         taken = set(range(position[start], position.get(end, count)))
+        first = None
         if compiled.gaps:  # without, a match takes every word it spans
+            first = position[start]
             # The same expression with a group around each gap matches the same words.
             gapped = compiled.gapped.match(match.string, start)
             assert gapped is not None
             for gap_start, gap_end in gapped.regs[1:]:
                 if gap_start >= 0:
                     taken.difference_update(range(position[gap_start], position[gap_end]))
-        found.append((compiled.kind, frozenset(taken)))
+        found.append(_Found(compiled.kind, frozenset(taken), first))
     return found
 
 
@@ -353,7 +369,7 @@ class _Compiled:
     def __init__(self, phrase: Phrase, need: int) -> None:
         self.phrase = phrase
         self.kind = phrase.kind
-        self.risk = phrase.kind not in (EXCEPTIONS, IMMINENCE)
+        self.risk = phrase.kind not in MODIFIERS
         # The bits of the places the phrase must fill besides its key.
         self.need = need
         self.gaps = _has_gap(phrase.elements)
@@ -404,13 +420,23 @@ def _has_gap(elements: tuple[Element, ...]) -> bool:
     )
 
 
-def _unmasked(found: list[tuple[str, frozenset[int]]]) -> set[str]:
-    """The kinds of the phrases whose words no exception took."""
-    masked: set[int] = set()
-    for kind, positions in found:
-        if kind == EXCEPTIONS:
-            masked |= positions
-    return {kind for kind, positions in found if kind != EXCEPTIONS and not positions & masked}
+def _unmasked(found: list[_Found]) -> set[str]:
+    """The kinds of the phrases whose words no exception took. An exception with a gap
+    masks no phrase that starts before it: its gap lets its last words reach the end of
+    a crisis phrase before it ("me tuer ... boulot" in "jveux me tuer ce soir, le boulot
+    me fait du mal"); one that starts within it is its figure of speech ("if he asks
+    once more ... I'll jump out of the window")."""
+    exceptions = [exception for exception in found if exception.kind == EXCEPTIONS]
+    return {
+        phrase.kind
+        for phrase in found
+        if phrase.kind != EXCEPTIONS
+        and not any(
+            phrase.taken & exception.taken
+            and (exception.start is None or min(phrase.taken) >= exception.start)
+            for exception in exceptions
+        )
+    }
 
 
 def _verdict(kinds: set[str]) -> Verdict | None:
@@ -419,8 +445,10 @@ def _verdict(kinds: set[str]) -> Verdict | None:
     if not categories:
         return None
     urgent = not _URGENT.isdisjoint(categories)
-    # A passive wish with a "tonight" or "right now" is no longer passive.
+    # A wish to be dead with a "tonight" or "right now", or a passive wish or a hopeless
+    # message with the means at hand ("the pills are right here"), is no longer passive.
     urgent = urgent or (IMMINENCE in kinds and Category.PASSIVE in categories)
+    urgent = urgent or (MEANS in kinds and not _CONCERN.isdisjoint(categories))
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
 
 

@@ -86,8 +86,6 @@ KNOWN_TOO_BROAD: frozenset[str] = frozenset(
         "en (trapped|stuck) (in|at|inside) (the|my|our|a) (hou",
         "en (wont|will not|dont) need (it|them) (anymore|any m",
         "en my plan (is|was|for today is|for tonight is|for th",
-        "fr (peux|pouvez|peut|pourras) dire adieu",
-        "fr (ça|sa|cela|ce|tu|vous|il|elle|on|qui|ils|elles|bo",
         "fr disparaître (sous|dans) (ma|la|mon|une|un|mes) (co",
         "it (il|suo|del|al) suicidio (di|del|della)",
         "it kms (di|al giorno|a settimana|in bici|a piedi|da c",
@@ -103,6 +101,7 @@ KNOWN_TOO_BROAD: frozenset[str] = frozenset(
         "pt corda (de|pra|para|pro|do|da) (varal|pular|violao|",
         "pt (corda|cordas) (nova|) (dinamica|dinâmica|de escal",
         "pt (corda|cordas) ... (pra escalar|para escalar|pra e",
+        "pt (comprei|comprar|comprando|peguei|ganhei) (uma|a|m",
         "ru (веревк*|верёвк*) (для скалолазания|для альпинизма",
         "uk (мотузк*) (для скелелазіння|для альпінізму|для ске",
     }
@@ -139,3 +138,6 @@ def test_no_exception_masks_an_urgent_message(language: str) -> None:
         if f"{language} {text[:50]}" not in KNOWN_TOO_BROAD
     }
     assert not new, "\n".join(f"{text!r} silences {joined!r}" for text, joined in new.items())
+    # A listed one that no longer masks was fixed: take it out of the list.
+    listed = {known for known in KNOWN_TOO_BROAD if known.startswith(f"{language} ")}
+    assert listed <= {f"{language} {text[:50]}" for text in found}
