@@ -123,16 +123,17 @@ def test_an_operator_phrase_still_names_its_category(tmp_path: Path) -> None:
 def test_near_misses_of_the_phrases_wake_it_at_most_a_quarter_of_the_time() -> None:
     """Sentences written to sit right beside crisis phrases ("I have enough pills for the
     trip") are where a word-count model errs most, and why it is heard only for a message
-    typed with nothing pending: 24 of 115 are heard when the counts were last made (16
-    before, with smaller sets and a model that heard fewer crisis messages), 8 of them as
-    urgent (an alarm repeated until taken: hence the stricter URGENT_THRESHOLD). More after
-    a change to the sets means re-measuring (README "Safety")."""
+    typed with nothing pending: 25 of 115 are heard when the counts were last made (16,
+    then 24, with smaller sets and a model that heard fewer crisis messages), 12 of them as
+    urgent (8 before the urgent bar went from 0.9999 to 0.9995, which on the seventh
+    held-out set, counted without it, found 182 urgent messages of 192 urgent where 0.9999
+    found 176). More after a change to the sets means re-measuring (README "Safety")."""
     screener = screener_for(None)
     near = [*EVERYDAY, *EVERYDAY_ROUND3]
     verdicts = [screener.screen(text) for text in near]
     heard = [v for v in verdicts if v is not None]
     assert len(heard) <= 28, [t for t, v in zip(near, verdicts, strict=True) if v]
-    assert sum(v.tier is Tier.URGENT for v in heard) <= 8
+    assert sum(v.tier is Tier.URGENT for v in heard) <= 12
     assert all(v.unsure for v in heard)
 
 
