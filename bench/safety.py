@@ -29,6 +29,7 @@ from bench.machine import describe, write_section
 from bot.safety.backstop import shipped
 from bot.safety.evaluation import (
     HALVES,
+    TRAINING,
     Example,
     ExampleSet,
     Rate,
@@ -189,7 +190,8 @@ def _print_misses(
 ) -> None:
     """A tuning set's misses (or with `texts` False its figures alone); the held-out set's
     are never printed (nobody tunes on it)."""
-    tuning = {s.folder.name: s for s in example_sets() if s.counted}  # never the held-out
+    # The tuning sets and the backstop's training set; never a held-out set, read or not.
+    tuning = {s.folder.name: s for s in example_sets() if s.tuned or s.folder == TRAINING}
     if chosen not in tuning:
         raise SystemExit(f"--set must be one of {sorted(tuning)}")
     examples = load_examples(tuning[chosen].folder, half)

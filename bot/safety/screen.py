@@ -166,11 +166,15 @@ class Screener:
         inside = _run_together(words, normalised.spelled, holding) if holding else []
         if not matches and not inside:
             return self._second_opinion(words, filled, others)
+        if inside and not matches and others:
+            # A phrase run together or spelled out ("iwanttodisappear"): "tonight", a means
+            # or an exception beside it still count.
+            matches = _matched(words, filled, others, {})
         kinds = {compiled.kind for compiled, _ in matches}
         kinds.update(kind for kind, _ in inside)
         if EXCEPTIONS in kinds:
             # Exceptions mask their words: only now does it matter which words matched.
-            found = [_Found(kind, frozenset({position})) for kind, position in inside]
+            found = [(kind, frozenset({position})) for kind, position in inside]
             found += _positions(words, matches)
             # An everyday figure of speech was recognised: no second opinion overrules it.
             return _verdict(_unmasked(found))
@@ -324,16 +328,9 @@ def _run_together(
     return found
 
 
-class _Found(NamedTuple):
-    """A phrase found: its kind, the words it took, and for an exception with a gap the
-    first word it took (a gap's own words are not taken)."""
-
-    kind: str
-    taken: frozenset[int]
-    start: int | None = None
-
-
-def _positions(words: list[str], matches: list[tuple[_Compiled, re.Match[str]]]) -> list[_Found]:
+def _positions(
+    words: list[str], matches: list[tuple[_Compiled, re.Match[str]]]
+) -> list[tuple[str, frozenset[int]]]:
     """The words each match took: the words it spans, but for those in a gap ("...")."""
     count = len(words)
     position: dict[int, int] = {}  # by the offset of the space before each word
@@ -341,20 +338,18 @@ def _positions(words: list[str], matches: list[tuple[_Compiled, re.Match[str]]])
     for number, word in enumerate(words):
         position[offset] = number
         offset += len(word) + 1
-    found: list[_Found] = []
+    found: list[tuple[str, frozenset[int]]] = []
     for compiled, match in matches:
         start, end = match.span()  # from the space before the first word to the one after
         taken = set(range(position[start], position.get(end, count)))
-        first = None
         if compiled.gaps:  # without, a match takes every word it spans
-            first = position[start]
             # The same expression with a group around each gap matches the same words.
             gapped = compiled.gapped.match(match.string, start)
             assert gapped is not None
             for gap_start, gap_end in gapped.regs[1:]:
                 if gap_start >= 0:
                     taken.difference_update(range(position[gap_start], position[gap_end]))
-        found.append(_Found(compiled.kind, frozenset(taken), first))
+        found.append((compiled.kind, frozenset(taken)))
     return found
 
 
@@ -420,23 +415,13 @@ def _has_gap(elements: tuple[Element, ...]) -> bool:
     )
 
 
-def _unmasked(found: list[_Found]) -> set[str]:
-    """The kinds of the phrases whose words no exception took. An exception with a gap
-    masks no phrase that starts before it: its gap lets its last words reach the end of
-    a crisis phrase before it ("me tuer ... boulot" in "jveux me tuer ce soir, le boulot
-    me fait du mal"); one that starts within it is its figure of speech ("if he asks
-    once more ... I'll jump out of the window")."""
-    exceptions = [exception for exception in found if exception.kind == EXCEPTIONS]
-    return {
-        phrase.kind
-        for phrase in found
-        if phrase.kind != EXCEPTIONS
-        and not any(
-            phrase.taken & exception.taken
-            and (exception.start is None or min(phrase.taken) >= exception.start)
-            for exception in exceptions
-        )
-    }
+def _unmasked(found: list[tuple[str, frozenset[int]]]) -> set[str]:
+    """The kinds of the phrases whose words no exception took."""
+    masked: set[int] = set()
+    for kind, positions in found:
+        if kind == EXCEPTIONS:
+            masked |= positions
+    return {kind for kind, positions in found if kind != EXCEPTIONS and not positions & masked}
 
 
 def _verdict(kinds: set[str]) -> Verdict | None:

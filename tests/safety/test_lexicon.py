@@ -77,19 +77,6 @@ def test_means_at_hand_make_a_passive_or_hopeless_message_urgent(tmp_path: Path)
     assert hopeless is not None and hopeless.tier is Tier.CONCERN
 
 
-def test_an_exception_with_a_gap_masks_no_phrase_that_starts_before_it(tmp_path: Path) -> None:
-    screener = screener_of(
-        tmp_path,
-        'intent = ["kill myself"]\nplan_means = ["jump out (of|) the window"]\n'
-        'exceptions = ["myself ... at work", "asks again ... jump out"]\n',
-    )
-    # Its last words reach into "kill myself" before it: the crisis phrase stands.
-    verdict = screener.screen("i will kill myself so tired at work")
-    assert verdict is not None and verdict.tier is Tier.URGENT
-    # A phrase that starts within it is its figure of speech.
-    assert screener.screen("if he asks again i will jump out the window lol") is None
-
-
 @pytest.mark.parametrize(
     ("body", "says"),
     [

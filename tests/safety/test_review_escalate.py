@@ -1,0 +1,97 @@
+"""Review of the `means` key and the gap rule for exceptions (issue 14): failing cases.
+
+Each test below fails on integrate3 (65a2c46 and 426947e) and passed, or had no
+counterpart, on main; see the review report (brief H12) for the suggested fixes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.safety.lexicon import Lexicon, Tier, load_file
+from bot.safety.screen import Screener, screener_for
+
+
+def screener_of(tmp_path: Path, body: str) -> Screener:
+    path = tmp_path / "xx.toml"
+    path.write_text(body, encoding="utf-8")
+    lexicon = Lexicon()
+    load_file(path, lexicon)
+    return Screener(lexicon)
+
+
+def test_an_exception_with_a_gap_still_masks_the_crisis_word_it_begins_with(
+    tmp_path: Path,
+) -> None:
+    """An exception whose first word is the last word of a crisis phrase ("live in ...
+    dorm" after "dont want to live") is written to mask that phrase; the gap rule
+    (screen._unmasked: no mask for a phrase that starts before the exception) undoes it."""
+    screener = screener_of(
+        tmp_path,
+        'intent = ["dont want to live"]\nexceptions = ["live in ... (dorm|city)"]\n',
+    )
+    assert screener.screen("i dont want to live in this dorm anymore, flat hunting") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "I don't want to live in the dorm, looking for a flat" (ru, uk)
+        "не хочу жить в общаге, ищу квартиру",
+        "не хочется жить в этом городе, переезжаю в Питер",
+        "не хочу жити в гуртожитку",
+        # A recovery milestone (tests/safety/holdout4/de.jsonl:29, labelled everyday)
+        "Vor zwei Jahren bin ich an einer Überdosis fast gestorben. Heute feiere ich mit "
+        "meiner Tochter zwei Jahre clean.",
+    ],
+)
+def test_shipped_exceptions_with_a_gap_still_mask_everyday_talk(text: str) -> None:
+    assert screener_for(None).screen(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "força" (strength) normalises to "forca" (gallows), a pt means word
+        "não tenho mais força pra nada",
+        "não aguento mais, me falta força",
+        # "trigger" in recovery talk is what set off a craving, not a gun's
+        "there's no point anymore, the meeting was a trigger for me",
+    ],
+)
+def test_an_everyday_word_that_only_spells_like_a_means_leaves_a_concern_a_concern(
+    text: str,
+) -> None:
+    verdict = screener_for(None).screen(text)
+    assert verdict is not None and verdict.tier is Tier.CONCERN, verdict
+
+
+def test_bench_never_prints_a_held_out_sets_misses() -> None:
+    """README "Safety" and bench.safety's docstring: the held-out sets never have their
+    misses printed; `_print_misses` now takes every `counted` set, read held-out sets
+    (holdout7, the newest, among them) included."""
+    from bench.safety import _print_misses
+
+    with pytest.raises(SystemExit):
+        _print_misses(screener_for(None), "holdout7", None, None, texts=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "iwanttodisappear, the pills are right here",  # run together
+        "i w a n t t o d i s a p p e a r, the pills are here",  # spelled out
+    ],
+)
+def test_a_passive_wish_run_together_or_spelled_out_with_means_at_hand_is_urgent(
+    tmp_path: Path, text: str
+) -> None:
+    """Means (and "tonight") are looked for only when a phrase matched word by word
+    (screen._matched tries the modifiers only after a risk phrase): a passive wish found
+    run together or spelled out stays a concern beside the pills."""
+    screener = screener_of(tmp_path, 'passive = ["want to disappear"]\nmeans = ["pills"]\n')
+    assert screener.screen("i want to disappear, the pills are right here") is not None
+    verdict = screener.screen(text)
+    assert verdict is not None and verdict.tier is Tier.URGENT, verdict
