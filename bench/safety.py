@@ -9,11 +9,12 @@ Three tuning sets: tests/safety/labelled, which the lexicons were first tuned on
 tests/safety/fresh, written separately afterwards; and tests/safety/former_holdout, the
 first held-out set, retired into tuning once measured. The misses of the last two were
 generalised into the lexicons too, so their figures are no longer an estimate for unseen
-messages. tests/safety/training is counted by the backstop only (the lexicons never saw
-it). The held-out sets (tests/safety/holdout, holdout3 … holdout7) never have their misses
-printed here; the newest, measured once, is the honest estimate of how the screen does on
-messages nobody has seen (bot.safety.evaluation.HOLDOUTS); the older ones' misses were read
-in a later round of tuning (evaluation.READ_WHILE_TUNING). `--half A`
+messages. tests/safety/training is counted by the backstop (its misses by the lexicons
+alone were read in the ninth round of tuning). The held-out sets (tests/safety/holdout,
+holdout3 … holdout9) never have their misses printed here; the newest, measured once, is
+the honest estimate of how the screen does on messages nobody has seen
+(bot.safety.evaluation.HOLDOUTS); the older ones' misses were read in a later round of
+tuning (evaluation.READ_WHILE_TUNING), and the backstop counts them. `--half A`
 or `--half B` takes each file's odd or even lines only: tune on one half, then measure the
 other with `--misses none` (figures, no texts).
 """
@@ -173,7 +174,10 @@ def set_lines(summaries: list[tuple[ExampleSet, list[Example], Report]]) -> list
                 "lexicons, and the backstop counts it"
             )
         elif example_set.counted:
-            how = "written apart; the backstop is counted from it, the lexicons never saw it"
+            how = (
+                "written apart; the backstop is counted from it, and the lexicons' misses on "
+                "it were read in the ninth round"
+            )
         elif example_set.newest:
             how = "written apart, never tuned on, measured once: the honest estimate"
         else:
