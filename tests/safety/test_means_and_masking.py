@@ -1,7 +1,7 @@
-"""Review of the `means` key and the gap rule for exceptions (issue 14): failing cases.
-
-Each test below fails on integrate3 (65a2c46 and 426947e) and passed, or had no
-counterpart, on main; see the review report (brief H12) for the suggested fixes.
+"""What a review of round 8 found (issue 14), kept so it stays fixed: exceptions with a
+gap still mask the crisis word they begin with ("не хочу жить в общаге"), a word that only
+spells like a means ("força" folds to "forca") leaves a concern a concern, `means` count
+beside a phrase run together or spelled out, and no held-out set's misses are printed.
 """
 
 from __future__ import annotations
@@ -69,13 +69,14 @@ def test_an_everyday_word_that_only_spells_like_a_means_leaves_a_concern_a_conce
 
 
 def test_bench_never_prints_a_held_out_sets_misses() -> None:
-    """README "Safety" and bench.safety's docstring: the held-out sets never have their
-    misses printed; `_print_misses` now takes every `counted` set, read held-out sets
-    (holdout7, the newest, among them) included."""
+    """README "Safety" and bench.safety's docstring: no held-out set has its misses
+    printed, neither one read in a round of tuning (and counted by the backstop) nor the
+    newest."""
     from bench.safety import _print_misses
 
-    with pytest.raises(SystemExit):
-        _print_misses(screener_for(None), "holdout7", None, None, texts=False)
+    for held_out in ("holdout7", "holdout9"):
+        with pytest.raises(SystemExit):
+            _print_misses(screener_for(None), held_out, None, None, texts=False)
 
 
 @pytest.mark.parametrize(
