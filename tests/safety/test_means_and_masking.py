@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.safety.lexicon import Lexicon, Tier, load_file
-from bot.safety.screen import Screener, screener_for
-
-
-def screener_of(tmp_path: Path, body: str) -> Screener:
-    path = tmp_path / "xx.toml"
-    path.write_text(body, encoding="utf-8")
-    lexicon = Lexicon()
-    load_file(path, lexicon)
-    return Screener(lexicon)
+from bot.safety.lexicon import Tier
+from bot.safety.screen import screener_for
+from tests.safety.test_lexicon import screener_of
 
 
 def test_an_exception_with_a_gap_still_masks_the_crisis_word_it_begins_with(

@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.safety.lexicon import Category, Lexicon, Tier, load_file
-from bot.safety.screen import Screener
-
-
-def screener_of(tmp_path: Path, body: str) -> Screener:
-    path = tmp_path / "xx.toml"
-    path.write_text(body, encoding="utf-8")
-    lexicon = Lexicon()
-    load_file(path, lexicon)
-    return Screener(lexicon)
+from bot.safety.lexicon import Category, Tier
+from tests.safety.test_lexicon import screener_of
 
 
 def test_a_phrase_is_found_again_after_a_masked_match(tmp_path: Path) -> None:
