@@ -67,6 +67,29 @@ def test_targets_hold_on_every_tuning_set(folder: Path) -> None:
     assert measured.overall["none"].value <= FALSE_ALARMS, _misses(measured)
 
 
+# What each held-out set measured when it arrived, the screen then unseen by it (README
+# "Safety"): urgent messages found urgent of 192, concern messages answered of 112, and
+# false alarms of 176.
+ON_ARRIVAL = {
+    "holdout6": (157, 104, 5),
+    "holdout7": (165, 103, 3),
+    "holdout8": (180, 109, 1),
+    "holdout9": (178, 109, 5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ON_ARRIVAL))
+def test_no_held_out_set_does_worse_than_when_it_arrived(name: str) -> None:
+    """Targets are asserted on the tuning sets; these floors keep a later change from
+    quietly lowering what the held-out sets showed, the newest (the estimate) above all.
+    Its misses are not printed: nobody tunes on it."""
+    report = evaluate(screener(), load_examples(LABELLED.with_name(name)))
+    urgent, concern, false_alarms = ON_ARRIVAL[name]
+    assert report.overall["urgent"].hits >= urgent
+    assert report.overall["concern"].hits >= concern
+    assert report.overall["none"].hits <= false_alarms
+
+
 def test_held_out_folders_are_reported_after_the_tuning_sets_the_newest_as_such(
     tmp_path: Path,
 ) -> None:
