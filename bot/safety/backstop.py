@@ -5,7 +5,7 @@ people who write around the words ("after the memorial I'll go and join her"). T
 backstop is multinomial naive Bayes over word beginnings (five letters, so "decided",
 "decide" and "deciding" meet) and pairs of them, counted in the project's own labelled sets
 (tests/safety: written from public crisis-line training material, never from members'
-words; tests/safety/training was written for it alone: 5,600 messages in five batches by
+words; tests/safety/training was written for it alone: 6,800 messages in six batches by
 different writers, one of them 800 ordinary messages typed to the bot; and the held-out
 sets once their misses were read). The screen asks it
 only when the lexicons found nothing and no exception matched. It speaks only when everyday

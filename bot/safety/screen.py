@@ -54,7 +54,6 @@ _CHECKED = 2
 # A kind read from a lexicon as its category: a lookup, not an enum call, per match.
 _CATEGORIES = {category.value: category for category in Category}
 _URGENT = frozenset(category for category in Category if category.tier is Tier.URGENT)
-_CONCERN = frozenset(category for category in Category if category.tier is Tier.CONCERN)
 
 
 @dataclass(frozen=True)
@@ -189,14 +188,11 @@ class Screener:
         tier = None if self._backstop is None else self._backstop.judge(words)
         if tier is None:
             return None
-        # Exceptions and the rest are looked for only now: the backstop rarely speaks.
-        exceptions = {c: need for c, need in others.items() if c.kind == EXCEPTIONS}
-        if exceptions and _matched(words, filled, exceptions, {}):
+        # Exceptions and means are looked for only now: the backstop rarely speaks.
+        if _holds(EXCEPTIONS, words, filled, others):
             return None
-        if tier is Tier.CONCERN:
-            means = {c: need for c, need in others.items() if c.kind == MEANS}
-            if means and _matched(words, filled, means, {}):
-                tier = Tier.URGENT
+        if tier is Tier.CONCERN and _holds(MEANS, words, filled, others):
+            tier = Tier.URGENT
         return Verdict(tier, frozenset())
 
     def _lookup(self, word: str) -> _Word:
@@ -283,6 +279,12 @@ def _matched(
         if not found:
             break
     return found
+
+
+def _holds(kind: str, words: list[str], filled: int, others: dict[_Compiled, int]) -> bool:
+    """Whether the text holds a phrase of this kind (an exception, a means) among `others`."""
+    of_kind = {compiled: need for compiled, need in others.items() if compiled.kind == kind}
+    return bool(of_kind) and bool(_matched(words, filled, of_kind, {}))
 
 
 def _offsets(words: list[str]) -> dict[str, list[int]]:
@@ -433,7 +435,7 @@ def _verdict(kinds: set[str]) -> Verdict | None:
     # A wish to be dead with a "tonight" or "right now", or a passive wish or a hopeless
     # message with the means at hand ("the pills are right here"), is no longer passive.
     urgent = urgent or (IMMINENCE in kinds and Category.PASSIVE in categories)
-    urgent = urgent or (MEANS in kinds and not _CONCERN.isdisjoint(categories))
+    urgent = urgent or MEANS in kinds  # not urgent yet: the categories are concern ones
     return Verdict(Tier.URGENT if urgent else Tier.CONCERN, frozenset(categories))
 
 
