@@ -60,6 +60,10 @@ THRESHOLD = 0.997
 # everyday talk heard as urgent went from 3.0% to 3.3% (how many are heard at all is
 # THRESHOLD's, unchanged).
 URGENT_THRESHOLD = 0.9995
+# How much likelier than concern urgent must be, by the count, for the backstop to make a
+# concern a phrase found urgent: 20 spares "não aguento mais, me falta força" (leaning
+# urgent 3 to 1) and, in cross-validation, costs no urgent message that evens odds found.
+ESCALATE_ODDS = 20.0
 STEM = 5  # letters of a word kept: its inflections share a beginning
 MIN_COUNT = 1  # a feature seen once still carries over to new messages (module doc)
 ALPHA = 0.5  # additive smoothing
@@ -72,10 +76,16 @@ _URGENT, _CONCERN = itemgetter(0), itemgetter(1)
 
 
 def features(words: Sequence[str]) -> set[str]:
-    """Word beginnings and pairs of neighbouring ones."""
+    """Word beginnings, and runs of two and of three neighbouring ones.
+
+    Runs of three carry a writer's turn of phrase ("no longer be", "won't be around")
+    over to other writers: with them, cross-validation found 87.8% of urgent messages
+    urgent where pairs alone found 85.6%, concern 89.2% against 88.7%, for false alarms
+    on everyday talk of 4.4% against 4.0% (twice the features: 23 MB in memory, not 11)."""
     stems = list(map(_BEGINNING, words[:MAX_WORDS]))  # map and join run in C: it is hot
     found = set(stems)
     found.update(map(" ".join, pairwise(stems)))
+    found.update(map(" ".join, zip(stems, stems[1:], stems[2:], strict=False)))
     return found
 
 
@@ -152,6 +162,7 @@ class Backstop:
         # P(none) <= 1 - THRESHOLD, as log(1 + e^U + e^C) >= -log(1 - THRESHOLD).
         self._bar = -math.log(1 - THRESHOLD)
         self._urgent_bar = -math.log(1 - URGENT_THRESHOLD)
+        self._escalate = math.log(ESCALATE_ODDS)
 
     def hears(self, words: Sequence[str]) -> bool:
         """Whether everyday talk is unlikely (P(none) <= 1 - THRESHOLD by its count)."""
@@ -161,6 +172,22 @@ class Backstop:
         """None when everyday talk is likely enough; else the tier the words lean to:
         urgent when its count favours urgent over concern and everyday talk is very
         unlikely (P(none) <= 1 - URGENT_THRESHOLD), else concern."""
+        urgent, concern, spread = self._weigh(words)
+        if spread < self._bar:
+            return None
+        if urgent > concern and spread >= self._urgent_bar:
+            return Tier.URGENT
+        return Tier.CONCERN
+
+    def urgent_beyond_doubt(self, words: Sequence[str]) -> bool:
+        """Whether words a phrase already found to be a concern sound urgent: urgent is
+        ESCALATE_ODDS times likelier than concern by its count, and everyday talk very
+        unlikely."""
+        urgent, concern, spread = self._weigh(words)
+        return urgent - concern >= self._escalate and spread >= self._urgent_bar
+
+    def _weigh(self, words: Sequence[str]) -> tuple[float, float, float]:
+        """The log odds of urgent and of concern against everyday talk, and -log P(none)."""
         # The pairs of the features it counted, in the set's order: the sums add the same
         # numbers in the same order as a sum over every feature with 0.0 for the others.
         counted = list(filter(None, map(self._over.get, features(words))))
@@ -168,11 +195,7 @@ class Backstop:
         concern = self._concern_prior + sum(map(_CONCERN, counted))
         top = max(0.0, urgent, concern)  # log(e^0 + e^U + e^C) without overflow
         spread = top + math.log(math.exp(-top) + math.exp(urgent - top) + math.exp(concern - top))
-        if spread < self._bar:
-            return None
-        if urgent > concern and spread >= self._urgent_bar:
-            return Tier.URGENT
-        return Tier.CONCERN
+        return urgent, concern, spread
 
 
 @cache

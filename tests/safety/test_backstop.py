@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.safety.backstop import (
     MODEL,
     Backstop,
@@ -15,7 +17,7 @@ from bot.safety.backstop import (
     shipped,
 )
 from bot.safety.evaluation import example_sets, load_examples
-from bot.safety.lexicon import Lexicon, Tier, load_file
+from bot.safety.lexicon import Lexicon, Tier, load, load_file
 from bot.safety.normalise import normalise
 from bot.safety.screen import Screener, screener_for
 from tests.safety.test_recall_families import EVERYDAY
@@ -123,17 +125,18 @@ def test_an_operator_phrase_still_names_its_category(tmp_path: Path) -> None:
 def test_near_misses_of_the_phrases_wake_it_at_most_a_quarter_of_the_time() -> None:
     """Sentences written to sit right beside crisis phrases ("I have enough pills for the
     trip") are where a word-count model errs most, and why it is heard only for a message
-    typed with nothing pending: 25 of 115 are heard when the counts were last made (16,
-    then 24, with smaller sets and a model that heard fewer crisis messages), 12 of them as
-    urgent (8 before the urgent bar went from 0.9999 to 0.9995, which on the seventh
-    held-out set, counted without it, found 182 urgent messages of 192 urgent where 0.9999
-    found 176). More after a change to the sets means re-measuring (README "Safety")."""
+    typed with nothing pending: 35 of 115 are heard when the counts were last made, 14 of
+    them as urgent. It was 27 and 11 before runs of three words became features: a trade
+    measured in cross-validation (urgent found urgent 87.8% against 85.6%, false alarms
+    on everyday talk 4.4% against 4.0%). Before that: 16, then 24, with smaller sets; 8
+    urgent before the urgent bar went from 0.9999 to 0.9995. More after a change to the
+    sets means re-measuring (README "Safety")."""
     screener = screener_for(None)
     near = [*EVERYDAY, *EVERYDAY_ROUND3]
     verdicts = [screener.screen(text) for text in near]
     heard = [v for v in verdicts if v is not None]
-    assert len(heard) <= 28, [t for t, v in zip(near, verdicts, strict=True) if v]
-    assert sum(v.tier is Tier.URGENT for v in heard) <= 12
+    assert len(heard) <= 35, [t for t, v in zip(near, verdicts, strict=True) if v]
+    assert sum(v.tier is Tier.URGENT for v in heard) <= 14
     assert all(v.unsure for v in heard)
 
 
@@ -149,3 +152,22 @@ def test_cross_validation_asks_about_each_example_from_counts_without_its_fold()
     assert cross_validate(alone)["urgent"].startswith("0/1")
     always = [("gave my cat away for good", "urgent")] * 3
     assert cross_validate(alone, always)["urgent"].startswith("1/1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't go on, I've made up my mind and it ends tonight",
+        "j'ai tout pris d'un coup, je veux pas me réveiller",
+        "я больше не могу, сегодня всё закончится",
+    ],
+)
+def test_a_listed_concern_that_sounds_urgent_beyond_doubt_is_urgent(text: str) -> None:
+    """The phrase found says only "concern" (hopeless, a wish not to wake up); the backstop
+    hears urgent twenty times likelier than concern, so the moderators get the alert that
+    is repeated until someone takes it. The phrase's categories stay: it is no guess."""
+    alone = Screener(load(None)).screen(text)
+    assert alone is not None and alone.tier is Tier.CONCERN
+    verdict = screener_for(None).screen(text)
+    assert verdict is not None and verdict.tier is Tier.URGENT
+    assert verdict.categories == alone.categories and not verdict.unsure
