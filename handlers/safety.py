@@ -23,7 +23,7 @@ from bot.checkins.callbacks import ShowSafetyPlan
 from bot.context import PeerContext
 from bot.members.rules import Member
 from bot.runtime.delivery import markup
-from bot.runtime.faults import UpdateHandledElsewhere, is_storage_fault, update_not_saved
+from bot.runtime.faults import UpdateHandledElsewhere
 from bot.safety import messages as safety_messages
 from bot.safety.callbacks import (
     AskModerator,
@@ -173,8 +173,7 @@ async def _let_know(
 ) -> tuple[Place, Response] | None:
     """Where it was typed, and the alert; None for the backstop's guess outside the places
     it is heard (BACKSTOP_PLACES). A database that fails here must not cost the member the
-    resources: they are told honestly that no moderator could be let know, and when storage
-    only refused for now, that the alert follows (the update is tried again)."""
+    resources: they are told honestly that no moderator could be let know."""
     safety = context.services.safety
     try:
         member = await context.services.members.get(user_id)
@@ -203,20 +202,11 @@ async def _let_know(
         return place, await safety.respond(user_id, verdict, place, typed.words)
     except UpdateHandledElsewhere:
         raise  # another worker screened this very update and answered it
-    except Exception as error:
-        # Storage that refused for now: intake tries the whole update again when it
-        # recovers, and the alert goes out then. The member hears of it once.
-        retry = update_not_saved(error) if is_storage_fault(error) else None
-        if retry:
-            raise ApplicationHandlerStop from None  # told on the first try
-        if retry is None:
-            log.exception("crisis screen: could not alert for user_id=%s", user_id)
-        else:
-            log.warning("crisis screen: alert not saved for user_id=%s, will retry", user_id)
-        told = Told.FAILED if retry is None else Told.NOT_YET
+    except Exception:
+        log.exception("crisis screen: could not alert for user_id=%s", user_id)
         if verdict.unsure:
             return None  # where it was typed is unknown: only a listed phrase answers blind
-        return Place.MESSAGE, Response(told, None, None)
+        return Place.MESSAGE, Response(Told.FAILED, None, None)
 
 
 async def ask_moderator_button(update: Update, context: PeerContext) -> None:

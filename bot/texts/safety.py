@@ -21,7 +21,6 @@ class Told(StrEnum):
     NOBODY = "nobody"  # no moderators' chat is configured
     NOT_A_MEMBER = "not_a_member"  # nothing stored, nobody told
     FAILED = "failed"  # the database failed: nobody could be let know
-    NOT_YET = "not_yet"  # storage refused for now: the alert goes out when it recovers
 
 
 # The tier of an alert the member raised themselves, asking to talk after a hard check-in:
@@ -120,11 +119,6 @@ _TOLD = {
     Told.FAILED: N_(
         "Something went wrong on my side and I couldn't let a peer moderator know just now. "
         "Please use the resources above; they answer straight away."
-    ),
-    Told.NOT_YET: N_(
-        "Something went wrong on my side and I couldn't let a peer moderator know yet. I'll "
-        "keep trying, and tell you here when they know. Please use the resources above; they "
-        "answer straight away."
     ),
     Told.NOT_A_MEMBER: N_(
         "You haven't joined peercircle, so nothing about you is stored and nobody else has "
@@ -230,7 +224,7 @@ def crisis_reply(
     ]
     if told is Told.NOT_A_MEMBER:
         second.append(_("Peer support is here too, whenever you feel ready: /start."))
-    elif told not in (Told.FAILED, Told.NOT_YET):  # a press would fail the same way
+    elif told is not Told.FAILED:
         second.append(_("If you'd like a peer moderator to write to you here, press the button."))
     whole = "\n\n".join(first + second)
     if fit.fits(whole):

@@ -16,7 +16,7 @@ import pytest
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import MetricsSettings, ModerationSettings, Settings
+from bot.config import MetricsSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.runtime.health import METRICS_WAIT, PROBE_EVERY
@@ -31,7 +31,6 @@ from tests.engines import (
 )
 from tests.helpers import onboard
 from tests.reliability.test_webhook import free_port
-from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, URGENT, mod_message
 
 T = TypeVar("T")
 NOT_SAVED = common_texts.not_saved_yet()
@@ -107,47 +106,6 @@ async def test_a_tap_that_could_not_be_saved_is_told_so_and_saved_when_storage_r
     recovered = [r for r in caplog.records if r.getMessage().startswith("storage recovered")]
     assert len(faults) == 1 and len(recovered) == 1
     assert READ_ONLY_WORDS[engine] in faults[0].getMessage()
-
-
-async def test_crisis_words_while_writes_fail_get_help_at_once_and_the_alert_when_storage_is_back(
-    emulator: BotApiEmulator,
-    clock: ManualClock,
-    storage_url: str,
-    storage_key: bytes | None,
-    engine: str,
-) -> None:
-    emulator.group(MOD_CHAT, "Moderators")
-    settings = make_settings(
-        emulator,
-        storage_url,
-        storage_key,
-        moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
-    )
-    app = build_application(settings, clock=clock, rng=random.Random(7))
-    moderators = emulator.group(MOD_CHAT)
-    async with running_bot(app):
-        member = emulator.user()
-        await onboard(member)
-        member.skip_to_end()
-        async with read_only(app, engine):
-            # The resources at once, and the honest word that no moderator knows yet.
-            answer = await member.ask(URGENT)
-            assert "988" in answer.shown_text
-            assert "couldn't let a peer moderator know yet" in answer.shown_text
-            assert "keep trying" in answer.shown_text and not answer.button_labels
-            await asyncio.sleep(2.5)  # a few retries meet the same fault: told once
-            assert not any("crisis alert" in m.shown_text for m in moderators.messages)
-        # Storage is back: the same update is handled again and the alert goes out.
-        alert = await mod_message(emulator, "Urgent crisis alert")
-        assert URGENT in alert.shown_text
-        await emulator.wait_until(
-            lambda: "can see this message" in member.last_message.shown_text, 40
-        )
-        assert member.last_message.button_labels == ["Ask a moderator to reach out"]
-    told = [t for t in texts_to(emulator, member.user_id) if "keep trying" in t]
-    assert len(told) == 1
-    alerts = [m for m in moderators.messages if "Urgent crisis alert" in m.shown_text]
-    assert len(alerts) == 1
 
 
 async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
