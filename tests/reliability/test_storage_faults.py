@@ -16,7 +16,7 @@ import pytest
 
 from bot.app import build_application, running_bot
 from bot.clock import ManualClock
-from bot.config import MetricsSettings, Settings
+from bot.config import MetricsSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
 from bot.emulator import BotApiEmulator
 from bot.runtime.health import METRICS_WAIT, PROBE_EVERY
@@ -31,6 +31,7 @@ from tests.engines import (
 )
 from tests.helpers import onboard
 from tests.reliability.test_webhook import free_port
+from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, URGENT
 
 T = TypeVar("T")
 NOT_SAVED = common_texts.not_saved_yet()
@@ -106,6 +107,34 @@ async def test_a_tap_that_could_not_be_saved_is_told_so_and_saved_when_storage_r
     recovered = [r for r in caplog.records if r.getMessage().startswith("storage recovered")]
     assert len(faults) == 1 and len(recovered) == 1
     assert READ_ONLY_WORDS[engine] in faults[0].getMessage()
+
+
+async def test_every_crisis_message_while_writes_fail_gets_the_resources_at_once(
+    emulator: BotApiEmulator,
+    clock: ManualClock,
+    storage_url: str,
+    storage_key: bytes | None,
+    engine: str,
+) -> None:
+    """The alert cannot be stored, so the member is told honestly that no moderator knows;
+    the update is not held for a retry, which would hold their next message behind it."""
+    emulator.group(MOD_CHAT, "Moderators")
+    settings = make_settings(
+        emulator,
+        storage_url,
+        storage_key,
+        moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
+    )
+    app = build_application(settings, clock=clock, rng=random.Random(7))
+    async with running_bot(app):
+        member = emulator.user()
+        await onboard(member)
+        member.skip_to_end()
+        async with read_only(app, engine):
+            for text in (URGENT, "i have the pills in my hand now and i am taking them all"):
+                answer = await member.ask(text, timeout=10)
+                assert "988" in answer.shown_text
+                assert "couldn't let a peer moderator know" in answer.shown_text
 
 
 async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
