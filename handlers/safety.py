@@ -139,10 +139,10 @@ async def _screen(update: Update, context: PeerContext) -> None:
     verdict = await asyncio.to_thread(safety.screen, text) if long_text else safety.screen(text)
     if verdict is None:
         return
-    known = await _let_know(update, context, user.id, _as_alerted(verdict, typed), typed)
+    known = await _let_know(update, context, user.id, verdict, typed)
     if known is None:
         return  # the backstop's guess, somewhere only listed phrases speak
-    place, response = known
+    place, verdict, response = known
     context.crisis = verdict
     resources = await crisis_lines(update, context)
     parts = safety_texts.crisis_reply(
@@ -170,10 +170,11 @@ async def _let_know(
     user_id: int,
     verdict: Verdict,
     typed: Typed,
-) -> tuple[Place, Response] | None:
-    """Where it was typed, and the alert; None for the backstop's guess outside the places
-    it is heard (BACKSTOP_PLACES). A database that fails here must not cost the member the
-    resources: they are told honestly that no moderator could be let know."""
+) -> tuple[Place, Verdict, Response] | None:
+    """Where it was typed, the verdict heard there, and the alert; None for the backstop's
+    guess outside the places it is heard (BACKSTOP_PLACES), where a listed phrase keeps its
+    own tier. A database that fails here must not cost the member the resources: they are
+    told honestly that no moderator could be let know."""
     safety = context.services.safety
     try:
         member = await context.services.members.get(user_id)
@@ -191,22 +192,26 @@ async def _let_know(
             forwarded=typed.forwarded,
         )
         pending = member is not None and (member.awaiting is not None or member.onboarding)
-        if verdict.unsure and (place not in BACKSTOP_PLACES or pending):
+        guesses_heard = place in BACKSTOP_PLACES and not pending
+        if verdict.unsure and not guesses_heard:
             return None  # a guess never swallows the answer to a question the bot asked
+        if not guesses_heard:
+            verdict = verdict.as_listed()  # nor raises a listed phrase's tier there
         safety.heard(verdict)
         if member is None:
             # Nothing about them is kept, not even in the log.
             log.info("crisis screen: someone not a member, tier=%s", verdict.tier)
-            return place, Response(Told.NOT_A_MEMBER, None, None)
+            return place, verdict, Response(Told.NOT_A_MEMBER, None, None)
         log.info("crisis screen: user_id=%s tier=%s place=%s", user_id, verdict.tier, place)
-        return place, await safety.respond(user_id, verdict, place, typed.words)
+        alerted = _as_alerted(verdict, typed)
+        return place, verdict, await safety.respond(user_id, alerted, place, typed.words)
     except UpdateHandledElsewhere:
         raise  # another worker screened this very update and answered it
     except Exception:
         log.exception("crisis screen: could not alert for user_id=%s", user_id)
         if verdict.unsure:
             return None  # where it was typed is unknown: only a listed phrase answers blind
-        return Place.MESSAGE, Response(Told.FAILED, None, None)
+        return Place.MESSAGE, verdict.as_listed(), Response(Told.FAILED, None, None)
 
 
 async def ask_moderator_button(update: Update, context: PeerContext) -> None:

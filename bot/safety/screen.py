@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import product
 from pathlib import Path
@@ -62,11 +62,18 @@ class Verdict:
 
     tier: Tier
     categories: frozenset[Category]
+    # Urgent only because the backstop heard a listed concern as urgent: a guess, so it
+    # counts only where the backstop's guesses are heard (bot.safety.places).
+    raised: bool = False
 
     @property
     def unsure(self) -> bool:
         """The backstop's guess, not a listed phrase: the reply says it may be wrong."""
         return not self.categories
+
+    def as_listed(self) -> Verdict:
+        """The tier the listed phrases gave, without the backstop's raise."""
+        return replace(self, tier=Tier.CONCERN, raised=False) if self.raised else self
 
 
 @cache
@@ -175,23 +182,22 @@ class Screener:
             # Exceptions mask their words: only now does it matter which words matched.
             found = [(kind, frozenset({position})) for kind, position in inside]
             found += _positions(words, matches)
-            # An everyday figure of speech was recognised: no second opinion overrules it.
-            return self._louder(_verdict(_unmasked(found)), words)
+            # An everyday figure of speech was recognised: no second opinion overrules it
+            # (nor hears its words: they would raise the concern beside it).
+            return _verdict(_unmasked(found))
         verdict = _verdict(kinds)
         if verdict is None:
             return self._second_opinion(words, filled, others)
         return self._louder(verdict, words)
 
-    def _louder(self, verdict: Verdict | None, words: list[str]) -> Verdict | None:
-        """A listed concern the backstop hears as urgent is urgent: "there is only one way
-        out now, and tonight I take it" names no method a lexicon lists. The listed phrase
-        already answered the member; the guess only decides how loudly the moderators are
-        told, so it counts wherever the text was typed (cross-validation: urgent found
-        urgent 87.8% against 87.3%; concern messages made urgent 6.7% against 6.1%)."""
-        if verdict is None or verdict.tier is Tier.URGENT or self._backstop is None:
+    def _louder(self, verdict: Verdict, words: list[str]) -> Verdict:
+        """A listed concern the backstop hears as urgent beyond doubt is raised to urgent
+        ("I can't go on, I've made up my mind and it ends tonight" names no method a
+        lexicon lists), where the backstop's guesses are heard (Verdict.raised)."""
+        if verdict.tier is Tier.URGENT or self._backstop is None:
             return verdict
         if self._backstop.urgent_beyond_doubt(words):
-            return Verdict(Tier.URGENT, verdict.categories)
+            return Verdict(Tier.URGENT, verdict.categories, raised=True)
         return verdict
 
     def _second_opinion(

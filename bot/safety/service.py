@@ -61,16 +61,13 @@ class SafetyNet:
         self._metrics = metrics
 
     def screen(self, text: str) -> Verdict | None:
-        verdict = self._screener.screen(text)
-        # The backstop's guess counts once heard (respond): most places do not hear it.
-        if verdict is not None and not verdict.unsure:
-            self._metrics.crisis_screened.labels(verdict.tier.value).inc()
-        return verdict
+        # Counted once heard (`heard`): where it was typed decides whether the backstop's
+        # guess, or its raise of a listed phrase's tier, counts.
+        return self._screener.screen(text)
 
     def heard(self, verdict: Verdict) -> None:
-        """The backstop's guess is answered where it was typed: count it as screened."""
-        if verdict.unsure:
-            self._metrics.crisis_screened.labels(verdict.tier.value).inc()
+        """A verdict answered where it was typed, at the tier heard there: count it."""
+        self._metrics.crisis_screened.labels(verdict.tier.value).inc()
 
     async def respond(
         self, user_id: int, verdict: Verdict, place: Place, text: str | None

@@ -169,5 +169,25 @@ def test_a_listed_concern_that_sounds_urgent_beyond_doubt_is_urgent(text: str) -
     alone = Screener(load(None)).screen(text)
     assert alone is not None and alone.tier is Tier.CONCERN
     verdict = screener_for(None).screen(text)
-    assert verdict is not None and verdict.tier is Tier.URGENT
+    assert verdict is not None and verdict.tier is Tier.URGENT and verdict.raised
     assert verdict.categories == alone.categories and not verdict.unsure
+    assert verdict.as_listed() == alone  # where the backstop is not heard
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "banged my head against my table.",
+        "I banged my head on the cupboard this morning.",
+        "took all my pills this morning.",
+    ],
+)
+def test_words_an_exception_masked_never_raise_the_concern_beside_them(figure: str) -> None:
+    """An everyday figure of speech was recognised: no second opinion hears its words
+    (found by the review of round 10: they made the concern beside them urgent)."""
+    concern = "I'm tired of existing"
+    text = f"{figure} {concern}"
+    lexicons = Screener(load(None)).screen(text)
+    assert lexicons is not None and lexicons.tier is Tier.CONCERN
+    verdict = screener_for(None).screen(text)
+    assert verdict is not None and verdict.tier is Tier.CONCERN, verdict

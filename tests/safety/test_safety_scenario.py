@@ -176,6 +176,34 @@ async def test_a_note_alerts_without_its_words_and_nothing_cheerful_follows(
     assert not any("🎉" in m.text or "streak" in m.text for m in user.messages)
 
 
+RAISED = "I can't go on, I've made up my mind and it ends tonight"
+
+
+async def test_a_concern_the_backstop_hears_as_urgent_is_urgent_only_where_it_is_heard(
+    emulator: BotApiEmulator, bot: PeerApplication
+) -> None:
+    """The listed phrase is a concern ("I can't go on"); the backstop hears it as urgent
+    beyond doubt. Typed to the bot, the alert is urgent; in a private note, where the
+    backstop's guesses are never heard, the listed phrase's own tier stands."""
+    user = await member(emulator)
+    answer = await user.ask(RAISED)
+    assert "sounds really serious" in answer.shown_text
+    alert = await mod_message(emulator, "Urgent crisis alert")
+    assert RAISED in alert.shown_text and "hopelessness" in alert.shown_text
+
+    other = await member(emulator)
+    await answer_checkin(other, 2, 3)
+    await other.tap("Add a note")
+    await emulator.wait_until(lambda: "Write your note" in other.last_message.shown_text)
+    other.skip_to_end()
+    before = len(emulator.group(MOD_CHAT).messages)
+    other.send(RAISED)
+    answer = await other.next_message()
+    assert "sounds really heavy" in answer.shown_text
+    notice = await mod_message(emulator, "private check-in note", after=before)
+    assert "Concern #" in notice.shown_text and "Urgent" not in notice.shown_text
+
+
 async def test_a_second_message_updates_the_open_alert(
     emulator: BotApiEmulator, bot: PeerApplication
 ) -> None:
