@@ -15,6 +15,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -23,7 +24,7 @@ from bot.checkins.callbacks import ShowSafetyPlan
 from bot.context import PeerContext
 from bot.members.rules import Member
 from bot.runtime.delivery import markup
-from bot.runtime.faults import UpdateHandledElsewhere
+from bot.runtime.faults import UpdateHandledElsewhere, screening_only
 from bot.safety import messages as safety_messages
 from bot.safety.callbacks import (
     AskModerator,
@@ -116,7 +117,14 @@ async def screen_text(update: Update, context: PeerContext) -> None:
 
     Edited messages stop here either way: an edit is never a new answer to a question."""
     await _screen(update, context)
-    if update.edited_message is not None:
+    if update.edited_message is not None or screening_only.get():
+        raise ApplicationHandlerStop
+
+
+async def held_back(update: object, context: PeerContext) -> None:
+    """Whatever the screen does not read waits on, while its member's earlier update waits
+    for storage (bot.runtime.faults.screening_only)."""
+    if screening_only.get():
         raise ApplicationHandlerStop
 
 
@@ -197,6 +205,10 @@ async def _let_know(
             return None  # a guess never swallows the answer to a question the bot asked
         if not guesses_heard:
             verdict = verdict.as_listed()  # nor raises a listed phrase's tier there
+        if screening_only.get():
+            # Storage failed this member's earlier update: nothing can be stored now. The
+            # alert goes out when this update is handled in full, in its turn.
+            return place, verdict, Response(Told.FAILED, None, None)
         safety.heard(verdict)
         if member is None:
             # Nothing about them is kept, not even in the log.
@@ -414,7 +426,10 @@ def screen_handlers() -> list[BaseHandler[Any, PeerContext, Any]]:
     # Forwards too: every piece of text a member sends is screened (forward_handlers in
     # handlers.fallback keep them from ever being a command or relayed).
     typed = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
-    return [MessageHandler(typed | filters.UpdateType.EDITED, screen_text)]
+    return [
+        MessageHandler(typed | filters.UpdateType.EDITED, screen_text),
+        TypeHandler(object, held_back),
+    ]
 
 
 async def plan_pressed(update: Update, context: PeerContext) -> None:

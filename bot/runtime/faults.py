@@ -3,10 +3,17 @@ that met one is tried again when storage recovers, instead of being marked handl
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from storage.faults import STORAGE_FAULTS
 from storage.update_marks import UpdateHandledElsewhere, in_hand
 
-__all__ = ["UpdateHandledElsewhere", "is_storage_fault", "update_not_saved"]
+__all__ = ["UpdateHandledElsewhere", "is_storage_fault", "screening_only", "update_not_saved"]
+
+# True while an update waits behind its member's unsaved one (bot.runtime.intake): crisis
+# words must not wait for storage, so the crisis screen alone answers it then, storing
+# nothing; it is handled in full, in order, when storage recovers.
+screening_only: ContextVar[bool] = ContextVar("screening_only", default=False)
 
 
 def is_storage_fault(error: BaseException | None) -> bool:

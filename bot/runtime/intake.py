@@ -27,6 +27,7 @@ from bot.config import TelegramSettings
 from bot.context import PeerApplication
 from bot.i18n import speaking
 from bot.i18n.languages import SOURCE_LANGUAGE
+from bot.runtime.faults import screening_only
 from bot.runtime.metrics import Metrics
 from storage import updates as update_rows
 from storage.db import Database
@@ -200,6 +201,7 @@ class UpdateDispatcher:
             sender = sender_of(update)
             if hold and sender in self._held:
                 self._held[sender].append(update)  # behind its member's held update
+                await self._screen_only(update)
             else:
                 groups[sender].append(update)
         try:
@@ -276,6 +278,18 @@ class UpdateDispatcher:
                 del self._locks[key]  # nobody else awaits it: forget the member
             else:
                 self._locks[key] = (lock, users - 1)
+
+    async def _screen_only(self, update: Update) -> None:
+        """An update held behind its member's unsaved one: the crisis screen answers it now
+        (bot.runtime.faults.screening_only), and nothing else until its turn."""
+        token = screening_only.set(True)
+        try:
+            with speaking(SOURCE_LANGUAGE):
+                await self._app.process_update(update)
+        except Exception:
+            log.exception("screening a held update failed: update_id=%d", update.update_id)
+        finally:
+            screening_only.reset(token)
 
     async def _handle_one(self, update: Update) -> bool:
         """Handle and mark one update; False when it met a storage fault and is unsaved."""

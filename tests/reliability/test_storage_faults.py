@@ -31,7 +31,7 @@ from tests.engines import (
 )
 from tests.helpers import onboard
 from tests.reliability.test_webhook import free_port
-from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, URGENT
+from tests.safety.test_safety_scenario import MOD_CHAT, OPERATOR, URGENT, mod_message
 
 T = TypeVar("T")
 NOT_SAVED = common_texts.not_saved_yet()
@@ -135,6 +135,57 @@ async def test_every_crisis_message_while_writes_fail_gets_the_resources_at_once
                 answer = await member.ask(text, timeout=10)
                 assert "988" in answer.shown_text
                 assert "couldn't let a peer moderator know" in answer.shown_text
+
+
+async def test_crisis_words_behind_an_unsaved_tap_get_help_at_once_and_in_full_later(
+    emulator: BotApiEmulator,
+    clock: ManualClock,
+    storage_url: str,
+    storage_key: bytes | None,
+    engine: str,
+) -> None:
+    """A member's later updates wait behind their unsaved one, in order; crisis words among
+    them must not wait for storage: the screen answers them at once, and when storage is
+    back they are handled in full (the alert goes out) after the tap."""
+    emulator.group(MOD_CHAT, "Moderators")
+    settings = make_settings(
+        emulator,
+        storage_url,
+        storage_key,
+        moderation=ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT),
+    )
+    app = build_application(settings, clock=clock, rng=random.Random(7))
+    moderators = emulator.group(MOD_CHAT)
+    async with running_bot(app):
+        member = emulator.user()
+        await onboard(member)
+        await member.ask_for("/checkin", "mood")
+        await member.tap("3")
+        await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+        async with read_only(app, engine):
+            tapped = await member.tap("4")
+            assert tapped.text == NOT_SAVED
+            member.skip_to_end()
+            answer = await member.ask(URGENT, timeout=10)
+            assert "988" in answer.shown_text
+            assert "couldn't let a peer moderator know" in answer.shown_text
+            # Anything else waits its turn, unanswered, as before.
+            member.send("/help")
+        alert = await mod_message(emulator, "Urgent crisis alert")
+        assert URGENT in alert.shown_text
+        await emulator.wait_until(
+            lambda: any("can see this message" in m.shown_text for m in member.messages), 40
+        )
+        await emulator.wait_until(lambda: "/checkin" in member.last_message.shown_text, 40)
+    assert mood_of(storage_url, member.user_id) == [3]
+    texts = [m.shown_text for m in member.messages]
+    # The crisis answer during the fault, then (storage back, after the tap, which edits
+    # its own message) the crisis message in full, and /help last.
+    during = next(i for i, t in enumerate(texts) if "couldn't let a peer moderator know" in t)
+    in_full = next(i for i, t in enumerate(texts) if "can see this message" in t)
+    assert during < in_full < len(texts) - 1 and "/checkin" in texts[-1]
+    assert any("Confidence: 4/10" in t for t in texts)
+    assert len([m for m in moderators.messages if "Urgent crisis alert" in m.shown_text]) == 1
 
 
 async def test_a_lock_held_past_the_busy_timeout_delays_but_loses_nothing(
