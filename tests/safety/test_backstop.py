@@ -162,13 +162,21 @@ def test_cross_validation_asks_about_each_example_from_counts_without_its_fold()
         "я больше не могу, сегодня всё закончится",
     ],
 )
-def test_a_listed_concern_that_sounds_urgent_beyond_doubt_is_urgent(text: str) -> None:
+def test_a_listed_concern_that_sounds_urgent_beyond_doubt_is_urgent(
+    text: str, tmp_path: Path
+) -> None:
     """The phrase found says only "concern" (hopeless, a wish not to wake up); the backstop
     hears urgent twenty times likelier than concern, so the moderators get the alert that
-    is repeated until someone takes it. The phrase's categories stay: it is no guess."""
-    alone = Screener(load(None)).screen(text)
+    is repeated until someone takes it. The phrase's categories stay: it is no guess.
+    (Concern phrases of its own: the shipped lexicons may list these words as urgent.)"""
+    lexicon = _lexicon(
+        tmp_path,
+        'language = "xx"\nhopelessness = ["(cant|can\'t) go on", "больше не могу"]\n'
+        'passive = ["pas me reveiller"]\n',
+    )
+    alone = Screener(lexicon).screen(text)
     assert alone is not None and alone.tier is Tier.CONCERN
-    verdict = screener_for(None).screen(text)
+    verdict = Screener(lexicon, shipped()).screen(text)
     assert verdict is not None and verdict.tier is Tier.URGENT and verdict.raised
     assert verdict.categories == alone.categories and not verdict.unsure
     assert verdict.as_listed() == alone  # where the backstop is not heard
