@@ -46,6 +46,7 @@ HOLDOUTS = (
     (LABELLED.with_name("holdout7"), "seventh held-out"),
     (LABELLED.with_name("holdout8"), "eighth held-out"),
     (LABELLED.with_name("holdout9"), "ninth held-out"),
+    (LABELLED.with_name("holdout10"), "tenth held-out"),
 )
 # Held-out sets whose misses were then read to tune the lexicons (sets 2-5 in the sixth
 # round, the sixth set in the seventh, the seventh in the eighth, the eighth in the ninth,

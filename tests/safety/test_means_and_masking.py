@@ -67,7 +67,7 @@ def test_bench_never_prints_a_held_out_sets_misses() -> None:
     newest."""
     from bench.safety import _print_misses
 
-    for held_out in ("holdout7", "holdout9"):
+    for held_out in ("holdout7", "holdout10"):
         with pytest.raises(SystemExit):
             _print_misses(screener_for(None), held_out, None, None, texts=False)
 
