@@ -10,8 +10,8 @@ tests/safety/fresh, written separately afterwards; and tests/safety/former_holdo
 first held-out set, retired into tuning once measured. The misses of the last two were
 generalised into the lexicons too, so their figures are no longer an estimate for unseen
 messages. tests/safety/training is counted by the backstop (its misses by the lexicons
-alone were read in the ninth round of tuning). The held-out sets (tests/safety/holdout,
-holdout3 … holdout9) never have their misses printed here; the newest, measured once, is
+alone were read in the ninth and tenth rounds of tuning). The held-out sets (tests/safety/holdout,
+holdout3 … holdout10) never have their misses printed here; the newest, measured once, is
 the honest estimate of how the screen does on messages nobody has seen
 (bot.safety.evaluation.HOLDOUTS); the older ones' misses were read in a later round of
 tuning (evaluation.READ_WHILE_TUNING), and the backstop counts them. `--half A`
@@ -176,7 +176,7 @@ def set_lines(summaries: list[tuple[ExampleSet, list[Example], Report]]) -> list
         elif example_set.counted:
             how = (
                 "written apart; the backstop is counted from it, and the lexicons' misses on "
-                "it were read in the ninth round"
+                "it were read in the ninth and tenth rounds"
             )
         elif example_set.newest:
             how = "written apart, never tuned on, measured once: the honest estimate"

@@ -13,7 +13,7 @@ nobody has seen; the older ones' misses were read in a later round of tuning, an
 on the backstop counts them too (more writers' wordings; it generalises with each).
 tests/safety/training is written apart too, for the backstop (bot.safety.backstop) to count
 from; it has no targets of its own. Until the ninth round of tuning the lexicons never saw
-it; that round read the misses the lexicons alone made on it, so since then the
+it; that round and the tenth read the misses the lexicons alone made on it, so since then the
 cross-validation over it flatters the lexicons.
 """
 
