@@ -9,7 +9,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import PeerContext
-from bot.runtime.faults import UpdateHandledElsewhere, is_storage_fault, update_not_saved
+from bot.runtime.faults import (
+    UpdateHandledElsewhere,
+    is_storage_fault,
+    screening_only,
+    update_not_saved,
+)
 from bot.texts import common as common_texts
 
 log = logging.getLogger("peercircle.errors")
@@ -53,6 +58,11 @@ async def on_error(update: object, context: PeerContext) -> None:
         raise ApplicationHandlerStop
     if context.bot_data.running_services is not None:
         context.services.metrics.handler_errors.inc()
+    if screening_only.get():
+        # An update held behind its member's unsaved one, read by the crisis screen alone:
+        # it is handled in full in its turn, and the member hears then.
+        log.info("held update: %s error=%s", describe(update), type(error).__name__)
+        return
     if _gone_chat(error):
         # Expected: the member blocked the bot or the chat is gone. One line, no traceback.
         log.info("chat unreachable: %s error=%s", describe(update), error)

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -42,6 +44,7 @@ from bot.safety.places import BACKSTOP_PLACES, Place, place_of
 from bot.safety.rules import MAX_PLAN_PART, PART_NAMES, SafetyPlan, next_part
 from bot.safety.screen import Verdict
 from bot.safety.service import Response
+from bot.texts import common as common_texts
 from bot.texts import safety as safety_texts
 from bot.texts.safety import Told
 from handlers.answers import Cancel, TextAnswer
@@ -53,6 +56,7 @@ from handlers.common import (
     press,
     reply,
 )
+from handlers.errors import describe
 
 log = logging.getLogger("peercircle.safety")
 LONG_TEXT = 1000
@@ -116,16 +120,31 @@ async def screen_text(update: Update, context: PeerContext) -> None:
     """Screen every text first; on crisis language answer at once, before any feature.
 
     Edited messages stop here either way: an edit is never a new answer to a question."""
+    if screening_only.get():
+        # Held behind the member's unsaved update: whatever happens here, nothing else
+        # handles it before its turn (a failed reply must not let the features at it).
+        try:
+            await _screen(update, context)
+        except ApplicationHandlerStop:
+            pass
+        except Exception:
+            log.exception("crisis screen failed on a held update: %s", describe(update))
+        raise ApplicationHandlerStop
     await _screen(update, context)
-    if update.edited_message is not None or screening_only.get():
+    if update.edited_message is not None:
         raise ApplicationHandlerStop
 
 
 async def held_back(update: object, context: PeerContext) -> None:
     """Whatever the screen does not read waits on, while its member's earlier update waits
-    for storage (bot.runtime.faults.screening_only)."""
-    if screening_only.get():
-        raise ApplicationHandlerStop
+    for storage (bot.runtime.faults.screening_only); a pressed button is told so."""
+    if not screening_only.get():
+        return
+    query = update.callback_query if isinstance(update, Update) else None
+    if query is not None:
+        with contextlib.suppress(TelegramError):
+            await query.answer(common_texts.not_saved_yet(), show_alert=True)
+    raise ApplicationHandlerStop
 
 
 async def _screen(update: Update, context: PeerContext) -> None:

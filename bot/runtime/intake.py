@@ -151,6 +151,8 @@ class UpdateDispatcher:
         # Held for a storage fault, per member, in order; and how often each was tried.
         self._held: dict[int, list[Update]] = {}
         self._retries: dict[int, int] = {}
+        # Held updates the crisis screen alone has read; forgotten once handled in full.
+        self._screened: set[int] = set()
         self._retry_at = 0.0
         self._pause = 0.0
 
@@ -197,13 +199,25 @@ class UpdateDispatcher:
 
     async def _handle_claimed(self, mine: list[Update], hold: bool) -> list[Update]:
         groups: defaultdict[int, list[Update]] = defaultdict(list)
+        behind: list[Update] = []
         for update in mine:
             sender = sender_of(update)
             if hold and sender in self._held:
                 self._held[sender].append(update)  # behind its member's held update
-                await self._screen_only(update)
+                behind.append(update)
             else:
                 groups[sender].append(update)
+        # Crisis words must not wait for storage: screened beside the other members' work.
+        screening = asyncio.create_task(self._screen_waiting(behind)) if behind else None
+        try:
+            return await self._handle_groups(groups, hold)
+        finally:
+            if screening is not None:
+                await screening
+
+    async def _handle_groups(
+        self, groups: defaultdict[int, list[Update]], hold: bool
+    ) -> list[Update]:
         try:
             async with self._db.read() as session:
                 seen = await update_rows.handled_among(
@@ -212,18 +226,21 @@ class UpdateDispatcher:
         except STORAGE_FAULTS as error:
             self.faults.met(str(error))
             left = [u for g in groups.values() for u in g]
+            if hold:
+                await self._screen_waiting(left)  # none of them was tried
             return self._kept(left, hold)
         for sender in list(groups):
             groups[sender] = [u for u in groups[sender] if u.update_id not in seen]
         unsaved: list[Update] = []
+        self._screened.difference_update(seen)
         if self._concurrent:
             for left in await asyncio.gather(
-                *(self._in_order(key, group) for key, group in groups.items() if group)
+                *(self._in_order(key, group, hold) for key, group in groups.items() if group)
             ):
                 unsaved.extend(left)
         else:
             for update in (u for g in groups.values() for u in g):
-                unsaved.extend(await self._in_order(sender_of(update), [update]))
+                unsaved.extend(await self._in_order(sender_of(update), [update], hold))
         return self._kept(unsaved, hold)
 
     def _kept(self, unsaved: list[Update], hold: bool) -> list[Update]:
@@ -260,9 +277,10 @@ class UpdateDispatcher:
             self._pause = 0.0
             self.faults.cleared()
 
-    async def _in_order(self, key: int, group: list[Update]) -> list[Update]:
+    async def _in_order(self, key: int, group: list[Update], hold: bool) -> list[Update]:
         """Handle one member's updates in order; stop at one that could not be saved (the
-        rest wait behind it) and return it with the rest."""
+        rest wait behind it, read by the crisis screen alone when held) and return it with
+        the rest."""
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
         try:
@@ -270,6 +288,8 @@ class UpdateDispatcher:
             async with lock, self._slots:
                 for index, update in enumerate(group):
                     if not await self._handle_one(update):
+                        if hold:
+                            await self._screen_waiting(group[index + 1 :])
                         return group[index:]
                 return []
         finally:
@@ -279,17 +299,22 @@ class UpdateDispatcher:
             else:
                 self._locks[key] = (lock, users - 1)
 
-    async def _screen_only(self, update: Update) -> None:
-        """An update held behind its member's unsaved one: the crisis screen answers it now
-        (bot.runtime.faults.screening_only), and nothing else until its turn."""
-        token = screening_only.set(True)
-        try:
-            with speaking(SOURCE_LANGUAGE):
-                await self._app.process_update(update)
-        except Exception:
-            log.exception("screening a held update failed: update_id=%d", update.update_id)
-        finally:
-            screening_only.reset(token)
+    async def _screen_waiting(self, updates: list[Update]) -> None:
+        """Updates held behind their member's unsaved one, in order: the crisis screen
+        answers each once now (bot.runtime.faults.screening_only), nothing else does until
+        its turn."""
+        for update in updates:
+            if update.update_id in self._screened:
+                continue  # held again after a retry: answered already
+            self._screened.add(update.update_id)
+            token = screening_only.set(True)
+            try:
+                with speaking(SOURCE_LANGUAGE):
+                    await self._app.process_update(update)
+            except Exception:
+                log.exception("screening a held update failed: update_id=%d", update.update_id)
+            finally:
+                screening_only.reset(token)
 
     async def _handle_one(self, update: Update) -> bool:
         """Handle and mark one update; False when it met a storage fault and is unsaved."""
@@ -307,6 +332,7 @@ class UpdateDispatcher:
         if hand.elsewhere and not hand.marked:
             # Another worker had it first and committed it: nothing of it is ours to save.
             self._retries.pop(update_id, None)
+            self._screened.discard(update_id)
             self._metrics.updates_elsewhere.inc()
             log.info("update.elsewhere: update_id=%d was handled by another worker", update_id)
             return True
@@ -315,6 +341,7 @@ class UpdateDispatcher:
             self.faults.met(hand.fault or "a write failed")
             return False
         self._retries.pop(update_id, None)
+        self._screened.discard(update_id)
         self._metrics.updates_handled.inc()
         if not hand.marked:
             self._handled_unmarked.add(update_id)
