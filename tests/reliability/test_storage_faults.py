@@ -18,7 +18,7 @@ from bot.app import build_application, running_bot
 from bot.clock import ManualClock
 from bot.config import MetricsSettings, ModerationSettings, Settings
 from bot.context import PeerApplication
-from bot.emulator import BotApiEmulator
+from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.runtime.health import METRICS_WAIT, PROBE_EVERY
 from bot.texts import common as common_texts
 from tests.conftest import make_settings
@@ -63,11 +63,25 @@ def release(holder: WriteLockHolder) -> None:
     holder.release()
 
 
-def moderated(emulator: BotApiEmulator, storage_url: str, key: bytes | None) -> Settings:
-    """Settings with a moderators' chat, where crisis alerts go."""
+@pytest.fixture
+def moderated_app(
+    emulator: BotApiEmulator, clock: ManualClock, storage_url: str, storage_key: bytes | None
+) -> PeerApplication:
+    """The bot with a moderators' chat, where crisis alerts go."""
     emulator.group(MOD_CHAT, "Moderators")
     moderation = ModerationSettings(operators=[OPERATOR], moderator_chat_id=MOD_CHAT)
-    return make_settings(emulator, storage_url, key, moderation=moderation)
+    settings = make_settings(emulator, storage_url, storage_key, moderation=moderation)
+    return build_application(settings, clock=clock, rng=random.Random(7))
+
+
+async def at_confidence(emulator: BotApiEmulator) -> EmulatedUser:
+    """A member in a check-in, mood 3 saved, asked how confident they feel."""
+    member = emulator.user()
+    await onboard(member)
+    await member.ask_for("/checkin", "mood")
+    await member.tap("3")
+    await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+    return member
 
 
 def mood_of(database: str, user_id: int) -> list[int]:
@@ -117,16 +131,11 @@ async def test_a_tap_that_could_not_be_saved_is_told_so_and_saved_when_storage_r
 
 
 async def test_every_crisis_message_while_writes_fail_gets_the_resources_at_once(
-    emulator: BotApiEmulator,
-    clock: ManualClock,
-    storage_url: str,
-    storage_key: bytes | None,
-    engine: str,
+    emulator: BotApiEmulator, moderated_app: PeerApplication, engine: str
 ) -> None:
     """The alert cannot be stored, so the member is told honestly that no moderator knows;
     the update is not held for a retry, which would hold their next message behind it."""
-    settings = moderated(emulator, storage_url, storage_key)
-    app = build_application(settings, clock=clock, rng=random.Random(7))
+    app = moderated_app
     async with running_bot(app):
         member = emulator.user()
         await onboard(member)
@@ -139,24 +148,15 @@ async def test_every_crisis_message_while_writes_fail_gets_the_resources_at_once
 
 
 async def test_crisis_words_behind_an_unsaved_tap_get_help_at_once_and_in_full_later(
-    emulator: BotApiEmulator,
-    clock: ManualClock,
-    storage_url: str,
-    storage_key: bytes | None,
-    engine: str,
+    emulator: BotApiEmulator, moderated_app: PeerApplication, storage_url: str, engine: str
 ) -> None:
     """A member's later updates wait behind their unsaved one, in order; crisis words among
     them must not wait for storage: the screen answers them at once, and when storage is
     back they are handled in full (the alert goes out) after the tap."""
-    settings = moderated(emulator, storage_url, storage_key)
-    app = build_application(settings, clock=clock, rng=random.Random(7))
+    app = moderated_app
     moderators = emulator.group(MOD_CHAT)
     async with running_bot(app):
-        member = emulator.user()
-        await onboard(member)
-        await member.ask_for("/checkin", "mood")
-        await member.tap("3")
-        await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+        member = await at_confidence(emulator)
         async with read_only(app, engine):
             tapped = await member.tap("4")
             assert tapped.text == NOT_SAVED
@@ -255,23 +255,14 @@ async def wait_for(
 
 
 async def test_crisis_words_in_the_same_batch_as_an_unsaved_tap_get_help_at_once(
-    emulator: BotApiEmulator,
-    clock: ManualClock,
-    storage_url: str,
-    storage_key: bytes | None,
-    engine: str,
+    emulator: BotApiEmulator, moderated_app: PeerApplication, engine: str
 ) -> None:
     """The tap and the crisis words reach intake in one getUpdates batch (the member was
     quick, or the bot busy): the tap cannot be saved, and the crisis words behind it are
     read by the screen alone at once, not held unanswered (found by a review)."""
-    settings = moderated(emulator, storage_url, storage_key)
-    app = build_application(settings, clock=clock, rng=random.Random(7))
+    app = moderated_app
     async with running_bot(app):
-        member = emulator.user()
-        await onboard(member)
-        await member.ask_for("/checkin", "mood")
-        await member.tap("3")
-        await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+        member = await at_confidence(emulator)
         async with read_only(app, engine):
             member.skip_to_end()
             # Both pushed before the event loop runs again: one batch for intake.
@@ -286,23 +277,14 @@ async def test_crisis_words_in_the_same_batch_as_an_unsaved_tap_get_help_at_once
 
 
 async def test_a_screen_that_fails_behind_an_unsaved_tap_lets_nothing_else_handle_it(
-    emulator: BotApiEmulator,
-    clock: ManualClock,
-    storage_url: str,
-    storage_key: bytes | None,
-    engine: str,
+    emulator: BotApiEmulator, moderated_app: PeerApplication, engine: str
 ) -> None:
     """The crisis reply to a held message cannot be sent: nothing else handles the message
     before its turn (no fallback answer during the fault), and the next held message is
     still screened (found by a review)."""
-    settings = moderated(emulator, storage_url, storage_key)
-    app = build_application(settings, clock=clock, rng=random.Random(7))
+    app = moderated_app
     async with running_bot(app):
-        member = emulator.user()
-        await onboard(member)
-        await member.ask_for("/checkin", "mood")
-        await member.tap("3")
-        await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+        member = await at_confidence(emulator)
         async with read_only(app, engine):
             tapped = await member.tap("4")
             assert tapped.text == NOT_SAVED
@@ -327,11 +309,7 @@ async def test_a_button_pressed_behind_an_unsaved_tap_is_told_it_waits(
 ) -> None:
     app = build_application(settings, clock=clock, rng=random.Random(7))
     async with running_bot(app):
-        member = emulator.user()
-        await onboard(member)
-        await member.ask_for("/checkin", "mood")
-        await member.tap("3")
-        await emulator.wait_until(lambda: "confident" in member.last_message.shown_text)
+        member = await at_confidence(emulator)
         async with read_only(app, engine):
             first = await member.tap("4")
             assert first.text == NOT_SAVED
