@@ -56,7 +56,6 @@ from handlers.common import (
     press,
     reply,
 )
-from handlers.errors import describe
 
 log = logging.getLogger("peercircle.safety")
 LONG_TEXT = 1000
@@ -128,7 +127,7 @@ async def screen_text(update: Update, context: PeerContext) -> None:
         except ApplicationHandlerStop:
             pass
         except Exception:
-            log.exception("crisis screen failed on a held update: %s", describe(update))
+            log.exception("crisis screen failed on held update_id=%s", update.update_id)
         raise ApplicationHandlerStop
     await _screen(update, context)
     if update.edited_message is not None:
