@@ -8,7 +8,8 @@ backstop is multinomial naive Bayes over word beginnings (five letters, so "deci
 words; tests/safety/training was written for it alone: 6,800 messages in six batches by
 different writers, one of them 800 ordinary messages typed to the bot; and the held-out
 sets once their misses were read). The screen asks it
-only when the lexicons found nothing and no exception matched. It speaks only when everyday
+when the lexicons found nothing and no exception matched, and whether a concern they found
+sounds urgent beyond doubt (`urgent_beyond_doubt`). It speaks only when everyday
 talk is unlikely by its own count (P <= 1 - THRESHOLD), and names the tier it leans to:
 urgent only when urgent outweighs concern and everyday talk is very unlikely (P <= 1 -
 URGENT_THRESHOLD), since an urgent alert is repeated until someone takes it; otherwise a

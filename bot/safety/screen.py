@@ -5,7 +5,8 @@ to kill myself" still gets the resources): a false alarm costs a kind message an
 moderator's minute; a miss can cost a life. Exceptions only cover the exact words of an
 everyday figure of speech, so "killing it at work, but I want to kill myself" is urgent.
 Where no phrase matched and no exception did, the backstop (bot.safety.backstop) gives a
-second opinion on words no lexicon lists.
+second opinion on words no lexicon lists; where phrases found only a concern, it may raise
+it to urgent (Verdict.raised), heard only where its guesses are (bot.safety.places).
 """
 
 from __future__ import annotations
