@@ -231,8 +231,8 @@ class UpdateDispatcher:
             return self._kept(left, hold)
         for sender in list(groups):
             groups[sender] = [u for u in groups[sender] if u.update_id not in seen]
+        self._screened.difference_update(seen)  # handled elsewhere: never held again
         unsaved: list[Update] = []
-        self._screened.difference_update(seen)
         if self._concurrent:
             for left in await asyncio.gather(
                 *(self._in_order(key, group, hold) for key, group in groups.items() if group)

@@ -1,29 +1,28 @@
 """A second opinion for crisis words no lexicon lists.
 
 Phrase lexicons find what they were written for; on messages nobody tuned them on they miss
-people who write around the words ("after the memorial I'll go and join her"). The
-backstop is multinomial naive Bayes over word beginnings (five letters, so "decided",
-"decide" and "deciding" meet) and pairs of them, counted in the project's own labelled sets
-(tests/safety: written from public crisis-line training material, never from members'
+people who write around the words ("after the memorial I'll go and join her"). The backstop
+is multinomial naive Bayes over word beginnings (five letters, so "decided", "decide" and
+"deciding" meet) and runs of two and three of them, counted in the project's own labelled
+sets (tests/safety: written from public crisis-line training material, never from members'
 words; tests/safety/training was written for it alone: 6,800 messages in six batches by
 different writers, one of them 800 ordinary messages typed to the bot; and the held-out
-sets once their misses were read). The screen asks it
-when the lexicons found nothing and no exception matched, and whether a concern they found
-sounds urgent beyond doubt (`urgent_beyond_doubt`). It speaks only when everyday
-talk is unlikely by its own count (P <= 1 - THRESHOLD), and names the tier it leans to:
-urgent only when urgent outweighs concern and everyday talk is very unlikely (P <= 1 -
-URGENT_THRESHOLD), since an urgent alert is repeated until someone takes it; otherwise a
-concern, a quiet notice sent once.
+sets once their misses were read). The screen asks it when the lexicons found nothing and
+no exception matched, and whether a concern they found sounds urgent beyond doubt
+(`urgent_beyond_doubt`). It speaks only when everyday talk is unlikely by its own count
+(P <= 1 - THRESHOLD), and names the tier it leans to: urgent only when urgent outweighs
+concern and everyday talk is very unlikely (P <= 1 - URGENT_THRESHOLD), since an urgent
+alert is repeated until someone takes it; otherwise a concern, a quiet notice sent once.
 
 The thresholds come from cross-validating the whole screen over tests/safety/training, one
 fold per batch so that no writer's wording is on both sides (`python -m bot.safety.backstop
 --cross-validate` prints the figures, and the lexicons' alone beside them).
 
 Its count is not a probability: the sets hold far more crisis talk than members write, and
-a word's beginning and the pairs it is in count the same evidence twice; so at real rates
-many of its notices may be false. It errs most on sentences written to sit next to crisis
-phrases ("I have enough pills for the trip"), and only the first MAX_WORDS words are read.
-So it is heard only for a message typed with nothing pending or a caption
+a word's beginning and the runs it is in count the same evidence more than once; so at real
+rates many of its notices may be false. It errs most on sentences written to sit next to
+crisis phrases ("I have enough pills for the trip"), and only the first MAX_WORDS words are
+read. So it is heard only for a message typed with nothing pending or a caption
 (bot.safety.places.BACKSTOP_PLACES), the member's reply says the bot may have read it
 wrong, and the moderators' alert says the bot guessed.
 
@@ -79,9 +78,9 @@ def features(words: Sequence[str]) -> set[str]:
     """Word beginnings, and runs of two and of three neighbouring ones.
 
     Runs of three carry a writer's turn of phrase ("no longer be", "won't be around")
-    over to other writers: with them, cross-validation found 87.8% of urgent messages
-    urgent where pairs alone found 85.6%, concern 89.2% against 88.7%, for false alarms
-    on everyday talk of 4.4% against 4.0% (twice the features: 23 MB in memory, not 11)."""
+    over to other writers: with them, cross-validation (before round 10's phrases) found
+    87.3% of urgent messages urgent where pairs alone found 85.1%, for false alarms on
+    everyday talk of 4.4% against 4.0% (twice the features: 23 MB in memory, not 11)."""
     stems = list(map(_BEGINNING, words[:MAX_WORDS]))  # map and join run in C: it is hot
     found = set(stems)
     found.update(map(" ".join, pairwise(stems)))

@@ -19,8 +19,9 @@ def test_an_exception_with_a_gap_still_masks_the_crisis_word_it_begins_with(
     tmp_path: Path,
 ) -> None:
     """An exception whose first word is the last word of a crisis phrase ("live in ...
-    dorm" after "dont want to live") is written to mask that phrase; the gap rule
-    (screen._unmasked: no mask for a phrase that starts before the exception) undoes it."""
+    dorm" after "dont want to live") is written to mask that phrase. A rule tried in round
+    8 (no exception with a gap masks a phrase that starts before it) undid that, and was
+    taken out again."""
     screener = screener_of(
         tmp_path,
         'intent = ["dont want to live"]\nexceptions = ["live in ... (dorm|city)"]\n',
@@ -82,9 +83,9 @@ def test_bench_never_prints_a_held_out_sets_misses() -> None:
 def test_a_passive_wish_run_together_or_spelled_out_with_means_at_hand_is_urgent(
     tmp_path: Path, text: str
 ) -> None:
-    """Means (and "tonight") are looked for only when a phrase matched word by word
-    (screen._matched tries the modifiers only after a risk phrase): a passive wish found
-    run together or spelled out stays a concern beside the pills."""
+    """Means (and "tonight") count beside a phrase found run together or spelled out, not
+    only beside one matched word by word: before round 8's review such a passive wish
+    stayed a concern beside the pills."""
     screener = screener_of(tmp_path, 'passive = ["want to disappear"]\nmeans = ["pills"]\n')
     assert screener.screen("i want to disappear, the pills are right here") is not None
     verdict = screener.screen(text)
